@@ -1,0 +1,164 @@
+//! The middle layer: what the spec means, with no OpenAPI and no Rust syntax in it.
+//!
+//! Everything here is already resolved and named: `$ref`s point at type names, `allOf`s are merged,
+//! and the order of every list is the order of the spec.
+
+use serde_json::Value;
+
+/// An API: its types and its operations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+}
+
+/// A named type to emit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    pub docs: Docs,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Vec<Field>),
+    StringEnum(Vec<EnumValue<String>>),
+    IntegerEnum(Vec<EnumValue<i64>>),
+    /// `oneOf` without a discriminator: the first variant that fits wins.
+    Untagged(Vec<Variant>),
+    /// `oneOf` with a discriminator: `tag` names the property whose value picks the variant.
+    Tagged {
+        tag: String,
+        variants: Vec<Variant>,
+    },
+    /// A named schema that is just another type.
+    Alias(TypeRef),
+    /// The query parameters of one operation.
+    Query(Vec<QueryParam>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValue<T> {
+    pub wire: T,
+    pub variant: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    /// The discriminator value, for tagged unions.
+    pub wire: Option<String>,
+    pub ty: TypeRef,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub wire: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    /// Set by the cycle pass: the field refers back to its own type and needs a `Box`.
+    pub boxed: bool,
+    pub docs: Docs,
+}
+
+impl Field {
+    /// `Option<T>` in Rust: the server may leave it out or send `null`.
+    pub fn is_optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryParam {
+    pub field: Field,
+    /// Sent as one JSON document (`content: application/json`) rather than as plain text.
+    pub json: bool,
+}
+
+/// A reference to a type, as a field or item sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    Named(String),
+    Scalar(Scalar),
+    Array(Box<TypeRef>),
+    /// A JSON object whose values all have this type.
+    Map(Box<TypeRef>),
+    /// A JSON object with any values.
+    JsonObject,
+    /// Any JSON value.
+    Json,
+}
+
+/// Leaf types; `typemap` decides what each is in Rust.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    String,
+    Boolean,
+    Integer,
+    Integer32,
+    Number,
+    Float,
+    Uuid,
+    Uri,
+    Date,
+    DateTime,
+    Binary,
+}
+
+/// What the spec says about a type or field, for its doc comment.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    pub description: Option<String>,
+    pub default: Option<Value>,
+    pub minimum: Option<String>,
+    pub maximum: Option<String>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+    pub format: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// Rust name, from `naming::operation_name`.
+    pub name: String,
+    pub operation_id: Option<String>,
+    pub method: String,
+    pub path: String,
+    pub docs: Docs,
+    pub path_params: Vec<Field>,
+    /// Name of the generated query type, if the operation takes query parameters.
+    pub query: Option<String>,
+    pub body: Option<Body>,
+    pub responses: Vec<Response>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    Json(TypeRef),
+    /// `multipart/form-data`: the type lists the parts; binary ones carry files.
+    Multipart(TypeRef),
+    /// An operation that takes either form (`POST /v2/upload`).
+    JsonOrMultipart {
+        json: TypeRef,
+        multipart: TypeRef,
+    },
+    Binary,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: u16,
+    pub description: String,
+    pub body: ResponseBody,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    Empty,
+    Json(TypeRef),
+    Binary,
+}

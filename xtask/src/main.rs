@@ -1,0 +1,138 @@
+//! `cargo xtask codegen [--check] [--spec PATH] [--out DIR]`: regenerates the generated part of
+//! gladia-api from the spec. Holds argument parsing and the write policy; the generator does the rest.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::{env, fs};
+
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR]";
+
+/// Exit codes: 1 for stale files or I/O failures, 2 for a bad spec or bad arguments.
+const EXIT_STALE: u8 = 1;
+const EXIT_BAD_INPUT: u8 = 2;
+
+struct Args {
+    check: bool,
+    spec: PathBuf,
+    out: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(env::args().skip(1)) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("error: {message}\n{USAGE}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    match codegen(&args) {
+        Ok(code) => code,
+        Err(Failure::BadSpec(message)) => {
+            eprintln!("error: {}: {message}", args.spec.display());
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+        Err(Failure::Io(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_STALE)
+        }
+    }
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
+    let root = workspace_root();
+    match args.next().as_deref() {
+        Some("codegen") => {}
+        Some(other) => return Err(format!("unknown task `{other}`")),
+        None => return Err("no task given".to_owned()),
+    }
+    let mut parsed = Args {
+        check: false,
+        spec: root.join("spec/gladia.yaml"),
+        out: root.join("gladia-api/src"),
+    };
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--check" => parsed.check = true,
+            "--spec" => parsed.spec = args.next().ok_or("--spec needs a path")?.into(),
+            "--out" => parsed.out = args.next().ok_or("--out needs a folder")?.into(),
+            "-h" | "--help" => return Err("help requested".to_owned()),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(parsed)
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one folder below the workspace root")
+        .to_owned()
+}
+
+enum Failure {
+    BadSpec(String),
+    Io(String),
+}
+
+fn codegen(args: &Args) -> Result<ExitCode, Failure> {
+    let spec = fs::read_to_string(&args.spec)
+        .map_err(|e| Failure::Io(format!("cannot read {}: {e}", args.spec.display())))?;
+    // Everything is generated in memory first: a bad spec writes nothing.
+    let output = generator::generate(&spec).map_err(|e| Failure::BadSpec(e.to_string()))?;
+    let mut written = 0;
+    let mut stale = Vec::new();
+    for file in &output.files {
+        let path = args.out.join(file.path);
+        let current = fs::read_to_string(&path).ok();
+        if current.as_deref() == Some(file.contents.as_str()) {
+            continue;
+        }
+        if args.check {
+            stale.push(path);
+        } else {
+            write_atomically(&path, &file.contents)
+                .map_err(|e| Failure::Io(format!("cannot write {}: {e}", path.display())))?;
+            written += 1;
+        }
+    }
+    let unchanged = output.files.len() - written - stale.len();
+    let totals = format!(
+        "{} types, {} enums, {} operations",
+        output.type_count(),
+        output.enum_count(),
+        output.api.operations.len()
+    );
+    if !stale.is_empty() {
+        for path in &stale {
+            eprintln!("stale: {}", path.display());
+        }
+        eprintln!(
+            "{totals}; {} stale file(s): run `cargo xtask codegen` and commit the result",
+            stale.len()
+        );
+        return Ok(ExitCode::from(EXIT_STALE));
+    }
+    if args.check {
+        println!("codegen: {totals}; {unchanged} file(s) up to date");
+    } else {
+        println!("codegen: {totals}; {written} file(s) written, {unchanged} unchanged");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes next to the target, then renames over it: a reader sees the old file or the new one,
+/// never half of one.
+fn write_atomically(path: &Path, contents: &str) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
+    fs::write(&temporary, contents)?;
+    fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = fs::remove_file(&temporary);
+    })
+}
