@@ -1,1 +1,108 @@
+//! Snapshots of what the generator makes of each construct, of the whole Gladia spec, and of
+//! each broken spec. Review changes with `cargo insta review`.
 
+use gladia_tests::{gladia_spec, root, specs};
+
+fn generated_code(spec: &str) -> String {
+    let output = generator::generate(spec).unwrap_or_else(|e| panic!("generation failed: {e}"));
+    output
+        .files
+        .iter()
+        .map(|file| format!("// ==== {} ====\n{}", file.path, file.contents))
+        .collect()
+}
+
+#[test]
+fn each_construct_generates_the_expected_code() {
+    let constructs = specs("constructs");
+    assert!(constructs.len() >= 13, "construct specs went missing");
+    for (name, spec) in constructs {
+        let output = generator::generate(&spec).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut snapshot = generated_code(&spec);
+        if !output.api.operations.is_empty() {
+            snapshot.push_str(&format!(
+                "\n// ==== operations (IR) ====\n{:#?}\n",
+                output.api.operations
+            ));
+        }
+        insta::assert_snapshot!(format!("construct__{name}"), snapshot);
+    }
+}
+
+#[test]
+fn gladia_spec_generates_the_expected_code() {
+    insta::assert_snapshot!("gladia_types", generated_code(&gladia_spec()));
+}
+
+#[test]
+fn gladia_spec_operations() {
+    let api = generator::parse(&gladia_spec()).unwrap();
+    let summary: String = api
+        .operations
+        .iter()
+        .map(|op| {
+            let statuses: Vec<String> = op.responses.iter().map(|r| r.status.to_string()).collect();
+            format!(
+                "{:<22} {:<6} {:<30} query={:<24} body={:<40} responses={}\n",
+                op.name,
+                op.method.to_uppercase(),
+                op.path,
+                op.query.as_deref().unwrap_or("-"),
+                op.body
+                    .as_ref()
+                    .map(|b| format!("{b:?}"))
+                    .unwrap_or_else(|| "-".into()),
+                statuses.join(",")
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("gladia_operations", summary);
+}
+
+#[test]
+fn committed_generated_code_is_up_to_date() {
+    let output = generator::generate(&gladia_spec()).unwrap();
+    for file in &output.files {
+        let path = root().join("gladia-api/src").join(file.path);
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == file.contents,
+            "{} is stale: run `cargo xtask codegen` and commit the result",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let spec = gladia_spec();
+    let first = generator::generate(&spec).unwrap();
+    let second = generator::generate(&spec).unwrap();
+    assert_eq!(first.files, second.files);
+}
+
+#[test]
+fn each_broken_spec_gives_its_error() {
+    let broken = specs("broken");
+    assert!(broken.len() >= 12, "broken specs went missing");
+    for (name, spec) in broken {
+        match generator::generate(&spec) {
+            Ok(_) => panic!("{name}: a broken spec generated code"),
+            Err(error) => insta::assert_snapshot!(format!("broken__{name}"), error.to_string()),
+        }
+    }
+}
+
+#[test]
+fn yaml_keeps_no_as_a_string() {
+    let (_, spec) = specs("constructs")
+        .into_iter()
+        .find(|(name, _)| name == "enum_naming")
+        .unwrap();
+    let code = generated_code(&spec);
+    assert!(
+        code.contains("Self::No => \"no\""),
+        "`no` must stay the string \"no\""
+    );
+    assert!(code.contains("Self::Yes => \"yes\""));
+}

@@ -1,1 +1,398 @@
+//! The generated models against real JSON: seed 001's job, every example in the spec, and
+//! responses from a newer server carrying values and fields this crate does not know.
 
+use gladia_api::types::*;
+use gladia_tests::{gladia_spec, root};
+use serde_json::{json, Value};
+
+fn fixture(name: &str) -> Value {
+    let path = root().join("tests/fixtures").join(name);
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+/// A typed round trip may change how a value is written but not what it is: JSON does not tell
+/// `123` from `123.0`, and `.210Z` and `.21Z` are the same instant.
+fn normalize(value: &mut Value) {
+    use time::format_description::well_known::Rfc3339;
+    match value {
+        Value::Number(n) => *value = json!(n.as_f64().unwrap()),
+        Value::String(text) => {
+            if let Ok(instant) = time::OffsetDateTime::parse(text, &Rfc3339) {
+                *value = json!(instant.unix_timestamp_nanos().to_string());
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(normalize),
+        Value::Object(map) => map.values_mut().for_each(normalize),
+        _ => {}
+    }
+}
+
+fn assert_round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(original: &Value) -> T {
+    let typed: T = serde_json::from_value(original.clone()).unwrap();
+    let mut back = serde_json::to_value(&typed).unwrap();
+    let mut expected = original.clone();
+    normalize(&mut back);
+    normalize(&mut expected);
+    assert!(
+        back == expected,
+        "round trip changed the JSON:\n{}",
+        serde_json::to_string_pretty(&back).unwrap()
+    );
+    typed
+}
+
+#[test]
+fn seed_job_round_trips_through_pre_recorded_response() {
+    let job: PreRecordedResponse = assert_round_trip(&fixture("pre_recorded_job.json"));
+    assert_eq!(job.status, TranscriptionStatus::Queued);
+    assert_eq!(job.kind, TranscriptionKind::PreRecorded);
+    let result = job.result.expect("the seed job carries a result");
+    let utterance = &result.transcription.unwrap().utterances[0];
+    assert_eq!(utterance.language, TranscriptionLanguageCode::En);
+    assert_eq!(utterance.speaker, Some(1));
+    let params = job.request_params.unwrap();
+    let vocabulary = params.custom_vocabulary_config.unwrap().vocabulary;
+    assert!(
+        matches!(&vocabulary[0], CustomVocabularyConfigVocabularyItem::String(s) if s == "Westeros")
+    );
+    assert!(
+        matches!(&vocabulary[2], CustomVocabularyConfigVocabularyItem::CustomVocabularyEntry(e) if e.pronunciations.as_deref() == Some(&["Nightz Watch".to_owned()][..]))
+    );
+    assert_eq!(
+        params.audio_to_llm_config.unwrap().prompts,
+        ["Extract the key points from the transcription"]
+    );
+}
+
+#[test]
+fn seed_page_round_trips_as_both_list_types() {
+    let page = fixture("pre_recorded_list.json");
+    let list: ListPreRecordedResponse = assert_round_trip(&page);
+    assert_eq!(list.items.len(), 1);
+    let mixed: ListTranscriptionResponse = assert_round_trip(&page);
+    assert!(matches!(mixed.items[0], TranscriptionItem::PreRecorded(_)));
+}
+
+#[test]
+fn newer_server_values_and_fields_are_kept() {
+    let mut job = fixture("pre_recorded_job.json");
+    job["status"] = json!("archived");
+    job["brand_new_field"] = json!({"x": 1});
+    job["result"]["transcription"]["languages"] = json!(["en", "tlh"]);
+    job["result"]["transcription"]["subtitles"][0]["format"] = json!("ass");
+    let typed: PreRecordedResponse = serde_json::from_value(job.clone()).unwrap();
+    assert_eq!(
+        typed.status,
+        TranscriptionStatus::Unknown("archived".into())
+    );
+    let transcription = typed
+        .result
+        .as_ref()
+        .unwrap()
+        .transcription
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        transcription.languages[1],
+        TranscriptionLanguageCode::Unknown("tlh".into())
+    );
+    assert_eq!(
+        transcription.subtitles.as_ref().unwrap()[0].format.as_str(),
+        "ass"
+    );
+    // Unknown values go back out unchanged.
+    let back = serde_json::to_value(&typed).unwrap();
+    assert_eq!(back["status"], "archived");
+    assert_eq!(back["result"]["transcription"]["languages"][1], "tlh");
+
+    let live_job = json!({
+        "id": "1", "request_id": "G-1", "version": 2, "status": "done",
+        "created_at": "2024-05-01T10:00:00Z", "kind": "live",
+        "request_params": {"sample_rate": 96000, "bit_depth": 16, "encoding": "wav/flac"}
+    });
+    let batch_job = json!({"id": "2", "kind": "batch", "shiny": true});
+    let page = json!({"first": "f", "current": "c", "next": null, "items": [live_job, batch_job]});
+    let typed: ListTranscriptionResponse = serde_json::from_value(page.clone()).unwrap();
+    let TranscriptionItem::Live(live) = &typed.items[0] else {
+        panic!("not live: {:?}", typed.items[0])
+    };
+    let params = live.request_params.as_ref().unwrap();
+    assert_eq!(params.sample_rate, Some(LiveSampleRate::Unknown(96000)));
+    assert_eq!(params.bit_depth, Some(LiveBitDepth::V16));
+    assert_eq!(params.encoding.as_ref().unwrap().as_str(), "wav/flac");
+    assert_eq!(
+        typed.items[1],
+        TranscriptionItem::Unknown(page["items"][1].clone())
+    );
+    assert_eq!(
+        serde_json::to_value(&typed).unwrap()["items"][1],
+        page["items"][1]
+    );
+}
+
+#[test]
+fn enums_parse_strictly_and_print_their_wire_value() {
+    assert_eq!(
+        "no".parse::<TranscriptionLanguageCode>(),
+        Ok(TranscriptionLanguageCode::No)
+    );
+    assert!("xx".parse::<TranscriptionLanguageCode>().is_err());
+    assert_eq!(
+        TranscriptionLanguageCode::from("xx"),
+        TranscriptionLanguageCode::Unknown("xx".into())
+    );
+    assert_eq!(
+        PiiRedactionEntityType::GdprSensitive.to_string(),
+        "GDPR_SENSITIVE"
+    );
+    assert_eq!(LiveEncoding::WavPcm.as_str(), "wav/pcm");
+    assert_eq!(
+        "44100".parse::<LiveSampleRate>(),
+        Ok(LiveSampleRate::V44100)
+    );
+    assert!("44101".parse::<LiveSampleRate>().is_err());
+    assert_eq!(
+        serde_json::to_string(&LiveSampleRate::V8000).unwrap(),
+        "8000"
+    );
+    assert_eq!(
+        SubtitlesFormat::ALL,
+        [SubtitlesFormat::Srt, SubtitlesFormat::Vtt]
+    );
+    assert_eq!(TranslationLanguageCode::ALL.len(), 100);
+    for code in TranscriptionLanguageCode::ALL {
+        assert_eq!(
+            &code.as_str().parse::<TranscriptionLanguageCode>().unwrap(),
+            code
+        );
+    }
+}
+
+#[test]
+fn requests_serialize_only_what_was_set() {
+    let request = InitTranscriptionRequest {
+        pii_redaction_config: Some(PiiRedactionConfig {
+            entity_types: Some(vec![
+                PiiRedactionEntityType::Gdpr,
+                PiiRedactionEntityType::Name,
+            ]),
+            processed_text_type: Some(PiiRedactionConfigProcessedTextType::Marker),
+        }),
+        ..InitTranscriptionRequest::new("https://example.com/a.wav")
+    };
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({
+            "audio_url": "https://example.com/a.wav",
+            "pii_redaction_config": {"entity_types": ["GDPR", "NAME"], "processed_text_type": "MARKER"}
+        })
+    );
+}
+
+#[test]
+fn list_queries_encode_arrays_as_repeated_keys_and_metadata_as_json() {
+    let mut metadata = serde_json::Map::new();
+    metadata.insert("paymentMethod".into(), json!({"last4Digits": 4576}));
+    let query = TranscriptionListQuery {
+        limit: Some(5),
+        date: Some(time::macros::date!(2026 - 02 - 19)),
+        after_date: Some(time::macros::datetime!(2026-02-19 14:55:21.694 UTC)),
+        status: Some(vec![TranscriptionStatus::Done, TranscriptionStatus::Error]),
+        kind: Some(vec![TranscriptionKind::PreRecorded]),
+        custom_metadata: Some(metadata),
+        ..Default::default()
+    };
+    assert_eq!(
+        query.to_query_pairs().unwrap(),
+        [
+            ("limit", "5".to_owned()),
+            ("date", "2026-02-19".to_owned()),
+            ("after_date", "2026-02-19T14:55:21.694Z".to_owned()),
+            ("status", "done".to_owned()),
+            ("status", "error".to_owned()),
+            (
+                "custom_metadata",
+                r#"{"paymentMethod":{"last4Digits":4576}}"#.to_owned()
+            ),
+            ("kind", "pre-recorded".to_owned()),
+        ]
+    );
+}
+
+/// Builds a JSON value for a schema from the spec's own examples, filling what has none.
+fn example_for(schema: &Value, spec: &Value) -> Value {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let name = reference.trim_start_matches("#/components/schemas/");
+        return example_for(&spec["components"]["schemas"][name], spec);
+    }
+    if let Some(example) = schema.get("example") {
+        return example.clone();
+    }
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        let mut merged = serde_json::Map::new();
+        for part in parts {
+            match example_for(part, spec) {
+                Value::Object(fields) => merged.extend(fields),
+                other if parts.len() == 1 => return other,
+                other => panic!("allOf part is not an object: {other}"),
+            }
+        }
+        return Value::Object(merged);
+    }
+    if let Some(options) = schema.get("oneOf").and_then(Value::as_array) {
+        return example_for(&options[0], spec);
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        return values[0].clone();
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object") => Value::Object(
+            schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|properties| {
+                    properties
+                        .iter()
+                        .map(|(name, property)| (name.clone(), example_for(property, spec)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+        Some("array") => match schema.get("items") {
+            Some(items) => json!([example_for(items, spec)]),
+            None => json!([]),
+        },
+        Some("string") => match schema.get("format").and_then(Value::as_str) {
+            Some("date-time") => json!("2024-01-02T03:04:05Z"),
+            Some("date") => json!("2024-01-02"),
+            _ => json!("text"),
+        },
+        Some("integer") => json!(schema.get("minimum").and_then(Value::as_i64).unwrap_or(1)),
+        Some("number") => json!(schema.get("minimum").and_then(Value::as_f64).unwrap_or(0.5)),
+        Some("boolean") => json!(true),
+        _ => json!(null),
+    }
+}
+
+macro_rules! decoders {
+    ($($ty:ident),* $(,)?) => {
+        /// Decodes `value` as the generated type named `rust_name`; `None` if the table lacks it.
+        fn decode(rust_name: &str, value: &Value) -> Option<Result<(), String>> {
+            match rust_name {
+                $(stringify!($ty) => Some(
+                    serde_json::from_value::<$ty>(value.clone()).map(drop).map_err(|e| e.to_string()),
+                ),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+decoders!(
+    InitTranscriptionRequest,
+    InitPreRecordedTranscriptionResponse,
+    BadRequestErrorResponse,
+    UnauthorizedErrorResponse,
+    UnprocessableEntityErrorResponse,
+    CustomVocabularyConfig,
+    CallbackConfig,
+    SubtitlesConfig,
+    DiarizationConfig,
+    TranslationConfig,
+    SummarizationConfig,
+    CustomSpellingConfig,
+    AudioToLlmListConfig,
+    PiiRedactionConfig,
+    LanguageConfig,
+    CustomVocabularyEntry,
+    CallbackMethod,
+    SubtitlesFormat,
+    SubtitlesStyle,
+    TranslationLanguageCode,
+    TranslationModel,
+    SummaryTypes,
+    PiiRedactionEntityType,
+    TranscriptionLanguageCode,
+    ForbiddenErrorResponse,
+    NotFoundErrorResponse,
+    UploadUrlBody,
+    AudioUploadResponse,
+    AudioUploadMetadata,
+    TranscriptionStatus,
+    TranscriptionKind,
+    FileResponse,
+    PreRecordedResponse,
+    PreRecordedRequestParams,
+    CodeSwitchingConfig,
+    DiarizationConfigResponse,
+    StructuredDataExtractionConfig,
+    TranscriptionResult,
+    TranscriptionMetadata,
+    AddonError,
+    Transcription,
+    Subtitle,
+    Utterance,
+    Word,
+    Translation,
+    TranslationResult,
+    AddonTextResult,
+    AddonTextListResult,
+    NamedEntityRecognition,
+    AudioToLlmList,
+    AudioToLlm,
+    AudioToLlmResult,
+    Chapterization,
+    ListPreRecordedResponse,
+    ListTranscriptionResponse,
+    TranscriptionItem,
+    LiveRegion,
+    LiveEncoding,
+    LiveBitDepth,
+    LiveSampleRate,
+    LiveModel,
+    InitLiveSessionRequest,
+    LivePreProcessingConfig,
+    LiveRealtimeProcessingConfig,
+    LivePostProcessingConfig,
+    LiveMessagesConfig,
+    LiveCallbackConfig,
+    InitLiveSessionResponse,
+    LiveResponse,
+    ListLiveResponse,
+    PreRecordedEventPayload,
+    LiveEventPayload,
+    WebhookTranscriptionEvent,
+    WebhookTranscriptionPayload,
+    WebhookLiveEvent,
+    WebhookLivePayload,
+    CallbackTranscriptionPayload,
+    CallbackTranscriptionSuccessPayload,
+    CallbackTranscriptionErrorPayload,
+    CallbackError,
+    CallbackLiveLifecyclePayload,
+    LiveLifecycleMessage,
+    LiveRecordingData,
+);
+
+/// Multipart bodies carry bytes, not JSON: they have no JSON example to decode.
+const NOT_JSON: [&str; 1] = ["UploadFileBody"];
+
+#[test]
+fn every_example_in_the_spec_decodes_into_its_type() {
+    let spec: Value = serde_yaml::from_str(&gladia_spec()).unwrap();
+    let schemas = spec["components"]["schemas"].as_object().unwrap();
+    let mut failures = Vec::new();
+    for (name, schema) in schemas {
+        if NOT_JSON.contains(&name.as_str()) {
+            continue;
+        }
+        let rust_name = generator::naming::type_name(name);
+        let example = example_for(schema, &spec);
+        match decode(&rust_name, &example) {
+            Some(Ok(())) => {}
+            Some(Err(error)) => failures.push(format!("{name}: {error}\n  example: {example}")),
+            None => failures.push(format!("{name}: add `{rust_name}` to the decoders! table")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -55,7 +55,7 @@ impl<'a> Converter<'a> {
         // Generated code spells these without a path, so no spec type may take their names.
         for name in naming::RESERVED_TYPE_NAMES {
             self.owners
-                .insert(name.to_owned(), format!("the Rust name `{name}`"));
+                .insert(name.to_owned(), format!("Rust's own `{name}`"));
         }
         for name in self.components.schemas.keys() {
             let pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer(name));
@@ -653,6 +653,12 @@ impl<'a> Converter<'a> {
             }
         };
         let ty = self.type_ref(schema, &inline_name, &schema_pointer)?;
+        if !json && !self.is_plain_text(&ty) {
+            return Err(Error::unsupported(
+                &schema_pointer,
+                "a structured parameter that is not sent as JSON (use `content: application/json`)",
+            ));
+        }
         let mut field_docs = match schema {
             ReferenceOr::Item(schema) => docs(schema),
             ReferenceOr::Reference { .. } => Docs::default(),
@@ -673,6 +679,22 @@ impl<'a> Converter<'a> {
             },
             json,
         ))
+    }
+
+    /// Whether a parameter can be written as plain text: a scalar, an enum, or a list of them
+    /// (sent as repeated keys).
+    fn is_plain_text(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Scalar(scalar) => *scalar != Scalar::Binary,
+            TypeRef::Named(name) => self.types.iter().any(|t| {
+                t.name == *name
+                    && matches!(t.kind, TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_))
+            }),
+            TypeRef::Array(item) => {
+                !matches!(**item, TypeRef::Array(_)) && self.is_plain_text(item)
+            }
+            _ => false,
+        }
     }
 
     fn request_body(
@@ -789,14 +811,15 @@ fn check_variants<'v>(
     let mut seen: HashMap<&str, String> = HashMap::new();
     seen.insert(
         naming::UNKNOWN_VARIANT,
-        "the catch-all for unlisted values".to_owned(),
+        "the catch-all variant for unlisted values".to_owned(),
     );
     for (variant, wire) in variants {
-        if let Some(first) = seen.insert(variant, wire.clone()) {
+        let label = format!("{pointer} value {wire:?}");
+        if let Some(first) = seen.insert(variant, label.clone()) {
             return Err(Error::NameCollision {
                 rust_name: variant.clone(),
-                first: format!("{pointer} value {first:?}"),
-                second: format!("{pointer} value {wire:?}"),
+                first,
+                second: label,
             });
         }
     }

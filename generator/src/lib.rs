@@ -72,10 +72,23 @@ pub fn generate(spec: &str) -> Result<Output, Error> {
     Ok(Output { files, api })
 }
 
-/// serde_yaml appends " at line L column C" to its messages; the location is reported apart.
+/// serde_yaml writes " at line L column C" into its messages; the location is reported apart.
 fn strip_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(index) => message[..index].to_owned(),
-        None => message.to_owned(),
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find(" at line ") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + " at line ".len()..];
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let line_end = digits(after);
+        match after[line_end..].strip_prefix(" column ") {
+            Some(column) if line_end > 0 => rest = &column[digits(column)..],
+            _ => {
+                out.push_str(" at line ");
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
+    out
 }
