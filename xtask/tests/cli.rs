@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
 }
 
 fn xtask(args: &[&str]) -> Output {
@@ -38,18 +41,28 @@ fn writes_then_leaves_unchanged_files_alone_then_checks() {
 
     let first = xtask(&["codegen", "--spec", &spec, "--out", &out_arg]);
     assert!(first.status.success(), "{}", text(&first.stderr));
-    assert!(text(&first.stdout).contains("1 file(s) written, 0 unchanged"), "{}", text(&first.stdout));
+    assert!(
+        text(&first.stdout).contains("1 file(s) written, 0 unchanged"),
+        "{}",
+        text(&first.stdout)
+    );
     let generated = out.join("types.rs");
     let modified = std::fs::metadata(&generated).unwrap().modified().unwrap();
 
     let second = xtask(&["codegen", "--spec", &spec, "--out", &out_arg]);
     assert!(text(&second.stdout).contains("0 file(s) written, 1 unchanged"));
-    assert_eq!(std::fs::metadata(&generated).unwrap().modified().unwrap(), modified);
+    assert_eq!(
+        std::fs::metadata(&generated).unwrap().modified().unwrap(),
+        modified
+    );
 
     let check = xtask(&["codegen", "--check", "--spec", &spec, "--out", &out_arg]);
     assert!(check.status.success(), "{}", text(&check.stderr));
     // No temporary file is left behind.
-    let names: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names, ["types.rs"]);
 }
 
@@ -58,7 +71,14 @@ fn check_names_stale_files_and_changes_nothing() {
     let out = scratch("stale");
     let stale = out.join("types.rs");
     std::fs::write(&stale, "// old\n").unwrap();
-    let result = xtask(&["codegen", "--check", "--spec", &gladia_spec(), "--out", &out.display().to_string()]);
+    let result = xtask(&[
+        "codegen",
+        "--check",
+        "--spec",
+        &gladia_spec(),
+        "--out",
+        &out.display().to_string(),
+    ]);
     assert_eq!(result.status.code(), Some(1));
     assert!(text(&result.stderr).contains(&format!("stale: {}", stale.display())));
     assert_eq!(std::fs::read_to_string(&stale).unwrap(), "// old\n");
@@ -70,20 +90,37 @@ fn bad_spec_exits_2_and_writes_nothing() {
     let existing = out.join("types.rs");
     std::fs::write(&existing, "// committed\n").unwrap();
     let spec = workspace().join("tests/specs/broken/unresolved_ref.yaml");
-    let result = xtask(&["codegen", "--spec", &spec.display().to_string(), "--out", &out.display().to_string()]);
+    let result = xtask(&[
+        "codegen",
+        "--spec",
+        &spec.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+    ]);
     assert_eq!(result.status.code(), Some(2));
     let stderr = text(&result.stderr);
     assert!(stderr.contains("unresolved_ref.yaml"), "{stderr}");
     assert!(stderr.contains("#/components/schemas/Missing"), "{stderr}");
-    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "// committed\n");
+    assert_eq!(
+        std::fs::read_to_string(&existing).unwrap(),
+        "// committed\n"
+    );
 }
 
 #[test]
 fn wrong_arguments_exit_2_with_usage() {
-    for args in [&["codegen", "--frobnicate"][..], &["generate"], &[], &["codegen", "--spec"]] {
+    for args in [
+        &["codegen", "--frobnicate"][..],
+        &["generate"],
+        &[],
+        &["codegen", "--spec"],
+    ] {
         let result = xtask(args);
         assert_eq!(result.status.code(), Some(2), "{args:?}");
-        assert!(text(&result.stderr).contains("usage: cargo xtask codegen"), "{args:?}");
+        assert!(
+            text(&result.stderr).contains("usage: cargo xtask codegen"),
+            "{args:?}"
+        );
     }
 }
 
