@@ -127,6 +127,10 @@ fn wrong_arguments_exit_2_with_usage() {
 #[test]
 fn missing_spec_file_is_named() {
     let result = xtask(&["codegen", "--spec", "/nonexistent/spec.yaml"]);
-    assert_eq!(result.status.code(), Some(1));
-    assert!(text(&result.stderr).contains("cannot read /nonexistent/spec.yaml"));
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = text(&result.stderr);
+    assert!(
+        stderr.contains("/nonexistent/spec.yaml: cannot read it"),
+        "{stderr}"
+    );
 }
