@@ -362,6 +362,18 @@ impl<'a> Converter<'a> {
     ) -> Result<Vec<Field>, Error> {
         let mut properties = IndexMap::new();
         let mut required = Vec::new();
+        self.collect_all_of(parts, pointer, &mut properties, &mut required)?;
+        self.fields(&properties, &required, name, pointer)
+    }
+
+    /// Gathers the properties of every part of an `allOf`, following `$ref`s and nested `allOf`s.
+    fn collect_all_of(
+        &self,
+        parts: &[ReferenceOr<Schema>],
+        pointer: &str,
+        properties: &mut IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &mut Vec<String>,
+    ) -> Result<(), Error> {
         for (index, part) in parts.iter().enumerate() {
             let part_pointer = format!("{pointer}/allOf/{index}");
             let schema = match part {
@@ -370,9 +382,9 @@ impl<'a> Converter<'a> {
                 }
                 ReferenceOr::Item(schema) => schema,
             };
-            self.collect_object(schema, &part_pointer, &mut properties, &mut required)?;
+            self.collect_object(schema, &part_pointer, properties, required)?;
         }
-        self.fields(&properties, &required, name, pointer)
+        Ok(())
     }
 
     fn collect_object(
@@ -396,17 +408,7 @@ impl<'a> Converter<'a> {
                 Ok(())
             }
             SchemaKind::AllOf { all_of } => {
-                for (index, part) in all_of.iter().enumerate() {
-                    let part_pointer = format!("{pointer}/allOf/{index}");
-                    let schema = match part {
-                        ReferenceOr::Reference { reference } => {
-                            self.resolve_schema(reference, &part_pointer)?
-                        }
-                        ReferenceOr::Item(schema) => schema,
-                    };
-                    self.collect_object(schema, &part_pointer, properties, required)?;
-                }
-                Ok(())
+                self.collect_all_of(all_of, pointer, properties, required)
             }
             _ => Err(Error::unsupported(
                 pointer,
