@@ -43,16 +43,20 @@ fn gladia_spec_operations() {
         .map(|op| {
             let statuses: Vec<String> = op.responses.iter().map(|r| r.status.to_string()).collect();
             format!(
-                "{:<22} {:<6} {:<30} query={:<24} body={:<40} responses={}\n",
-                op.name,
-                op.method.to_uppercase(),
+                "{:<32} {:<6} {:<30} query={:<24} body={:<40} responses={}{}\n",
+                format!("{}().{}", op.name.resource, op.name.method),
+                op.http_method.to_uppercase(),
                 op.path,
                 op.query.as_deref().unwrap_or("-"),
                 op.body
                     .as_ref()
                     .map(|b| format!("{b:?}"))
                     .unwrap_or_else(|| "-".into()),
-                statuses.join(",")
+                statuses.join(","),
+                op.paged
+                    .as_ref()
+                    .map(|p| format!(" paged={}", p.page))
+                    .unwrap_or_default()
             )
         })
         .collect();

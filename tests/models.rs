@@ -2,13 +2,8 @@
 //! responses from a newer server carrying values and fields this crate does not know.
 
 use gladia_api::types::*;
-use gladia_tests::{gladia_spec, root};
+use gladia_tests::{example_for, fixture, gladia_spec};
 use serde_json::{json, Value};
-
-fn fixture(name: &str) -> Value {
-    let path = root().join("tests/fixtures").join(name);
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
 
 /// A typed round trip may change how a value is written but not what it is: JSON does not tell
 /// `123` from `123.0`, and `.210Z` and `.21Z` are the same instant.
@@ -193,7 +188,7 @@ fn requests_serialize_only_what_was_set() {
 fn list_queries_encode_arrays_as_repeated_keys_and_metadata_as_json() {
     let mut metadata = serde_json::Map::new();
     metadata.insert("paymentMethod".into(), json!({"last4Digits": 4576}));
-    let query = TranscriptionListQuery {
+    let query = TranscriptionsListQuery {
         limit: Some(5),
         date: Some(time::macros::date!(2026 - 02 - 19)),
         after_date: Some(time::macros::datetime!(2026-02-19 14:55:21.694 UTC)),
@@ -220,60 +215,6 @@ fn list_queries_encode_arrays_as_repeated_keys_and_metadata_as_json() {
 }
 
 /// Builds a JSON value for a schema from the spec's own examples, filling what has none.
-fn example_for(schema: &Value, spec: &Value) -> Value {
-    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let name = reference.trim_start_matches("#/components/schemas/");
-        return example_for(&spec["components"]["schemas"][name], spec);
-    }
-    if let Some(example) = schema.get("example") {
-        return example.clone();
-    }
-    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-        let mut merged = serde_json::Map::new();
-        for part in parts {
-            match example_for(part, spec) {
-                Value::Object(fields) => merged.extend(fields),
-                other if parts.len() == 1 => return other,
-                other => panic!("allOf part is not an object: {other}"),
-            }
-        }
-        return Value::Object(merged);
-    }
-    if let Some(options) = schema.get("oneOf").and_then(Value::as_array) {
-        return example_for(&options[0], spec);
-    }
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        return values[0].clone();
-    }
-    match schema.get("type").and_then(Value::as_str) {
-        Some("object") => Value::Object(
-            schema
-                .get("properties")
-                .and_then(Value::as_object)
-                .map(|properties| {
-                    properties
-                        .iter()
-                        .map(|(name, property)| (name.clone(), example_for(property, spec)))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        ),
-        Some("array") => match schema.get("items") {
-            Some(items) => json!([example_for(items, spec)]),
-            None => json!([]),
-        },
-        Some("string") => match schema.get("format").and_then(Value::as_str) {
-            Some("date-time") => json!("2024-01-02T03:04:05Z"),
-            Some("date") => json!("2024-01-02"),
-            _ => json!("text"),
-        },
-        Some("integer") => json!(schema.get("minimum").and_then(Value::as_i64).unwrap_or(1)),
-        Some("number") => json!(schema.get("minimum").and_then(Value::as_f64).unwrap_or(0.5)),
-        Some("boolean") => json!(true),
-        _ => json!(null),
-    }
-}
-
 macro_rules! decoders {
     ($($ty:ident),* $(,)?) => {
         /// Decodes `value` as the generated type named `rust_name`; `None` if the table lacks it.

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use serde_json::{json, Value};
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -32,4 +34,76 @@ pub fn specs(folder: &str) -> Vec<(String, String)> {
 /// The text of `spec/gladia.yaml`.
 pub fn gladia_spec() -> String {
     std::fs::read_to_string(root().join("spec/gladia.yaml")).expect("spec/gladia.yaml is readable")
+}
+
+/// A JSON file of `tests/fixtures`.
+pub fn fixture(name: &str) -> Value {
+    let path = root().join("tests/fixtures").join(name);
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+/// `spec/gladia.yaml` as JSON.
+pub fn gladia_spec_json() -> Value {
+    serde_yaml::from_str(&gladia_spec()).expect("spec/gladia.yaml is YAML")
+}
+
+/// A value of the component schema `name`, built from the spec's examples.
+pub fn example(name: &str) -> Value {
+    let spec = gladia_spec_json();
+    example_for(&spec["components"]["schemas"][name], &spec)
+}
+
+/// A value for `schema`: its example, else one built from its properties' examples.
+pub fn example_for(schema: &Value, spec: &Value) -> Value {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let name = reference.trim_start_matches("#/components/schemas/");
+        return example_for(&spec["components"]["schemas"][name], spec);
+    }
+    if let Some(example) = schema.get("example") {
+        return example.clone();
+    }
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        let mut merged = serde_json::Map::new();
+        for part in parts {
+            match example_for(part, spec) {
+                Value::Object(fields) => merged.extend(fields),
+                other if parts.len() == 1 => return other,
+                other => panic!("allOf part is not an object: {other}"),
+            }
+        }
+        return Value::Object(merged);
+    }
+    if let Some(options) = schema.get("oneOf").and_then(Value::as_array) {
+        return example_for(&options[0], spec);
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        return values[0].clone();
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object") => Value::Object(
+            schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|properties| {
+                    properties
+                        .iter()
+                        .map(|(name, property)| (name.clone(), example_for(property, spec)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+        Some("array") => match schema.get("items") {
+            Some(items) => json!([example_for(items, spec)]),
+            None => json!([]),
+        },
+        Some("string") => match schema.get("format").and_then(Value::as_str) {
+            Some("date-time") => json!("2024-01-02T03:04:05Z"),
+            Some("date") => json!("2024-01-02"),
+            _ => json!("text"),
+        },
+        Some("integer") => json!(schema.get("minimum").and_then(Value::as_i64).unwrap_or(1)),
+        Some("number") => json!(schema.get("minimum").and_then(Value::as_f64).unwrap_or(0.5)),
+        Some("boolean") => json!(true),
+        _ => json!(null),
+    }
 }

@@ -14,6 +14,9 @@ use crate::ir::*;
 use crate::naming;
 use crate::typemap;
 
+/// One form of a request body, with its own function name when the body takes several.
+type BodyForm = (Option<String>, Option<Body>);
+
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 const PARAMETER_PREFIX: &str = "#/components/parameters/";
 const RESPONSE_PREFIX: &str = "#/components/responses/";
@@ -38,7 +41,14 @@ pub fn convert(spec: &OpenAPI) -> Result<Api, Error> {
     let operations = converter.operations(spec)?;
     let mut types = converter.types;
     box_cycles(&mut types);
-    Ok(Api { types, operations })
+    inherit_docs(&mut types);
+    mark_validated(&mut types, &operations);
+    let resources = resources(spec, &operations);
+    Ok(Api {
+        types,
+        resources,
+        operations,
+    })
 }
 
 struct Converter<'a> {
@@ -95,6 +105,7 @@ impl<'a> Converter<'a> {
                     name: rust_name.to_owned(),
                     docs: Docs::default(),
                     kind: TypeKind::Alias(target),
+                    validated: false,
                 });
                 Ok(())
             }
@@ -107,6 +118,7 @@ impl<'a> Converter<'a> {
                         name: rust_name.to_owned(),
                         docs: docs(schema),
                         kind: TypeKind::Alias(ty),
+                        validated: false,
                     });
                 }
                 Ok(())
@@ -301,6 +313,7 @@ impl<'a> Converter<'a> {
             name: name.to_owned(),
             docs,
             kind,
+            validated: false,
         });
         Ok(TypeRef::Named(name.to_owned()))
     }
@@ -482,6 +495,8 @@ impl<'a> Converter<'a> {
 
     fn operations(&mut self, spec: &'a OpenAPI) -> Result<Vec<Operation>, Error> {
         let mut operations: Vec<Operation> = Vec::new();
+        // Function name to the spec place it came from, to report collisions.
+        let mut functions: HashMap<String, String> = HashMap::new();
         for (path, item) in &spec.paths.paths {
             let path_pointer = format!("#/paths/{}", escape_pointer(path));
             let item = match item {
@@ -492,14 +507,14 @@ impl<'a> Converter<'a> {
             };
             for (method, operation) in item.iter() {
                 let pointer = format!("{path_pointer}/{method}");
-                let name = naming::operation_name(method, path);
-                if let Some(other) = operations.iter().find(|o| o.name == name) {
-                    return Err(Error::NameCollision {
-                        rust_name: name,
-                        first: format!("#/paths/{}/{}", escape_pointer(&other.path), other.method),
-                        second: pointer,
-                    });
-                }
+                let explicit = method_extension(&operation.extensions, &pointer)?;
+                let name = naming::operation_name(
+                    operation.tags.first().map(String::as_str),
+                    method,
+                    path,
+                    explicit,
+                );
+                let stem = name.type_stem();
                 let parameters = item.parameters.iter().chain(&operation.parameters);
                 let mut path_params = Vec::new();
                 let mut query = Vec::new();
@@ -509,13 +524,19 @@ impl<'a> Converter<'a> {
                     match parameter {
                         Parameter::Path { parameter_data, .. } => {
                             let (field, _) =
-                                self.parameter(parameter_data, &name, &param_pointer)?;
+                                self.parameter(parameter_data, &stem, &param_pointer)?;
                             path_params.push(field);
                         }
                         Parameter::Query { parameter_data, .. } => {
                             let (field, json) =
-                                self.parameter(parameter_data, &name, &param_pointer)?;
-                            query.push(QueryParam { field, json });
+                                self.parameter(parameter_data, &stem, &param_pointer)?;
+                            let max_length =
+                                max_length_extension(&parameter_data.extensions, &param_pointer)?;
+                            query.push(QueryParam {
+                                field,
+                                json,
+                                max_length,
+                            });
                         }
                         Parameter::Header { parameter_data, .. }
                         | Parameter::Cookie { parameter_data, .. } => {
@@ -526,10 +547,23 @@ impl<'a> Converter<'a> {
                         }
                     }
                 }
+                for segment in path.split('/') {
+                    let placeholder = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
+                    if let Some(placeholder) = placeholder {
+                        if !path_params.iter().any(|p: &Field| p.wire == placeholder) {
+                            return Err(Error::unsupported(
+                                &pointer,
+                                format!(
+                                    "path placeholder `{{{placeholder}}}` without a path parameter"
+                                ),
+                            ));
+                        }
+                    }
+                }
                 let query = if query.is_empty() {
                     None
                 } else {
-                    let query_name = naming::inline_type_name(&naming::type_name(&name), "Query");
+                    let query_name = naming::inline_type_name(&stem, "Query");
                     let query_docs = Docs {
                         description: Some(format!(
                             "Query parameters of `{} {path}`.",
@@ -545,62 +579,123 @@ impl<'a> Converter<'a> {
                     )?;
                     Some(query_name)
                 };
-                let body = match &operation.request_body {
-                    Some(body) => Some(self.request_body(body, &name, &pointer)?),
-                    None => None,
+                let bodies = match &operation.request_body {
+                    Some(body) => self.request_bodies(body, &name.method, &stem, &pointer)?,
+                    None => vec![(None, None)],
                 };
-                let mut responses = Vec::new();
-                for (status, response) in &operation.responses.responses {
-                    let StatusCode::Code(code) = status else {
-                        return Err(Error::unsupported(
-                            &pointer,
-                            format!("response status range {status}"),
-                        ));
-                    };
-                    let response_pointer = format!("{pointer}/responses/{code}");
-                    let response = match response {
-                        ReferenceOr::Item(response) => response,
-                        ReferenceOr::Reference { reference } => self
-                            .components
-                            .responses
-                            .get(reference.trim_start_matches(RESPONSE_PREFIX))
-                            .filter(|_| reference.starts_with(RESPONSE_PREFIX))
-                            .and_then(|r| r.as_item())
-                            .ok_or_else(|| Error::UnresolvedRef {
-                                reference: reference.clone(),
-                                used_at: response_pointer.clone(),
-                            })?,
-                    };
-                    let body = self.response_body(
-                        &response.content,
-                        &format!("{}{}Response", naming::type_name(&name), code),
-                        &response_pointer,
-                    )?;
-                    responses.push(Response {
-                        status: *code,
-                        description: response.description.clone(),
-                        body,
-                    });
-                }
+                let responses = self.responses(&operation.responses, &stem, &pointer)?;
+                let paged = self.paged(&responses);
                 let op_docs = Docs {
                     description: join_docs(&operation.summary, &operation.description),
                     deprecated: operation.deprecated,
                     ..Docs::default()
                 };
-                operations.push(Operation {
-                    name,
-                    operation_id: operation.operation_id.clone(),
-                    method: method.to_owned(),
-                    path: path.clone(),
-                    docs: op_docs,
-                    path_params,
-                    query,
-                    body,
-                    responses,
-                });
+                for (form_method, body) in bodies {
+                    let mut name = name.clone();
+                    if let Some(form_method) = form_method {
+                        name.method = form_method;
+                    }
+                    let mut claimed = vec![name.method.clone()];
+                    if paged.is_some() {
+                        claimed.push(naming::all_pages_method(&name.method));
+                    }
+                    for function in claimed {
+                        let key = format!("{}().{function}", name.resource);
+                        if let Some(first) = functions.insert(key.clone(), pointer.clone()) {
+                            return Err(Error::NameCollision {
+                                rust_name: key,
+                                first,
+                                second: pointer,
+                            });
+                        }
+                    }
+                    operations.push(Operation {
+                        name,
+                        operation_id: operation.operation_id.clone(),
+                        http_method: method.to_owned(),
+                        path: path.clone(),
+                        docs: op_docs.clone(),
+                        path_params: path_params.clone(),
+                        query: query.clone(),
+                        body,
+                        responses: responses.clone(),
+                        paged: paged.clone(),
+                    });
+                }
             }
         }
         Ok(operations)
+    }
+
+    fn responses(
+        &mut self,
+        responses: &'a openapiv3::Responses,
+        stem: &str,
+        pointer: &str,
+    ) -> Result<Vec<Response>, Error> {
+        let mut out = Vec::new();
+        for (status, response) in &responses.responses {
+            let StatusCode::Code(code) = status else {
+                return Err(Error::unsupported(
+                    pointer,
+                    format!("response status range {status}"),
+                ));
+            };
+            let response_pointer = format!("{pointer}/responses/{code}");
+            let response = match response {
+                ReferenceOr::Item(response) => response,
+                ReferenceOr::Reference { reference } => self
+                    .components
+                    .responses
+                    .get(reference.trim_start_matches(RESPONSE_PREFIX))
+                    .filter(|_| reference.starts_with(RESPONSE_PREFIX))
+                    .and_then(|r| r.as_item())
+                    .ok_or_else(|| Error::UnresolvedRef {
+                        reference: reference.clone(),
+                        used_at: response_pointer.clone(),
+                    })?,
+            };
+            let body = self.response_body(
+                &response.content,
+                &format!("{stem}{code}Response"),
+                &response_pointer,
+            )?;
+            out.push(Response {
+                status: *code,
+                description: response.description.clone(),
+                body,
+            });
+        }
+        if !out.iter().any(|r| (200..300).contains(&r.status)) {
+            return Err(Error::unsupported(
+                &format!("{pointer}/responses"),
+                "an operation without a 2xx response",
+            ));
+        }
+        Ok(out)
+    }
+
+    /// A success answer with an `items` list and a nullable `next` link is one page of a list.
+    fn paged(&self, responses: &[Response]) -> Option<Paged> {
+        let success = responses.iter().find(|r| (200..300).contains(&r.status))?;
+        let ResponseBody::Json(TypeRef::Named(page)) = &success.body else {
+            return None;
+        };
+        let def = self.types.iter().find(|t| t.name == *page)?;
+        let TypeKind::Struct(fields) = &def.kind else {
+            return None;
+        };
+        let field = |wire: &str| fields.iter().find(|f| f.wire == wire);
+        let items = field("items").filter(|f| !f.is_optional())?;
+        let next = field("next")?;
+        let TypeRef::Array(item) = &items.ty else {
+            return None;
+        };
+        let is_link = matches!(next.ty, TypeRef::Scalar(Scalar::String | Scalar::Uri));
+        (is_link && next.is_optional()).then(|| Paged {
+            page: page.clone(),
+            item: (**item).clone(),
+        })
     }
 
     fn resolve_parameter(
@@ -625,11 +720,10 @@ impl<'a> Converter<'a> {
     fn parameter(
         &mut self,
         data: &openapiv3::ParameterData,
-        operation: &str,
+        owner: &str,
         pointer: &str,
     ) -> Result<(Field, bool), Error> {
-        let owner = naming::type_name(operation);
-        let inline_name = naming::inline_type_name(&owner, &data.name);
+        let inline_name = naming::inline_type_name(owner, &data.name);
         let (schema, json, schema_pointer) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 (schema, false, format!("{pointer}/schema"))
@@ -699,12 +793,14 @@ impl<'a> Converter<'a> {
         }
     }
 
-    fn request_body(
+    /// The forms a request body takes, each with its function name when there are several.
+    fn request_bodies(
         &mut self,
-        body: &ReferenceOr<RequestBody>,
-        operation: &str,
+        body: &'a ReferenceOr<RequestBody>,
+        method: &str,
+        owner: &str,
         pointer: &str,
-    ) -> Result<Body, Error> {
+    ) -> Result<Vec<BodyForm>, Error> {
         let body_pointer = format!("{pointer}/requestBody");
         let body = match body {
             ReferenceOr::Item(body) => body,
@@ -717,44 +813,70 @@ impl<'a> Converter<'a> {
                     used_at: body_pointer.clone(),
                 })?,
         };
-        let owner = naming::type_name(operation);
-        let mut json = None;
-        let mut multipart = None;
-        let mut binary = false;
+        let several = body.content.len() > 1;
+        let mut forms = Vec::new();
         for (media, media_type) in &body.content {
             let media_pointer = format!("{body_pointer}/content/{}", escape_pointer(media));
-            match media.as_str() {
-                "application/json" => {
-                    json = Some(self.media_schema(
+            let (form, body) = match media.as_str() {
+                "application/json" => (
+                    "json",
+                    Body::Json(self.media_schema(
                         media_type,
                         &format!("{owner}Body"),
                         &media_pointer,
-                    )?)
-                }
+                    )?),
+                ),
                 "multipart/form-data" => {
-                    multipart = Some(self.media_schema(
-                        media_type,
-                        &format!("{owner}Form"),
-                        &media_pointer,
-                    )?)
+                    let form =
+                        self.media_schema(media_type, &format!("{owner}Form"), &media_pointer)?;
+                    ("multipart", self.file_part(&form, &media_pointer)?)
                 }
-                "application/octet-stream" => binary = true,
                 other => {
                     return Err(Error::unsupported(
                         &media_pointer,
                         format!("request body media type `{other}`"),
                     ))
                 }
-            }
+            };
+            let name = several
+                .then(|| {
+                    method_extension(&media_type.extensions, &media_pointer)
+                        .map(|explicit| naming::body_form_method(method, form, explicit))
+                })
+                .transpose()?;
+            forms.push((name, Some(body)));
         }
-        match (json, multipart, binary) {
-            (Some(json), None, false) => Ok(Body::Json(json)),
-            (None, Some(multipart), false) => Ok(Body::Multipart(multipart)),
-            (Some(json), Some(multipart), false) => Ok(Body::JsonOrMultipart { json, multipart }),
-            (None, None, true) => Ok(Body::Binary),
-            _ => Err(Error::unsupported(
+        if forms.is_empty() {
+            return Err(Error::unsupported(
                 &body_pointer,
-                "this combination of request body media types",
+                "a request body without content",
+            ));
+        }
+        Ok(forms)
+    }
+
+    /// A multipart form is supported when it is one file part, streamed from disk or memory.
+    fn file_part(&self, form: &TypeRef, pointer: &str) -> Result<Body, Error> {
+        let fields = match form {
+            TypeRef::Named(name) => {
+                self.types
+                    .iter()
+                    .find(|t| t.name == *name)
+                    .and_then(|t| match &t.kind {
+                        TypeKind::Struct(fields) => Some(fields),
+                        _ => None,
+                    })
+            }
+            _ => None,
+        };
+        match fields.map(Vec::as_slice) {
+            Some([field]) if field.ty == TypeRef::Scalar(Scalar::Binary) => Ok(Body::Multipart {
+                part: field.wire.clone(),
+                param: field.name.clone(),
+            }),
+            _ => Err(Error::unsupported(
+                &format!("{pointer}/schema"),
+                "a multipart form other than one binary file part",
             )),
         }
     }
@@ -966,4 +1088,185 @@ fn reaches(held: &[BTreeSet<usize>], from: usize, to: usize) -> bool {
         }
     }
     false
+}
+
+/// The `x-rust-method` of an operation or a media type.
+fn method_extension<'e>(
+    extensions: &'e IndexMap<String, serde_json::Value>,
+    pointer: &str,
+) -> Result<Option<&'e str>, Error> {
+    match extensions.get(naming::METHOD_EXTENSION) {
+        None => Ok(None),
+        Some(serde_json::Value::String(name))
+            if !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !name.starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            Ok(Some(name))
+        }
+        Some(other) => Err(Error::unsupported(
+            &format!("{pointer}/{}", naming::METHOD_EXTENSION),
+            format!("`{other}` as a function name; use a snake_case identifier"),
+        )),
+    }
+}
+
+/// The `x-max-length` of a query parameter: the longest encoded value the server takes.
+fn max_length_extension(
+    extensions: &IndexMap<String, serde_json::Value>,
+    pointer: &str,
+) -> Result<Option<usize>, Error> {
+    const KEY: &str = "x-max-length";
+    match extensions.get(KEY) {
+        None => Ok(None),
+        Some(value) => value
+            .as_u64()
+            .filter(|n| *n > 0)
+            .and_then(|n| usize::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| {
+                Error::unsupported(
+                    &format!("{pointer}/{KEY}"),
+                    format!("`{value}` as a length; use a positive integer"),
+                )
+            }),
+    }
+}
+
+/// The named type a reference holds, through lists and maps.
+fn named_within(ty: &TypeRef) -> Option<&String> {
+    match ty {
+        TypeRef::Named(name) => Some(name),
+        TypeRef::Array(item) | TypeRef::Map(item) => named_within(item),
+        _ => None,
+    }
+}
+
+/// A field the spec leaves undescribed takes the description of the type it holds, so that
+/// every public item of the generated code is documented.
+fn inherit_docs(types: &mut [TypeDef]) {
+    let descriptions: HashMap<String, String> = types
+        .iter()
+        .filter_map(|t| Some((t.name.clone(), t.docs.description.clone()?)))
+        .collect();
+    for def in types.iter_mut() {
+        let fields = match &mut def.kind {
+            TypeKind::Struct(fields) => fields,
+            _ => continue,
+        };
+        for field in fields {
+            if field.docs.description.is_none() {
+                field.docs.description = named_within(&field.ty)
+                    .and_then(|name| descriptions.get(name))
+                    .cloned();
+            }
+        }
+    }
+}
+
+/// Whether a field carries a bound that `validate` checks.
+fn has_bounds(field: &Field) -> bool {
+    match &field.ty {
+        TypeRef::Scalar(Scalar::Integer | Scalar::Integer32 | Scalar::Number | Scalar::Float) => {
+            field.docs.minimum.is_some() || field.docs.maximum.is_some()
+        }
+        TypeRef::Array(_) => field.docs.min_items.is_some() || field.docs.max_items.is_some(),
+        _ => false,
+    }
+}
+
+/// Marks the types that requests send and that carry bounds, themselves or deeper down.
+fn mark_validated(types: &mut [TypeDef], operations: &[Operation]) {
+    let index: HashMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
+    let fields_of = |kind: &TypeKind| -> Vec<Field> {
+        match kind {
+            TypeKind::Struct(fields) => fields.clone(),
+            TypeKind::Query(params) => params.iter().map(|p| p.field.clone()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let children = |kind: &TypeKind| -> Vec<usize> {
+        let refs: Vec<TypeRef> = match kind {
+            TypeKind::Untagged(variants) | TypeKind::Tagged { variants, .. } => {
+                variants.iter().map(|v| v.ty.clone()).collect()
+            }
+            other => fields_of(other).into_iter().map(|f| f.ty).collect(),
+        };
+        refs.iter()
+            .filter_map(|ty| named_within(ty).and_then(|n| index.get(n).copied()))
+            .collect()
+    };
+    // Only what a request can carry.
+    let mut sent = vec![false; types.len()];
+    let mut stack: Vec<usize> = operations
+        .iter()
+        .flat_map(|op| {
+            let body = match &op.body {
+                Some(Body::Json(ty)) => named_within(ty),
+                _ => None,
+            };
+            op.query.as_ref().into_iter().chain(body)
+        })
+        .filter_map(|name| index.get(name).copied())
+        .collect();
+    while let Some(node) = stack.pop() {
+        if !std::mem::replace(&mut sent[node], true) {
+            stack.extend(children(&types[node].kind));
+        }
+    }
+    // Bounds anywhere below: repeat until nothing changes, as types may refer to each other.
+    let mut validated: Vec<bool> = types
+        .iter()
+        .zip(&sent)
+        .map(|(t, sent)| *sent && fields_of(&t.kind).iter().any(has_bounds))
+        .collect();
+    loop {
+        let mut changed = false;
+        for node in 0..types.len() {
+            if sent[node]
+                && !validated[node]
+                && children(&types[node].kind).iter().any(|c| validated[*c])
+            {
+                validated[node] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (def, validated) in types.iter_mut().zip(validated) {
+        def.validated = validated;
+    }
+}
+
+/// One resource per tag that has operations, in the order of the spec's tag list, then of first
+/// use; documented by the tag's description.
+fn resources(spec: &OpenAPI, operations: &[Operation]) -> Vec<Resource> {
+    let mut names: Vec<&str> = Vec::new();
+    for op in operations {
+        if !names.contains(&op.name.resource.as_str()) {
+            names.push(&op.name.resource);
+        }
+    }
+    let tag_of = |name: &str| {
+        spec.tags
+            .iter()
+            .position(|t| naming::resource_name(&t.name) == name)
+    };
+    names.sort_by_key(|name| tag_of(name).unwrap_or(usize::MAX));
+    names
+        .into_iter()
+        .map(|name| Resource {
+            name: name.to_owned(),
+            docs: Docs {
+                description: tag_of(name).and_then(|i| spec.tags[i].description.clone()),
+                ..Docs::default()
+            },
+        })
+        .collect()
 }

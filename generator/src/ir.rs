@@ -5,11 +5,21 @@
 
 use serde_json::Value;
 
-/// An API: its types and its operations.
+use crate::naming::OperationName;
+
+/// An API: its types, and its operations grouped into resources.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
     pub types: Vec<TypeDef>,
+    pub resources: Vec<Resource>,
     pub operations: Vec<Operation>,
+}
+
+/// A group of operations (an OpenAPI tag), reached as `client.{name}()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub name: String,
+    pub docs: Docs,
 }
 
 /// A named type to emit.
@@ -18,6 +28,9 @@ pub struct TypeDef {
     pub name: String,
     pub docs: Docs,
     pub kind: TypeKind,
+    /// Sent in requests and bound by the spec (minimum, maximum, item counts), itself or
+    /// through its fields: it gets a `validate` method that requests call before sending.
+    pub validated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +89,8 @@ pub struct QueryParam {
     pub field: Field,
     /// Sent as one JSON document (`content: application/json`) rather than as plain text.
     pub json: bool,
+    /// The longest encoded value the server takes, in characters (`x-max-length`).
+    pub max_length: Option<usize>,
 }
 
 /// A reference to a type, as a field or item sees it.
@@ -123,10 +138,11 @@ pub struct Docs {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
-    /// Rust name, from `naming::operation_name`.
-    pub name: String,
+    /// Resource and function name, from `naming::operation_name`.
+    pub name: OperationName,
     pub operation_id: Option<String>,
-    pub method: String,
+    /// Lower case, as in the spec: `get`, `post`…
+    pub http_method: String,
     pub path: String,
     pub docs: Docs,
     pub path_params: Vec<Field>,
@@ -134,19 +150,35 @@ pub struct Operation {
     pub query: Option<String>,
     pub body: Option<Body>,
     pub responses: Vec<Response>,
+    /// Set when the success answer is one page of a list that links to the next.
+    pub paged: Option<Paged>,
 }
 
+impl Operation {
+    /// The answer of the first 2xx status, which the endpoint function returns.
+    pub fn success(&self) -> Option<&Response> {
+        self.responses
+            .iter()
+            .find(|r| (200..300).contains(&r.status))
+    }
+}
+
+/// A page type: a struct with an `items` list and a nullable `next` link.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paged {
+    pub page: String,
+    pub item: TypeRef,
+}
+
+/// A request body. A spec body that takes several media types becomes one operation per form.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     Json(TypeRef),
-    /// `multipart/form-data`: the type lists the parts; binary ones carry files.
-    Multipart(TypeRef),
-    /// An operation that takes either form (`POST /v2/upload`).
-    JsonOrMultipart {
-        json: TypeRef,
-        multipart: TypeRef,
+    /// `multipart/form-data` with one file: `part` is its wire name, `param` the Rust name.
+    Multipart {
+        part: String,
+        param: String,
     },
-    Binary,
 }
 
 #[derive(Debug, Clone, PartialEq)]

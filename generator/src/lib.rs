@@ -65,10 +65,16 @@ pub fn parse(spec: &str) -> Result<ir::Api, Error> {
 /// Generates every file from the spec text. Either all files or an error: never a partial set.
 pub fn generate(spec: &str) -> Result<Output, Error> {
     let api = parse(spec)?;
-    let files = vec![GeneratedFile {
-        path: "types.rs",
-        contents: emit::types_file(&api)?,
-    }];
+    let files = vec![
+        GeneratedFile {
+            path: "types.rs",
+            contents: emit::types_file(&api)?,
+        },
+        GeneratedFile {
+            path: "operations.rs",
+            contents: emit::operations_file(&api)?,
+        },
+    ];
     Ok(Output { files, api })
 }
 

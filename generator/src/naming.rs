@@ -6,8 +6,9 @@
 //!   where Rust forbids that (`self_`).
 //! - Enum variants: UpperCamelCase of the wire value (`GDPR_SENSITIVE` → `GdprSensitive`,
 //!   `wav/pcm` → `WavPcm`); a value that starts with a digit gets a `V` (`8000` → `V8000`).
-//! - Operations: `{resource}_{action}` from the path and method (`GET /v2/pre-recorded/{id}` →
-//!   `pre_recorded_get`).
+//! - Endpoint functions: `client.{resource}().{method}()`, the resource from the operation's tag,
+//!   the method from `x-rust-method` or the REST convention (`GET /v2/pre-recorded/{id}` →
+//!   `pre_recorded().get()`). See [`operation_name`].
 //!
 //! Collisions are never resolved by renaming: callers report them as errors.
 
@@ -74,14 +75,41 @@ pub fn variant_name(wire: &str) -> String {
     }
 }
 
-/// Rust name of an operation: its resource (the first path segment after the version) and its
-/// action, which follows REST conventions from the method and the shape of the path.
-pub fn operation_name(method: &str, path: &str) -> String {
+/// The spec extension that names an endpoint function when the REST convention does not fit:
+/// on an operation (`x-rust-method: init`), or on each media type of a request body that takes
+/// several (`multipart/form-data: {x-rust-method: file}`).
+pub const METHOD_EXTENSION: &str = "x-rust-method";
+
+/// Where an endpoint function lives and what it is called: `client.{resource}().{method}()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationName {
+    /// The resource accessor on the client, snake_case.
+    pub resource: String,
+    /// The function on the resource, snake_case.
+    pub method: String,
+}
+
+impl OperationName {
+    /// The stem of the types generated for the operation (`PreRecordedList` + `Query`).
+    pub fn type_stem(&self) -> String {
+        type_name(&format!("{}_{}", self.resource, self.method))
+    }
+}
+
+/// Names an operation: the resource is its first tag (`Pre-recorded` → `pre_recorded`), or the
+/// first path segment after the version; the method is the spec's `x-rust-method` if it has one,
+/// else the REST convention for the HTTP method and the shape of the path.
+pub fn operation_name(
+    tag: Option<&str>,
+    http_method: &str,
+    path: &str,
+    explicit: Option<&str>,
+) -> OperationName {
     let segments: Vec<&str> = path
         .split('/')
         .filter(|s| !s.is_empty() && !is_version(s))
         .collect();
-    let resource = segments.first().copied().unwrap_or("root").to_snake_case();
+    let resource = resource_name(tag.or(segments.first().copied()).unwrap_or("root"));
     let has_id = segments.iter().any(|s| s.starts_with('{'));
     let tail: Vec<&str> = segments
         .iter()
@@ -89,21 +117,46 @@ pub fn operation_name(method: &str, path: &str) -> String {
         .filter(|s| !s.starts_with('{'))
         .copied()
         .collect();
-    let action = match (method, has_id, tail.as_slice()) {
-        (_, _, [sub, ..]) if method == "get" && *sub == "file" => "audio".to_owned(),
-        ("get", false, []) => "list".to_owned(),
-        ("get", true, []) => "get".to_owned(),
-        ("post", false, []) => "create".to_owned(),
-        ("put", true, []) => "replace".to_owned(),
-        ("patch", true, []) => "update".to_owned(),
-        ("delete", true, []) => "delete".to_owned(),
-        (method, _, tail) => {
-            let mut parts = vec![method.to_owned()];
+    let method = match (explicit, http_method, has_id, tail.as_slice()) {
+        (Some(explicit), ..) => explicit.to_snake_case(),
+        (None, "get", false, []) => "list".to_owned(),
+        (None, "get", true, []) => "get".to_owned(),
+        (None, "post", false, []) => "create".to_owned(),
+        (None, "put", true, []) => "replace".to_owned(),
+        (None, "patch", true, []) => "update".to_owned(),
+        (None, "delete", true, []) => "delete".to_owned(),
+        (None, "get", _, tail) => tail.join("_").to_snake_case(),
+        (None, http_method, _, tail) => {
+            let mut parts = vec![http_method.to_owned()];
             parts.extend(tail.iter().map(|s| s.to_snake_case()));
             parts.join("_")
         }
     };
-    format!("{resource}_{action}")
+    OperationName { resource, method }
+}
+
+/// The accessor of a resource, from its tag or path segment (`Pre-recorded` → `pre_recorded`).
+pub fn resource_name(tag: &str) -> String {
+    tag.to_snake_case()
+}
+
+/// The function of one form of a body that comes in several (JSON or multipart): the media
+/// type's `x-rust-method`, else the operation's method with the form appended (`create_json`).
+pub fn body_form_method(operation_method: &str, form: &str, explicit: Option<&str>) -> String {
+    match explicit {
+        Some(explicit) => explicit.to_snake_case(),
+        None => format!("{operation_method}_{form}"),
+    }
+}
+
+/// The function that streams every item of a paged list (`list` → `list_all`).
+pub fn all_pages_method(list_method: &str) -> String {
+    format!("{list_method}_all")
+}
+
+/// Name of the handle type a resource accessor returns (`pre_recorded` → `PreRecorded`).
+pub fn resource_type_name(resource: &str) -> String {
+    upper_camel(resource)
 }
 
 fn is_version(segment: &str) -> bool {
@@ -177,27 +230,46 @@ mod tests {
 
     #[test]
     fn operations_follow_resources() {
+        let name = |tag, method, path, explicit| {
+            let name = operation_name(tag, method, path, explicit);
+            format!("{}.{}", name.resource, name.method)
+        };
+        let tag = Some("Pre-recorded");
         assert_eq!(
-            operation_name("post", "/v2/pre-recorded"),
-            "pre_recorded_create"
+            name(tag, "post", "/v2/pre-recorded", None),
+            "pre_recorded.create"
         );
         assert_eq!(
-            operation_name("get", "/v2/pre-recorded"),
-            "pre_recorded_list"
+            name(tag, "get", "/v2/pre-recorded", None),
+            "pre_recorded.list"
         );
         assert_eq!(
-            operation_name("get", "/v2/pre-recorded/{id}"),
-            "pre_recorded_get"
+            name(tag, "get", "/v2/pre-recorded/{id}", None),
+            "pre_recorded.get"
         );
-        assert_eq!(operation_name("delete", "/v2/live/{id}"), "live_delete");
+        assert_eq!(name(None, "delete", "/v2/live/{id}", None), "live.delete");
+        assert_eq!(name(None, "get", "/v2/live/{id}/file", None), "live.file");
         assert_eq!(
-            operation_name("get", "/v2/transcription/{id}/file"),
-            "transcription_audio"
+            name(None, "get", "/v2/live/{id}/file", Some("audio")),
+            "live.audio"
         );
-        assert_eq!(operation_name("post", "/v2/upload"), "upload_create");
         assert_eq!(
-            operation_name("post", "/v2/jobs/{id}/cancel"),
-            "jobs_post_cancel"
+            name(Some("Live"), "post", "/v2/live", Some("init")),
+            "live.init"
+        );
+        assert_eq!(
+            name(None, "post", "/v2/jobs/{id}/cancel", None),
+            "jobs.post_cancel"
+        );
+        assert_eq!(body_form_method("create", "json", None), "create_json");
+        assert_eq!(
+            body_form_method("create", "multipart", Some("file")),
+            "file"
+        );
+        assert_eq!(resource_type_name("pre_recorded"), "PreRecorded");
+        assert_eq!(
+            operation_name(tag, "get", "/v2/pre-recorded", None).type_stem(),
+            "PreRecordedList"
         );
     }
 }

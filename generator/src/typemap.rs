@@ -54,18 +54,23 @@ pub fn number_format(format: Option<&str>) -> Scalar {
 
 /// The Rust type of a type reference.
 pub fn rust_type(ty: &TypeRef) -> TokenStream {
+    rust_type_in(ty, &TokenStream::new())
+}
+
+/// The Rust type, with generated types spelled through `module` (such as `crate::types::`).
+pub fn rust_type_in(ty: &TypeRef, module: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::Named(name) => {
             let ident = format_ident!("{}", name);
-            quote!(#ident)
+            quote!(#module #ident)
         }
         TypeRef::Scalar(scalar) => scalar_type(*scalar),
         TypeRef::Array(item) => {
-            let item = rust_type(item);
+            let item = rust_type_in(item, module);
             quote!(Vec<#item>)
         }
         TypeRef::Map(value) => {
-            let value = rust_type(value);
+            let value = rust_type_in(value, module);
             quote!(std::collections::BTreeMap<String, #value>)
         }
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),

@@ -3,6 +3,7 @@
 
 //! Models and enums of the API, generated from the spec.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+/// Settings of a new pre-recorded job: the audio to transcribe and the features to run on it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InitTranscriptionRequest {
     /// **\[Beta\]** Can be either boolean to enable custom_vocabulary for this audio or an array with specific vocabulary list to feed the transcription model with
@@ -148,6 +149,29 @@ impl InitTranscriptionRequest {
         }
     }
 }
+impl InitTranscriptionRequest {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        if let Some(value) = &self.custom_vocabulary_config {
+            value.validate().map_err(|e| e.within("custom_vocabulary_config"))?;
+        }
+        if let Some(value) = &self.subtitles_config {
+            value.validate().map_err(|e| e.within("subtitles_config"))?;
+        }
+        if let Some(value) = &self.diarization_config {
+            value.validate().map_err(|e| e.within("diarization_config"))?;
+        }
+        if let Some(value) = &self.translation_config {
+            value.validate().map_err(|e| e.within("translation_config"))?;
+        }
+        if let Some(value) = &self.audio_to_llm_config {
+            value.validate().map_err(|e| e.within("audio_to_llm_config"))?;
+        }
+        Ok(())
+    }
+}
+/// The job that was created: its id, and the URL to poll for its result.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InitPreRecordedTranscriptionResponse {
     /// Id of the job
@@ -168,6 +192,7 @@ impl InitPreRecordedTranscriptionResponse {
         }
     }
 }
+/// Error body of a malformed request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BadRequestErrorResponse {
     /// Date of when the error occurred
@@ -204,6 +229,7 @@ impl BadRequestErrorResponse {
         }
     }
 }
+/// Error body of a request whose API key is missing or invalid.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnauthorizedErrorResponse {
     /// Date of when the error occurred
@@ -236,6 +262,7 @@ impl UnauthorizedErrorResponse {
         }
     }
 }
+/// Error body of a well-formed request whose values are refused.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnprocessableEntityErrorResponse {
     /// Date of when the error occurred
@@ -268,12 +295,26 @@ impl UnprocessableEntityErrorResponse {
         }
     }
 }
+/// A vocabulary entry: a plain word or phrase, or an entry with its own settings.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CustomVocabularyConfigVocabularyItem {
+    /// The value as a [`CustomVocabularyEntry`].
     CustomVocabularyEntry(CustomVocabularyEntry),
+    /// The value as a string.
     String(String),
 }
+impl CustomVocabularyConfigVocabularyItem {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        match self {
+            Self::CustomVocabularyEntry(value) => value.validate(),
+            _ => Ok(()),
+        }
+    }
+}
+/// Words and phrases the model should expect, with how strongly to favour them.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomVocabularyConfig {
     /// Specific vocabulary list to feed the transcription model with. Each item can be a string or an object with the following properties: value, intensity, pronunciations, language.
@@ -295,6 +336,24 @@ impl CustomVocabularyConfig {
         }
     }
 }
+impl CustomVocabularyConfig {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        {
+            let value = &self.vocabulary;
+            for (index, item) in value.iter().enumerate() {
+                item.validate()
+                    .map_err(|e| e.within(format_args!("{}[{index}]", "vocabulary")))?;
+            }
+        }
+        if let Some(value) = &self.default_intensity {
+            crate::wire::check_range("default_intensity", *value, Some(0.0), Some(1.0))?;
+        }
+        Ok(())
+    }
+}
+/// Where Gladia sends the result once the job ends.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallbackConfig {
     /// The URL to be called with the result of the transcription
@@ -316,6 +375,7 @@ impl CallbackConfig {
         }
     }
 }
+/// Which subtitle files to produce, and how to lay out their captions.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubtitlesConfig {
     /// Subtitles formats you want your transcription to be formatted to
@@ -349,6 +409,39 @@ pub struct SubtitlesConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<SubtitlesStyle>,
 }
+impl SubtitlesConfig {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        if let Some(value) = &self.formats {
+            crate::wire::check_count("formats", value.len(), Some(1usize), None)?;
+        }
+        if let Some(value) = &self.minimum_duration {
+            crate::wire::check_range("minimum_duration", *value, Some(0.0), None)?;
+        }
+        if let Some(value) = &self.maximum_duration {
+            crate::wire::check_range("maximum_duration", *value, Some(1.0), Some(30.0))?;
+        }
+        if let Some(value) = &self.maximum_characters_per_row {
+            crate::wire::check_range(
+                "maximum_characters_per_row",
+                *value as f64,
+                Some(1.0),
+                None,
+            )?;
+        }
+        if let Some(value) = &self.maximum_rows_per_caption {
+            crate::wire::check_range(
+                "maximum_rows_per_caption",
+                *value as f64,
+                Some(1.0),
+                Some(5.0),
+            )?;
+        }
+        Ok(())
+    }
+}
+/// Hints for telling the speakers apart.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DiarizationConfig {
     /// Exact number of speakers in the audio
@@ -367,6 +460,28 @@ pub struct DiarizationConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_speakers: Option<i64>,
 }
+impl DiarizationConfig {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        if let Some(value) = &self.number_of_speakers {
+            crate::wire::check_range(
+                "number_of_speakers",
+                *value as f64,
+                Some(1.0),
+                None,
+            )?;
+        }
+        if let Some(value) = &self.min_speakers {
+            crate::wire::check_range("min_speakers", *value as f64, Some(0.0), None)?;
+        }
+        if let Some(value) = &self.max_speakers {
+            crate::wire::check_range("max_speakers", *value as f64, Some(0.0), None)?;
+        }
+        Ok(())
+    }
+}
+/// Target languages of the translation, and the model that translates.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TranslationConfig {
     /// Target language in `iso639-1` format you want the transcription translated to
@@ -416,6 +531,23 @@ impl TranslationConfig {
         }
     }
 }
+impl TranslationConfig {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        {
+            let value = &self.target_languages;
+            crate::wire::check_count(
+                "target_languages",
+                value.len(),
+                Some(1usize),
+                None,
+            )?;
+        }
+        Ok(())
+    }
+}
+/// What kind of summary to write.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SummarizationConfig {
     /// The type of summarization to apply
@@ -424,6 +556,7 @@ pub struct SummarizationConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SummaryTypes>,
 }
+/// Spellings to force: each key is written in place of any of its listed variants.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomSpellingConfig {
     /// The list of spelling applied on the audio transcription
@@ -439,6 +572,7 @@ impl CustomSpellingConfig {
         }
     }
 }
+/// Prompts a language model answers about the transcript.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AudioToLlmListConfig {
     /// The list of prompts applied on the audio transcription
@@ -458,6 +592,17 @@ impl AudioToLlmListConfig {
             prompts: prompts.into(),
             model: None,
         }
+    }
+}
+impl AudioToLlmListConfig {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        {
+            let value = &self.prompts;
+            crate::wire::check_count("prompts", value.len(), Some(1usize), None)?;
+        }
+        Ok(())
     }
 }
 /// The type of processed text to return (marker or mask)
@@ -524,6 +669,7 @@ impl<'de> serde::Deserialize<'de> for PiiRedactionConfigProcessedTextType {
         crate::wire::deserialize_str_enum(deserializer)
     }
 }
+/// Which kinds of personal data to hide in the transcript, and how.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PiiRedactionConfig {
     /// The entity types to redact
@@ -533,6 +679,7 @@ pub struct PiiRedactionConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub processed_text_type: Option<PiiRedactionConfigProcessedTextType>,
 }
+/// The languages spoken in the audio, when known, and whether speakers switch between them.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LanguageConfig {
     /// If one language is set, it will be used for the transcription. Otherwise, language will be auto-detected by the model.
@@ -546,6 +693,7 @@ pub struct LanguageConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_switching: Option<bool>,
 }
+/// One vocabulary entry with its weight, pronunciations and language.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomVocabularyEntry {
     /// The text used to replace in the transcription.
@@ -571,6 +719,16 @@ impl CustomVocabularyEntry {
             pronunciations: None,
             language: None,
         }
+    }
+}
+impl CustomVocabularyEntry {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        if let Some(value) = &self.intensity {
+            crate::wire::check_range("intensity", *value, Some(0.0), Some(1.0))?;
+        }
+        Ok(())
     }
 }
 /// The HTTP method to be used. Allowed values are `POST` or `PUT` (default: `POST`)
@@ -2520,6 +2678,7 @@ pub struct AudioUploadResponse {
     ///
     /// Format: `uri`.
     pub audio_url: String,
+    /// Facts about an uploaded file.
     pub audio_metadata: AudioUploadMetadata,
 }
 impl AudioUploadResponse {
@@ -2744,6 +2903,7 @@ pub struct PreRecordedResponse {
     pub request_id: String,
     /// Version of the API that ran the job
     pub version: i64,
+    /// Where a job is in its life.
     pub status: TranscriptionStatus,
     /// When the job was created
     ///
@@ -2767,6 +2927,7 @@ pub struct PreRecordedResponse {
     /// Range: 400 to 599.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<i64>,
+    /// Whether a job is a pre-recorded transcription or a live session.
     pub kind: TranscriptionKind,
     /// The audio the job was run on
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2813,6 +2974,7 @@ pub struct PreRecordedRequestParams {
     /// Whether custom vocabulary was enabled
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary: Option<bool>,
+    /// Words and phrases the model should expect, with how strongly to favour them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary_config: Option<CustomVocabularyConfig>,
     /// Whether the language was detected automatically
@@ -2821,8 +2983,10 @@ pub struct PreRecordedRequestParams {
     /// Whether the language could change between utterances
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_code_switching: Option<bool>,
+    /// Languages the model may switch between, with code switching.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_switching_config: Option<CodeSwitchingConfig>,
+    /// Specify the language in which it will be pronounced when sound comparison occurs. Default to transcription language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<TranscriptionLanguageCode>,
     /// Callback URL given with the legacy option
@@ -2833,26 +2997,31 @@ pub struct PreRecordedRequestParams {
     /// Whether a callback was requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback: Option<bool>,
+    /// Where Gladia sends the result once the job ends.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<CallbackConfig>,
     /// Whether subtitles were requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitles: Option<bool>,
+    /// Which subtitle files to produce, and how to lay out their captions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitles_config: Option<SubtitlesConfig>,
     /// Whether speakers were told apart
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diarization: Option<bool>,
+    /// Speaker recognition options as the server recorded them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diarization_config: Option<DiarizationConfigResponse>,
     /// Whether translation was requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<bool>,
+    /// Target languages of the translation, and the model that translates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation_config: Option<TranslationConfig>,
     /// Whether a summary was requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization: Option<bool>,
+    /// What kind of summary to write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_config: Option<SummarizationConfig>,
     /// Whether moderation was requested
@@ -2870,11 +3039,13 @@ pub struct PreRecordedRequestParams {
     /// Whether custom spelling was applied
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling: Option<bool>,
+    /// Spellings to force: each key is written in place of any of its listed variants.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling_config: Option<CustomSpellingConfig>,
     /// Whether structured data was extracted
     #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_data_extraction: Option<bool>,
+    /// What to extract as structured data.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_data_extraction_config: Option<StructuredDataExtractionConfig>,
     /// Whether sentiment was analysed
@@ -2883,6 +3054,7 @@ pub struct PreRecordedRequestParams {
     /// Whether prompts were run on the audio
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_to_llm: Option<bool>,
+    /// Prompts a language model answers about the transcript.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_to_llm_config: Option<AudioToLlmListConfig>,
     /// Whether the transcript was split into sentences
@@ -2894,6 +3066,7 @@ pub struct PreRecordedRequestParams {
     /// Whether enhanced punctuation was used
     #[serde(skip_serializing_if = "Option::is_none")]
     pub punctuation_enhanced: Option<bool>,
+    /// The languages spoken in the audio, when known, and whether speakers switch between them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language_config: Option<LanguageConfig>,
     /// URL of the audio that was transcribed
@@ -2951,9 +3124,12 @@ impl StructuredDataExtractionConfig {
 /// Everything a finished job produced.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TranscriptionResult {
+    /// Durations and billing of a job.
     pub metadata: TranscriptionMetadata,
+    /// The transcript, whole and by utterance.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transcription: Option<Transcription>,
+    /// The translations, one per target language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<Translation>,
     /// The summary, if requested
@@ -2962,6 +3138,7 @@ pub struct TranscriptionResult {
     /// The moderation verdict, if requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation: Option<AddonTextResult>,
+    /// Named entities found in the transcript.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub named_entity_recognition: Option<NamedEntityRecognition>,
     /// The transcript with consistent names, if requested
@@ -2979,6 +3156,7 @@ pub struct TranscriptionResult {
     /// The sentiment analysis, if requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis: Option<AddonTextResult>,
+    /// Answers to the prompts run on the audio.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_to_llm: Option<AudioToLlmList>,
     /// The transcript split into sentences, if requested
@@ -2987,6 +3165,7 @@ pub struct TranscriptionResult {
     /// The transcript laid out for display, if requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_mode: Option<AddonTextListResult>,
+    /// The transcript split into chapters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chapters: Option<Chapterization>,
 }
@@ -3101,6 +3280,7 @@ impl Transcription {
 /// Subtitles in one format.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Subtitle {
+    /// Subtitles formats you want your transcription to be formatted to
     pub format: SubtitlesFormat,
     /// The subtitle file's text
     pub subtitles: String,
@@ -3120,6 +3300,7 @@ impl Subtitle {
 /// A stretch of speech by one speaker on one channel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Utterance {
+    /// Specify the language in which it will be pronounced when sound comparison occurs. Default to transcription language.
     pub language: TranscriptionLanguageCode,
     /// Start, in seconds from the beginning of the audio
     pub start: f64,
@@ -3914,14 +4095,19 @@ pub struct InitLiveSessionRequest {
     /// Default: `30`. Range: 5 to 60.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_duration_without_endpointing: Option<f64>,
+    /// The languages spoken in the audio, when known, and whether speakers switch between them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language_config: Option<LanguageConfig>,
+    /// What to do to the audio before transcribing it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_processing: Option<LivePreProcessingConfig>,
+    /// Add-ons run while the audio streams.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub realtime_processing: Option<LiveRealtimeProcessingConfig>,
+    /// Add-ons run once the session has ended.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub post_processing: Option<LivePostProcessingConfig>,
+    /// Which messages the WebSocket sends you.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages_config: Option<LiveMessagesConfig>,
     /// Whether to send session messages to `callback_config.url`
@@ -3929,8 +4115,36 @@ pub struct InitLiveSessionRequest {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback: Option<bool>,
+    /// Which session messages are also sent to your callback URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<LiveCallbackConfig>,
+}
+impl InitLiveSessionRequest {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        if let Some(value) = &self.channels {
+            crate::wire::check_range("channels", *value as f64, Some(1.0), Some(8.0))?;
+        }
+        if let Some(value) = &self.endpointing {
+            crate::wire::check_range("endpointing", *value, Some(0.01), Some(10.0))?;
+        }
+        if let Some(value) = &self.maximum_duration_without_endpointing {
+            crate::wire::check_range(
+                "maximum_duration_without_endpointing",
+                *value,
+                Some(5.0),
+                Some(60.0),
+            )?;
+        }
+        if let Some(value) = &self.pre_processing {
+            value.validate().map_err(|e| e.within("pre_processing"))?;
+        }
+        if let Some(value) = &self.realtime_processing {
+            value.validate().map_err(|e| e.within("realtime_processing"))?;
+        }
+        Ok(())
+    }
 }
 /// What to do to the audio before transcribing it.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3946,6 +4160,16 @@ pub struct LivePreProcessingConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speech_threshold: Option<f64>,
 }
+impl LivePreProcessingConfig {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        if let Some(value) = &self.speech_threshold {
+            crate::wire::check_range("speech_threshold", *value, Some(0.0), Some(1.0))?;
+        }
+        Ok(())
+    }
+}
 /// Add-ons run while the audio streams.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LiveRealtimeProcessingConfig {
@@ -3954,6 +4178,7 @@ pub struct LiveRealtimeProcessingConfig {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary: Option<bool>,
+    /// Words and phrases the model should expect, with how strongly to favour them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary_config: Option<CustomVocabularyConfig>,
     /// Rewrite words as `custom_spelling_config` says
@@ -3961,6 +4186,7 @@ pub struct LiveRealtimeProcessingConfig {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling: Option<bool>,
+    /// Spellings to force: each key is written in place of any of its listed variants.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling_config: Option<CustomSpellingConfig>,
     /// Translate each utterance
@@ -3968,6 +4194,7 @@ pub struct LiveRealtimeProcessingConfig {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<bool>,
+    /// Target languages of the translation, and the model that translates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation_config: Option<TranslationConfig>,
     /// Find named entities in each utterance
@@ -3981,6 +4208,19 @@ pub struct LiveRealtimeProcessingConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis: Option<bool>,
 }
+impl LiveRealtimeProcessingConfig {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        if let Some(value) = &self.custom_vocabulary_config {
+            value.validate().map_err(|e| e.within("custom_vocabulary_config"))?;
+        }
+        if let Some(value) = &self.translation_config {
+            value.validate().map_err(|e| e.within("translation_config"))?;
+        }
+        Ok(())
+    }
+}
 /// Add-ons run once the session has ended.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LivePostProcessingConfig {
@@ -3989,6 +4229,7 @@ pub struct LivePostProcessingConfig {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization: Option<bool>,
+    /// What kind of summary to write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_config: Option<SummarizationConfig>,
     /// Split the session into chapters
@@ -4142,6 +4383,7 @@ pub struct LiveResponse {
     pub request_id: String,
     /// Version of the API that ran the session
     pub version: i64,
+    /// Where a job is in its life.
     pub status: TranscriptionStatus,
     /// When the session was created
     ///
@@ -4168,6 +4410,7 @@ pub struct LiveResponse {
     /// Facts recorded once the session ended
     #[serde(skip_serializing_if = "Option::is_none")]
     pub post_session_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Whether a job is a pre-recorded transcription or a live session.
     pub kind: TranscriptionKind,
     /// The recorded audio
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4335,7 +4578,9 @@ impl<'de> serde::Deserialize<'de> for WebhookTranscriptionEvent {
 /// Body of a webhook call about a pre-recorded job.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebhookTranscriptionPayload {
+    /// Events of a pre-recorded job that Gladia sends to your webhook.
     pub event: WebhookTranscriptionEvent,
+    /// Which pre-recorded job a webhook is about.
     pub payload: PreRecordedEventPayload,
 }
 impl WebhookTranscriptionPayload {
@@ -4423,7 +4668,9 @@ impl<'de> serde::Deserialize<'de> for WebhookLiveEvent {
 /// Body of a webhook call about a live session.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebhookLivePayload {
+    /// Events of a live session that Gladia sends to your webhook.
     pub event: WebhookLiveEvent,
+    /// Which live session a webhook is about.
     pub payload: LiveEventPayload,
 }
 impl WebhookLivePayload {
@@ -4550,6 +4797,7 @@ pub struct CallbackTranscriptionSuccessPayload {
     pub id: String,
     /// Always `transcription.success`
     pub event: CallbackTranscriptionSuccessPayloadEvent,
+    /// Everything a finished job produced.
     pub payload: TranscriptionResult,
     /// The metadata attached when the job was created
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4639,6 +4887,7 @@ pub struct CallbackTranscriptionErrorPayload {
     pub id: String,
     /// Always `transcription.error`
     pub event: CallbackTranscriptionErrorPayloadEvent,
+    /// Why a job failed.
     pub error: CallbackError,
     /// The metadata attached when the job was created
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4683,7 +4932,9 @@ pub struct CallbackLiveLifecyclePayload {
     ///
     /// Format: `uuid`.
     pub id: String,
+    /// Events of a live session that Gladia sends to your webhook.
     pub event: WebhookLiveEvent,
+    /// A lifecycle message of a live session.
     pub payload: LiveLifecycleMessage,
 }
 impl CallbackLiveLifecyclePayload {
@@ -4782,6 +5033,7 @@ pub struct LiveLifecycleMessage {
     pub created_at: time::OffsetDateTime,
     /// What happened
     pub r#type: LiveLifecycleMessageType,
+    /// Facts about a recording that has ended.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<LiveRecordingData>,
 }
@@ -4847,7 +5099,7 @@ impl PreRecordedListQuery {
     /// keys, JSON parameters encoded as JSON text.
     pub fn to_query_pairs(
         &self,
-    ) -> Result<Vec<(&'static str, String)>, crate::wire::QueryError> {
+    ) -> Result<Vec<(&'static str, String)>, crate::wire::Invalid> {
         let mut pairs = Vec::new();
         if let Some(value) = &self.offset {
             pairs.push(("offset", value.to_string()));
@@ -4881,15 +5133,28 @@ impl PreRecordedListQuery {
             pairs
                 .push((
                     "custom_metadata",
-                    crate::wire::query_json("custom_metadata", value)?,
+                    crate::wire::query_json("custom_metadata", value, Some(2000usize))?,
                 ));
         }
         Ok(pairs)
     }
 }
+impl PreRecordedListQuery {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        if let Some(value) = &self.offset {
+            crate::wire::check_range("offset", *value as f64, Some(0.0), None)?;
+        }
+        if let Some(value) = &self.limit {
+            crate::wire::check_range("limit", *value as f64, Some(1.0), None)?;
+        }
+        Ok(())
+    }
+}
 /// Query parameters of `GET /v2/transcription`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TranscriptionListQuery {
+pub struct TranscriptionsListQuery {
     /// How many items to skip before the first one returned.
     ///
     /// Default: `0`. Minimum: 0.
@@ -4917,12 +5182,12 @@ pub struct TranscriptionListQuery {
     /// Keep only jobs of these kinds; repeat the key for several.
     pub kind: Option<Vec<TranscriptionKind>>,
 }
-impl TranscriptionListQuery {
+impl TranscriptionsListQuery {
     /// The query string as `(key, value)` pairs, in the spec's order: arrays as repeated
     /// keys, JSON parameters encoded as JSON text.
     pub fn to_query_pairs(
         &self,
-    ) -> Result<Vec<(&'static str, String)>, crate::wire::QueryError> {
+    ) -> Result<Vec<(&'static str, String)>, crate::wire::Invalid> {
         let mut pairs = Vec::new();
         if let Some(value) = &self.offset {
             pairs.push(("offset", value.to_string()));
@@ -4956,7 +5221,7 @@ impl TranscriptionListQuery {
             pairs
                 .push((
                     "custom_metadata",
-                    crate::wire::query_json("custom_metadata", value)?,
+                    crate::wire::query_json("custom_metadata", value, Some(2000usize))?,
                 ));
         }
         if let Some(values) = &self.kind {
@@ -4965,6 +5230,19 @@ impl TranscriptionListQuery {
             }
         }
         Ok(pairs)
+    }
+}
+impl TranscriptionsListQuery {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        if let Some(value) = &self.offset {
+            crate::wire::check_range("offset", *value as f64, Some(0.0), None)?;
+        }
+        if let Some(value) = &self.limit {
+            crate::wire::check_range("limit", *value as f64, Some(1.0), None)?;
+        }
+        Ok(())
     }
 }
 /// Query parameters of `GET /v2/live`.
@@ -5000,7 +5278,7 @@ impl LiveListQuery {
     /// keys, JSON parameters encoded as JSON text.
     pub fn to_query_pairs(
         &self,
-    ) -> Result<Vec<(&'static str, String)>, crate::wire::QueryError> {
+    ) -> Result<Vec<(&'static str, String)>, crate::wire::Invalid> {
         let mut pairs = Vec::new();
         if let Some(value) = &self.offset {
             pairs.push(("offset", value.to_string()));
@@ -5034,24 +5312,37 @@ impl LiveListQuery {
             pairs
                 .push((
                     "custom_metadata",
-                    crate::wire::query_json("custom_metadata", value)?,
+                    crate::wire::query_json("custom_metadata", value, Some(2000usize))?,
                 ));
         }
         Ok(pairs)
     }
 }
+impl LiveListQuery {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        if let Some(value) = &self.offset {
+            crate::wire::check_range("offset", *value as f64, Some(0.0), None)?;
+        }
+        if let Some(value) = &self.limit {
+            crate::wire::check_range("limit", *value as f64, Some(1.0), None)?;
+        }
+        Ok(())
+    }
+}
 /// Query parameters of `POST /v2/live`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LiveCreateQuery {
+pub struct LiveInitQuery {
     /// Where the session runs. Only this endpoint accepts it.
     pub region: Option<LiveRegion>,
 }
-impl LiveCreateQuery {
+impl LiveInitQuery {
     /// The query string as `(key, value)` pairs, in the spec's order: arrays as repeated
     /// keys, JSON parameters encoded as JSON text.
     pub fn to_query_pairs(
         &self,
-    ) -> Result<Vec<(&'static str, String)>, crate::wire::QueryError> {
+    ) -> Result<Vec<(&'static str, String)>, crate::wire::Invalid> {
         let mut pairs = Vec::new();
         if let Some(value) = &self.region {
             pairs.push(("region", value.to_string()));

@@ -1,5 +1,5 @@
-//! Wire-format helpers that generated code calls: lenient enum decoding and query-string
-//! encoding. Kept here so that each rule is written once, not once per type.
+//! Wire-format helpers that generated code calls: lenient enum decoding, query-string encoding
+//! and the checks made before a request is sent. Kept here so that each rule is written once, not once per type.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -35,22 +35,94 @@ impl fmt::Display for UnknownValue {
 
 impl std::error::Error for UnknownValue {}
 
-/// A query parameter that cannot be written as text.
+/// A value the API would refuse, caught before the request is sent: out of the spec's bounds, or
+/// impossible to encode.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueryError {
-    /// The parameter.
-    pub param: &'static str,
-    /// Why it cannot be encoded.
-    pub reason: String,
+pub struct Invalid {
+    field: String,
+    reason: String,
 }
 
-impl fmt::Display for QueryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "query parameter `{}`: {}", self.param, self.reason)
+impl Invalid {
+    pub(crate) fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Prefixes the field path with the field that holds it, as in `diarization_config.min_speakers`.
+    pub(crate) fn within(mut self, parent: impl fmt::Display) -> Self {
+        self.field = if self.field.starts_with('[') {
+            format!("{parent}{}", self.field)
+        } else {
+            format!("{parent}.{}", self.field)
+        };
+        self
+    }
+
+    /// Path of the offending field or parameter, as it is named on the wire.
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// What is wrong with it.
+    pub fn reason(&self) -> &str {
+        &self.reason
     }
 }
 
-impl std::error::Error for QueryError {}
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` {}", self.field, self.reason)
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+/// Checks a number against the bounds the spec gives it.
+pub(crate) fn check_range(
+    field: &str,
+    value: f64,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+) -> Result<(), Invalid> {
+    if let Some(minimum) = minimum.filter(|m| value < *m) {
+        return Err(Invalid::new(
+            field,
+            format!("must be at least {minimum}, got {value}"),
+        ));
+    }
+    if let Some(maximum) = maximum.filter(|m| value > *m) {
+        return Err(Invalid::new(
+            field,
+            format!("must be at most {maximum}, got {value}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the number of items of a list against the bounds the spec gives it.
+pub(crate) fn check_count(
+    field: &str,
+    count: usize,
+    min_items: Option<usize>,
+    max_items: Option<usize>,
+) -> Result<(), Invalid> {
+    if let Some(min) = min_items.filter(|m| count < *m) {
+        return Err(Invalid::new(
+            field,
+            format!("needs at least {min} item(s), got {count}"),
+        ));
+    }
+    if let Some(max) = max_items.filter(|m| count > *m) {
+        return Err(Invalid::new(
+            field,
+            format!("takes at most {max} item(s), got {count}"),
+        ));
+    }
+    Ok(())
+}
 
 /// Decodes a string enum without allocating for the values it knows; values it does not know
 /// become the enum's `Unknown` variant, so a newer server never breaks an older client.
@@ -118,22 +190,26 @@ where
 pub(crate) fn query_date_time(
     param: &'static str,
     value: &time::OffsetDateTime,
-) -> Result<String, QueryError> {
+) -> Result<String, Invalid> {
     value
         .format(&time::format_description::well_known::Rfc3339)
-        .map_err(|e| QueryError {
-            param,
-            reason: e.to_string(),
-        })
+        .map_err(|e| Invalid::new(param, e.to_string()))
 }
 
-/// A query value sent as JSON text, like `custom_metadata={"user":"John"}`.
+/// A query value sent as JSON text, like `custom_metadata={"user":"John"}`; `max_length` is the
+/// longest encoded text the server accepts, in characters.
 pub(crate) fn query_json<T: serde::Serialize>(
     param: &'static str,
     value: &T,
-) -> Result<String, QueryError> {
-    serde_json::to_string(value).map_err(|e| QueryError {
-        param,
-        reason: e.to_string(),
-    })
+    max_length: Option<usize>,
+) -> Result<String, Invalid> {
+    let text = serde_json::to_string(value).map_err(|e| Invalid::new(param, e.to_string()))?;
+    let length = text.chars().count();
+    match max_length {
+        Some(max) if length > max => Err(Invalid::new(
+            param,
+            format!("is {length} characters once JSON-encoded; the limit is {max}"),
+        )),
+        _ => Ok(text),
+    }
 }

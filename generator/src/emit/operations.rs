@@ -1,0 +1,317 @@
+//! Endpoint functions: one per operation, reached through its resource, as in
+//! `client.pre_recorded().get(id)`.
+//!
+//! Generated code relies on the target crate for `crate::Client` and its transport
+//! (`crate::client::Request`, `Client::send`), `crate::Error`, `crate::UploadFile`,
+//! `crate::Download`, and the pager `crate::jobs::{Page, items}`; see ARCHITECTURE.md.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, field_ident, format_file, sanitize_doc};
+use crate::error::Error;
+use crate::ir::*;
+use crate::naming;
+use crate::typemap;
+
+/// The text of the generated `operations.rs`.
+pub fn operations_file(api: &Api) -> Result<String, Error> {
+    let accessors = api.resources.iter().map(accessor);
+    let resources = api.resources.iter().map(|resource| {
+        let operations = api
+            .operations
+            .iter()
+            .filter(|op| op.name.resource == resource.name);
+        resource_def(resource, operations, api)
+    });
+    let mut pages: Vec<&Paged> = Vec::new();
+    for paged in api.operations.iter().filter_map(|op| op.paged.as_ref()) {
+        if !pages.iter().any(|p| p.page == paged.page) {
+            pages.push(paged);
+        }
+    }
+    let pages = pages.into_iter().map(page_impl);
+    format_file(
+        "operations.rs",
+        quote! {
+            //! Endpoint functions, generated from the spec: one per operation, reached through
+            //! the resource it belongs to, as in `client.pre_recorded().get(id)`.
+            use crate::client::Request;
+            use crate::{Client, Error};
+            impl Client { #(#accessors)* }
+            #(#resources)*
+            #(#pages)*
+        },
+    )
+}
+
+fn types_module() -> TokenStream {
+    quote!(crate::types::)
+}
+
+fn resource_docs(resource: &Resource) -> Docs {
+    let mut docs = resource.docs.clone();
+    docs.description
+        .get_or_insert_with(|| format!("The `{}` endpoints.", resource.name));
+    docs
+}
+
+fn accessor(resource: &Resource) -> TokenStream {
+    let method = format_ident!("{}", resource.name);
+    let handle = format_ident!("{}", naming::resource_type_name(&resource.name));
+    let docs = doc_attrs(&resource_docs(resource));
+    quote! {
+        #docs
+        pub fn #method(&self) -> #handle<'_> {
+            #handle { client: self }
+        }
+    }
+}
+
+fn resource_def<'a>(
+    resource: &Resource,
+    operations: impl Iterator<Item = &'a Operation>,
+    api: &Api,
+) -> TokenStream {
+    let handle = format_ident!("{}", naming::resource_type_name(&resource.name));
+    let docs = doc_attrs(&resource_docs(resource));
+    let reached = format!(" Reached through [`Client::{}`].", resource.name);
+    let functions = operations.map(|op| function(op, api));
+    quote! {
+        #docs
+        #[doc = ""]
+        #[doc = #reached]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #handle<'c> {
+            client: &'c Client,
+        }
+        impl #handle<'_> { #(#functions)* }
+    }
+}
+
+/// A parameter of an endpoint function, and how it reaches the request.
+struct Param {
+    decl: TokenStream,
+    /// The parameter's name, to pass it on.
+    arg: TokenStream,
+    /// Statements run before the request is built: checks.
+    check: Option<TokenStream>,
+    /// A call chained onto `Request::new`.
+    build: TokenStream,
+}
+
+fn params(op: &Operation, api: &Api) -> Vec<Param> {
+    let types = types_module();
+    let is_validated = |name: &str| api.types.iter().any(|t| t.name == name && t.validated);
+    let mut params = Vec::new();
+    // The transport fills the template's placeholders in order, so path parameters follow it.
+    for segment in op.path.split('/') {
+        let Some(wire) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+            continue;
+        };
+        let Some(field) = op.path_params.iter().find(|f| f.wire == wire) else {
+            continue;
+        };
+        let ident = field_ident(&field.name);
+        let (decl, value) = match &field.ty {
+            TypeRef::Scalar(Scalar::String | Scalar::Uuid | Scalar::Uri) => {
+                (quote!(#ident: &str), quote!(#ident))
+            }
+            ty => {
+                let ty = typemap::rust_type_in(ty, &types);
+                (quote!(#ident: #ty), quote!(&#ident.to_string()))
+            }
+        };
+        params.push(Param {
+            decl,
+            arg: ident.clone(),
+            check: None,
+            build: quote!(.path_param(#wire, #value)?),
+        });
+    }
+    if let Some(query) = &op.query {
+        let ty = format_ident!("{query}");
+        params.push(Param {
+            decl: quote!(query: &#types #ty),
+            arg: quote!(query),
+            check: is_validated(query).then(|| quote!(query.validate()?;)),
+            build: quote!(.query(query.to_query_pairs()?)),
+        });
+    }
+    match &op.body {
+        Some(Body::Json(ty)) => {
+            let check = match ty {
+                TypeRef::Named(name) if is_validated(name) => Some(quote!(body.validate()?;)),
+                _ => None,
+            };
+            let ty = typemap::rust_type_in(ty, &types);
+            params.push(Param {
+                decl: quote!(body: &#ty),
+                arg: quote!(body),
+                check,
+                build: quote!(.json(body)?),
+            });
+        }
+        Some(Body::Multipart { part, param }) => {
+            let ident = field_ident(param);
+            params.push(Param {
+                decl: quote!(#ident: impl Into<crate::UploadFile>),
+                arg: ident.clone(),
+                check: None,
+                build: quote!(.multipart(#part, #ident.into())),
+            });
+        }
+        None => {}
+    }
+    params
+}
+
+fn function(op: &Operation, api: &Api) -> TokenStream {
+    let name = format_ident!("{}", op.name.method);
+    let params = params(op, api);
+    let decls: Vec<&TokenStream> = params.iter().map(|p| &p.decl).collect();
+    let checks = params.iter().filter_map(|p| p.check.as_ref());
+    let builds = params.iter().map(|p| &p.build);
+    let http_method = format_ident!("{}", op.http_method.to_uppercase());
+    let path = &op.path;
+    let success = op.success().map_or(&ResponseBody::Empty, |r| &r.body);
+    let (output, streaming, read) = match success {
+        ResponseBody::Json(ty) => (
+            typemap::rust_type_in(ty, &types_module()),
+            None,
+            quote!(self.client.send(&request).await?.json().await),
+        ),
+        ResponseBody::Empty => (
+            quote!(()),
+            None,
+            quote!(self.client.send(&request).await?.empty().await),
+        ),
+        ResponseBody::Binary => (
+            quote!(crate::Download),
+            Some(quote!(.streaming())),
+            quote!(Ok(self.client.send(&request).await?.download())),
+        ),
+    };
+    let build = quote! {
+        #(#checks)*
+        let request = Request::new(reqwest::Method::#http_method, #path) #(#builds)* #streaming;
+    };
+    let docs = function_docs(op);
+    let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated]));
+    let Some(paged) = &op.paged else {
+        return quote! {
+            #docs
+            #deprecated
+            pub async fn #name(&self, #(#decls),*) -> Result<#output, Error> {
+                #build
+                #read
+            }
+        };
+    };
+    // A paged list builds its first request in one place, for itself and for the stream.
+    let request_fn = format_ident!("{}_request", op.name.method);
+    let args: Vec<&TokenStream> = params.iter().map(|p| &p.arg).collect();
+    let all_pages = {
+        let all = format_ident!("{}", naming::all_pages_method(&op.name.method));
+        let page = format_ident!("{}", paged.page);
+        let item = typemap::rust_type_in(&paged.item, &types_module());
+        let doc = format!(
+            " Every item of every page of [`Self::{}`], fetching the next page (its `next` link) \
+             as the stream is read. An error ends the stream.",
+            op.name.method
+        );
+        quote! {
+            #[doc = #doc]
+            #deprecated
+            pub fn #all(&self, #(#decls),*) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + Unpin + 'static {
+                let first = Self::#request_fn(#(#args),*);
+                crate::jobs::items::<crate::types::#page>(self.client.clone(), first)
+            }
+        }
+    };
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #name(&self, #(#decls),*) -> Result<#output, Error> {
+            let request = Self::#request_fn(#(#args),*)?;
+            #read
+        }
+        #all_pages
+        fn #request_fn(#(#decls),*) -> Result<Request, Error> {
+            #build
+            Ok(request)
+        }
+    }
+}
+
+fn function_docs(op: &Operation) -> TokenStream {
+    let mut docs = op.docs.clone();
+    let mut text = docs
+        .description
+        .take()
+        .map(|d| sanitize_doc(d.trim()))
+        .unwrap_or_default();
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{} {}`", op.http_method.to_uppercase(), op.path));
+    let errors: Vec<String> = op
+        .responses
+        .iter()
+        .filter(|r| r.status >= 400)
+        .map(|r| {
+            let body = match &r.body {
+                ResponseBody::Json(TypeRef::Named(name)) => {
+                    format!(" ([`{name}`](crate::types::{name}))")
+                }
+                _ => String::new(),
+            };
+            format!(
+                "- `{}`: {}{body}",
+                r.status,
+                sanitize_doc(r.description.trim())
+            )
+        })
+        .collect();
+    text.push_str("\n\n# Errors\n\n");
+    if !errors.is_empty() {
+        text.push_str(
+            "[`Error::Api`] for the answers the spec lists, whose typed body \
+             [`ApiError::decode_body`](crate::ApiError::decode_body) reads:\n",
+        );
+        text.push_str(&errors.join("\n"));
+        text.push_str("\n\n");
+    }
+    text.push_str(if errors.is_empty() {
+        "An error status is an [`Error::Api`]"
+    } else {
+        "Any other error status is an [`Error::Api`] too"
+    });
+    text.push_str(
+        "; a value out of the spec's bounds is an [`Error::InvalidRequest`], caught before \
+         sending.",
+    );
+    // The text is already escaped where needed: add it as is, line by line.
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+fn page_impl(paged: &Paged) -> TokenStream {
+    let page = format_ident!("{}", paged.page);
+    let item = typemap::rust_type_in(&paged.item, &types_module());
+    quote! {
+        impl crate::jobs::Page for crate::types::#page {
+            type Item = #item;
+            fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
+                (self.items, self.next)
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Binary answers (the audio of a job), streamed rather than buffered.
+
+use std::path::Path;
+
+use bytes::Bytes;
+use futures_util::TryStreamExt;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+
+use crate::Error;
+
+/// A binary body on its way: read it as a stream, into a writer, or into a file.
+#[derive(Debug)]
+pub struct Download {
+    response: reqwest::Response,
+    operation: String,
+}
+
+impl Download {
+    pub(crate) fn new(response: reqwest::Response, operation: String) -> Self {
+        Self {
+            response,
+            operation,
+        }
+    }
+
+    /// Size announced by the server, if it gave one.
+    pub fn content_length(&self) -> Option<u64> {
+        self.response.content_length()
+    }
+
+    /// Media type announced by the server, such as `audio/mpeg`.
+    pub fn content_type(&self) -> Option<&str> {
+        self.response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+    }
+
+    /// The body as a stream of chunks.
+    pub fn into_stream(self) -> impl futures_core::Stream<Item = Result<Bytes, Error>> {
+        let operation = self.operation;
+        self.response
+            .bytes_stream()
+            .map_err(move |source| Error::Transport {
+                operation: operation.clone(),
+                source,
+            })
+    }
+
+    /// Copies the body into `writer`, chunk by chunk; returns the number of bytes written.
+    pub async fn write_to<W: AsyncWrite + Unpin>(mut self, writer: &mut W) -> Result<u64, Error> {
+        self.copy(writer, None).await
+    }
+
+    /// Writes the body to the file at `path`. The file appears only once complete: the body goes
+    /// to a temporary file beside it, renamed when the last byte is in.
+    pub async fn save(mut self, path: impl AsRef<Path>) -> Result<u64, Error> {
+        let path = path.as_ref();
+        let partial = partial_path(path);
+        let result = async {
+            let mut file = tokio::fs::File::create(&partial)
+                .await
+                .map_err(|e| Error::io(Some(&partial), e))?;
+            let written = self.copy(&mut file, Some(&partial)).await?;
+            file.sync_all()
+                .await
+                .map_err(|e| Error::io(Some(&partial), e))?;
+            tokio::fs::rename(&partial, path)
+                .await
+                .map_err(|e| Error::io(Some(path), e))?;
+            Ok(written)
+        }
+        .await;
+        if result.is_err() {
+            // Best effort: the error that matters is the one being returned.
+            let _ = tokio::fs::remove_file(&partial).await;
+        }
+        result
+    }
+
+    /// The whole body in memory.
+    pub async fn bytes(self) -> Result<Bytes, Error> {
+        let operation = self.operation;
+        self.response
+            .bytes()
+            .await
+            .map_err(|source| Error::Transport { operation, source })
+    }
+
+    async fn copy<W: AsyncWrite + Unpin>(
+        &mut self,
+        writer: &mut W,
+        path: Option<&Path>,
+    ) -> Result<u64, Error> {
+        let mut written = 0;
+        while let Some(chunk) = self
+            .response
+            .chunk()
+            .await
+            .map_err(|source| Error::Transport {
+                operation: self.operation.clone(),
+                source,
+            })?
+        {
+            writer
+                .write_all(&chunk)
+                .await
+                .map_err(|e| Error::io(path, e))?;
+            written += chunk.len() as u64;
+        }
+        writer.flush().await.map_err(|e| Error::io(path, e))?;
+        Ok(written)
+    }
+}
+
+fn partial_path(path: &Path) -> std::path::PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "download".into(), |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}.{}.partial", std::process::id()))
+}

@@ -1,0 +1,305 @@
+//! The one error type of the crate.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde::Deserialize;
+
+use crate::wire::Invalid;
+
+/// Everything that can go wrong when talking to Gladia.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an error status.
+    Api(Box<ApiError>),
+    /// A request or a wait took longer than allowed.
+    Timeout {
+        /// What timed out, such as `GET /v2/pre-recorded/{id}`.
+        operation: String,
+        /// The limit that was reached.
+        after: Duration,
+    },
+    /// The request could not be sent or its response not read: DNS, TCP, TLS, a dropped connection.
+    Transport {
+        /// The request, such as `GET /v2/pre-recorded/{id}`.
+        operation: String,
+        /// What the HTTP client reported.
+        source: reqwest::Error,
+    },
+    /// The server answered with a success status and a body that does not fit the expected type.
+    Decode(Box<DecodeError>),
+    /// A value the API would refuse, caught before sending anything.
+    InvalidRequest(Invalid),
+    /// The job finished in error.
+    JobFailed {
+        /// Id of the job.
+        id: String,
+        /// The code the server gave, an HTTP status like 500 or 422.
+        error_code: Option<i64>,
+    },
+    /// A local file or writer could not be read or written.
+    Io {
+        /// The file, when there is one.
+        path: Option<PathBuf>,
+        /// What the system reported.
+        source: std::io::Error,
+    },
+    /// The client was built with a value that cannot work: a missing key, a bad base URL.
+    Config(String),
+}
+
+impl Error {
+    /// The HTTP status of an [`Error::Api`]; `None` for every other kind.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn io(path: Option<&std::path::Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.map(ToOwned::to_owned),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(api) => api.fmt(f),
+            Error::Timeout { operation, after } => {
+                write!(f, "{operation} timed out after {after:?}")
+            }
+            Error::Transport { operation, source } => {
+                write!(f, "{operation} failed: {source}")?;
+                let mut cause = std::error::Error::source(source);
+                while let Some(inner) = cause {
+                    write!(f, ": {inner}")?;
+                    cause = inner.source();
+                }
+                Ok(())
+            }
+            Error::Decode(decode) => decode.fmt(f),
+            Error::InvalidRequest(invalid) => write!(f, "invalid request: {invalid}"),
+            Error::JobFailed {
+                id,
+                error_code: Some(code),
+            } => write!(f, "job {id} failed with error code {code}"),
+            Error::JobFailed {
+                id,
+                error_code: None,
+            } => write!(f, "job {id} failed"),
+            Error::Io {
+                path: Some(path),
+                source,
+            } => write!(f, "{}: {source}", path.display()),
+            Error::Io { path: None, source } => write!(f, "I/O error: {source}"),
+            Error::Config(message) => write!(f, "client configuration: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // Display already walks the transport chain, so it is not repeated here.
+            Error::Io { source, .. } => Some(source),
+            Error::InvalidRequest(invalid) => Some(invalid),
+            _ => None,
+        }
+    }
+}
+
+impl From<Invalid> for Error {
+    fn from(invalid: Invalid) -> Self {
+        Error::InvalidRequest(invalid)
+    }
+}
+
+/// An error answer of the server.
+///
+/// Gladia's error bodies share one shape (`message`, `request_id`, `validation_errors`); its
+/// fields are read from it when it has that shape. The typed body of each status, listed on each
+/// endpoint function, can be decoded from [`ApiError::body`] with [`ApiError::decode_body`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// The server's explanation, when the body carries one.
+    pub message: Option<String>,
+    /// Id of the request on Gladia's side; quote it when asking for support.
+    pub request_id: Option<String>,
+    /// One line per rejected field, for validation errors.
+    pub validation_errors: Vec<String>,
+    /// The body as received.
+    pub body: String,
+}
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, body: String) -> Self {
+        #[derive(Deserialize)]
+        struct Common {
+            message: Option<String>,
+            request_id: Option<String>,
+            #[serde(default)]
+            validation_errors: Vec<String>,
+        }
+        let common = serde_json::from_str::<Common>(&body).ok();
+        let (message, request_id, validation_errors) = match common {
+            Some(c) => (c.message, c.request_id, c.validation_errors),
+            None => (None, None, Vec::new()),
+        };
+        Self {
+            status,
+            message,
+            request_id,
+            validation_errors,
+            body,
+        }
+    }
+
+    /// Decodes the body into the error type the spec gives for this status.
+    pub fn decode_body<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(&self.body)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.status.as_u16())?;
+        if let Some(reason) = self.status.canonical_reason() {
+            write!(f, " {reason}")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request {id})")?;
+        }
+        match &self.message {
+            Some(message) => write!(f, ": {message}")?,
+            None if !self.body.trim().is_empty() => write!(f, ": {}", snippet(&self.body, 0))?,
+            None => {}
+        }
+        for (index, line) in self.validation_errors.iter().enumerate() {
+            f.write_str(if index == 0 { ": " } else { "; " })?;
+            f.write_str(line)?;
+        }
+        Ok(())
+    }
+}
+
+/// A success body that does not fit the expected type.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The request, such as `GET /v2/pre-recorded/{id}`.
+    pub operation: String,
+    /// Where in the body decoding stopped, as in `result.transcription.utterances[3].start`.
+    pub path: String,
+    /// What serde reported.
+    pub source: serde_json::Error,
+    /// The body around the place where decoding stopped.
+    pub snippet: String,
+}
+
+impl DecodeError {
+    pub(crate) fn new(
+        operation: String,
+        body: &[u8],
+        path: String,
+        source: serde_json::Error,
+    ) -> Self {
+        let text = String::from_utf8_lossy(body);
+        let offset = byte_offset(&text, source.line(), source.column());
+        Self {
+            operation,
+            path,
+            snippet: snippet(&text, offset),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unexpected response to {}", self.operation)?;
+        if self.path != "." {
+            write!(f, " at `{}`", self.path)?;
+        }
+        write!(f, ": {} (near `{}`)", self.source, self.snippet)
+    }
+}
+
+/// The byte offset of a 1-based line and column as serde_json reports them.
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (line_start + column.saturating_sub(1)).min(text.len())
+}
+
+/// About 80 characters of `text` around `offset`, on char boundaries, for error messages.
+fn snippet(text: &str, offset: usize) -> String {
+    const HALF: usize = 40;
+    let mut start = offset.saturating_sub(HALF);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (offset + HALF).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(
+        text[start..end]
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c }),
+    );
+    if end < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_error_reads_like_the_server() {
+        let body = r#"{"statusCode":422,"message":"Invalid parameter","request_id":"G-821fe9df",
+            "path":"/v2/pre-recorded","timestamp":"2023-12-28T09:04:17.210Z"}"#;
+        let error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, body.to_owned());
+        assert_eq!(
+            error.to_string(),
+            "422 Unprocessable Entity (request G-821fe9df): Invalid parameter"
+        );
+    }
+
+    #[test]
+    fn api_error_without_json_shows_the_body() {
+        let error = ApiError::new(StatusCode::BAD_GATEWAY, "<html>upstream down</html>".into());
+        assert_eq!(
+            error.to_string(),
+            "502 Bad Gateway: <html>upstream down</html>"
+        );
+        assert_eq!(error.request_id, None);
+    }
+
+    #[test]
+    fn snippets_stay_on_char_boundaries() {
+        let text = "é".repeat(100);
+        let cut = snippet(&text, 51);
+        assert!(cut.starts_with('…') && cut.ends_with('…'));
+        assert_eq!(byte_offset("ab\ncd", 2, 2), 4);
+    }
+}
