@@ -2,6 +2,7 @@
 //! responses from a newer server carrying values and fields this crate does not know.
 
 use gladia_api::types::*;
+use gladia_tests::fixture::finished_job;
 use gladia_tests::{example_for, fixture, gladia_spec};
 use serde_json::{json, Value};
 
@@ -336,4 +337,49 @@ fn every_example_in_the_spec_decodes_into_its_type() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn generated_jobs_are_realistic_deterministic_and_decode() {
+    let json = finished_job(3);
+    assert_eq!(json, finished_job(3), "same minutes, same job");
+    assert_ne!(json, finished_job(4));
+    let job: PreRecordedResponse = serde_json::from_value(json).unwrap();
+    let result = job.result.unwrap();
+    let transcription = result.transcription.unwrap();
+    let speakers: std::collections::BTreeSet<_> = transcription
+        .utterances
+        .iter()
+        .filter_map(|u| u.speaker)
+        .collect();
+    assert_eq!(speakers.len(), 3);
+    assert!(
+        transcription.utterances.len() > 3 * 10,
+        "about 15 utterances a minute"
+    );
+    assert!(transcription.utterances.iter().all(|u| !u.words.is_empty()));
+    let last = transcription.utterances.last().unwrap();
+    assert!(last.end <= 180.0 && last.end > 170.0, "{}", last.end);
+    let formats: Vec<_> = transcription
+        .subtitles
+        .unwrap()
+        .into_iter()
+        .map(|s| s.format)
+        .collect();
+    assert_eq!(formats, [SubtitlesFormat::Srt, SubtitlesFormat::Vtt]);
+    let translations = result.translation.unwrap().results.unwrap();
+    let languages: Vec<_> = translations
+        .iter()
+        .flat_map(|t| t.languages.clone())
+        .collect();
+    assert_eq!(
+        languages,
+        [TranslationLanguageCode::Fr, TranslationLanguageCode::De]
+    );
+    assert!(result
+        .summarization
+        .unwrap()
+        .results
+        .unwrap()
+        .contains("3 speakers"));
 }

@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
+pub mod fixture;
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
