@@ -426,9 +426,11 @@ fn field_checks(fields: &[Field], is_validated: impl Fn(&TypeRef) -> bool) -> To
         let check = match &field.ty {
             TypeRef::Scalar(_) if docs.minimum.is_some() || docs.maximum.is_some() => {
                 let bound = |b: &Option<String>| {
-                    option_tokens(b.as_ref().and_then(|b| b.parse::<f64>().ok()).map(|b| {
-                        proc_macro2::Literal::f64_unsuffixed(b)
-                    }))
+                    option_tokens(
+                        b.as_ref()
+                            .and_then(|b| b.parse::<f64>().ok())
+                            .map(proc_macro2::Literal::f64_unsuffixed),
+                    )
                 };
                 let (min, max) = (bound(&docs.minimum), bound(&docs.maximum));
                 let number = match &field.ty {
@@ -441,13 +443,17 @@ fn field_checks(fields: &[Field], is_validated: impl Fn(&TypeRef) -> bool) -> To
             }
             TypeRef::Array(item) => {
                 let count = (docs.min_items.is_some() || docs.max_items.is_some()).then(|| {
-                    let (min, max) = (option_tokens(docs.min_items), option_tokens(docs.max_items));
+                    let literal = |n: Option<usize>| {
+                        option_tokens(n.map(proc_macro2::Literal::usize_unsuffixed))
+                    };
+                    let (min, max) = (literal(docs.min_items), literal(docs.max_items));
                     quote!(crate::wire::check_count(#key, value.len(), #min, #max)?;)
                 });
                 let items = is_validated(item).then(|| {
+                    let at = format!("{key}[{{index}}]");
                     quote! {
                         for (index, item) in value.iter().enumerate() {
-                            item.validate().map_err(|e| e.within(format_args!("{}[{index}]", #key)))?;
+                            item.validate().map_err(|e| e.within(format_args!(#at)))?;
                         }
                     }
                 });
@@ -456,11 +462,14 @@ fn field_checks(fields: &[Field], is_validated: impl Fn(&TypeRef) -> bool) -> To
                 }
                 quote!(#count #items)
             }
-            TypeRef::Map(item) if is_validated(item) => quote! {
-                for (name, item) in value {
-                    item.validate().map_err(|e| e.within(format_args!("{}.{name}", #key)))?;
+            TypeRef::Map(item) if is_validated(item) => {
+                let at = format!("{key}.{{name}}");
+                quote! {
+                    for (name, item) in value {
+                        item.validate().map_err(|e| e.within(format_args!(#at)))?;
+                    }
                 }
-            },
+            }
             ty if is_validated(ty) => quote!(value.validate().map_err(|e| e.within(#key))?;),
             _ => return None,
         };

@@ -344,7 +344,7 @@ impl CustomVocabularyConfig {
             let value = &self.vocabulary;
             for (index, item) in value.iter().enumerate() {
                 item.validate()
-                    .map_err(|e| e.within(format_args!("{}[{index}]", "vocabulary")))?;
+                    .map_err(|e| e.within(format_args!("vocabulary[{index}]")))?;
             }
         }
         if let Some(value) = &self.default_intensity {
@@ -414,7 +414,7 @@ impl SubtitlesConfig {
     /// items), as the server would; endpoint functions call it before sending.
     pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
         if let Some(value) = &self.formats {
-            crate::wire::check_count("formats", value.len(), Some(1usize), None)?;
+            crate::wire::check_count("formats", value.len(), Some(1), None)?;
         }
         if let Some(value) = &self.minimum_duration {
             crate::wire::check_range("minimum_duration", *value, Some(0.0), None)?;
@@ -537,12 +537,7 @@ impl TranslationConfig {
     pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
         {
             let value = &self.target_languages;
-            crate::wire::check_count(
-                "target_languages",
-                value.len(),
-                Some(1usize),
-                None,
-            )?;
+            crate::wire::check_count("target_languages", value.len(), Some(1), None)?;
         }
         Ok(())
     }
@@ -600,7 +595,7 @@ impl AudioToLlmListConfig {
     pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
         {
             let value = &self.prompts;
-            crate::wire::check_count("prompts", value.len(), Some(1usize), None)?;
+            crate::wire::check_count("prompts", value.len(), Some(1), None)?;
         }
         Ok(())
     }

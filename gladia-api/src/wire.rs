@@ -53,11 +53,7 @@ impl Invalid {
 
     /// Prefixes the field path with the field that holds it, as in `diarization_config.min_speakers`.
     pub(crate) fn within(mut self, parent: impl fmt::Display) -> Self {
-        self.field = if self.field.starts_with('[') {
-            format!("{parent}{}", self.field)
-        } else {
-            format!("{parent}.{}", self.field)
-        };
+        self.field = format!("{parent}.{}", self.field);
         self
     }
 
