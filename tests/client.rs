@@ -825,6 +825,57 @@ async fn requests_the_server_would_refuse_are_not_sent() {
     assert!(requests(&server).await.is_empty());
 }
 
+#[tokio::test]
+async fn a_callers_http_client_and_headers_are_used() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("x-trace", "abc"))
+        .and(header("user-agent", "my-app/2"))
+        .and(header("x-gladia-key", KEY))
+        .respond_with(ok_json(job(JOB_ID, "done")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let client = Client::builder(KEY)
+        .base_url(server.uri())
+        .http_client(http)
+        .user_agent("my-app/2")
+        .header("x-trace", "abc")
+        .build()
+        .unwrap();
+    client.pre_recorded().get(JOB_ID).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_absurd_backoff_factor_is_capped_not_a_panic() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ok_json(job("slow", "processing")))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ok_json(job("slow", "done")))
+        .mount(&server)
+        .await;
+    let options = WaitOptions {
+        interval: Duration::from_millis(1),
+        backoff: 1e300,
+        max_interval: Duration::from_millis(5),
+        deadline: None,
+    };
+    let job = client(&server)
+        .pre_recorded()
+        .wait("slow", &options)
+        .await
+        .unwrap();
+    assert_eq!(job.status, TranscriptionStatus::Done);
+}
+
 #[test]
 fn the_key_never_shows() {
     let client = Client::new(KEY).unwrap();

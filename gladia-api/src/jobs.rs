@@ -69,8 +69,10 @@ impl PreRecorded<'_> {
                 }
             }
             tokio::time::sleep(interval).await;
-            interval = interval
-                .mul_f64(options.backoff.max(1.0))
+            // `try_from` rather than `mul_f64`, which panics on an absurd factor.
+            let grown = interval.as_secs_f64() * options.backoff.max(1.0);
+            interval = Duration::try_from_secs_f64(grown)
+                .unwrap_or(options.max_interval)
                 .min(options.max_interval);
         }
     }
