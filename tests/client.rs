@@ -515,6 +515,22 @@ async fn a_redirect_to_another_origin_drops_the_key() {
 }
 
 #[tokio::test]
+async fn a_redirect_loop_ends_as_an_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "/v2/live/again"))
+        .mount(&server)
+        .await;
+    let error = client(&server).live().get(JOB_ID).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(302));
+    assert_eq!(
+        requests(&server).await.len(),
+        11,
+        "the first request and 10 redirects"
+    );
+}
+
+#[tokio::test]
 async fn list_all_follows_next_links_across_three_pages() {
     let server = MockServer::start().await;
     let base = server.uri();
@@ -874,6 +890,29 @@ async fn an_absurd_backoff_factor_is_capped_not_a_panic() {
         .await
         .unwrap();
     assert_eq!(job.status, TranscriptionStatus::Done);
+}
+
+#[tokio::test]
+async fn the_client_is_shared_across_tasks() {
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    shareable::<Client>();
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ok_json(job(JOB_ID, "done")))
+        .expect(4)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    // Endpoint futures are `Send`: they run on any worker thread.
+    let tasks: Vec<_> = (0..4)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.pre_recorded().get(JOB_ID).await.map(|j| j.id) })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap().unwrap(), JOB_ID);
+    }
 }
 
 #[test]

@@ -128,7 +128,8 @@ impl Client {
         let inner = &*self.inner;
         let mut method = request.method.clone();
         let mut with_body = true;
-        for _ in 0..=MAX_REDIRECTS {
+        let mut redirects = 0;
+        loop {
             let mut builder = inner
                 .http
                 .request(method.clone(), url.clone())
@@ -149,9 +150,13 @@ impl Client {
                 .get(LOCATION)
                 .and_then(|l| l.to_str().ok())
                 .and_then(|l| url.join(l).ok());
-            let Some(next) = location.filter(|_| status.is_redirection()) else {
+            // Past the limit, the redirect itself is the answer: an `Error::Api` with its status.
+            let Some(next) =
+                location.filter(|_| status.is_redirection() && redirects < MAX_REDIRECTS)
+            else {
                 return Ok(response);
             };
+            redirects += 1;
             // As browsers do: 303, and 301/302 after a POST, continue as a GET without the body.
             if status == StatusCode::SEE_OTHER
                 || (method == Method::POST
@@ -162,10 +167,6 @@ impl Client {
             }
             url = next;
         }
-        Err(Failure::Other(Error::Config(format!(
-            "{} was redirected more than {MAX_REDIRECTS} times",
-            request.operation()
-        ))))
     }
 
     fn url(&self, request: &Request) -> Url {
