@@ -29,9 +29,13 @@ fn fast_retries() -> RetryPolicy {
 }
 
 fn client(server: &MockServer) -> Client {
+    client_retrying(server, fast_retries())
+}
+
+fn client_retrying(server: &MockServer, retry: RetryPolicy) -> Client {
     Client::builder(KEY)
         .base_url(server.uri())
-        .retry(fast_retries())
+        .retry(retry)
         .build()
         .unwrap()
 }
@@ -256,11 +260,7 @@ async fn every_endpoint_sends_what_the_spec_says() {
 #[tokio::test]
 async fn each_error_status_becomes_an_api_error_with_its_fields() {
     let server = MockServer::start().await;
-    let client = Client::builder(KEY)
-        .base_url(server.uri())
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = client_retrying(&server, RetryPolicy::none());
     for status in [400u16, 401, 403, 404, 422, 500] {
         let id = format!("job-{status}");
         let body = json!({
@@ -325,14 +325,13 @@ async fn get_is_retried_on_5xx_408_and_429() {
         .respond_with(ok_json(job(JOB_ID, "done")))
         .mount(&server)
         .await;
-    let client = Client::builder(KEY)
-        .base_url(server.uri())
-        .retry(RetryPolicy {
+    let client = client_retrying(
+        &server,
+        RetryPolicy {
             max_attempts: 4,
             ..fast_retries()
-        })
-        .build()
-        .unwrap();
+        },
+    );
     client.pre_recorded().get(JOB_ID).await.unwrap();
     assert_eq!(requests(&server).await.len(), 4);
 }
@@ -357,11 +356,7 @@ async fn attempts_stop_at_the_policy_limit() {
         .respond_with(ResponseTemplate::new(500))
         .mount(&server)
         .await;
-    let once = Client::builder(KEY)
-        .base_url(server.uri())
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let once = client_retrying(&server, RetryPolicy::none());
     once.pre_recorded().get(JOB_ID).await.unwrap_err();
     assert_eq!(requests(&server).await.len(), 1);
 }
@@ -420,16 +415,15 @@ async fn retry_after_in_seconds_or_as_a_date_sets_the_delay() {
             .respond_with(ok_json(job(JOB_ID, "done")))
             .mount(&server)
             .await;
-        let client = Client::builder(KEY)
-            .base_url(server.uri())
-            .retry(RetryPolicy {
+        let client = client_retrying(
+            &server,
+            RetryPolicy {
                 max_attempts: 2,
                 initial_delay: Duration::from_secs(3600),
                 max_delay: Duration::from_secs(3600),
                 ..RetryPolicy::default()
-            })
-            .build()
-            .unwrap();
+            },
+        );
         tokio::time::timeout(Duration::from_secs(30), client.pre_recorded().get(JOB_ID))
             .await
             .unwrap_or_else(|_| panic!("Retry-After `{retry_after}` was not honoured"))

@@ -1182,24 +1182,32 @@ fn mark_validated(types: &mut [TypeDef], operations: &[Operation]) {
         .enumerate()
         .map(|(i, t)| (t.name.clone(), i))
         .collect();
-    let fields_of = |kind: &TypeKind| -> Vec<Field> {
+    // Each type's direct bounds and the types it holds, worked out once.
+    fn fields_of(kind: &TypeKind) -> Vec<&Field> {
         match kind {
-            TypeKind::Struct(fields) => fields.clone(),
-            TypeKind::Query(params) => params.iter().map(|p| p.field.clone()).collect(),
+            TypeKind::Struct(fields) => fields.iter().collect(),
+            TypeKind::Query(params) => params.iter().map(|p| &p.field).collect(),
             _ => Vec::new(),
         }
-    };
-    let children = |kind: &TypeKind| -> Vec<usize> {
-        let refs: Vec<TypeRef> = match kind {
-            TypeKind::Untagged(variants) | TypeKind::Tagged { variants, .. } => {
-                variants.iter().map(|v| v.ty.clone()).collect()
-            }
-            other => fields_of(other).into_iter().map(|f| f.ty).collect(),
-        };
-        refs.iter()
-            .filter_map(|ty| named_within(ty).and_then(|n| index.get(n).copied()))
-            .collect()
-    };
+    }
+    let bounded: Vec<bool> = types
+        .iter()
+        .map(|t| fields_of(&t.kind).into_iter().any(has_bounds))
+        .collect();
+    let children: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| {
+            let refs: Vec<&TypeRef> = match &t.kind {
+                TypeKind::Untagged(variants) | TypeKind::Tagged { variants, .. } => {
+                    variants.iter().map(|v| &v.ty).collect()
+                }
+                other => fields_of(other).into_iter().map(|f| &f.ty).collect(),
+            };
+            refs.into_iter()
+                .filter_map(|ty| named_within(ty).and_then(|n| index.get(n).copied()))
+                .collect()
+        })
+        .collect();
     // Only what a request can carry.
     let mut sent = vec![false; types.len()];
     let mut stack: Vec<usize> = operations
@@ -1215,22 +1223,15 @@ fn mark_validated(types: &mut [TypeDef], operations: &[Operation]) {
         .collect();
     while let Some(node) = stack.pop() {
         if !std::mem::replace(&mut sent[node], true) {
-            stack.extend(children(&types[node].kind));
+            stack.extend(&children[node]);
         }
     }
     // Bounds anywhere below: repeat until nothing changes, as types may refer to each other.
-    let mut validated: Vec<bool> = types
-        .iter()
-        .zip(&sent)
-        .map(|(t, sent)| *sent && fields_of(&t.kind).iter().any(has_bounds))
-        .collect();
+    let mut validated: Vec<bool> = sent.iter().zip(&bounded).map(|(s, b)| *s && *b).collect();
     loop {
         let mut changed = false;
         for node in 0..types.len() {
-            if sent[node]
-                && !validated[node]
-                && children(&types[node].kind).iter().any(|c| validated[*c])
-            {
+            if sent[node] && !validated[node] && children[node].iter().any(|c| validated[*c]) {
                 validated[node] = true;
                 changed = true;
             }

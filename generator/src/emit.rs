@@ -389,10 +389,7 @@ fn query_push(param: &QueryParam) -> TokenStream {
 
 /// `validate()`: the bounds of every field, then of every nested value that has some.
 fn validate(name: &syn::Ident, kind: &TypeKind, api: &Api) -> TokenStream {
-    let is_validated = |ty: &TypeRef| match ty {
-        TypeRef::Named(name) => api.types.iter().any(|t| t.name == *name && t.validated),
-        _ => false,
-    };
+    let is_validated = |ty: &TypeRef| is_validated(api, ty);
     let body = match kind {
         TypeKind::Untagged(variants) | TypeKind::Tagged { variants, .. } => {
             let arms = variants.iter().filter(|v| is_validated(&v.ty)).map(|v| {
@@ -556,7 +553,11 @@ pub(super) fn doc_attrs(docs: &Docs) -> TokenStream {
     if !facts.is_empty() {
         paragraphs.push(facts.join(" "));
     }
-    let text = paragraphs.join("\n\n");
+    doc_lines(&paragraphs.join("\n\n"))
+}
+
+/// Text already escaped for rustdoc, as one `#[doc]` per line.
+pub(super) fn doc_lines(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| {
         let line = if line.is_empty() {
             String::new()
@@ -566,6 +567,14 @@ pub(super) fn doc_attrs(docs: &Docs) -> TokenStream {
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
+}
+
+/// Whether `ty` names a type that has a `validate` method.
+pub(super) fn is_validated(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(name) => api.types.iter().any(|t| t.name == *name && t.validated),
+        _ => false,
+    }
 }
 
 fn plural(n: usize) -> &'static str {

@@ -47,19 +47,18 @@ impl RetryPolicy {
 
     /// Whether an answer with this status is worth another attempt.
     pub(crate) fn retries_status(&self, method: &Method, status: StatusCode) -> bool {
-        let idempotent = *method == Method::GET || *method == Method::DELETE;
         status == StatusCode::TOO_MANY_REQUESTS
-            || (idempotent && (status == StatusCode::REQUEST_TIMEOUT || status.is_server_error()))
+            || (idempotent(method)
+                && (status == StatusCode::REQUEST_TIMEOUT || status.is_server_error()))
     }
 
     /// Whether a request that got no answer is worth another attempt.
     pub(crate) fn retries_transport(&self, method: &Method, error: &reqwest::Error) -> bool {
-        let idempotent = *method == Method::GET || *method == Method::DELETE;
         if error.is_timeout() {
             // The caller's time limit is the answer they asked for.
             return false;
         }
-        error.is_connect() || (idempotent && error.is_request())
+        error.is_connect() || (idempotent(method) && error.is_request())
     }
 
     /// The pause before attempt `attempt + 1`, `attempt` counting from 1.
@@ -74,6 +73,12 @@ impl RetryPolicy {
         // Full jitter: clients that failed together do not come back together.
         ceiling.mul_f64(random_unit())
     }
+}
+
+/// Methods whose repetition cannot do anything twice; only they are retried after the server
+/// may have acted.
+fn idempotent(method: &Method) -> bool {
+    *method == Method::GET || *method == Method::DELETE
 }
 
 /// `Retry-After` as seconds or as an HTTP date.

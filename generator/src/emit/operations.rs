@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, field_ident, format_file, sanitize_doc};
+use super::{doc_attrs, doc_lines, field_ident, format_file, is_validated, sanitize_doc};
 use crate::error::Error;
 use crate::ir::*;
 use crate::naming;
@@ -102,7 +102,6 @@ struct Param {
 
 fn params(op: &Operation, api: &Api) -> Vec<Param> {
     let types = types_module();
-    let is_validated = |name: &str| api.types.iter().any(|t| t.name == name && t.validated);
     let mut params = Vec::new();
     // The transport fills the template's placeholders in order, so path parameters follow it.
     for segment in op.path.split('/') {
@@ -134,16 +133,14 @@ fn params(op: &Operation, api: &Api) -> Vec<Param> {
         params.push(Param {
             decl: quote!(query: &#types #ty),
             arg: quote!(query),
-            check: is_validated(query).then(|| quote!(query.validate()?;)),
+            check: is_validated(api, &TypeRef::Named(query.clone()))
+                .then(|| quote!(query.validate()?;)),
             build: quote!(.query(query.to_query_pairs()?)),
         });
     }
     match &op.body {
         Some(Body::Json(ty)) => {
-            let check = match ty {
-                TypeRef::Named(name) if is_validated(name) => Some(quote!(body.validate()?;)),
-                _ => None,
-            };
+            let check = is_validated(api, ty).then(|| quote!(body.validate()?;));
             let ty = typemap::rust_type_in(ty, &types);
             params.push(Param {
                 decl: quote!(body: &#ty),
@@ -291,16 +288,7 @@ fn function_docs(op: &Operation) -> TokenStream {
         "; a value out of the spec's bounds is an [`Error::InvalidRequest`], caught before \
          sending.",
     );
-    // The text is already escaped where needed: add it as is, line by line.
-    let lines = text.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+    doc_lines(&text)
 }
 
 fn page_impl(paged: &Paged) -> TokenStream {
