@@ -64,9 +64,12 @@ fn seed_job_round_trips_through_pre_recorded_response() {
 fn seed_page_round_trips_as_both_list_types() {
     let page = fixture("pre_recorded_list.json");
     let list: ListPreRecordedResponse = assert_round_trip(&page);
-    assert_eq!(list.items.len(), 1);
+    assert!(matches!(list.items[..], [Ok(_)]), "{:?}", list.items);
     let mixed: ListTranscriptionResponse = assert_round_trip(&page);
-    assert!(matches!(mixed.items[0], TranscriptionItem::PreRecorded(_)));
+    assert!(matches!(
+        mixed.items[..],
+        [Ok(TranscriptionItem::PreRecorded(_))]
+    ));
 }
 
 #[test]
@@ -109,7 +112,7 @@ fn newer_server_values_and_fields_are_kept() {
     let batch_job = json!({"id": "2", "kind": "batch", "shiny": true});
     let page = json!({"first": "f", "current": "c", "next": null, "items": [live_job, batch_job]});
     let typed: ListTranscriptionResponse = serde_json::from_value(page.clone()).unwrap();
-    let TranscriptionItem::Live(live) = &typed.items[0] else {
+    let Ok(TranscriptionItem::Live(live)) = &typed.items[0] else {
         panic!("not live: {:?}", typed.items[0])
     };
     let params = live.request_params.as_ref().unwrap();
@@ -118,7 +121,7 @@ fn newer_server_values_and_fields_are_kept() {
     assert_eq!(params.encoding.as_ref().unwrap().as_str(), "wav/flac");
     assert_eq!(
         typed.items[1],
-        TranscriptionItem::Unknown(page["items"][1].clone())
+        Ok(TranscriptionItem::Unknown(page["items"][1].clone()))
     );
     assert_eq!(
         serde_json::to_value(&typed).unwrap()["items"][1],

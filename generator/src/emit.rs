@@ -43,7 +43,13 @@ fn type_def(def: &TypeDef, api: &Api) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let validate = def.validated.then(|| validate(&name, &def.kind, api));
     let item = match &def.kind {
-        TypeKind::Struct(fields) => struct_def(&name, docs, fields),
+        TypeKind::Struct(fields) => {
+            let page = api
+                .operations
+                .iter()
+                .any(|op| op.paged.as_ref().is_some_and(|p| p.page == def.name));
+            struct_def(&name, docs, fields, page)
+        }
         TypeKind::StringEnum(values) => string_enum(&name, docs, values),
         TypeKind::IntegerEnum(values) => integer_enum(&name, docs, values),
         TypeKind::Untagged(variants) => untagged(&name, docs, variants),
@@ -57,19 +63,27 @@ fn type_def(def: &TypeDef, api: &Api) -> TokenStream {
     quote!(#item #validate)
 }
 
-fn struct_def(name: &syn::Ident, docs: TokenStream, fields: &[Field]) -> TokenStream {
+/// The list of a page type (see `ir::Paged`). Its items decode one by one, so that one item the
+/// client cannot read (a job of an older shape) stays in its place as an error and never hides
+/// the others.
+const PAGE_ITEMS: &str = "items";
+
+fn struct_def(name: &syn::Ident, docs: TokenStream, fields: &[Field], page: bool) -> TokenStream {
     let all_optional = fields.iter().all(Field::is_optional);
     let default = all_optional.then(|| quote!(Default,));
+    let lenient = |field: &Field| page && field.wire == PAGE_ITEMS;
     let field_tokens = fields.iter().map(|field| {
         let ident = field_ident(&field.name);
-        let ty = field_type(field);
+        let ty = field_type(field, lenient(field));
         let docs = doc_attrs(&field.docs);
         let mut serde = Vec::new();
         if ident_text(&field.name) != field.wire {
             let wire = &field.wire;
             serde.push(quote!(rename = #wire));
         }
-        if let Some(with) = typemap::serde_with(&field.ty, field.is_optional()) {
+        if lenient(field) {
+            serde.push(quote!(with = "crate::wire::lenient_items"));
+        } else if let Some(with) = typemap::serde_with(&field.ty, field.is_optional()) {
             serde.push(quote!(with = #with));
             if field.is_optional() {
                 serde.push(quote!(default));
@@ -82,7 +96,7 @@ fn struct_def(name: &syn::Ident, docs: TokenStream, fields: &[Field]) -> TokenSt
         let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
         quote! { #docs #serde #deprecated pub #ident: #ty, }
     });
-    let constructor = (!all_optional).then(|| constructor(name, fields));
+    let constructor = (!all_optional).then(|| constructor(name, fields, lenient));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
@@ -92,11 +106,15 @@ fn struct_def(name: &syn::Ident, docs: TokenStream, fields: &[Field]) -> TokenSt
 }
 
 /// `new(required...)` for structs that cannot derive `Default`; everything else starts as `None`.
-fn constructor(name: &syn::Ident, fields: &[Field]) -> TokenStream {
+fn constructor(
+    name: &syn::Ident,
+    fields: &[Field],
+    lenient: impl Fn(&Field) -> bool,
+) -> TokenStream {
     let needed: Vec<&Field> = fields.iter().filter(|f| !f.is_optional()).collect();
     let params = needed.iter().map(|field| {
         let ident = field_ident(&field.name);
-        let ty = field_type(field);
+        let ty = field_type(field, lenient(field));
         quote!(#ident: impl Into<#ty>)
     });
     let inits = fields.iter().map(|field| {
@@ -123,8 +141,15 @@ fn constructor(name: &syn::Ident, fields: &[Field]) -> TokenStream {
     }
 }
 
-fn field_type(field: &Field) -> TokenStream {
-    let mut ty = typemap::rust_type(&field.ty);
+/// `lenient`: a page's list, whose items are each a `Result` (see [`PAGE_ITEMS`]).
+fn field_type(field: &Field, lenient: bool) -> TokenStream {
+    let mut ty = match (&field.ty, lenient) {
+        (TypeRef::Array(item), true) => {
+            let item = typemap::rust_type(item);
+            quote!(Vec<Result<#item, crate::UnreadableItem>>)
+        }
+        (ty, _) => typemap::rust_type(ty),
+    };
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
@@ -313,11 +338,12 @@ fn tagged(name: &syn::Ident, docs: TokenStream, tag: &str, variants: &[Variant])
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                let decoded = match value.get(#tag).and_then(serde_json::Value::as_str) {
-                    #( Some(#wires) => serde_json::from_value(value).map(Self::#idents), )*
+                // Buffered so that the variant still sees its tag; `decode_variant` keeps the path
+                // of a failure inside it.
+                match value.get(#tag).and_then(serde_json::Value::as_str) {
+                    #( Some(#wires) => crate::wire::decode_variant(&value).map(Self::#idents), )*
                     _ => Ok(Self::Unknown(value)),
-                };
-                decoded.map_err(serde::de::Error::custom)
+                }
             }
         }
     }
@@ -329,13 +355,13 @@ fn query(name: &syn::Ident, docs: TokenStream, params: &[QueryParam]) -> TokenSt
     let default = all_optional.then(|| quote!(Default));
     let field_tokens = fields.iter().map(|field| {
         let ident = field_ident(&field.name);
-        let ty = field_type(field);
+        let ty = field_type(field, false);
         let docs = doc_attrs(&field.docs);
         let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
         quote! { #docs #deprecated pub #ident: #ty, }
     });
     let pushes = params.iter().map(query_push);
-    let constructor = (!all_optional).then(|| constructor(name, &fields));
+    let constructor = (!all_optional).then(|| constructor(name, &fields, |_| false));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default)]

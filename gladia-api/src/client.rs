@@ -5,14 +5,17 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION, USER_AGENT};
+use futures_util::future::{self, Either};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE, LOCATION, PROXY_AUTHORIZATION,
+    USER_AGENT,
+};
 use reqwest::{Method, StatusCode, Url};
-use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, DecodeError};
-use crate::wire::Invalid;
-use crate::{Download, Error, RetryPolicy, UploadFile};
+use crate::error::ApiError;
+use crate::request::{Reply, Request, Timeouts};
+use crate::stall::Activity;
+use crate::{Error, RetryPolicy};
 
 /// Where requests go unless told otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.gladia.io";
@@ -20,11 +23,12 @@ pub const DEFAULT_BASE_URL: &str = "https://api.gladia.io";
 const KEY_HEADER: HeaderName = HeaderName::from_static("x-gladia-key");
 const MAX_REDIRECTS: usize = 10;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A Gladia API client. Cheap to clone: clones share one connection pool.
 ///
-/// The API key is sent in the `x-gladia-key` header to the configured base URL only: never to
-/// another origin a redirect points at, and never shown by `Debug` or in an error.
+/// The API key is sent in the `x-gladia-key` header to the configured base URL's origin only:
+/// never to another origin a redirect points at, and never shown by `Debug` or in an error.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -35,7 +39,7 @@ struct Inner {
     base_url: Url,
     api_key: HeaderValue,
     headers: HeaderMap,
-    timeout: Option<Duration>,
+    timeouts: Timeouts,
     retry: RetryPolicy,
 }
 
@@ -66,6 +70,7 @@ impl Client {
             api_key: api_key.into(),
             base_url: DEFAULT_BASE_URL.to_owned(),
             timeout: Some(DEFAULT_TIMEOUT),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
             user_agent: concat!("gladia-api-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
             headers: Vec::new(),
@@ -91,7 +96,7 @@ impl Client {
                     return Ok(Reply {
                         response,
                         operation,
-                        timeout: self.inner.timeout,
+                        timeouts: self.inner.timeouts,
                     })
                 }
                 Ok(response) => {
@@ -108,7 +113,7 @@ impl Client {
                     if attempt >= retry.max_attempts
                         || !retry.retries_transport(&request.method, &error)
                     {
-                        return Err(transport_error(operation, self.inner.timeout, error));
+                        return Err(self.inner.timeouts.error(&operation, error));
                     }
                     retry.delay(attempt, None)
                 }
@@ -130,20 +135,37 @@ impl Client {
         let mut with_body = true;
         let mut redirects = 0;
         loop {
+            let headers = headers_for(&url, &inner.base_url, &inner.headers, &inner.api_key);
             let mut builder = inner
                 .http
                 .request(method.clone(), url.clone())
-                .headers(inner.headers.clone());
-            if same_origin(&url, &inner.base_url) {
-                builder = builder.header(KEY_HEADER, inner.api_key.clone());
-            }
-            if let (Some(timeout), false) = (inner.timeout, request.streaming) {
-                builder = builder.timeout(timeout);
-            }
+                .headers(headers);
+            let activity = Activity::new();
             if with_body {
-                builder = request.body.attach(builder).await.map_err(Failure::Other)?;
+                builder = request
+                    .attach_body(builder, &activity)
+                    .await
+                    .map_err(Failure::Other)?;
             }
-            let response = builder.send().await.map_err(Failure::Transport)?;
+            let response = match (inner.timeouts.request, request.streaming) {
+                (Some(limit), false) => builder.timeout(limit).send().await,
+                // A streamed body may take as long as it needs while it moves.
+                (Some(limit), true) => {
+                    let send = std::pin::pin!(builder.send());
+                    let stalled = std::pin::pin!(activity.stalled(limit));
+                    match future::select(send, stalled).await {
+                        Either::Left((response, _)) => response,
+                        Either::Right(((), _)) => {
+                            return Err(Failure::Other(Error::Timeout {
+                                operation: request.operation(),
+                                after: limit,
+                            }))
+                        }
+                    }
+                }
+                (None, _) => builder.send().await,
+            };
+            let response = response.map_err(Failure::Transport)?;
             let status = response.status();
             let location = response
                 .headers()
@@ -176,19 +198,9 @@ impl Client {
             url.set_query(query.as_deref());
             return url;
         }
-        {
-            // `build` refuses base URLs that cannot take a path, so this cannot fail.
-            let mut segments = url
-                .path_segments_mut()
-                .expect("base URL checked by ClientBuilder::build");
-            segments.pop_if_empty();
-            let mut params = request.path_params.iter();
-            for segment in request.template.split('/').filter(|s| !s.is_empty()) {
-                match segment.starts_with('{') {
-                    true => segments.push(params.next().map_or("", String::as_str)),
-                    false => segments.push(segment),
-                };
-            }
+        if let Ok(mut segments) = url.path_segments_mut() {
+            // `build` refuses base URLs that cannot take a path, so this branch always runs.
+            segments.pop_if_empty().extend(request.segments());
         }
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&request.query);
@@ -202,7 +214,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url.as_str())
             .field("api_key", &"<redacted>")
-            .field("timeout", &self.inner.timeout)
+            .field("timeouts", &self.inner.timeouts)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
@@ -213,6 +225,7 @@ pub struct ClientBuilder {
     api_key: String,
     base_url: String,
     timeout: Option<Duration>,
+    connect_timeout: Duration,
     retry: RetryPolicy,
     user_agent: String,
     headers: Vec<(String, String)>,
@@ -227,16 +240,33 @@ impl ClientBuilder {
         self
     }
 
-    /// Time limit of each attempt of a request, 60 seconds by default. Uploads and downloads
-    /// are not limited, as their length follows the file's.
+    /// How long the client waits, 60 seconds by default; [`Error::Timeout`] when it is reached.
+    ///
+    /// - A JSON call (every endpoint but uploads and downloads): each attempt must be answered
+    ///   and read whole within this time.
+    /// - An upload or a download takes as long as its file needs, but must not stand still for
+    ///   this long: no byte handed to the connection, no byte received, or no answer once the
+    ///   last byte is sent. A server that stops reading ends the upload within about this time.
+    ///
+    /// Opening the connection has its own limit, [`ClientBuilder::connect_timeout`]. Waiting for a
+    /// job is bounded by [`WaitOptions::deadline`](crate::WaitOptions::deadline).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// Removes the time limit of requests.
+    /// Removes the limits of [`ClientBuilder::timeout`]: requests wait as long as the server
+    /// takes. The connect timeout stays.
     pub fn no_timeout(mut self) -> Self {
         self.timeout = None;
+        self
+    }
+
+    /// The longest wait for a connection to open (TCP and TLS), 30 seconds by default; reached,
+    /// it is an [`Error::Timeout`] that gives this duration. A client given with
+    /// [`ClientBuilder::http_client`] keeps its own.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
         self
     }
 
@@ -252,7 +282,11 @@ impl ClientBuilder {
         self
     }
 
-    /// A header sent with every request.
+    /// A header sent with every request, a proxy's `Authorization` for instance.
+    ///
+    /// On a redirect to another origin, headers that carry credentials (`Authorization`,
+    /// `Proxy-Authorization`, `Cookie`, `x-gladia-key`) stay behind, as the API key does; the
+    /// others follow.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -288,14 +322,18 @@ impl ClientBuilder {
                 .ok_or_else(|| Error::Config(format!("`{name}: {value}` is not a valid header")))?;
             headers.append(header.0, header.1);
         }
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .connect_timeout(Duration::from_secs(30))
-                .read_timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-                .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        // No client-wide read timeout: reqwest's runs from sending until the answer, so it would
+        // cut long uploads short. `Client::send_once` sets each request's limit instead.
+        let (http, connect) = match self.http {
+            Some(http) => (http, None),
+            None => {
+                let http = reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .connect_timeout(self.connect_timeout)
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+                (http, Some(self.connect_timeout))
+            }
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -303,7 +341,10 @@ impl ClientBuilder {
                 base_url,
                 api_key,
                 headers,
-                timeout: self.timeout,
+                timeouts: Timeouts {
+                    request: self.timeout,
+                    connect,
+                },
                 retry: self.retry,
             }),
         })
@@ -338,175 +379,24 @@ fn parse_base_url(raw: &str) -> Result<Url, Error> {
 }
 
 fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
+    a.origin() == b.origin()
 }
 
-fn transport_error(operation: String, timeout: Option<Duration>, source: reqwest::Error) -> Error {
-    match (source.is_timeout(), timeout) {
-        (true, Some(after)) => Error::Timeout { operation, after },
-        _ => Error::Transport { operation, source },
+/// The headers a hop to `url` carries: all of them on the base URL's origin; elsewhere, none that
+/// carry credentials, whoever set them.
+fn headers_for(url: &Url, base: &Url, headers: &HeaderMap, api_key: &HeaderValue) -> HeaderMap {
+    let mut headers = headers.clone();
+    if same_origin(url, base) {
+        headers.insert(KEY_HEADER, api_key.clone());
+    } else {
+        for name in [&KEY_HEADER, &AUTHORIZATION, &PROXY_AUTHORIZATION, &COOKIE] {
+            headers.remove(name);
+        }
     }
+    headers
 }
 
 enum Failure {
     Transport(reqwest::Error),
     Other(Error),
-}
-
-/// One request as a generated endpoint function describes it.
-#[derive(Debug)]
-pub(crate) struct Request {
-    method: Method,
-    /// The spec's path, such as `/v2/pre-recorded/{id}`; it also names the operation in errors.
-    template: &'static str,
-    path_params: Vec<String>,
-    query: Vec<(&'static str, String)>,
-    body: Payload,
-    /// Uploads and downloads: no overall time limit.
-    streaming: bool,
-    /// Path and query of a `next` link, which replace the template's.
-    link: Option<(String, Option<String>)>,
-}
-
-#[derive(Debug)]
-enum Payload {
-    Empty,
-    Json(Bytes),
-    Multipart(&'static str, UploadFile),
-}
-
-impl Request {
-    pub(crate) fn new(method: Method, template: &'static str) -> Self {
-        Self {
-            method,
-            template,
-            path_params: Vec::new(),
-            query: Vec::new(),
-            body: Payload::Empty,
-            streaming: false,
-            link: None,
-        }
-    }
-
-    /// The next path parameter of the template. An empty one would silently turn
-    /// `GET /v2/pre-recorded/{id}` into the list endpoint, so it is refused.
-    pub(crate) fn path_param(mut self, name: &'static str, value: &str) -> Result<Self, Invalid> {
-        if value.is_empty() {
-            return Err(Invalid::new(name, "must not be empty"));
-        }
-        self.path_params.push(value.to_owned());
-        Ok(self)
-    }
-
-    pub(crate) fn query(mut self, pairs: Vec<(&'static str, String)>) -> Self {
-        self.query = pairs;
-        self
-    }
-
-    pub(crate) fn json<T: serde::Serialize>(mut self, body: &T) -> Result<Self, Invalid> {
-        let bytes = serde_json::to_vec(body).map_err(|e| Invalid::new("body", e.to_string()))?;
-        self.body = Payload::Json(bytes.into());
-        Ok(self)
-    }
-
-    pub(crate) fn multipart(mut self, part: &'static str, file: UploadFile) -> Self {
-        self.body = Payload::Multipart(part, file);
-        self.streaming = true;
-        self
-    }
-
-    /// The answer is a binary body read as a stream.
-    pub(crate) fn streaming(mut self) -> Self {
-        self.streaming = true;
-        self
-    }
-
-    /// The request for the page a `next` link points at. Only its path and query are kept: the
-    /// page is fetched from the configured base URL, so the key goes nowhere else.
-    pub(crate) fn follow(&self, link: &str, base: &Url) -> Result<Self, Error> {
-        let url = base
-            .join(link)
-            .map_err(|e| Invalid::new("next", format!("`{link}` is not a URL: {e}")))?;
-        Ok(Self {
-            method: self.method.clone(),
-            template: self.template,
-            path_params: Vec::new(),
-            query: Vec::new(),
-            body: Payload::Empty,
-            streaming: self.streaming,
-            link: Some((url.path().to_owned(), url.query().map(str::to_owned))),
-        })
-    }
-
-    fn operation(&self) -> String {
-        format!("{} {}", self.method, self.template)
-    }
-}
-
-impl Payload {
-    async fn attach(
-        &self,
-        builder: reqwest::RequestBuilder,
-    ) -> Result<reqwest::RequestBuilder, Error> {
-        Ok(match self {
-            Payload::Empty => builder,
-            Payload::Json(bytes) => builder
-                .header(CONTENT_TYPE, "application/json")
-                .body(bytes.clone()),
-            Payload::Multipart(name, file) => {
-                builder.multipart(reqwest::multipart::Form::new().part(*name, file.part().await?))
-            }
-        })
-    }
-}
-
-/// A success answer, read the way the endpoint function expects.
-pub(crate) struct Reply {
-    response: reqwest::Response,
-    operation: String,
-    timeout: Option<Duration>,
-}
-
-impl Reply {
-    pub(crate) async fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let body = self
-            .response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(self.operation.clone(), self.timeout, e))?;
-        decode(&self.operation, &body)
-    }
-
-    pub(crate) async fn empty(self) -> Result<(), Error> {
-        self.response
-            .bytes()
-            .await
-            .map(drop)
-            .map_err(|e| transport_error(self.operation, self.timeout, e))
-    }
-
-    pub(crate) fn download(self) -> Download {
-        Download::new(self.response, self.operation)
-    }
-}
-
-/// Decodes a body at full speed; only on failure is it decoded again, tracking the path, to say
-/// where it failed.
-pub(crate) fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|error| {
-        let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let (path, error) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-            Err(located) => (located.path().to_string(), located.into_inner()),
-            // Only the end failed, on trailing characters: the path is the root.
-            Ok(_) => (".".to_owned(), error),
-        };
-        Error::Decode(Box::new(DecodeError::new(
-            operation.to_owned(),
-            body,
-            path,
-            error,
-        )))
-    })
 }

@@ -2,24 +2,30 @@
 
 use std::path::Path;
 
-use bytes::Bytes;
-use futures_util::TryStreamExt;
+use bytes::{Bytes, BytesMut};
+use futures_util::stream;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
+use crate::request::Timeouts;
 use crate::Error;
 
 /// A binary body on its way: read it as a stream, into a writer, or into a file.
+///
+/// It may take as long as it needs, but a body that stands still for the client's timeout ends
+/// in [`Error::Timeout`].
 #[derive(Debug)]
 pub struct Download {
     response: reqwest::Response,
     operation: String,
+    timeouts: Timeouts,
 }
 
 impl Download {
-    pub(crate) fn new(response: reqwest::Response, operation: String) -> Self {
+    pub(crate) fn new(response: reqwest::Response, operation: String, timeouts: Timeouts) -> Self {
         Self {
             response,
             operation,
+            timeouts,
         }
     }
 
@@ -38,13 +44,9 @@ impl Download {
 
     /// The body as a stream of chunks.
     pub fn into_stream(self) -> impl futures_core::Stream<Item = Result<Bytes, Error>> {
-        let operation = self.operation;
-        self.response
-            .bytes_stream()
-            .map_err(move |source| Error::Transport {
-                operation: operation.clone(),
-                source,
-            })
+        stream::try_unfold(self, |mut download| async move {
+            Ok(download.chunk().await?.map(|chunk| (chunk, download)))
+        })
     }
 
     /// Copies the body into `writer`, chunk by chunk; returns the number of bytes written.
@@ -79,12 +81,26 @@ impl Download {
     }
 
     /// The whole body in memory.
-    pub async fn bytes(self) -> Result<Bytes, Error> {
-        let operation = self.operation;
-        self.response
-            .bytes()
-            .await
-            .map_err(|source| Error::Transport { operation, source })
+    pub async fn bytes(mut self) -> Result<Bytes, Error> {
+        let mut body = BytesMut::new();
+        while let Some(chunk) = self.chunk().await? {
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    }
+
+    /// The next chunk, or `None` at the end; an error once the body stands still too long.
+    async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        let chunk = match self.timeouts.request {
+            Some(limit) => tokio::time::timeout(limit, self.response.chunk())
+                .await
+                .map_err(|_| Error::Timeout {
+                    operation: self.operation.clone(),
+                    after: limit,
+                })?,
+            None => self.response.chunk().await,
+        };
+        chunk.map_err(|e| self.timeouts.error(&self.operation, e))
     }
 
     async fn copy<W: AsyncWrite + Unpin>(
@@ -93,15 +109,7 @@ impl Download {
         path: Option<&Path>,
     ) -> Result<u64, Error> {
         let mut written = 0;
-        while let Some(chunk) = self
-            .response
-            .chunk()
-            .await
-            .map_err(|source| Error::Transport {
-                operation: self.operation.clone(),
-                source,
-            })?
-        {
+        while let Some(chunk) = self.chunk().await? {
             writer
                 .write_all(&chunk)
                 .await

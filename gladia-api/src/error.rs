@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde::Deserialize;
 
-use crate::wire::Invalid;
+use crate::wire::{join_path, split_located, Invalid, UnreadableItem};
 
 /// Everything that can go wrong when talking to Gladia.
 #[derive(Debug)]
@@ -31,6 +31,8 @@ pub enum Error {
     },
     /// The server answered with a success status and a body that does not fit the expected type.
     Decode(Box<DecodeError>),
+    /// One item of a list does not fit its type; the list's other items are not affected.
+    UnreadableItem(Box<UnreadableItem>),
     /// A value the API would refuse, caught before sending anything.
     InvalidRequest(Invalid),
     /// The job finished in error.
@@ -85,6 +87,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Decode(decode) => decode.fmt(f),
+            Error::UnreadableItem(item) => item.fmt(f),
             Error::InvalidRequest(invalid) => write!(f, "invalid request: {invalid}"),
             Error::JobFailed {
                 id,
@@ -112,6 +115,12 @@ impl std::error::Error for Error {
             Error::InvalidRequest(invalid) => Some(invalid),
             _ => None,
         }
+    }
+}
+
+impl From<UnreadableItem> for Error {
+    fn from(item: UnreadableItem) -> Self {
+        Error::UnreadableItem(Box::new(item))
     }
 }
 
@@ -200,6 +209,8 @@ pub struct DecodeError {
     pub operation: String,
     /// Where in the body decoding stopped, as in `result.transcription.utterances[3].start`.
     pub path: String,
+    /// Why it stopped there.
+    pub reason: String,
     /// What serde reported.
     pub source: serde_json::Error,
     /// The body around the place where decoding stopped.
@@ -215,9 +226,19 @@ impl DecodeError {
     ) -> Self {
         let text = String::from_utf8_lossy(body);
         let offset = byte_offset(&text, source.line(), source.column());
+        // serde's message without the position, which the snippet shows better.
+        let message = source.to_string();
+        let position = format!(" at line {} column {}", source.line(), source.column());
+        let message = message.strip_suffix(&position).unwrap_or(&message);
+        // A tagged union reports where inside it decoding stopped: the path goes on from there.
+        let (path, reason) = match split_located(message) {
+            Some((inner, reason)) => (join_path(&path, inner), reason.to_owned()),
+            None => (path, message.to_owned()),
+        };
         Self {
             operation,
             path,
+            reason,
             snippet: snippet(&text, offset),
             source,
         }
@@ -230,7 +251,7 @@ impl fmt::Display for DecodeError {
         if self.path != "." {
             write!(f, " at `{}`", self.path)?;
         }
-        write!(f, ": {} (near `{}`)", self.source, self.snippet)
+        write!(f, ": {} (near `{}`)", self.reason, self.snippet)
     }
 }
 

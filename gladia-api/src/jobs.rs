@@ -1,14 +1,9 @@
-//! Helpers built on the generated endpoint functions: waiting for a job, transcribing in one call,
-//! and walking every page of a list.
+//! Gladia's helpers on top of the generated endpoint functions: waiting for a job and
+//! transcribing in one call.
 
-use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use futures_util::stream;
-use serde::de::DeserializeOwned;
-
-use crate::client::Request;
 use crate::operations::PreRecorded;
 use crate::types::{InitTranscriptionRequest, PreRecordedResponse, TranscriptionStatus};
 use crate::{Client, Error, UploadFile};
@@ -22,8 +17,8 @@ pub struct WaitOptions {
     pub backoff: f64,
     /// …up to this pause.
     pub max_interval: Duration,
-    /// Give up with [`Error::Timeout`] once this much time has passed; `None` waits as long as
-    /// the job takes.
+    /// Give up with [`Error::Timeout`] once this much time has passed, after a last poll at the
+    /// deadline; `None` waits as long as the job takes.
     pub deadline: Option<Duration>,
 }
 
@@ -60,15 +55,19 @@ impl PreRecorded<'_> {
                 }
                 _ => {}
             }
-            if let Some(deadline) = options.deadline {
-                if started.elapsed() + interval > deadline {
-                    return Err(Error::Timeout {
-                        operation: format!("waiting for job {id}"),
-                        after: deadline,
-                    });
-                }
-            }
-            tokio::time::sleep(interval).await;
+            let pause = match options.deadline {
+                Some(deadline) => match deadline.checked_sub(started.elapsed()) {
+                    Some(left) if !left.is_zero() => interval.min(left),
+                    _ => {
+                        return Err(Error::Timeout {
+                            operation: format!("waiting for job {id}"),
+                            after: deadline,
+                        })
+                    }
+                },
+                None => interval,
+            };
+            tokio::time::sleep(pause).await;
             // `try_from` rather than `mul_f64`, which panics on an absurd factor.
             let grown = interval.as_secs_f64() * options.backoff.max(1.0);
             interval = Duration::try_from_secs_f64(grown)
@@ -99,6 +98,13 @@ impl AudioSource {
     }
 }
 
+impl From<&str> for AudioSource {
+    /// As [`AudioSource::parse`] reads it.
+    fn from(argument: &str) -> Self {
+        Self::parse(argument)
+    }
+}
+
 impl From<UploadFile> for AudioSource {
     fn from(file: UploadFile) -> Self {
         Self::File(file)
@@ -117,110 +123,43 @@ impl From<&Path> for AudioSource {
     }
 }
 
-/// What [`Client::transcribe`] asks for.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TranscribeOptions {
-    /// The job's settings; its `audio_url` is replaced by the source's.
-    pub request: InitTranscriptionRequest,
-    /// How the job is awaited.
-    pub wait: WaitOptions,
-}
-
-impl Default for TranscribeOptions {
-    fn default() -> Self {
-        Self {
-            request: InitTranscriptionRequest::new(String::new()),
-            wait: WaitOptions::default(),
-        }
-    }
-}
-
 impl Client {
     /// Uploads the audio if it is local, starts a pre-recorded job and waits for its result.
     ///
+    /// `request` builds the job's settings around the audio URL:
+    /// `InitTranscriptionRequest::new` for the defaults, or a closure for more.
+    ///
     /// ```no_run
     /// # async fn run() -> Result<(), gladia_api::Error> {
-    /// use gladia_api::{AudioSource, Client, TranscribeOptions};
+    /// use gladia_api::types::InitTranscriptionRequest;
+    /// use gladia_api::{AudioSource, Client, WaitOptions};
     ///
     /// let client = Client::from_env()?;
+    /// let wait = WaitOptions::default();
     /// let job = client
-    ///     .transcribe(AudioSource::parse("meeting.mp3"), TranscribeOptions::default())
+    ///     .transcribe(AudioSource::parse("meeting.mp3"), InitTranscriptionRequest::new, &wait)
     ///     .await?;
     /// let transcript = job.result.and_then(|r| r.transcription);
     /// println!("{}", transcript.map(|t| t.full_transcript).unwrap_or_default());
+    ///
+    /// let with_speakers = |audio_url| InitTranscriptionRequest {
+    ///     diarization: Some(true),
+    ///     ..InitTranscriptionRequest::new(audio_url)
+    /// };
+    /// let job = client.transcribe("interview.wav", with_speakers, &wait).await?;
     /// # Ok(()) }
     /// ```
     pub async fn transcribe(
         &self,
         source: impl Into<AudioSource>,
-        options: TranscribeOptions,
+        request: impl FnOnce(String) -> InitTranscriptionRequest,
+        wait: &WaitOptions,
     ) -> Result<PreRecordedResponse, Error> {
         let audio_url = match source.into() {
             AudioSource::File(file) => self.upload().file(file).await?.audio_url,
             AudioSource::Url(url) => url,
         };
-        let request = InitTranscriptionRequest {
-            audio_url,
-            ..options.request
-        };
-        let job = self.pre_recorded().create(&request).await?;
-        self.pre_recorded().wait(&job.id, &options.wait).await
+        let job = self.pre_recorded().create(&request(audio_url)).await?;
+        self.pre_recorded().wait(&job.id, wait).await
     }
-}
-
-/// A list answer: its items and the link to the next page.
-pub(crate) trait Page: DeserializeOwned {
-    type Item;
-    fn into_parts(self) -> (Vec<Self::Item>, Option<String>);
-}
-
-enum Next {
-    Page(Box<Request>),
-    Failed(Error),
-    Done,
-}
-
-/// Every item of every page, fetching the next page when the current one is used up.
-pub(crate) fn items<P>(
-    client: Client,
-    first: Result<Request, Error>,
-) -> impl futures_core::Stream<Item = Result<P::Item, Error>> + Send + Unpin + 'static
-where
-    P: Page + Send + 'static,
-    P::Item: Send + 'static,
-{
-    let next = first.map_or_else(Next::Failed, |r| Next::Page(Box::new(r)));
-    // Boxed so that callers can poll it without pinning it themselves.
-    Box::pin(stream::unfold(
-        (client, next, VecDeque::new()),
-        |(client, mut next, mut buffer)| async move {
-            loop {
-                if let Some(item) = buffer.pop_front() {
-                    return Some((Ok(item), (client, next, buffer)));
-                }
-                match next {
-                    Next::Done => return None,
-                    Next::Failed(error) => return Some((Err(error), (client, Next::Done, buffer))),
-                    Next::Page(request) => {
-                        let page = match client.send(&request).await {
-                            Ok(reply) => reply.json::<P>().await,
-                            Err(error) => Err(error),
-                        };
-                        let (items, link) = match page {
-                            Ok(page) => page.into_parts(),
-                            Err(error) => return Some((Err(error), (client, Next::Done, buffer))),
-                        };
-                        // An empty page that still links further would loop forever.
-                        next = match link.filter(|_| !items.is_empty()) {
-                            Some(link) => request
-                                .follow(&link, client.base_url())
-                                .map_or_else(Next::Failed, |r| Next::Page(Box::new(r))),
-                            None => Next::Done,
-                        };
-                        buffer.extend(items);
-                    }
-                }
-            }
-        },
-    ))
 }

@@ -41,9 +41,12 @@ mod client;
 mod download;
 mod error;
 mod jobs;
+mod paging;
+mod request;
 mod retry;
+mod stall;
 mod upload;
-pub mod wire;
+mod wire;
 
 // Generated: formatted by the generator (prettyplease), not by rustfmt.
 #[rustfmt::skip]
@@ -54,6 +57,12 @@ pub mod types;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use download::Download;
 pub use error::{ApiError, DecodeError, Error};
-pub use jobs::{AudioSource, TranscribeOptions, WaitOptions};
+pub use jobs::{AudioSource, WaitOptions};
 pub use retry::RetryPolicy;
 pub use upload::UploadFile;
+pub use wire::{Invalid, UnknownValue, UnreadableItem};
+
+// The README's quick start, compiled with the other doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeQuickStart;

@@ -3,7 +3,7 @@
 
 //! Endpoint functions, generated from the spec: one per operation, reached through
 //! the resource it belongs to, as in `client.pre_recorded().get(id)`.
-use crate::client::Request;
+use crate::request::Request;
 use crate::{Client, Error};
 impl Client {
     /// Audio storage: send a local file, or register a remote URL, and get back the `audio_url` that jobs take.
@@ -103,7 +103,7 @@ impl PreRecorded<'_> {
         let request = Self::list_request(query)?;
         self.client.send(&request).await?.json().await
     }
-    /// Every item of every page of [`Self::list`], fetching the next page (its `next` link) as the stream is read. An error ends the stream.
+    /// Every item of every page of [`Self::list`], fetching the next page (its `next` link) as the stream is read. An item that does not decode is an [`Error::UnreadableItem`] in its place, and the stream goes on; an error of a whole page ends it.
     pub fn list_all(
         &self,
         query: &crate::types::PreRecordedListQuery,
@@ -111,7 +111,7 @@ impl PreRecorded<'_> {
         Item = Result<crate::types::PreRecordedResponse, Error>,
     > + Send + Unpin + 'static {
         let first = Self::list_request(query);
-        crate::jobs::items::<
+        crate::paging::items::<
             crate::types::ListPreRecordedResponse,
         >(self.client.clone(), first)
     }
@@ -230,7 +230,7 @@ impl Transcriptions<'_> {
         let request = Self::list_request(query)?;
         self.client.send(&request).await?.json().await
     }
-    /// Every item of every page of [`Self::list`], fetching the next page (its `next` link) as the stream is read. An error ends the stream.
+    /// Every item of every page of [`Self::list`], fetching the next page (its `next` link) as the stream is read. An item that does not decode is an [`Error::UnreadableItem`] in its place, and the stream goes on; an error of a whole page ends it.
     pub fn list_all(
         &self,
         query: &crate::types::TranscriptionsListQuery,
@@ -238,7 +238,7 @@ impl Transcriptions<'_> {
         Item = Result<crate::types::TranscriptionItem, Error>,
     > + Send + Unpin + 'static {
         let first = Self::list_request(query);
-        crate::jobs::items::<
+        crate::paging::items::<
             crate::types::ListTranscriptionResponse,
         >(self.client.clone(), first)
     }
@@ -327,7 +327,7 @@ impl Live<'_> {
         let request = Self::list_request(query)?;
         self.client.send(&request).await?.json().await
     }
-    /// Every item of every page of [`Self::list`], fetching the next page (its `next` link) as the stream is read. An error ends the stream.
+    /// Every item of every page of [`Self::list`], fetching the next page (its `next` link) as the stream is read. An item that does not decode is an [`Error::UnreadableItem`] in its place, and the stream goes on; an error of a whole page ends it.
     pub fn list_all(
         &self,
         query: &crate::types::LiveListQuery,
@@ -335,7 +335,9 @@ impl Live<'_> {
         Item = Result<crate::types::LiveResponse, Error>,
     > + Send + Unpin + 'static {
         let first = Self::list_request(query);
-        crate::jobs::items::<crate::types::ListLiveResponse>(self.client.clone(), first)
+        crate::paging::items::<
+            crate::types::ListLiveResponse,
+        >(self.client.clone(), first)
     }
     fn list_request(query: &crate::types::LiveListQuery) -> Result<Request, Error> {
         query.validate()?;
@@ -419,21 +421,27 @@ impl Live<'_> {
         Ok(self.client.send(&request).await?.download())
     }
 }
-impl crate::jobs::Page for crate::types::ListPreRecordedResponse {
+impl crate::paging::Page for crate::types::ListPreRecordedResponse {
     type Item = crate::types::PreRecordedResponse;
-    fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
+    fn into_parts(
+        self,
+    ) -> (Vec<Result<Self::Item, crate::UnreadableItem>>, Option<String>) {
         (self.items, self.next)
     }
 }
-impl crate::jobs::Page for crate::types::ListTranscriptionResponse {
+impl crate::paging::Page for crate::types::ListTranscriptionResponse {
     type Item = crate::types::TranscriptionItem;
-    fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
+    fn into_parts(
+        self,
+    ) -> (Vec<Result<Self::Item, crate::UnreadableItem>>, Option<String>) {
         (self.items, self.next)
     }
 }
-impl crate::jobs::Page for crate::types::ListLiveResponse {
+impl crate::paging::Page for crate::types::ListLiveResponse {
     type Item = crate::types::LiveResponse;
-    fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
+    fn into_parts(
+        self,
+    ) -> (Vec<Result<Self::Item, crate::UnreadableItem>>, Option<String>) {
         (self.items, self.next)
     }
 }

@@ -2960,15 +2960,24 @@ impl PreRecordedResponse {
         }
     }
 }
+/// Whether custom vocabulary was enabled; jobs made with the 2024 API hold the list of words instead
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum PreRecordedRequestParamsCustomVocabulary {
+    /// The value as a boolean.
+    Boolean(bool),
+    /// The value as a list, each item a string.
+    Array(Vec<String>),
+}
 /// The options of a pre-recorded job as the server recorded them, including some that older API versions accepted.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PreRecordedRequestParams {
     /// Context given to the model to guide the transcription
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context_prompt: Option<String>,
-    /// Whether custom vocabulary was enabled
+    /// Whether custom vocabulary was enabled; jobs made with the 2024 API hold the list of words instead
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_vocabulary: Option<bool>,
+    pub custom_vocabulary: Option<PreRecordedRequestParamsCustomVocabulary>,
     /// Words and phrases the model should expect, with how strongly to favour them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary_config: Option<CustomVocabularyConfig>,
@@ -3639,14 +3648,15 @@ pub struct ListPreRecordedResponse {
     /// Format: `uri`.
     pub next: Option<String>,
     /// The jobs on this page
-    pub items: Vec<PreRecordedResponse>,
+    #[serde(with = "crate::wire::lenient_items")]
+    pub items: Vec<Result<PreRecordedResponse, crate::UnreadableItem>>,
 }
 impl ListPreRecordedResponse {
     /// Builds a `ListPreRecordedResponse` from its required fields; every other field is `None`.
     pub fn new(
         first: impl Into<String>,
         current: impl Into<String>,
-        items: impl Into<Vec<PreRecordedResponse>>,
+        items: impl Into<Vec<Result<PreRecordedResponse, crate::UnreadableItem>>>,
     ) -> Self {
         Self {
             first: first.into(),
@@ -3672,14 +3682,15 @@ pub struct ListTranscriptionResponse {
     /// Format: `uri`.
     pub next: Option<String>,
     /// The jobs on this page
-    pub items: Vec<TranscriptionItem>,
+    #[serde(with = "crate::wire::lenient_items")]
+    pub items: Vec<Result<TranscriptionItem, crate::UnreadableItem>>,
 }
 impl ListTranscriptionResponse {
     /// Builds a `ListTranscriptionResponse` from its required fields; every other field is `None`.
     pub fn new(
         first: impl Into<String>,
         current: impl Into<String>,
-        items: impl Into<Vec<TranscriptionItem>>,
+        items: impl Into<Vec<Result<TranscriptionItem, crate::UnreadableItem>>>,
     ) -> Self {
         Self {
             first: first.into(),
@@ -3720,12 +3731,13 @@ impl<'de> serde::Deserialize<'de> for TranscriptionItem {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let decoded = match value.get("kind").and_then(serde_json::Value::as_str) {
-            Some("pre-recorded") => serde_json::from_value(value).map(Self::PreRecorded),
-            Some("live") => serde_json::from_value(value).map(Self::Live),
+        match value.get("kind").and_then(serde_json::Value::as_str) {
+            Some("pre-recorded") => {
+                crate::wire::decode_variant(&value).map(Self::PreRecorded)
+            }
+            Some("live") => crate::wire::decode_variant(&value).map(Self::Live),
             _ => Ok(Self::Unknown(value)),
-        };
-        decoded.map_err(serde::de::Error::custom)
+        }
     }
 }
 /// Region that hosts a live session.
@@ -4460,14 +4472,15 @@ pub struct ListLiveResponse {
     /// Format: `uri`.
     pub next: Option<String>,
     /// The sessions on this page
-    pub items: Vec<LiveResponse>,
+    #[serde(with = "crate::wire::lenient_items")]
+    pub items: Vec<Result<LiveResponse, crate::UnreadableItem>>,
 }
 impl ListLiveResponse {
     /// Builds a `ListLiveResponse` from its required fields; every other field is `None`.
     pub fn new(
         first: impl Into<String>,
         current: impl Into<String>,
-        items: impl Into<Vec<LiveResponse>>,
+        items: impl Into<Vec<Result<LiveResponse, crate::UnreadableItem>>>,
     ) -> Self {
         Self {
             first: first.into(),
@@ -4711,16 +4724,15 @@ impl<'de> serde::Deserialize<'de> for CallbackTranscriptionPayload {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let decoded = match value.get("event").and_then(serde_json::Value::as_str) {
+        match value.get("event").and_then(serde_json::Value::as_str) {
             Some("transcription.success") => {
-                serde_json::from_value(value).map(Self::TranscriptionSuccess)
+                crate::wire::decode_variant(&value).map(Self::TranscriptionSuccess)
             }
             Some("transcription.error") => {
-                serde_json::from_value(value).map(Self::TranscriptionError)
+                crate::wire::decode_variant(&value).map(Self::TranscriptionError)
             }
             _ => Ok(Self::Unknown(value)),
-        };
-        decoded.map_err(serde::de::Error::custom)
+        }
     }
 }
 /// Always `transcription.success`

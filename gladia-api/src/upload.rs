@@ -9,6 +9,8 @@ use futures_util::{stream, StreamExt};
 use reqwest::multipart::Part;
 use tokio_util::io::ReaderStream;
 
+use crate::stall::Activity;
+use crate::wire::Invalid;
 use crate::Error;
 
 /// Chunk size for reading files: large enough for throughput, small enough to keep memory flat.
@@ -85,8 +87,16 @@ impl UploadFile {
     }
 
     /// Builds the multipart part; called once per attempt, so a retry starts from the beginning.
-    pub(crate) async fn part(&self) -> Result<Part, Error> {
-        let progress = self.progress.clone();
+    /// `activity` hears of every chunk handed to the connection.
+    pub(crate) async fn part(&self, activity: &Activity) -> Result<Part, Error> {
+        let content_type = self
+            .content_type
+            .as_deref()
+            .unwrap_or_else(|| guess_content_type(Path::new(&self.file_name)));
+        let report = Report {
+            progress: self.progress.clone(),
+            activity: activity.clone(),
+        };
         let (body, total) = match &self.source {
             Source::Path(path) => {
                 let file = tokio::fs::File::open(path)
@@ -99,7 +109,7 @@ impl UploadFile {
                     .len();
                 let chunks = ReaderStream::with_capacity(file, CHUNK);
                 (
-                    reqwest::Body::wrap_stream(counted(chunks, total, progress)),
+                    reqwest::Body::wrap_stream(counted(chunks, total, report)),
                     total,
                 )
             }
@@ -110,36 +120,44 @@ impl UploadFile {
                     Ok::<_, std::io::Error>(data.slice(start..(start + CHUNK).min(data.len())))
                 }));
                 (
-                    reqwest::Body::wrap_stream(counted(chunks, total, progress)),
+                    reqwest::Body::wrap_stream(counted(chunks, total, report)),
                     total,
                 )
             }
         };
-        let content_type = self
-            .content_type
-            .as_deref()
-            .unwrap_or_else(|| guess_content_type(Path::new(&self.file_name)));
         Part::stream_with_length(body, total)
             .file_name(self.file_name.clone())
             .mime_str(content_type)
-            .map_err(|_| Error::Config(format!("`{content_type}` is not a media type")))
+            .map_err(|_| {
+                let reason = format!("`{content_type}` is not a media type");
+                Error::InvalidRequest(Invalid::new("content_type", reason))
+            })
     }
+}
+
+/// Who hears of the chunks an upload hands to the connection.
+struct Report {
+    progress: Option<Progress>,
+    activity: Activity,
 }
 
 /// Reports the running total of the chunks that pass through.
 fn counted<S>(
     chunks: S,
     total: u64,
-    progress: Option<Progress>,
+    report: Report,
 ) -> impl futures_core::Stream<Item = Result<Bytes, std::io::Error>>
 where
     S: futures_core::Stream<Item = Result<Bytes, std::io::Error>>,
 {
     let mut sent = 0u64;
     chunks.map(move |chunk| {
-        if let (Ok(chunk), Some(progress)) = (&chunk, &progress) {
+        if let Ok(chunk) = &chunk {
+            report.activity.touch();
             sent += chunk.len() as u64;
-            progress(sent, total);
+            if let Some(progress) = &report.progress {
+                progress(sent, total);
+            }
         }
         chunk
     })

@@ -209,3 +209,138 @@ pub(crate) fn query_json<T: serde::Serialize>(
         _ => Ok(text),
     }
 }
+
+/// Where a failure inside a buffered value happened, carried through serde's error message: a
+/// tagged union decodes its variant from a buffered `serde_json::Value`, and serde has no other
+/// way to hand the inner path to the decoder outside. `split_located` reads it back.
+const LOCATED_PREFIX: &str = "at `";
+const LOCATED_SUFFIX: &str = "`: ";
+
+/// Decodes `T` from a buffered value; on failure, the error names the path inside the value.
+pub(crate) fn decode_variant<T, E>(value: &serde_json::Value) -> Result<T, E>
+where
+    T: de::DeserializeOwned,
+    E: de::Error,
+{
+    T::deserialize(value).map_err(|_| {
+        let (path, error) = locate::<T>(value);
+        E::custom(format_args!(
+            "{LOCATED_PREFIX}{path}{LOCATED_SUFFIX}{error}"
+        ))
+    })
+}
+
+/// Decodes `value` again, tracking the path, to say where decoding fails.
+fn locate<T: de::DeserializeOwned>(value: &serde_json::Value) -> (String, String) {
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Err(located) => {
+            let path = located.path().to_string();
+            let error = located.into_inner().to_string();
+            // A failure that was itself located inside (a union within the value) goes deeper.
+            match split_located(&error) {
+                Some((inner, reason)) => (join_path(&path, inner), reason.to_owned()),
+                None => (path, error),
+            }
+        }
+        Ok(_) => (".".to_owned(), "does not decode".to_owned()),
+    }
+}
+
+/// Splits a message made by `decode_variant` into the inner path and the reason.
+pub(crate) fn split_located(message: &str) -> Option<(&str, &str)> {
+    message
+        .strip_prefix(LOCATED_PREFIX)?
+        .split_once(LOCATED_SUFFIX)
+}
+
+/// `outer` and `inner` as one path; `.` is the root, as serde_path_to_error writes it.
+pub(crate) fn join_path(outer: &str, inner: &str) -> String {
+    match (outer, inner) {
+        (".", inner) => inner.to_owned(),
+        (outer, ".") => outer.to_owned(),
+        (outer, inner) if inner.starts_with('[') => format!("{outer}{inner}"),
+        (outer, inner) => format!("{outer}.{inner}"),
+    }
+}
+
+/// A list item that does not decode as its type, kept in its place as received: one item of an
+/// older or newer shape never hides the others.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UnreadableItem {
+    /// The item's `id`, when it has one.
+    pub id: Option<String>,
+    /// Where in the item decoding stopped, as in `request_params.custom_vocabulary`.
+    pub path: String,
+    /// Why it stopped there.
+    pub reason: String,
+    /// The item as received; serializing the list writes it back unchanged.
+    pub json: serde_json::Value,
+}
+
+impl fmt::Display for UnreadableItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("list item")?;
+        if let Some(id) = &self.id {
+            write!(f, " {id}")?;
+        }
+        write!(f, " does not decode")?;
+        if self.path != "." {
+            write!(f, " at `{}`", self.path)?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+impl std::error::Error for UnreadableItem {}
+
+/// `#[serde(with)]` for list fields whose items are decoded one by one: an item that does not
+/// fit becomes an [`UnreadableItem`] in its place instead of failing the whole list.
+pub(crate) mod lenient_items {
+    use serde::ser::SerializeSeq;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{locate, UnreadableItem};
+
+    pub(crate) fn serialize<T, S>(
+        items: &[Result<T, UnreadableItem>],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error>
+    where
+        T: Serialize,
+        S: Serializer,
+    {
+        let mut seq = serializer.serialize_seq(Some(items.len()))?;
+        for item in items {
+            match item {
+                Ok(item) => seq.serialize_element(item)?,
+                Err(unreadable) => seq.serialize_element(&unreadable.json)?,
+            }
+        }
+        seq.end()
+    }
+
+    pub(crate) fn deserialize<'de, T, D>(
+        deserializer: D,
+    ) -> Result<Vec<Result<T, UnreadableItem>>, D::Error>
+    where
+        T: serde::de::DeserializeOwned,
+        D: Deserializer<'de>,
+    {
+        let values = Vec::<serde_json::Value>::deserialize(deserializer)?;
+        Ok(values
+            .into_iter()
+            .map(|json| {
+                T::deserialize(&json).map_err(|_| {
+                    let (path, reason) = locate::<T>(&json);
+                    UnreadableItem {
+                        id: json.get("id").and_then(|id| id.as_str()).map(str::to_owned),
+                        path,
+                        reason,
+                        json,
+                    }
+                })
+            })
+            .collect())
+    }
+}

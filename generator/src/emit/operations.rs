@@ -2,8 +2,8 @@
 //! `client.pre_recorded().get(id)`.
 //!
 //! Generated code relies on the target crate for `crate::Client` and its transport
-//! (`crate::client::Request`, `Client::send`), `crate::Error`, `crate::UploadFile`,
-//! `crate::Download`, and the pager `crate::jobs::{Page, items}`; see ARCHITECTURE.md.
+//! (`crate::request::Request`, `Client::send`), `crate::Error`, `crate::UploadFile`,
+//! `crate::Download`, and the pager `crate::paging::{Page, items}`; see ARCHITECTURE.md.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -36,7 +36,7 @@ pub fn operations_file(api: &Api) -> Result<String, Error> {
         quote! {
             //! Endpoint functions, generated from the spec: one per operation, reached through
             //! the resource it belongs to, as in `client.pre_recorded().get(id)`.
-            use crate::client::Request;
+            use crate::request::Request;
             use crate::{Client, Error};
             impl Client { #(#accessors)* }
             #(#resources)*
@@ -214,7 +214,9 @@ fn function(op: &Operation, api: &Api) -> TokenStream {
         let item = typemap::rust_type_in(&paged.item, &types_module());
         let doc = format!(
             " Every item of every page of [`Self::{}`], fetching the next page (its `next` link) \
-             as the stream is read. An error ends the stream.",
+             as the stream is read. An item that does not decode is an \
+             [`Error::UnreadableItem`] in its place, and the stream goes on; an error of a \
+             whole page ends it.",
             op.name.method
         );
         quote! {
@@ -222,7 +224,7 @@ fn function(op: &Operation, api: &Api) -> TokenStream {
             #deprecated
             pub fn #all(&self, #(#decls),*) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + Unpin + 'static {
                 let first = Self::#request_fn(#(#args),*);
-                crate::jobs::items::<crate::types::#page>(self.client.clone(), first)
+                crate::paging::items::<crate::types::#page>(self.client.clone(), first)
             }
         }
     };
@@ -295,9 +297,9 @@ fn page_impl(paged: &Paged) -> TokenStream {
     let page = format_ident!("{}", paged.page);
     let item = typemap::rust_type_in(&paged.item, &types_module());
     quote! {
-        impl crate::jobs::Page for crate::types::#page {
+        impl crate::paging::Page for crate::types::#page {
             type Item = #item;
-            fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
+            fn into_parts(self) -> (Vec<Result<Self::Item, crate::UnreadableItem>>, Option<String>) {
                 (self.items, self.next)
             }
         }

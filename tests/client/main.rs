@@ -7,9 +7,7 @@ use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use gladia_api::types::*;
-use gladia_api::{
-    AudioSource, Client, Error, RetryPolicy, TranscribeOptions, UploadFile, WaitOptions,
-};
+use gladia_api::{AudioSource, Client, Error, RetryPolicy, UploadFile, WaitOptions};
 use gladia_tests::{example, fixture};
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -123,7 +121,7 @@ async fn every_endpoint_sends_what_the_spec_says() {
         ..Default::default()
     };
     let listed = client.pre_recorded().list(&query).await.unwrap();
-    assert_eq!(listed.items[0].id, JOB_ID);
+    assert_eq!(listed.items[0].as_ref().unwrap().id, JOB_ID);
 
     for (resource, item) in [
         ("pre-recorded", job(JOB_ID, "done")),
@@ -473,8 +471,11 @@ async fn a_refused_connection_is_a_transport_error() {
 }
 
 #[tokio::test]
-async fn a_redirect_to_another_origin_drops_the_key() {
-    let other = MockServer::start().await;
+async fn a_redirect_to_another_host_drops_the_credentials() {
+    let other = MockServer::builder()
+        .listener(std::net::TcpListener::bind("127.0.0.2:0").unwrap())
+        .start()
+        .await;
     Mock::given(method("GET"))
         .respond_with(ok_json(job(JOB_ID, "done")))
         .mount(&other)
@@ -482,10 +483,10 @@ async fn a_redirect_to_another_origin_drops_the_key() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v2/pre-recorded/moved-here"))
-        .respond_with(
-            ResponseTemplate::new(307)
-                .insert_header("location", format!("{}/elsewhere", other.uri()).as_str()),
-        )
+        .respond_with(ResponseTemplate::new(307).insert_header(
+            "location",
+            format!("http://{}/elsewhere", other.address()).as_str(),
+        ))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -495,17 +496,44 @@ async fn a_redirect_to_another_origin_drops_the_key() {
         )
         .mount(&server)
         .await;
-    client(&server).pre_recorded().get(JOB_ID).await.unwrap();
+    let client = Client::builder(KEY)
+        .base_url(server.uri())
+        .header("authorization", "Bearer proxy-token")
+        .header("proxy-authorization", "Basic cHJveHk6cHc=")
+        .header("cookie", "session=s3cret")
+        .header("x-trace", "t-1")
+        .build()
+        .unwrap();
+    client.pre_recorded().get(JOB_ID).await.unwrap();
 
-    // Same origin: the key follows the redirect.
+    let credentials = [
+        "x-gladia-key",
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+    ];
+    // Same origin: everything follows the redirect.
     let here = requests(&server).await;
     assert_eq!(here.len(), 2);
-    assert!(here.iter().all(|r| r.headers["x-gladia-key"] == KEY));
-    // Another origin (another port): the key stays home.
+    for request in &here {
+        assert_eq!(request.headers["x-gladia-key"], KEY);
+        assert!(credentials
+            .iter()
+            .all(|name| request.headers.contains_key(*name)));
+    }
+    // Another host: the credentials stay home; other headers follow.
     let there = requests(&other).await;
     assert_eq!(there.len(), 1);
     assert_eq!(there[0].url.path(), "/elsewhere");
-    assert!(!there[0].headers.contains_key("x-gladia-key"));
+    let host = there[0].headers["host"].to_str().unwrap();
+    assert!(host.starts_with("127.0.0.2:"), "{host}");
+    for name in credentials {
+        assert!(
+            !there[0].headers.contains_key(name),
+            "{name} followed the redirect"
+        );
+    }
+    assert_eq!(there[0].headers["x-trace"], "t-1");
 }
 
 #[tokio::test]
@@ -633,6 +661,36 @@ async fn wait_gives_up_at_its_deadline() {
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
 }
 
+/// A job that is processing for the first `polls` polls, and done after.
+async fn done_after(server: &MockServer, id: &str, polls: u64) {
+    Mock::given(method("GET"))
+        .respond_with(ok_json(job(id, "processing")))
+        .up_to_n_times(polls)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ok_json(job(id, "done")))
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn wait_polls_once_more_at_its_deadline() {
+    let server = MockServer::start().await;
+    done_after(&server, "late", 2).await;
+    // Polls at 0 and 150 ms; the next pause would end past the deadline, so the third poll is
+    // at the deadline itself, and finds the job done.
+    let options = WaitOptions {
+        interval: Duration::from_millis(150),
+        backoff: 1.0,
+        deadline: Some(Duration::from_millis(250)),
+        ..WaitOptions::default()
+    };
+    let done = client(&server).pre_recorded().wait("late", &options).await;
+    assert_eq!(done.unwrap().status, TranscriptionStatus::Done);
+    assert_eq!(requests(&server).await.len(), 3);
+}
+
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("client-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -730,15 +788,15 @@ async fn transcribe_uploads_starts_and_waits() {
         .expect(1)
         .mount(&server)
         .await;
-    let options = TranscribeOptions {
-        request: InitTranscriptionRequest {
-            diarization: Some(true),
-            ..TranscribeOptions::default().request
-        },
-        ..TranscribeOptions::default()
+    let with_speakers = |audio_url| InitTranscriptionRequest {
+        diarization: Some(true),
+        ..InitTranscriptionRequest::new(audio_url)
     };
     let source = AudioSource::File(UploadFile::bytes("clip.mp3", vec![1u8, 2, 3]));
-    let job = client(&server).transcribe(source, options).await.unwrap();
+    let job = client(&server)
+        .transcribe(source, with_speakers, &WaitOptions::default())
+        .await
+        .unwrap();
     assert_eq!(job.id, JOB_ID);
 }
 
@@ -863,15 +921,7 @@ async fn a_callers_http_client_and_headers_are_used() {
 #[tokio::test]
 async fn an_absurd_backoff_factor_is_capped_not_a_panic() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ok_json(job("slow", "processing")))
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ok_json(job("slow", "done")))
-        .mount(&server)
-        .await;
+    done_after(&server, "slow", 2).await;
     let options = WaitOptions {
         interval: Duration::from_millis(1),
         backoff: 1e300,
@@ -929,3 +979,5 @@ fn bad_settings_are_refused_with_a_reason() {
     assert!(error(Client::builder(KEY).base_url("not a url")).contains("is not a URL"));
     assert!(error(Client::builder(KEY).header("bad header", "v")).contains("not a valid header"));
 }
+
+mod field;

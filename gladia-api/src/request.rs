@@ -1,0 +1,223 @@
+//! What a generated endpoint function hands the transport, and how the answer is read back.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::CONTENT_TYPE;
+use reqwest::{Method, Url};
+use serde::de::DeserializeOwned;
+
+use crate::error::DecodeError;
+use crate::stall::Activity;
+use crate::wire::Invalid;
+use crate::{Download, Error, UploadFile};
+
+/// One request as a generated endpoint function describes it.
+#[derive(Debug)]
+pub(crate) struct Request {
+    pub(crate) method: Method,
+    /// The spec's path, such as `/v2/pre-recorded/{id}`; it also names the operation in errors.
+    template: &'static str,
+    path_params: Vec<String>,
+    pub(crate) query: Vec<(&'static str, String)>,
+    body: Payload,
+    /// Uploads and downloads: bounded by a stall limit, not by their total time.
+    pub(crate) streaming: bool,
+    /// The path and query of a `next` link, already placed under the base URL's path.
+    pub(crate) link: Option<(String, Option<String>)>,
+}
+
+#[derive(Debug)]
+enum Payload {
+    Empty,
+    Json(Bytes),
+    Multipart(&'static str, UploadFile),
+}
+
+impl Request {
+    pub(crate) fn new(method: Method, template: &'static str) -> Self {
+        Self {
+            method,
+            template,
+            path_params: Vec::new(),
+            query: Vec::new(),
+            body: Payload::Empty,
+            streaming: false,
+            link: None,
+        }
+    }
+
+    /// The next path parameter of the template. An empty one would silently turn
+    /// `GET /v2/pre-recorded/{id}` into the list endpoint, so it is refused.
+    pub(crate) fn path_param(mut self, name: &'static str, value: &str) -> Result<Self, Invalid> {
+        if value.is_empty() {
+            return Err(Invalid::new(name, "must not be empty"));
+        }
+        self.path_params.push(value.to_owned());
+        Ok(self)
+    }
+
+    pub(crate) fn query(mut self, pairs: Vec<(&'static str, String)>) -> Self {
+        self.query = pairs;
+        self
+    }
+
+    pub(crate) fn json<T: serde::Serialize>(mut self, body: &T) -> Result<Self, Invalid> {
+        let bytes = serde_json::to_vec(body).map_err(|e| Invalid::new("body", e.to_string()))?;
+        self.body = Payload::Json(bytes.into());
+        Ok(self)
+    }
+
+    pub(crate) fn multipart(mut self, part: &'static str, file: UploadFile) -> Self {
+        self.body = Payload::Multipart(part, file);
+        self.streaming = true;
+        self
+    }
+
+    /// The answer is a binary body read as a stream.
+    pub(crate) fn streaming(mut self) -> Self {
+        self.streaming = true;
+        self
+    }
+
+    /// The path segments of the template, with the parameters in place.
+    pub(crate) fn segments(&self) -> impl Iterator<Item = &str> {
+        let mut params = self.path_params.iter();
+        self.template
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(move |segment| match segment.starts_with('{') {
+                true => params.next().map_or("", String::as_str),
+                false => segment,
+            })
+    }
+
+    /// The request for the page a `next` link points at. Only its path and query are kept, placed
+    /// under the base URL's path: the page is fetched from the configured base URL (a proxy's
+    /// prefix included), so the key goes nowhere else.
+    pub(crate) fn follow(&self, link: &str, base: &Url) -> Result<Self, Error> {
+        let url = base
+            .join(link)
+            .map_err(|e| Invalid::new("next", format!("`{link}` is not a URL: {e}")))?;
+        let prefix = base.path().trim_end_matches('/');
+        let under_base = url.origin() == base.origin()
+            && url
+                .path()
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        let path = match under_base {
+            true => url.path().to_owned(),
+            false => format!("{prefix}{}", url.path()),
+        };
+        Ok(Self {
+            method: self.method.clone(),
+            template: self.template,
+            path_params: Vec::new(),
+            query: Vec::new(),
+            body: Payload::Empty,
+            streaming: self.streaming,
+            link: Some((path, url.query().map(str::to_owned))),
+        })
+    }
+
+    /// Names the request in errors, as in `GET /v2/pre-recorded/{id}`.
+    pub(crate) fn operation(&self) -> String {
+        format!("{} {}", self.method, self.template)
+    }
+
+    /// Adds the body; `activity` hears of every chunk a streamed body hands over.
+    pub(crate) async fn attach_body(
+        &self,
+        builder: reqwest::RequestBuilder,
+        activity: &Activity,
+    ) -> Result<reqwest::RequestBuilder, Error> {
+        Ok(match &self.body {
+            Payload::Empty => builder,
+            Payload::Json(bytes) => builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(bytes.clone()),
+            Payload::Multipart(name, file) => {
+                let part = file.part(activity).await?;
+                builder.multipart(reqwest::multipart::Form::new().part(*name, part))
+            }
+        })
+    }
+}
+
+/// How long the client waits; `ClientBuilder::timeout` tells the rules.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timeouts {
+    /// The deadline of a JSON call; the longest a streamed body may stand still.
+    pub(crate) request: Option<Duration>,
+    /// Known when this crate built the HTTP client, which then applies it.
+    pub(crate) connect: Option<Duration>,
+}
+
+impl Timeouts {
+    /// The one mapping from the HTTP client's errors to [`Error`].
+    pub(crate) fn error(&self, operation: &str, source: reqwest::Error) -> Error {
+        let limit = match source.is_connect() {
+            true => self.connect,
+            false => self.request,
+        };
+        match limit.filter(|_| source.is_timeout()) {
+            Some(after) => Error::Timeout {
+                operation: operation.to_owned(),
+                after,
+            },
+            None => Error::Transport {
+                operation: operation.to_owned(),
+                source,
+            },
+        }
+    }
+}
+
+/// A success answer, read the way the endpoint function expects.
+pub(crate) struct Reply {
+    pub(crate) response: reqwest::Response,
+    pub(crate) operation: String,
+    pub(crate) timeouts: Timeouts,
+}
+
+impl Reply {
+    pub(crate) async fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        let body = self
+            .response
+            .bytes()
+            .await
+            .map_err(|e| self.timeouts.error(&self.operation, e))?;
+        decode(&self.operation, &body)
+    }
+
+    pub(crate) async fn empty(self) -> Result<(), Error> {
+        self.response
+            .bytes()
+            .await
+            .map(drop)
+            .map_err(|e| self.timeouts.error(&self.operation, e))
+    }
+
+    pub(crate) fn download(self) -> Download {
+        Download::new(self.response, self.operation, self.timeouts)
+    }
+}
+
+/// Decodes a body at full speed; only on failure is it decoded again, tracking the path, to say
+/// where it failed.
+pub(crate) fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|error| {
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        let (path, error) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Err(located) => (located.path().to_string(), located.into_inner()),
+            // Only the end failed, on trailing characters: the path is the root.
+            Ok(_) => (".".to_owned(), error),
+        };
+        Error::Decode(Box::new(DecodeError::new(
+            operation.to_owned(),
+            body,
+            path,
+            error,
+        )))
+    })
+}
