@@ -2,63 +2,44 @@
 //!
 //! ```text
 //! GLADIA_API_KEY=... cargo run -p gladia-api --example list_jobs -- [--status done,error] \
-//!     [--after DATE] [--before DATE] [--custom-metadata JSON] [--kind pre-recorded|live] [--limit N]
+//!     [--after DATE] [--before DATE] [--custom-metadata JSON] [--kind pre-recorded,live] [--limit N]
 //! ```
 //!
-//! Dates are RFC 3339 (`2026-02-19T14:55:21Z`) or a day (`2026-02-19`, midnight UTC).
+//! Dates are RFC 3339 (`2026-02-19T14:55:21Z`) or a day (`2026-02-19`, midnight UTC). A job
+//! this version cannot read is reported on stderr with its id, and the listing goes on.
 
 use std::process::ExitCode;
 
-use futures_util::TryStreamExt;
+use clap::Parser;
+use futures_util::StreamExt;
 use gladia_api::types::{
     TranscriptionItem, TranscriptionKind, TranscriptionStatus, TranscriptionsListQuery,
 };
-use gladia_api::Client;
+use gladia_api::{Client, Error};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-const USAGE: &str = "usage: list_jobs [--status done,error] [--after DATE] [--before DATE] \
-                     [--custom-metadata JSON] [--kind pre-recorded|live] [--limit N]";
-
-fn parse_args() -> Result<TranscriptionsListQuery, String> {
-    let mut query = TranscriptionsListQuery::default();
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        if flag == "-h" || flag == "--help" {
-            return Err(USAGE.to_owned());
-        }
-        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--status" => {
-                let statuses = value.split(',').map(str::parse::<TranscriptionStatus>);
-                query.status = Some(
-                    statuses
-                        .collect::<Result<_, _>>()
-                        .map_err(|e| e.to_string())?,
-                );
-            }
-            "--after" => query.after_date = Some(date(&value)?),
-            "--before" => query.before_date = Some(date(&value)?),
-            "--custom-metadata" => {
-                let metadata = serde_json::from_str(&value)
-                    .map_err(|e| format!("--custom-metadata must be a JSON object: {e}"))?;
-                query.custom_metadata = Some(metadata);
-            }
-            "--kind" => {
-                let kinds = value.split(',').map(str::parse::<TranscriptionKind>);
-                query.kind = Some(kinds.collect::<Result<_, _>>().map_err(|e| e.to_string())?);
-            }
-            "--limit" => {
-                query.limit = Some(
-                    value
-                        .parse()
-                        .map_err(|_| format!("--limit: `{value}` is not a number"))?,
-                )
-            }
-            other => return Err(format!("unknown option {other}")),
-        }
-    }
-    Ok(query)
+/// Lists Gladia jobs, pre-recorded and live, newest first.
+#[derive(Parser)]
+struct Args {
+    /// Only jobs with these statuses (queued, processing, done, error).
+    #[arg(long, value_delimiter = ',')]
+    status: Vec<TranscriptionStatus>,
+    /// Only jobs created after this date.
+    #[arg(long, value_parser = date)]
+    after: Option<OffsetDateTime>,
+    /// Only jobs created before this date.
+    #[arg(long, value_parser = date)]
+    before: Option<OffsetDateTime>,
+    /// Only jobs whose custom metadata holds this JSON object.
+    #[arg(long, value_parser = json_object)]
+    custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Only jobs of these kinds (pre-recorded, live).
+    #[arg(long, value_delimiter = ',')]
+    kind: Vec<TranscriptionKind>,
+    /// Jobs per page.
+    #[arg(long)]
+    limit: Option<i64>,
 }
 
 fn date(text: &str) -> Result<OffsetDateTime, String> {
@@ -67,18 +48,25 @@ fn date(text: &str) -> Result<OffsetDateTime, String> {
         .map_err(|_| format!("`{text}` is neither an RFC 3339 date-time nor a YYYY-MM-DD day"))
 }
 
+fn json_object(text: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    serde_json::from_str(text).map_err(|e| format!("not a JSON object: {e}"))
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let query = match parse_args() {
-        Ok(query) => query,
-        Err(message) => {
-            eprintln!("{message}\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    let args = Args::parse();
+    let query = TranscriptionsListQuery {
+        status: (!args.status.is_empty()).then_some(args.status),
+        after_date: args.after,
+        before_date: args.before,
+        custom_metadata: args.custom_metadata,
+        kind: (!args.kind.is_empty()).then_some(args.kind),
+        limit: args.limit,
+        ..Default::default()
     };
     match run(query).await {
-        Ok(count) => {
-            eprintln!("{count} job(s)");
+        Ok((listed, unreadable)) => {
+            eprintln!("{listed} job(s), {unreadable} unreadable");
             ExitCode::SUCCESS
         }
         Err(error) => {
@@ -88,15 +76,24 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(query: TranscriptionsListQuery) -> Result<usize, gladia_api::Error> {
+async fn run(query: TranscriptionsListQuery) -> Result<(usize, usize), Error> {
     let client = Client::from_env()?;
     let mut jobs = client.transcriptions().list_all(&query);
-    let mut count = 0;
-    while let Some(job) = jobs.try_next().await? {
-        println!("{}", line(&job));
-        count += 1;
+    let (mut listed, mut unreadable) = (0, 0);
+    while let Some(job) = jobs.next().await {
+        match job {
+            Ok(job) => {
+                println!("{}", line(&job));
+                listed += 1;
+            }
+            Err(Error::UnreadableItem(item)) => {
+                eprintln!("warning: {item}");
+                unreadable += 1;
+            }
+            Err(error) => return Err(error),
+        }
     }
-    Ok(count)
+    Ok((listed, unreadable))
 }
 
 fn line(job: &TranscriptionItem) -> String {

@@ -2,92 +2,52 @@
 //!
 //! ```text
 //! GLADIA_API_KEY=... cargo run -p gladia-api --example transcribe -- <file-or-url> \
-//!     [--language en] [--diarization] [--subtitles srt|vtt] [--translate fr,de] [--out DIR]
+//!     [--language en] [--diarization] [--subtitles srt,vtt] [--translate fr,de] [--out DIR]
 //! ```
 //!
-//! `GLADIA_API_URL` sends the requests to another server (a proxy, a test server).
+//! `GLADIA_API_URL` sends the requests to another server (a proxy, a test server). Progress is
+//! drawn only when stderr is a terminal.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use clap::Parser;
 use gladia_api::types::{
     InitTranscriptionRequest, LanguageConfig, SubtitlesConfig, SubtitlesFormat,
     TranscriptionLanguageCode, TranslationConfig, TranslationLanguageCode, Utterance,
 };
 use gladia_api::{AudioSource, Client, UploadFile, WaitOptions};
+use indicatif::{ProgressBar, ProgressStyle};
 
-const USAGE: &str = "usage: transcribe <file-or-url> [--language en] [--diarization] \
-                     [--subtitles srt|vtt] [--translate fr,de] [--out DIR]";
-
+/// Transcribes an audio or video file with Gladia.
+#[derive(Parser)]
 struct Args {
+    /// A local file (uploaded first) or an http(s) URL Gladia fetches itself.
     source: String,
+    /// The spoken language; detected when not given.
+    #[arg(long)]
     language: Option<TranscriptionLanguageCode>,
+    /// Tell the speakers apart.
+    #[arg(long)]
     diarization: bool,
+    /// Subtitle formats to write into --out (srt, vtt).
+    #[arg(long, value_delimiter = ',')]
     subtitles: Vec<SubtitlesFormat>,
+    /// Languages to translate the transcript into.
+    #[arg(long, value_delimiter = ',')]
     translate: Vec<TranslationLanguageCode>,
+    /// Folder for the subtitle files; created if missing.
+    #[arg(long, default_value = ".")]
     out: PathBuf,
-}
-
-fn parse_args() -> Result<Args, String> {
-    let mut args = std::env::args().skip(1);
-    let mut parsed = Args {
-        source: String::new(),
-        language: None,
-        diarization: false,
-        subtitles: Vec::new(),
-        translate: Vec::new(),
-        out: PathBuf::from("."),
-    };
-    let value = |flag: &str, args: &mut dyn Iterator<Item = String>| {
-        args.next().ok_or_else(|| format!("{flag} needs a value"))
-    };
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--language" => {
-                let code = value("--language", &mut args)?;
-                parsed.language = Some(code.parse().map_err(|e| format!("--language: {e}"))?);
-            }
-            "--diarization" => parsed.diarization = true,
-            "--subtitles" => {
-                for format in value("--subtitles", &mut args)?.split(',') {
-                    let format = format.parse().map_err(|e| format!("--subtitles: {e}"))?;
-                    parsed.subtitles.push(format);
-                }
-            }
-            "--translate" => {
-                for code in value("--translate", &mut args)?.split(',') {
-                    let code = code.parse().map_err(|e| format!("--translate: {e}"))?;
-                    parsed.translate.push(code);
-                }
-            }
-            "--out" => parsed.out = value("--out", &mut args)?.into(),
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-            source if parsed.source.is_empty() => parsed.source = source.to_owned(),
-            extra => return Err(format!("unexpected argument `{extra}`")),
-        }
-    }
-    if parsed.source.is_empty() {
-        return Err("missing <file-or-url>".to_owned());
-    }
-    Ok(parsed)
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(args) => args,
-        Err(message) => {
-            eprintln!("{message}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(args).await {
+    match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("\nerror: {error}");
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }
@@ -95,13 +55,25 @@ async fn main() -> ExitCode {
 
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;
+    // Before any work: a folder that cannot be made should not cost a whole job.
+    if !args.subtitles.is_empty() {
+        std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
+    }
     let audio_url = match AudioSource::parse(&args.source) {
         AudioSource::Url(url) => url,
         AudioSource::File(_) => {
-            let file = UploadFile::path(&args.source).on_progress(draw_progress);
-            let uploaded = client.upload().file(file).await?;
-            eprintln!();
-            uploaded.audio_url
+            let bar = ProgressBar::new(0).with_style(
+                ProgressStyle::with_template("uploading {wide_bar} {bytes}/{total_bytes} {eta}")
+                    .expect("a valid template"),
+            );
+            let shown = bar.clone();
+            let file = UploadFile::path(&args.source).on_progress(move |sent, total| {
+                shown.set_length(total);
+                shown.set_position(sent);
+            });
+            let uploaded = client.upload().file(file).await;
+            bar.finish_and_clear();
+            uploaded?.audio_url
         }
     };
 
@@ -123,13 +95,17 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     };
     let job = client.pre_recorded().create(&request).await?;
 
-    let spinner = tokio::spawn(spin(job.id.clone()));
+    let spinner = ProgressBar::new_spinner()
+        .with_message(format!("transcribing (job {})", job.id))
+        .with_style(
+            ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("a valid template"),
+        );
+    spinner.enable_steady_tick(Duration::from_millis(120));
     let done = client
         .pre_recorded()
         .wait(&job.id, &WaitOptions::default())
         .await;
-    spinner.abort();
-    eprint!("\r\x1b[2K");
+    spinner.finish_and_clear();
     let done = done?;
 
     let Some(result) = done.result else {
@@ -192,31 +168,4 @@ fn stem(source: &str) -> String {
     let stem = name.split(['?', '#']).next().unwrap_or(name);
     let stem = stem.rsplit_once('.').map_or(stem, |(stem, _)| stem);
     if stem.is_empty() { "transcript" } else { stem }.to_owned()
-}
-
-fn draw_progress(sent: u64, total: u64) {
-    const WIDTH: u64 = 30;
-    let filled = (sent * WIDTH).checked_div(total).unwrap_or(WIDTH);
-    let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
-    eprint!(
-        "\ruploading [{}{}] {:5.1}/{:.1} MiB",
-        "#".repeat(filled as usize),
-        "-".repeat((WIDTH - filled) as usize),
-        mib(sent),
-        mib(total)
-    );
-    let _ = std::io::stderr().flush();
-}
-
-async fn spin(id: String) {
-    let frames = ['|', '/', '-', '\\'];
-    let started = Instant::now();
-    for frame in frames.iter().cycle() {
-        eprint!(
-            "\r{frame} transcribing (job {id}, {}s)",
-            started.elapsed().as_secs()
-        );
-        let _ = std::io::stderr().flush();
-        tokio::time::sleep(Duration::from_millis(120)).await;
-    }
 }
