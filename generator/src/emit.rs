@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::ir::*;
+use crate::naming;
 use crate::typemap;
 
 mod operations;
@@ -39,7 +40,7 @@ pub(super) fn format_file(name: &str, tokens: TokenStream) -> Result<String, Err
 }
 
 fn type_def(def: &TypeDef, api: &Api) -> TokenStream {
-    let name = format_ident!("{}", def.name);
+    let name = ident(&def.name);
     let docs = doc_attrs(&def.docs);
     let validate = def.validated.then(|| validate(&name, &def.kind, api));
     let item = match &def.kind {
@@ -68,7 +69,12 @@ fn type_def(def: &TypeDef, api: &Api) -> TokenStream {
 /// the others.
 const PAGE_ITEMS: &str = "items";
 
-fn struct_def(name: &syn::Ident, docs: TokenStream, fields: &[Field], page: bool) -> TokenStream {
+fn struct_def(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    fields: &[Field],
+    page: bool,
+) -> TokenStream {
     let all_optional = fields.iter().all(Field::is_optional);
     let default = all_optional.then(|| quote!(Default,));
     let lenient = |field: &Field| page && field.wire == PAGE_ITEMS;
@@ -77,7 +83,7 @@ fn struct_def(name: &syn::Ident, docs: TokenStream, fields: &[Field], page: bool
         let ty = field_type(field, lenient(field));
         let docs = doc_attrs(&field.docs);
         let mut serde = Vec::new();
-        if ident_text(&field.name) != field.wire {
+        if field.name != field.wire {
             let wire = &field.wire;
             serde.push(quote!(rename = #wire));
         }
@@ -107,7 +113,7 @@ fn struct_def(name: &syn::Ident, docs: TokenStream, fields: &[Field], page: bool
 
 /// `new(required...)` for structs that cannot derive `Default`; everything else starts as `None`.
 fn constructor(
-    name: &syn::Ident,
+    name: &proc_macro2::Ident,
     fields: &[Field],
     lenient: impl Fn(&Field) -> bool,
 ) -> TokenStream {
@@ -159,11 +165,12 @@ fn field_type(field: &Field, lenient: bool) -> TokenStream {
     ty
 }
 
-fn string_enum(name: &syn::Ident, docs: TokenStream, values: &[EnumValue<String>]) -> TokenStream {
-    let variants: Vec<_> = values
-        .iter()
-        .map(|v| format_ident!("{}", v.variant))
-        .collect();
+fn string_enum(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    values: &[EnumValue<String>],
+) -> TokenStream {
+    let variants: Vec<_> = values.iter().map(|v| ident(&v.variant)).collect();
     let wires: Vec<&String> = values.iter().map(|v| &v.wire).collect();
     let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
     let type_name = name.to_string();
@@ -221,11 +228,12 @@ fn string_enum(name: &syn::Ident, docs: TokenStream, values: &[EnumValue<String>
     }
 }
 
-fn integer_enum(name: &syn::Ident, docs: TokenStream, values: &[EnumValue<i64>]) -> TokenStream {
-    let variants: Vec<_> = values
-        .iter()
-        .map(|v| format_ident!("{}", v.variant))
-        .collect();
+fn integer_enum(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    values: &[EnumValue<i64>],
+) -> TokenStream {
+    let variants: Vec<_> = values.iter().map(|v| ident(&v.variant)).collect();
     let wires: Vec<i64> = values.iter().map(|v| v.wire).collect();
     let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
     let type_name = name.to_string();
@@ -286,10 +294,10 @@ fn integer_enum(name: &syn::Ident, docs: TokenStream, values: &[EnumValue<i64>])
     }
 }
 
-fn untagged(name: &syn::Ident, docs: TokenStream, variants: &[Variant]) -> TokenStream {
+fn untagged(name: &proc_macro2::Ident, docs: TokenStream, variants: &[Variant]) -> TokenStream {
     let variant_tokens = variants.iter().map(|v| {
-        let ident = format_ident!("{}", v.name);
-        let ty = typemap::rust_type(&v.ty);
+        let ident = ident(&v.name);
+        let ty = variant_type(v);
         let doc = format!(" The value as {}.", type_phrase(&v.ty));
         quote!(#[doc = #doc] #ident(#ty),)
     });
@@ -303,12 +311,14 @@ fn untagged(name: &syn::Ident, docs: TokenStream, variants: &[Variant]) -> Token
 
 /// Decoded through a `serde_json::Value` so that each variant's struct still sees the tag field
 /// (serde's internally tagged enums remove it) and so that an unknown tag is kept, not rejected.
-fn tagged(name: &syn::Ident, docs: TokenStream, tag: &str, variants: &[Variant]) -> TokenStream {
-    let idents: Vec<_> = variants
-        .iter()
-        .map(|v| format_ident!("{}", v.name))
-        .collect();
-    let types = variants.iter().map(|v| typemap::rust_type(&v.ty));
+fn tagged(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    tag: &str,
+    variants: &[Variant],
+) -> TokenStream {
+    let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    let types = variants.iter().map(variant_type);
     let wires: Vec<&str> = variants
         .iter()
         .map(|v| v.wire.as_deref().unwrap_or_default())
@@ -349,7 +359,7 @@ fn tagged(name: &syn::Ident, docs: TokenStream, tag: &str, variants: &[Variant])
     }
 }
 
-fn query(name: &syn::Ident, docs: TokenStream, params: &[QueryParam]) -> TokenStream {
+fn query(name: &proc_macro2::Ident, docs: TokenStream, params: &[QueryParam]) -> TokenStream {
     let fields: Vec<Field> = params.iter().map(|p| p.field.clone()).collect();
     let all_optional = fields.iter().all(Field::is_optional);
     let default = all_optional.then(|| quote!(Default));
@@ -414,12 +424,12 @@ fn query_push(param: &QueryParam) -> TokenStream {
 }
 
 /// `validate()`: the bounds of every field, then of every nested value that has some.
-fn validate(name: &syn::Ident, kind: &TypeKind, api: &Api) -> TokenStream {
+fn validate(name: &proc_macro2::Ident, kind: &TypeKind, api: &Api) -> TokenStream {
     let is_validated = |ty: &TypeRef| is_validated(api, ty);
     let body = match kind {
         TypeKind::Untagged(variants) | TypeKind::Tagged { variants, .. } => {
             let arms = variants.iter().filter(|v| is_validated(&v.ty)).map(|v| {
-                let ident = format_ident!("{}", v.name);
+                let ident = ident(&v.name);
                 quote!(Self::#ident(value) => value.validate(),)
             });
             quote! { match self { #(#arms)* _ => Ok(()), } }
@@ -448,14 +458,14 @@ fn field_checks(fields: &[Field], is_validated: impl Fn(&TypeRef) -> bool) -> To
         let docs = &field.docs;
         let check = match &field.ty {
             TypeRef::Scalar(_) if docs.minimum.is_some() || docs.maximum.is_some() => {
-                let bound = |b: &Option<String>| {
-                    option_tokens(
-                        b.as_ref()
-                            .and_then(|b| b.parse::<f64>().ok())
-                            .map(proc_macro2::Literal::f64_unsuffixed),
-                    )
-                };
-                let (min, max) = (bound(&docs.minimum), bound(&docs.maximum));
+                let integer = matches!(
+                    field.ty,
+                    TypeRef::Scalar(Scalar::Integer | Scalar::Integer32)
+                );
+                let (min, max) = (
+                    inclusive(docs.minimum, integer, 1.0),
+                    inclusive(docs.maximum, integer, -1.0),
+                );
                 let number = match &field.ty {
                     TypeRef::Scalar(Scalar::Number) => quote!(*value),
                     TypeRef::Scalar(Scalar::Integer32 | Scalar::Float) => quote!(f64::from(*value)),
@@ -507,6 +517,29 @@ fn field_checks(fields: &[Field], is_validated: impl Fn(&TypeRef) -> bool) -> To
     quote!(#(#checks)* Ok(()))
 }
 
+/// The bound `check_range` takes, which includes its value: an exclusive bound moves to the
+/// next value in range (the next integer, or the next `f64` towards `direction`).
+fn inclusive(bound: Option<Bound>, integer: bool, direction: f64) -> TokenStream {
+    option_tokens(bound.map(|bound| {
+        let value = match (bound.exclusive, integer) {
+            (false, _) => bound.value,
+            (true, true) => bound.value + direction,
+            (true, false) if direction > 0.0 => bound.value.next_up(),
+            (true, false) => bound.value.next_down(),
+        };
+        proc_macro2::Literal::f64_unsuffixed(value)
+    }))
+}
+
+fn variant_type(variant: &Variant) -> TokenStream {
+    let ty = typemap::rust_type(&variant.ty);
+    if variant.boxed {
+        quote!(Box<#ty>)
+    } else {
+        ty
+    }
+}
+
 fn option_tokens<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
     match value {
         Some(value) => quote!(Some(#value)),
@@ -534,22 +567,19 @@ fn type_phrase(ty: &TypeRef) -> String {
     }
 }
 
-pub(super) fn field_ident(name: &str) -> TokenStream {
-    match name.strip_prefix("r#") {
-        Some(raw) => {
-            let ident = proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site());
-            quote!(#ident)
-        }
-        None => {
-            let ident = format_ident!("{}", name);
-            quote!(#ident)
-        }
+/// The identifier for a name the IR holds; keywords become raw identifiers (`r#type`). Names
+/// were checked by `naming::identifier`, so this never panics.
+pub(super) fn ident(name: &str) -> proc_macro2::Ident {
+    if naming::is_keyword(name) {
+        proc_macro2::Ident::new_raw(name, proc_macro2::Span::call_site())
+    } else {
+        format_ident!("{}", name)
     }
 }
 
-/// The name serde sees for a field: raw identifiers lose their `r#`.
-fn ident_text(name: &str) -> &str {
-    name.strip_prefix("r#").unwrap_or(name)
+pub(super) fn field_ident(name: &str) -> TokenStream {
+    let ident = ident(name);
+    quote!(#ident)
 }
 
 pub(super) fn doc_attrs(docs: &Docs) -> TokenStream {
@@ -561,10 +591,14 @@ pub(super) fn doc_attrs(docs: &Docs) -> TokenStream {
     if let Some(default) = &docs.default {
         facts.push(format!("Default: `{}`.", compact_json(default)));
     }
+    let bound = |b: &Bound| {
+        let exclusive = if b.exclusive { " (excluded)" } else { "" };
+        format!("{}{exclusive}", b.value)
+    };
     match (&docs.minimum, &docs.maximum) {
-        (Some(min), Some(max)) => facts.push(format!("Range: {min} to {max}.")),
-        (Some(min), None) => facts.push(format!("Minimum: {min}.")),
-        (None, Some(max)) => facts.push(format!("Maximum: {max}.")),
+        (Some(min), Some(max)) => facts.push(format!("Range: {} to {}.", bound(min), bound(max))),
+        (Some(min), None) => facts.push(format!("Minimum: {}.", bound(min))),
+        (None, Some(max)) => facts.push(format!("Maximum: {}.", bound(max))),
         (None, None) => {}
     }
     match (docs.min_items, docs.max_items) {
@@ -584,6 +618,8 @@ pub(super) fn doc_attrs(docs: &Docs) -> TokenStream {
 
 /// Text already escaped for rustdoc, as one `#[doc]` per line.
 pub(super) fn doc_lines(text: &str) -> TokenStream {
+    // A bare carriage return is not allowed in a doc comment.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let lines = text.lines().map(|line| {
         let line = if line.is_empty() {
             String::new()

@@ -1,26 +1,56 @@
-//! Everything that can go wrong between spec text and Rust files. Each variant names the place in the
-//! spec a maintainer has to look at; the generator never panics on bad input.
+//! Everything that can go wrong between spec text and Rust files, and the warnings a run may
+//! give. Each names the place in the spec a maintainer has to look at: its JSON pointer always,
+//! its line and column where the text has the node. The generator never panics on bad input.
 
 use std::fmt;
+
+/// A node of the spec: its JSON pointer (`#/components/schemas/Foo`), and where the text has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub pointer: String,
+    /// 1-based line and column of the node, filled in by [`Error::locate`].
+    pub line_column: Option<(usize, usize)>,
+}
+
+impl Place {
+    pub fn new(pointer: impl Into<String>) -> Self {
+        Place {
+            pointer: pointer.into(),
+            line_column: None,
+        }
+    }
+
+    fn locate(&mut self, text: &str) {
+        if self.line_column.is_none() && self.pointer.starts_with('#') {
+            self.line_column = crate::source::locate(text, &self.pointer);
+        }
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line_column {
+            Some((line, column)) => write!(f, "line {line}, column {column} ({})", self.pointer),
+            None => f.write_str(&self.pointer),
+        }
+    }
+}
 
 /// A spec the generator cannot turn into Rust.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
-    /// The text is not YAML, or not an OpenAPI document.
-    Parse {
-        message: String,
-        line: Option<usize>,
-        column: Option<usize>,
-    },
-    /// A `$ref` that names nothing in the document.
-    UnresolvedRef { reference: String, used_at: String },
+    /// The text is not YAML, or not an OpenAPI document of a version the generator reads.
+    Parse { message: String, at: Place },
+    /// A `$ref` that names nothing in the document, or only other `$ref`s in a loop.
+    UnresolvedRef { reference: String, at: Place },
     /// A construct the generator does not turn into Rust.
-    Unsupported { pointer: String, what: String },
-    /// Two spec names that become the same Rust name.
+    Unsupported { what: String, at: Place },
+    /// Two spec names that become the same Rust name. `first` names the other place, or the
+    /// Rust name it would shadow.
     NameCollision {
         rust_name: String,
         first: String,
-        second: String,
+        at: Place,
     },
     /// Generated tokens that do not parse as Rust: a generator bug, reported rather than panicked on.
     Internal { file: String, message: String },
@@ -29,23 +59,19 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Parse {
-                message,
-                line: Some(line),
-                column: Some(column),
-            } => write!(f, "invalid spec at line {line}, column {column}: {message}"),
-            Error::Parse { message, .. } => write!(f, "invalid spec: {message}"),
-            Error::UnresolvedRef { reference, used_at } => {
-                write!(f, "unresolved $ref `{reference}` used at {used_at}")
+            Error::Parse { message, at } => write!(f, "invalid spec at {at}: {message}"),
+            Error::UnresolvedRef { reference, at } => {
+                write!(f, "unresolved $ref `{reference}` at {at}")
             }
-            Error::Unsupported { pointer, what } => write!(f, "unsupported at {pointer}: {what}"),
+            Error::Unsupported { what, at } => write!(f, "unsupported at {at}: {what}"),
             Error::NameCollision {
                 rust_name,
                 first,
-                second,
+                at,
             } => write!(
                 f,
-                "name collision: {first} and {second} both become `{rust_name}` in Rust; rename one in the spec"
+                "name collision at {at}: {first} and {} both become `{rust_name}` in Rust; rename one in the spec",
+                at.pointer
             ),
             Error::Internal { file, message } => {
                 write!(f, "internal error: generated {file} is not valid Rust: {message}")
@@ -59,8 +85,80 @@ impl std::error::Error for Error {}
 impl Error {
     pub(crate) fn unsupported(pointer: &str, what: impl Into<String>) -> Self {
         Error::Unsupported {
-            pointer: pointer.to_owned(),
             what: what.into(),
+            at: Place::new(pointer),
         }
+    }
+
+    pub(crate) fn invalid(pointer: &str, message: impl Into<String>) -> Self {
+        Error::Parse {
+            message: message.into(),
+            at: Place::new(pointer),
+        }
+    }
+
+    pub(crate) fn unresolved(reference: &str, pointer: &str) -> Self {
+        Error::UnresolvedRef {
+            reference: reference.to_owned(),
+            at: Place::new(pointer),
+        }
+    }
+
+    pub(crate) fn collision(rust_name: &str, first: impl Into<String>, pointer: &str) -> Self {
+        Error::NameCollision {
+            rust_name: rust_name.to_owned(),
+            first: first.into(),
+            at: Place::new(pointer),
+        }
+    }
+
+    /// The place the error names, if it names one.
+    pub fn place(&self) -> Option<&Place> {
+        match self {
+            Error::Parse { at, .. }
+            | Error::UnresolvedRef { at, .. }
+            | Error::Unsupported { at, .. }
+            | Error::NameCollision { at, .. } => Some(at),
+            Error::Internal { .. } => None,
+        }
+    }
+
+    /// Adds the line and column of the place, found in the spec text.
+    pub(crate) fn locate(mut self, text: &str) -> Self {
+        match &mut self {
+            Error::Parse { at, .. }
+            | Error::UnresolvedRef { at, .. }
+            | Error::Unsupported { at, .. }
+            | Error::NameCollision { at, .. } => at.locate(text),
+            Error::Internal { .. } => {}
+        }
+        self
+    }
+}
+
+/// Something the generator accepted but a maintainer should know: it is printed, not fatal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub message: String,
+    pub at: Place,
+}
+
+impl Warning {
+    pub(crate) fn new(pointer: &str, message: impl Into<String>) -> Self {
+        Warning {
+            message: message.into(),
+            at: Place::new(pointer),
+        }
+    }
+
+    pub(crate) fn locate(mut self, text: &str) -> Self {
+        self.at.locate(text);
+        self
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "warning at {}: {}", self.at, self.message)
     }
 }

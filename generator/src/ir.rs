@@ -26,6 +26,8 @@ pub struct Resource {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {
     pub name: String,
+    /// JSON pointer of the schema it comes from, for errors found after conversion.
+    pub pointer: String,
     pub docs: Docs,
     pub kind: TypeKind,
     /// Sent in requests and bound by the spec (minimum, maximum, item counts), itself or
@@ -63,10 +65,13 @@ pub struct Variant {
     /// The discriminator value, for tagged unions.
     pub wire: Option<String>,
     pub ty: TypeRef,
+    /// Set by the cycle pass: the variant holds its own union by value and needs a `Box`.
+    pub boxed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
+    /// The Rust name, possibly a keyword (`type`): emit makes it a raw identifier.
     pub name: String,
     pub wire: String,
     pub ty: TypeRef,
@@ -128,21 +133,83 @@ pub enum Scalar {
 pub struct Docs {
     pub description: Option<String>,
     pub default: Option<Value>,
-    pub minimum: Option<String>,
-    pub maximum: Option<String>,
+    pub minimum: Option<Bound>,
+    pub maximum: Option<Bound>,
     pub min_items: Option<usize>,
     pub max_items: Option<usize>,
     pub format: Option<String>,
     pub deprecated: bool,
 }
 
+/// A numeric bound; `exclusive` when the value itself is out of range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    pub value: f64,
+    pub exclusive: bool,
+}
+
+/// The HTTP methods an OpenAPI path item can hold, in the order openapiv3 lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    pub fn from_spec(method: &str) -> Option<Self> {
+        Some(match method {
+            "get" => Self::Get,
+            "put" => Self::Put,
+            "post" => Self::Post,
+            "delete" => Self::Delete,
+            "options" => Self::Options,
+            "head" => Self::Head,
+            "patch" => Self::Patch,
+            "trace" => Self::Trace,
+            _ => return None,
+        })
+    }
+
+    /// As the spec spells it: `get`.
+    pub fn as_lower(self) -> &'static str {
+        match self {
+            Self::Get => "get",
+            Self::Put => "put",
+            Self::Post => "post",
+            Self::Delete => "delete",
+            Self::Options => "options",
+            Self::Head => "head",
+            Self::Patch => "patch",
+            Self::Trace => "trace",
+        }
+    }
+
+    /// As HTTP and `reqwest::Method` spell it: `GET`.
+    pub fn as_upper(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// Resource and function name, from `naming::operation_name`.
     pub name: OperationName,
-    pub operation_id: Option<String>,
-    /// Lower case, as in the spec: `get`, `post`…
-    pub http_method: String,
+    pub http_method: HttpMethod,
     pub path: String,
     pub docs: Docs,
     pub path_params: Vec<Field>,

@@ -1,6 +1,8 @@
 //! OpenAPI to Rust: spec text in, formatted Rust files out.
 //!
-//! The pipeline is `parse` (YAML to openapiv3) → `convert` (to the IR in [`ir`]) → `emit` (to
+//! The pipeline is `source` (text to a checked generic tree) → `normalize` (version check,
+//! OpenAPI 3.1 rewritten as 3.0, schema shapes checked) → openapiv3 → `convert` (to the IR in
+//! [`ir`], with `resolve` for every `$ref`) → `passes` (boxing, docs, validation) → `emit` (to
 //! tokens, formatted by prettyplease). Naming rules live in [`naming`], the type mapping in
 //! [`typemap`]. Nothing here touches the file system: the caller decides where files go.
 
@@ -9,10 +11,14 @@ mod emit;
 mod error;
 pub mod ir;
 pub mod naming;
+mod normalize;
+mod passes;
+mod resolve;
+mod source;
 pub mod typemap;
 
 pub use emit::PREAMBLE;
-pub use error::Error;
+pub use error::{Error, Place, Warning};
 
 /// One generated file, relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +32,8 @@ pub struct GeneratedFile {
 pub struct Output {
     pub files: Vec<GeneratedFile>,
     pub api: ir::Api,
+    /// What the generator accepted but a maintainer should know (duplicate enum values…).
+    pub warnings: Vec<Warning>,
 }
 
 impl Output {
@@ -49,22 +57,29 @@ impl Output {
     }
 }
 
-/// Parses OpenAPI YAML (or JSON) into the IR.
-pub fn parse(spec: &str) -> Result<ir::Api, Error> {
-    let document: openapiv3::OpenAPI = serde_yaml::from_str(spec).map_err(|e| {
-        let location = e.location();
-        Error::Parse {
-            message: strip_location(&e.to_string()),
-            line: location.as_ref().map(|l| l.line()),
-            column: location.as_ref().map(|l| l.column()),
-        }
+/// Parses OpenAPI YAML (or JSON) into the IR, with the warnings it gave.
+pub fn parse(spec: &str) -> Result<(ir::Api, Vec<Warning>), Error> {
+    parse_unlocated(spec)
+        .map(|(api, warnings)| {
+            let warnings = warnings.into_iter().map(|w| w.locate(spec)).collect();
+            (api, warnings)
+        })
+        .map_err(|e| e.locate(spec))
+}
+
+fn parse_unlocated(spec: &str) -> Result<(ir::Api, Vec<Warning>), Error> {
+    let mut tree = source::read(spec)?;
+    normalize::normalize(&mut tree)?;
+    let document: openapiv3::OpenAPI = serde_path_to_error::deserialize(tree).map_err(|e| {
+        let pointer = source::path_to_pointer(&e.path().to_string());
+        Error::invalid(&pointer, e.into_inner().to_string())
     })?;
     convert::convert(&document)
 }
 
 /// Generates every file from the spec text. Either all files or an error: never a partial set.
 pub fn generate(spec: &str) -> Result<Output, Error> {
-    let api = parse(spec)?;
+    let (api, warnings) = parse(spec)?;
     let files = vec![
         GeneratedFile {
             path: "types.rs",
@@ -75,26 +90,9 @@ pub fn generate(spec: &str) -> Result<Output, Error> {
             contents: emit::operations_file(&api)?,
         },
     ];
-    Ok(Output { files, api })
-}
-
-/// serde_yaml writes " at line L column C" into its messages; the location is reported apart.
-fn strip_location(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(start) = rest.find(" at line ") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + " at line ".len()..];
-        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-        let line_end = digits(after);
-        match after[line_end..].strip_prefix(" column ") {
-            Some(column) if line_end > 0 => rest = &column[digits(column)..],
-            _ => {
-                out.push_str(" at line ");
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    Ok(Output {
+        files,
+        api,
+        warnings,
+    })
 }

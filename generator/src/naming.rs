@@ -1,14 +1,26 @@
 //! The one place where spec names become Rust names.
 //!
-//! - Types: UpperCamelCase, with a trailing `DTO`/`Dto`/`Enum` dropped (`DiarizationConfigDTO` →
-//!   `DiarizationConfig`). Inline schemas are named after their owner and field.
-//! - Fields: snake_case; Rust keywords become raw identifiers (`r#type`), or get a trailing `_`
-//!   where Rust forbids that (`self_`).
+//! - Types: UpperCamelCase (`transcription_result` → `TranscriptionResult`). A component whose
+//!   name ends in `DTO`/`Dto`/`Enum` drops it (`DiarizationConfigDTO` → `DiarizationConfig`), unless
+//!   another component already has the short name. Inline schemas are named after their owner
+//!   and field.
+//! - Fields, arguments, resources and functions: snake_case; keywords stay as they are in the IR
+//!   (`type`) and become raw identifiers when emitted (`r#type`), except those Rust cannot make
+//!   raw, which get a trailing `_` (`self_`).
 //! - Enum variants: UpperCamelCase of the wire value (`GDPR_SENSITIVE` → `GdprSensitive`,
-//!   `wav/pcm` → `WavPcm`); a value that starts with a digit gets a `V` (`8000` → `V8000`).
+//!   `wav/pcm` → `WavPcm`).
 //! - Endpoint functions: `client.{resource}().{method}()`, the resource from the operation's tag,
 //!   the method from `x-rust-method` or the REST convention (`GET /v2/pre-recorded/{id}` →
 //!   `pre_recorded().get()`). See [`operation_name`].
+//!
+//! Every one goes through [`identifier`], the one rule for names that cannot be Rust names as
+//! they are: only ASCII letters and digits are kept (heck splits words on everything else); a
+//! name that starts with a digit gets a letter before it (`T` for types, `V` for variants, `n`
+//! for snake_case names: `9Foo` → `T9Foo`, `8000` → `V8000`, `3d` → `n3d`); a name left with
+//! nothing (`''`, `-`, `_`, `Ω`) is an error at its place in the spec, except for enum values:
+//! `""` becomes `Empty` and any other such value `V` + its position in the list. Names that
+//! generated code uses unqualified are reserved ([`RESERVED_TYPE_NAMES`], and for resources
+//! [`RUNTIME_NAMES`] too).
 //!
 //! Collisions are never resolved by renaming: callers report them as errors.
 
@@ -20,23 +32,67 @@ const DROPPED_TYPE_SUFFIXES: [&str; 2] = ["Dto", "Enum"];
 /// Name of the catch-all variant every generated enum carries for values the spec does not list.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
 
-/// Names that generated code uses unqualified (prelude types and traits), which a spec type
-/// must not shadow.
-pub const RESERVED_TYPE_NAMES: [&str; 10] = [
-    "Option", "String", "Vec", "Box", "Result", "Into", "From", "Default", "Ok", "Err",
+/// Names that generated code uses unqualified (prelude types and traits, `Self`), which a spec
+/// type must not shadow.
+pub const RESERVED_TYPE_NAMES: [&str; 11] = [
+    "Option", "String", "Vec", "Box", "Result", "Into", "From", "Default", "Ok", "Err", "Self",
 ];
 
-/// Rust name of a schema.
-pub fn type_name(spec_name: &str) -> String {
-    let camel = upper_camel(spec_name);
-    for suffix in DROPPED_TYPE_SUFFIXES {
-        if let Some(stem) = camel.strip_suffix(suffix) {
-            if !stem.is_empty() {
-                return stem.to_owned();
-            }
-        }
+/// The runtime's names that `operations.rs` imports, which a resource handle must not take.
+pub const RUNTIME_NAMES: [&str; 3] = ["Client", "Request", "Error"];
+
+/// What kind of name [`identifier`] makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// UpperCamelCase, for types.
+    Type,
+    /// UpperCamelCase, for enum variants.
+    Variant,
+    /// snake_case, for fields, arguments, resources and functions.
+    Snake,
+}
+
+/// The one rule (see the module docs): a Rust identifier made from `raw`, or `None` if `raw`
+/// has no ASCII letter or digit to make one from.
+pub fn identifier(raw: &str, case: Case) -> Option<String> {
+    let (cased, prefix) = match case {
+        Case::Type => (upper_camel(raw), "T"),
+        Case::Variant => (upper_camel(raw), "V"),
+        Case::Snake => (snake(raw), "n"),
+    };
+    if cased.is_empty() {
+        return None;
     }
-    camel
+    let name = if cased.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{prefix}{cased}")
+    } else {
+        cased
+    };
+    Some(
+        if NON_RAW_KEYWORDS.contains(&name.as_str()) && case == Case::Snake {
+            format!("{name}_")
+        } else {
+            name
+        },
+    )
+}
+
+/// Whether a name must be written `r#name` in Rust.
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+/// Rust name of a schema, before any suffix is dropped.
+pub fn type_name(spec_name: &str) -> Option<String> {
+    identifier(spec_name, Case::Type)
+}
+
+/// The name without its `Dto`/`Enum` suffix, if it has one and something is left.
+pub fn short_type_name(name: &str) -> Option<&str> {
+    DROPPED_TYPE_SUFFIXES
+        .iter()
+        .filter_map(|suffix| name.strip_suffix(suffix))
+        .find(|stem| !stem.is_empty() && !stem.ends_with(|c: char| c.is_ascii_digit()))
 }
 
 /// Rust name of a schema that is defined inline, inside `owner`'s `part` (a field, `Item`, ...).
@@ -44,35 +100,17 @@ pub fn inline_type_name(owner: &str, part: &str) -> String {
     format!("{owner}{}", upper_camel(part))
 }
 
-/// Rust name of a struct field or function argument, ready to be parsed as an identifier.
-pub fn field_name(wire: &str) -> String {
-    let snake = wire.to_snake_case();
-    let snake = if snake.is_empty() {
-        "field".to_owned()
-    } else if snake.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("n{snake}")
-    } else {
-        snake
-    };
-    if NON_RAW_KEYWORDS.contains(&snake.as_str()) {
-        format!("{snake}_")
-    } else if KEYWORDS.contains(&snake.as_str()) {
-        format!("r#{snake}")
-    } else {
-        snake
-    }
+/// Rust name of a struct field or function argument; keywords are left for emit to make raw.
+pub fn field_name(wire: &str) -> Option<String> {
+    identifier(wire, Case::Snake)
 }
 
-/// Rust name of an enum variant for a wire value.
-pub fn variant_name(wire: &str) -> String {
-    let camel = upper_camel(wire);
-    if camel.is_empty() {
-        "Empty".to_owned()
-    } else if camel.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("V{camel}")
-    } else {
-        camel
+/// Rust name of an enum variant for the wire value at `position` in its list.
+pub fn variant_name(wire: &str, position: usize) -> String {
+    if wire.is_empty() {
+        return "Empty".to_owned();
     }
+    identifier(wire, Case::Variant).unwrap_or_else(|| format!("V{position}"))
 }
 
 /// The spec extension that names an endpoint function when the REST convention does not fit:
@@ -92,24 +130,31 @@ pub struct OperationName {
 impl OperationName {
     /// The stem of the types generated for the operation (`PreRecordedList` + `Query`).
     pub fn type_stem(&self) -> String {
-        type_name(&format!("{}_{}", self.resource, self.method))
+        upper_camel(&format!("{}_{}", self.resource, self.method))
     }
 }
 
 /// Names an operation: the resource is its first tag (`Pre-recorded` → `pre_recorded`), or the
 /// first path segment after the version; the method is the spec's `x-rust-method` if it has one,
-/// else the REST convention for the HTTP method and the shape of the path.
+/// else the REST convention for the HTTP method and the shape of the path. `Err` says which
+/// part of the spec gives no Rust name.
 pub fn operation_name(
     tag: Option<&str>,
     http_method: &str,
     path: &str,
     explicit: Option<&str>,
-) -> OperationName {
+) -> Result<OperationName, &'static str> {
     let segments: Vec<&str> = path
         .split('/')
         .filter(|s| !s.is_empty() && !is_version(s))
         .collect();
-    let resource = resource_name(tag.or(segments.first().copied()).unwrap_or("root"));
+    let resource = match tag {
+        Some(tag) => resource_name(tag).ok_or("the tag")?,
+        None => match segments.first() {
+            Some(first) => resource_name(first).ok_or("the first path segment")?,
+            None => "root".to_owned(),
+        },
+    };
     let has_id = segments.iter().any(|s| s.starts_with('{'));
     let tail: Vec<&str> = segments
         .iter()
@@ -118,40 +163,54 @@ pub fn operation_name(
         .copied()
         .collect();
     let method = match (explicit, http_method, has_id, tail.as_slice()) {
-        (Some(explicit), ..) => explicit.to_snake_case(),
+        (Some(explicit), ..) => {
+            return identifier(explicit, Case::Snake)
+                .map(|method| OperationName { resource, method })
+                .ok_or(METHOD_EXTENSION)
+        }
         (None, "get", false, []) => "list".to_owned(),
         (None, "get", true, []) => "get".to_owned(),
         (None, "post", false, []) => "create".to_owned(),
         (None, "put", true, []) => "replace".to_owned(),
         (None, "patch", true, []) => "update".to_owned(),
         (None, "delete", true, []) => "delete".to_owned(),
-        (None, "get", _, tail) => tail.join("_").to_snake_case(),
+        (None, "get", _, tail) => tail.join("_"),
         (None, http_method, _, tail) => {
-            let mut parts = vec![http_method.to_owned()];
-            parts.extend(tail.iter().map(|s| s.to_snake_case()));
+            let mut parts = vec![http_method];
+            parts.extend(tail.iter().copied());
             parts.join("_")
         }
     };
-    OperationName { resource, method }
+    let method = identifier(&method, Case::Snake).ok_or("the path")?;
+    Ok(OperationName { resource, method })
 }
 
 /// The accessor of a resource, from its tag or path segment (`Pre-recorded` → `pre_recorded`).
-pub fn resource_name(tag: &str) -> String {
-    tag.to_snake_case()
+pub fn resource_name(tag: &str) -> Option<String> {
+    identifier(tag, Case::Snake)
 }
 
 /// The function of one form of a body that comes in several (JSON or multipart): the media
 /// type's `x-rust-method`, else the operation's method with the form appended (`create_json`).
-pub fn body_form_method(operation_method: &str, form: &str, explicit: Option<&str>) -> String {
+pub fn body_form_method(
+    operation_method: &str,
+    form: &str,
+    explicit: Option<&str>,
+) -> Option<String> {
     match explicit {
-        Some(explicit) => explicit.to_snake_case(),
-        None => format!("{operation_method}_{form}"),
+        Some(explicit) => identifier(explicit, Case::Snake),
+        None => Some(format!("{operation_method}_{form}")),
     }
 }
 
 /// The function that streams every item of a paged list (`list` → `list_all`).
 pub fn all_pages_method(list_method: &str) -> String {
     format!("{list_method}_all")
+}
+
+/// The private function that builds the first request of a paged list (`list` → `list_request`).
+pub fn request_method(list_method: &str) -> String {
+    format!("{list_method}_request")
 }
 
 /// Name of the handle type a resource accessor returns (`pre_recorded` → `PreRecorded`).
@@ -174,6 +233,19 @@ fn upper_camel(raw: &str) -> String {
         .collect()
 }
 
+fn snake(raw: &str) -> String {
+    let kept: String = raw
+        .to_snake_case()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    // Dropped characters leave `_`s behind: keep one between words, none at either end.
+    kept.split('_')
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
 /// Keywords that `r#` can escape.
 const KEYWORDS: [&str; 48] = [
     "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if",
@@ -192,46 +264,65 @@ mod tests {
 
     #[test]
     fn type_names_drop_transport_suffixes() {
-        assert_eq!(type_name("DiarizationConfigDTO"), "DiarizationConfig");
-        assert_eq!(type_name("CallbackConfigDto"), "CallbackConfig");
+        let short = |name: &str| short_type_name(&type_name(name).unwrap()).map(str::to_owned);
+        assert_eq!(short("DiarizationConfigDTO").unwrap(), "DiarizationConfig");
+        assert_eq!(short("CallbackConfigDto").unwrap(), "CallbackConfig");
         assert_eq!(
-            type_name("TranscriptionLanguageCodeEnum"),
-            "TranscriptionLanguageCode"
-        );
-        assert_eq!(
-            type_name("PiiRedactionEntityTypeEnum"),
+            short("PiiRedactionEntityTypeEnum").unwrap(),
             "PiiRedactionEntityType"
         );
-        assert_eq!(type_name("SubtitlesFormatEnum"), "SubtitlesFormat");
-        assert_eq!(type_name("Enum"), "Enum");
-        assert_eq!(type_name("PreRecordedResponse"), "PreRecordedResponse");
+        assert_eq!(short("Enum"), None);
+        assert_eq!(short("V2Dto"), None);
+        assert_eq!(short("PreRecordedResponse"), None);
+    }
+
+    #[test]
+    fn names_that_cannot_be_identifiers() {
+        for raw in ["", "-", "_", "__", "Ω", "½", "١٢٣"] {
+            assert_eq!(identifier(raw, Case::Type), None, "{raw:?}");
+            assert_eq!(identifier(raw, Case::Snake), None, "{raw:?}");
+        }
+        // Lower-cased, `İ` is an ASCII `i` and a combining dot.
+        assert_eq!(type_name("İ"), None);
+        assert_eq!(field_name("İ").unwrap(), "i");
+        assert_eq!(type_name("9Foo").unwrap(), "T9foo");
+        assert_eq!(type_name("123").unwrap(), "T123");
+        assert_eq!(field_name("_1").unwrap(), "n1");
+        assert_eq!(field_name("x²").unwrap(), "x");
+        assert_eq!(field_name("a-½-b").unwrap(), "a_b");
+        assert_eq!(variant_name("½", 3), "V3");
+        assert_eq!(type_name("self").unwrap(), "Self");
+        assert!(RESERVED_TYPE_NAMES.contains(&"Self"));
     }
 
     #[test]
     fn variant_names_are_identifiers() {
-        assert_eq!(variant_name("en"), "En");
-        assert_eq!(variant_name("no"), "No");
-        assert_eq!(variant_name("GDPR_SENSITIVE"), "GdprSensitive");
-        assert_eq!(variant_name("wav/pcm"), "WavPcm");
-        assert_eq!(variant_name("8000"), "V8000");
-        assert_eq!(variant_name("pre-recorded"), "PreRecorded");
-        assert_eq!(variant_name("solaria-1"), "Solaria1");
-        assert_eq!(variant_name(""), "Empty");
+        let variant = |wire| variant_name(wire, 0);
+        assert_eq!(variant("en"), "En");
+        assert_eq!(variant("no"), "No");
+        assert_eq!(variant("GDPR_SENSITIVE"), "GdprSensitive");
+        assert_eq!(variant("wav/pcm"), "WavPcm");
+        assert_eq!(variant("8000"), "V8000");
+        assert_eq!(variant("pre-recorded"), "PreRecorded");
+        assert_eq!(variant("solaria-1"), "Solaria1");
+        assert_eq!(variant(""), "Empty");
     }
 
     #[test]
-    fn field_names_escape_keywords() {
-        assert_eq!(field_name("statusCode"), "status_code");
-        assert_eq!(field_name("type"), "r#type");
-        assert_eq!(field_name("self"), "self_");
-        assert_eq!(field_name("crate"), "crate_");
-        assert_eq!(field_name("3d"), "n3d");
+    fn field_names_leave_keywords_to_emit() {
+        let field = |wire| field_name(wire).unwrap();
+        assert_eq!(field("statusCode"), "status_code");
+        assert_eq!(field("type"), "type");
+        assert!(is_keyword("type"));
+        assert_eq!(field("self"), "self_");
+        assert_eq!(field("crate"), "crate_");
+        assert_eq!(field("3d"), "n3d");
     }
 
     #[test]
     fn operations_follow_resources() {
         let name = |tag, method, path, explicit| {
-            let name = operation_name(tag, method, path, explicit);
+            let name = operation_name(tag, method, path, explicit).unwrap();
             format!("{}.{}", name.resource, name.method)
         };
         let tag = Some("Pre-recorded");
@@ -261,15 +352,22 @@ mod tests {
             name(None, "post", "/v2/jobs/{id}/cancel", None),
             "jobs.post_cancel"
         );
-        assert_eq!(body_form_method("create", "json", None), "create_json");
+        assert_eq!(operation_name(Some("Ω"), "get", "/x", None), Err("the tag"));
         assert_eq!(
-            body_form_method("create", "multipart", Some("file")),
+            operation_name(None, "get", "/x", Some("__")),
+            Err(METHOD_EXTENSION)
+        );
+        assert_eq!(operation_name(None, "get", "/x/__", None), Err("the path"));
+        assert_eq!(
+            body_form_method("create", "json", None).unwrap(),
+            "create_json"
+        );
+        assert_eq!(
+            body_form_method("create", "multipart", Some("file")).unwrap(),
             "file"
         );
         assert_eq!(resource_type_name("pre_recorded"), "PreRecorded");
-        assert_eq!(
-            operation_name(tag, "get", "/v2/pre-recorded", None).type_stem(),
-            "PreRecordedList"
-        );
+        let list = operation_name(tag, "get", "/v2/pre-recorded", None).unwrap();
+        assert_eq!(list.type_stem(), "PreRecordedList");
     }
 }

@@ -61,6 +61,7 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
 pub fn rust_type_in(ty: &TypeRef, module: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::Named(name) => {
+            // Type names are checked by `naming::identifier` and are never keywords.
             let ident = format_ident!("{}", name);
             quote!(#module #ident)
         }

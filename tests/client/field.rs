@@ -117,7 +117,7 @@ fn raw_client(address: SocketAddr, timeout: Duration) -> Client {
 
 #[tokio::test]
 async fn an_upload_longer_than_the_timeout_goes_through_while_bytes_flow() {
-    const SIZE: usize = 12 * 1024 * 1024;
+    const SIZE: usize = 16 * 1024 * 1024;
     let received = Arc::new(AtomicU64::new(0));
     let counter = received.clone();
     let address = raw_server(move |mut stream| {
@@ -127,19 +127,25 @@ async fn an_upload_longer_than_the_timeout_goes_through_while_bytes_flow() {
             let length = content_length(&head);
             let mut total = early.len() as u64;
             let mut buffer = vec![0u8; 64 * 1024];
-            // About 2 MiB/s: the whole body takes some 6 s, twice the timeout.
+            // The first 10 MiB at about 4 MiB/s, some 2.5 s: longer than the timeout, while the
+            // client hands chunks over as its socket buffer drains (the kernel wakes it once a
+            // third or so is free: about 0.3 s apart at this pace). The rest at full speed: it
+            // empties the client's buffer (at most 4 MiB here) at once, so the wait after the
+            // last chunk stays short however loaded the machine is.
             while total < length {
                 let read = stream.read(&mut buffer).await.unwrap();
                 assert!(read > 0, "the client gave up mid-body");
                 total += read as u64;
-                tokio::time::sleep(Duration::from_millis(30)).await;
+                if total < 10 * 1024 * 1024 {
+                    tokio::time::sleep(Duration::from_millis(15)).await;
+                }
             }
             counter.store(total, Ordering::SeqCst);
             respond_json(&mut stream, &example("AudioUploadResponse")).await;
         }
     })
     .await;
-    let client = raw_client(address, Duration::from_secs(3));
+    let client = raw_client(address, Duration::from_millis(1500));
     let upload = UploadFile::bytes("long.wav", noise(SIZE));
     let uploaded = bounded(client.upload().file(upload)).await;
     assert!(uploaded.is_ok(), "{uploaded:?}");

@@ -79,6 +79,9 @@ fn codegen(args: &Args) -> Result<ExitCode, Failure> {
         .map_err(|e| Failure::BadSpec(format!("cannot read it: {e}")))?;
     // Everything is generated in memory first: a bad spec writes nothing.
     let output = generator::generate(&spec).map_err(|e| Failure::BadSpec(e.to_string()))?;
+    for warning in &output.warnings {
+        eprintln!("{}: {warning}", args.spec.display());
+    }
     let mut written = 0;
     let mut stale = Vec::new();
     for file in &output.files {

@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, doc_lines, field_ident, format_file, is_validated, sanitize_doc};
+use super::{doc_attrs, doc_lines, field_ident, format_file, ident, is_validated, sanitize_doc};
 use crate::error::Error;
 use crate::ir::*;
 use crate::naming;
@@ -57,8 +57,8 @@ fn resource_docs(resource: &Resource) -> Docs {
 }
 
 fn accessor(resource: &Resource) -> TokenStream {
-    let method = format_ident!("{}", resource.name);
-    let handle = format_ident!("{}", naming::resource_type_name(&resource.name));
+    let method = ident(&resource.name);
+    let handle = ident(&naming::resource_type_name(&resource.name));
     let docs = doc_attrs(&resource_docs(resource));
     quote! {
         #docs
@@ -73,7 +73,7 @@ fn resource_def<'a>(
     operations: impl Iterator<Item = &'a Operation>,
     api: &Api,
 ) -> TokenStream {
-    let handle = format_ident!("{}", naming::resource_type_name(&resource.name));
+    let handle = ident(&naming::resource_type_name(&resource.name));
     let docs = doc_attrs(&resource_docs(resource));
     let reached = format!(" Reached through [`Client::{}`].", resource.name);
     let functions = operations.map(|op| function(op, api));
@@ -129,7 +129,7 @@ fn params(op: &Operation, api: &Api) -> Vec<Param> {
         });
     }
     if let Some(query) = &op.query {
-        let ty = format_ident!("{query}");
+        let ty = ident(query);
         params.push(Param {
             decl: quote!(query: &#types #ty),
             arg: quote!(query),
@@ -164,12 +164,12 @@ fn params(op: &Operation, api: &Api) -> Vec<Param> {
 }
 
 fn function(op: &Operation, api: &Api) -> TokenStream {
-    let name = format_ident!("{}", op.name.method);
+    let name = ident(&op.name.method);
     let params = params(op, api);
     let decls: Vec<&TokenStream> = params.iter().map(|p| &p.decl).collect();
     let checks = params.iter().filter_map(|p| p.check.as_ref());
     let builds = params.iter().map(|p| &p.build);
-    let http_method = format_ident!("{}", op.http_method.to_uppercase());
+    let http_method = format_ident!("{}", op.http_method.as_upper());
     let path = &op.path;
     let success = op.success().map_or(&ResponseBody::Empty, |r| &r.body);
     let (output, streaming, read) = match success {
@@ -206,11 +206,11 @@ fn function(op: &Operation, api: &Api) -> TokenStream {
         };
     };
     // A paged list builds its first request in one place, for itself and for the stream.
-    let request_fn = format_ident!("{}_request", op.name.method);
+    let request_fn = ident(&naming::request_method(&op.name.method));
     let args: Vec<&TokenStream> = params.iter().map(|p| &p.arg).collect();
     let all_pages = {
-        let all = format_ident!("{}", naming::all_pages_method(&op.name.method));
-        let page = format_ident!("{}", paged.page);
+        let all = ident(&naming::all_pages_method(&op.name.method));
+        let page = ident(&paged.page);
         let item = typemap::rust_type_in(&paged.item, &types_module());
         let doc = format!(
             " Every item of every page of [`Self::{}`], fetching the next page (its `next` link) \
@@ -253,7 +253,7 @@ fn function_docs(op: &Operation) -> TokenStream {
     if !text.is_empty() {
         text.push_str("\n\n");
     }
-    text.push_str(&format!("`{} {}`", op.http_method.to_uppercase(), op.path));
+    text.push_str(&format!("`{} {}`", op.http_method.as_upper(), op.path));
     let errors: Vec<String> = op
         .responses
         .iter()
@@ -294,7 +294,7 @@ fn function_docs(op: &Operation) -> TokenStream {
 }
 
 fn page_impl(paged: &Paged) -> TokenStream {
-    let page = format_ident!("{}", paged.page);
+    let page = ident(&paged.page);
     let item = typemap::rust_type_in(&paged.item, &types_module());
     quote! {
         impl crate::paging::Page for crate::types::#page {

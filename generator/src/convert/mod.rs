@@ -1,0 +1,115 @@
+//! From a parsed OpenAPI document to the IR. `schema` turns schemas into types, `operations`
+//! turns paths into endpoint functions; both name what they define through `naming` and claim
+//! each name here, so that two spec places that become one Rust name are an error. The passes
+//! that work on the finished IR (boxing, docs, validation) are in `passes`.
+
+use std::collections::HashMap;
+
+use openapiv3::{Components, OpenAPI};
+
+use crate::error::{Error, Warning};
+use crate::ir::*;
+use crate::naming;
+use crate::passes;
+use crate::resolve::{schema_pointer, Resolver};
+
+mod operations;
+mod schema;
+
+pub fn convert(spec: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
+    static EMPTY: std::sync::OnceLock<Components> = std::sync::OnceLock::new();
+    let components = spec
+        .components
+        .as_ref()
+        .unwrap_or_else(|| EMPTY.get_or_init(Components::default));
+    let mut converter = Converter {
+        resolve: Resolver::new(components)?,
+        types: Vec::new(),
+        owners: HashMap::new(),
+        warnings: Vec::new(),
+    };
+    converter.reserve_component_names()?;
+    for (name, schema) in &components.schemas {
+        let rust_name = converter.component_name(name);
+        converter.define_component(&rust_name, schema, &schema_pointer(name))?;
+    }
+    let operations = converter.operations(spec)?;
+    let resources = operations::resources(spec, &operations);
+    let mut types = converter.types;
+    passes::check_alias_cycles(&types)?;
+    passes::box_cycles(&mut types);
+    passes::describe_fields(&mut types);
+    passes::mark_validated(&mut types, &operations);
+    let api = Api {
+        types,
+        resources,
+        operations,
+    };
+    Ok((api, converter.warnings))
+}
+
+struct Converter<'a> {
+    resolve: Resolver<'a>,
+    types: Vec<TypeDef>,
+    /// Rust type name to the spec place it came from, to report collisions.
+    owners: HashMap<String, String>,
+    warnings: Vec<Warning>,
+}
+
+impl Converter<'_> {
+    fn component_name(&self, spec_name: &str) -> String {
+        self.resolve
+            .rust_name(spec_name)
+            .unwrap_or(spec_name)
+            .to_owned()
+    }
+
+    /// Component schemas claim their names first, so that an inline schema that happens to derive
+    /// the same name is the one reported.
+    fn reserve_component_names(&mut self) -> Result<(), Error> {
+        // Generated code spells these without a path, so no spec type may take their names.
+        for name in naming::RESERVED_TYPE_NAMES {
+            self.owners
+                .insert(name.to_owned(), format!("Rust's own `{name}`"));
+        }
+        for name in self.resolve.components.schemas.keys() {
+            let rust_name = self.component_name(name);
+            self.claim(&rust_name, &schema_pointer(name))?;
+        }
+        Ok(())
+    }
+
+    fn claim(&mut self, rust_name: &str, pointer: &str) -> Result<(), Error> {
+        match self.owners.get(rust_name) {
+            Some(first) if first != pointer => {
+                Err(Error::collision(rust_name, first.clone(), pointer))
+            }
+            _ => {
+                self.owners.insert(rust_name.to_owned(), pointer.to_owned());
+                Ok(())
+            }
+        }
+    }
+
+    fn define(
+        &mut self,
+        name: &str,
+        pointer: &str,
+        docs: Docs,
+        kind: TypeKind,
+    ) -> Result<TypeRef, Error> {
+        self.claim(name, pointer)?;
+        self.types.push(TypeDef {
+            name: name.to_owned(),
+            pointer: pointer.to_owned(),
+            docs,
+            kind,
+            validated: false,
+        });
+        Ok(TypeRef::Named(name.to_owned()))
+    }
+
+    fn find_type(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+}

@@ -1,0 +1,578 @@
+//! Paths to endpoint functions: parameters, request bodies, responses, paging, and the
+//! resources (tags) they are grouped into.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use openapiv3::{MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+
+use super::schema::docs;
+use super::Converter;
+use crate::error::Error;
+use crate::ir::*;
+use crate::naming;
+use crate::source::escape;
+
+/// One form of a request body, with its own function name when the body takes several.
+type BodyForm = (Option<String>, Option<Body>);
+
+/// Names the generated function uses for its own arguments, which a path parameter must not take.
+const ARGUMENT_NAMES: [&str; 2] = ["query", "body"];
+
+impl<'a> Converter<'a> {
+    pub(super) fn operations(&mut self, spec: &'a OpenAPI) -> Result<Vec<Operation>, Error> {
+        let mut operations: Vec<Operation> = Vec::new();
+        // Function name to the spec place it came from, to report collisions.
+        let mut functions: HashMap<String, String> = HashMap::new();
+        // Resource handle type to the tag it came from.
+        let mut handles: HashMap<String, String> = naming::RESERVED_TYPE_NAMES
+            .iter()
+            .chain(&naming::RUNTIME_NAMES)
+            .map(|name| {
+                (
+                    name.to_string(),
+                    format!("the runtime's or Rust's own `{name}`"),
+                )
+            })
+            .collect();
+        for (path, item) in &spec.paths.paths {
+            let path_pointer = format!("#/paths/{}", escape(path));
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    return Err(Error::unsupported(&path_pointer, "a $ref path item"))
+                }
+            };
+            for (method, operation) in item.iter() {
+                let pointer = format!("{path_pointer}/{method}");
+                let http_method = HttpMethod::from_spec(method)
+                    .ok_or_else(|| Error::unsupported(&pointer, "an unknown HTTP method"))?;
+                let explicit = method_extension(&operation.extensions, &pointer)?;
+                let tag = operation.tags.first().map(String::as_str);
+                let name = naming::operation_name(tag, method, path, explicit).map_err(|part| {
+                    let at = match part {
+                        "the tag" => format!("{pointer}/tags/0"),
+                        naming::METHOD_EXTENSION => format!("{pointer}/{part}"),
+                        _ => pointer.clone(),
+                    };
+                    Error::unsupported(
+                        &at,
+                        format!("{part} gives no Rust name (no ASCII letter or digit)"),
+                    )
+                })?;
+                let handle = naming::resource_type_name(&name.resource);
+                let tag_place = format!("{pointer}/tags/0");
+                match handles.get(&handle) {
+                    Some(first) if !first.starts_with("#/paths") => {
+                        return Err(Error::collision(&handle, first.clone(), &tag_place))
+                    }
+                    Some(_) => {}
+                    None => {
+                        handles.insert(handle, tag_place);
+                    }
+                }
+                let stem = name.type_stem();
+                let parameters = item.parameters.iter().chain(&operation.parameters);
+                let mut path_params = Vec::new();
+                let mut query = Vec::new();
+                for (index, parameter) in parameters.enumerate() {
+                    let param_pointer = if index < item.parameters.len() {
+                        format!("{path_pointer}/parameters/{index}")
+                    } else {
+                        format!("{pointer}/parameters/{}", index - item.parameters.len())
+                    };
+                    let parameter = self.resolve.parameter(parameter, &param_pointer)?;
+                    match parameter {
+                        Parameter::Path { parameter_data, .. } => {
+                            let (field, _) =
+                                self.parameter(parameter_data, &stem, &param_pointer)?;
+                            if !matches!(field.ty, TypeRef::Scalar(_) | TypeRef::Named(_)) {
+                                return Err(Error::unsupported(
+                                    &param_pointer,
+                                    "a path parameter that is not a single value",
+                                ));
+                            }
+                            if ARGUMENT_NAMES.contains(&field.name.as_str())
+                                || path_params.iter().any(|p: &Field| p.name == field.name)
+                            {
+                                return Err(Error::collision(
+                                    &field.name,
+                                    "another argument of the endpoint function",
+                                    &param_pointer,
+                                ));
+                            }
+                            path_params.push(field);
+                        }
+                        Parameter::Query { parameter_data, .. } => {
+                            let (field, json) =
+                                self.parameter(parameter_data, &stem, &param_pointer)?;
+                            let max_length =
+                                max_length_extension(&parameter_data.extensions, &param_pointer)?;
+                            if let Some(other) = query
+                                .iter()
+                                .find(|q: &&QueryParam| q.field.name == field.name)
+                            {
+                                return Err(Error::collision(
+                                    &field.name,
+                                    format!("query parameter `{}`", other.field.wire),
+                                    &param_pointer,
+                                ));
+                            }
+                            query.push(QueryParam {
+                                field,
+                                json,
+                                max_length,
+                            });
+                        }
+                        Parameter::Header { parameter_data, .. }
+                        | Parameter::Cookie { parameter_data, .. } => {
+                            return Err(Error::unsupported(
+                                &param_pointer,
+                                format!("header and cookie parameters (`{}`)", parameter_data.name),
+                            ))
+                        }
+                    }
+                }
+                check_placeholders(path, &path_params, &pointer)?;
+                let query = if query.is_empty() {
+                    None
+                } else {
+                    let query_name = naming::inline_type_name(&stem, "Query");
+                    let query_docs = Docs {
+                        description: Some(format!(
+                            "Query parameters of `{} {path}`.",
+                            http_method.as_upper()
+                        )),
+                        ..Docs::default()
+                    };
+                    self.define(
+                        &query_name,
+                        &format!("{pointer}/parameters"),
+                        query_docs,
+                        TypeKind::Query(query),
+                    )?;
+                    Some(query_name)
+                };
+                let bodies = match &operation.request_body {
+                    Some(body) => self.request_bodies(body, &name.method, &stem, &pointer)?,
+                    None => vec![(None, None)],
+                };
+                let responses = self.responses(&operation.responses, &stem, &pointer)?;
+                let paged = self.paged(&responses);
+                let op_docs = Docs {
+                    description: join_docs(&operation.summary, &operation.description),
+                    deprecated: operation.deprecated,
+                    ..Docs::default()
+                };
+                for (form_method, body) in bodies {
+                    let mut name = name.clone();
+                    if let Some(form_method) = form_method {
+                        name.method = form_method;
+                    }
+                    if let Some(Body::Multipart { param, .. }) = &body {
+                        if path_params.iter().any(|p| p.name == *param) {
+                            return Err(Error::collision(
+                                param,
+                                "a path parameter",
+                                &format!("{pointer}/requestBody"),
+                            ));
+                        }
+                    }
+                    let mut claimed = vec![name.method.clone()];
+                    if paged.is_some() {
+                        claimed.push(naming::all_pages_method(&name.method));
+                        claimed.push(naming::request_method(&name.method));
+                    }
+                    for function in claimed {
+                        let key = format!("{}().{function}", name.resource);
+                        if let Some(first) = functions.insert(key.clone(), pointer.clone()) {
+                            return Err(Error::collision(&key, first, &pointer));
+                        }
+                    }
+                    operations.push(Operation {
+                        name,
+                        http_method,
+                        path: path.clone(),
+                        docs: op_docs.clone(),
+                        path_params: path_params.clone(),
+                        query: query.clone(),
+                        body,
+                        responses: responses.clone(),
+                        paged: paged.clone(),
+                    });
+                }
+            }
+        }
+        Ok(operations)
+    }
+
+    fn responses(
+        &mut self,
+        responses: &'a openapiv3::Responses,
+        stem: &str,
+        pointer: &str,
+    ) -> Result<Vec<Response>, Error> {
+        let mut out = Vec::new();
+        for (status, response) in &responses.responses {
+            let StatusCode::Code(code) = status else {
+                return Err(Error::unsupported(
+                    &format!("{pointer}/responses/{status}"),
+                    format!("response status range {status}"),
+                ));
+            };
+            let response_pointer = format!("{pointer}/responses/{code}");
+            let response = self.resolve.response(response, &response_pointer)?;
+            let body = self.response_body(
+                &response.content,
+                &format!("{stem}{code}Response"),
+                &response_pointer,
+            )?;
+            out.push(Response {
+                status: *code,
+                description: response.description.clone(),
+                body,
+            });
+        }
+        if !out.iter().any(|r| (200..300).contains(&r.status)) {
+            return Err(Error::unsupported(
+                &format!("{pointer}/responses"),
+                "an operation without a 2xx response",
+            ));
+        }
+        Ok(out)
+    }
+
+    /// A success answer with an `items` list and a nullable `next` link is one page of a list.
+    fn paged(&self, responses: &[Response]) -> Option<Paged> {
+        let success = responses.iter().find(|r| (200..300).contains(&r.status))?;
+        let ResponseBody::Json(TypeRef::Named(page)) = &success.body else {
+            return None;
+        };
+        let TypeKind::Struct(fields) = &self.find_type(page)?.kind else {
+            return None;
+        };
+        let field = |wire: &str| fields.iter().find(|f| f.wire == wire);
+        let items = field("items").filter(|f| !f.is_optional())?;
+        let next = field("next")?;
+        let TypeRef::Array(item) = &items.ty else {
+            return None;
+        };
+        let is_link = matches!(next.ty, TypeRef::Scalar(Scalar::String | Scalar::Uri));
+        (is_link && next.is_optional() && !next.boxed).then(|| Paged {
+            page: page.clone(),
+            item: (**item).clone(),
+        })
+    }
+
+    fn parameter(
+        &mut self,
+        data: &openapiv3::ParameterData,
+        owner: &str,
+        pointer: &str,
+    ) -> Result<(Field, bool), Error> {
+        let name = naming::field_name(&data.name).ok_or_else(|| {
+            Error::unsupported(
+                &format!("{pointer}/name"),
+                format!(
+                    "parameter `{}` has no ASCII letter or digit to make a name from",
+                    data.name
+                ),
+            )
+        })?;
+        let inline_name = naming::inline_type_name(owner, &data.name);
+        let (schema, json, schema_pointer) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                (schema, false, format!("{pointer}/schema"))
+            }
+            ParameterSchemaOrContent::Content(content) => {
+                let (media, media_type) = content
+                    .first()
+                    .ok_or_else(|| Error::unsupported(pointer, "a parameter with empty content"))?;
+                if media != "application/json" || content.len() > 1 {
+                    return Err(Error::unsupported(
+                        pointer,
+                        format!("parameter content `{media}`; only application/json is supported"),
+                    ));
+                }
+                let schema = media_type.schema.as_ref().ok_or_else(|| {
+                    Error::unsupported(pointer, "a JSON parameter without a schema")
+                })?;
+                (
+                    schema,
+                    true,
+                    format!("{pointer}/content/application~1json/schema"),
+                )
+            }
+        };
+        let ty = self.type_ref(schema, &inline_name, &schema_pointer)?;
+        if !json && !self.is_plain_text(&ty) {
+            return Err(Error::unsupported(
+                &schema_pointer,
+                "a structured parameter that is not sent as JSON (use `content: application/json`)",
+            ));
+        }
+        let mut field_docs = match schema {
+            ReferenceOr::Item(schema) => docs(schema),
+            ReferenceOr::Reference { .. } => Docs::default(),
+        };
+        if data.description.is_some() {
+            field_docs.description = data.description.clone();
+        }
+        field_docs.deprecated |= data.deprecated.unwrap_or(false);
+        let field = Field {
+            name,
+            wire: data.name.clone(),
+            ty,
+            required: data.required,
+            nullable: false,
+            boxed: false,
+            docs: field_docs,
+        };
+        Ok((field, json))
+    }
+
+    /// Whether a parameter can be written as plain text: a scalar, an enum, or a list of them
+    /// (sent as repeated keys).
+    fn is_plain_text(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Scalar(scalar) => *scalar != Scalar::Binary,
+            TypeRef::Named(name) => self.find_type(name).is_some_and(|t| {
+                matches!(t.kind, TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_))
+            }),
+            TypeRef::Array(item) => {
+                !matches!(**item, TypeRef::Array(_)) && self.is_plain_text(item)
+            }
+            _ => false,
+        }
+    }
+
+    /// The forms a request body takes, each with its function name when there are several.
+    fn request_bodies(
+        &mut self,
+        body: &'a ReferenceOr<openapiv3::RequestBody>,
+        method: &str,
+        owner: &str,
+        pointer: &str,
+    ) -> Result<Vec<BodyForm>, Error> {
+        let body_pointer = format!("{pointer}/requestBody");
+        let body = self.resolve.request_body(body, &body_pointer)?;
+        let several = body.content.len() > 1;
+        let mut forms = Vec::new();
+        for (media, media_type) in &body.content {
+            let media_pointer = format!("{body_pointer}/content/{}", escape(media));
+            let (form, body) = match media.as_str() {
+                "application/json" => {
+                    let ty =
+                        self.media_schema(media_type, &format!("{owner}Body"), &media_pointer)?;
+                    ("json", Body::Json(ty))
+                }
+                "multipart/form-data" => {
+                    let form =
+                        self.media_schema(media_type, &format!("{owner}Form"), &media_pointer)?;
+                    ("multipart", self.file_part(&form, &media_pointer)?)
+                }
+                other => {
+                    return Err(Error::unsupported(
+                        &media_pointer,
+                        format!("request body media type `{other}`"),
+                    ))
+                }
+            };
+            let name = if several {
+                let explicit = method_extension(&media_type.extensions, &media_pointer)?;
+                let name = naming::body_form_method(method, form, explicit).ok_or_else(|| {
+                    Error::unsupported(
+                        &format!("{media_pointer}/{}", naming::METHOD_EXTENSION),
+                        "no ASCII letter or digit to make a function name from",
+                    )
+                })?;
+                Some(name)
+            } else {
+                None
+            };
+            forms.push((name, Some(body)));
+        }
+        if forms.is_empty() {
+            return Err(Error::unsupported(
+                &body_pointer,
+                "a request body without content",
+            ));
+        }
+        Ok(forms)
+    }
+
+    /// A multipart form is supported when it is one file part, streamed from disk or memory.
+    fn file_part(&self, form: &TypeRef, pointer: &str) -> Result<Body, Error> {
+        let fields = match form {
+            TypeRef::Named(name) => self.find_type(name).and_then(|t| match &t.kind {
+                TypeKind::Struct(fields) => Some(fields),
+                _ => None,
+            }),
+            _ => None,
+        };
+        match fields.map(Vec::as_slice) {
+            Some([field]) if field.ty == TypeRef::Scalar(Scalar::Binary) => Ok(Body::Multipart {
+                part: field.wire.clone(),
+                param: field.name.clone(),
+            }),
+            _ => Err(Error::unsupported(
+                &format!("{pointer}/schema"),
+                "a multipart form other than one binary file part",
+            )),
+        }
+    }
+
+    fn media_schema(
+        &mut self,
+        media_type: &MediaType,
+        name: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
+        match &media_type.schema {
+            Some(schema) => self.type_ref(schema, name, &format!("{pointer}/schema")),
+            None => Ok(TypeRef::Json),
+        }
+    }
+
+    fn response_body(
+        &mut self,
+        content: &IndexMap<String, MediaType>,
+        name: &str,
+        pointer: &str,
+    ) -> Result<ResponseBody, Error> {
+        let Some((media, media_type)) = content.first() else {
+            return Ok(ResponseBody::Empty);
+        };
+        let media_pointer = format!("{pointer}/content/{}", escape(media));
+        if content.len() > 1 {
+            return Err(Error::unsupported(
+                &media_pointer,
+                "a response with several media types",
+            ));
+        }
+        match media.as_str() {
+            "application/json" => Ok(ResponseBody::Json(self.media_schema(
+                media_type,
+                name,
+                &media_pointer,
+            )?)),
+            "application/octet-stream" => Ok(ResponseBody::Binary),
+            media if media.starts_with("audio/") || media.starts_with("video/") => {
+                Ok(ResponseBody::Binary)
+            }
+            other => Err(Error::unsupported(
+                &media_pointer,
+                format!("response media type `{other}`"),
+            )),
+        }
+    }
+}
+
+/// Every `{placeholder}` of the path needs its parameter, and every path parameter its
+/// placeholder.
+fn check_placeholders(path: &str, params: &[Field], pointer: &str) -> Result<(), Error> {
+    let placeholders: Vec<&str> = path
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .collect();
+    if let Some(missing) = placeholders
+        .iter()
+        .find(|p| !params.iter().any(|f| f.wire == **p))
+    {
+        return Err(Error::unsupported(
+            pointer,
+            format!("path placeholder `{{{missing}}}` without a path parameter"),
+        ));
+    }
+    if let Some(extra) = params
+        .iter()
+        .find(|f| !placeholders.contains(&f.wire.as_str()))
+    {
+        return Err(Error::unsupported(
+            pointer,
+            format!(
+                "path parameter `{}` without a `{{{}}}` in the path",
+                extra.wire, extra.wire
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn join_docs(summary: &Option<String>, description: &Option<String>) -> Option<String> {
+    match (summary, description) {
+        (Some(summary), Some(description)) => Some(format!("{summary}\n\n{description}")),
+        (Some(one), None) | (None, Some(one)) => Some(one.clone()),
+        (None, None) => None,
+    }
+}
+
+/// The `x-rust-method` of an operation or a media type.
+fn method_extension<'e>(
+    extensions: &'e IndexMap<String, serde_json::Value>,
+    pointer: &str,
+) -> Result<Option<&'e str>, Error> {
+    match extensions.get(naming::METHOD_EXTENSION) {
+        None => Ok(None),
+        Some(serde_json::Value::String(name))
+            if !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !name.starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            Ok(Some(name))
+        }
+        Some(other) => Err(Error::unsupported(
+            &format!("{pointer}/{}", naming::METHOD_EXTENSION),
+            format!("`{other}` as a function name; use a snake_case identifier"),
+        )),
+    }
+}
+
+/// The `x-max-length` of a query parameter: the longest encoded value the server takes.
+fn max_length_extension(
+    extensions: &IndexMap<String, serde_json::Value>,
+    pointer: &str,
+) -> Result<Option<usize>, Error> {
+    const KEY: &str = "x-max-length";
+    match extensions.get(KEY) {
+        None => Ok(None),
+        Some(value) => value
+            .as_u64()
+            .filter(|n| *n > 0)
+            .and_then(|n| usize::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| {
+                Error::unsupported(
+                    &format!("{pointer}/{KEY}"),
+                    format!("`{value}` as a length; use a positive integer"),
+                )
+            }),
+    }
+}
+
+/// One resource per tag that has operations, in the order of the spec's tag list, then of first
+/// use; documented by the tag's description.
+pub(super) fn resources(spec: &OpenAPI, operations: &[Operation]) -> Vec<Resource> {
+    let mut names: Vec<&str> = Vec::new();
+    for op in operations {
+        if !names.contains(&op.name.resource.as_str()) {
+            names.push(&op.name.resource);
+        }
+    }
+    let tag_of = |name: &str| {
+        spec.tags
+            .iter()
+            .position(|t| naming::resource_name(&t.name).as_deref() == Some(name))
+    };
+    names.sort_by_key(|name| tag_of(name).unwrap_or(usize::MAX));
+    names
+        .into_iter()
+        .map(|name| Resource {
+            name: name.to_owned(),
+            docs: Docs {
+                description: tag_of(name).and_then(|i| spec.tags[i].description.clone()),
+                ..Docs::default()
+            },
+        })
+        .collect()
+}

@@ -1,0 +1,456 @@
+//! Schemas to types: `$ref`s to type names, `allOf`s merged into one struct, `oneOf`/`anyOf` to
+//! unions, enums, and inline schemas named after where they sit.
+
+use std::borrow::Borrow;
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
+};
+
+use super::Converter;
+use crate::error::{Error, Warning};
+use crate::ir::*;
+use crate::naming;
+use crate::source::escape;
+use crate::typemap;
+
+type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
+
+impl Converter<'_> {
+    pub(super) fn define_component(
+        &mut self,
+        rust_name: &str,
+        schema: &ReferenceOr<Schema>,
+        pointer: &str,
+    ) -> Result<(), Error> {
+        let (ty, docs) = match schema {
+            ReferenceOr::Reference { reference } => (
+                TypeRef::Named(self.resolve.schema_name(reference, pointer)?),
+                Docs::default(),
+            ),
+            ReferenceOr::Item(schema) => (self.schema(schema, rust_name, pointer)?, docs(schema)),
+        };
+        // A component that is itself a struct, enum or union was defined under its own name by
+        // `schema`; anything else (a string, an array, another component) becomes an alias.
+        if ty != TypeRef::Named(rust_name.to_owned()) {
+            self.types.push(TypeDef {
+                name: rust_name.to_owned(),
+                pointer: pointer.to_owned(),
+                docs,
+                kind: TypeKind::Alias(ty),
+                validated: false,
+            });
+        }
+        Ok(())
+    }
+
+    /// A schema or `$ref` in a position that holds a value (field, item, parameter, body).
+    pub(super) fn type_ref<S: Borrow<Schema>>(
+        &mut self,
+        schema: &ReferenceOr<S>,
+        name: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
+        match schema {
+            ReferenceOr::Reference { reference } => self
+                .resolve
+                .schema_name(reference, pointer)
+                .map(TypeRef::Named),
+            ReferenceOr::Item(schema) => self.schema(schema.borrow(), name, pointer),
+        }
+    }
+
+    /// The type of an inline schema; structs, enums and unions are defined under `name`.
+    fn schema(&mut self, schema: &Schema, name: &str, pointer: &str) -> Result<TypeRef, Error> {
+        match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => match all_of.as_slice() {
+                // The description wrapper: `allOf: [$ref]` with docs or `nullable` beside it.
+                [single] => self.type_ref(single, name, &format!("{pointer}/allOf/0")),
+                [] => Err(Error::unsupported(pointer, "empty allOf")),
+                parts => {
+                    let mut properties = IndexMap::new();
+                    let mut required = Vec::new();
+                    let mut within = vec![pointer.to_owned()];
+                    self.collect_all_of(
+                        parts,
+                        pointer,
+                        &mut within,
+                        &mut properties,
+                        &mut required,
+                    )?;
+                    let fields = self.fields(&properties, &required, name, pointer)?;
+                    self.define(name, pointer, docs(schema), TypeKind::Struct(fields))
+                }
+            },
+            SchemaKind::OneOf { one_of } => self.union(schema, one_of, "oneOf", name, pointer),
+            SchemaKind::AnyOf { any_of } => self.union(schema, any_of, "anyOf", name, pointer),
+            SchemaKind::Not { .. } => Err(Error::unsupported(pointer, "not")),
+            SchemaKind::Any(any) => {
+                if *any == Default::default() {
+                    Ok(TypeRef::Json)
+                } else {
+                    Err(Error::unsupported(
+                        pointer,
+                        format!(
+                            "schema of type {:?} with keywords that do not fit it",
+                            any.typ.as_deref().unwrap_or("(none)")
+                        ),
+                    ))
+                }
+            }
+            SchemaKind::Type(Type::Boolean(_)) => Ok(TypeRef::Scalar(Scalar::Boolean)),
+            SchemaKind::Type(Type::String(string)) => {
+                let format = known_format(&string.format);
+                if string.enumeration.is_empty() {
+                    return Ok(TypeRef::Scalar(typemap::string_format(format.as_deref())));
+                }
+                let wires: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
+                let values = self.enum_values(wires, |w| w.clone(), pointer)?;
+                self.define(name, pointer, docs(schema), TypeKind::StringEnum(values))
+            }
+            SchemaKind::Type(Type::Integer(integer)) => {
+                let format = known_format(&integer.format);
+                if integer.enumeration.is_empty() {
+                    return Ok(TypeRef::Scalar(typemap::integer_format(format.as_deref())));
+                }
+                let wires: Vec<i64> = integer.enumeration.iter().flatten().copied().collect();
+                let values = self.enum_values(wires, |w| w.to_string(), pointer)?;
+                self.define(name, pointer, docs(schema), TypeKind::IntegerEnum(values))
+            }
+            SchemaKind::Type(Type::Number(number)) => {
+                if !number.enumeration.is_empty() {
+                    // Whole-valued ones became integer enums in `normalize`.
+                    return Err(Error::unsupported(
+                        pointer,
+                        "an enum of numbers that are not all whole",
+                    ));
+                }
+                Ok(TypeRef::Scalar(typemap::number_format(
+                    known_format(&number.format).as_deref(),
+                )))
+            }
+            SchemaKind::Type(Type::Array(array)) => {
+                let item = match &array.items {
+                    Some(items) => self.type_ref(
+                        items,
+                        &naming::inline_type_name(name, "Item"),
+                        &format!("{pointer}/items"),
+                    )?,
+                    None => TypeRef::Json,
+                };
+                Ok(TypeRef::Array(Box::new(item)))
+            }
+            SchemaKind::Type(Type::Object(object)) => {
+                if object.properties.is_empty() {
+                    return match &object.additional_properties {
+                        Some(AdditionalProperties::Schema(value)) => {
+                            let value = self.type_ref(
+                                value,
+                                &naming::inline_type_name(name, "Value"),
+                                &format!("{pointer}/additionalProperties"),
+                            )?;
+                            Ok(TypeRef::Map(Box::new(value)))
+                        }
+                        _ => Ok(TypeRef::JsonObject),
+                    };
+                }
+                if matches!(
+                    object.additional_properties,
+                    Some(AdditionalProperties::Schema(_))
+                ) {
+                    return Err(Error::unsupported(
+                        pointer,
+                        "an object with both properties and typed additionalProperties",
+                    ));
+                }
+                let fields = self.fields(&object.properties, &object.required, name, pointer)?;
+                self.define(name, pointer, docs(schema), TypeKind::Struct(fields))
+            }
+        }
+    }
+
+    /// One variant per distinct value, in the spec's order; a repeated value is folded into the
+    /// first with a warning, two values that make one variant name are an error.
+    fn enum_values<T: PartialEq>(
+        &mut self,
+        wires: Vec<T>,
+        text: impl Fn(&T) -> String,
+        pointer: &str,
+    ) -> Result<Vec<EnumValue<T>>, Error> {
+        let mut values: Vec<EnumValue<T>> = Vec::with_capacity(wires.len());
+        for (position, wire) in wires.into_iter().enumerate() {
+            let shown = text(&wire);
+            if values.iter().any(|v| v.wire == wire) {
+                self.warnings.push(Warning::new(
+                    &format!("{pointer}/enum/{position}"),
+                    format!("enum value {shown:?} is listed twice; it is one variant"),
+                ));
+                continue;
+            }
+            values.push(EnumValue {
+                variant: naming::variant_name(&shown, position),
+                wire,
+            });
+        }
+        check_variants(values.iter().map(|v| (&v.variant, text(&v.wire))), pointer)?;
+        Ok(values)
+    }
+
+    pub(super) fn fields(
+        &mut self,
+        properties: &Properties,
+        required: &[String],
+        owner: &str,
+        pointer: &str,
+    ) -> Result<Vec<Field>, Error> {
+        let mut fields: Vec<Field> = Vec::with_capacity(properties.len());
+        for (wire, schema) in properties {
+            let field_pointer = format!("{pointer}/properties/{}", escape(wire));
+            let name = naming::field_name(wire).ok_or_else(|| {
+                Error::unsupported(
+                    &field_pointer,
+                    format!(
+                        "property `{wire}` has no ASCII letter or digit to make a field name from"
+                    ),
+                )
+            })?;
+            if let Some(other) = fields.iter().find(|f| f.name == name) {
+                let first = format!("{pointer}/properties/{}", escape(&other.wire));
+                return Err(Error::collision(&name, first, &field_pointer));
+            }
+            let ty = self.type_ref(
+                schema,
+                &naming::inline_type_name(owner, wire),
+                &field_pointer,
+            )?;
+            let (nullable, field_docs) = match schema {
+                ReferenceOr::Item(schema) => (schema.schema_data.nullable, docs(schema)),
+                ReferenceOr::Reference { .. } => (false, Docs::default()),
+            };
+            fields.push(Field {
+                name,
+                wire: wire.clone(),
+                ty,
+                required: required.contains(wire),
+                nullable,
+                boxed: false,
+                docs: field_docs,
+            });
+        }
+        for (index, wire) in required.iter().enumerate() {
+            if !properties.contains_key(wire) {
+                self.warnings.push(Warning::new(
+                    &format!("{pointer}/required/{index}"),
+                    format!("`{wire}` is required but is not among the properties; ignored"),
+                ));
+            }
+        }
+        Ok(fields)
+    }
+
+    /// Gathers the properties of every part of an `allOf`, following `$ref`s and nested `allOf`s.
+    /// `within` holds the schemas being gathered, so that one that includes itself is an error.
+    fn collect_all_of(
+        &self,
+        parts: &[ReferenceOr<Schema>],
+        pointer: &str,
+        within: &mut Vec<String>,
+        properties: &mut Properties,
+        required: &mut Vec<String>,
+    ) -> Result<(), Error> {
+        for (index, part) in parts.iter().enumerate() {
+            let part_pointer = format!("{pointer}/allOf/{index}");
+            let (schema, at) = match part {
+                ReferenceOr::Reference { reference } => {
+                    self.resolve.schema(reference, &part_pointer)?
+                }
+                ReferenceOr::Item(schema) => (schema, part_pointer.clone()),
+            };
+            if within.contains(&at) {
+                return Err(Error::unsupported(
+                    &part_pointer,
+                    format!("an allOf that includes itself (through {at})"),
+                ));
+            }
+            within.push(at.clone());
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => {
+                    for (key, value) in &object.properties {
+                        if properties.insert(key.clone(), value.clone()).is_some() {
+                            return Err(Error::unsupported(
+                                &part_pointer,
+                                format!("property `{key}` is defined by two parts of the allOf"),
+                            ));
+                        }
+                    }
+                    required.extend(object.required.iter().cloned());
+                }
+                SchemaKind::AllOf { all_of } => {
+                    self.collect_all_of(all_of, &at, within, properties, required)?
+                }
+                _ => {
+                    return Err(Error::unsupported(
+                        &part_pointer,
+                        "an allOf part that is not an object",
+                    ))
+                }
+            }
+            within.pop();
+        }
+        Ok(())
+    }
+
+    /// `oneOf` or `anyOf`: tagged by its discriminator if it has one, else untagged (the first
+    /// variant that fits wins, which is what `anyOf` allows too).
+    fn union(
+        &mut self,
+        schema: &Schema,
+        members: &[ReferenceOr<Schema>],
+        keyword: &str,
+        name: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
+        let mut variants = Vec::with_capacity(members.len());
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = format!("{pointer}/{keyword}/{index}");
+            let variant = match discriminator {
+                Some(discriminator) => {
+                    let ReferenceOr::Reference { reference } = member else {
+                        return Err(Error::unsupported(
+                            &member_pointer,
+                            format!("a discriminated {keyword} member must be a $ref"),
+                        ));
+                    };
+                    let ty = self.resolve.schema_name(reference, &member_pointer)?;
+                    let wire = discriminator
+                        .mapping
+                        .iter()
+                        .find(|(_, target)| *target == reference)
+                        .map(|(value, _)| value.clone())
+                        .unwrap_or_else(|| {
+                            reference.rsplit('/').next().unwrap_or_default().to_owned()
+                        });
+                    Variant {
+                        name: naming::variant_name(&wire, index),
+                        wire: Some(wire),
+                        ty: TypeRef::Named(ty),
+                        boxed: false,
+                    }
+                }
+                None => {
+                    let ty = self.type_ref(
+                        member,
+                        &naming::inline_type_name(name, &format!("Variant{index}")),
+                        &member_pointer,
+                    )?;
+                    Variant {
+                        name: variant_name_for(&ty),
+                        wire: None,
+                        ty,
+                        boxed: false,
+                    }
+                }
+            };
+            variants.push(variant);
+        }
+        check_variants(
+            variants
+                .iter()
+                .map(|v| (&v.name, v.wire.clone().unwrap_or_else(|| v.name.clone()))),
+            pointer,
+        )?;
+        let kind = match discriminator {
+            Some(discriminator) => TypeKind::Tagged {
+                tag: discriminator.property_name.clone(),
+                variants,
+            },
+            None => TypeKind::Untagged(variants),
+        };
+        self.define(name, pointer, docs(schema), kind)
+    }
+}
+
+/// Two wire values that become one variant name would not compile: refuse them.
+fn check_variants<'v>(
+    variants: impl Iterator<Item = (&'v String, String)>,
+    pointer: &str,
+) -> Result<(), Error> {
+    let mut seen: HashMap<&str, String> = HashMap::new();
+    seen.insert(
+        naming::UNKNOWN_VARIANT,
+        "the catch-all variant for unlisted values".to_owned(),
+    );
+    for (variant, wire) in variants {
+        let label = format!("{pointer} value {wire:?}");
+        if let Some(first) = seen.insert(variant, label.clone()) {
+            return Err(Error::collision(variant, first, &format!("{pointer}/enum")));
+        }
+    }
+    Ok(())
+}
+
+fn variant_name_for(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::Scalar(scalar) => format!("{scalar:?}"),
+        TypeRef::Array(_) => "Array".to_owned(),
+        TypeRef::Map(_) | TypeRef::JsonObject => "Object".to_owned(),
+        TypeRef::Json => "Json".to_owned(),
+    }
+}
+
+fn known_format<T>(format: &VariantOrUnknownOrEmpty<T>) -> Option<String>
+where
+    T: std::fmt::Debug,
+{
+    match format {
+        VariantOrUnknownOrEmpty::Item(item) => Some(format_name(&format!("{item:?}"))),
+        VariantOrUnknownOrEmpty::Unknown(name) => Some(name.clone()),
+        VariantOrUnknownOrEmpty::Empty => None,
+    }
+}
+
+/// `DateTime` (openapiv3's variant) to `date-time` (the spec's spelling).
+fn format_name(variant: &str) -> String {
+    let mut out = String::new();
+    for (index, c) in variant.chars().enumerate() {
+        if c.is_ascii_uppercase() && index > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+pub(super) fn docs(schema: &Schema) -> Docs {
+    let data = &schema.schema_data;
+    let mut docs = Docs {
+        description: data.description.clone().or_else(|| data.title.clone()),
+        default: data.default.clone(),
+        deprecated: data.deprecated,
+        ..Docs::default()
+    };
+    let bound = |value: Option<f64>, exclusive: bool| value.map(|value| Bound { value, exclusive });
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(t)) => {
+            docs.minimum = bound(t.minimum.map(|v| v as f64), t.exclusive_minimum);
+            docs.maximum = bound(t.maximum.map(|v| v as f64), t.exclusive_maximum);
+            docs.format = known_format(&t.format);
+        }
+        SchemaKind::Type(Type::Number(t)) => {
+            docs.minimum = bound(t.minimum, t.exclusive_minimum);
+            docs.maximum = bound(t.maximum, t.exclusive_maximum);
+            docs.format = known_format(&t.format);
+        }
+        SchemaKind::Type(Type::Array(t)) => {
+            docs.min_items = t.min_items;
+            docs.max_items = t.max_items;
+        }
+        SchemaKind::Type(Type::String(t)) => docs.format = known_format(&t.format),
+        _ => {}
+    }
+    docs
+}

@@ -1,0 +1,487 @@
+//! The generic tree made ready for openapiv3 2.x, a model of OpenAPI 3.0: the version is checked,
+//! OpenAPI 3.1 / JSON Schema 2020-12 spellings are rewritten into their 3.0 equivalents, and the
+//! shape of every schema keyword is checked, so that an error names the keyword instead of
+//! openapiv3's "did not match any variant" at the top of a component.
+//!
+//! Rewrites keep the keys where they were, so JSON pointers into the original text stay valid:
+//! - `type: [T, "null"]` → `type: T` + `nullable: true`; `anyOf`/`oneOf` with a `{type: "null"}`
+//!   member → the other members + `nullable: true`;
+//! - `const: v` → `enum: [v]`; `examples: [a, …]` → `example: a`;
+//! - numeric `exclusiveMinimum: n` → `minimum: n` + `exclusiveMinimum: true` (and maximum);
+//! - a `number` enum whose values are all whole → an `integer` enum;
+//! - boolean schemas: `true` → `{}`; a 3.1 document without `paths` gets an empty one.
+
+use serde_yaml::{Mapping, Value};
+
+use crate::error::Error;
+use crate::source::escape;
+
+const HTTP_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
+
+type Visit = fn(&mut Value, &str) -> Result<(), Error>;
+
+/// Checks the version and rewrites the tree in place.
+pub fn normalize(doc: &mut Value) -> Result<(), Error> {
+    let Value::Mapping(root) = doc else {
+        return Err(Error::invalid("#", "an OpenAPI document is a map"));
+    };
+    check_version(root)?;
+    root.entry(Value::from("paths"))
+        .or_insert_with(|| Value::Mapping(Mapping::new()));
+    if let Some(Value::Mapping(components)) = root.get_mut("components") {
+        let sections: [(&str, Visit); 5] = [
+            ("schemas", schema),
+            ("parameters", parameter),
+            ("headers", parameter),
+            ("responses", response),
+            ("requestBodies", body),
+        ];
+        for (section, visit) in sections {
+            if let Some(Value::Mapping(items)) = components.get_mut(section) {
+                for (name, item) in items.iter_mut() {
+                    let pointer = format!("#/components/{section}/{}", key(name));
+                    visit(item, &pointer)?;
+                }
+            }
+        }
+    }
+    if let Some(Value::Mapping(paths)) = root.get_mut("paths") {
+        for (path, item) in paths.iter_mut() {
+            path_item(item, &format!("#/paths/{}", key(path)))?;
+        }
+    }
+    Ok(())
+}
+
+fn check_version(root: &Mapping) -> Result<(), Error> {
+    if let Some(swagger) = root.get("swagger") {
+        return Err(Error::invalid(
+            "#/swagger",
+            format!(
+                "Swagger {} is not read; convert the document to OpenAPI 3.0 or 3.1",
+                scalar_text(swagger)
+            ),
+        ));
+    }
+    match root.get("openapi") {
+        None => Err(Error::invalid(
+            "#",
+            "not an OpenAPI document: no `openapi` version",
+        )),
+        Some(Value::String(version))
+            if ["3.0.", "3.1."].iter().any(|v| version.starts_with(v))
+                || version == "3.0"
+                || version == "3.1" =>
+        {
+            Ok(())
+        }
+        Some(other) => Err(Error::invalid(
+            "#/openapi",
+            format!(
+                "OpenAPI version `{}`; only 3.0.x and 3.1.x are read (quote the version as a string)",
+                scalar_text(other)
+            ),
+        )),
+    }
+}
+
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+    }
+}
+
+fn key(name: &Value) -> String {
+    escape(&scalar_text(name))
+}
+
+fn path_item(item: &mut Value, pointer: &str) -> Result<(), Error> {
+    let Value::Mapping(item) = item else {
+        return Err(Error::invalid(pointer, "a path item is a map"));
+    };
+    parameters(item, pointer)?;
+    for method in HTTP_METHODS {
+        if let Some(operation) = item.get_mut(method) {
+            let pointer = format!("{pointer}/{method}");
+            let Value::Mapping(operation) = operation else {
+                return Err(Error::invalid(&pointer, "an operation is a map"));
+            };
+            parameters(operation, &pointer)?;
+            if let Some(request) = operation.get_mut("requestBody") {
+                body(request, &format!("{pointer}/requestBody"))?;
+            }
+            match operation.get_mut("responses") {
+                Some(Value::Mapping(responses)) => {
+                    for (status, item) in responses.iter_mut() {
+                        response(item, &format!("{pointer}/responses/{}", key(status)))?;
+                    }
+                }
+                Some(_) => {
+                    return Err(Error::invalid(
+                        &format!("{pointer}/responses"),
+                        "`responses` is a map of status codes",
+                    ))
+                }
+                None => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+fn parameters(owner: &mut Mapping, pointer: &str) -> Result<(), Error> {
+    match owner.get_mut("parameters") {
+        None => Ok(()),
+        Some(Value::Sequence(items)) => items
+            .iter_mut()
+            .enumerate()
+            .try_for_each(|(i, item)| parameter(item, &format!("{pointer}/parameters/{i}"))),
+        Some(_) => Err(Error::invalid(
+            &format!("{pointer}/parameters"),
+            "`parameters` is a list",
+        )),
+    }
+}
+
+fn parameter(item: &mut Value, pointer: &str) -> Result<(), Error> {
+    let map = object(item, pointer, "a parameter")?;
+    if map.contains_key("$ref") {
+        return reference(map, pointer);
+    }
+    if let Some(item) = map.get_mut("schema") {
+        schema(item, &format!("{pointer}/schema"))?;
+    }
+    content(map, pointer)
+}
+
+fn body(item: &mut Value, pointer: &str) -> Result<(), Error> {
+    let map = object(item, pointer, "a request body")?;
+    if map.contains_key("$ref") {
+        return reference(map, pointer);
+    }
+    content(map, pointer)
+}
+
+fn response(item: &mut Value, pointer: &str) -> Result<(), Error> {
+    let map = object(item, pointer, "a response")?;
+    if map.contains_key("$ref") {
+        return reference(map, pointer);
+    }
+    if let Some(Value::Mapping(headers)) = map.get_mut("headers") {
+        for (name, header) in headers.iter_mut() {
+            parameter(header, &format!("{pointer}/headers/{}", key(name)))?;
+        }
+    }
+    content(map, pointer)
+}
+
+fn content(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
+    match map.get_mut("content") {
+        None => Ok(()),
+        Some(Value::Mapping(media_types)) => {
+            for (media, item) in media_types.iter_mut() {
+                let pointer = format!("{pointer}/content/{}", key(media));
+                let media = object(item, &pointer, "a media type")?;
+                if let Some(item) = media.get_mut("schema") {
+                    schema(item, &format!("{pointer}/schema"))?;
+                }
+            }
+            Ok(())
+        }
+        Some(_) => Err(Error::invalid(
+            &format!("{pointer}/content"),
+            "`content` is a map of media types",
+        )),
+    }
+}
+
+fn object<'v>(item: &'v mut Value, pointer: &str, what: &str) -> Result<&'v mut Mapping, Error> {
+    match item {
+        Value::Mapping(map) => Ok(map),
+        _ => Err(Error::invalid(pointer, format!("{what} is a map"))),
+    }
+}
+
+fn reference(map: &Mapping, pointer: &str) -> Result<(), Error> {
+    match map.get("$ref") {
+        Some(Value::String(_)) => Ok(()),
+        _ => Err(Error::invalid(
+            &format!("{pointer}/$ref"),
+            "`$ref` is a string",
+        )),
+    }
+}
+
+/// Checks and rewrites one schema and every schema inside it.
+fn schema(item: &mut Value, pointer: &str) -> Result<(), Error> {
+    match item {
+        Value::Bool(true) => {
+            *item = Value::Mapping(Mapping::new());
+            return Ok(());
+        }
+        Value::Bool(false) => {
+            return Err(Error::unsupported(pointer, "the `false` schema"));
+        }
+        _ => {}
+    }
+    let map = object(item, pointer, "a schema")?;
+    if map.contains_key("$ref") {
+        return reference(map, pointer);
+    }
+    let at = |keyword: &str| format!("{pointer}/{}", escape(keyword));
+    type_keyword(map, &at("type"))?;
+    for keyword in ["anyOf", "oneOf"] {
+        drop_null_member(map, keyword);
+    }
+    if let Some(value) = map.remove("const") {
+        if !map.contains_key("enum") {
+            map.insert("enum".into(), Value::Sequence(vec![value]));
+        }
+    }
+    if let Some(examples) = map.remove("examples") {
+        if let (false, Value::Sequence(mut examples)) = (map.contains_key("example"), examples) {
+            if !examples.is_empty() {
+                map.insert("example".into(), examples.swap_remove(0));
+            }
+        }
+    }
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        match map.get(exclusive) {
+            Some(Value::Number(n)) => {
+                let n = Value::Number(n.clone());
+                map.insert(bound.into(), n);
+                map.insert(exclusive.into(), Value::Bool(true));
+            }
+            Some(Value::Bool(_)) | None => {}
+            Some(_) => return Err(Error::invalid(&at(exclusive), "a number or a boolean")),
+        }
+    }
+    for keyword in ["minimum", "maximum", "multipleOf"] {
+        if map.get(keyword).is_some_and(|v| !v.is_number()) {
+            return Err(Error::invalid(&at(keyword), "a number"));
+        }
+    }
+    for keyword in [
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "minProperties",
+        "maxProperties",
+    ] {
+        if map.get(keyword).is_some_and(|v| v.as_u64().is_none()) {
+            return Err(Error::invalid(&at(keyword), "a whole number, 0 or more"));
+        }
+    }
+    for keyword in ["description", "title", "pattern", "format"] {
+        if map.get(keyword).is_some_and(|v| !v.is_string()) {
+            return Err(Error::invalid(&at(keyword), "a string"));
+        }
+    }
+    for keyword in [
+        "nullable",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "uniqueItems",
+    ] {
+        if map.get(keyword).is_some_and(|v| !v.is_bool()) {
+            return Err(Error::invalid(&at(keyword), "true or false"));
+        }
+    }
+    if let Some(required) = map.get("required") {
+        let strings = required
+            .as_sequence()
+            .is_some_and(|items| items.iter().all(Value::is_string));
+        if !strings {
+            return Err(Error::invalid(&at("required"), "a list of property names"));
+        }
+    }
+    discriminator(map, &at("discriminator"))?;
+    enum_keyword(map, &at("enum"))?;
+    if let Some(items) = map.get_mut("items") {
+        if items.is_sequence() {
+            return Err(Error::unsupported(&at("items"), "a list of item schemas"));
+        }
+        schema(items, &at("items"))?;
+    }
+    if map.contains_key("prefixItems") {
+        return Err(Error::unsupported(
+            &at("prefixItems"),
+            "tuples (`prefixItems`)",
+        ));
+    }
+    if let Some(properties) = map.get_mut("properties") {
+        let Value::Mapping(properties) = properties else {
+            return Err(Error::invalid(&at("properties"), "a map of schemas"));
+        };
+        for (name, property) in properties.iter_mut() {
+            schema(property, &format!("{}/{}", at("properties"), key(name)))?;
+        }
+    }
+    if let Some(additional) = map.get_mut("additionalProperties") {
+        if !additional.is_bool() {
+            schema(additional, &at("additionalProperties"))?;
+        }
+    }
+    for keyword in ["allOf", "oneOf", "anyOf"] {
+        if let Some(members) = map.get_mut(keyword) {
+            let Value::Sequence(members) = members else {
+                return Err(Error::invalid(&at(keyword), "a list of schemas"));
+            };
+            for (i, member) in members.iter_mut().enumerate() {
+                schema(member, &format!("{}/{i}", at(keyword)))?;
+            }
+        }
+    }
+    if let Some(not) = map.get_mut("not") {
+        schema(not, &at("not"))?;
+    }
+    Ok(())
+}
+
+fn type_keyword(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
+    let types: Vec<String> = match map.get("type") {
+        None => return Ok(()),
+        Some(Value::String(one)) => vec![one.clone()],
+        Some(Value::Sequence(many)) => many
+            .iter()
+            .map(|t| t.as_str().map(str::to_owned))
+            .collect::<Option<_>>()
+            .ok_or_else(|| Error::invalid(pointer, "`type` is a string or a list of strings"))?,
+        Some(_) => {
+            return Err(Error::invalid(
+                pointer,
+                "`type` is a string or a list of strings",
+            ))
+        }
+    };
+    let nullable = types.iter().any(|t| t == "null");
+    let mut rest: Vec<&String> = types.iter().filter(|t| *t != "null").collect();
+    rest.dedup();
+    if let Some(unknown) = rest.iter().find(|t| !TYPES.contains(&t.as_str())) {
+        return Err(Error::invalid(pointer, format!("unknown type `{unknown}`")));
+    }
+    match rest.as_slice() {
+        [] => Err(Error::unsupported(
+            pointer,
+            "a schema whose only type is `null`",
+        )),
+        [one] => {
+            let one = Value::from(one.as_str());
+            map.insert("type".into(), one);
+            if nullable {
+                map.insert("nullable".into(), Value::Bool(true));
+            }
+            Ok(())
+        }
+        _ => Err(Error::unsupported(
+            pointer,
+            format!(
+                "a schema of several types ({}); use oneOf",
+                rest.iter()
+                    .map(|t| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
+}
+
+/// `anyOf: [X, {type: "null"}]`, 3.1's way to write a nullable X.
+fn drop_null_member(map: &mut Mapping, keyword: &str) {
+    let Some(Value::Sequence(members)) = map.get_mut(keyword) else {
+        return;
+    };
+    let is_null = |m: &Value| {
+        m.as_mapping()
+            .is_some_and(|m| m.len() == 1 && m.get("type").and_then(Value::as_str) == Some("null"))
+    };
+    let before = members.len();
+    members.retain(|m| !is_null(m));
+    if members.len() == before || members.is_empty() {
+        return;
+    }
+    if members.len() == 1 {
+        // One member left: the description wrapper that conversion already reads.
+        let members = map.remove(keyword).unwrap_or_default();
+        map.insert("allOf".into(), members);
+    }
+    map.insert("nullable".into(), Value::Bool(true));
+}
+
+fn discriminator(map: &Mapping, pointer: &str) -> Result<(), Error> {
+    let Some(value) = map.get("discriminator") else {
+        return Ok(());
+    };
+    let valid = value.as_mapping().is_some_and(|d| {
+        d.get("propertyName").is_some_and(Value::is_string)
+            && d.get("mapping").is_none_or(|m| {
+                m.as_mapping()
+                    .is_some_and(|m| m.values().all(Value::is_string))
+            })
+    });
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            pointer,
+            "a discriminator is a map with a `propertyName` and a `mapping` of strings",
+        ))
+    }
+}
+
+/// Enum values must have the schema's type: openapiv3 would fail without saying which one.
+fn enum_keyword(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
+    let Some(values) = map.get("enum") else {
+        return Ok(());
+    };
+    let Value::Sequence(values) = values else {
+        return Err(Error::invalid(pointer, "`enum` is a list"));
+    };
+    let ty = map.get("type").and_then(Value::as_str).unwrap_or_default();
+    let fits: fn(&Value) -> bool = match ty {
+        "string" => Value::is_string,
+        "integer" => |v| v.as_i64().is_some(),
+        "number" => Value::is_number,
+        "boolean" => Value::is_bool,
+        _ => return Ok(()),
+    };
+    for (i, value) in values.iter().enumerate() {
+        if !value.is_null() && !fits(value) {
+            return Err(Error::invalid(
+                &format!("{pointer}/{i}"),
+                format!("enum value `{}` is not of type {ty}", scalar_text(value)),
+            ));
+        }
+    }
+    let whole = |v: &Value| {
+        v.is_null()
+            || v.as_i64().is_some()
+            || v.as_f64()
+                .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9e15)
+    };
+    if ty == "number" && values.iter().all(whole) {
+        let integers = values
+            .iter()
+            .map(|v| match v.as_f64() {
+                Some(f) if v.as_i64().is_none() => Value::from(f as i64),
+                _ => v.clone(),
+            })
+            .collect();
+        map.insert("enum".into(), Value::Sequence(integers));
+        map.insert("type".into(), Value::from("integer"));
+        map.remove("format");
+    }
+    Ok(())
+}

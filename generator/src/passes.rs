@@ -1,0 +1,236 @@
+//! Passes over the finished IR: checks that need every type (alias cycles), and decisions that
+//! depend on how types refer to each other (boxing, field docs, validation).
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::error::Error;
+use crate::ir::*;
+
+fn index(types: &[TypeDef]) -> HashMap<&str, usize> {
+    types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect()
+}
+
+/// `type A = Vec<A>;` and `type A = B; type B = A;` do not compile, and no `Box` helps: an alias
+/// that reaches itself through aliases, lists and maps only is an error at its schema.
+pub fn check_alias_cycles(types: &[TypeDef]) -> Result<(), Error> {
+    let index = index(types);
+    let alias_target = |i: usize| match &types[i].kind {
+        TypeKind::Alias(ty) => named_within(ty).and_then(|n| index.get(n.as_str()).copied()),
+        _ => None,
+    };
+    for start in 0..types.len() {
+        let mut path = vec![start];
+        let mut node = start;
+        while let Some(next) = alias_target(node) {
+            if next == start {
+                let names: Vec<&str> = path.iter().map(|i| types[*i].name.as_str()).collect();
+                return Err(Error::unsupported(
+                    &types[start].pointer,
+                    format!(
+                        "a schema that is only itself ({} → {}): give it properties or a type",
+                        names.join(" → "),
+                        types[start].name
+                    ),
+                ));
+            }
+            if path.contains(&next) {
+                break;
+            }
+            path.push(next);
+            node = next;
+        }
+    }
+    Ok(())
+}
+
+/// Marks the fields and union variants through which a type contains itself, directly or through
+/// other types held by value, so that emission can `Box` them. `Vec` and maps already allocate
+/// and break the cycle.
+pub fn box_cycles(types: &mut [TypeDef]) {
+    let held: Vec<BTreeSet<usize>> = {
+        let index = index(types);
+        types
+            .iter()
+            .map(|t| {
+                held_by_value(&t.kind)
+                    .filter_map(|n| index.get(n.as_str()).copied())
+                    .collect()
+            })
+            .collect()
+    };
+    let index: HashMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
+    let needs_box = |ty: &TypeRef, owner: usize| match ty {
+        TypeRef::Named(target) => index
+            .get(target)
+            .is_some_and(|&target| reaches(&held, target, owner)),
+        _ => false,
+    };
+    for (owner, def) in types.iter_mut().enumerate() {
+        match &mut def.kind {
+            TypeKind::Struct(fields) => {
+                for field in fields {
+                    field.boxed = needs_box(&field.ty, owner);
+                }
+            }
+            TypeKind::Untagged(variants) | TypeKind::Tagged { variants, .. } => {
+                for variant in variants {
+                    variant.boxed = needs_box(&variant.ty, owner);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn named(ty: &TypeRef) -> Option<&String> {
+    match ty {
+        TypeRef::Named(name) => Some(name),
+        _ => None,
+    }
+}
+
+fn held_by_value(kind: &TypeKind) -> Box<dyn Iterator<Item = &String> + '_> {
+    match kind {
+        TypeKind::Struct(fields) => Box::new(fields.iter().filter_map(|f| named(&f.ty))),
+        TypeKind::Untagged(variants) | TypeKind::Tagged { variants, .. } => {
+            Box::new(variants.iter().filter_map(|v| named(&v.ty)))
+        }
+        TypeKind::Alias(ty) => Box::new(named(ty).into_iter()),
+        _ => Box::new(std::iter::empty()),
+    }
+}
+
+fn reaches(held: &[BTreeSet<usize>], from: usize, to: usize) -> bool {
+    let mut seen = vec![false; held.len()];
+    let mut stack = vec![from];
+    while let Some(node) = stack.pop() {
+        if node == to {
+            return true;
+        }
+        if !std::mem::replace(&mut seen[node], true) {
+            stack.extend(held[node].iter().copied());
+        }
+    }
+    false
+}
+
+/// The named type a reference holds, through lists and maps.
+pub fn named_within(ty: &TypeRef) -> Option<&String> {
+    match ty {
+        TypeRef::Named(name) => Some(name),
+        TypeRef::Array(item) | TypeRef::Map(item) => named_within(item),
+        _ => None,
+    }
+}
+
+/// A field the spec leaves undescribed points at the type it holds, so that every public item
+/// of the generated code is documented. The type's own description is not copied: specs often
+/// describe a shared type in the words of one of its uses, which would be wrong on the others.
+pub fn describe_fields(types: &mut [TypeDef]) {
+    let described: BTreeSet<String> = types
+        .iter()
+        .filter(|t| t.docs.description.is_some())
+        .map(|t| t.name.clone())
+        .collect();
+    for def in types.iter_mut() {
+        let TypeKind::Struct(fields) = &mut def.kind else {
+            continue;
+        };
+        for field in fields {
+            if field.docs.description.is_none() {
+                field.docs.description = named_within(&field.ty)
+                    .filter(|name| described.contains(*name))
+                    .map(|name| format!("See [`{name}`]({name})."));
+            }
+        }
+    }
+}
+
+/// Whether a field carries a bound that `validate` checks.
+fn has_bounds(field: &Field) -> bool {
+    match &field.ty {
+        TypeRef::Scalar(Scalar::Integer | Scalar::Integer32 | Scalar::Number | Scalar::Float) => {
+            field.docs.minimum.is_some() || field.docs.maximum.is_some()
+        }
+        TypeRef::Array(_) => field.docs.min_items.is_some() || field.docs.max_items.is_some(),
+        _ => false,
+    }
+}
+
+/// Marks the types that requests send and that carry bounds, themselves or deeper down.
+pub fn mark_validated(types: &mut [TypeDef], operations: &[Operation]) {
+    let index: HashMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
+    // Each type's direct bounds and the types it holds, worked out once.
+    fn fields_of(kind: &TypeKind) -> Vec<&Field> {
+        match kind {
+            TypeKind::Struct(fields) => fields.iter().collect(),
+            TypeKind::Query(params) => params.iter().map(|p| &p.field).collect(),
+            _ => Vec::new(),
+        }
+    }
+    let bounded: Vec<bool> = types
+        .iter()
+        .map(|t| fields_of(&t.kind).into_iter().any(has_bounds))
+        .collect();
+    let children: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| {
+            let refs: Vec<&TypeRef> = match &t.kind {
+                TypeKind::Untagged(variants) | TypeKind::Tagged { variants, .. } => {
+                    variants.iter().map(|v| &v.ty).collect()
+                }
+                other => fields_of(other).into_iter().map(|f| &f.ty).collect(),
+            };
+            refs.into_iter()
+                .filter_map(|ty| named_within(ty).and_then(|n| index.get(n).copied()))
+                .collect()
+        })
+        .collect();
+    // Only what a request can carry.
+    let mut sent = vec![false; types.len()];
+    let mut stack: Vec<usize> = operations
+        .iter()
+        .flat_map(|op| {
+            let body = match &op.body {
+                Some(Body::Json(ty)) => named_within(ty),
+                _ => None,
+            };
+            op.query.as_ref().into_iter().chain(body)
+        })
+        .filter_map(|name| index.get(name).copied())
+        .collect();
+    while let Some(node) = stack.pop() {
+        if !std::mem::replace(&mut sent[node], true) {
+            stack.extend(&children[node]);
+        }
+    }
+    // Bounds anywhere below: repeat until nothing changes, as types may refer to each other.
+    let mut validated: Vec<bool> = sent.iter().zip(&bounded).map(|(s, b)| *s && *b).collect();
+    loop {
+        let mut changed = false;
+        for node in 0..types.len() {
+            if sent[node] && !validated[node] && children[node].iter().any(|c| validated[*c]) {
+                validated[node] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (def, validated) in types.iter_mut().zip(validated) {
+        def.validated = validated;
+    }
+}

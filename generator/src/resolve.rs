@@ -1,0 +1,164 @@
+//! The one `$ref` resolver: local references to components (`#/components/{section}/{name}`),
+//! followed through chains of references with loops reported, and the Rust name of every
+//! component schema, decided once.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use openapiv3::{Components, Parameter, ReferenceOr, RequestBody, Response, Schema};
+
+use crate::error::Error;
+use crate::naming;
+use crate::source::{escape, unescape};
+
+pub struct Resolver<'a> {
+    pub components: &'a Components,
+    /// Spec name of each component schema to its Rust name.
+    rust_names: HashMap<&'a str, String>,
+}
+
+impl<'a> Resolver<'a> {
+    /// Names every component schema. A name drops its `Dto`/`Enum` suffix only where no other
+    /// component has, or would get, the short name.
+    pub fn new(components: &'a Components) -> Result<Self, Error> {
+        let mut full = IndexMap::new();
+        for name in components.schemas.keys() {
+            let pointer = schema_pointer(name);
+            let rust = naming::type_name(name).ok_or_else(|| {
+                Error::unsupported(
+                    &pointer,
+                    format!("`{name}` has no ASCII letter or digit to make a type name from"),
+                )
+            })?;
+            full.insert(name.as_str(), rust);
+        }
+        let mut short_count: HashMap<&str, usize> = HashMap::new();
+        for rust in full.values() {
+            if let Some(short) = naming::short_type_name(rust) {
+                *short_count.entry(short).or_default() += 1;
+            }
+        }
+        let taken: std::collections::HashSet<&str> = full.values().map(String::as_str).collect();
+        let rust_names = full
+            .iter()
+            .map(|(name, rust)| {
+                let chosen = match naming::short_type_name(rust) {
+                    Some(short) if !taken.contains(short) && short_count[short] == 1 => {
+                        short.to_owned()
+                    }
+                    _ => rust.clone(),
+                };
+                (*name, chosen)
+            })
+            .collect();
+        Ok(Resolver {
+            components,
+            rust_names,
+        })
+    }
+
+    /// The Rust name of a component schema, by its spec name.
+    pub fn rust_name(&self, spec_name: &str) -> Option<&str> {
+        self.rust_names.get(spec_name).map(String::as_str)
+    }
+
+    /// The Rust type a schema `$ref` names (the component itself, not what it refers to).
+    pub fn schema_name(&self, reference: &str, used_at: &str) -> Result<String, Error> {
+        let name = component_name(reference, "schemas")
+            .filter(|name| self.components.schemas.contains_key(name))
+            .ok_or_else(|| Error::unresolved(reference, used_at))?;
+        Ok(self.rust_names[name.as_str()].clone())
+    }
+
+    /// The schema a `$ref` leads to, through any chain of references, with its pointer.
+    pub fn schema(&self, reference: &str, used_at: &str) -> Result<(&'a Schema, String), Error> {
+        follow(&self.components.schemas, "schemas", reference, used_at)
+    }
+
+    pub fn parameter(
+        &self,
+        item: &'a ReferenceOr<Parameter>,
+        used_at: &str,
+    ) -> Result<&'a Parameter, Error> {
+        item_or(&self.components.parameters, "parameters", item, used_at)
+    }
+
+    pub fn response(
+        &self,
+        item: &'a ReferenceOr<Response>,
+        used_at: &str,
+    ) -> Result<&'a Response, Error> {
+        item_or(&self.components.responses, "responses", item, used_at)
+    }
+
+    pub fn request_body(
+        &self,
+        item: &'a ReferenceOr<RequestBody>,
+        used_at: &str,
+    ) -> Result<&'a RequestBody, Error> {
+        item_or(
+            &self.components.request_bodies,
+            "requestBodies",
+            item,
+            used_at,
+        )
+    }
+}
+
+pub fn schema_pointer(name: &str) -> String {
+    format!("#/components/schemas/{}", escape(name))
+}
+
+fn component_name(reference: &str, section: &str) -> Option<String> {
+    let name = reference.strip_prefix(&format!("#/components/{section}/"))?;
+    (!name.contains('/')).then(|| unescape(name))
+}
+
+fn item_or<'a, T>(
+    items: &'a IndexMap<String, ReferenceOr<T>>,
+    section: &str,
+    item: &'a ReferenceOr<T>,
+    used_at: &str,
+) -> Result<&'a T, Error> {
+    match item {
+        ReferenceOr::Item(item) => Ok(item),
+        ReferenceOr::Reference { reference } => {
+            follow(items, section, reference, used_at).map(|(item, _)| item)
+        }
+    }
+}
+
+/// Follows `$ref`s in one section until an item; a loop of references is an error.
+fn follow<'a, T>(
+    items: &'a IndexMap<String, ReferenceOr<T>>,
+    section: &str,
+    reference: &str,
+    used_at: &str,
+) -> Result<(&'a T, String), Error> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut reference = reference;
+    let mut used_at = used_at.to_owned();
+    loop {
+        let (name, item) = component_name(reference, section)
+            .and_then(|name| items.get_key_value(&name))
+            .ok_or_else(|| Error::unresolved(reference, &used_at))?;
+        let pointer = format!("#/components/{section}/{}", escape(name));
+        if seen.contains(&name.as_str()) {
+            return Err(Error::unsupported(
+                &pointer,
+                format!(
+                    "a loop of $refs that never reaches a definition: {} → {name}",
+                    seen.join(" → ")
+                ),
+            ));
+        }
+        seen.push(name);
+        match item {
+            ReferenceOr::Item(item) => return Ok((item, pointer)),
+            ReferenceOr::Reference { reference: next } => {
+                reference = next;
+                used_at = pointer;
+            }
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! Spec text to a generic YAML tree that openapiv3 can take without panicking or taking
+//! exponential time, and the way back from a JSON pointer to a line and column.
+//!
+//! openapiv3 2.2 panics on input that its error path parses differently (duplicate keys,
+//! non-finite numbers) and re-parses each nested `$ref`-or-schema level on failure, which doubles
+//! the time per level. So the text is first read into a `serde_yaml::Value` (which refuses
+//! duplicate keys, with their line), then checked here: nesting depth, YAML tags, keys that are
+//! not strings, non-finite numbers. `normalize` then checks the shape of every schema, so that
+//! openapiv3 never fails deep inside one.
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_yaml::{Mapping, Value};
+
+use crate::error::{Error, Place};
+
+/// Deeper than any real document (Gladia's reaches 14); keeps every recursive pass far from the
+/// end of the stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// Reads the text into a tree with string keys only, or a located error.
+pub fn read(text: &str) -> Result<Value, Error> {
+    let value: Value = serde_yaml::from_str(text).map_err(|e| yaml_error(&e))?;
+    guard(value, "#", 0)
+}
+
+fn yaml_error(e: &serde_yaml::Error) -> Error {
+    let location = e.location().map(|l| (l.line(), l.column()));
+    let message = strip_location(&e.to_string());
+    // serde_yaml starts its messages with the path of the node (`paths./a.get: …`) when it has
+    // one; a path is a single word, a message is not.
+    let (pointer, message) = match message.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') => (path_to_pointer(path), rest.to_owned()),
+        _ => ("#".to_owned(), message),
+    };
+    Error::Parse {
+        message,
+        at: Place {
+            pointer,
+            line_column: location,
+        },
+    }
+}
+
+/// `a.b[2].c` to `#/a/b/2/c`, for serde_yaml's and serde_path_to_error's paths.
+pub fn path_to_pointer(path: &str) -> String {
+    let mut pointer = String::from("#");
+    for part in path.split('.').filter(|p| !p.is_empty() && *p != "?") {
+        let mut rest = part;
+        if let Some(open) = rest.find('[') {
+            pointer.push('/');
+            pointer.push_str(&escape(&rest[..open]));
+            rest = &rest[open..];
+            while let Some(close) = rest.find(']') {
+                pointer.push('/');
+                pointer.push_str(&rest[1..close]);
+                rest = &rest[close + 1..];
+            }
+        } else {
+            pointer.push('/');
+            pointer.push_str(&escape(rest));
+        }
+    }
+    pointer
+}
+
+pub fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+pub fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+fn guard(value: Value, pointer: &str, depth: usize) -> Result<Value, Error> {
+    if depth > MAX_DEPTH {
+        return Err(Error::invalid(
+            pointer,
+            format!("nested more than {MAX_DEPTH} levels deep"),
+        ));
+    }
+    match value {
+        Value::Tagged(tagged) => Err(Error::invalid(
+            pointer,
+            format!(
+                "YAML tag `{}` (tags have no meaning in OpenAPI)",
+                tagged.tag
+            ),
+        )),
+        Value::Number(n) if n.as_f64().is_some_and(|f| !f.is_finite()) => Err(Error::invalid(
+            pointer,
+            format!("`{n}` is not a finite number, which JSON cannot hold"),
+        )),
+        Value::Sequence(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| guard(item, &format!("{pointer}/{i}"), depth + 1))
+            .collect::<Result<_, _>>()
+            .map(Value::Sequence),
+        Value::Mapping(map) => {
+            let mut out = Mapping::with_capacity(map.len());
+            for (key, item) in map {
+                let key = match key {
+                    Value::String(s) => s,
+                    // YAML reads `200:` as a number; OpenAPI means the string.
+                    Value::Number(n) => n.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    other => {
+                        return Err(Error::invalid(
+                            pointer,
+                            format!("a key that is not a string: {other:?}"),
+                        ))
+                    }
+                };
+                let item_pointer = format!("{pointer}/{}", escape(&key));
+                if out.contains_key(key.as_str()) {
+                    return Err(Error::invalid(
+                        &item_pointer,
+                        format!("duplicate key `{key}`"),
+                    ));
+                }
+                let item = guard(item, &item_pointer, depth + 1)?;
+                out.insert(Value::String(key), item);
+            }
+            Ok(Value::Mapping(out))
+        }
+        other => Ok(other),
+    }
+}
+
+/// serde_yaml writes " at line L column C" into its messages; the location is reported apart.
+fn strip_location(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find(" at line ") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + " at line ".len()..];
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let line_end = digits(after);
+        match after[line_end..].strip_prefix(" column ") {
+            Some(column) if line_end > 0 => rest = &column[digits(column)..],
+            _ => {
+                out.push_str(" at line ");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The line and column of the node at `pointer`, if the text has one.
+///
+/// serde_yaml has no public syntax tree, but it stamps the position of the event being read on
+/// every error; so this walks the text down the pointer, skipping everything else, and fails on
+/// purpose at the node to learn where it is.
+pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    let path: Vec<String> = pointer
+        .strip_prefix('#')?
+        .split('/')
+        .skip(1)
+        .map(unescape)
+        .collect();
+    let error = Seek { path: &path }
+        .deserialize(serde_yaml::Deserializer::from_str(text))
+        .err()?;
+    if !error.to_string().contains(FOUND) {
+        return None;
+    }
+    error.location().map(|l| (l.line(), l.column()))
+}
+
+const FOUND: &str = "\u{0}found";
+
+struct Seek<'p> {
+    path: &'p [String],
+}
+
+impl<'de> DeserializeSeed<'de> for Seek<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        if self.path.is_empty() {
+            deserializer.deserialize_any(Found)
+        } else {
+            deserializer.deserialize_any(self)
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Seek<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a map or list")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Value>()? {
+            let key = match key {
+                Value::String(s) => s,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => String::new(),
+            };
+            if key == self.path[0] {
+                return map.next_value_seed(Seek {
+                    path: &self.path[1..],
+                });
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let Ok(wanted) = self.path[0].parse::<usize>() else {
+            return Ok(());
+        };
+        for _ in 0..wanted {
+            if seq.next_element::<IgnoredAny>()?.is_none() {
+                return Ok(());
+            }
+        }
+        seq.next_element_seed(Seek {
+            path: &self.path[1..],
+        })
+        .map(|_| ())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// Fails on whatever node it is given, so that serde_yaml stamps that node's position.
+struct Found;
+
+impl<'de> Visitor<'de> for Found {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any node")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(de::Error::custom(FOUND))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(de::Error::custom(FOUND))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Err(E::custom(FOUND))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Err(E::custom(FOUND))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Err(E::custom(FOUND))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Err(E::custom(FOUND))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Err(E::custom(FOUND))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Err(E::custom(FOUND))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "a:\n  b: 1\n  c:\n    - x\n    - {d: .nan, e: [1, 2]}\n'200': {f: g}\n";
+
+    #[test]
+    fn pointers_find_their_node() {
+        assert_eq!(locate(TEXT, "#/a/c/1/d"), Some((5, 11)));
+        assert_eq!(locate(TEXT, "#/a/c/1/e/1"), Some((5, 24)));
+        assert_eq!(locate(TEXT, "#/200/f"), Some((6, 12)));
+        assert_eq!(locate(TEXT, "#/a/missing"), None);
+        assert_eq!(locate(TEXT, "#/a/c/7"), None);
+    }
+
+    #[test]
+    fn the_guard_refuses_what_openapiv3_would_panic_on() {
+        let error = read("a:\n  b: 1\n  b: 2\n").unwrap_err().to_string();
+        assert!(
+            error.contains("line 2, column 3") && error.contains("duplicate"),
+            "{error}"
+        );
+        let error = read("a:\n  min: .nan\n").unwrap_err().to_string();
+        assert!(error.contains("#/a/min"), "{error}");
+        let error = read("a: !x 1\n").unwrap_err().to_string();
+        assert!(error.contains("YAML tag"), "{error}");
+        let deep = format!(
+            "{}1{}",
+            "[".repeat(MAX_DEPTH + 2),
+            "]".repeat(MAX_DEPTH + 2)
+        );
+        let error = read(&deep).unwrap_err().to_string();
+        assert!(error.contains("levels deep"), "{error}");
+        let error = read("3: a\n'3': b\n").unwrap_err().to_string();
+        assert!(error.contains("duplicate key `3`"), "{error}");
+    }
+
+    #[test]
+    fn paths_become_pointers() {
+        assert_eq!(path_to_pointer("paths./v2/x.get"), "#/paths/~1v2~1x/get");
+        assert_eq!(path_to_pointer("a.b[2].c"), "#/a/b/2/c");
+    }
+}

@@ -1,0 +1,54 @@
+//! Generates the types of every construct spec (`specs/constructs/*.yaml`) into `OUT_DIR`, so
+//! that the `constructs` test compiles them: a construct whose output does not compile fails the
+//! build of that test. A spec that does not generate is left out; the `constructs` test names it.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
+    let specs = manifest.join("specs/constructs");
+    println!("cargo:rerun-if-changed={}", specs.display());
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&specs)
+        .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    entries.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
+    entries.sort();
+    let mut modules = String::new();
+    let mut names = Vec::new();
+    for path in entries {
+        let Some(name) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
+            continue;
+        };
+        let Some(types) = generated_types(&path) else {
+            println!("cargo:warning=construct {name} does not generate");
+            continue;
+        };
+        let file = out.join(format!("construct_{name}.rs"));
+        if std::fs::write(&file, types).is_err() {
+            println!("cargo:warning=cannot write {}", file.display());
+            continue;
+        }
+        let _ = writeln!(
+            modules,
+            "#[path = {:?}]\npub mod {name};",
+            file.display().to_string()
+        );
+        names.push(name);
+    }
+    let _ = writeln!(modules, "pub const COMPILED: &[&str] = &{names:?};");
+    if let Err(e) = std::fs::write(out.join("constructs.rs"), modules) {
+        println!("cargo:warning=cannot write constructs.rs: {e}");
+    }
+}
+
+fn generated_types(path: &Path) -> Option<String> {
+    let spec = std::fs::read_to_string(path).ok()?;
+    let output = generator::generate(&spec).ok()?;
+    output
+        .files
+        .into_iter()
+        .find(|f| f.path == "types.rs")
+        .map(|f| f.contents)
+}
