@@ -148,7 +148,7 @@ pub fn describe_fields(types: &mut [TypeDef]) {
             if field.docs.description.is_none() {
                 field.docs.description = named_within(&field.ty)
                     .filter(|name| described.contains(*name))
-                    .map(|name| format!("See [`{name}`]({name})."));
+                    .map(|name| format!("See [`{name}`]."));
             }
         }
     }
