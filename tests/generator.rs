@@ -2,7 +2,7 @@
 //! of each broken spec. Review changes with `cargo insta review`. The generated Gladia files are
 //! not snapshotted: they are committed, and `committed_generated_code_is_up_to_date` guards them.
 
-use gladia_tests::{gladia_spec, root, specs};
+use gladia_tests::{gladia_output, gladia_spec, root, specs};
 
 fn generated_code(spec: &str) -> String {
     let output = generator::generate(spec).unwrap_or_else(|e| panic!("generation failed: {e}"));
@@ -62,7 +62,7 @@ fn gladia_spec_operations() {
 
 #[test]
 fn committed_generated_code_is_up_to_date() {
-    let output = generator::generate(&gladia_spec()).unwrap();
+    let output = gladia_output().unwrap();
     for file in &output.files {
         let path = root().join("gladia-api/src").join(file.path);
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
@@ -76,10 +76,63 @@ fn committed_generated_code_is_up_to_date() {
 
 #[test]
 fn generation_is_deterministic() {
-    let spec = gladia_spec();
-    let first = generator::generate(&spec).unwrap();
-    let second = generator::generate(&spec).unwrap();
-    assert_eq!(first.files, second.files);
+    assert_eq!(
+        gladia_output().unwrap().files,
+        gladia_output().unwrap().files
+    );
+}
+
+fn messages_spec(name: &str) -> String {
+    std::fs::read_to_string(root().join("tests/specs/messages").join(name)).unwrap()
+}
+
+/// An AsyncAPI document beside an OpenAPI one: its schemas join the others, its `$ref`s into the
+/// OpenAPI document resolve there, and each operation with `x-rust-type` becomes a tagged union.
+#[test]
+fn asyncapi_messages_become_tagged_unions() {
+    let events = messages_spec("events.yaml");
+    let messages = generator::Messages {
+        text: &events,
+        openapi_name: "api.yaml",
+    };
+    let output = generator::generate_with(&messages_spec("api.yaml"), Some(messages))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let types = &output.files[0].contents;
+    insta::assert_snapshot!("messages__events", types);
+}
+
+#[test]
+fn broken_asyncapi_documents_give_located_errors() {
+    let api = messages_spec("api.yaml");
+    let events = messages_spec("events.yaml");
+    let cases = [
+        (
+            "version",
+            events.replace("asyncapi: 3.0.0", "asyncapi: 2.6.0"),
+        ),
+        (
+            "foreign_ref",
+            events.replace("api.yaml#/components", "other.yaml#/components"),
+        ),
+        (
+            "no_const",
+            events.replace("const: quiet, description", "description"),
+        ),
+        (
+            "collision",
+            events.replace("  schemas:\n", "  schemas:\n    Word: {type: string}\n"),
+        ),
+    ];
+    let mut report = String::new();
+    for (name, text) in cases {
+        let messages = generator::Messages {
+            text: &text,
+            openapi_name: "api.yaml",
+        };
+        let error = generator::generate_with(&api, Some(messages)).unwrap_err();
+        report.push_str(&format!("{name}: {error}\n"));
+    }
+    insta::assert_snapshot!("messages__broken", report);
 }
 
 #[test]

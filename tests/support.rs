@@ -38,6 +38,22 @@ pub fn gladia_spec() -> String {
     std::fs::read_to_string(root().join("spec/gladia.yaml")).expect("spec/gladia.yaml is readable")
 }
 
+/// The AsyncAPI document of the live WebSocket, generated together with spec/gladia.yaml.
+pub fn gladia_live_spec() -> String {
+    std::fs::read_to_string(root().join("spec/gladia-live.yaml"))
+        .expect("spec/gladia-live.yaml is readable")
+}
+
+/// What `cargo xtask codegen` generates: spec/gladia.yaml with spec/gladia-live.yaml.
+pub fn gladia_output() -> Result<generator::Output, generator::Error> {
+    let live = gladia_live_spec();
+    let messages = generator::Messages {
+        text: &live,
+        openapi_name: "gladia.yaml",
+    };
+    generator::generate_with(&gladia_spec(), Some(messages))
+}
+
 /// A JSON file of `tests/fixtures`.
 pub fn fixture(name: &str) -> Value {
     let path = root().join("tests/fixtures").join(name);

@@ -1,11 +1,13 @@
 //! OpenAPI to Rust: spec text in, formatted Rust files out.
 //!
-//! The pipeline is `source` (text to a checked generic tree) → `normalize` (version check,
+//! The pipeline is `source` (text to a checked generic tree) → `asyncapi` (an optional AsyncAPI
+//! document of the API's WebSocket messages, folded in) → `normalize` (version check,
 //! OpenAPI 3.1 rewritten as 3.0, schema shapes checked) → openapiv3 → `convert` (to the IR in
 //! [`ir`], with `resolve` for every `$ref`) → `passes` (boxing, docs, validation) → `emit` (to
 //! tokens, formatted by prettyplease). Naming rules live in [`naming`], the type mapping in
 //! [`typemap`]. Nothing here touches the file system: the caller decides where files go.
 
+mod asyncapi;
 mod convert;
 mod emit;
 mod error;
@@ -57,18 +59,50 @@ impl Output {
     }
 }
 
-/// Parses OpenAPI YAML (or JSON) into the IR, with the warnings it gave.
-pub fn parse(spec: &str) -> Result<(ir::Api, Vec<Warning>), Error> {
-    parse_unlocated(spec)
-        .map(|(api, warnings)| {
-            let warnings = warnings.into_iter().map(|w| w.locate(spec)).collect();
-            (api, warnings)
-        })
-        .map_err(|e| e.locate(spec))
+/// An AsyncAPI 3 document of the API's WebSocket messages, generated together with the OpenAPI
+/// document: its schemas become types beside the others, and each operation with `x-rust-type`
+/// a tagged union of its messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Messages<'a> {
+    pub text: &'a str,
+    /// The OpenAPI document's file name, as this document's `$ref`s to it spell it.
+    pub openapi_name: &'a str,
 }
 
-fn parse_unlocated(spec: &str) -> Result<(ir::Api, Vec<Warning>), Error> {
+/// Parses OpenAPI YAML (or JSON) into the IR, with the warnings it gave.
+pub fn parse(spec: &str) -> Result<(ir::Api, Vec<Warning>), Error> {
+    parse_with(spec, None)
+}
+
+/// [`parse`], with the WebSocket messages of the API. Places are looked up in the OpenAPI text,
+/// then in the AsyncAPI text: the two documents' schema names never overlap.
+pub fn parse_with(
+    spec: &str,
+    messages: Option<Messages<'_>>,
+) -> Result<(ir::Api, Vec<Warning>), Error> {
+    let other = messages.map_or("", |m| m.text);
+    parse_unlocated(spec, messages)
+        .map(|(api, warnings)| {
+            let warnings = warnings
+                .into_iter()
+                .map(|w| w.locate(spec).locate(other))
+                .collect();
+            (api, warnings)
+        })
+        .map_err(|e| e.locate(spec).locate(other))
+}
+
+fn parse_unlocated(
+    spec: &str,
+    messages: Option<Messages<'_>>,
+) -> Result<(ir::Api, Vec<Warning>), Error> {
     let mut tree = source::read(spec)?;
+    if let Some(messages) = messages {
+        // Located in the AsyncAPI text alone: its pointers mean nothing in the OpenAPI one.
+        let located = |e: Error| e.locate(messages.text);
+        let document = source::read(messages.text).map_err(located)?;
+        asyncapi::merge(&mut tree, &document, messages.openapi_name).map_err(located)?;
+    }
     normalize::normalize(&mut tree)?;
     let document: openapiv3::OpenAPI = serde_path_to_error::deserialize(tree).map_err(|e| {
         let pointer = source::path_to_pointer(&e.path().to_string());
@@ -79,7 +113,12 @@ fn parse_unlocated(spec: &str) -> Result<(ir::Api, Vec<Warning>), Error> {
 
 /// Generates every file from the spec text. Either all files or an error: never a partial set.
 pub fn generate(spec: &str) -> Result<Output, Error> {
-    let (api, warnings) = parse(spec)?;
+    generate_with(spec, None)
+}
+
+/// [`generate`], with the WebSocket messages of the API.
+pub fn generate_with(spec: &str, messages: Option<Messages<'_>>) -> Result<Output, Error> {
+    let (api, warnings) = parse_with(spec, messages)?;
     let files = vec![
         GeneratedFile {
             path: "types.rs",

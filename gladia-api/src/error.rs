@@ -51,6 +51,8 @@ pub enum Error {
     },
     /// The client was built with a value that cannot work: a missing key, a bad base URL.
     Config(String),
+    /// A live session's WebSocket failed, or the server reported an error in a message.
+    Live(Box<LiveError>),
 }
 
 impl Error {
@@ -103,6 +105,7 @@ impl fmt::Display for Error {
             } => write!(f, "{}: {source}", path.display()),
             Error::Io { path: None, source } => write!(f, "I/O error: {source}"),
             Error::Config(message) => write!(f, "client configuration: {message}"),
+            Error::Live(live) => live.fmt(f),
         }
     }
 }
@@ -127,6 +130,36 @@ impl From<UnreadableItem> for Error {
 impl From<Invalid> for Error {
     fn from(invalid: Invalid) -> Self {
         Error::InvalidRequest(invalid)
+    }
+}
+
+/// What went wrong in a live session. Never shows the session's URL, whose token is a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LiveError {
+    /// Id of the session.
+    pub session_id: String,
+    /// The WebSocket close code, when the server closed the connection.
+    pub close_code: Option<u16>,
+    /// The `type` of the message that carried the error, when a message did.
+    pub message_type: Option<String>,
+    /// Whether the session is over; `false` for an error reported in one message.
+    pub fatal: bool,
+    /// What happened, in the server's words where it gave some.
+    pub reason: String,
+}
+
+impl fmt::Display for LiveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "live session {}", self.session_id)?;
+        if let Some(message_type) = &self.message_type {
+            write!(f, ", `{message_type}` message")?;
+        }
+        write!(f, ": {}", self.reason)?;
+        if let Some(code) = self.close_code {
+            write!(f, " (close code {code})")?;
+        }
+        Ok(())
     }
 }
 

@@ -41,6 +41,7 @@ mod client;
 mod download;
 mod error;
 mod jobs;
+mod live;
 mod paging;
 mod request;
 mod retry;
@@ -56,8 +57,9 @@ pub mod types;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use download::Download;
-pub use error::{ApiError, DecodeError, Error};
+pub use error::{ApiError, DecodeError, Error, LiveError};
 pub use jobs::{AudioSource, WaitOptions};
+pub use live::{LiveEvent, LiveEvents, LiveOptions, LiveSender, LiveSession};
 pub use retry::RetryPolicy;
 pub use upload::UploadFile;
 pub use wire::{Invalid, UnknownValue, UnreadableItem};

@@ -5073,6 +5073,1984 @@ impl LiveRecordingData {
         }
     }
 }
+/// Always `audio_chunk`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveAudioChunkMessageType {
+    /// `audio_chunk`
+    AudioChunk,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LiveAudioChunkMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::AudioChunk];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AudioChunk => "audio_chunk",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LiveAudioChunkMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LiveAudioChunkMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "audio_chunk" => Ok(Self::AudioChunk),
+            _ => Err(crate::wire::UnknownValue::new("LiveAudioChunkMessageType", value)),
+        }
+    }
+}
+impl From<&str> for LiveAudioChunkMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LiveAudioChunkMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveAudioChunkMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The audio.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveAudioChunkMessageData {
+    /// Raw audio bytes in base64.
+    pub chunk: String,
+}
+impl LiveAudioChunkMessageData {
+    /// Builds a `LiveAudioChunkMessageData` from its required fields; every other field is `None`.
+    pub fn new(chunk: impl Into<String>) -> Self {
+        Self { chunk: chunk.into() }
+    }
+}
+/// Audio sent as JSON, for transports that cannot send binary frames.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveAudioChunkMessage {
+    /// Always `audio_chunk`; tells the message apart.
+    pub r#type: LiveAudioChunkMessageType,
+    /// The audio.
+    pub data: LiveAudioChunkMessageData,
+}
+impl LiveAudioChunkMessage {
+    /// Builds a `LiveAudioChunkMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        r#type: impl Into<LiveAudioChunkMessageType>,
+        data: impl Into<LiveAudioChunkMessageData>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            data: data.into(),
+        }
+    }
+}
+/// Always `stop_recording`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveStopRecordingMessageType {
+    /// `stop_recording`
+    StopRecording,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LiveStopRecordingMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::StopRecording];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StopRecording => "stop_recording",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LiveStopRecordingMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LiveStopRecordingMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "stop_recording" => Ok(Self::StopRecording),
+            _ => {
+                Err(
+                    crate::wire::UnknownValue::new("LiveStopRecordingMessageType", value),
+                )
+            }
+        }
+    }
+}
+impl From<&str> for LiveStopRecordingMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LiveStopRecordingMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveStopRecordingMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Asks the server to stop recording and finish the session.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveStopRecordingMessage {
+    /// Always `stop_recording`; tells the message apart.
+    pub r#type: LiveStopRecordingMessageType,
+}
+impl LiveStopRecordingMessage {
+    /// Builds a `LiveStopRecordingMessage` from its required fields; every other field is `None`.
+    pub fn new(r#type: impl Into<LiveStopRecordingMessageType>) -> Self {
+        Self { r#type: r#type.into() }
+    }
+}
+/// An HTTP-like code, or a status word.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum LiveMessageErrorStatusCode {
+    /// The value as an integer.
+    Integer(i64),
+    /// The value as a string.
+    String(String),
+}
+/// Why the server could not do what the message is about.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LiveMessageError {
+    /// An HTTP-like code, or a status word.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<LiveMessageErrorStatusCode>,
+    /// Short name of the failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exception: Option<String>,
+    /// What went wrong, for people.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+/// Always `transcript`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveTranscriptMessageType {
+    /// `transcript`
+    Transcript,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LiveTranscriptMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::Transcript];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Transcript => "transcript",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LiveTranscriptMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LiveTranscriptMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "transcript" => Ok(Self::Transcript),
+            _ => Err(crate::wire::UnknownValue::new("LiveTranscriptMessageType", value)),
+        }
+    }
+}
+impl From<&str> for LiveTranscriptMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LiveTranscriptMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveTranscriptMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The utterance and whether it may still change.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveTranscriptMessageData {
+    /// Id of the utterance; partial transcripts of one utterance share it with its final one.
+    pub id: String,
+    /// Whether the utterance is closed; a partial one may still change.
+    pub is_final: bool,
+    /// See \[`Utterance`\].
+    pub utterance: Utterance,
+}
+impl LiveTranscriptMessageData {
+    /// Builds a `LiveTranscriptMessageData` from its required fields; every other field is `None`.
+    pub fn new(
+        id: impl Into<String>,
+        is_final: impl Into<bool>,
+        utterance: impl Into<Utterance>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            is_final: is_final.into(),
+            utterance: utterance.into(),
+        }
+    }
+}
+/// An utterance of the session, partial or final.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveTranscriptMessage {
+    /// Id of the session.
+    pub session_id: String,
+    /// When the server sent the message.
+    ///
+    /// Format: `date-time`.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Always `transcript`; tells the message apart.
+    pub r#type: LiveTranscriptMessageType,
+    /// The utterance and whether it may still change.
+    pub data: LiveTranscriptMessageData,
+}
+impl LiveTranscriptMessage {
+    /// Builds a `LiveTranscriptMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        session_id: impl Into<String>,
+        created_at: impl Into<time::OffsetDateTime>,
+        r#type: impl Into<LiveTranscriptMessageType>,
+        data: impl Into<LiveTranscriptMessageData>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            created_at: created_at.into(),
+            r#type: r#type.into(),
+            data: data.into(),
+        }
+    }
+}
+/// When speech started or stopped, and on which channel.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LiveSpeechEvent {
+    /// Seconds from the start of the audio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<f64>,
+    /// Audio channel, from 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<i64>,
+}
+/// Always `speech_start`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveSpeechStartMessageType {
+    /// `speech_start`
+    SpeechStart,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LiveSpeechStartMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::SpeechStart];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SpeechStart => "speech_start",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LiveSpeechStartMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LiveSpeechStartMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "speech_start" => Ok(Self::SpeechStart),
+            _ => Err(crate::wire::UnknownValue::new("LiveSpeechStartMessageType", value)),
+        }
+    }
+}
+impl From<&str> for LiveSpeechStartMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LiveSpeechStartMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveSpeechStartMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Someone started speaking.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveSpeechStartMessage {
+    /// Id of the session.
+    pub session_id: String,
+    /// When the server sent the message.
+    ///
+    /// Format: `date-time`.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Always `speech_start`; tells the message apart.
+    pub r#type: LiveSpeechStartMessageType,
+    /// See \[`LiveSpeechEvent`\].
+    pub data: LiveSpeechEvent,
+}
+impl LiveSpeechStartMessage {
+    /// Builds a `LiveSpeechStartMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        session_id: impl Into<String>,
+        created_at: impl Into<time::OffsetDateTime>,
+        r#type: impl Into<LiveSpeechStartMessageType>,
+        data: impl Into<LiveSpeechEvent>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            created_at: created_at.into(),
+            r#type: r#type.into(),
+            data: data.into(),
+        }
+    }
+}
+/// Always `speech_end`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveSpeechEndMessageType {
+    /// `speech_end`
+    SpeechEnd,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LiveSpeechEndMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::SpeechEnd];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SpeechEnd => "speech_end",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LiveSpeechEndMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LiveSpeechEndMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "speech_end" => Ok(Self::SpeechEnd),
+            _ => Err(crate::wire::UnknownValue::new("LiveSpeechEndMessageType", value)),
+        }
+    }
+}
+impl From<&str> for LiveSpeechEndMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LiveSpeechEndMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveSpeechEndMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The speaking stopped.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveSpeechEndMessage {
+    /// Id of the session.
+    pub session_id: String,
+    /// When the server sent the message.
+    ///
+    /// Format: `date-time`.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Always `speech_end`; tells the message apart.
+    pub r#type: LiveSpeechEndMessageType,
+    /// See \[`LiveSpeechEvent`\].
+    pub data: LiveSpeechEvent,
+}
+impl LiveSpeechEndMessage {
+    /// Builds a `LiveSpeechEndMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        session_id: impl Into<String>,
+        created_at: impl Into<time::OffsetDateTime>,
+        r#type: impl Into<LiveSpeechEndMessageType>,
+        data: impl Into<LiveSpeechEvent>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            created_at: created_at.into(),
+            r#type: r#type.into(),
+            data: data.into(),
+        }
+    }
+}
+/// Always `translation`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveTranslationMessageType {
+    /// `translation`
+    Translation,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LiveTranslationMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::Translation];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Translation => "translation",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LiveTranslationMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LiveTranslationMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "translation" => Ok(Self::Translation),
+            _ => Err(crate::wire::UnknownValue::new("LiveTranslationMessageType", value)),
+        }
+    }
+}
+impl From<&str> for LiveTranslationMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LiveTranslationMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveTranslationMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The utterance and its translation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveTranslationMessageData {
+    /// Id of the utterance, as in its `transcript` message.
+    pub utterance_id: String,
+    /// See \[`Utterance`\].
+    pub utterance: Utterance,
+    /// See \[`TranscriptionLanguageCode`\].
+    pub original_language: TranscriptionLanguageCode,
+    /// See \[`TranslationLanguageCode`\].
+    pub target_language: TranslationLanguageCode,
+    /// See \[`Utterance`\].
+    pub translated_utterance: Utterance,
+}
+impl LiveTranslationMessageData {
+    /// Builds a `LiveTranslationMessageData` from its required fields; every other field is `None`.
+    pub fn new(
+        utterance_id: impl Into<String>,
+        utterance: impl Into<Utterance>,
+        original_language: impl Into<TranscriptionLanguageCode>,
+        target_language: impl Into<TranslationLanguageCode>,
+        translated_utterance: impl Into<Utterance>,
+    ) -> Self {
+        Self {
+            utterance_id: utterance_id.into(),
+            utterance: utterance.into(),
+            original_language: original_language.into(),
+            target_language: target_language.into(),
+            translated_utterance: translated_utterance.into(),
+        }
+    }
+}
+/// A final utterance in another language.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveTranslationMessage {
+    /// Id of the session.
+    pub session_id: String,
+    /// When the server sent the message.
+    ///
+    /// Format: `date-time`.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Why the translation failed, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<LiveMessageError>,
+    /// Always `translation`; tells the message apart.
+    pub r#type: LiveTranslationMessageType,
+    /// The utterance and its translation.
+    pub data: LiveTranslationMessageData,
+}
+impl LiveTranslationMessage {
+    /// Builds a `LiveTranslationMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        session_id: impl Into<String>,
+        created_at: impl Into<time::OffsetDateTime>,
+        r#type: impl Into<LiveTranslationMessageType>,
+        data: impl Into<LiveTranslationMessageData>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            created_at: created_at.into(),
+            error: None,
+            r#type: r#type.into(),
+            data: data.into(),
+        }
+    }
+}
+/// An entity found in an utterance.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LiveUtteranceEntity {
+    /// What kind of entity it is, such as `NAME` or `LOCATION`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// The words that name it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Start, in seconds from the start of the audio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<f64>,
+    /// End, in seconds from the start of the audio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<f64>,
+}
+/// Always `named_entity_recognition`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveNamedEntityRecognitionMessageType {
+    /// `named_entity_recognition`
+    NamedEntityRecognition,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LiveNamedEntityRecognitionMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::NamedEntityRecognition];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NamedEntityRecognition => "named_entity_recognition",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LiveNamedEntityRecognitionMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LiveNamedEntityRecognitionMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "named_entity_recognition" => Ok(Self::NamedEntityRecognition),
+            _ => {
+                Err(
+                    crate::wire::UnknownValue::new(
+                        "LiveNamedEntityRecognitionMessageType",
+                        value,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl From<&str> for LiveNamedEntityRecognitionMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LiveNamedEntityRecognitionMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveNamedEntityRecognitionMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The utterance and its entities.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveNamedEntityRecognitionMessageData {
+    /// Id of the utterance, as in its `transcript` message.
+    pub utterance_id: String,
+    /// See \[`Utterance`\].
+    pub utterance: Utterance,
+    /// The entities, in the order they are spoken.
+    pub results: Vec<LiveUtteranceEntity>,
+}
+impl LiveNamedEntityRecognitionMessageData {
+    /// Builds a `LiveNamedEntityRecognitionMessageData` from its required fields; every other field is `None`.
+    pub fn new(
+        utterance_id: impl Into<String>,
+        utterance: impl Into<Utterance>,
+        results: impl Into<Vec<LiveUtteranceEntity>>,
+    ) -> Self {
+        Self {
+            utterance_id: utterance_id.into(),
+            utterance: utterance.into(),
+            results: results.into(),
+        }
+    }
+}
+/// The entities of a final utterance.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveNamedEntityRecognitionMessage {
+    /// Id of the session.
+    pub session_id: String,
+    /// When the server sent the message.
+    ///
+    /// Format: `date-time`.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Why the recognition failed, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<LiveMessageError>,
+    /// Always `named_entity_recognition`; tells the message apart.
+    pub r#type: LiveNamedEntityRecognitionMessageType,
+    /// The utterance and its entities.
+    pub data: LiveNamedEntityRecognitionMessageData,
+}
+impl LiveNamedEntityRecognitionMessage {
+    /// Builds a `LiveNamedEntityRecognitionMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        session_id: impl Into<String>,
+        created_at: impl Into<time::OffsetDateTime>,
+        r#type: impl Into<LiveNamedEntityRecognitionMessageType>,
+        data: impl Into<LiveNamedEntityRecognitionMessageData>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            created_at: created_at.into(),
+            error: None,
+            r#type: r#type.into(),
+            data: data.into(),
+        }
+    }
+}
+/// The sentiment and emotion of part of an utterance.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LiveUtteranceSentiment {
+    /// Such as `positive`, `neutral` or `negative`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<String>,
+    /// Such as `joy` or `anger`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emotion: Option<String>,
+    /// The words it applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Start, in seconds from the start of the audio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<f64>,
+    /// End, in seconds from the start of the audio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<f64>,
+    /// Audio channel, from 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<i64>,
+}
+/// Always `sentiment_analysis`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveSentimentAnalysisMessageType {
+    /// `sentiment_analysis`
+    SentimentAnalysis,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LiveSentimentAnalysisMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::SentimentAnalysis];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SentimentAnalysis => "sentiment_analysis",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LiveSentimentAnalysisMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LiveSentimentAnalysisMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "sentiment_analysis" => Ok(Self::SentimentAnalysis),
+            _ => {
+                Err(
+                    crate::wire::UnknownValue::new(
+                        "LiveSentimentAnalysisMessageType",
+                        value,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl From<&str> for LiveSentimentAnalysisMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LiveSentimentAnalysisMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveSentimentAnalysisMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The utterance and its sentiments.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveSentimentAnalysisMessageData {
+    /// Id of the utterance, as in its `transcript` message.
+    pub utterance_id: String,
+    /// See \[`Utterance`\].
+    pub utterance: Utterance,
+    /// One result per part of the utterance.
+    pub results: Vec<LiveUtteranceSentiment>,
+}
+impl LiveSentimentAnalysisMessageData {
+    /// Builds a `LiveSentimentAnalysisMessageData` from its required fields; every other field is `None`.
+    pub fn new(
+        utterance_id: impl Into<String>,
+        utterance: impl Into<Utterance>,
+        results: impl Into<Vec<LiveUtteranceSentiment>>,
+    ) -> Self {
+        Self {
+            utterance_id: utterance_id.into(),
+            utterance: utterance.into(),
+            results: results.into(),
+        }
+    }
+}
+/// The sentiments of a final utterance.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveSentimentAnalysisMessage {
+    /// Id of the session.
+    pub session_id: String,
+    /// When the server sent the message.
+    ///
+    /// Format: `date-time`.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Why the analysis failed, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<LiveMessageError>,
+    /// Always `sentiment_analysis`; tells the message apart.
+    pub r#type: LiveSentimentAnalysisMessageType,
+    /// The utterance and its sentiments.
+    pub data: LiveSentimentAnalysisMessageData,
+}
+impl LiveSentimentAnalysisMessage {
+    /// Builds a `LiveSentimentAnalysisMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        session_id: impl Into<String>,
+        created_at: impl Into<time::OffsetDateTime>,
+        r#type: impl Into<LiveSentimentAnalysisMessageType>,
+        data: impl Into<LiveSentimentAnalysisMessageData>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            created_at: created_at.into(),
+            error: None,
+            r#type: r#type.into(),
+            data: data.into(),
+        }
+    }
+}
+/// Always `post_transcript`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LivePostTranscriptMessageType {
+    /// `post_transcript`
+    PostTranscript,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LivePostTranscriptMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::PostTranscript];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PostTranscript => "post_transcript",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LivePostTranscriptMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LivePostTranscriptMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "post_transcript" => Ok(Self::PostTranscript),
+            _ => {
+                Err(
+                    crate::wire::UnknownValue::new(
+                        "LivePostTranscriptMessageType",
+                        value,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl From<&str> for LivePostTranscriptMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LivePostTranscriptMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LivePostTranscriptMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The whole transcript of the session.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LivePostTranscriptMessage {
+    /// Id of the session.
+    pub session_id: String,
+    /// When the server sent the message.
+    ///
+    /// Format: `date-time`.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Always `post_transcript`; tells the message apart.
+    pub r#type: LivePostTranscriptMessageType,
+    /// See \[`Transcription`\].
+    pub data: Transcription,
+}
+impl LivePostTranscriptMessage {
+    /// Builds a `LivePostTranscriptMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        session_id: impl Into<String>,
+        created_at: impl Into<time::OffsetDateTime>,
+        r#type: impl Into<LivePostTranscriptMessageType>,
+        data: impl Into<Transcription>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            created_at: created_at.into(),
+            r#type: r#type.into(),
+            data: data.into(),
+        }
+    }
+}
+/// Always `post_final_transcript`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LivePostFinalTranscriptMessageType {
+    /// `post_final_transcript`
+    PostFinalTranscript,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LivePostFinalTranscriptMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::PostFinalTranscript];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PostFinalTranscript => "post_final_transcript",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LivePostFinalTranscriptMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LivePostFinalTranscriptMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "post_final_transcript" => Ok(Self::PostFinalTranscript),
+            _ => {
+                Err(
+                    crate::wire::UnknownValue::new(
+                        "LivePostFinalTranscriptMessageType",
+                        value,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl From<&str> for LivePostFinalTranscriptMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LivePostFinalTranscriptMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LivePostFinalTranscriptMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The session's final result, as `GET /v2/live/{id}` gives it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LivePostFinalTranscriptMessage {
+    /// Id of the session.
+    pub session_id: String,
+    /// When the server sent the message.
+    ///
+    /// Format: `date-time`.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Always `post_final_transcript`; tells the message apart.
+    pub r#type: LivePostFinalTranscriptMessageType,
+    /// See \[`TranscriptionResult`\].
+    pub data: TranscriptionResult,
+}
+impl LivePostFinalTranscriptMessage {
+    /// Builds a `LivePostFinalTranscriptMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        session_id: impl Into<String>,
+        created_at: impl Into<time::OffsetDateTime>,
+        r#type: impl Into<LivePostFinalTranscriptMessageType>,
+        data: impl Into<TranscriptionResult>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            created_at: created_at.into(),
+            r#type: r#type.into(),
+            data: data.into(),
+        }
+    }
+}
+/// One chapter of the session.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LiveChapter {
+    /// A title for the chapter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
+    /// The chapter in a few words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gist: Option<String>,
+    /// The chapter in a few sentences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Words that characterise the chapter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<Vec<String>>,
+    /// Start, in seconds from the start of the audio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<f64>,
+    /// End, in seconds from the start of the audio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<f64>,
+}
+/// Always `post_chapterization`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LivePostChapterizationMessageType {
+    /// `post_chapterization`
+    PostChapterization,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LivePostChapterizationMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::PostChapterization];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PostChapterization => "post_chapterization",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LivePostChapterizationMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LivePostChapterizationMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "post_chapterization" => Ok(Self::PostChapterization),
+            _ => {
+                Err(
+                    crate::wire::UnknownValue::new(
+                        "LivePostChapterizationMessageType",
+                        value,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl From<&str> for LivePostChapterizationMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LivePostChapterizationMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LivePostChapterizationMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The chapters.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LivePostChapterizationMessageData {
+    /// The chapters in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<LiveChapter>>,
+}
+/// The session in chapters.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LivePostChapterizationMessage {
+    /// Id of the session.
+    pub session_id: String,
+    /// When the server sent the message.
+    ///
+    /// Format: `date-time`.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Why chapterization failed, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<LiveMessageError>,
+    /// Always `post_chapterization`; tells the message apart.
+    pub r#type: LivePostChapterizationMessageType,
+    /// The chapters.
+    pub data: LivePostChapterizationMessageData,
+}
+impl LivePostChapterizationMessage {
+    /// Builds a `LivePostChapterizationMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        session_id: impl Into<String>,
+        created_at: impl Into<time::OffsetDateTime>,
+        r#type: impl Into<LivePostChapterizationMessageType>,
+        data: impl Into<LivePostChapterizationMessageData>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            created_at: created_at.into(),
+            error: None,
+            r#type: r#type.into(),
+            data: data.into(),
+        }
+    }
+}
+/// Always `post_summarization`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LivePostSummarizationMessageType {
+    /// `post_summarization`
+    PostSummarization,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LivePostSummarizationMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::PostSummarization];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PostSummarization => "post_summarization",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LivePostSummarizationMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LivePostSummarizationMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "post_summarization" => Ok(Self::PostSummarization),
+            _ => {
+                Err(
+                    crate::wire::UnknownValue::new(
+                        "LivePostSummarizationMessageType",
+                        value,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl From<&str> for LivePostSummarizationMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LivePostSummarizationMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LivePostSummarizationMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The summary.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LivePostSummarizationMessageData {
+    /// The summary text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<String>,
+}
+/// A summary of the session.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LivePostSummarizationMessage {
+    /// Id of the session.
+    pub session_id: String,
+    /// When the server sent the message.
+    ///
+    /// Format: `date-time`.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Why summarization failed, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<LiveMessageError>,
+    /// Always `post_summarization`; tells the message apart.
+    pub r#type: LivePostSummarizationMessageType,
+    /// The summary.
+    pub data: LivePostSummarizationMessageData,
+}
+impl LivePostSummarizationMessage {
+    /// Builds a `LivePostSummarizationMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        session_id: impl Into<String>,
+        created_at: impl Into<time::OffsetDateTime>,
+        r#type: impl Into<LivePostSummarizationMessageType>,
+        data: impl Into<LivePostSummarizationMessageData>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            created_at: created_at.into(),
+            error: None,
+            r#type: r#type.into(),
+            data: data.into(),
+        }
+    }
+}
+/// Always `audio_chunk`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveAudioChunkAckMessageType {
+    /// `audio_chunk`
+    AudioChunk,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LiveAudioChunkAckMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::AudioChunk];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AudioChunk => "audio_chunk",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LiveAudioChunkAckMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LiveAudioChunkAckMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "audio_chunk" => Ok(Self::AudioChunk),
+            _ => {
+                Err(
+                    crate::wire::UnknownValue::new("LiveAudioChunkAckMessageType", value),
+                )
+            }
+        }
+    }
+}
+impl From<&str> for LiveAudioChunkAckMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LiveAudioChunkAckMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveAudioChunkAckMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The audio acknowledged.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LiveAudioChunkAckMessageData {
+    /// First and last byte acknowledged, both included.
+    ///
+    /// Between 2 and 2 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub byte_range: Option<Vec<i64>>,
+    /// Start and end of that audio, in seconds.
+    ///
+    /// Between 2 and 2 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_range: Option<Vec<f64>>,
+}
+/// Which audio the server has. `byte_range` is inclusive and counts from the first byte of the session, across reconnections.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveAudioChunkAckMessage {
+    /// Id of the session.
+    pub session_id: String,
+    /// When the server sent the message.
+    ///
+    /// Format: `date-time`.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Whether the server kept the audio.
+    pub acknowledged: bool,
+    /// Why the audio was refused, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<LiveMessageError>,
+    /// Always `audio_chunk`; tells the message apart.
+    pub r#type: LiveAudioChunkAckMessageType,
+    /// The audio acknowledged.
+    pub data: LiveAudioChunkAckMessageData,
+}
+impl LiveAudioChunkAckMessage {
+    /// Builds a `LiveAudioChunkAckMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        session_id: impl Into<String>,
+        created_at: impl Into<time::OffsetDateTime>,
+        acknowledged: impl Into<bool>,
+        r#type: impl Into<LiveAudioChunkAckMessageType>,
+        data: impl Into<LiveAudioChunkAckMessageData>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            created_at: created_at.into(),
+            acknowledged: acknowledged.into(),
+            error: None,
+            r#type: r#type.into(),
+            data: data.into(),
+        }
+    }
+}
+/// Always `stop_recording`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveStopRecordingAckMessageType {
+    /// `stop_recording`
+    StopRecording,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LiveStopRecordingAckMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::StopRecording];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StopRecording => "stop_recording",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LiveStopRecordingAckMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LiveStopRecordingAckMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "stop_recording" => Ok(Self::StopRecording),
+            _ => {
+                Err(
+                    crate::wire::UnknownValue::new(
+                        "LiveStopRecordingAckMessageType",
+                        value,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl From<&str> for LiveStopRecordingAckMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LiveStopRecordingAckMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveStopRecordingAckMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The server's answer to `stop_recording`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveStopRecordingAckMessage {
+    /// Id of the session.
+    pub session_id: String,
+    /// When the server sent the message.
+    ///
+    /// Format: `date-time`.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Whether the server accepted to stop.
+    pub acknowledged: bool,
+    /// Why it refused, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<LiveMessageError>,
+    /// Always `stop_recording`; tells the message apart.
+    pub r#type: LiveStopRecordingAckMessageType,
+    /// Details the server may add.
+    pub data: serde_json::Map<String, serde_json::Value>,
+}
+impl LiveStopRecordingAckMessage {
+    /// Builds a `LiveStopRecordingAckMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        session_id: impl Into<String>,
+        created_at: impl Into<time::OffsetDateTime>,
+        acknowledged: impl Into<bool>,
+        r#type: impl Into<LiveStopRecordingAckMessageType>,
+        data: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            created_at: created_at.into(),
+            acknowledged: acknowledged.into(),
+            error: None,
+            r#type: r#type.into(),
+            data: data.into(),
+        }
+    }
+}
+/// Always `start_session`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveStartSessionMessageType {
+    /// `start_session`
+    StartSession,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LiveStartSessionMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::StartSession];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StartSession => "start_session",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LiveStartSessionMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LiveStartSessionMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "start_session" => Ok(Self::StartSession),
+            _ => {
+                Err(crate::wire::UnknownValue::new("LiveStartSessionMessageType", value))
+            }
+        }
+    }
+}
+impl From<&str> for LiveStartSessionMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LiveStartSessionMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveStartSessionMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The session is ready.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveStartSessionMessage {
+    /// Id of the session.
+    pub session_id: String,
+    /// When the server sent the message.
+    ///
+    /// Format: `date-time`.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Always `start_session`; tells the message apart.
+    pub r#type: LiveStartSessionMessageType,
+}
+impl LiveStartSessionMessage {
+    /// Builds a `LiveStartSessionMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        session_id: impl Into<String>,
+        created_at: impl Into<time::OffsetDateTime>,
+        r#type: impl Into<LiveStartSessionMessageType>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            created_at: created_at.into(),
+            r#type: r#type.into(),
+        }
+    }
+}
+/// Always `start_recording`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveStartRecordingMessageType {
+    /// `start_recording`
+    StartRecording,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LiveStartRecordingMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::StartRecording];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StartRecording => "start_recording",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LiveStartRecordingMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LiveStartRecordingMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "start_recording" => Ok(Self::StartRecording),
+            _ => {
+                Err(
+                    crate::wire::UnknownValue::new(
+                        "LiveStartRecordingMessageType",
+                        value,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl From<&str> for LiveStartRecordingMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LiveStartRecordingMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveStartRecordingMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The first audio arrived.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveStartRecordingMessage {
+    /// Id of the session.
+    pub session_id: String,
+    /// When the server sent the message.
+    ///
+    /// Format: `date-time`.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Always `start_recording`; tells the message apart.
+    pub r#type: LiveStartRecordingMessageType,
+}
+impl LiveStartRecordingMessage {
+    /// Builds a `LiveStartRecordingMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        session_id: impl Into<String>,
+        created_at: impl Into<time::OffsetDateTime>,
+        r#type: impl Into<LiveStartRecordingMessageType>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            created_at: created_at.into(),
+            r#type: r#type.into(),
+        }
+    }
+}
+/// Always `end_recording`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveEndRecordingMessageType {
+    /// `end_recording`
+    EndRecording,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LiveEndRecordingMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::EndRecording];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EndRecording => "end_recording",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LiveEndRecordingMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LiveEndRecordingMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "end_recording" => Ok(Self::EndRecording),
+            _ => {
+                Err(crate::wire::UnknownValue::new("LiveEndRecordingMessageType", value))
+            }
+        }
+    }
+}
+impl From<&str> for LiveEndRecordingMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LiveEndRecordingMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveEndRecordingMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The server takes no more audio.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveEndRecordingMessage {
+    /// Id of the session.
+    pub session_id: String,
+    /// When the server sent the message.
+    ///
+    /// Format: `date-time`.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Always `end_recording`; tells the message apart.
+    pub r#type: LiveEndRecordingMessageType,
+    /// Details of the recording, such as its duration; they vary with the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl LiveEndRecordingMessage {
+    /// Builds a `LiveEndRecordingMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        session_id: impl Into<String>,
+        created_at: impl Into<time::OffsetDateTime>,
+        r#type: impl Into<LiveEndRecordingMessageType>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            created_at: created_at.into(),
+            r#type: r#type.into(),
+            data: None,
+        }
+    }
+}
+/// Always `end_session`; tells the message apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveEndSessionMessageType {
+    /// `end_session`
+    EndSession,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LiveEndSessionMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::EndSession];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EndSession => "end_session",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LiveEndSessionMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LiveEndSessionMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "end_session" => Ok(Self::EndSession),
+            _ => Err(crate::wire::UnknownValue::new("LiveEndSessionMessageType", value)),
+        }
+    }
+}
+impl From<&str> for LiveEndSessionMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+    }
+}
+impl serde::Serialize for LiveEndSessionMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveEndSessionMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The session is over; nothing follows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveEndSessionMessage {
+    /// Id of the session.
+    pub session_id: String,
+    /// When the server sent the message.
+    ///
+    /// Format: `date-time`.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// Always `end_session`; tells the message apart.
+    pub r#type: LiveEndSessionMessageType,
+}
+impl LiveEndSessionMessage {
+    /// Builds a `LiveEndSessionMessage` from its required fields; every other field is `None`.
+    pub fn new(
+        session_id: impl Into<String>,
+        created_at: impl Into<time::OffsetDateTime>,
+        r#type: impl Into<LiveEndSessionMessageType>,
+    ) -> Self {
+        Self {
+            session_id: session_id.into(),
+            created_at: created_at.into(),
+            r#type: r#type.into(),
+        }
+    }
+}
+/// A JSON message the client sends over a live session's WebSocket.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum LiveClientMessage {
+    /// `type` is `audio_chunk`.
+    AudioChunk(LiveAudioChunkMessage),
+    /// `type` is `stop_recording`.
+    StopRecording(LiveStopRecordingMessage),
+    /// A kind this version of the crate does not know, kept as received.
+    Unknown(serde_json::Value),
+}
+impl LiveClientMessage {
+    /// The property whose value tells the variants apart.
+    pub const TAG: &'static str = "type";
+}
+impl serde::Serialize for LiveClientMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AudioChunk(value) => value.serialize(serializer),
+            Self::StopRecording(value) => value.serialize(serializer),
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveClientMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.get("type").and_then(serde_json::Value::as_str) {
+            Some("audio_chunk") => {
+                crate::wire::decode_variant(&value).map(Self::AudioChunk)
+            }
+            Some("stop_recording") => {
+                crate::wire::decode_variant(&value).map(Self::StopRecording)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+/// A message the server sends over a live session's WebSocket, told apart by its `type`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum LiveServerMessage {
+    /// `type` is `transcript`.
+    Transcript(LiveTranscriptMessage),
+    /// `type` is `speech_start`.
+    SpeechStart(LiveSpeechStartMessage),
+    /// `type` is `speech_end`.
+    SpeechEnd(LiveSpeechEndMessage),
+    /// `type` is `translation`.
+    Translation(LiveTranslationMessage),
+    /// `type` is `named_entity_recognition`.
+    NamedEntityRecognition(LiveNamedEntityRecognitionMessage),
+    /// `type` is `sentiment_analysis`.
+    SentimentAnalysis(LiveSentimentAnalysisMessage),
+    /// `type` is `post_transcript`.
+    PostTranscript(LivePostTranscriptMessage),
+    /// `type` is `post_final_transcript`.
+    PostFinalTranscript(LivePostFinalTranscriptMessage),
+    /// `type` is `post_chapterization`.
+    PostChapterization(LivePostChapterizationMessage),
+    /// `type` is `post_summarization`.
+    PostSummarization(LivePostSummarizationMessage),
+    /// `type` is `audio_chunk`.
+    AudioChunk(LiveAudioChunkAckMessage),
+    /// `type` is `stop_recording`.
+    StopRecording(LiveStopRecordingAckMessage),
+    /// `type` is `start_session`.
+    StartSession(LiveStartSessionMessage),
+    /// `type` is `start_recording`.
+    StartRecording(LiveStartRecordingMessage),
+    /// `type` is `end_recording`.
+    EndRecording(LiveEndRecordingMessage),
+    /// `type` is `end_session`.
+    EndSession(LiveEndSessionMessage),
+    /// A kind this version of the crate does not know, kept as received.
+    Unknown(serde_json::Value),
+}
+impl LiveServerMessage {
+    /// The property whose value tells the variants apart.
+    pub const TAG: &'static str = "type";
+}
+impl serde::Serialize for LiveServerMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Transcript(value) => value.serialize(serializer),
+            Self::SpeechStart(value) => value.serialize(serializer),
+            Self::SpeechEnd(value) => value.serialize(serializer),
+            Self::Translation(value) => value.serialize(serializer),
+            Self::NamedEntityRecognition(value) => value.serialize(serializer),
+            Self::SentimentAnalysis(value) => value.serialize(serializer),
+            Self::PostTranscript(value) => value.serialize(serializer),
+            Self::PostFinalTranscript(value) => value.serialize(serializer),
+            Self::PostChapterization(value) => value.serialize(serializer),
+            Self::PostSummarization(value) => value.serialize(serializer),
+            Self::AudioChunk(value) => value.serialize(serializer),
+            Self::StopRecording(value) => value.serialize(serializer),
+            Self::StartSession(value) => value.serialize(serializer),
+            Self::StartRecording(value) => value.serialize(serializer),
+            Self::EndRecording(value) => value.serialize(serializer),
+            Self::EndSession(value) => value.serialize(serializer),
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveServerMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.get("type").and_then(serde_json::Value::as_str) {
+            Some("transcript") => {
+                crate::wire::decode_variant(&value).map(Self::Transcript)
+            }
+            Some("speech_start") => {
+                crate::wire::decode_variant(&value).map(Self::SpeechStart)
+            }
+            Some("speech_end") => {
+                crate::wire::decode_variant(&value).map(Self::SpeechEnd)
+            }
+            Some("translation") => {
+                crate::wire::decode_variant(&value).map(Self::Translation)
+            }
+            Some("named_entity_recognition") => {
+                crate::wire::decode_variant(&value).map(Self::NamedEntityRecognition)
+            }
+            Some("sentiment_analysis") => {
+                crate::wire::decode_variant(&value).map(Self::SentimentAnalysis)
+            }
+            Some("post_transcript") => {
+                crate::wire::decode_variant(&value).map(Self::PostTranscript)
+            }
+            Some("post_final_transcript") => {
+                crate::wire::decode_variant(&value).map(Self::PostFinalTranscript)
+            }
+            Some("post_chapterization") => {
+                crate::wire::decode_variant(&value).map(Self::PostChapterization)
+            }
+            Some("post_summarization") => {
+                crate::wire::decode_variant(&value).map(Self::PostSummarization)
+            }
+            Some("audio_chunk") => {
+                crate::wire::decode_variant(&value).map(Self::AudioChunk)
+            }
+            Some("stop_recording") => {
+                crate::wire::decode_variant(&value).map(Self::StopRecording)
+            }
+            Some("start_session") => {
+                crate::wire::decode_variant(&value).map(Self::StartSession)
+            }
+            Some("start_recording") => {
+                crate::wire::decode_variant(&value).map(Self::StartRecording)
+            }
+            Some("end_recording") => {
+                crate::wire::decode_variant(&value).map(Self::EndRecording)
+            }
+            Some("end_session") => {
+                crate::wire::decode_variant(&value).map(Self::EndSession)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
 /// Query parameters of `GET /v2/pre-recorded`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreRecordedListQuery {

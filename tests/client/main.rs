@@ -981,3 +981,4 @@ fn bad_settings_are_refused_with_a_reason() {
 }
 
 mod field;
+mod live;

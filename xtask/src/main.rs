@@ -1,11 +1,12 @@
-//! `cargo xtask codegen [--check] [--spec PATH] [--out DIR]`: regenerates the generated part of
-//! gladia-api from the spec. Holds argument parsing and the write policy; the generator does the rest.
+//! `cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR]`: regenerates the
+//! generated part of gladia-api from the spec (OpenAPI) and the WebSocket messages (AsyncAPI). Holds argument parsing and the write policy; the generator does the rest.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::{env, fs};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR]";
+const USAGE: &str =
+    "usage: cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR]";
 
 /// Exit codes: 1 for stale files or a failed write, 2 for a bad or unreadable spec or bad arguments.
 const EXIT_STALE: u8 = 1;
@@ -14,6 +15,9 @@ const EXIT_BAD_INPUT: u8 = 2;
 struct Args {
     check: bool,
     spec: PathBuf,
+    /// The AsyncAPI document generated with the spec; by default Gladia's live one, and none
+    /// for another `--spec`.
+    messages: Option<PathBuf>,
     out: PathBuf,
 }
 
@@ -28,7 +32,11 @@ fn main() -> ExitCode {
     match codegen(&args) {
         Ok(code) => code,
         Err(Failure::BadSpec(message)) => {
-            eprintln!("error: {}: {message}", args.spec.display());
+            eprintln!("error: {}: {message}", sources(&args));
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+        Err(Failure::Unreadable(message)) => {
+            eprintln!("error: {message}");
             ExitCode::from(EXIT_BAD_INPUT)
         }
         Err(Failure::Io(message)) => {
@@ -48,18 +56,33 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut parsed = Args {
         check: false,
         spec: root.join("spec/gladia.yaml"),
+        messages: Some(root.join("spec/gladia-live.yaml")),
         out: root.join("gladia-api/src"),
     };
+    let mut messages = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--check" => parsed.check = true,
-            "--spec" => parsed.spec = args.next().ok_or("--spec needs a path")?.into(),
+            "--spec" => {
+                parsed.spec = args.next().ok_or("--spec needs a path")?.into();
+                parsed.messages = None;
+            }
+            "--messages" => messages = Some(args.next().ok_or("--messages needs a path")?.into()),
             "--out" => parsed.out = args.next().ok_or("--out needs a folder")?.into(),
             "-h" | "--help" => return Err("help requested".to_owned()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
+    parsed.messages = messages.or(parsed.messages);
     Ok(parsed)
+}
+
+/// The documents a run reads, to name them in its errors.
+fn sources(args: &Args) -> String {
+    match &args.messages {
+        Some(messages) => format!("{} + {}", args.spec.display(), messages.display()),
+        None => args.spec.display().to_string(),
+    }
 }
 
 fn workspace_root() -> PathBuf {
@@ -71,16 +94,32 @@ fn workspace_root() -> PathBuf {
 
 enum Failure {
     BadSpec(String),
+    /// A spec file that cannot be read; the message names it.
+    Unreadable(String),
     Io(String),
 }
 
 fn codegen(args: &Args) -> Result<ExitCode, Failure> {
-    let spec = fs::read_to_string(&args.spec)
-        .map_err(|e| Failure::BadSpec(format!("cannot read it: {e}")))?;
+    let read = |path: &Path| {
+        fs::read_to_string(path)
+            .map_err(|e| Failure::Unreadable(format!("{}: cannot read it: {e}", path.display())))
+    };
+    let spec = read(&args.spec)?;
+    let messages = args.messages.as_deref().map(read).transpose()?;
+    let openapi_name = args
+        .spec
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let messages = messages.as_deref().map(|text| generator::Messages {
+        text,
+        openapi_name: &openapi_name,
+    });
     // Everything is generated in memory first: a bad spec writes nothing.
-    let output = generator::generate(&spec).map_err(|e| Failure::BadSpec(e.to_string()))?;
+    let output =
+        generator::generate_with(&spec, messages).map_err(|e| Failure::BadSpec(e.to_string()))?;
     for warning in &output.warnings {
-        eprintln!("{}: {warning}", args.spec.display());
+        eprintln!("{}: {warning}", sources(args));
     }
     let mut written = 0;
     let mut stale = Vec::new();

@@ -135,3 +135,39 @@ fn missing_spec_file_is_named() {
         "{stderr}"
     );
 }
+
+#[test]
+fn messages_are_generated_with_the_spec_and_their_errors_name_both_files() {
+    let out = scratch("messages");
+    let out_arg = out.display().to_string();
+    let folder = workspace().join("tests/specs/messages");
+    let api = folder.join("api.yaml").display().to_string();
+    let events = folder.join("events.yaml").display().to_string();
+    let run = xtask(&[
+        "codegen",
+        "--spec",
+        &api,
+        "--messages",
+        &events,
+        "--out",
+        &out_arg,
+    ]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let types = std::fs::read_to_string(out.join("types.rs")).unwrap();
+    assert!(types.contains("pub enum ServerEvent"), "{types}");
+
+    // The OpenAPI document as the messages: not an AsyncAPI document.
+    let wrong = xtask(&[
+        "codegen",
+        "--spec",
+        &api,
+        "--messages",
+        &api,
+        "--out",
+        &out_arg,
+    ]);
+    assert_eq!(wrong.status.code(), Some(2));
+    let stderr = text(&wrong.stderr);
+    assert!(stderr.contains(&format!("{api} + {api}")), "{stderr}");
+    assert!(stderr.contains("not an AsyncAPI document"), "{stderr}");
+}
