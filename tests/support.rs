@@ -125,3 +125,14 @@ pub fn example_for(schema: &Value, spec: &Value) -> Value {
         _ => json!(null),
     }
 }
+
+/// The peak resident memory of this process so far, in MiB (Linux; NaN elsewhere).
+pub fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(f64::NAN);
+    kib / 1024.0
+}

@@ -7,18 +7,9 @@
 use std::time::Instant;
 
 use gladia_api::{Client, UploadFile};
+use gladia_tests::peak_rss_mib;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(f64::NAN);
-    kib / 1024.0
-}
 
 /// Reads one request, throws its body away as it arrives, and answers like `POST /v2/upload`.
 async fn discard_one(mut stream: TcpStream, answer: String) -> u64 {
