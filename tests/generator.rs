@@ -20,6 +20,13 @@ fn each_construct_generates_the_expected_code() {
     for (name, spec) in constructs {
         let output = generator::generate(&spec).unwrap_or_else(|e| panic!("{name}: {e}"));
         let mut snapshot = generated_code(&spec);
+        if !output.warnings.is_empty() {
+            let warnings: Vec<String> = output.warnings.iter().map(|w| w.to_string()).collect();
+            snapshot.push_str(&format!(
+                "\n// ==== warnings ====\n{}\n",
+                warnings.join("\n")
+            ));
+        }
         if !output.api.operations.is_empty() {
             snapshot.push_str(&format!(
                 "\n// ==== operations (IR) ====\n{:#?}\n",
