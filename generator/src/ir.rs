@@ -246,6 +246,35 @@ pub enum Body {
         part: String,
         param: String,
     },
+    /// `multipart/form-data` with several parts: the text parts as one struct (sent one part
+    /// per field), and each file part as its own argument.
+    Form {
+        fields: Option<TypeRef>,
+        files: Vec<FilePart>,
+    },
+    /// `application/x-www-form-urlencoded`: a struct sent as `key=value` pairs.
+    UrlEncoded(TypeRef),
+    /// `text/plain`.
+    Text,
+}
+
+/// A file part of a multipart form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilePart {
+    pub part: String,
+    pub param: String,
+    pub required: bool,
+}
+
+impl Body {
+    /// The struct or type the body sends, which a `validate` call may check.
+    pub fn sent_type(&self) -> Option<&TypeRef> {
+        match self {
+            Body::Json(ty) | Body::UrlEncoded(ty) => Some(ty),
+            Body::Form { fields, .. } => fields.as_ref(),
+            Body::Multipart { .. } | Body::Text => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

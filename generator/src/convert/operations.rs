@@ -16,9 +16,6 @@ use crate::source::escape;
 /// One form of a request body, with its own function name when the body takes several.
 type BodyForm = (Option<String>, Option<Body>);
 
-/// Names the generated function uses for its own arguments, which a path parameter must not take.
-const ARGUMENT_NAMES: [&str; 2] = ["query", "body"];
-
 impl<'a> Converter<'a> {
     pub(super) fn operations(&mut self, spec: &'a OpenAPI) -> Result<Vec<Operation>, Error> {
         let mut operations: Vec<Operation> = Vec::new();
@@ -92,9 +89,7 @@ impl<'a> Converter<'a> {
                                     "a path parameter that is not a single value",
                                 ));
                             }
-                            if ARGUMENT_NAMES.contains(&field.name.as_str())
-                                || path_params.iter().any(|p: &Field| p.name == field.name)
-                            {
+                            if path_params.iter().any(|p: &Field| p.name == field.name) {
                                 return Err(Error::collision(
                                     &field.name,
                                     "another argument of the endpoint function",
@@ -169,15 +164,7 @@ impl<'a> Converter<'a> {
                     if let Some(form_method) = form_method {
                         name.method = form_method;
                     }
-                    if let Some(Body::Multipart { param, .. }) = &body {
-                        if path_params.iter().any(|p| p.name == *param) {
-                            return Err(Error::collision(
-                                param,
-                                "a path parameter",
-                                &format!("{pointer}/requestBody"),
-                            ));
-                        }
-                    }
+                    check_arguments(&path_params, query.is_some(), body.as_ref(), &pointer)?;
                     let mut claimed = vec![name.method.clone()];
                     if paged.is_some() {
                         claimed.push(naming::all_pages_method(&name.method));
@@ -367,10 +354,22 @@ impl<'a> Converter<'a> {
                     ("json", Body::Json(ty))
                 }
                 "multipart/form-data" => {
-                    let form =
-                        self.media_schema(media_type, &format!("{owner}Form"), &media_pointer)?;
-                    ("multipart", self.file_part(&form, &media_pointer)?)
+                    let name = format!("{owner}Form");
+                    let form = self.media_schema(media_type, &name, &media_pointer)?;
+                    ("multipart", self.multipart(&form, &name, &media_pointer)?)
                 }
+                "application/x-www-form-urlencoded" => {
+                    let ty =
+                        self.media_schema(media_type, &format!("{owner}Form"), &media_pointer)?;
+                    if !self.is_struct(&ty) {
+                        return Err(Error::unsupported(
+                            &format!("{media_pointer}/schema"),
+                            "a url-encoded form whose schema is not an object with properties",
+                        ));
+                    }
+                    ("form", Body::UrlEncoded(ty))
+                }
+                "text/plain" => ("text", Body::Text),
                 other => {
                     return Err(Error::unsupported(
                         &media_pointer,
@@ -401,25 +400,72 @@ impl<'a> Converter<'a> {
         Ok(forms)
     }
 
-    /// A multipart form is supported when it is one file part, streamed from disk or memory.
-    fn file_part(&self, form: &TypeRef, pointer: &str) -> Result<Body, Error> {
+    fn is_struct(&self, ty: &TypeRef) -> bool {
+        matches!(ty, TypeRef::Named(name)
+            if self.find_type(name).is_some_and(|t| matches!(t.kind, TypeKind::Struct(_))))
+    }
+
+    /// A multipart form: one file part alone is streamed as it is; otherwise file parts become
+    /// arguments and the other parts a struct. A form defined inline (named `name`) loses its
+    /// file fields; a shared one is copied without them into `{name}Fields`.
+    fn multipart(&mut self, form: &TypeRef, name: &str, pointer: &str) -> Result<Body, Error> {
+        let schema_pointer = format!("{pointer}/schema");
         let fields = match form {
-            TypeRef::Named(name) => self.find_type(name).and_then(|t| match &t.kind {
-                TypeKind::Struct(fields) => Some(fields),
+            TypeRef::Named(form_name) => self.find_type(form_name).and_then(|t| match &t.kind {
+                TypeKind::Struct(fields) => Some(fields.clone()),
                 _ => None,
             }),
             _ => None,
         };
-        match fields.map(Vec::as_slice) {
-            Some([field]) if field.ty == TypeRef::Scalar(Scalar::Binary) => Ok(Body::Multipart {
-                part: field.wire.clone(),
-                param: field.name.clone(),
-            }),
-            _ => Err(Error::unsupported(
-                &format!("{pointer}/schema"),
-                "a multipart form other than one binary file part",
-            )),
+        let Some(fields) = fields else {
+            return Err(Error::unsupported(
+                &schema_pointer,
+                "a multipart form whose schema is not an object with properties",
+            ));
+        };
+        let is_file = |f: &Field| f.ty == TypeRef::Scalar(Scalar::Binary);
+        if let [field] = fields.as_slice() {
+            if is_file(field) {
+                return Ok(Body::Multipart {
+                    part: field.wire.clone(),
+                    param: field.name.clone(),
+                });
+            }
         }
+        if let Some(list) = fields.iter().find(
+            |f| matches!(&f.ty, TypeRef::Array(item) if **item == TypeRef::Scalar(Scalar::Binary)),
+        ) {
+            return Err(Error::unsupported(
+                &format!("{schema_pointer}/properties/{}", escape(&list.wire)),
+                "a list of files in one part",
+            ));
+        }
+        let files: Vec<FilePart> = fields
+            .iter()
+            .filter(|f| is_file(f))
+            .map(|f| FilePart {
+                part: f.wire.clone(),
+                param: f.name.clone(),
+                required: !f.is_optional(),
+            })
+            .collect();
+        let text: Vec<Field> = fields.into_iter().filter(|f| !is_file(f)).collect();
+        let fields = if text.is_empty() {
+            None
+        } else if *form == TypeRef::Named(name.to_owned()) {
+            if let Some(def) = self.types.iter_mut().find(|t| t.name == name) {
+                def.kind = TypeKind::Struct(text);
+            }
+            Some(form.clone())
+        } else {
+            let fields_name = naming::inline_type_name(name, "Fields");
+            let docs = Docs {
+                description: Some(format!("The text parts of a [`{name}`]({name}) form.")),
+                ..Docs::default()
+            };
+            Some(self.define(&fields_name, &schema_pointer, docs, TypeKind::Struct(text))?)
+        };
+        Ok(Body::Form { fields, files })
     }
 
     fn media_schema(
@@ -466,6 +512,44 @@ impl<'a> Converter<'a> {
             )),
         }
     }
+}
+
+/// The endpoint function's arguments: path parameters, `query`, the body's, each file part.
+fn check_arguments(
+    path_params: &[Field],
+    query: bool,
+    body: Option<&Body>,
+    pointer: &str,
+) -> Result<(), Error> {
+    let mut names: Vec<(&str, String)> = path_params
+        .iter()
+        .map(|p| (p.name.as_str(), format!("path parameter `{}`", p.wire)))
+        .collect();
+    if query {
+        names.push(("query", "the query argument".to_owned()));
+    }
+    match body {
+        Some(Body::Multipart { param, part }) => names.push((param, format!("file part `{part}`"))),
+        Some(Body::Form { fields, files }) => {
+            if fields.is_some() {
+                names.push(("form", "the form argument".to_owned()));
+            }
+            for file in files {
+                names.push((&file.param, format!("file part `{}`", file.part)));
+            }
+        }
+        Some(_) => names.push(("body", "the body argument".to_owned())),
+        None => {}
+    }
+    for (i, (name, what)) in names.iter().enumerate() {
+        if let Some((_, first)) = names[..i].iter().find(|(other, _)| other == name) {
+            return Err(Error::unsupported(
+                pointer,
+                format!("{first} and {what} would both be the argument `{name}`; rename one"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Every `{placeholder}` of the path needs its parameter, and every path parameter its

@@ -158,6 +158,55 @@ fn params(op: &Operation, api: &Api) -> Vec<Param> {
                 build: quote!(.multipart(#part, #ident.into())),
             });
         }
+        Some(Body::Form { fields, files }) => {
+            if let Some(ty) = fields {
+                let check = is_validated(api, ty).then(|| quote!(form.validate()?;));
+                let ty = typemap::rust_type_in(ty, &types);
+                params.push(Param {
+                    decl: quote!(form: &#ty),
+                    arg: quote!(form),
+                    check,
+                    build: quote!(.form(form)?),
+                });
+            }
+            for file in files {
+                let ident = field_ident(&file.param);
+                let part = &file.part;
+                let (decl, build) = if file.required {
+                    (
+                        quote!(#ident: impl Into<crate::UploadFile>),
+                        quote!(.form_file(#part, Some(#ident.into()))),
+                    )
+                } else {
+                    (
+                        quote!(#ident: Option<crate::UploadFile>),
+                        quote!(.form_file(#part, #ident)),
+                    )
+                };
+                params.push(Param {
+                    decl,
+                    arg: ident.clone(),
+                    check: None,
+                    build,
+                });
+            }
+        }
+        Some(Body::UrlEncoded(ty)) => {
+            let check = is_validated(api, ty).then(|| quote!(body.validate()?;));
+            let ty = typemap::rust_type_in(ty, &types);
+            params.push(Param {
+                decl: quote!(body: &#ty),
+                arg: quote!(body),
+                check,
+                build: quote!(.url_encoded(body)?),
+            });
+        }
+        Some(Body::Text) => params.push(Param {
+            decl: quote!(body: &str),
+            arg: quote!(body),
+            check: None,
+            build: quote!(.text(body)),
+        }),
         None => {}
     }
     params
