@@ -59,14 +59,16 @@ fn type_def(def: &TypeDef, api: &Api) -> TokenStream {
 }
 
 fn struct_def(name: &proc_macro2::Ident, docs: TokenStream, fields: &[Field]) -> TokenStream {
-    let all_optional = fields.iter().all(Field::is_optional);
+    let all_optional = fields.iter().all(Field::has_default);
     let default = all_optional.then(|| quote!(Default,));
     let field_tokens = fields.iter().map(|field| {
         let ident = field_ident(&field.name);
         let ty = field_type(field);
         let docs = doc_attrs(&field.docs);
         let mut serde = Vec::new();
-        if field.name != field.wire {
+        if field.flatten {
+            serde.push(quote!(flatten));
+        } else if field.name != field.wire {
             let wire = &field.wire;
             serde.push(quote!(rename = #wire));
         }
@@ -94,7 +96,7 @@ fn struct_def(name: &proc_macro2::Ident, docs: TokenStream, fields: &[Field]) ->
 
 /// `new(required...)` for structs that cannot derive `Default`; everything else starts as `None`.
 fn constructor(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
-    let needed: Vec<&Field> = fields.iter().filter(|f| !f.is_optional()).collect();
+    let needed: Vec<&Field> = fields.iter().filter(|f| !f.has_default()).collect();
     let params = needed.iter().map(|field| {
         let ident = field_ident(&field.name);
         let ty = field_type(field);
@@ -102,7 +104,9 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     });
     let inits = fields.iter().map(|field| {
         let ident = field_ident(&field.name);
-        if field.is_optional() {
+        if field.flatten {
+            quote!(#ident: Default::default())
+        } else if field.is_optional() {
             quote!(#ident: None)
         } else {
             quote!(#ident: #ident.into())
@@ -330,7 +334,7 @@ fn tagged(
 
 fn query(name: &proc_macro2::Ident, docs: TokenStream, params: &[QueryParam]) -> TokenStream {
     let fields: Vec<Field> = params.iter().map(|p| p.field.clone()).collect();
-    let all_optional = fields.iter().all(Field::is_optional);
+    let all_optional = fields.iter().all(Field::has_default);
     let default = all_optional.then(|| quote!(Default));
     let field_tokens = fields.iter().map(|field| {
         let ident = field_ident(&field.name);
@@ -339,22 +343,50 @@ fn query(name: &proc_macro2::Ident, docs: TokenStream, params: &[QueryParam]) ->
         let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
         quote! { #docs #deprecated pub #ident: #ty, }
     });
-    let pushes = params.iter().map(query_push);
     let constructor = (!all_optional).then(|| constructor(name, &fields));
+    let encoders = [
+        (
+            ParamIn::Query,
+            "to_query_pairs",
+            "The query string as `(key, value)` pairs, in the spec's order: arrays as repeated\nkeys, JSON parameters encoded as JSON text.",
+        ),
+        (
+            ParamIn::Header,
+            "to_header_pairs",
+            "The header parameters as `(name, value)` pairs, in the spec's order.",
+        ),
+        (
+            ParamIn::Cookie,
+            "to_cookie_pairs",
+            "The cookie parameters as `(name, value)` pairs, in the spec's order.",
+        ),
+    ];
+    let encoders = encoders.into_iter().filter_map(|(location, method, doc)| {
+        let pushes: Vec<TokenStream> = params
+            .iter()
+            .filter(|p| p.location == location)
+            .map(query_push)
+            .collect();
+        if pushes.is_empty() {
+            return None;
+        }
+        let method = format_ident!("{method}");
+        let doc = doc_lines(doc);
+        Some(quote! {
+            #doc
+            pub fn #method(&self) -> Result<Vec<(&'static str, String)>, crate::wire::Invalid> {
+                let mut pairs = Vec::new();
+                #(#pushes)*
+                Ok(pairs)
+            }
+        })
+    });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name { #(#field_tokens)* }
         #constructor
-        impl #name {
-            /// The query string as `(key, value)` pairs, in the spec's order: arrays as repeated
-            /// keys, JSON parameters encoded as JSON text.
-            pub fn to_query_pairs(&self) -> Result<Vec<(&'static str, String)>, crate::wire::Invalid> {
-                let mut pairs = Vec::new();
-                #(#pushes)*
-                Ok(pairs)
-            }
-        }
+        impl #name { #(#encoders)* }
     }
 }
 

@@ -9,7 +9,9 @@
 //! - `const: v` → `enum: [v]`; `examples: [a, …]` → `example: a`;
 //! - numeric `exclusiveMinimum: n` → `minimum: n` + `exclusiveMinimum: true` (and maximum);
 //! - a `number` enum whose values are all whole → an `integer` enum;
-//! - boolean schemas: `true` → `{}`; a 3.1 document without `paths` gets an empty one.
+//! - boolean schemas: `true` → `{}`; a 3.1 document without `paths` gets an empty one;
+//! - a schema without `type` whose keywords belong to one type gets that type (`properties` →
+//!   `object`, `items` → `array`, `enum` of strings → `string`…).
 
 use serde_yaml::{Mapping, Value};
 
@@ -237,6 +239,7 @@ fn schema(item: &mut Value, pointer: &str) -> Result<(), Error> {
     }
     let at = |keyword: &str| format!("{pointer}/{}", escape(keyword));
     type_keyword(map, &at("type"))?;
+    infer_type(map);
     for keyword in ["anyOf", "oneOf"] {
         drop_null_member(map, keyword);
     }
@@ -395,6 +398,65 @@ fn type_keyword(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
                     .join(", ")
             ),
         )),
+    }
+}
+
+/// The type a schema's keywords imply, when it has none and is not a composition.
+fn infer_type(map: &mut Mapping) {
+    let composed = ["allOf", "oneOf", "anyOf", "not"];
+    if map.contains_key("type") || composed.iter().any(|k| map.contains_key(*k)) {
+        return;
+    }
+    let has = |keys: &[&str]| keys.iter().any(|k| map.contains_key(*k));
+    let from_enum = map
+        .get("enum")
+        .and_then(Value::as_sequence)
+        .and_then(|values| {
+            let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+            let all =
+                |test: fn(&Value) -> bool| !values.is_empty() && values.iter().all(|v| test(v));
+            if all(Value::is_string) {
+                Some("string")
+            } else if all(|v| v.as_i64().is_some()) {
+                Some("integer")
+            } else if all(Value::is_number) {
+                Some("number")
+            } else if all(Value::is_bool) {
+                Some("boolean")
+            } else {
+                None
+            }
+        });
+    let inferred = if has(&[
+        "properties",
+        "additionalProperties",
+        "minProperties",
+        "maxProperties",
+    ]) {
+        Some("object")
+    } else if has(&["items", "minItems", "maxItems", "uniqueItems"]) {
+        Some("array")
+    } else if from_enum.is_some() {
+        from_enum
+    } else if has(&["minLength", "maxLength", "pattern", "format"]) {
+        match map.get("format").and_then(Value::as_str) {
+            Some("int32" | "int64") => Some("integer"),
+            Some("float" | "double") => Some("number"),
+            _ => Some("string"),
+        }
+    } else if has(&[
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+    ]) {
+        Some("number")
+    } else {
+        None
+    };
+    if let Some(ty) = inferred {
+        map.insert("type".into(), Value::from(ty));
     }
 }
 

@@ -134,6 +134,9 @@ impl Client {
                 .http
                 .request(method.clone(), url.clone())
                 .headers(inner.headers.clone());
+            for (name, value) in &request.headers {
+                builder = builder.header(name.clone(), value.clone());
+            }
             if same_origin(&url, &inner.base_url) {
                 builder = builder.header(KEY_HEADER, inner.api_key.clone());
             }
@@ -368,6 +371,8 @@ pub(crate) struct Request {
     streaming: bool,
     /// Path and query of a `next` link, which replace the template's.
     link: Option<(String, Option<String>)>,
+    /// Header and cookie parameters of the operation.
+    headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 #[derive(Debug)]
@@ -396,6 +401,7 @@ impl Request {
             body: Payload::Empty,
             streaming: false,
             link: None,
+            headers: Vec::new(),
         }
     }
 
@@ -446,6 +452,7 @@ impl Request {
             body: Payload::Empty,
             streaming: self.streaming,
             link: Some((url.path().to_owned(), url.query().map(str::to_owned))),
+            headers: self.headers.clone(),
         })
     }
 
@@ -573,6 +580,27 @@ impl Request {
     pub(crate) fn text(mut self, body: &str) -> Self {
         self.body = Payload::Text(body.to_owned());
         self
+    }
+
+    /// Header parameters, as `(name, value)` pairs.
+    pub(crate) fn headers(mut self, pairs: Vec<(&'static str, String)>) -> Result<Self, Invalid> {
+        for (name, value) in pairs {
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|e| Invalid::new(name, e.to_string()))?;
+            let value = HeaderValue::from_str(&value)
+                .map_err(|_| Invalid::new(name, "is not valid in an HTTP header"))?;
+            self.headers.push((header, value));
+        }
+        Ok(self)
+    }
+
+    /// Cookie parameters, sent together in one `Cookie` header.
+    pub(crate) fn cookies(self, pairs: Vec<(&'static str, String)>) -> Result<Self, Invalid> {
+        if pairs.is_empty() {
+            return Ok(self);
+        }
+        let cookie: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        self.headers(vec![("cookie", cookie.join("; "))])
     }
 }
 

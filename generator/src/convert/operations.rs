@@ -69,23 +69,18 @@ impl<'a> Converter<'a> {
                     }
                 }
                 let stem = name.type_stem();
-                let parameters = item.parameters.iter().chain(&operation.parameters);
+                let parameters = self.parameters(item, operation, &path_pointer, &pointer)?;
                 let mut path_params = Vec::new();
                 let mut query = Vec::new();
-                for (index, parameter) in parameters.enumerate() {
-                    let param_pointer = if index < item.parameters.len() {
-                        format!("{path_pointer}/parameters/{index}")
-                    } else {
-                        format!("{pointer}/parameters/{}", index - item.parameters.len())
-                    };
-                    let parameter = self.resolve.parameter(parameter, &param_pointer)?;
+                for (param_pointer, parameter) in parameters {
+                    let param_pointer = param_pointer.as_str();
                     match parameter {
                         Parameter::Path { parameter_data, .. } => {
                             let (field, _) =
-                                self.parameter(parameter_data, &stem, &param_pointer)?;
+                                self.parameter(parameter_data, &stem, param_pointer)?;
                             if !matches!(field.ty, TypeRef::Scalar(_) | TypeRef::Named(_)) {
                                 return Err(Error::unsupported(
-                                    &param_pointer,
+                                    param_pointer,
                                     "a path parameter that is not a single value",
                                 ));
                             }
@@ -93,49 +88,65 @@ impl<'a> Converter<'a> {
                                 return Err(Error::collision(
                                     &field.name,
                                     "another argument of the endpoint function",
-                                    &param_pointer,
+                                    param_pointer,
                                 ));
                             }
                             path_params.push(field);
                         }
-                        Parameter::Query { parameter_data, .. } => {
+                        Parameter::Query { parameter_data, .. }
+                        | Parameter::Header { parameter_data, .. }
+                        | Parameter::Cookie { parameter_data, .. } => {
+                            let location = match parameter {
+                                Parameter::Query { .. } => ParamIn::Query,
+                                Parameter::Header { .. } => ParamIn::Header,
+                                _ => ParamIn::Cookie,
+                            };
                             let (field, json) =
-                                self.parameter(parameter_data, &stem, &param_pointer)?;
+                                self.parameter(parameter_data, &stem, param_pointer)?;
                             let max_length =
-                                max_length_extension(&parameter_data.extensions, &param_pointer)?;
+                                max_length_extension(&parameter_data.extensions, param_pointer)?;
+                            if location != ParamIn::Query {
+                                check_header_parameter(&field, json, param_pointer)?;
+                            }
                             if let Some(other) = query
                                 .iter()
                                 .find(|q: &&QueryParam| q.field.name == field.name)
                             {
                                 return Err(Error::collision(
                                     &field.name,
-                                    format!("query parameter `{}`", other.field.wire),
-                                    &param_pointer,
+                                    format!("parameter `{}`", other.field.wire),
+                                    param_pointer,
                                 ));
                             }
                             query.push(QueryParam {
                                 field,
+                                location,
                                 json,
                                 max_length,
                             });
                         }
-                        Parameter::Header { parameter_data, .. }
-                        | Parameter::Cookie { parameter_data, .. } => {
-                            return Err(Error::unsupported(
-                                &param_pointer,
-                                format!("header and cookie parameters (`{}`)", parameter_data.name),
-                            ))
-                        }
                     }
                 }
                 check_placeholders(path, &path_params, &pointer)?;
+                let query_arg = match query.iter().all(|q| q.location == ParamIn::Query) {
+                    _ if query.is_empty() => None,
+                    true => Some("query"),
+                    false => Some("params"),
+                };
                 let query = if query.is_empty() {
                     None
                 } else {
-                    let query_name = naming::inline_type_name(&stem, "Query");
+                    // Named for what it holds: `Query`, or `Params` once headers or cookies join.
+                    let only_query = query.iter().all(|q| q.location == ParamIn::Query);
+                    let (suffix, what) = if only_query {
+                        ("Query", "Query parameters")
+                    } else {
+                        ("Params", "Query, header and cookie parameters")
+                    };
+                    let query_name = naming::inline_type_name(&stem, suffix);
                     let query_docs = Docs {
                         description: Some(format!(
-                            "Query parameters of `{} {path}`.",
+                            "{what} of `{} {path}`.",
                             http_method.as_upper()
                         )),
                         ..Docs::default()
@@ -164,7 +175,7 @@ impl<'a> Converter<'a> {
                     if let Some(form_method) = form_method {
                         name.method = form_method;
                     }
-                    check_arguments(&path_params, query.is_some(), body.as_ref(), &pointer)?;
+                    check_arguments(&path_params, query_arg, body.as_ref(), &pointer)?;
                     let mut claimed = vec![name.method.clone()];
                     if paged.is_some() {
                         claimed.push(naming::all_pages_method(&name.method));
@@ -193,6 +204,54 @@ impl<'a> Converter<'a> {
         Ok(operations)
     }
 
+    /// The parameters of an operation with their pointers: the path item's, then the
+    /// operation's; an operation parameter replaces the path item's of the same name and place.
+    fn parameters(
+        &self,
+        item: &'a openapiv3::PathItem,
+        operation: &'a openapiv3::Operation,
+        path_pointer: &str,
+        pointer: &str,
+    ) -> Result<Vec<(String, &'a Parameter)>, Error> {
+        let mut out: Vec<(String, &'a Parameter)> = Vec::new();
+        let all = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("{path_pointer}/parameters/{i}"), p))
+            .chain(
+                operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("{pointer}/parameters/{i}"), p)),
+            );
+        for (at, parameter) in all {
+            let parameter = self.resolve.parameter(parameter, &at)?;
+            let same = |other: &&Parameter| {
+                std::mem::discriminant(*other) == std::mem::discriminant(parameter)
+                    && other.parameter_data_ref().name == parameter.parameter_data_ref().name
+            };
+            let from_operation = |at: &str| at.starts_with(&format!("{pointer}/"));
+            match out.iter().position(|(_, other)| same(other)) {
+                Some(index) if from_operation(&at) && !from_operation(&out[index].0) => {
+                    out[index] = (at, parameter)
+                }
+                Some(_) => {
+                    return Err(Error::unsupported(
+                        &at,
+                        format!(
+                            "parameter `{}` is listed twice",
+                            parameter.parameter_data_ref().name
+                        ),
+                    ))
+                }
+                None => out.push((at, parameter)),
+            }
+        }
+        Ok(out)
+    }
+
     fn responses(
         &mut self,
         responses: &'a openapiv3::Responses,
@@ -200,30 +259,34 @@ impl<'a> Converter<'a> {
         pointer: &str,
     ) -> Result<Vec<Response>, Error> {
         let mut out = Vec::new();
-        for (status, response) in &responses.responses {
-            let StatusCode::Code(code) = status else {
-                return Err(Error::unsupported(
-                    &format!("{pointer}/responses/{status}"),
-                    format!("response status range {status}"),
-                ));
+        let statuses = responses
+            .responses
+            .iter()
+            .map(|(status, response)| (Some(status), response))
+            .chain(responses.default.iter().map(|response| (None, response)));
+        for (status, response) in statuses {
+            let status = match status {
+                Some(StatusCode::Code(code)) => Status::Code(*code),
+                Some(StatusCode::Range(hundreds)) => Status::Range(*hundreds),
+                None => Status::Default,
             };
-            let response_pointer = format!("{pointer}/responses/{code}");
+            let response_pointer = format!("{pointer}/responses/{status}");
             let response = self.resolve.response(response, &response_pointer)?;
             let body = self.response_body(
                 &response.content,
-                &format!("{stem}{code}Response"),
+                &naming::inline_type_name(stem, &format!("{status}Response")),
                 &response_pointer,
             )?;
             out.push(Response {
-                status: *code,
+                status,
                 description: response.description.clone(),
                 body,
             });
         }
-        if !out.iter().any(|r| (200..300).contains(&r.status)) {
+        if success(&out).is_none() {
             return Err(Error::unsupported(
                 &format!("{pointer}/responses"),
-                "an operation without a 2xx response",
+                "an operation without a 2xx or default response",
             ));
         }
         Ok(out)
@@ -231,7 +294,7 @@ impl<'a> Converter<'a> {
 
     /// A success answer with an `items` list and a nullable `next` link is one page of a list.
     fn paged(&self, responses: &[Response]) -> Option<Paged> {
-        let success = responses.iter().find(|r| (200..300).contains(&r.status))?;
+        let success = success(responses)?;
         let ResponseBody::Json(TypeRef::Named(page)) = &success.body else {
             return None;
         };
@@ -313,6 +376,7 @@ impl<'a> Converter<'a> {
             required: data.required,
             nullable: false,
             boxed: false,
+            flatten: false,
             docs: field_docs,
         };
         Ok((field, json))
@@ -514,10 +578,32 @@ impl<'a> Converter<'a> {
     }
 }
 
+/// Headers and cookies take one plain value: a scalar or an enum, with an HTTP token as name.
+fn check_header_parameter(field: &Field, json: bool, pointer: &str) -> Result<(), Error> {
+    let token = !field.wire.is_empty()
+        && field
+            .wire
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if !token {
+        return Err(Error::unsupported(
+            &format!("{pointer}/name"),
+            format!("`{}` as a header or cookie name", field.wire),
+        ));
+    }
+    if json || matches!(field.ty, TypeRef::Array(_)) {
+        return Err(Error::unsupported(
+            pointer,
+            "a header or cookie parameter that is not a single value",
+        ));
+    }
+    Ok(())
+}
+
 /// The endpoint function's arguments: path parameters, `query`, the body's, each file part.
 fn check_arguments(
     path_params: &[Field],
-    query: bool,
+    query: Option<&'static str>,
     body: Option<&Body>,
     pointer: &str,
 ) -> Result<(), Error> {
@@ -525,8 +611,8 @@ fn check_arguments(
         .iter()
         .map(|p| (p.name.as_str(), format!("path parameter `{}`", p.wire)))
         .collect();
-    if query {
-        names.push(("query", "the query argument".to_owned()));
+    if let Some(query) = query {
+        names.push((query, format!("the {query} argument")));
     }
     match body {
         Some(Body::Multipart { param, part }) => names.push((param, format!("file part `{part}`"))),

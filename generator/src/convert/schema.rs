@@ -156,16 +156,33 @@ impl Converter<'_> {
                         _ => Ok(TypeRef::JsonObject),
                     };
                 }
-                if matches!(
-                    object.additional_properties,
-                    Some(AdditionalProperties::Schema(_))
-                ) {
-                    return Err(Error::unsupported(
-                        pointer,
-                        "an object with both properties and typed additionalProperties",
-                    ));
+                let mut fields =
+                    self.fields(&object.properties, &object.required, name, pointer)?;
+                if let Some(AdditionalProperties::Schema(value)) = &object.additional_properties {
+                    let at = format!("{pointer}/additionalProperties");
+                    let value =
+                        self.type_ref(value, &naming::inline_type_name(name, "Value"), &at)?;
+                    let field_name = naming::ADDITIONAL_PROPERTIES;
+                    if let Some(other) = fields.iter().find(|f| f.name == field_name) {
+                        let first = format!("{pointer}/properties/{}", escape(&other.wire));
+                        return Err(Error::collision(field_name, first, &at));
+                    }
+                    fields.push(Field {
+                        name: field_name.to_owned(),
+                        wire: field_name.to_owned(),
+                        ty: TypeRef::Map(Box::new(value)),
+                        required: true,
+                        nullable: false,
+                        boxed: false,
+                        flatten: true,
+                        docs: Docs {
+                            description: Some(
+                                "The properties the spec does not list, by name.".to_owned(),
+                            ),
+                            ..Docs::default()
+                        },
+                    });
                 }
-                let fields = self.fields(&object.properties, &object.required, name, pointer)?;
                 self.define(name, pointer, docs(schema), TypeKind::Struct(fields))
             }
         }
@@ -241,6 +258,7 @@ impl Converter<'_> {
                 required: required.contains(wire),
                 nullable,
                 boxed: false,
+                flatten: false,
                 docs: field_docs,
             });
         }
