@@ -115,6 +115,18 @@ fn path_item(item: &mut Value, pointer: &str) -> Result<(), Error> {
             let Value::Mapping(operation) = operation else {
                 return Err(Error::invalid(&pointer, "an operation is a map"));
             };
+            check_keywords(operation, &pointer, &OPERATION_KEYWORDS)?;
+            if let Some(tags) = operation.get("tags") {
+                let strings = tags
+                    .as_sequence()
+                    .is_some_and(|tags| tags.iter().all(Value::is_string));
+                if !strings {
+                    return Err(Error::invalid(
+                        &format!("{pointer}/tags"),
+                        "a list of tag names",
+                    ));
+                }
+            }
             parameters(operation, &pointer)?;
             if let Some(request) = operation.get_mut("requestBody") {
                 body(request, &format!("{pointer}/requestBody"))?;
@@ -157,6 +169,20 @@ fn parameter(item: &mut Value, pointer: &str) -> Result<(), Error> {
     if map.contains_key("$ref") {
         return reference(map, pointer);
     }
+    check_keywords(map, pointer, &PARAMETER_KEYWORDS)?;
+    let place = map.get("in").and_then(Value::as_str);
+    // Header objects (under `headers`) have neither `name` nor `in`.
+    if map.contains_key("in") || map.contains_key("name") {
+        if !map.get("name").is_some_and(Value::is_string) {
+            return Err(Error::invalid(pointer, "a parameter needs a `name` string"));
+        }
+        if !matches!(place, Some("query" | "header" | "path" | "cookie")) {
+            return Err(Error::invalid(
+                &format!("{pointer}/in"),
+                "`in` is one of query, header, path, cookie",
+            ));
+        }
+    }
     if let Some(item) = map.get_mut("schema") {
         schema(item, &format!("{pointer}/schema"))?;
     }
@@ -176,6 +202,10 @@ fn response(item: &mut Value, pointer: &str) -> Result<(), Error> {
     if map.contains_key("$ref") {
         return reference(map, pointer);
     }
+    // Required by OpenAPI, yet often left out; nothing depends on it but docs.
+    map.entry("description".into())
+        .or_insert_with(|| Value::from(""));
+    check_keywords(map, pointer, &RESPONSE_KEYWORDS)?;
     if let Some(Value::Mapping(headers)) = map.get_mut("headers") {
         for (name, header) in headers.iter_mut() {
             parameter(header, &format!("{pointer}/headers/{}", key(name)))?;
@@ -202,6 +232,41 @@ fn content(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
             "`content` is a map of media types",
         )),
     }
+}
+
+/// Keywords whose value must be a string (`S`) or a boolean (`B`).
+const OPERATION_KEYWORDS: [(&str, char); 4] = [
+    ("summary", 'S'),
+    ("description", 'S'),
+    ("operationId", 'S'),
+    ("deprecated", 'B'),
+];
+const PARAMETER_KEYWORDS: [(&str, char); 5] = [
+    ("name", 'S'),
+    ("description", 'S'),
+    ("required", 'B'),
+    ("deprecated", 'B'),
+    ("allowEmptyValue", 'B'),
+];
+const RESPONSE_KEYWORDS: [(&str, char); 1] = [("description", 'S')];
+
+fn check_keywords(map: &Mapping, pointer: &str, keywords: &[(&str, char)]) -> Result<(), Error> {
+    for (keyword, kind) in keywords {
+        let fits = match (map.get(*keyword), kind) {
+            (None, _) => true,
+            (Some(value), 'S') => value.is_string(),
+            (Some(value), _) => value.is_bool(),
+        };
+        if !fits {
+            let what = if *kind == 'S' {
+                "a string"
+            } else {
+                "true or false"
+            };
+            return Err(Error::invalid(&format!("{pointer}/{keyword}"), what));
+        }
+    }
+    Ok(())
 }
 
 fn object<'v>(item: &'v mut Value, pointer: &str, what: &str) -> Result<&'v mut Mapping, Error> {
