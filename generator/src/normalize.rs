@@ -334,9 +334,29 @@ fn schema(item: &mut Value, pointer: &str) -> Result<(), Error> {
             Some(_) => return Err(Error::invalid(&at(exclusive), "a number or a boolean")),
         }
     }
+    let integer = map.get("type").and_then(Value::as_str) == Some("integer");
     for keyword in ["minimum", "maximum", "multipleOf"] {
-        if map.get(keyword).is_some_and(|v| !v.is_number()) {
-            return Err(Error::invalid(&at(keyword), "a number"));
+        match map.get(keyword) {
+            Some(value) if !value.is_number() => {
+                return Err(Error::invalid(&at(keyword), "a number"));
+            }
+            // openapiv3 reads an integer schema's bounds as integers: `1.0` is `1`.
+            Some(value) if integer && value.as_i64().is_none() => {
+                let whole = value
+                    .as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
+                    .ok_or_else(|| Error::invalid(&at(keyword), "a whole number"))?;
+                map.insert(keyword.into(), Value::from(whole as i64));
+            }
+            _ => {}
+        }
+    }
+    if let Some(docs) = map.get("externalDocs") {
+        if !docs.get("url").is_some_and(Value::is_string) {
+            return Err(Error::invalid(
+                &at("externalDocs"),
+                "a map with a `url` string",
+            ));
         }
     }
     for keyword in [
