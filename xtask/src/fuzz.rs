@@ -159,6 +159,50 @@ const ODD_NAMES: [&str; 26] = [
     "x-y",
 ];
 
+const SCHEMA_KEYWORDS: [&str; 26] = [
+    "type",
+    "$ref",
+    "items",
+    "properties",
+    "additionalProperties",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "enum",
+    "const",
+    "required",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minItems",
+    "format",
+    "nullable",
+    "default",
+    "example",
+    "examples",
+    "discriminator",
+    "externalDocs",
+    "prefixItems",
+    "readOnly",
+    "multipleOf",
+];
+
+const ODD_VALUES: [&str; 12] = [
+    "5",
+    "x",
+    "1.5",
+    "true",
+    "null",
+    "{}",
+    "[]",
+    "[1, a]",
+    "{a: 5}",
+    "[{type: 'null'}]",
+    "[string, 'null']",
+    "{propertyName: 5}",
+];
+
 /// One to three random edits of the base spec, as YAML text.
 fn mutate(base: &Value, text: &str, rng: &mut Rng) -> String {
     let mut doc = base.clone();
@@ -166,7 +210,7 @@ fn mutate(base: &Value, text: &str, rng: &mut Rng) -> String {
     let mut truncate = false;
     let mut duplicate_line = false;
     for _ in 0..edits {
-        match rng.below(11) {
+        match rng.below(12) {
             0 => truncate = true,
             1 => duplicate_line = true,
             kind => edit_tree(&mut doc, kind, rng),
@@ -325,6 +369,14 @@ fn edit_tree(doc: &mut Value, kind: usize, rng: &mut Rng) {
                     nested = Value::Mapping(object);
                 }
                 *node = nested;
+            }
+        }
+        // Any schema keyword with a value of any type.
+        10 => {
+            let keyword = *rng.pick(&SCHEMA_KEYWORDS);
+            let value = yaml(*rng.pick(&ODD_VALUES));
+            if let Some(Value::Mapping(map)) = random_node(doc, rng, is_schema_like) {
+                map.insert(Value::from(keyword), value);
             }
         }
         // A carriage return in a description, or an odd `type`.
