@@ -374,7 +374,8 @@ fn edit_tree(doc: &mut Value, kind: usize, rng: &mut Rng) {
         // Any schema keyword with a value of any type.
         10 => {
             let keyword = *rng.pick(&SCHEMA_KEYWORDS);
-            let value = yaml(*rng.pick(&ODD_VALUES));
+            let text: &&str = rng.pick(&ODD_VALUES);
+            let value = yaml(text);
             if let Some(Value::Mapping(map)) = random_node(doc, rng, is_schema_like) {
                 map.insert(Value::from(keyword), value);
             }
