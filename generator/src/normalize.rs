@@ -10,6 +10,8 @@
 //! - numeric `exclusiveMinimum: n` → `minimum: n` + `exclusiveMinimum: true` (and maximum);
 //! - a `number` enum whose values are all whole → an `integer` enum;
 //! - boolean schemas: `true` → `{}`; a 3.1 document without `paths` gets an empty one;
+//! - a `$ref` with `description`, `nullable`… beside it (which 3.1 reads, and most 3.0 writers
+//!   mean) → `allOf: [{$ref}]` with them beside it, the wrapper conversion reads;
 //! - a schema without `type` whose keywords belong to one type gets that type (`properties` →
 //!   `object`, `items` → `array`, `enum` of strings → `string`…).
 
@@ -300,7 +302,9 @@ fn schema(item: &mut Value, pointer: &str) -> Result<(), Error> {
     }
     let map = object(item, pointer, "a schema")?;
     if map.contains_key("$ref") {
-        return reference(map, pointer);
+        reference(map, pointer)?;
+        wrap_reference(map);
+        return Ok(());
     }
     let at = |keyword: &str| format!("{pointer}/{}", escape(keyword));
     type_keyword(map, &at("type"))?;
@@ -484,6 +488,31 @@ fn type_keyword(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
             ),
         )),
     }
+}
+
+/// Keywords beside a `$ref` that say something about the field holding it.
+const REFERENCE_SIBLINGS: [&str; 7] = [
+    "description",
+    "title",
+    "nullable",
+    "deprecated",
+    "default",
+    "readOnly",
+    "writeOnly",
+];
+
+fn wrap_reference(map: &mut Mapping) {
+    if !REFERENCE_SIBLINGS.iter().any(|k| map.contains_key(*k)) {
+        return;
+    }
+    let mut reference = Mapping::new();
+    if let Some(target) = map.remove("$ref") {
+        reference.insert("$ref".into(), target);
+    }
+    map.insert(
+        "allOf".into(),
+        Value::Sequence(vec![Value::Mapping(reference)]),
+    );
 }
 
 /// The type a schema's keywords imply, when it has none and is not a composition.
