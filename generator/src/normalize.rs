@@ -661,3 +661,91 @@ fn enum_keyword(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The component schema `S` of a document, after normalisation.
+    fn normalized(schema: &str) -> Value {
+        let text = format!(
+            "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\ncomponents:\n  schemas:\n    S: {schema}\n"
+        );
+        let mut doc: Value = serde_yaml::from_str(&text).unwrap();
+        normalize(&mut doc).unwrap();
+        doc["components"]["schemas"]["S"].clone()
+    }
+
+    fn yaml(text: &str) -> Value {
+        serde_yaml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn openapi_31_spellings_become_30() {
+        assert_eq!(
+            normalized("{type: [string, 'null']}"),
+            yaml("{type: string, nullable: true}")
+        );
+        assert_eq!(
+            normalized("{type: string, const: a}"),
+            yaml("{type: string, enum: [a]}")
+        );
+        assert_eq!(
+            normalized("{type: string, examples: [a, b]}"),
+            yaml("{type: string, example: a}")
+        );
+        assert_eq!(
+            normalized("{type: number, exclusiveMinimum: 0}"),
+            yaml("{type: number, exclusiveMinimum: true, minimum: 0}")
+        );
+        assert_eq!(
+            normalized("{anyOf: [{$ref: '#/x'}, {type: 'null'}]}"),
+            yaml("{allOf: [{$ref: '#/x'}], nullable: true}")
+        );
+        assert_eq!(
+            normalized("{$ref: '#/x', description: d}"),
+            yaml("{description: d, allOf: [{$ref: '#/x'}]}")
+        );
+    }
+
+    #[test]
+    fn types_follow_from_values_and_keywords() {
+        assert_eq!(
+            normalized("{type: number, enum: [1, 2.0], format: float}"),
+            yaml("{type: integer, enum: [1, 2]}")
+        );
+        assert_eq!(
+            normalized("{enum: [a, b]}"),
+            yaml("{enum: [a, b], type: string}")
+        );
+        assert_eq!(
+            normalized("{properties: {}}"),
+            yaml("{properties: {}, type: object}")
+        );
+        assert_eq!(
+            normalized("{format: int32}"),
+            yaml("{format: int32, type: integer}")
+        );
+        assert_eq!(normalized("{description: d}"), yaml("{description: d}"));
+        assert_eq!(
+            normalized("{type: integer, minimum: 1.0}"),
+            yaml("{type: integer, minimum: 1}")
+        );
+    }
+
+    #[test]
+    fn versions_other_than_3_0_and_3_1_are_refused() {
+        for text in [
+            "swagger: '2.0'",
+            "openapi: '2.0'",
+            "openapi: 3.1",
+            "openapi: '4.0.0'",
+            "{}",
+        ] {
+            let mut doc: Value = serde_yaml::from_str(text).unwrap();
+            assert!(normalize(&mut doc).is_err(), "{text}");
+        }
+        let mut doc: Value = serde_yaml::from_str("openapi: 3.0.3").unwrap();
+        assert!(normalize(&mut doc).is_ok());
+    }
+}
