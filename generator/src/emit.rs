@@ -587,6 +587,9 @@ pub(super) fn doc_attrs(docs: &Docs) -> TokenStream {
     let mut paragraphs = Vec::new();
     if let Some(description) = &docs.description {
         paragraphs.push(sanitize_doc(description.trim()));
+    } else if let Some(see) = &docs.see {
+        // An intra-doc link, written here rather than in the spec's text so it is not escaped.
+        paragraphs.push(format!("See [`{see}`]."));
     }
     let mut facts = Vec::new();
     if let Some(default) = &docs.default {

@@ -149,6 +149,8 @@ pub enum Scalar {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Docs {
     pub description: Option<String>,
+    /// A type whose docs say what the item holds, for items the spec leaves undescribed.
+    pub see: Option<String>,
     pub default: Option<Value>,
     pub minimum: Option<Bound>,
     pub maximum: Option<Bound>,

@@ -146,9 +146,9 @@ pub fn describe_fields(types: &mut [TypeDef]) {
         };
         for field in fields {
             if field.docs.description.is_none() {
-                field.docs.description = named_within(&field.ty)
+                field.docs.see = named_within(&field.ty)
                     .filter(|name| described.contains(*name))
-                    .map(|name| format!("See [`{name}`]({name})."));
+                    .cloned();
             }
         }
     }

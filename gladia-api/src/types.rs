@@ -2673,7 +2673,7 @@ pub struct AudioUploadResponse {
     ///
     /// Format: `uri`.
     pub audio_url: String,
-    /// See [`AudioUploadMetadata`](AudioUploadMetadata).
+    /// See [`AudioUploadMetadata`].
     pub audio_metadata: AudioUploadMetadata,
 }
 impl AudioUploadResponse {
@@ -2898,7 +2898,7 @@ pub struct PreRecordedResponse {
     pub request_id: String,
     /// Version of the API that ran the job
     pub version: i64,
-    /// See [`TranscriptionStatus`](TranscriptionStatus).
+    /// See [`TranscriptionStatus`].
     pub status: TranscriptionStatus,
     /// When the job was created
     ///
@@ -2922,7 +2922,7 @@ pub struct PreRecordedResponse {
     /// Range: 400 to 599.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<i64>,
-    /// See [`TranscriptionKind`](TranscriptionKind).
+    /// See [`TranscriptionKind`].
     pub kind: TranscriptionKind,
     /// The audio the job was run on
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2969,7 +2969,7 @@ pub struct PreRecordedRequestParams {
     /// Whether custom vocabulary was enabled
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary: Option<bool>,
-    /// See [`CustomVocabularyConfig`](CustomVocabularyConfig).
+    /// See [`CustomVocabularyConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary_config: Option<CustomVocabularyConfig>,
     /// Whether the language was detected automatically
@@ -2978,10 +2978,10 @@ pub struct PreRecordedRequestParams {
     /// Whether the language could change between utterances
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_code_switching: Option<bool>,
-    /// See [`CodeSwitchingConfig`](CodeSwitchingConfig).
+    /// See [`CodeSwitchingConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_switching_config: Option<CodeSwitchingConfig>,
-    /// See [`TranscriptionLanguageCode`](TranscriptionLanguageCode).
+    /// See [`TranscriptionLanguageCode`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<TranscriptionLanguageCode>,
     /// Callback URL given with the legacy option
@@ -2992,31 +2992,31 @@ pub struct PreRecordedRequestParams {
     /// Whether a callback was requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback: Option<bool>,
-    /// See [`CallbackConfig`](CallbackConfig).
+    /// See [`CallbackConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<CallbackConfig>,
     /// Whether subtitles were requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitles: Option<bool>,
-    /// See [`SubtitlesConfig`](SubtitlesConfig).
+    /// See [`SubtitlesConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitles_config: Option<SubtitlesConfig>,
     /// Whether speakers were told apart
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diarization: Option<bool>,
-    /// See [`DiarizationConfigResponse`](DiarizationConfigResponse).
+    /// See [`DiarizationConfigResponse`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diarization_config: Option<DiarizationConfigResponse>,
     /// Whether translation was requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<bool>,
-    /// See [`TranslationConfig`](TranslationConfig).
+    /// See [`TranslationConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation_config: Option<TranslationConfig>,
     /// Whether a summary was requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization: Option<bool>,
-    /// See [`SummarizationConfig`](SummarizationConfig).
+    /// See [`SummarizationConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_config: Option<SummarizationConfig>,
     /// Whether moderation was requested
@@ -3034,13 +3034,13 @@ pub struct PreRecordedRequestParams {
     /// Whether custom spelling was applied
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling: Option<bool>,
-    /// See [`CustomSpellingConfig`](CustomSpellingConfig).
+    /// See [`CustomSpellingConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling_config: Option<CustomSpellingConfig>,
     /// Whether structured data was extracted
     #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_data_extraction: Option<bool>,
-    /// See [`StructuredDataExtractionConfig`](StructuredDataExtractionConfig).
+    /// See [`StructuredDataExtractionConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_data_extraction_config: Option<StructuredDataExtractionConfig>,
     /// Whether sentiment was analysed
@@ -3049,7 +3049,7 @@ pub struct PreRecordedRequestParams {
     /// Whether prompts were run on the audio
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_to_llm: Option<bool>,
-    /// See [`AudioToLlmListConfig`](AudioToLlmListConfig).
+    /// See [`AudioToLlmListConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_to_llm_config: Option<AudioToLlmListConfig>,
     /// Whether the transcript was split into sentences
@@ -3061,7 +3061,7 @@ pub struct PreRecordedRequestParams {
     /// Whether enhanced punctuation was used
     #[serde(skip_serializing_if = "Option::is_none")]
     pub punctuation_enhanced: Option<bool>,
-    /// See [`LanguageConfig`](LanguageConfig).
+    /// See [`LanguageConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language_config: Option<LanguageConfig>,
     /// URL of the audio that was transcribed
@@ -3119,12 +3119,12 @@ impl StructuredDataExtractionConfig {
 /// Everything a finished job produced.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TranscriptionResult {
-    /// See [`TranscriptionMetadata`](TranscriptionMetadata).
+    /// See [`TranscriptionMetadata`].
     pub metadata: TranscriptionMetadata,
-    /// See [`Transcription`](Transcription).
+    /// See [`Transcription`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transcription: Option<Transcription>,
-    /// See [`Translation`](Translation).
+    /// See [`Translation`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<Translation>,
     /// The summary, if requested
@@ -3133,7 +3133,7 @@ pub struct TranscriptionResult {
     /// The moderation verdict, if requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation: Option<AddonTextResult>,
-    /// See [`NamedEntityRecognition`](NamedEntityRecognition).
+    /// See [`NamedEntityRecognition`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub named_entity_recognition: Option<NamedEntityRecognition>,
     /// The transcript with consistent names, if requested
@@ -3151,7 +3151,7 @@ pub struct TranscriptionResult {
     /// The sentiment analysis, if requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis: Option<AddonTextResult>,
-    /// See [`AudioToLlmList`](AudioToLlmList).
+    /// See [`AudioToLlmList`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_to_llm: Option<AudioToLlmList>,
     /// The transcript split into sentences, if requested
@@ -3160,7 +3160,7 @@ pub struct TranscriptionResult {
     /// The transcript laid out for display, if requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_mode: Option<AddonTextListResult>,
-    /// See [`Chapterization`](Chapterization).
+    /// See [`Chapterization`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chapters: Option<Chapterization>,
 }
@@ -3275,7 +3275,7 @@ impl Transcription {
 /// Subtitles in one format.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Subtitle {
-    /// See [`SubtitlesFormat`](SubtitlesFormat).
+    /// See [`SubtitlesFormat`].
     pub format: SubtitlesFormat,
     /// The subtitle file's text
     pub subtitles: String,
@@ -3295,7 +3295,7 @@ impl Subtitle {
 /// A stretch of speech by one speaker on one channel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Utterance {
-    /// See [`TranscriptionLanguageCode`](TranscriptionLanguageCode).
+    /// See [`TranscriptionLanguageCode`].
     pub language: TranscriptionLanguageCode,
     /// Start, in seconds from the beginning of the audio
     pub start: f64,
@@ -4090,19 +4090,19 @@ pub struct InitLiveSessionRequest {
     /// Default: `30`. Range: 5 to 60.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_duration_without_endpointing: Option<f64>,
-    /// See [`LanguageConfig`](LanguageConfig).
+    /// See [`LanguageConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language_config: Option<LanguageConfig>,
-    /// See [`LivePreProcessingConfig`](LivePreProcessingConfig).
+    /// See [`LivePreProcessingConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_processing: Option<LivePreProcessingConfig>,
-    /// See [`LiveRealtimeProcessingConfig`](LiveRealtimeProcessingConfig).
+    /// See [`LiveRealtimeProcessingConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub realtime_processing: Option<LiveRealtimeProcessingConfig>,
-    /// See [`LivePostProcessingConfig`](LivePostProcessingConfig).
+    /// See [`LivePostProcessingConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub post_processing: Option<LivePostProcessingConfig>,
-    /// See [`LiveMessagesConfig`](LiveMessagesConfig).
+    /// See [`LiveMessagesConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages_config: Option<LiveMessagesConfig>,
     /// Whether to send session messages to `callback_config.url`
@@ -4110,7 +4110,7 @@ pub struct InitLiveSessionRequest {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback: Option<bool>,
-    /// See [`LiveCallbackConfig`](LiveCallbackConfig).
+    /// See [`LiveCallbackConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<LiveCallbackConfig>,
 }
@@ -4173,7 +4173,7 @@ pub struct LiveRealtimeProcessingConfig {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary: Option<bool>,
-    /// See [`CustomVocabularyConfig`](CustomVocabularyConfig).
+    /// See [`CustomVocabularyConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary_config: Option<CustomVocabularyConfig>,
     /// Rewrite words as `custom_spelling_config` says
@@ -4181,7 +4181,7 @@ pub struct LiveRealtimeProcessingConfig {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling: Option<bool>,
-    /// See [`CustomSpellingConfig`](CustomSpellingConfig).
+    /// See [`CustomSpellingConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling_config: Option<CustomSpellingConfig>,
     /// Translate each utterance
@@ -4189,7 +4189,7 @@ pub struct LiveRealtimeProcessingConfig {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<bool>,
-    /// See [`TranslationConfig`](TranslationConfig).
+    /// See [`TranslationConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation_config: Option<TranslationConfig>,
     /// Find named entities in each utterance
@@ -4224,7 +4224,7 @@ pub struct LivePostProcessingConfig {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization: Option<bool>,
-    /// See [`SummarizationConfig`](SummarizationConfig).
+    /// See [`SummarizationConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_config: Option<SummarizationConfig>,
     /// Split the session into chapters
@@ -4378,7 +4378,7 @@ pub struct LiveResponse {
     pub request_id: String,
     /// Version of the API that ran the session
     pub version: i64,
-    /// See [`TranscriptionStatus`](TranscriptionStatus).
+    /// See [`TranscriptionStatus`].
     pub status: TranscriptionStatus,
     /// When the session was created
     ///
@@ -4405,7 +4405,7 @@ pub struct LiveResponse {
     /// Facts recorded once the session ended
     #[serde(skip_serializing_if = "Option::is_none")]
     pub post_session_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// See [`TranscriptionKind`](TranscriptionKind).
+    /// See [`TranscriptionKind`].
     pub kind: TranscriptionKind,
     /// The recorded audio
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4573,9 +4573,9 @@ impl<'de> serde::Deserialize<'de> for WebhookTranscriptionEvent {
 /// Body of a webhook call about a pre-recorded job.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebhookTranscriptionPayload {
-    /// See [`WebhookTranscriptionEvent`](WebhookTranscriptionEvent).
+    /// See [`WebhookTranscriptionEvent`].
     pub event: WebhookTranscriptionEvent,
-    /// See [`PreRecordedEventPayload`](PreRecordedEventPayload).
+    /// See [`PreRecordedEventPayload`].
     pub payload: PreRecordedEventPayload,
 }
 impl WebhookTranscriptionPayload {
@@ -4663,9 +4663,9 @@ impl<'de> serde::Deserialize<'de> for WebhookLiveEvent {
 /// Body of a webhook call about a live session.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebhookLivePayload {
-    /// See [`WebhookLiveEvent`](WebhookLiveEvent).
+    /// See [`WebhookLiveEvent`].
     pub event: WebhookLiveEvent,
-    /// See [`LiveEventPayload`](LiveEventPayload).
+    /// See [`LiveEventPayload`].
     pub payload: LiveEventPayload,
 }
 impl WebhookLivePayload {
@@ -4792,7 +4792,7 @@ pub struct CallbackTranscriptionSuccessPayload {
     pub id: String,
     /// Always `transcription.success`
     pub event: CallbackTranscriptionSuccessPayloadEvent,
-    /// See [`TranscriptionResult`](TranscriptionResult).
+    /// See [`TranscriptionResult`].
     pub payload: TranscriptionResult,
     /// The metadata attached when the job was created
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4882,7 +4882,7 @@ pub struct CallbackTranscriptionErrorPayload {
     pub id: String,
     /// Always `transcription.error`
     pub event: CallbackTranscriptionErrorPayloadEvent,
-    /// See [`CallbackError`](CallbackError).
+    /// See [`CallbackError`].
     pub error: CallbackError,
     /// The metadata attached when the job was created
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4927,9 +4927,9 @@ pub struct CallbackLiveLifecyclePayload {
     ///
     /// Format: `uuid`.
     pub id: String,
-    /// See [`WebhookLiveEvent`](WebhookLiveEvent).
+    /// See [`WebhookLiveEvent`].
     pub event: WebhookLiveEvent,
-    /// See [`LiveLifecycleMessage`](LiveLifecycleMessage).
+    /// See [`LiveLifecycleMessage`].
     pub payload: LiveLifecycleMessage,
 }
 impl CallbackLiveLifecyclePayload {
@@ -5028,7 +5028,7 @@ pub struct LiveLifecycleMessage {
     pub created_at: time::OffsetDateTime,
     /// What happened
     pub r#type: LiveLifecycleMessageType,
-    /// See [`LiveRecordingData`](LiveRecordingData).
+    /// See [`LiveRecordingData`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<LiveRecordingData>,
 }
