@@ -1,6 +1,8 @@
 //! Generates the types of every construct spec (`specs/constructs/*.yaml`) into `OUT_DIR`, so
 //! that the `constructs` test compiles them: a construct whose output does not compile fails the
 //! build of that test. A spec that does not generate is left out; the `constructs` test names it.
+//! Gladia's published 2024 document is compiled the same way when `../shared/reference` has it
+//! (it is read where it is, never copied into the repository).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -37,7 +39,29 @@ fn main() {
         );
         names.push(name);
     }
+    let reference = manifest.join("../../shared/reference/gladia-openapi-2024.json");
+    println!("cargo:rerun-if-changed={}", reference.display());
+    let reference_compiled = reference.exists()
+        && match generated_types(&reference) {
+            Some(types) => {
+                let file = out.join("reference_2024.rs");
+                let written = std::fs::write(&file, types).is_ok();
+                if written {
+                    let _ = writeln!(
+                        modules,
+                        "#[path = {:?}]\npub mod reference_2024;",
+                        file.display().to_string()
+                    );
+                }
+                written
+            }
+            None => false,
+        };
     let _ = writeln!(modules, "pub const COMPILED: &[&str] = &{names:?};");
+    let _ = writeln!(
+        modules,
+        "pub static REFERENCE_COMPILED: bool = {reference_compiled};"
+    );
     if let Err(e) = std::fs::write(out.join("constructs.rs"), modules) {
         println!("cargo:warning=cannot write constructs.rs: {e}");
     }

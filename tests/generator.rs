@@ -20,6 +20,13 @@ fn each_construct_generates_the_expected_code() {
     for (name, spec) in constructs {
         let output = generator::generate(&spec).unwrap_or_else(|e| panic!("{name}: {e}"));
         let mut snapshot = generated_code(&spec);
+        if !output.warnings.is_empty() {
+            let warnings: Vec<String> = output.warnings.iter().map(|w| w.to_string()).collect();
+            snapshot.push_str(&format!(
+                "\n// ==== warnings ====\n{}\n",
+                warnings.join("\n")
+            ));
+        }
         if !output.api.operations.is_empty() {
             snapshot.push_str(&format!(
                 "\n// ==== operations (IR) ====\n{:#?}\n",
@@ -159,4 +166,20 @@ fn yaml_keeps_no_as_a_string() {
         "`no` must stay the string \"no\""
     );
     assert!(code.contains("Self::Yes => \"yes\""));
+}
+
+/// Gladia's published document, as is (OpenAPI 3.1, repeated enum values, whole-valued number
+/// enums, multipart forms of several parts): it generates, and gives exactly the warnings its
+/// own slips deserve. Read from `../shared/reference`, never copied into the repository.
+#[test]
+fn gladias_published_document_generates() {
+    let path = root().join("../shared/reference/gladia-openapi-2024.json");
+    let Ok(spec) = std::fs::read_to_string(&path) else {
+        eprintln!("skipped: {} is absent", path.display());
+        return;
+    };
+    let output = generator::generate(&spec).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let warnings: Vec<String> = output.warnings.iter().map(|w| w.to_string()).collect();
+    insta::assert_snapshot!("reference_2024_warnings", warnings.join("\n"));
+    assert!(output.api.operations.len() >= 15);
 }

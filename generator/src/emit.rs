@@ -75,7 +75,7 @@ fn struct_def(
     fields: &[Field],
     page: bool,
 ) -> TokenStream {
-    let all_optional = fields.iter().all(Field::is_optional);
+    let all_optional = fields.iter().all(Field::has_default);
     let default = all_optional.then(|| quote!(Default,));
     let lenient = |field: &Field| page && field.wire == PAGE_ITEMS;
     let field_tokens = fields.iter().map(|field| {
@@ -83,7 +83,9 @@ fn struct_def(
         let ty = field_type(field, lenient(field));
         let docs = doc_attrs(&field.docs);
         let mut serde = Vec::new();
-        if field.name != field.wire {
+        if field.flatten {
+            serde.push(quote!(flatten));
+        } else if field.name != field.wire {
             let wire = &field.wire;
             serde.push(quote!(rename = #wire));
         }
@@ -117,7 +119,7 @@ fn constructor(
     fields: &[Field],
     lenient: impl Fn(&Field) -> bool,
 ) -> TokenStream {
-    let needed: Vec<&Field> = fields.iter().filter(|f| !f.is_optional()).collect();
+    let needed: Vec<&Field> = fields.iter().filter(|f| !f.has_default()).collect();
     let params = needed.iter().map(|field| {
         let ident = field_ident(&field.name);
         let ty = field_type(field, lenient(field));
@@ -125,7 +127,9 @@ fn constructor(
     });
     let inits = fields.iter().map(|field| {
         let ident = field_ident(&field.name);
-        if field.is_optional() {
+        if field.flatten {
+            quote!(#ident: Default::default())
+        } else if field.is_optional() {
             quote!(#ident: None)
         } else {
             quote!(#ident: #ident.into())
@@ -361,7 +365,7 @@ fn tagged(
 
 fn query(name: &proc_macro2::Ident, docs: TokenStream, params: &[QueryParam]) -> TokenStream {
     let fields: Vec<Field> = params.iter().map(|p| p.field.clone()).collect();
-    let all_optional = fields.iter().all(Field::is_optional);
+    let all_optional = fields.iter().all(Field::has_default);
     let default = all_optional.then(|| quote!(Default));
     let field_tokens = fields.iter().map(|field| {
         let ident = field_ident(&field.name);
@@ -370,22 +374,50 @@ fn query(name: &proc_macro2::Ident, docs: TokenStream, params: &[QueryParam]) ->
         let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
         quote! { #docs #deprecated pub #ident: #ty, }
     });
-    let pushes = params.iter().map(query_push);
     let constructor = (!all_optional).then(|| constructor(name, &fields, |_| false));
+    let encoders = [
+        (
+            ParamIn::Query,
+            "to_query_pairs",
+            "The query string as `(key, value)` pairs, in the spec's order: arrays as repeated\nkeys, JSON parameters encoded as JSON text.",
+        ),
+        (
+            ParamIn::Header,
+            "to_header_pairs",
+            "The header parameters as `(name, value)` pairs, in the spec's order.",
+        ),
+        (
+            ParamIn::Cookie,
+            "to_cookie_pairs",
+            "The cookie parameters as `(name, value)` pairs, in the spec's order.",
+        ),
+    ];
+    let encoders = encoders.into_iter().filter_map(|(location, method, doc)| {
+        let pushes: Vec<TokenStream> = params
+            .iter()
+            .filter(|p| p.location == location)
+            .map(query_push)
+            .collect();
+        if pushes.is_empty() {
+            return None;
+        }
+        let method = format_ident!("{method}");
+        let doc = doc_lines(doc);
+        Some(quote! {
+            #doc
+            pub fn #method(&self) -> Result<Vec<(&'static str, String)>, crate::wire::Invalid> {
+                let mut pairs = Vec::new();
+                #(#pushes)*
+                Ok(pairs)
+            }
+        })
+    });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name { #(#field_tokens)* }
         #constructor
-        impl #name {
-            /// The query string as `(key, value)` pairs, in the spec's order: arrays as repeated
-            /// keys, JSON parameters encoded as JSON text.
-            pub fn to_query_pairs(&self) -> Result<Vec<(&'static str, String)>, crate::wire::Invalid> {
-                let mut pairs = Vec::new();
-                #(#pushes)*
-                Ok(pairs)
-            }
-        }
+        impl #name { #(#encoders)* }
     }
 }
 
@@ -586,6 +618,9 @@ pub(super) fn doc_attrs(docs: &Docs) -> TokenStream {
     let mut paragraphs = Vec::new();
     if let Some(description) = &docs.description {
         paragraphs.push(sanitize_doc(description.trim()));
+    } else if let Some(see) = &docs.see {
+        // An intra-doc link, written here rather than in the spec's text so it is not escaped.
+        paragraphs.push(format!("See [`{see}`]."));
     }
     let mut facts = Vec::new();
     if let Some(default) = &docs.default {

@@ -79,23 +79,40 @@ pub struct Field {
     pub nullable: bool,
     /// Set by the cycle pass: the field refers back to its own type and needs a `Box`.
     pub boxed: bool,
+    /// The map of the properties the spec does not list (`additionalProperties` beside
+    /// `properties`), flattened into the object on the wire.
+    pub flatten: bool,
     pub docs: Docs,
 }
 
 impl Field {
     /// `Option<T>` in Rust: the server may leave it out or send `null`.
     pub fn is_optional(&self) -> bool {
-        !self.required || self.nullable
+        !self.flatten && (!self.required || self.nullable)
+    }
+
+    /// Whether a new value can start without it: optional, or a flattened map that starts empty.
+    pub fn has_default(&self) -> bool {
+        self.flatten || self.is_optional()
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryParam {
     pub field: Field,
+    /// Where the value goes: the query string, a header, or the `Cookie` header.
+    pub location: ParamIn,
     /// Sent as one JSON document (`content: application/json`) rather than as plain text.
     pub json: bool,
     /// The longest encoded value the server takes, in characters (`x-max-length`).
     pub max_length: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamIn {
+    Query,
+    Header,
+    Cookie,
 }
 
 /// A reference to a type, as a field or item sees it.
@@ -132,6 +149,8 @@ pub enum Scalar {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Docs {
     pub description: Option<String>,
+    /// A type whose docs say what the item holds, for items the spec leaves undescribed.
+    pub see: Option<String>,
     pub default: Option<Value>,
     pub minimum: Option<Bound>,
     pub maximum: Option<Bound>,
@@ -222,11 +241,48 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// The answer of the first 2xx status, which the endpoint function returns.
+    /// The answer the endpoint function returns: the first 2xx status, else a `2XX` range,
+    /// else `default`.
     pub fn success(&self) -> Option<&Response> {
-        self.responses
-            .iter()
-            .find(|r| (200..300).contains(&r.status))
+        success(&self.responses)
+    }
+}
+
+/// See [`Operation::success`].
+pub fn success(responses: &[Response]) -> Option<&Response> {
+    let find = |wanted: fn(&Status) -> bool| responses.iter().find(|r| wanted(&r.status));
+    find(|s| matches!(s, Status::Code(200..=299)))
+        .or_else(|| find(|s| *s == Status::Range(2)))
+        .or_else(|| find(|s| *s == Status::Default))
+}
+
+/// A response's status as the spec keys it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Code(u16),
+    /// `4XX`: the hundreds digit.
+    Range(u16),
+    Default,
+}
+
+impl Status {
+    /// Whether the status is an error one (4xx or 5xx).
+    pub fn is_error(self) -> bool {
+        match self {
+            Status::Code(code) => code >= 400,
+            Status::Range(hundreds) => hundreds >= 4,
+            Status::Default => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Code(code) => write!(f, "{code}"),
+            Status::Range(hundreds) => write!(f, "{hundreds}XX"),
+            Status::Default => f.write_str("default"),
+        }
     }
 }
 
@@ -246,11 +302,40 @@ pub enum Body {
         part: String,
         param: String,
     },
+    /// `multipart/form-data` with several parts: the text parts as one struct (sent one part
+    /// per field), and each file part as its own argument.
+    Form {
+        fields: Option<TypeRef>,
+        files: Vec<FilePart>,
+    },
+    /// `application/x-www-form-urlencoded`: a struct sent as `key=value` pairs.
+    UrlEncoded(TypeRef),
+    /// `text/plain`.
+    Text,
+}
+
+/// A file part of a multipart form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilePart {
+    pub part: String,
+    pub param: String,
+    pub required: bool,
+}
+
+impl Body {
+    /// The struct or type the body sends, which a `validate` call may check.
+    pub fn sent_type(&self) -> Option<&TypeRef> {
+        match self {
+            Body::Json(ty) | Body::UrlEncoded(ty) => Some(ty),
+            Body::Form { fields, .. } => fields.as_ref(),
+            Body::Multipart { .. } | Body::Text => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    pub status: u16,
+    pub status: Status,
     pub description: String,
     pub body: ResponseBody,
 }

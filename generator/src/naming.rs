@@ -29,6 +29,10 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 /// Suffixes that describe how the upstream server was written, not what the type is.
 const DROPPED_TYPE_SUFFIXES: [&str; 2] = ["Dto", "Enum"];
 
+/// The field that holds the properties an object's `additionalProperties` allows beside its
+/// listed ones.
+pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
+
 /// Name of the catch-all variant every generated enum carries for values the spec does not list.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
 

@@ -9,7 +9,11 @@
 //! - `const: v` → `enum: [v]`; `examples: [a, …]` → `example: a`;
 //! - numeric `exclusiveMinimum: n` → `minimum: n` + `exclusiveMinimum: true` (and maximum);
 //! - a `number` enum whose values are all whole → an `integer` enum;
-//! - boolean schemas: `true` → `{}`; a 3.1 document without `paths` gets an empty one.
+//! - boolean schemas: `true` → `{}`; a 3.1 document without `paths` gets an empty one;
+//! - a `$ref` with `description`, `nullable`… beside it (which 3.1 reads, and most 3.0 writers
+//!   mean) → `allOf: [{$ref}]` with them beside it, the wrapper conversion reads;
+//! - a schema without `type` whose keywords belong to one type gets that type (`properties` →
+//!   `object`, `items` → `array`, `enum` of strings → `string`…).
 
 use serde_yaml::{Mapping, Value};
 
@@ -113,6 +117,18 @@ fn path_item(item: &mut Value, pointer: &str) -> Result<(), Error> {
             let Value::Mapping(operation) = operation else {
                 return Err(Error::invalid(&pointer, "an operation is a map"));
             };
+            check_keywords(operation, &pointer, &OPERATION_KEYWORDS)?;
+            if let Some(tags) = operation.get("tags") {
+                let strings = tags
+                    .as_sequence()
+                    .is_some_and(|tags| tags.iter().all(Value::is_string));
+                if !strings {
+                    return Err(Error::invalid(
+                        &format!("{pointer}/tags"),
+                        "a list of tag names",
+                    ));
+                }
+            }
             parameters(operation, &pointer)?;
             if let Some(request) = operation.get_mut("requestBody") {
                 body(request, &format!("{pointer}/requestBody"))?;
@@ -155,6 +171,20 @@ fn parameter(item: &mut Value, pointer: &str) -> Result<(), Error> {
     if map.contains_key("$ref") {
         return reference(map, pointer);
     }
+    check_keywords(map, pointer, &PARAMETER_KEYWORDS)?;
+    let place = map.get("in").and_then(Value::as_str);
+    // Header objects (under `headers`) have neither `name` nor `in`.
+    if map.contains_key("in") || map.contains_key("name") {
+        if !map.get("name").is_some_and(Value::is_string) {
+            return Err(Error::invalid(pointer, "a parameter needs a `name` string"));
+        }
+        if !matches!(place, Some("query" | "header" | "path" | "cookie")) {
+            return Err(Error::invalid(
+                &format!("{pointer}/in"),
+                "`in` is one of query, header, path, cookie",
+            ));
+        }
+    }
     if let Some(item) = map.get_mut("schema") {
         schema(item, &format!("{pointer}/schema"))?;
     }
@@ -174,6 +204,10 @@ fn response(item: &mut Value, pointer: &str) -> Result<(), Error> {
     if map.contains_key("$ref") {
         return reference(map, pointer);
     }
+    // Required by OpenAPI, yet often left out; nothing depends on it but docs.
+    map.entry("description".into())
+        .or_insert_with(|| Value::from(""));
+    check_keywords(map, pointer, &RESPONSE_KEYWORDS)?;
     if let Some(Value::Mapping(headers)) = map.get_mut("headers") {
         for (name, header) in headers.iter_mut() {
             parameter(header, &format!("{pointer}/headers/{}", key(name)))?;
@@ -200,6 +234,41 @@ fn content(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
             "`content` is a map of media types",
         )),
     }
+}
+
+/// Keywords whose value must be a string (`S`) or a boolean (`B`).
+const OPERATION_KEYWORDS: [(&str, char); 4] = [
+    ("summary", 'S'),
+    ("description", 'S'),
+    ("operationId", 'S'),
+    ("deprecated", 'B'),
+];
+const PARAMETER_KEYWORDS: [(&str, char); 5] = [
+    ("name", 'S'),
+    ("description", 'S'),
+    ("required", 'B'),
+    ("deprecated", 'B'),
+    ("allowEmptyValue", 'B'),
+];
+const RESPONSE_KEYWORDS: [(&str, char); 1] = [("description", 'S')];
+
+fn check_keywords(map: &Mapping, pointer: &str, keywords: &[(&str, char)]) -> Result<(), Error> {
+    for (keyword, kind) in keywords {
+        let fits = match (map.get(*keyword), kind) {
+            (None, _) => true,
+            (Some(value), 'S') => value.is_string(),
+            (Some(value), _) => value.is_bool(),
+        };
+        if !fits {
+            let what = if *kind == 'S' {
+                "a string"
+            } else {
+                "true or false"
+            };
+            return Err(Error::invalid(&format!("{pointer}/{keyword}"), what));
+        }
+    }
+    Ok(())
 }
 
 fn object<'v>(item: &'v mut Value, pointer: &str, what: &str) -> Result<&'v mut Mapping, Error> {
@@ -233,10 +302,13 @@ fn schema(item: &mut Value, pointer: &str) -> Result<(), Error> {
     }
     let map = object(item, pointer, "a schema")?;
     if map.contains_key("$ref") {
-        return reference(map, pointer);
+        reference(map, pointer)?;
+        wrap_reference(map);
+        return Ok(());
     }
     let at = |keyword: &str| format!("{pointer}/{}", escape(keyword));
     type_keyword(map, &at("type"))?;
+    infer_type(map);
     for keyword in ["anyOf", "oneOf"] {
         drop_null_member(map, keyword);
     }
@@ -266,9 +338,29 @@ fn schema(item: &mut Value, pointer: &str) -> Result<(), Error> {
             Some(_) => return Err(Error::invalid(&at(exclusive), "a number or a boolean")),
         }
     }
+    let integer = map.get("type").and_then(Value::as_str) == Some("integer");
     for keyword in ["minimum", "maximum", "multipleOf"] {
-        if map.get(keyword).is_some_and(|v| !v.is_number()) {
-            return Err(Error::invalid(&at(keyword), "a number"));
+        match map.get(keyword) {
+            Some(value) if !value.is_number() => {
+                return Err(Error::invalid(&at(keyword), "a number"));
+            }
+            // openapiv3 reads an integer schema's bounds as integers: `1.0` is `1`.
+            Some(value) if integer && value.as_i64().is_none() => {
+                let whole = value
+                    .as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
+                    .ok_or_else(|| Error::invalid(&at(keyword), "a whole number"))?;
+                map.insert(keyword.into(), Value::from(whole as i64));
+            }
+            _ => {}
+        }
+    }
+    if let Some(docs) = map.get("externalDocs") {
+        if !docs.get("url").is_some_and(Value::is_string) {
+            return Err(Error::invalid(
+                &at("externalDocs"),
+                "a map with a `url` string",
+            ));
         }
     }
     for keyword in [
@@ -398,6 +490,90 @@ fn type_keyword(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
     }
 }
 
+/// Keywords beside a `$ref` that say something about the field holding it.
+const REFERENCE_SIBLINGS: [&str; 7] = [
+    "description",
+    "title",
+    "nullable",
+    "deprecated",
+    "default",
+    "readOnly",
+    "writeOnly",
+];
+
+fn wrap_reference(map: &mut Mapping) {
+    if !REFERENCE_SIBLINGS.iter().any(|k| map.contains_key(*k)) {
+        return;
+    }
+    let mut reference = Mapping::new();
+    if let Some(target) = map.remove("$ref") {
+        reference.insert("$ref".into(), target);
+    }
+    map.insert(
+        "allOf".into(),
+        Value::Sequence(vec![Value::Mapping(reference)]),
+    );
+}
+
+/// The type a schema's keywords imply, when it has none and is not a composition.
+fn infer_type(map: &mut Mapping) {
+    let composed = ["allOf", "oneOf", "anyOf", "not"];
+    if map.contains_key("type") || composed.iter().any(|k| map.contains_key(*k)) {
+        return;
+    }
+    let has = |keys: &[&str]| keys.iter().any(|k| map.contains_key(*k));
+    let from_enum = map
+        .get("enum")
+        .and_then(Value::as_sequence)
+        .and_then(|values| {
+            let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+            let all =
+                |test: fn(&Value) -> bool| !values.is_empty() && values.iter().all(|v| test(v));
+            if all(Value::is_string) {
+                Some("string")
+            } else if all(|v| v.as_i64().is_some()) {
+                Some("integer")
+            } else if all(Value::is_number) {
+                Some("number")
+            } else if all(Value::is_bool) {
+                Some("boolean")
+            } else {
+                None
+            }
+        });
+    let inferred = if has(&[
+        "properties",
+        "additionalProperties",
+        "minProperties",
+        "maxProperties",
+    ]) {
+        Some("object")
+    } else if has(&["items", "minItems", "maxItems", "uniqueItems"]) {
+        Some("array")
+    } else if from_enum.is_some() {
+        from_enum
+    } else if has(&["minLength", "maxLength", "pattern", "format"]) {
+        match map.get("format").and_then(Value::as_str) {
+            Some("int32" | "int64") => Some("integer"),
+            Some("float" | "double") => Some("number"),
+            _ => Some("string"),
+        }
+    } else if has(&[
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+    ]) {
+        Some("number")
+    } else {
+        None
+    };
+    if let Some(ty) = inferred {
+        map.insert("type".into(), Value::from(ty));
+    }
+}
+
 /// `anyOf: [X, {type: "null"}]`, 3.1's way to write a nullable X.
 fn drop_null_member(map: &mut Mapping, keyword: &str) {
     let Some(Value::Sequence(members)) = map.get_mut(keyword) else {
@@ -484,4 +660,92 @@ fn enum_keyword(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
         map.remove("format");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The component schema `S` of a document, after normalisation.
+    fn normalized(schema: &str) -> Value {
+        let text = format!(
+            "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\ncomponents:\n  schemas:\n    S: {schema}\n"
+        );
+        let mut doc: Value = serde_yaml::from_str(&text).unwrap();
+        normalize(&mut doc).unwrap();
+        doc["components"]["schemas"]["S"].clone()
+    }
+
+    fn yaml(text: &str) -> Value {
+        serde_yaml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn openapi_31_spellings_become_30() {
+        assert_eq!(
+            normalized("{type: [string, 'null']}"),
+            yaml("{type: string, nullable: true}")
+        );
+        assert_eq!(
+            normalized("{type: string, const: a}"),
+            yaml("{type: string, enum: [a]}")
+        );
+        assert_eq!(
+            normalized("{type: string, examples: [a, b]}"),
+            yaml("{type: string, example: a}")
+        );
+        assert_eq!(
+            normalized("{type: number, exclusiveMinimum: 0}"),
+            yaml("{type: number, exclusiveMinimum: true, minimum: 0}")
+        );
+        assert_eq!(
+            normalized("{anyOf: [{$ref: '#/x'}, {type: 'null'}]}"),
+            yaml("{allOf: [{$ref: '#/x'}], nullable: true}")
+        );
+        assert_eq!(
+            normalized("{$ref: '#/x', description: d}"),
+            yaml("{description: d, allOf: [{$ref: '#/x'}]}")
+        );
+    }
+
+    #[test]
+    fn types_follow_from_values_and_keywords() {
+        assert_eq!(
+            normalized("{type: number, enum: [1, 2.0], format: float}"),
+            yaml("{type: integer, enum: [1, 2]}")
+        );
+        assert_eq!(
+            normalized("{enum: [a, b]}"),
+            yaml("{enum: [a, b], type: string}")
+        );
+        assert_eq!(
+            normalized("{properties: {}}"),
+            yaml("{properties: {}, type: object}")
+        );
+        assert_eq!(
+            normalized("{format: int32}"),
+            yaml("{format: int32, type: integer}")
+        );
+        assert_eq!(normalized("{description: d}"), yaml("{description: d}"));
+        assert_eq!(
+            normalized("{type: integer, minimum: 1.0}"),
+            yaml("{type: integer, minimum: 1}")
+        );
+    }
+
+    #[test]
+    fn versions_other_than_3_0_and_3_1_are_refused() {
+        for text in [
+            "swagger: '2.0'",
+            "openapi: '2.0'",
+            "openapi: 3.1",
+            "openapi: '4.0.0'",
+            "{}",
+        ] {
+            let mut doc: Value = serde_yaml::from_str(text).unwrap();
+            assert!(normalize(&mut doc).is_err(), "{text}");
+        }
+        let mut doc: Value = serde_yaml::from_str("openapi: 3.0.3").unwrap();
+        assert!(normalize(&mut doc).is_ok());
+    }
 }

@@ -146,9 +146,9 @@ pub fn describe_fields(types: &mut [TypeDef]) {
         };
         for field in fields {
             if field.docs.description.is_none() {
-                field.docs.description = named_within(&field.ty)
+                field.docs.see = named_within(&field.ty)
                     .filter(|name| described.contains(*name))
-                    .map(|name| format!("See [`{name}`]."));
+                    .cloned();
             }
         }
     }
@@ -203,10 +203,11 @@ pub fn mark_validated(types: &mut [TypeDef], operations: &[Operation]) {
     let mut stack: Vec<usize> = operations
         .iter()
         .flat_map(|op| {
-            let body = match &op.body {
-                Some(Body::Json(ty)) => named_within(ty),
-                _ => None,
-            };
+            let body = op
+                .body
+                .as_ref()
+                .and_then(Body::sent_type)
+                .and_then(named_within);
             op.query.as_ref().into_iter().chain(body)
         })
         .filter_map(|name| index.get(name).copied())

@@ -140,6 +140,9 @@ impl Client {
                 .http
                 .request(method.clone(), url.clone())
                 .headers(headers);
+            for (name, value) in &request.headers {
+                builder = builder.header(name.clone(), value.clone());
+            }
             let activity = Activity::new();
             if with_body {
                 builder = request

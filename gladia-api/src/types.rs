@@ -2673,7 +2673,7 @@ pub struct AudioUploadResponse {
     ///
     /// Format: `uri`.
     pub audio_url: String,
-    /// See \[`AudioUploadMetadata`\].
+    /// See [`AudioUploadMetadata`].
     pub audio_metadata: AudioUploadMetadata,
 }
 impl AudioUploadResponse {
@@ -2898,7 +2898,7 @@ pub struct PreRecordedResponse {
     pub request_id: String,
     /// Version of the API that ran the job
     pub version: i64,
-    /// See \[`TranscriptionStatus`\].
+    /// See [`TranscriptionStatus`].
     pub status: TranscriptionStatus,
     /// When the job was created
     ///
@@ -2922,7 +2922,7 @@ pub struct PreRecordedResponse {
     /// Range: 400 to 599.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<i64>,
-    /// See \[`TranscriptionKind`\].
+    /// See [`TranscriptionKind`].
     pub kind: TranscriptionKind,
     /// The audio the job was run on
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2978,7 +2978,7 @@ pub struct PreRecordedRequestParams {
     /// Whether custom vocabulary was enabled; jobs made with the 2024 API hold the list of words instead
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary: Option<PreRecordedRequestParamsCustomVocabulary>,
-    /// See \[`CustomVocabularyConfig`\].
+    /// See [`CustomVocabularyConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary_config: Option<CustomVocabularyConfig>,
     /// Whether the language was detected automatically
@@ -2987,10 +2987,10 @@ pub struct PreRecordedRequestParams {
     /// Whether the language could change between utterances
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_code_switching: Option<bool>,
-    /// See \[`CodeSwitchingConfig`\].
+    /// See [`CodeSwitchingConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_switching_config: Option<CodeSwitchingConfig>,
-    /// See \[`TranscriptionLanguageCode`\].
+    /// See [`TranscriptionLanguageCode`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<TranscriptionLanguageCode>,
     /// Callback URL given with the legacy option
@@ -3001,31 +3001,31 @@ pub struct PreRecordedRequestParams {
     /// Whether a callback was requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback: Option<bool>,
-    /// See \[`CallbackConfig`\].
+    /// See [`CallbackConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<CallbackConfig>,
     /// Whether subtitles were requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitles: Option<bool>,
-    /// See \[`SubtitlesConfig`\].
+    /// See [`SubtitlesConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitles_config: Option<SubtitlesConfig>,
     /// Whether speakers were told apart
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diarization: Option<bool>,
-    /// See \[`DiarizationConfigResponse`\].
+    /// See [`DiarizationConfigResponse`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diarization_config: Option<DiarizationConfigResponse>,
     /// Whether translation was requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<bool>,
-    /// See \[`TranslationConfig`\].
+    /// See [`TranslationConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation_config: Option<TranslationConfig>,
     /// Whether a summary was requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization: Option<bool>,
-    /// See \[`SummarizationConfig`\].
+    /// See [`SummarizationConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_config: Option<SummarizationConfig>,
     /// Whether moderation was requested
@@ -3043,13 +3043,13 @@ pub struct PreRecordedRequestParams {
     /// Whether custom spelling was applied
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling: Option<bool>,
-    /// See \[`CustomSpellingConfig`\].
+    /// See [`CustomSpellingConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling_config: Option<CustomSpellingConfig>,
     /// Whether structured data was extracted
     #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_data_extraction: Option<bool>,
-    /// See \[`StructuredDataExtractionConfig`\].
+    /// See [`StructuredDataExtractionConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_data_extraction_config: Option<StructuredDataExtractionConfig>,
     /// Whether sentiment was analysed
@@ -3058,7 +3058,7 @@ pub struct PreRecordedRequestParams {
     /// Whether prompts were run on the audio
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_to_llm: Option<bool>,
-    /// See \[`AudioToLlmListConfig`\].
+    /// See [`AudioToLlmListConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_to_llm_config: Option<AudioToLlmListConfig>,
     /// Whether the transcript was split into sentences
@@ -3070,7 +3070,7 @@ pub struct PreRecordedRequestParams {
     /// Whether enhanced punctuation was used
     #[serde(skip_serializing_if = "Option::is_none")]
     pub punctuation_enhanced: Option<bool>,
-    /// See \[`LanguageConfig`\].
+    /// See [`LanguageConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language_config: Option<LanguageConfig>,
     /// URL of the audio that was transcribed
@@ -3128,12 +3128,12 @@ impl StructuredDataExtractionConfig {
 /// Everything a finished job produced.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TranscriptionResult {
-    /// See \[`TranscriptionMetadata`\].
+    /// See [`TranscriptionMetadata`].
     pub metadata: TranscriptionMetadata,
-    /// See \[`Transcription`\].
+    /// See [`Transcription`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transcription: Option<Transcription>,
-    /// See \[`Translation`\].
+    /// See [`Translation`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<Translation>,
     /// The summary, if requested
@@ -3142,7 +3142,7 @@ pub struct TranscriptionResult {
     /// The moderation verdict, if requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation: Option<AddonTextResult>,
-    /// See \[`NamedEntityRecognition`\].
+    /// See [`NamedEntityRecognition`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub named_entity_recognition: Option<NamedEntityRecognition>,
     /// The transcript with consistent names, if requested
@@ -3160,7 +3160,7 @@ pub struct TranscriptionResult {
     /// The sentiment analysis, if requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis: Option<AddonTextResult>,
-    /// See \[`AudioToLlmList`\].
+    /// See [`AudioToLlmList`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_to_llm: Option<AudioToLlmList>,
     /// The transcript split into sentences, if requested
@@ -3169,7 +3169,7 @@ pub struct TranscriptionResult {
     /// The transcript laid out for display, if requested
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_mode: Option<AddonTextListResult>,
-    /// See \[`Chapterization`\].
+    /// See [`Chapterization`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chapters: Option<Chapterization>,
 }
@@ -3284,7 +3284,7 @@ impl Transcription {
 /// Subtitles in one format.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Subtitle {
-    /// See \[`SubtitlesFormat`\].
+    /// See [`SubtitlesFormat`].
     pub format: SubtitlesFormat,
     /// The subtitle file's text
     pub subtitles: String,
@@ -3304,7 +3304,7 @@ impl Subtitle {
 /// A stretch of speech by one speaker on one channel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Utterance {
-    /// See \[`TranscriptionLanguageCode`\].
+    /// See [`TranscriptionLanguageCode`].
     pub language: TranscriptionLanguageCode,
     /// Start, in seconds from the beginning of the audio
     pub start: f64,
@@ -4102,19 +4102,19 @@ pub struct InitLiveSessionRequest {
     /// Default: `30`. Range: 5 to 60.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_duration_without_endpointing: Option<f64>,
-    /// See \[`LanguageConfig`\].
+    /// See [`LanguageConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language_config: Option<LanguageConfig>,
-    /// See \[`LivePreProcessingConfig`\].
+    /// See [`LivePreProcessingConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_processing: Option<LivePreProcessingConfig>,
-    /// See \[`LiveRealtimeProcessingConfig`\].
+    /// See [`LiveRealtimeProcessingConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub realtime_processing: Option<LiveRealtimeProcessingConfig>,
-    /// See \[`LivePostProcessingConfig`\].
+    /// See [`LivePostProcessingConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub post_processing: Option<LivePostProcessingConfig>,
-    /// See \[`LiveMessagesConfig`\].
+    /// See [`LiveMessagesConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages_config: Option<LiveMessagesConfig>,
     /// Whether to send session messages to `callback_config.url`
@@ -4122,7 +4122,7 @@ pub struct InitLiveSessionRequest {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback: Option<bool>,
-    /// See \[`LiveCallbackConfig`\].
+    /// See [`LiveCallbackConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<LiveCallbackConfig>,
 }
@@ -4185,7 +4185,7 @@ pub struct LiveRealtimeProcessingConfig {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary: Option<bool>,
-    /// See \[`CustomVocabularyConfig`\].
+    /// See [`CustomVocabularyConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary_config: Option<CustomVocabularyConfig>,
     /// Rewrite words as `custom_spelling_config` says
@@ -4193,7 +4193,7 @@ pub struct LiveRealtimeProcessingConfig {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling: Option<bool>,
-    /// See \[`CustomSpellingConfig`\].
+    /// See [`CustomSpellingConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling_config: Option<CustomSpellingConfig>,
     /// Translate each utterance
@@ -4201,7 +4201,7 @@ pub struct LiveRealtimeProcessingConfig {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<bool>,
-    /// See \[`TranslationConfig`\].
+    /// See [`TranslationConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation_config: Option<TranslationConfig>,
     /// Find named entities in each utterance
@@ -4236,7 +4236,7 @@ pub struct LivePostProcessingConfig {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization: Option<bool>,
-    /// See \[`SummarizationConfig`\].
+    /// See [`SummarizationConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_config: Option<SummarizationConfig>,
     /// Split the session into chapters
@@ -4390,7 +4390,7 @@ pub struct LiveResponse {
     pub request_id: String,
     /// Version of the API that ran the session
     pub version: i64,
-    /// See \[`TranscriptionStatus`\].
+    /// See [`TranscriptionStatus`].
     pub status: TranscriptionStatus,
     /// When the session was created
     ///
@@ -4417,7 +4417,7 @@ pub struct LiveResponse {
     /// Facts recorded once the session ended
     #[serde(skip_serializing_if = "Option::is_none")]
     pub post_session_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// See \[`TranscriptionKind`\].
+    /// See [`TranscriptionKind`].
     pub kind: TranscriptionKind,
     /// The recorded audio
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4586,9 +4586,9 @@ impl<'de> serde::Deserialize<'de> for WebhookTranscriptionEvent {
 /// Body of a webhook call about a pre-recorded job.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebhookTranscriptionPayload {
-    /// See \[`WebhookTranscriptionEvent`\].
+    /// See [`WebhookTranscriptionEvent`].
     pub event: WebhookTranscriptionEvent,
-    /// See \[`PreRecordedEventPayload`\].
+    /// See [`PreRecordedEventPayload`].
     pub payload: PreRecordedEventPayload,
 }
 impl WebhookTranscriptionPayload {
@@ -4676,9 +4676,9 @@ impl<'de> serde::Deserialize<'de> for WebhookLiveEvent {
 /// Body of a webhook call about a live session.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebhookLivePayload {
-    /// See \[`WebhookLiveEvent`\].
+    /// See [`WebhookLiveEvent`].
     pub event: WebhookLiveEvent,
-    /// See \[`LiveEventPayload`\].
+    /// See [`LiveEventPayload`].
     pub payload: LiveEventPayload,
 }
 impl WebhookLivePayload {
@@ -4804,7 +4804,7 @@ pub struct CallbackTranscriptionSuccessPayload {
     pub id: String,
     /// Always `transcription.success`
     pub event: CallbackTranscriptionSuccessPayloadEvent,
-    /// See \[`TranscriptionResult`\].
+    /// See [`TranscriptionResult`].
     pub payload: TranscriptionResult,
     /// The metadata attached when the job was created
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4894,7 +4894,7 @@ pub struct CallbackTranscriptionErrorPayload {
     pub id: String,
     /// Always `transcription.error`
     pub event: CallbackTranscriptionErrorPayloadEvent,
-    /// See \[`CallbackError`\].
+    /// See [`CallbackError`].
     pub error: CallbackError,
     /// The metadata attached when the job was created
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4939,9 +4939,9 @@ pub struct CallbackLiveLifecyclePayload {
     ///
     /// Format: `uuid`.
     pub id: String,
-    /// See \[`WebhookLiveEvent`\].
+    /// See [`WebhookLiveEvent`].
     pub event: WebhookLiveEvent,
-    /// See \[`LiveLifecycleMessage`\].
+    /// See [`LiveLifecycleMessage`].
     pub payload: LiveLifecycleMessage,
 }
 impl CallbackLiveLifecyclePayload {
@@ -5040,7 +5040,7 @@ pub struct LiveLifecycleMessage {
     pub created_at: time::OffsetDateTime,
     /// What happened
     pub r#type: LiveLifecycleMessageType,
-    /// See \[`LiveRecordingData`\].
+    /// See [`LiveRecordingData`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<LiveRecordingData>,
 }
@@ -5309,7 +5309,7 @@ pub struct LiveTranscriptMessageData {
     pub id: String,
     /// Whether the utterance is closed; a partial one may still change.
     pub is_final: bool,
-    /// See \[`Utterance`\].
+    /// See [`Utterance`].
     pub utterance: Utterance,
 }
 impl LiveTranscriptMessageData {
@@ -5432,7 +5432,7 @@ pub struct LiveSpeechStartMessage {
     pub created_at: time::OffsetDateTime,
     /// Always `speech_start`; tells the message apart.
     pub r#type: LiveSpeechStartMessageType,
-    /// See \[`LiveSpeechEvent`\].
+    /// See [`LiveSpeechEvent`].
     pub data: LiveSpeechEvent,
 }
 impl LiveSpeechStartMessage {
@@ -5516,7 +5516,7 @@ pub struct LiveSpeechEndMessage {
     pub created_at: time::OffsetDateTime,
     /// Always `speech_end`; tells the message apart.
     pub r#type: LiveSpeechEndMessageType,
-    /// See \[`LiveSpeechEvent`\].
+    /// See [`LiveSpeechEvent`].
     pub data: LiveSpeechEvent,
 }
 impl LiveSpeechEndMessage {
@@ -5593,13 +5593,13 @@ impl<'de> serde::Deserialize<'de> for LiveTranslationMessageType {
 pub struct LiveTranslationMessageData {
     /// Id of the utterance, as in its `transcript` message.
     pub utterance_id: String,
-    /// See \[`Utterance`\].
+    /// See [`Utterance`].
     pub utterance: Utterance,
-    /// See \[`TranscriptionLanguageCode`\].
+    /// See [`TranscriptionLanguageCode`].
     pub original_language: TranscriptionLanguageCode,
-    /// See \[`TranslationLanguageCode`\].
+    /// See [`TranslationLanguageCode`].
     pub target_language: TranslationLanguageCode,
-    /// See \[`Utterance`\].
+    /// See [`Utterance`].
     pub translated_utterance: Utterance,
 }
 impl LiveTranslationMessageData {
@@ -5736,7 +5736,7 @@ impl<'de> serde::Deserialize<'de> for LiveNamedEntityRecognitionMessageType {
 pub struct LiveNamedEntityRecognitionMessageData {
     /// Id of the utterance, as in its `transcript` message.
     pub utterance_id: String,
-    /// See \[`Utterance`\].
+    /// See [`Utterance`].
     pub utterance: Utterance,
     /// The entities, in the order they are spoken.
     pub results: Vec<LiveUtteranceEntity>,
@@ -5877,7 +5877,7 @@ impl<'de> serde::Deserialize<'de> for LiveSentimentAnalysisMessageType {
 pub struct LiveSentimentAnalysisMessageData {
     /// Id of the utterance, as in its `transcript` message.
     pub utterance_id: String,
-    /// See \[`Utterance`\].
+    /// See [`Utterance`].
     pub utterance: Utterance,
     /// One result per part of the utterance.
     pub results: Vec<LiveUtteranceSentiment>,
@@ -6003,7 +6003,7 @@ pub struct LivePostTranscriptMessage {
     pub created_at: time::OffsetDateTime,
     /// Always `post_transcript`; tells the message apart.
     pub r#type: LivePostTranscriptMessageType,
-    /// See \[`Transcription`\].
+    /// See [`Transcription`].
     pub data: Transcription,
 }
 impl LivePostTranscriptMessage {
@@ -6094,7 +6094,7 @@ pub struct LivePostFinalTranscriptMessage {
     pub created_at: time::OffsetDateTime,
     /// Always `post_final_transcript`; tells the message apart.
     pub r#type: LivePostFinalTranscriptMessageType,
-    /// See \[`TranscriptionResult`\].
+    /// See [`TranscriptionResult`].
     pub data: TranscriptionResult,
 }
 impl LivePostFinalTranscriptMessage {

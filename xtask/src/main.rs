@@ -1,12 +1,15 @@
 //! `cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR]`: regenerates the
-//! generated part of gladia-api from the spec (OpenAPI) and the WebSocket messages (AsyncAPI). Holds argument parsing and the write policy; the generator does the rest.
+//! generated part of gladia-api from the spec (OpenAPI) and the WebSocket messages (AsyncAPI).
+//! Holds argument parsing and the write policy; the generator does the rest.
+//! `cargo xtask fuzz --seconds N [--seed S]`: runs the generator on mutated specs (see `fuzz`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::{env, fs};
 
-const USAGE: &str =
-    "usage: cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR]";
+mod fuzz;
+
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR]\n       cargo xtask fuzz --seconds N [--seed S] [--spec PATH] [--save DIR]";
 
 /// Exit codes: 1 for stale files or a failed write, 2 for a bad or unreadable spec or bad arguments.
 const EXIT_STALE: u8 = 1;
@@ -22,6 +25,22 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    if env::args().nth(1).as_deref() == Some("fuzz") {
+        return match parse_fuzz_args(env::args().skip(2)) {
+            Err(message) => {
+                eprintln!("error: {message}\n{USAGE}");
+                ExitCode::from(EXIT_BAD_INPUT)
+            }
+            Ok(args) => match fuzz::fuzz(&args) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(EXIT_STALE),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(EXIT_BAD_INPUT)
+                }
+            },
+        };
+    }
     let args = match parse_args(env::args().skip(1)) {
         Ok(args) => args,
         Err(message) => {
@@ -83,6 +102,31 @@ fn sources(args: &Args) -> String {
         Some(messages) => format!("{} + {}", args.spec.display(), messages.display()),
         None => args.spec.display().to_string(),
     }
+}
+
+fn parse_fuzz_args(mut args: impl Iterator<Item = String>) -> Result<fuzz::FuzzArgs, String> {
+    let root = workspace_root();
+    let mut parsed = fuzz::FuzzArgs {
+        seconds: 60,
+        seed: 1,
+        spec: root.join("spec/gladia.yaml"),
+        save: root.join("target/fuzz"),
+    };
+    let number = |value: Option<String>, flag: &str| {
+        value
+            .and_then(|v| v.parse::<u64>().ok())
+            .ok_or(format!("{flag} needs a whole number"))
+    };
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--seconds" => parsed.seconds = number(args.next(), "--seconds")?,
+            "--seed" => parsed.seed = number(args.next(), "--seed")?,
+            "--spec" => parsed.spec = args.next().ok_or("--spec needs a path")?.into(),
+            "--save" => parsed.save = args.next().ok_or("--save needs a folder")?.into(),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(parsed)
 }
 
 fn workspace_root() -> PathBuf {

@@ -171,3 +171,32 @@ fn messages_are_generated_with_the_spec_and_their_errors_name_both_files() {
     assert!(stderr.contains(&format!("{api} + {api}")), "{stderr}");
     assert!(stderr.contains("not an AsyncAPI document"), "{stderr}");
 }
+
+#[test]
+fn a_short_fuzz_run_finds_no_crash() {
+    let save = scratch("fuzz");
+    let save_arg = save.display().to_string();
+    let output = xtask(&[
+        "fuzz",
+        "--seconds",
+        "2",
+        "--seed",
+        "42",
+        "--save",
+        &save_arg,
+    ]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    assert!(stdout.contains(" 0 panics, 0 hangs"), "{stdout}");
+    let runs: usize = stdout
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(runs > 0, "{stdout}");
+    assert_eq!(
+        std::fs::read_dir(&save).unwrap().count(),
+        0,
+        "crashers saved"
+    );
+}

@@ -13,6 +13,7 @@ use crate::naming;
 use crate::passes;
 use crate::resolve::{schema_pointer, Resolver};
 
+mod bodies;
 mod operations;
 mod schema;
 

@@ -4,20 +4,15 @@
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
-use openapiv3::{MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
+use super::bodies::method_extension;
 use super::schema::docs;
 use super::Converter;
 use crate::error::Error;
 use crate::ir::*;
 use crate::naming;
 use crate::source::escape;
-
-/// One form of a request body, with its own function name when the body takes several.
-type BodyForm = (Option<String>, Option<Body>);
-
-/// Names the generated function uses for its own arguments, which a path parameter must not take.
-const ARGUMENT_NAMES: [&str; 2] = ["query", "body"];
 
 impl<'a> Converter<'a> {
     pub(super) fn operations(&mut self, spec: &'a OpenAPI) -> Result<Vec<Operation>, Error> {
@@ -72,75 +67,84 @@ impl<'a> Converter<'a> {
                     }
                 }
                 let stem = name.type_stem();
-                let parameters = item.parameters.iter().chain(&operation.parameters);
+                let parameters = self.parameters(item, operation, &path_pointer, &pointer)?;
                 let mut path_params = Vec::new();
                 let mut query = Vec::new();
-                for (index, parameter) in parameters.enumerate() {
-                    let param_pointer = if index < item.parameters.len() {
-                        format!("{path_pointer}/parameters/{index}")
-                    } else {
-                        format!("{pointer}/parameters/{}", index - item.parameters.len())
-                    };
-                    let parameter = self.resolve.parameter(parameter, &param_pointer)?;
+                for (param_pointer, parameter) in parameters {
+                    let param_pointer = param_pointer.as_str();
                     match parameter {
                         Parameter::Path { parameter_data, .. } => {
                             let (field, _) =
-                                self.parameter(parameter_data, &stem, &param_pointer)?;
+                                self.parameter(parameter_data, &stem, param_pointer)?;
                             if !matches!(field.ty, TypeRef::Scalar(_) | TypeRef::Named(_)) {
                                 return Err(Error::unsupported(
-                                    &param_pointer,
+                                    param_pointer,
                                     "a path parameter that is not a single value",
                                 ));
                             }
-                            if ARGUMENT_NAMES.contains(&field.name.as_str())
-                                || path_params.iter().any(|p: &Field| p.name == field.name)
-                            {
+                            if path_params.iter().any(|p: &Field| p.name == field.name) {
                                 return Err(Error::collision(
                                     &field.name,
                                     "another argument of the endpoint function",
-                                    &param_pointer,
+                                    param_pointer,
                                 ));
                             }
                             path_params.push(field);
                         }
-                        Parameter::Query { parameter_data, .. } => {
+                        Parameter::Query { parameter_data, .. }
+                        | Parameter::Header { parameter_data, .. }
+                        | Parameter::Cookie { parameter_data, .. } => {
+                            let location = match parameter {
+                                Parameter::Query { .. } => ParamIn::Query,
+                                Parameter::Header { .. } => ParamIn::Header,
+                                _ => ParamIn::Cookie,
+                            };
                             let (field, json) =
-                                self.parameter(parameter_data, &stem, &param_pointer)?;
+                                self.parameter(parameter_data, &stem, param_pointer)?;
                             let max_length =
-                                max_length_extension(&parameter_data.extensions, &param_pointer)?;
+                                max_length_extension(&parameter_data.extensions, param_pointer)?;
+                            if location != ParamIn::Query {
+                                check_header_parameter(&field, json, param_pointer)?;
+                            }
                             if let Some(other) = query
                                 .iter()
                                 .find(|q: &&QueryParam| q.field.name == field.name)
                             {
                                 return Err(Error::collision(
                                     &field.name,
-                                    format!("query parameter `{}`", other.field.wire),
-                                    &param_pointer,
+                                    format!("parameter `{}`", other.field.wire),
+                                    param_pointer,
                                 ));
                             }
                             query.push(QueryParam {
                                 field,
+                                location,
                                 json,
                                 max_length,
                             });
                         }
-                        Parameter::Header { parameter_data, .. }
-                        | Parameter::Cookie { parameter_data, .. } => {
-                            return Err(Error::unsupported(
-                                &param_pointer,
-                                format!("header and cookie parameters (`{}`)", parameter_data.name),
-                            ))
-                        }
                     }
                 }
                 check_placeholders(path, &path_params, &pointer)?;
+                let query_arg = match query.iter().all(|q| q.location == ParamIn::Query) {
+                    _ if query.is_empty() => None,
+                    true => Some("query"),
+                    false => Some("params"),
+                };
                 let query = if query.is_empty() {
                     None
                 } else {
-                    let query_name = naming::inline_type_name(&stem, "Query");
+                    // Named for what it holds: `Query`, or `Params` once headers or cookies join.
+                    let only_query = query.iter().all(|q| q.location == ParamIn::Query);
+                    let (suffix, what) = if only_query {
+                        ("Query", "Query parameters")
+                    } else {
+                        ("Params", "Query, header and cookie parameters")
+                    };
+                    let query_name = naming::inline_type_name(&stem, suffix);
                     let query_docs = Docs {
                         description: Some(format!(
-                            "Query parameters of `{} {path}`.",
+                            "{what} of `{} {path}`.",
                             http_method.as_upper()
                         )),
                         ..Docs::default()
@@ -169,15 +173,7 @@ impl<'a> Converter<'a> {
                     if let Some(form_method) = form_method {
                         name.method = form_method;
                     }
-                    if let Some(Body::Multipart { param, .. }) = &body {
-                        if path_params.iter().any(|p| p.name == *param) {
-                            return Err(Error::collision(
-                                param,
-                                "a path parameter",
-                                &format!("{pointer}/requestBody"),
-                            ));
-                        }
-                    }
+                    check_arguments(&path_params, query_arg, body.as_ref(), &pointer)?;
                     let mut claimed = vec![name.method.clone()];
                     if paged.is_some() {
                         claimed.push(naming::all_pages_method(&name.method));
@@ -206,6 +202,54 @@ impl<'a> Converter<'a> {
         Ok(operations)
     }
 
+    /// The parameters of an operation with their pointers: the path item's, then the
+    /// operation's; an operation parameter replaces the path item's of the same name and place.
+    fn parameters(
+        &self,
+        item: &'a openapiv3::PathItem,
+        operation: &'a openapiv3::Operation,
+        path_pointer: &str,
+        pointer: &str,
+    ) -> Result<Vec<(String, &'a Parameter)>, Error> {
+        let mut out: Vec<(String, &'a Parameter)> = Vec::new();
+        let all = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("{path_pointer}/parameters/{i}"), p))
+            .chain(
+                operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("{pointer}/parameters/{i}"), p)),
+            );
+        for (at, parameter) in all {
+            let parameter = self.resolve.parameter(parameter, &at)?;
+            let same = |other: &&Parameter| {
+                std::mem::discriminant(*other) == std::mem::discriminant(parameter)
+                    && other.parameter_data_ref().name == parameter.parameter_data_ref().name
+            };
+            let from_operation = |at: &str| at.starts_with(&format!("{pointer}/"));
+            match out.iter().position(|(_, other)| same(other)) {
+                Some(index) if from_operation(&at) && !from_operation(&out[index].0) => {
+                    out[index] = (at, parameter)
+                }
+                Some(_) => {
+                    return Err(Error::unsupported(
+                        &at,
+                        format!(
+                            "parameter `{}` is listed twice",
+                            parameter.parameter_data_ref().name
+                        ),
+                    ))
+                }
+                None => out.push((at, parameter)),
+            }
+        }
+        Ok(out)
+    }
+
     fn responses(
         &mut self,
         responses: &'a openapiv3::Responses,
@@ -213,30 +257,34 @@ impl<'a> Converter<'a> {
         pointer: &str,
     ) -> Result<Vec<Response>, Error> {
         let mut out = Vec::new();
-        for (status, response) in &responses.responses {
-            let StatusCode::Code(code) = status else {
-                return Err(Error::unsupported(
-                    &format!("{pointer}/responses/{status}"),
-                    format!("response status range {status}"),
-                ));
+        let statuses = responses
+            .responses
+            .iter()
+            .map(|(status, response)| (Some(status), response))
+            .chain(responses.default.iter().map(|response| (None, response)));
+        for (status, response) in statuses {
+            let status = match status {
+                Some(StatusCode::Code(code)) => Status::Code(*code),
+                Some(StatusCode::Range(hundreds)) => Status::Range(*hundreds),
+                None => Status::Default,
             };
-            let response_pointer = format!("{pointer}/responses/{code}");
+            let response_pointer = format!("{pointer}/responses/{status}");
             let response = self.resolve.response(response, &response_pointer)?;
             let body = self.response_body(
                 &response.content,
-                &format!("{stem}{code}Response"),
+                &naming::inline_type_name(stem, &format!("{status}Response")),
                 &response_pointer,
             )?;
             out.push(Response {
-                status: *code,
+                status,
                 description: response.description.clone(),
                 body,
             });
         }
-        if !out.iter().any(|r| (200..300).contains(&r.status)) {
+        if success(&out).is_none() {
             return Err(Error::unsupported(
                 &format!("{pointer}/responses"),
-                "an operation without a 2xx response",
+                "an operation without a 2xx or default response",
             ));
         }
         Ok(out)
@@ -244,7 +292,7 @@ impl<'a> Converter<'a> {
 
     /// A success answer with an `items` list and a nullable `next` link is one page of a list.
     fn paged(&self, responses: &[Response]) -> Option<Paged> {
-        let success = responses.iter().find(|r| (200..300).contains(&r.status))?;
+        let success = success(responses)?;
         let ResponseBody::Json(TypeRef::Named(page)) = &success.body else {
             return None;
         };
@@ -326,6 +374,7 @@ impl<'a> Converter<'a> {
             required: data.required,
             nullable: false,
             boxed: false,
+            flatten: false,
             docs: field_docs,
         };
         Ok((field, json))
@@ -345,127 +394,66 @@ impl<'a> Converter<'a> {
             _ => false,
         }
     }
+}
 
-    /// The forms a request body takes, each with its function name when there are several.
-    fn request_bodies(
-        &mut self,
-        body: &'a ReferenceOr<openapiv3::RequestBody>,
-        method: &str,
-        owner: &str,
-        pointer: &str,
-    ) -> Result<Vec<BodyForm>, Error> {
-        let body_pointer = format!("{pointer}/requestBody");
-        let body = self.resolve.request_body(body, &body_pointer)?;
-        let several = body.content.len() > 1;
-        let mut forms = Vec::new();
-        for (media, media_type) in &body.content {
-            let media_pointer = format!("{body_pointer}/content/{}", escape(media));
-            let (form, body) = match media.as_str() {
-                "application/json" => {
-                    let ty =
-                        self.media_schema(media_type, &format!("{owner}Body"), &media_pointer)?;
-                    ("json", Body::Json(ty))
-                }
-                "multipart/form-data" => {
-                    let form =
-                        self.media_schema(media_type, &format!("{owner}Form"), &media_pointer)?;
-                    ("multipart", self.file_part(&form, &media_pointer)?)
-                }
-                other => {
-                    return Err(Error::unsupported(
-                        &media_pointer,
-                        format!("request body media type `{other}`"),
-                    ))
-                }
-            };
-            let name = if several {
-                let explicit = method_extension(&media_type.extensions, &media_pointer)?;
-                let name = naming::body_form_method(method, form, explicit).ok_or_else(|| {
-                    Error::unsupported(
-                        &format!("{media_pointer}/{}", naming::METHOD_EXTENSION),
-                        "no ASCII letter or digit to make a function name from",
-                    )
-                })?;
-                Some(name)
-            } else {
-                None
-            };
-            forms.push((name, Some(body)));
-        }
-        if forms.is_empty() {
-            return Err(Error::unsupported(
-                &body_pointer,
-                "a request body without content",
-            ));
-        }
-        Ok(forms)
+/// Headers and cookies take one plain value: a scalar or an enum, with an HTTP token as name.
+fn check_header_parameter(field: &Field, json: bool, pointer: &str) -> Result<(), Error> {
+    let token = !field.wire.is_empty()
+        && field
+            .wire
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if !token {
+        return Err(Error::unsupported(
+            &format!("{pointer}/name"),
+            format!("`{}` as a header or cookie name", field.wire),
+        ));
     }
-
-    /// A multipart form is supported when it is one file part, streamed from disk or memory.
-    fn file_part(&self, form: &TypeRef, pointer: &str) -> Result<Body, Error> {
-        let fields = match form {
-            TypeRef::Named(name) => self.find_type(name).and_then(|t| match &t.kind {
-                TypeKind::Struct(fields) => Some(fields),
-                _ => None,
-            }),
-            _ => None,
-        };
-        match fields.map(Vec::as_slice) {
-            Some([field]) if field.ty == TypeRef::Scalar(Scalar::Binary) => Ok(Body::Multipart {
-                part: field.wire.clone(),
-                param: field.name.clone(),
-            }),
-            _ => Err(Error::unsupported(
-                &format!("{pointer}/schema"),
-                "a multipart form other than one binary file part",
-            )),
-        }
+    if json || matches!(field.ty, TypeRef::Array(_)) {
+        return Err(Error::unsupported(
+            pointer,
+            "a header or cookie parameter that is not a single value",
+        ));
     }
+    Ok(())
+}
 
-    fn media_schema(
-        &mut self,
-        media_type: &MediaType,
-        name: &str,
-        pointer: &str,
-    ) -> Result<TypeRef, Error> {
-        match &media_type.schema {
-            Some(schema) => self.type_ref(schema, name, &format!("{pointer}/schema")),
-            None => Ok(TypeRef::Json),
-        }
+/// The endpoint function's arguments: path parameters, `query`, the body's, each file part.
+fn check_arguments(
+    path_params: &[Field],
+    query: Option<&'static str>,
+    body: Option<&Body>,
+    pointer: &str,
+) -> Result<(), Error> {
+    let mut names: Vec<(&str, String)> = path_params
+        .iter()
+        .map(|p| (p.name.as_str(), format!("path parameter `{}`", p.wire)))
+        .collect();
+    if let Some(query) = query {
+        names.push((query, format!("the {query} argument")));
     }
-
-    fn response_body(
-        &mut self,
-        content: &IndexMap<String, MediaType>,
-        name: &str,
-        pointer: &str,
-    ) -> Result<ResponseBody, Error> {
-        let Some((media, media_type)) = content.first() else {
-            return Ok(ResponseBody::Empty);
-        };
-        let media_pointer = format!("{pointer}/content/{}", escape(media));
-        if content.len() > 1 {
-            return Err(Error::unsupported(
-                &media_pointer,
-                "a response with several media types",
-            ));
-        }
-        match media.as_str() {
-            "application/json" => Ok(ResponseBody::Json(self.media_schema(
-                media_type,
-                name,
-                &media_pointer,
-            )?)),
-            "application/octet-stream" => Ok(ResponseBody::Binary),
-            media if media.starts_with("audio/") || media.starts_with("video/") => {
-                Ok(ResponseBody::Binary)
+    match body {
+        Some(Body::Multipart { param, part }) => names.push((param, format!("file part `{part}`"))),
+        Some(Body::Form { fields, files }) => {
+            if fields.is_some() {
+                names.push(("form", "the form argument".to_owned()));
             }
-            other => Err(Error::unsupported(
-                &media_pointer,
-                format!("response media type `{other}`"),
-            )),
+            for file in files {
+                names.push((&file.param, format!("file part `{}`", file.part)));
+            }
+        }
+        Some(_) => names.push(("body", "the body argument".to_owned())),
+        None => {}
+    }
+    for (i, (name, what)) in names.iter().enumerate() {
+        if let Some((_, first)) = names[..i].iter().find(|(other, _)| other == name) {
+            return Err(Error::unsupported(
+                pointer,
+                format!("{first} and {what} would both be the argument `{name}`; rename one"),
+            ));
         }
     }
+    Ok(())
 }
 
 /// Every `{placeholder}` of the path needs its parameter, and every path parameter its
@@ -504,27 +492,6 @@ fn join_docs(summary: &Option<String>, description: &Option<String>) -> Option<S
         (Some(summary), Some(description)) => Some(format!("{summary}\n\n{description}")),
         (Some(one), None) | (None, Some(one)) => Some(one.clone()),
         (None, None) => None,
-    }
-}
-
-/// The `x-rust-method` of an operation or a media type.
-fn method_extension<'e>(
-    extensions: &'e IndexMap<String, serde_json::Value>,
-    pointer: &str,
-) -> Result<Option<&'e str>, Error> {
-    match extensions.get(naming::METHOD_EXTENSION) {
-        None => Ok(None),
-        Some(serde_json::Value::String(name))
-            if !name.is_empty()
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !name.starts_with(|c: char| c.is_ascii_digit()) =>
-        {
-            Ok(Some(name))
-        }
-        Some(other) => Err(Error::unsupported(
-            &format!("{pointer}/{}", naming::METHOD_EXTENSION),
-            format!("`{other}` as a function name; use a snake_case identifier"),
-        )),
     }
 }
 

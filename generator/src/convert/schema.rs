@@ -106,7 +106,7 @@ impl Converter<'_> {
                 if string.enumeration.is_empty() {
                     return Ok(TypeRef::Scalar(typemap::string_format(format.as_deref())));
                 }
-                let wires: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
+                let wires = present(&string.enumeration);
                 let values = self.enum_values(wires, |w| w.clone(), pointer)?;
                 self.define(name, pointer, docs(schema), TypeKind::StringEnum(values))
             }
@@ -115,7 +115,7 @@ impl Converter<'_> {
                 if integer.enumeration.is_empty() {
                     return Ok(TypeRef::Scalar(typemap::integer_format(format.as_deref())));
                 }
-                let wires: Vec<i64> = integer.enumeration.iter().flatten().copied().collect();
+                let wires = present(&integer.enumeration);
                 let values = self.enum_values(wires, |w| w.to_string(), pointer)?;
                 self.define(name, pointer, docs(schema), TypeKind::IntegerEnum(values))
             }
@@ -156,16 +156,33 @@ impl Converter<'_> {
                         _ => Ok(TypeRef::JsonObject),
                     };
                 }
-                if matches!(
-                    object.additional_properties,
-                    Some(AdditionalProperties::Schema(_))
-                ) {
-                    return Err(Error::unsupported(
-                        pointer,
-                        "an object with both properties and typed additionalProperties",
-                    ));
+                let mut fields =
+                    self.fields(&object.properties, &object.required, name, pointer)?;
+                if let Some(AdditionalProperties::Schema(value)) = &object.additional_properties {
+                    let at = format!("{pointer}/additionalProperties");
+                    let value =
+                        self.type_ref(value, &naming::inline_type_name(name, "Value"), &at)?;
+                    let field_name = naming::ADDITIONAL_PROPERTIES;
+                    if let Some(other) = fields.iter().find(|f| f.name == field_name) {
+                        let first = format!("{pointer}/properties/{}", escape(&other.wire));
+                        return Err(Error::collision(field_name, first, &at));
+                    }
+                    fields.push(Field {
+                        name: field_name.to_owned(),
+                        wire: field_name.to_owned(),
+                        ty: TypeRef::Map(Box::new(value)),
+                        required: true,
+                        nullable: false,
+                        boxed: false,
+                        flatten: true,
+                        docs: Docs {
+                            description: Some(
+                                "The properties the spec does not list, by name.".to_owned(),
+                            ),
+                            ..Docs::default()
+                        },
+                    });
                 }
-                let fields = self.fields(&object.properties, &object.required, name, pointer)?;
                 self.define(name, pointer, docs(schema), TypeKind::Struct(fields))
             }
         }
@@ -175,12 +192,13 @@ impl Converter<'_> {
     /// first with a warning, two values that make one variant name are an error.
     fn enum_values<T: PartialEq>(
         &mut self,
-        wires: Vec<T>,
+        wires: Vec<(usize, T)>,
         text: impl Fn(&T) -> String,
         pointer: &str,
     ) -> Result<Vec<EnumValue<T>>, Error> {
         let mut values: Vec<EnumValue<T>> = Vec::with_capacity(wires.len());
-        for (position, wire) in wires.into_iter().enumerate() {
+        let mut positions = Vec::with_capacity(wires.len());
+        for (position, wire) in wires {
             let shown = text(&wire);
             if values.iter().any(|v| v.wire == wire) {
                 self.warnings.push(Warning::new(
@@ -193,8 +211,12 @@ impl Converter<'_> {
                 variant: naming::variant_name(&shown, position),
                 wire,
             });
+            positions.push(position);
         }
-        check_variants(values.iter().map(|v| (&v.variant, text(&v.wire))), pointer)?;
+        check_variants(values.iter().zip(&positions).map(|(v, position)| {
+            let at = format!("{pointer}/enum/{position}");
+            (&v.variant, text(&v.wire), at)
+        }))?;
         Ok(values)
     }
 
@@ -236,6 +258,7 @@ impl Converter<'_> {
                 required: required.contains(wire),
                 nullable,
                 boxed: false,
+                flatten: false,
                 docs: field_docs,
             });
         }
@@ -356,12 +379,10 @@ impl Converter<'_> {
             };
             variants.push(variant);
         }
-        check_variants(
-            variants
-                .iter()
-                .map(|v| (&v.name, v.wire.clone().unwrap_or_else(|| v.name.clone()))),
-            pointer,
-        )?;
+        check_variants(variants.iter().enumerate().map(|(index, v)| {
+            let wire = v.wire.clone().unwrap_or_else(|| v.name.clone());
+            (&v.name, wire, format!("{pointer}/{keyword}/{index}"))
+        }))?;
         let kind = match discriminator {
             Some(discriminator) => TypeKind::Tagged {
                 tag: discriminator.property_name.clone(),
@@ -373,20 +394,29 @@ impl Converter<'_> {
     }
 }
 
-/// Two wire values that become one variant name would not compile: refuse them.
+/// The values of an enum with their positions in the spec's list; `null` is not a variant (the
+/// field is an `Option` when the schema is nullable).
+fn present<T: Clone>(values: &[Option<T>]) -> Vec<(usize, T)> {
+    values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.clone().map(|v| (i, v)))
+        .collect()
+}
+
+/// Two wire values that become one variant name would not compile: refuse them. `values` are
+/// the variant name, the wire value as text, and the pointer of the value.
 fn check_variants<'v>(
-    variants: impl Iterator<Item = (&'v String, String)>,
-    pointer: &str,
+    values: impl Iterator<Item = (&'v String, String, String)>,
 ) -> Result<(), Error> {
     let mut seen: HashMap<&str, String> = HashMap::new();
     seen.insert(
         naming::UNKNOWN_VARIANT,
         "the catch-all variant for unlisted values".to_owned(),
     );
-    for (variant, wire) in variants {
-        let label = format!("{pointer} value {wire:?}");
-        if let Some(first) = seen.insert(variant, label.clone()) {
-            return Err(Error::collision(variant, first, &format!("{pointer}/enum")));
+    for (variant, wire, pointer) in values {
+        if let Some(first) = seen.insert(variant, format!("{wire:?} ({pointer})")) {
+            return Err(Error::collision(variant, first, &pointer));
         }
     }
     Ok(())

@@ -130,12 +130,35 @@ fn params(op: &Operation, api: &Api) -> Vec<Param> {
     }
     if let Some(query) = &op.query {
         let ty = ident(query);
+        let located = |location| {
+            api.types.iter().any(|t| {
+                t.name == *query
+                    && matches!(&t.kind, TypeKind::Query(params)
+                        if params.iter().any(|p| p.location == location))
+            })
+        };
+        // The struct is `params` once it holds more than the query string.
+        let arg = if located(ParamIn::Header) || located(ParamIn::Cookie) {
+            quote!(params)
+        } else {
+            quote!(query)
+        };
+        let mut build = TokenStream::new();
+        if located(ParamIn::Query) {
+            build.extend(quote!(.query(#arg.to_query_pairs()?)));
+        }
+        if located(ParamIn::Header) {
+            build.extend(quote!(.headers(#arg.to_header_pairs()?)?));
+        }
+        if located(ParamIn::Cookie) {
+            build.extend(quote!(.cookies(#arg.to_cookie_pairs()?)?));
+        }
         params.push(Param {
-            decl: quote!(query: &#types #ty),
-            arg: quote!(query),
+            decl: quote!(#arg: &#types #ty),
+            arg: arg.clone(),
             check: is_validated(api, &TypeRef::Named(query.clone()))
-                .then(|| quote!(query.validate()?;)),
-            build: quote!(.query(query.to_query_pairs()?)),
+                .then(|| quote!(#arg.validate()?;)),
+            build,
         });
     }
     match &op.body {
@@ -158,6 +181,55 @@ fn params(op: &Operation, api: &Api) -> Vec<Param> {
                 build: quote!(.multipart(#part, #ident.into())),
             });
         }
+        Some(Body::Form { fields, files }) => {
+            if let Some(ty) = fields {
+                let check = is_validated(api, ty).then(|| quote!(form.validate()?;));
+                let ty = typemap::rust_type_in(ty, &types);
+                params.push(Param {
+                    decl: quote!(form: &#ty),
+                    arg: quote!(form),
+                    check,
+                    build: quote!(.form(form)?),
+                });
+            }
+            for file in files {
+                let ident = field_ident(&file.param);
+                let part = &file.part;
+                let (decl, build) = if file.required {
+                    (
+                        quote!(#ident: impl Into<crate::UploadFile>),
+                        quote!(.form_file(#part, Some(#ident.into()))),
+                    )
+                } else {
+                    (
+                        quote!(#ident: Option<crate::UploadFile>),
+                        quote!(.form_file(#part, #ident)),
+                    )
+                };
+                params.push(Param {
+                    decl,
+                    arg: ident.clone(),
+                    check: None,
+                    build,
+                });
+            }
+        }
+        Some(Body::UrlEncoded(ty)) => {
+            let check = is_validated(api, ty).then(|| quote!(body.validate()?;));
+            let ty = typemap::rust_type_in(ty, &types);
+            params.push(Param {
+                decl: quote!(body: &#ty),
+                arg: quote!(body),
+                check,
+                build: quote!(.url_encoded(body)?),
+            });
+        }
+        Some(Body::Text) => params.push(Param {
+            decl: quote!(body: &str),
+            arg: quote!(body),
+            check: None,
+            build: quote!(.text(body)),
+        }),
         None => {}
     }
     params
@@ -257,7 +329,7 @@ fn function_docs(op: &Operation) -> TokenStream {
     let errors: Vec<String> = op
         .responses
         .iter()
-        .filter(|r| r.status >= 400)
+        .filter(|r| r.status.is_error())
         .map(|r| {
             let body = match &r.body {
                 ResponseBody::Json(TypeRef::Named(name)) => {
