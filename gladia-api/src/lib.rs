@@ -1,70 +1,105 @@
 //! Typed Rust client for the [Gladia](https://gladia.io) speech-to-text API.
 //!
-//! ```no_run
-//! use gladia_api::types::{InitTranscriptionRequest, LanguageConfig, TranscriptionLanguageCode};
-//! use gladia_api::{Client, UploadFile, WaitOptions};
-//!
-//! # async fn run() -> Result<(), gladia_api::Error> {
-//! // GLADIA_API_KEY holds the key; GLADIA_API_URL, if set, another server.
-//! let client = Client::from_env()?;
-//!
-//! // Send a local file (streamed from disk), start a job on it, wait for the result.
-//! let uploaded = client.upload().file(UploadFile::path("meeting.mp3")).await?;
-//! let request = InitTranscriptionRequest {
-//!     diarization: Some(true),
-//!     language_config: Some(LanguageConfig {
-//!         languages: Some(vec![TranscriptionLanguageCode::En]),
-//!         ..Default::default()
-//!     }),
-//!     ..InitTranscriptionRequest::new(uploaded.audio_url)
-//! };
-//! let job = client.pre_recorded().create(&request).await?;
-//! let done = client.pre_recorded().wait(&job.id, &WaitOptions::default()).await?;
-//! for utterance in done.result.and_then(|r| r.transcription).map(|t| t.utterances).unwrap_or_default() {
-//!     println!("[{:.1}s] speaker {:?}: {}", utterance.start, utterance.speaker, utterance.text);
-//! }
-//! # Ok(()) }
-//! ```
-//!
-//! - Every endpoint is a typed async function on its resource: [`Client::pre_recorded`],
-//!   [`Client::transcriptions`], [`Client::live`], [`Client::upload`]. They are generated from
-//!   `spec/gladia.yaml` by `cargo xtask codegen`, like every model and enum in [`types`].
-//! - Helpers built on them: [`PreRecorded::wait`](operations::PreRecorded::wait),
-//!   [`Client::transcribe`], and the `list_all` streams that follow every page.
-//! - One [`Error`] type; failed requests are retried as [`RetryPolicy`] says.
-//! - Every enum is `#[non_exhaustive]` and carries an `Unknown` variant: a value that a newer
-//!   Gladia sends and this crate does not list is kept as received, and sent back unchanged.
+//! Features:
+//! - `client` (default): the HTTP client, `Client`, with one typed async function
+//!   per endpoint, uploads, downloads, paging, waiting for jobs.
+//! - `live` (default): live sessions over WebSocket, on top of the client.
+//! - With `default-features = false`: every model, enum, callback and webhook payload and live
+//!   message type in [`types`], with serde, serde_json and time, for services that only receive
+//!   or store Gladia's payloads.
+#![cfg_attr(
+    feature = "client",
+    doc = r##"
+```no_run
+use gladia_api::types::{InitTranscriptionRequest, LanguageConfig, TranscriptionLanguageCode};
+use gladia_api::{Client, UploadFile, WaitOptions};
+
+# async fn run() -> Result<(), gladia_api::Error> {
+// GLADIA_API_KEY holds the key; GLADIA_API_URL, if set, another server.
+let client = Client::from_env()?;
+
+// Send a local file (streamed from disk), start a job on it, wait for the result.
+let uploaded = client.upload().file(UploadFile::path("meeting.mp3")).await?;
+let request = InitTranscriptionRequest {
+    diarization: Some(true),
+    language_config: Some(LanguageConfig {
+        languages: Some(vec![TranscriptionLanguageCode::En]),
+        ..Default::default()
+    }),
+    ..InitTranscriptionRequest::new(uploaded.audio_url)
+};
+let job = client.pre_recorded().create(&request).await?;
+let done = client.pre_recorded().wait(&job.id, &WaitOptions::default()).await?;
+for utterance in done.result.and_then(|r| r.transcription).map(|t| t.utterances).unwrap_or_default() {
+    println!("[{:.1}s] speaker {:?}: {}", utterance.start, utterance.speaker, utterance.text);
+}
+# Ok(()) }
+```
+
+- Every endpoint is a typed async function on its resource: [`Client::pre_recorded`],
+  [`Client::transcriptions`], [`Client::live`], [`Client::upload`]. They are generated from
+  `spec/gladia.yaml` by `cargo xtask codegen`, like every model and enum in [`types`].
+- Helpers built on them: [`PreRecorded::wait`](operations::PreRecorded::wait),
+  [`Client::transcribe`], and the `list_all` streams that follow every page.
+- One [`Error`] type; failed requests are retried as [`RetryPolicy`] says.
+- Every enum is `#[non_exhaustive]` and carries an `Unknown` variant: a value that a newer
+  Gladia sends and this crate does not list is kept as received, and sent back unchanged.
+"##
+)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod client;
-mod download;
-mod error;
-mod jobs;
-mod live;
-mod paging;
-mod request;
-mod retry;
-mod stall;
-mod upload;
+// Models: always there. `wire` holds the helpers generated types call.
 mod wire;
-
 // Generated: formatted by the generator (prettyplease), not by rustfmt.
 #[rustfmt::skip]
-pub mod operations;
-#[rustfmt::skip]
 pub mod types;
-
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
-pub use download::Download;
-pub use error::{ApiError, DecodeError, Error, LiveError};
-pub use jobs::{AudioSource, WaitOptions};
-pub use live::{LiveEvent, LiveEvents, LiveOptions, LiveSender, LiveSession};
-pub use retry::RetryPolicy;
-pub use upload::UploadFile;
 pub use wire::{Invalid, UnknownValue, UnreadableItem};
 
-// The README's quick start, compiled with the other doctests.
-#[cfg(doctest)]
+// The HTTP client (feature `client`): the generic runtime, then the generated endpoint
+// functions on it, then Gladia's helpers on top (`jobs`).
+#[cfg(feature = "client")]
+mod client;
+#[cfg(feature = "client")]
+mod download;
+#[cfg(feature = "client")]
+mod error;
+#[cfg(feature = "client")]
+mod jobs;
+#[cfg(feature = "client")]
+mod paging;
+#[cfg(feature = "client")]
+mod request;
+#[cfg(feature = "client")]
+mod retry;
+#[cfg(feature = "client")]
+mod stall;
+#[cfg(feature = "client")]
+mod upload;
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+pub mod operations;
+
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+#[cfg(feature = "client")]
+pub use download::Download;
+#[cfg(feature = "client")]
+pub use error::{ApiError, DecodeError, Error, LiveError};
+#[cfg(feature = "client")]
+pub use jobs::{AudioSource, WaitOptions};
+#[cfg(feature = "client")]
+pub use retry::RetryPolicy;
+#[cfg(feature = "client")]
+pub use upload::UploadFile;
+
+// The live session (feature `live`), on top of the client.
+#[cfg(feature = "live")]
+mod live;
+#[cfg(feature = "live")]
+pub use live::{LiveEvent, LiveEvents, LiveOptions, LiveSender, LiveSession};
+
+// The README's examples, compiled with the other doctests.
+#[cfg(all(doctest, feature = "live"))]
 #[doc = include_str!("../../README.md")]
 struct ReadmeQuickStart;
