@@ -13,6 +13,24 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     pub resources: Vec<Resource>,
     pub operations: Vec<Operation>,
+    pub service: Service,
+}
+
+/// Where the API lives and how it takes its key: what the generated client's constructors need.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Service {
+    /// The first server's URL, its variables at their defaults; `None` when the spec names none.
+    pub base_url: Option<String>,
+    /// How requests carry the key; `None` when the spec declares no scheme the client supports.
+    pub key: Option<KeyHeader>,
+}
+
+/// A header that carries the API key: `name: {prefix}{key}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyHeader {
+    pub name: String,
+    /// `Bearer ` for HTTP bearer authentication, empty for an API key header.
+    pub prefix: String,
 }
 
 /// A group of operations (an OpenAPI tag), reached as `client.{name}()`.

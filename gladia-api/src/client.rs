@@ -17,18 +17,23 @@ use crate::request::{Reply, Request, Timeouts};
 use crate::stall::Activity;
 use crate::{Error, RetryPolicy};
 
-/// Where requests go unless told otherwise.
-pub const DEFAULT_BASE_URL: &str = "https://api.gladia.io";
+/// What the generated code knows of its API and the transport does not: the spec's first server
+/// and the header that carries the key (with its prefix, `Bearer ` for bearer tokens).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Service {
+    pub(crate) base_url: Option<&'static str>,
+    pub(crate) key_header: Option<(&'static str, &'static str)>,
+}
 
-const KEY_HEADER: HeaderName = HeaderName::from_static("x-gladia-key");
 const MAX_REDIRECTS: usize = 10;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A Gladia API client. Cheap to clone: clones share one connection pool.
 ///
-/// The API key is sent in the `x-gladia-key` header to the configured base URL's origin only:
-/// never to another origin a redirect points at, and never shown by `Debug` or in an error.
+/// The API key is sent, in the header the spec names (`x-gladia-key`), to the configured base
+/// URL's origin only: never to another origin a redirect points at, and never shown by `Debug` or
+/// in an error.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -37,47 +42,14 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: Url,
-    api_key: HeaderValue,
+    /// The header that carries the key, and its value; `None` for an API without keys.
+    key: Option<(HeaderName, HeaderValue)>,
     headers: HeaderMap,
     timeouts: Timeouts,
     retry: RetryPolicy,
 }
 
 impl Client {
-    /// A client for `https://api.gladia.io` with the default settings.
-    pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
-        Self::builder(api_key).build()
-    }
-
-    /// A client configured from `GLADIA_API_KEY` and, when set, `GLADIA_API_URL`.
-    pub fn from_env() -> Result<Self, Error> {
-        let api_key = std::env::var("GLADIA_API_KEY").map_err(|_| {
-            Error::Config("GLADIA_API_KEY is not set; it holds your Gladia API key".into())
-        })?;
-        let mut builder = Self::builder(api_key);
-        if let Some(url) = std::env::var("GLADIA_API_URL")
-            .ok()
-            .filter(|u| !u.is_empty())
-        {
-            builder = builder.base_url(url);
-        }
-        builder.build()
-    }
-
-    /// Starts configuring a client.
-    pub fn builder(api_key: impl Into<String>) -> ClientBuilder {
-        ClientBuilder {
-            api_key: api_key.into(),
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            timeout: Some(DEFAULT_TIMEOUT),
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            retry: RetryPolicy::default(),
-            user_agent: concat!("gladia-api-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
-            headers: Vec::new(),
-            http: None,
-        }
-    }
-
     /// The URL requests are sent to.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
@@ -135,7 +107,7 @@ impl Client {
         let mut with_body = true;
         let mut redirects = 0;
         loop {
-            let headers = headers_for(&url, &inner.base_url, &inner.headers, &inner.api_key);
+            let headers = headers_for(&url, &inner.base_url, &inner.headers, inner.key.as_ref());
             let mut builder = inner
                 .http
                 .request(method.clone(), url.clone())
@@ -225,8 +197,9 @@ impl fmt::Debug for Client {
 
 /// Configures a [`Client`]; start from [`Client::builder`].
 pub struct ClientBuilder {
+    service: Service,
     api_key: String,
-    base_url: String,
+    base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Duration,
     retry: RetryPolicy,
@@ -236,10 +209,52 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
+    pub(crate) fn new(service: Service, api_key: String) -> Self {
+        Self {
+            service,
+            api_key,
+            base_url: service.base_url.map(str::to_owned),
+            timeout: Some(DEFAULT_TIMEOUT),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "-rust/", env!("CARGO_PKG_VERSION"))
+                .to_owned(),
+            headers: Vec::new(),
+            http: None,
+        }
+    }
+
+    /// The key from `{CRATE}_KEY` and, when set, the base URL from `{CRATE}_URL`, `{CRATE}` being
+    /// this crate's name in capitals (`GLADIA_API_KEY`, `GLADIA_API_URL`).
+    pub(crate) fn from_env(service: Service) -> Result<Self, Error> {
+        let prefix = env!("CARGO_PKG_NAME")
+            .to_ascii_uppercase()
+            .replace('-', "_");
+        let key_var = format!("{prefix}_KEY");
+        let api_key = match (std::env::var(&key_var), service.key_header) {
+            (Ok(key), _) => key,
+            // An API without keys needs none.
+            (Err(_), None) => String::new(),
+            (Err(_), Some(_)) => {
+                return Err(Error::Config(format!(
+                    "{key_var} is not set; it holds your API key"
+                )))
+            }
+        };
+        let mut builder = Self::new(service, api_key);
+        if let Some(url) = std::env::var(format!("{prefix}_URL"))
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            builder.base_url = Some(url);
+        }
+        Ok(builder)
+    }
+
     /// Sends requests to another server, such as a proxy or a test server. `https` is the
     /// default and should stay the rule: over plain `http` the key travels in clear.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+        self.base_url = Some(url.into());
         self
     }
 
@@ -288,7 +303,7 @@ impl ClientBuilder {
     /// A header sent with every request, a proxy's `Authorization` for instance.
     ///
     /// On a redirect to another origin, headers that carry credentials (`Authorization`,
-    /// `Proxy-Authorization`, `Cookie`, `x-gladia-key`) stay behind, as the API key does; the
+    /// `Proxy-Authorization`, `Cookie`, the API key's) stay behind, as the API key does; the
     /// others follow.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
@@ -305,14 +320,31 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        if self.api_key.trim().is_empty() {
-            return Err(Error::Config("the API key is empty".into()));
-        }
-        let mut api_key = HeaderValue::from_str(&self.api_key).map_err(|_| {
-            Error::Config("the API key holds characters an HTTP header cannot carry".into())
+        let key = match self.service.key_header {
+            Some((name, prefix)) => {
+                if self.api_key.trim().is_empty() {
+                    return Err(Error::Config("the API key is empty".into()));
+                }
+                let mut value = HeaderValue::from_str(&format!("{prefix}{}", self.api_key))
+                    .map_err(|_| {
+                        Error::Config(
+                            "the API key holds characters an HTTP header cannot carry".into(),
+                        )
+                    })?;
+                value.set_sensitive(true);
+                let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                    Error::Config(format!(
+                        "`{name}`, the spec's key header, is not a header name"
+                    ))
+                })?;
+                Some((name, value))
+            }
+            None => None,
+        };
+        let base_url = self.base_url.as_deref().ok_or_else(|| {
+            Error::Config("no base URL: the spec names no server; set one with `base_url`".into())
         })?;
-        api_key.set_sensitive(true);
-        let base_url = parse_base_url(&self.base_url)?;
+        let base_url = parse_base_url(base_url)?;
         let mut headers = HeaderMap::new();
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
             Error::Config(format!("`{}` is not a valid user agent", self.user_agent))
@@ -342,7 +374,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                api_key,
+                key,
                 headers,
                 timeouts: Timeouts {
                     request: self.timeout,
@@ -387,12 +419,23 @@ fn same_origin(a: &Url, b: &Url) -> bool {
 
 /// The headers a hop to `url` carries: all of them on the base URL's origin; elsewhere, none that
 /// carry credentials, whoever set them.
-fn headers_for(url: &Url, base: &Url, headers: &HeaderMap, api_key: &HeaderValue) -> HeaderMap {
+fn headers_for(
+    url: &Url,
+    base: &Url,
+    headers: &HeaderMap,
+    key: Option<&(HeaderName, HeaderValue)>,
+) -> HeaderMap {
     let mut headers = headers.clone();
     if same_origin(url, base) {
-        headers.insert(KEY_HEADER, api_key.clone());
+        if let Some((name, value)) = key {
+            headers.insert(name.clone(), value.clone());
+        }
     } else {
-        for name in [&KEY_HEADER, &AUTHORIZATION, &PROXY_AUTHORIZATION, &COOKIE] {
+        let key = key.map(|(name, _)| name);
+        for name in [&AUTHORIZATION, &PROXY_AUTHORIZATION, &COOKIE]
+            .into_iter()
+            .chain(key)
+        {
             headers.remove(name);
         }
     }

@@ -81,13 +81,15 @@ mod upload;
 pub mod operations;
 
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use client::{Client, ClientBuilder};
 #[cfg(feature = "client")]
 pub use download::Download;
 #[cfg(feature = "client")]
 pub use error::{ApiError, DecodeError, Error, LiveError};
 #[cfg(feature = "client")]
 pub use jobs::{AudioSource, WaitOptions};
+#[cfg(feature = "client")]
+pub use operations::DEFAULT_BASE_URL;
 #[cfg(feature = "client")]
 pub use retry::RetryPolicy;
 #[cfg(feature = "client")]

@@ -5,6 +5,28 @@
 //! the resource it belongs to, as in `client.pre_recorded().get(id)`.
 use crate::request::Request;
 use crate::{Client, Error};
+/// Where requests go unless told otherwise: `https://api.gladia.io`, the spec's first server.
+pub const DEFAULT_BASE_URL: &str = "https://api.gladia.io";
+const SERVICE: crate::client::Service = crate::client::Service {
+    base_url: Some(DEFAULT_BASE_URL),
+    key_header: Some(("x-gladia-key", "")),
+};
+impl Client {
+    /// A client for `https://api.gladia.io` with the default settings.
+    pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
+        Self::builder(api_key).build()
+    }
+    /// A client configured from the environment: `{CRATE}_KEY` holds the API key and,
+    /// when set, `{CRATE}_URL` another server, `{CRATE}` being this crate's name in
+    /// capitals with `_` for `-` (`GLADIA_API_KEY` for `gladia-api`).
+    pub fn from_env() -> Result<Self, Error> {
+        crate::ClientBuilder::from_env(SERVICE)?.build()
+    }
+    /// Starts configuring a client.
+    pub fn builder(api_key: impl Into<String>) -> crate::ClientBuilder {
+        crate::ClientBuilder::new(SERVICE, api_key.into())
+    }
+}
 impl Client {
     /// Audio storage: send a local file, or register a remote URL, and get back the `audio_url` that jobs take.
     pub fn upload(&self) -> Upload<'_> {

@@ -41,12 +41,66 @@ pub fn convert(spec: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
     passes::box_cycles(&mut types);
     passes::describe_fields(&mut types);
     passes::mark_validated(&mut types, &operations);
+    let service = service(spec, &mut converter.warnings);
     let api = Api {
         types,
         resources,
         operations,
+        service,
     };
     Ok((api, converter.warnings))
+}
+
+/// The first server, and the first security scheme the client can use: an API key in a header,
+/// or an HTTP bearer token. Other schemes are named in a warning: the client sends no credentials.
+fn service(spec: &OpenAPI, warnings: &mut Vec<Warning>) -> Service {
+    let base_url = spec.servers.first().map(|server| {
+        let mut url = server.url.clone();
+        for (name, variable) in server.variables.iter().flatten() {
+            url = url.replace(&format!("{{{name}}}"), &variable.default);
+        }
+        url.trim_end_matches('/').to_owned()
+    });
+    let schemes = spec.components.iter().flat_map(|c| &c.security_schemes);
+    let mut key = None;
+    for (name, scheme) in schemes {
+        let pointer = format!(
+            "#/components/securitySchemes/{}",
+            crate::source::escape(name)
+        );
+        let openapiv3::ReferenceOr::Item(scheme) = scheme else {
+            continue;
+        };
+        let header = match scheme {
+            openapiv3::SecurityScheme::APIKey {
+                location: openapiv3::APIKeyLocation::Header,
+                name,
+                ..
+            } => Some(KeyHeader {
+                name: name.to_ascii_lowercase(),
+                prefix: String::new(),
+            }),
+            openapiv3::SecurityScheme::HTTP { scheme, .. }
+                if scheme.eq_ignore_ascii_case("bearer") =>
+            {
+                Some(KeyHeader {
+                    name: "authorization".to_owned(),
+                    prefix: "Bearer ".to_owned(),
+                })
+            }
+            _ => None,
+        };
+        match (header, &key) {
+            (Some(header), None) => key = Some(header),
+            (Some(_), Some(_)) => {}
+            (None, _) => warnings.push(Warning::new(
+                &pointer,
+                "a security scheme the client does not send (only API keys in a header and HTTP \
+                 bearer tokens); set the credentials with `ClientBuilder::header`",
+            )),
+        }
+    }
+    Service { base_url, key }
 }
 
 struct Converter<'a> {

@@ -31,6 +31,7 @@ pub fn operations_file(api: &Api) -> Result<String, Error> {
         }
     }
     let pages = pages.into_iter().map(page_impl);
+    let constructors = constructors(&api.service);
     format_file(
         "operations.rs",
         quote! {
@@ -38,11 +39,64 @@ pub fn operations_file(api: &Api) -> Result<String, Error> {
             //! the resource it belongs to, as in `client.pre_recorded().get(id)`.
             use crate::request::Request;
             use crate::{Client, Error};
+            #constructors
             impl Client { #(#accessors)* }
             #(#resources)*
             #(#pages)*
         },
     )
+}
+
+/// `Client::new`, `from_env` and `builder`, with the spec's server and key header: the runtime
+/// knows neither.
+fn constructors(service: &Service) -> TokenStream {
+    let base_url = match &service.base_url {
+        Some(url) => {
+            let doc = format!(
+                " Where requests go unless told otherwise: `{url}`, the spec's first server."
+            );
+            quote! {
+                #[doc = #doc]
+                pub const DEFAULT_BASE_URL: &str = #url;
+            }
+        }
+        None => TokenStream::new(),
+    };
+    let service_url = match &service.base_url {
+        Some(_) => quote!(Some(DEFAULT_BASE_URL)),
+        None => quote!(None),
+    };
+    let key = match &service.key {
+        Some(KeyHeader { name, prefix }) => quote!(Some((#name, #prefix))),
+        None => quote!(None),
+    };
+    let new_doc = match &service.base_url {
+        Some(url) => format!(" A client for `{url}` with the default settings."),
+        None => " A client with the default settings; the spec names no server, so set one with [`crate::ClientBuilder::base_url`] (through [`Client::builder`]).".to_owned(),
+    };
+    quote! {
+        #base_url
+        const SERVICE: crate::client::Service = crate::client::Service {
+            base_url: #service_url,
+            key_header: #key,
+        };
+        impl Client {
+            #[doc = #new_doc]
+            pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
+                Self::builder(api_key).build()
+            }
+            /// A client configured from the environment: `{CRATE}_KEY` holds the API key and,
+            /// when set, `{CRATE}_URL` another server, `{CRATE}` being this crate's name in
+            /// capitals with `_` for `-` (`GLADIA_API_KEY` for `gladia-api`).
+            pub fn from_env() -> Result<Self, Error> {
+                crate::ClientBuilder::from_env(SERVICE)?.build()
+            }
+            /// Starts configuring a client.
+            pub fn builder(api_key: impl Into<String>) -> crate::ClientBuilder {
+                crate::ClientBuilder::new(SERVICE, api_key.into())
+            }
+        }
+    }
 }
 
 fn types_module() -> TokenStream {
