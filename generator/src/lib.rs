@@ -14,6 +14,7 @@ mod error;
 pub mod ir;
 pub mod naming;
 mod normalize;
+mod package;
 mod passes;
 mod resolve;
 mod source;
@@ -21,6 +22,7 @@ pub mod typemap;
 
 pub use emit::PREAMBLE;
 pub use error::{Error, Place, Warning};
+pub use package::{crate_files, is_crate_name};
 
 /// One generated file, relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,6 @@
-//! `cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR]`: regenerates the
-//! generated part of gladia-api from the spec (OpenAPI) and the WebSocket messages (AsyncAPI).
+//! `cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR] [--crate NAME]`:
+//! regenerates the generated part of gladia-api from the spec (OpenAPI) and the WebSocket messages
+//! (AsyncAPI); with `--crate`, writes a whole crate of that name into `--out` instead.
 //! Holds argument parsing and the write policy; the generator does the rest.
 //! `cargo xtask fuzz --seconds N [--seed S]`: runs the generator on mutated specs (see `fuzz`).
 
@@ -9,7 +10,7 @@ use std::{env, fs};
 
 mod fuzz;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR]\n       cargo xtask fuzz --seconds N [--seed S] [--spec PATH] [--save DIR]";
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR] [--crate NAME]\n       cargo xtask fuzz --seconds N [--seed S] [--spec PATH] [--save DIR]";
 
 /// Exit codes: 1 for stale files or a failed write, 2 for a bad or unreadable spec or bad arguments.
 const EXIT_STALE: u8 = 1;
@@ -22,6 +23,8 @@ struct Args {
     /// for another `--spec`.
     messages: Option<PathBuf>,
     out: PathBuf,
+    /// Writes a self-contained crate of this name (Cargo.toml, src/, the runtime) into `out`.
+    crate_name: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -77,8 +80,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         spec: root.join("spec/gladia.yaml"),
         messages: Some(root.join("spec/gladia-live.yaml")),
         out: root.join("gladia-api/src"),
+        crate_name: None,
     };
     let mut messages = None;
+    let mut out_given = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--check" => parsed.check = true,
@@ -87,12 +92,28 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                 parsed.messages = None;
             }
             "--messages" => messages = Some(args.next().ok_or("--messages needs a path")?.into()),
-            "--out" => parsed.out = args.next().ok_or("--out needs a folder")?.into(),
+            "--out" => {
+                parsed.out = args.next().ok_or("--out needs a folder")?.into();
+                out_given = true;
+            }
+            "--crate" => {
+                let name = args.next().ok_or("--crate needs a name")?;
+                if !generator::is_crate_name(&name) {
+                    return Err(format!(
+                        "`{name}` is not a crate name: ASCII letters, digits, `-` and `_`, from a letter"
+                    ));
+                }
+                parsed.crate_name = Some(name);
+            }
             "-h" | "--help" => return Err("help requested".to_owned()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
     parsed.messages = messages.or(parsed.messages);
+    if parsed.crate_name.is_some() && !out_given {
+        // The default folder is gladia-api's sources: a whole crate must go elsewhere.
+        return Err("--crate needs --out DIR, the folder of the new crate".to_owned());
+    }
     Ok(parsed)
 }
 
@@ -165,9 +186,13 @@ fn codegen(args: &Args) -> Result<ExitCode, Failure> {
     for warning in &output.warnings {
         eprintln!("{}: {warning}", sources(args));
     }
+    let files = match &args.crate_name {
+        Some(name) => generator::crate_files(&output, name),
+        None => output.files.clone(),
+    };
     let mut written = 0;
     let mut stale = Vec::new();
-    for file in &output.files {
+    for file in &files {
         let path = args.out.join(file.path);
         let current = fs::read_to_string(&path).ok();
         if current.as_deref() == Some(file.contents.as_str()) {
@@ -181,7 +206,7 @@ fn codegen(args: &Args) -> Result<ExitCode, Failure> {
             written += 1;
         }
     }
-    let unchanged = output.files.len() - written - stale.len();
+    let unchanged = files.len() - written - stale.len();
     let totals = format!(
         "{} types, {} enums, {} operations",
         output.type_count(),

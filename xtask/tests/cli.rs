@@ -200,3 +200,41 @@ fn a_short_fuzz_run_finds_no_crash() {
         "crashers saved"
     );
 }
+
+#[test]
+fn a_crate_is_written_whole_and_needs_its_own_folder() {
+    let out = scratch("crate");
+    let out_arg = out.display().to_string();
+    let spec = gladia_spec();
+    let run = xtask(&[
+        "codegen",
+        "--spec",
+        &spec,
+        "--out",
+        &out_arg,
+        "--crate",
+        "gladia-rest",
+    ]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"gladia-rest\""), "{manifest}");
+    for file in [
+        "lib.rs",
+        "types.rs",
+        "operations.rs",
+        "client.rs",
+        "request.rs",
+        "wire.rs",
+    ] {
+        assert!(out.join("src").join(file).is_file(), "src/{file} missing");
+    }
+    // Whole-crate mode never falls back to gladia-api's own sources, and checks the name.
+    let no_out = xtask(&["codegen", "--spec", &spec, "--crate", "gladia-rest"]);
+    assert_eq!(no_out.status.code(), Some(2));
+    assert!(text(&no_out.stderr).contains("--crate needs --out"));
+    let bad = xtask(&[
+        "codegen", "--spec", &spec, "--out", &out_arg, "--crate", "9lives",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("`9lives` is not a crate name"));
+}

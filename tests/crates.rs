@@ -1,0 +1,55 @@
+//! Whole crates generated from whole documents compile on their own: Gladia's published 2024
+//! document as it is (read from `../shared/reference`, never copied here), and this project's
+//! spec. Each is written with `generator::crate_files`, what `cargo xtask codegen --crate` writes,
+//! and checked by cargo, offline, with the workspace's lock file, so that the dependencies are the
+//! ones already downloaded and the check needs no network.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use gladia_tests::{gladia_spec, root};
+
+/// Writes the crate `name` generated from `spec` and returns its folder.
+fn write_crate(spec: &str, name: &str) -> PathBuf {
+    let output = generator::generate(spec).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("crates")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    for file in generator::crate_files(&output, name) {
+        let path = dir.join(file.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, file.contents).unwrap();
+    }
+    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    dir
+}
+
+/// `cargo check` of a generated crate: its errors, or `None`.
+fn check(dir: &Path) -> Option<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let result = Command::new(cargo)
+        .args(["check", "--offline", "--quiet", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        // Shared by every generated crate and every run: the dependencies are checked once.
+        .env("CARGO_TARGET_DIR", root().join("target/generated-crates"))
+        .output()
+        .expect("cargo runs");
+    (!result.status.success()).then(|| String::from_utf8_lossy(&result.stderr).into_owned())
+}
+
+#[test]
+fn crates_from_whole_documents_compile() {
+    let mut documents = vec![("gladia-rest", gladia_spec())];
+    let published = root().join("../shared/reference/gladia-openapi-2024.json");
+    match std::fs::read_to_string(&published) {
+        Ok(text) => documents.push(("gladia-2024", text)),
+        // The reference folder sits beside the repository; a checkout without it has only ours.
+        Err(e) => eprintln!("skipping {}: {e}", published.display()),
+    }
+    let failures: Vec<String> = documents
+        .iter()
+        .filter_map(|(name, spec)| check(&write_crate(spec, name)).map(|e| format!("{name}:\n{e}")))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
