@@ -49,7 +49,7 @@ fn type_def(def: &TypeDef, api: &Api) -> TokenStream {
                 .operations
                 .iter()
                 .any(|op| op.paged.as_ref().is_some_and(|p| p.page == def.name));
-            struct_def(&name, docs, fields, page)
+            struct_def(&name, docs, fields, page, def.sent)
         }
         TypeKind::StringEnum(values) => string_enum(&name, docs, values),
         TypeKind::IntegerEnum(values) => integer_enum(&name, docs, values),
@@ -69,11 +69,14 @@ fn type_def(def: &TypeDef, api: &Api) -> TokenStream {
 /// the others.
 const PAGE_ITEMS: &str = "items";
 
+/// `sent`: users build it for requests, so it gets `new(required…)`; a type that is only
+/// received is built by serde and needs none (less code for every crate that compiles it).
 fn struct_def(
     name: &proc_macro2::Ident,
     docs: TokenStream,
     fields: &[Field],
     page: bool,
+    sent: bool,
 ) -> TokenStream {
     let all_optional = fields.iter().all(Field::has_default);
     let default = all_optional.then(|| quote!(Default,));
@@ -104,7 +107,7 @@ fn struct_def(
         let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
         quote! { #docs #serde #deprecated pub #ident: #ty, }
     });
-    let constructor = (!all_optional).then(|| constructor(name, fields, lenient));
+    let constructor = (sent && !all_optional).then(|| constructor(name, fields, lenient));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
@@ -198,6 +201,20 @@ fn string_enum(
                 }
             }
         }
+        // One `match` per enum (`as_str`); parsing goes through the shared helpers of
+        // `crate::wire`, which search `ALL`, so that each enum adds little code to compile.
+        impl crate::wire::StrEnum for #name {
+            const NAME: &'static str = #type_name;
+            fn known() -> &'static [Self] {
+                Self::ALL
+            }
+            fn wire(&self) -> &str {
+                self.as_str()
+            }
+            fn unknown(value: &str) -> Self {
+                Self::Unknown(value.to_owned())
+            }
+        }
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -207,16 +224,13 @@ fn string_enum(
             type Err = crate::wire::UnknownValue;
             /// Accepts only the values the spec lists.
             fn from_str(value: &str) -> Result<Self, Self::Err> {
-                match value {
-                    #( #wires => Ok(Self::#variants), )*
-                    _ => Err(crate::wire::UnknownValue::new(#type_name, value)),
-                }
+                crate::wire::parse_str_enum(value)
             }
         }
         impl From<&str> for #name {
             /// Never fails: a value the spec does not list becomes `Unknown`.
             fn from(value: &str) -> Self {
-                value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+                crate::wire::str_enum_or_unknown(value)
             }
         }
         impl serde::Serialize for #name {

@@ -51,6 +51,9 @@ pub struct TypeDef {
     /// Sent in requests and bound by the spec (minimum, maximum, item counts), itself or
     /// through its fields: it gets a `validate` method that requests call before sending.
     pub validated: bool,
+    /// Reachable from a request body or parameters: users build it, so it gets `new(required…)`;
+    /// types that are only received do not.
+    pub sent: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -165,7 +165,8 @@ fn has_bounds(field: &Field) -> bool {
     }
 }
 
-/// Marks the types that requests send and that carry bounds, themselves or deeper down.
+/// Marks the types that requests send (`sent`), and those of them that carry bounds, themselves
+/// or deeper down (`validated`).
 pub fn mark_validated(types: &mut [TypeDef], operations: &[Operation]) {
     let index: HashMap<String, usize> = types
         .iter()
@@ -231,7 +232,8 @@ pub fn mark_validated(types: &mut [TypeDef], operations: &[Operation]) {
             break;
         }
     }
-    for (def, validated) in types.iter_mut().zip(validated) {
+    for ((def, validated), sent) in types.iter_mut().zip(validated).zip(sent) {
         def.validated = validated;
+        def.sent = sent;
     }
 }

@@ -183,15 +183,6 @@ pub struct InitPreRecordedTranscriptionResponse {
     /// Format: `uri`.
     pub result_url: String,
 }
-impl InitPreRecordedTranscriptionResponse {
-    /// Builds a `InitPreRecordedTranscriptionResponse` from its required fields; every other field is `None`.
-    pub fn new(id: impl Into<String>, result_url: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            result_url: result_url.into(),
-        }
-    }
-}
 /// Error body of a malformed request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BadRequestErrorResponse {
@@ -210,25 +201,6 @@ pub struct BadRequestErrorResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_errors: Option<Vec<String>>,
 }
-impl BadRequestErrorResponse {
-    /// Builds a `BadRequestErrorResponse` from its required fields; every other field is `None`.
-    pub fn new(
-        timestamp: impl Into<String>,
-        path: impl Into<String>,
-        request_id: impl Into<String>,
-        status_code: impl Into<f64>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            timestamp: timestamp.into(),
-            path: path.into(),
-            request_id: request_id.into(),
-            status_code: status_code.into(),
-            message: message.into(),
-            validation_errors: None,
-        }
-    }
-}
 /// Error body of a request whose API key is missing or invalid.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnauthorizedErrorResponse {
@@ -244,24 +216,6 @@ pub struct UnauthorizedErrorResponse {
     /// Error message
     pub message: String,
 }
-impl UnauthorizedErrorResponse {
-    /// Builds a `UnauthorizedErrorResponse` from its required fields; every other field is `None`.
-    pub fn new(
-        timestamp: impl Into<String>,
-        path: impl Into<String>,
-        request_id: impl Into<String>,
-        status_code: impl Into<f64>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            timestamp: timestamp.into(),
-            path: path.into(),
-            request_id: request_id.into(),
-            status_code: status_code.into(),
-            message: message.into(),
-        }
-    }
-}
 /// Error body of a well-formed request whose values are refused.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnprocessableEntityErrorResponse {
@@ -276,24 +230,6 @@ pub struct UnprocessableEntityErrorResponse {
     pub status_code: f64,
     /// Error message
     pub message: String,
-}
-impl UnprocessableEntityErrorResponse {
-    /// Builds a `UnprocessableEntityErrorResponse` from its required fields; every other field is `None`.
-    pub fn new(
-        timestamp: impl Into<String>,
-        path: impl Into<String>,
-        request_id: impl Into<String>,
-        status_code: impl Into<f64>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            timestamp: timestamp.into(),
-            path: path.into(),
-            request_id: request_id.into(),
-            status_code: status_code.into(),
-            message: message.into(),
-        }
-    }
 }
 /// A vocabulary entry: a plain word or phrase, or an entry with its own settings.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -623,6 +559,18 @@ impl PiiRedactionConfigProcessedTextType {
         }
     }
 }
+impl crate::wire::StrEnum for PiiRedactionConfigProcessedTextType {
+    const NAME: &'static str = "PiiRedactionConfigProcessedTextType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for PiiRedactionConfigProcessedTextType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -632,24 +580,13 @@ impl std::str::FromStr for PiiRedactionConfigProcessedTextType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "MARKER" => Ok(Self::Marker),
-            "MASK" => Ok(Self::Mask),
-            _ => {
-                Err(
-                    crate::wire::UnknownValue::new(
-                        "PiiRedactionConfigProcessedTextType",
-                        value,
-                    ),
-                )
-            }
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for PiiRedactionConfigProcessedTextType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for PiiRedactionConfigProcessedTextType {
@@ -749,6 +686,18 @@ impl CallbackMethod {
         }
     }
 }
+impl crate::wire::StrEnum for CallbackMethod {
+    const NAME: &'static str = "CallbackMethod";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for CallbackMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -758,17 +707,13 @@ impl std::str::FromStr for CallbackMethod {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "POST" => Ok(Self::Post),
-            "PUT" => Ok(Self::Put),
-            _ => Err(crate::wire::UnknownValue::new("CallbackMethod", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for CallbackMethod {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for CallbackMethod {
@@ -806,6 +751,18 @@ impl SubtitlesFormat {
         }
     }
 }
+impl crate::wire::StrEnum for SubtitlesFormat {
+    const NAME: &'static str = "SubtitlesFormat";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for SubtitlesFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -815,17 +772,13 @@ impl std::str::FromStr for SubtitlesFormat {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "srt" => Ok(Self::Srt),
-            "vtt" => Ok(Self::Vtt),
-            _ => Err(crate::wire::UnknownValue::new("SubtitlesFormat", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for SubtitlesFormat {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for SubtitlesFormat {
@@ -863,6 +816,18 @@ impl SubtitlesStyle {
         }
     }
 }
+impl crate::wire::StrEnum for SubtitlesStyle {
+    const NAME: &'static str = "SubtitlesStyle";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for SubtitlesStyle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -872,17 +837,13 @@ impl std::str::FromStr for SubtitlesStyle {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "default" => Ok(Self::Default),
-            "compliance" => Ok(Self::Compliance),
-            _ => Err(crate::wire::UnknownValue::new("SubtitlesStyle", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for SubtitlesStyle {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for SubtitlesStyle {
@@ -1315,6 +1276,18 @@ impl TranslationLanguageCode {
         }
     }
 }
+impl crate::wire::StrEnum for TranslationLanguageCode {
+    const NAME: &'static str = "TranslationLanguageCode";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for TranslationLanguageCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -1324,115 +1297,13 @@ impl std::str::FromStr for TranslationLanguageCode {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "af" => Ok(Self::Af),
-            "am" => Ok(Self::Am),
-            "ar" => Ok(Self::Ar),
-            "as" => Ok(Self::As),
-            "az" => Ok(Self::Az),
-            "ba" => Ok(Self::Ba),
-            "be" => Ok(Self::Be),
-            "bg" => Ok(Self::Bg),
-            "bn" => Ok(Self::Bn),
-            "bo" => Ok(Self::Bo),
-            "br" => Ok(Self::Br),
-            "bs" => Ok(Self::Bs),
-            "ca" => Ok(Self::Ca),
-            "cs" => Ok(Self::Cs),
-            "cy" => Ok(Self::Cy),
-            "da" => Ok(Self::Da),
-            "de" => Ok(Self::De),
-            "el" => Ok(Self::El),
-            "en" => Ok(Self::En),
-            "es" => Ok(Self::Es),
-            "et" => Ok(Self::Et),
-            "eu" => Ok(Self::Eu),
-            "fa" => Ok(Self::Fa),
-            "fi" => Ok(Self::Fi),
-            "fo" => Ok(Self::Fo),
-            "fr" => Ok(Self::Fr),
-            "gl" => Ok(Self::Gl),
-            "gu" => Ok(Self::Gu),
-            "ha" => Ok(Self::Ha),
-            "haw" => Ok(Self::Haw),
-            "he" => Ok(Self::He),
-            "hi" => Ok(Self::Hi),
-            "hr" => Ok(Self::Hr),
-            "ht" => Ok(Self::Ht),
-            "hu" => Ok(Self::Hu),
-            "hy" => Ok(Self::Hy),
-            "id" => Ok(Self::Id),
-            "is" => Ok(Self::Is),
-            "it" => Ok(Self::It),
-            "ja" => Ok(Self::Ja),
-            "jw" => Ok(Self::Jw),
-            "ka" => Ok(Self::Ka),
-            "kk" => Ok(Self::Kk),
-            "km" => Ok(Self::Km),
-            "kn" => Ok(Self::Kn),
-            "ko" => Ok(Self::Ko),
-            "la" => Ok(Self::La),
-            "lb" => Ok(Self::Lb),
-            "ln" => Ok(Self::Ln),
-            "lo" => Ok(Self::Lo),
-            "lt" => Ok(Self::Lt),
-            "lv" => Ok(Self::Lv),
-            "mg" => Ok(Self::Mg),
-            "mi" => Ok(Self::Mi),
-            "mk" => Ok(Self::Mk),
-            "ml" => Ok(Self::Ml),
-            "mn" => Ok(Self::Mn),
-            "mr" => Ok(Self::Mr),
-            "ms" => Ok(Self::Ms),
-            "mt" => Ok(Self::Mt),
-            "my" => Ok(Self::My),
-            "ne" => Ok(Self::Ne),
-            "nl" => Ok(Self::Nl),
-            "nn" => Ok(Self::Nn),
-            "no" => Ok(Self::No),
-            "oc" => Ok(Self::Oc),
-            "pa" => Ok(Self::Pa),
-            "pl" => Ok(Self::Pl),
-            "ps" => Ok(Self::Ps),
-            "pt" => Ok(Self::Pt),
-            "ro" => Ok(Self::Ro),
-            "ru" => Ok(Self::Ru),
-            "sa" => Ok(Self::Sa),
-            "sd" => Ok(Self::Sd),
-            "si" => Ok(Self::Si),
-            "sk" => Ok(Self::Sk),
-            "sl" => Ok(Self::Sl),
-            "sn" => Ok(Self::Sn),
-            "so" => Ok(Self::So),
-            "sq" => Ok(Self::Sq),
-            "sr" => Ok(Self::Sr),
-            "su" => Ok(Self::Su),
-            "sv" => Ok(Self::Sv),
-            "sw" => Ok(Self::Sw),
-            "ta" => Ok(Self::Ta),
-            "te" => Ok(Self::Te),
-            "tg" => Ok(Self::Tg),
-            "th" => Ok(Self::Th),
-            "tk" => Ok(Self::Tk),
-            "tl" => Ok(Self::Tl),
-            "tr" => Ok(Self::Tr),
-            "tt" => Ok(Self::Tt),
-            "uk" => Ok(Self::Uk),
-            "ur" => Ok(Self::Ur),
-            "uz" => Ok(Self::Uz),
-            "vi" => Ok(Self::Vi),
-            "wo" => Ok(Self::Wo),
-            "yi" => Ok(Self::Yi),
-            "yo" => Ok(Self::Yo),
-            "zh" => Ok(Self::Zh),
-            _ => Err(crate::wire::UnknownValue::new("TranslationLanguageCode", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for TranslationLanguageCode {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for TranslationLanguageCode {
@@ -1470,6 +1341,18 @@ impl TranslationModel {
         }
     }
 }
+impl crate::wire::StrEnum for TranslationModel {
+    const NAME: &'static str = "TranslationModel";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for TranslationModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -1479,17 +1362,13 @@ impl std::str::FromStr for TranslationModel {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "base" => Ok(Self::Base),
-            "enhanced" => Ok(Self::Enhanced),
-            _ => Err(crate::wire::UnknownValue::new("TranslationModel", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for TranslationModel {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for TranslationModel {
@@ -1530,6 +1409,18 @@ impl SummaryTypes {
         }
     }
 }
+impl crate::wire::StrEnum for SummaryTypes {
+    const NAME: &'static str = "SummaryTypes";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for SummaryTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -1539,18 +1430,13 @@ impl std::str::FromStr for SummaryTypes {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "general" => Ok(Self::General),
-            "bullet_points" => Ok(Self::BulletPoints),
-            "concise" => Ok(Self::Concise),
-            _ => Err(crate::wire::UnknownValue::new("SummaryTypes", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for SummaryTypes {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for SummaryTypes {
@@ -1911,6 +1797,18 @@ impl PiiRedactionEntityType {
         }
     }
 }
+impl crate::wire::StrEnum for PiiRedactionEntityType {
+    const NAME: &'static str = "PiiRedactionEntityType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for PiiRedactionEntityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -1920,97 +1818,13 @@ impl std::str::FromStr for PiiRedactionEntityType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "APPI" => Ok(Self::Appi),
-            "APPI_SENSITIVE" => Ok(Self::AppiSensitive),
-            "CCI" => Ok(Self::Cci),
-            "CORE_ENTITIES" => Ok(Self::CoreEntities),
-            "CPRA" => Ok(Self::Cpra),
-            "GDPR" => Ok(Self::Gdpr),
-            "GDPR_SENSITIVE" => Ok(Self::GdprSensitive),
-            "HEALTH_INFORMATION" => Ok(Self::HealthInformation),
-            "HIPAA_SAFE_HARBOR" => Ok(Self::HipaaSafeHarbor),
-            "LIDI" => Ok(Self::Lidi),
-            "NUMERICAL_EXCL_PCI" => Ok(Self::NumericalExclPci),
-            "PCI" => Ok(Self::Pci),
-            "QUEBEC_PRIVACY_ACT" => Ok(Self::QuebecPrivacyAct),
-            "ACCOUNT_NUMBER" => Ok(Self::AccountNumber),
-            "AGE" => Ok(Self::Age),
-            "DATE" => Ok(Self::Date),
-            "DATE_INTERVAL" => Ok(Self::DateInterval),
-            "DOB" => Ok(Self::Dob),
-            "DRIVER_LICENSE" => Ok(Self::DriverLicense),
-            "DURATION" => Ok(Self::Duration),
-            "EMAIL_ADDRESS" => Ok(Self::EmailAddress),
-            "EVENT" => Ok(Self::Event),
-            "FILENAME" => Ok(Self::Filename),
-            "GENDER" => Ok(Self::Gender),
-            "HEALTHCARE_NUMBER" => Ok(Self::HealthcareNumber),
-            "IP_ADDRESS" => Ok(Self::IpAddress),
-            "LANGUAGE" => Ok(Self::Language),
-            "LOCATION" => Ok(Self::Location),
-            "LOCATION_ADDRESS" => Ok(Self::LocationAddress),
-            "LOCATION_ADDRESS_STREET" => Ok(Self::LocationAddressStreet),
-            "LOCATION_CITY" => Ok(Self::LocationCity),
-            "LOCATION_COORDINATE" => Ok(Self::LocationCoordinate),
-            "LOCATION_COUNTRY" => Ok(Self::LocationCountry),
-            "LOCATION_STATE" => Ok(Self::LocationState),
-            "LOCATION_ZIP" => Ok(Self::LocationZip),
-            "MARITAL_STATUS" => Ok(Self::MaritalStatus),
-            "MONEY" => Ok(Self::Money),
-            "NAME" => Ok(Self::Name),
-            "NAME_FAMILY" => Ok(Self::NameFamily),
-            "NAME_GIVEN" => Ok(Self::NameGiven),
-            "NAME_MEDICAL_PROFESSIONAL" => Ok(Self::NameMedicalProfessional),
-            "NUMERICAL_PII" => Ok(Self::NumericalPii),
-            "OCCUPATION" => Ok(Self::Occupation),
-            "ORGANIZATION" => Ok(Self::Organization),
-            "ORGANIZATION_MEDICAL_FACILITY" => Ok(Self::OrganizationMedicalFacility),
-            "ORIGIN" => Ok(Self::Origin),
-            "PASSPORT_NUMBER" => Ok(Self::PassportNumber),
-            "PASSWORD" => Ok(Self::Password),
-            "PHONE_NUMBER" => Ok(Self::PhoneNumber),
-            "PHYSICAL_ATTRIBUTE" => Ok(Self::PhysicalAttribute),
-            "POLITICAL_AFFILIATION" => Ok(Self::PoliticalAffiliation),
-            "RELIGION" => Ok(Self::Religion),
-            "SEXUALITY" => Ok(Self::Sexuality),
-            "SSN" => Ok(Self::Ssn),
-            "TIME" => Ok(Self::Time),
-            "URL" => Ok(Self::Url),
-            "USERNAME" => Ok(Self::Username),
-            "VEHICLE_ID" => Ok(Self::VehicleId),
-            "ZODIAC_SIGN" => Ok(Self::ZodiacSign),
-            "BLOOD_TYPE" => Ok(Self::BloodType),
-            "CONDITION" => Ok(Self::Condition),
-            "DOSE" => Ok(Self::Dose),
-            "DRUG" => Ok(Self::Drug),
-            "INJURY" => Ok(Self::Injury),
-            "MEDICAL_PROCESS" => Ok(Self::MedicalProcess),
-            "STATISTICS" => Ok(Self::Statistics),
-            "BANK_ACCOUNT" => Ok(Self::BankAccount),
-            "CREDIT_CARD" => Ok(Self::CreditCard),
-            "CREDIT_CARD_EXPIRATION" => Ok(Self::CreditCardExpiration),
-            "CVV" => Ok(Self::Cvv),
-            "ROUTING_NUMBER" => Ok(Self::RoutingNumber),
-            "CORPORATE_ACTION" => Ok(Self::CorporateAction),
-            "DAY" => Ok(Self::Day),
-            "EFFECT" => Ok(Self::Effect),
-            "FINANCIAL_METRIC" => Ok(Self::FinancialMetric),
-            "MEDICAL_CODE" => Ok(Self::MedicalCode),
-            "MONTH" => Ok(Self::Month),
-            "ORGANIZATION_ID" => Ok(Self::OrganizationId),
-            "PRODUCT" => Ok(Self::Product),
-            "PROJECT" => Ok(Self::Project),
-            "TREND" => Ok(Self::Trend),
-            "YEAR" => Ok(Self::Year),
-            _ => Err(crate::wire::UnknownValue::new("PiiRedactionEntityType", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for PiiRedactionEntityType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for PiiRedactionEntityType {
@@ -2439,6 +2253,18 @@ impl TranscriptionLanguageCode {
         }
     }
 }
+impl crate::wire::StrEnum for TranscriptionLanguageCode {
+    const NAME: &'static str = "TranscriptionLanguageCode";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for TranscriptionLanguageCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -2448,114 +2274,13 @@ impl std::str::FromStr for TranscriptionLanguageCode {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "af" => Ok(Self::Af),
-            "am" => Ok(Self::Am),
-            "ar" => Ok(Self::Ar),
-            "as" => Ok(Self::As),
-            "az" => Ok(Self::Az),
-            "ba" => Ok(Self::Ba),
-            "be" => Ok(Self::Be),
-            "bg" => Ok(Self::Bg),
-            "bn" => Ok(Self::Bn),
-            "bo" => Ok(Self::Bo),
-            "br" => Ok(Self::Br),
-            "bs" => Ok(Self::Bs),
-            "ca" => Ok(Self::Ca),
-            "cs" => Ok(Self::Cs),
-            "cy" => Ok(Self::Cy),
-            "da" => Ok(Self::Da),
-            "de" => Ok(Self::De),
-            "el" => Ok(Self::El),
-            "en" => Ok(Self::En),
-            "es" => Ok(Self::Es),
-            "et" => Ok(Self::Et),
-            "eu" => Ok(Self::Eu),
-            "fa" => Ok(Self::Fa),
-            "fi" => Ok(Self::Fi),
-            "fo" => Ok(Self::Fo),
-            "fr" => Ok(Self::Fr),
-            "gl" => Ok(Self::Gl),
-            "gu" => Ok(Self::Gu),
-            "ha" => Ok(Self::Ha),
-            "haw" => Ok(Self::Haw),
-            "he" => Ok(Self::He),
-            "hi" => Ok(Self::Hi),
-            "hr" => Ok(Self::Hr),
-            "ht" => Ok(Self::Ht),
-            "hu" => Ok(Self::Hu),
-            "hy" => Ok(Self::Hy),
-            "id" => Ok(Self::Id),
-            "is" => Ok(Self::Is),
-            "it" => Ok(Self::It),
-            "ja" => Ok(Self::Ja),
-            "jw" => Ok(Self::Jw),
-            "ka" => Ok(Self::Ka),
-            "kk" => Ok(Self::Kk),
-            "km" => Ok(Self::Km),
-            "kn" => Ok(Self::Kn),
-            "ko" => Ok(Self::Ko),
-            "la" => Ok(Self::La),
-            "lb" => Ok(Self::Lb),
-            "ln" => Ok(Self::Ln),
-            "lo" => Ok(Self::Lo),
-            "lt" => Ok(Self::Lt),
-            "lv" => Ok(Self::Lv),
-            "mg" => Ok(Self::Mg),
-            "mi" => Ok(Self::Mi),
-            "mk" => Ok(Self::Mk),
-            "ml" => Ok(Self::Ml),
-            "mn" => Ok(Self::Mn),
-            "mr" => Ok(Self::Mr),
-            "ms" => Ok(Self::Ms),
-            "mt" => Ok(Self::Mt),
-            "my" => Ok(Self::My),
-            "ne" => Ok(Self::Ne),
-            "nl" => Ok(Self::Nl),
-            "nn" => Ok(Self::Nn),
-            "no" => Ok(Self::No),
-            "oc" => Ok(Self::Oc),
-            "pa" => Ok(Self::Pa),
-            "pl" => Ok(Self::Pl),
-            "ps" => Ok(Self::Ps),
-            "pt" => Ok(Self::Pt),
-            "ro" => Ok(Self::Ro),
-            "ru" => Ok(Self::Ru),
-            "sa" => Ok(Self::Sa),
-            "sd" => Ok(Self::Sd),
-            "si" => Ok(Self::Si),
-            "sk" => Ok(Self::Sk),
-            "sl" => Ok(Self::Sl),
-            "sn" => Ok(Self::Sn),
-            "so" => Ok(Self::So),
-            "sq" => Ok(Self::Sq),
-            "sr" => Ok(Self::Sr),
-            "su" => Ok(Self::Su),
-            "sv" => Ok(Self::Sv),
-            "sw" => Ok(Self::Sw),
-            "ta" => Ok(Self::Ta),
-            "te" => Ok(Self::Te),
-            "tg" => Ok(Self::Tg),
-            "th" => Ok(Self::Th),
-            "tk" => Ok(Self::Tk),
-            "tl" => Ok(Self::Tl),
-            "tr" => Ok(Self::Tr),
-            "tt" => Ok(Self::Tt),
-            "uk" => Ok(Self::Uk),
-            "ur" => Ok(Self::Ur),
-            "uz" => Ok(Self::Uz),
-            "vi" => Ok(Self::Vi),
-            "yi" => Ok(Self::Yi),
-            "yo" => Ok(Self::Yo),
-            "zh" => Ok(Self::Zh),
-            _ => Err(crate::wire::UnknownValue::new("TranscriptionLanguageCode", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for TranscriptionLanguageCode {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for TranscriptionLanguageCode {
@@ -2585,24 +2310,6 @@ pub struct ForbiddenErrorResponse {
     /// What went wrong
     pub message: String,
 }
-impl ForbiddenErrorResponse {
-    /// Builds a `ForbiddenErrorResponse` from its required fields; every other field is `None`.
-    pub fn new(
-        timestamp: impl Into<String>,
-        path: impl Into<String>,
-        request_id: impl Into<String>,
-        status_code: impl Into<f64>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            timestamp: timestamp.into(),
-            path: path.into(),
-            request_id: request_id.into(),
-            status_code: status_code.into(),
-            message: message.into(),
-        }
-    }
-}
 /// Error body of a 404 response.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NotFoundErrorResponse {
@@ -2618,24 +2325,6 @@ pub struct NotFoundErrorResponse {
     /// What went wrong
     pub message: String,
 }
-impl NotFoundErrorResponse {
-    /// Builds a `NotFoundErrorResponse` from its required fields; every other field is `None`.
-    pub fn new(
-        timestamp: impl Into<String>,
-        path: impl Into<String>,
-        request_id: impl Into<String>,
-        status_code: impl Into<f64>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            timestamp: timestamp.into(),
-            path: path.into(),
-            request_id: request_id.into(),
-            status_code: status_code.into(),
-            message: message.into(),
-        }
-    }
-}
 /// Multipart form of `POST /v2/upload` carrying a local file.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UploadFileBody {
@@ -2643,12 +2332,6 @@ pub struct UploadFileBody {
     ///
     /// Format: `binary`.
     pub audio: Vec<u8>,
-}
-impl UploadFileBody {
-    /// Builds a `UploadFileBody` from its required fields; every other field is `None`.
-    pub fn new(audio: impl Into<Vec<u8>>) -> Self {
-        Self { audio: audio.into() }
-    }
 }
 /// JSON form of `POST /v2/upload`, for a file Gladia fetches itself.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2676,18 +2359,6 @@ pub struct AudioUploadResponse {
     /// See [`AudioUploadMetadata`].
     pub audio_metadata: AudioUploadMetadata,
 }
-impl AudioUploadResponse {
-    /// Builds a `AudioUploadResponse` from its required fields; every other field is `None`.
-    pub fn new(
-        audio_url: impl Into<String>,
-        audio_metadata: impl Into<AudioUploadMetadata>,
-    ) -> Self {
-        Self {
-            audio_url: audio_url.into(),
-            audio_metadata: audio_metadata.into(),
-        }
-    }
-}
 /// Facts about an uploaded file.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AudioUploadMetadata {
@@ -2710,27 +2381,6 @@ pub struct AudioUploadMetadata {
     pub audio_duration: f64,
     /// Number of audio channels
     pub number_of_channels: i64,
-}
-impl AudioUploadMetadata {
-    /// Builds a `AudioUploadMetadata` from its required fields; every other field is `None`.
-    pub fn new(
-        id: impl Into<String>,
-        filename: impl Into<String>,
-        extension: impl Into<String>,
-        size: impl Into<i64>,
-        audio_duration: impl Into<f64>,
-        number_of_channels: impl Into<i64>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            filename: filename.into(),
-            source: None,
-            extension: extension.into(),
-            size: size.into(),
-            audio_duration: audio_duration.into(),
-            number_of_channels: number_of_channels.into(),
-        }
-    }
 }
 /// Where a job is in its life.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2766,6 +2416,18 @@ impl TranscriptionStatus {
         }
     }
 }
+impl crate::wire::StrEnum for TranscriptionStatus {
+    const NAME: &'static str = "TranscriptionStatus";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for TranscriptionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -2775,19 +2437,13 @@ impl std::str::FromStr for TranscriptionStatus {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "queued" => Ok(Self::Queued),
-            "processing" => Ok(Self::Processing),
-            "done" => Ok(Self::Done),
-            "error" => Ok(Self::Error),
-            _ => Err(crate::wire::UnknownValue::new("TranscriptionStatus", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for TranscriptionStatus {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for TranscriptionStatus {
@@ -2825,6 +2481,18 @@ impl TranscriptionKind {
         }
     }
 }
+impl crate::wire::StrEnum for TranscriptionKind {
+    const NAME: &'static str = "TranscriptionKind";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for TranscriptionKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -2834,17 +2502,13 @@ impl std::str::FromStr for TranscriptionKind {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "pre-recorded" => Ok(Self::PreRecorded),
-            "live" => Ok(Self::Live),
-            _ => Err(crate::wire::UnknownValue::new("TranscriptionKind", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for TranscriptionKind {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for TranscriptionKind {
@@ -2874,18 +2538,6 @@ pub struct FileResponse {
     ///
     /// Minimum: 1.
     pub number_of_channels: Option<i64>,
-}
-impl FileResponse {
-    /// Builds a `FileResponse` from its required fields; every other field is `None`.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            filename: None,
-            source: None,
-            audio_duration: None,
-            number_of_channels: None,
-        }
-    }
 }
 /// A pre-recorded job, with its result once it is done.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2933,32 +2585,6 @@ pub struct PreRecordedResponse {
     /// The transcription and add-on results, once the job is done
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<TranscriptionResult>,
-}
-impl PreRecordedResponse {
-    /// Builds a `PreRecordedResponse` from its required fields; every other field is `None`.
-    pub fn new(
-        id: impl Into<String>,
-        request_id: impl Into<String>,
-        version: impl Into<i64>,
-        status: impl Into<TranscriptionStatus>,
-        created_at: impl Into<time::OffsetDateTime>,
-        kind: impl Into<TranscriptionKind>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            request_id: request_id.into(),
-            version: version.into(),
-            status: status.into(),
-            created_at: created_at.into(),
-            completed_at: None,
-            custom_metadata: None,
-            error_code: None,
-            kind: kind.into(),
-            file: None,
-            request_params: None,
-            result: None,
-        }
-    }
 }
 /// Whether custom vocabulary was enabled; jobs made with the 2024 API hold the list of words instead
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3119,12 +2745,6 @@ pub struct StructuredDataExtractionConfig {
     /// At least 1 item.
     pub classes: Vec<String>,
 }
-impl StructuredDataExtractionConfig {
-    /// Builds a `StructuredDataExtractionConfig` from its required fields; every other field is `None`.
-    pub fn new(classes: impl Into<Vec<String>>) -> Self {
-        Self { classes: classes.into() }
-    }
-}
 /// Everything a finished job produced.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TranscriptionResult {
@@ -3173,28 +2793,6 @@ pub struct TranscriptionResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chapters: Option<Chapterization>,
 }
-impl TranscriptionResult {
-    /// Builds a `TranscriptionResult` from its required fields; every other field is `None`.
-    pub fn new(metadata: impl Into<TranscriptionMetadata>) -> Self {
-        Self {
-            metadata: metadata.into(),
-            transcription: None,
-            translation: None,
-            summarization: None,
-            moderation: None,
-            named_entity_recognition: None,
-            name_consistency: None,
-            custom_spelling: None,
-            speaker_reidentification: None,
-            structured_data_extraction: None,
-            sentiment_analysis: None,
-            audio_to_llm: None,
-            sentences: None,
-            display_mode: None,
-            chapters: None,
-        }
-    }
-}
 /// Durations and billing of a job.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TranscriptionMetadata {
@@ -3209,22 +2807,6 @@ pub struct TranscriptionMetadata {
     /// Seconds the transcription took
     pub transcription_time: f64,
 }
-impl TranscriptionMetadata {
-    /// Builds a `TranscriptionMetadata` from its required fields; every other field is `None`.
-    pub fn new(
-        audio_duration: impl Into<f64>,
-        number_of_distinct_channels: impl Into<i64>,
-        billing_time: impl Into<f64>,
-        transcription_time: impl Into<f64>,
-    ) -> Self {
-        Self {
-            audio_duration: audio_duration.into(),
-            number_of_distinct_channels: number_of_distinct_channels.into(),
-            billing_time: billing_time.into(),
-            transcription_time: transcription_time.into(),
-        }
-    }
-}
 /// Why an add-on failed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddonError {
@@ -3234,20 +2816,6 @@ pub struct AddonError {
     pub exception: String,
     /// What went wrong
     pub message: String,
-}
-impl AddonError {
-    /// Builds a `AddonError` from its required fields; every other field is `None`.
-    pub fn new(
-        status_code: impl Into<i64>,
-        exception: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            status_code: status_code.into(),
-            exception: exception.into(),
-            message: message.into(),
-        }
-    }
 }
 /// The transcript, whole and by utterance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3265,22 +2833,6 @@ pub struct Transcription {
     /// Stretches of speech, in order
     pub utterances: Vec<Utterance>,
 }
-impl Transcription {
-    /// Builds a `Transcription` from its required fields; every other field is `None`.
-    pub fn new(
-        full_transcript: impl Into<String>,
-        languages: impl Into<Vec<TranscriptionLanguageCode>>,
-        utterances: impl Into<Vec<Utterance>>,
-    ) -> Self {
-        Self {
-            full_transcript: full_transcript.into(),
-            languages: languages.into(),
-            sentences: None,
-            subtitles: None,
-            utterances: utterances.into(),
-        }
-    }
-}
 /// Subtitles in one format.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Subtitle {
@@ -3288,18 +2840,6 @@ pub struct Subtitle {
     pub format: SubtitlesFormat,
     /// The subtitle file's text
     pub subtitles: String,
-}
-impl Subtitle {
-    /// Builds a `Subtitle` from its required fields; every other field is `None`.
-    pub fn new(
-        format: impl Into<SubtitlesFormat>,
-        subtitles: impl Into<String>,
-    ) -> Self {
-        Self {
-            format: format.into(),
-            subtitles: subtitles.into(),
-        }
-    }
 }
 /// A stretch of speech by one speaker on one channel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3326,29 +2866,6 @@ pub struct Utterance {
     /// The text of the utterance
     pub text: String,
 }
-impl Utterance {
-    /// Builds a `Utterance` from its required fields; every other field is `None`.
-    pub fn new(
-        language: impl Into<TranscriptionLanguageCode>,
-        start: impl Into<f64>,
-        end: impl Into<f64>,
-        confidence: impl Into<f64>,
-        channel: impl Into<i64>,
-        words: impl Into<Vec<Word>>,
-        text: impl Into<String>,
-    ) -> Self {
-        Self {
-            language: language.into(),
-            start: start.into(),
-            end: end.into(),
-            confidence: confidence.into(),
-            channel: channel.into(),
-            speaker: None,
-            words: words.into(),
-            text: text.into(),
-        }
-    }
-}
 /// One word with its timing.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Word {
@@ -3360,22 +2877,6 @@ pub struct Word {
     pub end: f64,
     /// How sure the model is, from 0 to 1
     pub confidence: f64,
-}
-impl Word {
-    /// Builds a `Word` from its required fields; every other field is `None`.
-    pub fn new(
-        word: impl Into<String>,
-        start: impl Into<f64>,
-        end: impl Into<f64>,
-        confidence: impl Into<f64>,
-    ) -> Self {
-        Self {
-            word: word.into(),
-            start: start.into(),
-            end: end.into(),
-            confidence: confidence.into(),
-        }
-    }
 }
 /// The translations, one per target language.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3390,22 +2891,6 @@ pub struct Translation {
     pub error: Option<AddonError>,
     /// One translated transcript per target language
     pub results: Option<Vec<TranslationResult>>,
-}
-impl Translation {
-    /// Builds a `Translation` from its required fields; every other field is `None`.
-    pub fn new(
-        success: impl Into<bool>,
-        is_empty: impl Into<bool>,
-        exec_time: impl Into<f64>,
-    ) -> Self {
-        Self {
-            success: success.into(),
-            is_empty: is_empty.into(),
-            exec_time: exec_time.into(),
-            error: None,
-            results: None,
-        }
-    }
 }
 /// The transcript translated into one language.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3425,23 +2910,6 @@ pub struct TranslationResult {
     /// The translated utterances
     pub utterances: Vec<Utterance>,
 }
-impl TranslationResult {
-    /// Builds a `TranslationResult` from its required fields; every other field is `None`.
-    pub fn new(
-        full_transcript: impl Into<String>,
-        languages: impl Into<Vec<TranslationLanguageCode>>,
-        utterances: impl Into<Vec<Utterance>>,
-    ) -> Self {
-        Self {
-            error: None,
-            full_transcript: full_transcript.into(),
-            languages: languages.into(),
-            sentences: None,
-            subtitles: None,
-            utterances: utterances.into(),
-        }
-    }
-}
 /// Outcome of an add-on whose result is one text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddonTextResult {
@@ -3455,22 +2923,6 @@ pub struct AddonTextResult {
     pub error: Option<AddonError>,
     /// The text it produced
     pub results: Option<String>,
-}
-impl AddonTextResult {
-    /// Builds a `AddonTextResult` from its required fields; every other field is `None`.
-    pub fn new(
-        success: impl Into<bool>,
-        is_empty: impl Into<bool>,
-        exec_time: impl Into<f64>,
-    ) -> Self {
-        Self {
-            success: success.into(),
-            is_empty: is_empty.into(),
-            exec_time: exec_time.into(),
-            error: None,
-            results: None,
-        }
-    }
 }
 /// Outcome of an add-on whose result is a list of texts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3486,22 +2938,6 @@ pub struct AddonTextListResult {
     /// The texts it produced
     pub results: Option<Vec<String>>,
 }
-impl AddonTextListResult {
-    /// Builds a `AddonTextListResult` from its required fields; every other field is `None`.
-    pub fn new(
-        success: impl Into<bool>,
-        is_empty: impl Into<bool>,
-        exec_time: impl Into<f64>,
-    ) -> Self {
-        Self {
-            success: success.into(),
-            is_empty: is_empty.into(),
-            exec_time: exec_time.into(),
-            error: None,
-            results: None,
-        }
-    }
-}
 /// Named entities found in the transcript.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NamedEntityRecognition {
@@ -3515,23 +2951,6 @@ pub struct NamedEntityRecognition {
     pub error: Option<AddonError>,
     /// The entities found, as text
     pub entity: String,
-}
-impl NamedEntityRecognition {
-    /// Builds a `NamedEntityRecognition` from its required fields; every other field is `None`.
-    pub fn new(
-        success: impl Into<bool>,
-        is_empty: impl Into<bool>,
-        exec_time: impl Into<f64>,
-        entity: impl Into<String>,
-    ) -> Self {
-        Self {
-            success: success.into(),
-            is_empty: is_empty.into(),
-            exec_time: exec_time.into(),
-            error: None,
-            entity: entity.into(),
-        }
-    }
 }
 /// Answers to the prompts run on the audio.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3547,22 +2966,6 @@ pub struct AudioToLlmList {
     /// One entry per prompt
     pub results: Option<Vec<AudioToLlm>>,
 }
-impl AudioToLlmList {
-    /// Builds a `AudioToLlmList` from its required fields; every other field is `None`.
-    pub fn new(
-        success: impl Into<bool>,
-        is_empty: impl Into<bool>,
-        exec_time: impl Into<f64>,
-    ) -> Self {
-        Self {
-            success: success.into(),
-            is_empty: is_empty.into(),
-            exec_time: exec_time.into(),
-            error: None,
-            results: None,
-        }
-    }
-}
 /// The outcome of one prompt.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AudioToLlm {
@@ -3576,22 +2979,6 @@ pub struct AudioToLlm {
     pub error: Option<AddonError>,
     /// The prompt and its answer
     pub results: Option<AudioToLlmResult>,
-}
-impl AudioToLlm {
-    /// Builds a `AudioToLlm` from its required fields; every other field is `None`.
-    pub fn new(
-        success: impl Into<bool>,
-        is_empty: impl Into<bool>,
-        exec_time: impl Into<f64>,
-    ) -> Self {
-        Self {
-            success: success.into(),
-            is_empty: is_empty.into(),
-            exec_time: exec_time.into(),
-            error: None,
-            results: None,
-        }
-    }
 }
 /// A prompt and the model's answer.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3615,23 +3002,6 @@ pub struct Chapterization {
     /// The chapters, in a shape that varies with the model
     pub results: serde_json::Map<String, serde_json::Value>,
 }
-impl Chapterization {
-    /// Builds a `Chapterization` from its required fields; every other field is `None`.
-    pub fn new(
-        success: impl Into<bool>,
-        is_empty: impl Into<bool>,
-        exec_time: impl Into<f64>,
-        results: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        Self {
-            success: success.into(),
-            is_empty: is_empty.into(),
-            exec_time: exec_time.into(),
-            error: None,
-            results: results.into(),
-        }
-    }
-}
 /// One page of pre-recorded jobs.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListPreRecordedResponse {
@@ -3651,21 +3021,6 @@ pub struct ListPreRecordedResponse {
     #[serde(with = "crate::wire::lenient_items")]
     pub items: Vec<Result<PreRecordedResponse, crate::UnreadableItem>>,
 }
-impl ListPreRecordedResponse {
-    /// Builds a `ListPreRecordedResponse` from its required fields; every other field is `None`.
-    pub fn new(
-        first: impl Into<String>,
-        current: impl Into<String>,
-        items: impl Into<Vec<Result<PreRecordedResponse, crate::UnreadableItem>>>,
-    ) -> Self {
-        Self {
-            first: first.into(),
-            current: current.into(),
-            next: None,
-            items: items.into(),
-        }
-    }
-}
 /// One page of jobs of every kind.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListTranscriptionResponse {
@@ -3684,21 +3039,6 @@ pub struct ListTranscriptionResponse {
     /// The jobs on this page
     #[serde(with = "crate::wire::lenient_items")]
     pub items: Vec<Result<TranscriptionItem, crate::UnreadableItem>>,
-}
-impl ListTranscriptionResponse {
-    /// Builds a `ListTranscriptionResponse` from its required fields; every other field is `None`.
-    pub fn new(
-        first: impl Into<String>,
-        current: impl Into<String>,
-        items: impl Into<Vec<Result<TranscriptionItem, crate::UnreadableItem>>>,
-    ) -> Self {
-        Self {
-            first: first.into(),
-            current: current.into(),
-            next: None,
-            items: items.into(),
-        }
-    }
 }
 /// A job of either kind, told apart by its `kind` field.
 #[derive(Debug, Clone, PartialEq)]
@@ -3763,6 +3103,18 @@ impl LiveRegion {
         }
     }
 }
+impl crate::wire::StrEnum for LiveRegion {
+    const NAME: &'static str = "LiveRegion";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveRegion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -3772,17 +3124,13 @@ impl std::str::FromStr for LiveRegion {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "eu-west" => Ok(Self::EuWest),
-            "us-west" => Ok(Self::UsWest),
-            _ => Err(crate::wire::UnknownValue::new("LiveRegion", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveRegion {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveRegion {
@@ -3823,6 +3171,18 @@ impl LiveEncoding {
         }
     }
 }
+impl crate::wire::StrEnum for LiveEncoding {
+    const NAME: &'static str = "LiveEncoding";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveEncoding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -3832,18 +3192,13 @@ impl std::str::FromStr for LiveEncoding {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "wav/pcm" => Ok(Self::WavPcm),
-            "wav/alaw" => Ok(Self::WavAlaw),
-            "wav/ulaw" => Ok(Self::WavUlaw),
-            _ => Err(crate::wire::UnknownValue::new("LiveEncoding", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveEncoding {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveEncoding {
@@ -4028,6 +3383,18 @@ impl LiveModel {
         }
     }
 }
+impl crate::wire::StrEnum for LiveModel {
+    const NAME: &'static str = "LiveModel";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -4037,16 +3404,13 @@ impl std::str::FromStr for LiveModel {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "solaria-1" => Ok(Self::Solaria1),
-            _ => Err(crate::wire::UnknownValue::new("LiveModel", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveModel {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveModel {
@@ -4369,16 +3733,6 @@ pub struct InitLiveSessionResponse {
     /// Format: `uri`.
     pub url: String,
 }
-impl InitLiveSessionResponse {
-    /// Builds a `InitLiveSessionResponse` from its required fields; every other field is `None`.
-    pub fn new(id: impl Into<String>, url: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            created_at: None,
-            url: url.into(),
-        }
-    }
-}
 /// A live session, with its result once it has ended.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LiveResponse {
@@ -4429,33 +3783,6 @@ pub struct LiveResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<TranscriptionResult>,
 }
-impl LiveResponse {
-    /// Builds a `LiveResponse` from its required fields; every other field is `None`.
-    pub fn new(
-        id: impl Into<String>,
-        request_id: impl Into<String>,
-        version: impl Into<i64>,
-        status: impl Into<TranscriptionStatus>,
-        created_at: impl Into<time::OffsetDateTime>,
-        kind: impl Into<TranscriptionKind>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            request_id: request_id.into(),
-            version: version.into(),
-            status: status.into(),
-            created_at: created_at.into(),
-            completed_at: None,
-            custom_metadata: None,
-            error_code: None,
-            post_session_metadata: None,
-            kind: kind.into(),
-            file: None,
-            request_params: None,
-            result: None,
-        }
-    }
-}
 /// One page of live sessions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListLiveResponse {
@@ -4475,21 +3802,6 @@ pub struct ListLiveResponse {
     #[serde(with = "crate::wire::lenient_items")]
     pub items: Vec<Result<LiveResponse, crate::UnreadableItem>>,
 }
-impl ListLiveResponse {
-    /// Builds a `ListLiveResponse` from its required fields; every other field is `None`.
-    pub fn new(
-        first: impl Into<String>,
-        current: impl Into<String>,
-        items: impl Into<Vec<Result<LiveResponse, crate::UnreadableItem>>>,
-    ) -> Self {
-        Self {
-            first: first.into(),
-            current: current.into(),
-            next: None,
-            items: items.into(),
-        }
-    }
-}
 /// Which pre-recorded job a webhook is about.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PreRecordedEventPayload {
@@ -4498,12 +3810,6 @@ pub struct PreRecordedEventPayload {
     /// Format: `uuid`.
     pub id: String,
 }
-impl PreRecordedEventPayload {
-    /// Builds a `PreRecordedEventPayload` from its required fields; every other field is `None`.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
-}
 /// Which live session a webhook is about.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LiveEventPayload {
@@ -4511,12 +3817,6 @@ pub struct LiveEventPayload {
     ///
     /// Format: `uuid`.
     pub id: String,
-}
-impl LiveEventPayload {
-    /// Builds a `LiveEventPayload` from its required fields; every other field is `None`.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
-    }
 }
 /// Events of a pre-recorded job that Gladia sends to your webhook.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4548,6 +3848,18 @@ impl WebhookTranscriptionEvent {
         }
     }
 }
+impl crate::wire::StrEnum for WebhookTranscriptionEvent {
+    const NAME: &'static str = "WebhookTranscriptionEvent";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for WebhookTranscriptionEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -4557,18 +3869,13 @@ impl std::str::FromStr for WebhookTranscriptionEvent {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "transcription.created" => Ok(Self::TranscriptionCreated),
-            "transcription.success" => Ok(Self::TranscriptionSuccess),
-            "transcription.error" => Ok(Self::TranscriptionError),
-            _ => Err(crate::wire::UnknownValue::new("WebhookTranscriptionEvent", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for WebhookTranscriptionEvent {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for WebhookTranscriptionEvent {
@@ -4590,18 +3897,6 @@ pub struct WebhookTranscriptionPayload {
     pub event: WebhookTranscriptionEvent,
     /// See [`PreRecordedEventPayload`].
     pub payload: PreRecordedEventPayload,
-}
-impl WebhookTranscriptionPayload {
-    /// Builds a `WebhookTranscriptionPayload` from its required fields; every other field is `None`.
-    pub fn new(
-        event: impl Into<WebhookTranscriptionEvent>,
-        payload: impl Into<PreRecordedEventPayload>,
-    ) -> Self {
-        Self {
-            event: event.into(),
-            payload: payload.into(),
-        }
-    }
 }
 /// Events of a live session that Gladia sends to your webhook.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4637,6 +3932,18 @@ impl WebhookLiveEvent {
         }
     }
 }
+impl crate::wire::StrEnum for WebhookLiveEvent {
+    const NAME: &'static str = "WebhookLiveEvent";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for WebhookLiveEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -4646,19 +3953,13 @@ impl std::str::FromStr for WebhookLiveEvent {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "live.start_session" => Ok(Self::LiveStartSession),
-            "live.start_recording" => Ok(Self::LiveStartRecording),
-            "live.end_recording" => Ok(Self::LiveEndRecording),
-            "live.end_session" => Ok(Self::LiveEndSession),
-            _ => Err(crate::wire::UnknownValue::new("WebhookLiveEvent", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for WebhookLiveEvent {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for WebhookLiveEvent {
@@ -4680,18 +3981,6 @@ pub struct WebhookLivePayload {
     pub event: WebhookLiveEvent,
     /// See [`LiveEventPayload`].
     pub payload: LiveEventPayload,
-}
-impl WebhookLivePayload {
-    /// Builds a `WebhookLivePayload` from its required fields; every other field is `None`.
-    pub fn new(
-        event: impl Into<WebhookLiveEvent>,
-        payload: impl Into<LiveEventPayload>,
-    ) -> Self {
-        Self {
-            event: event.into(),
-            payload: payload.into(),
-        }
-    }
 }
 /// Body of the callback of a pre-recorded job, told apart by its `event` field.
 #[derive(Debug, Clone, PartialEq)]
@@ -4755,6 +4044,18 @@ impl CallbackTranscriptionSuccessPayloadEvent {
         }
     }
 }
+impl crate::wire::StrEnum for CallbackTranscriptionSuccessPayloadEvent {
+    const NAME: &'static str = "CallbackTranscriptionSuccessPayloadEvent";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for CallbackTranscriptionSuccessPayloadEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -4764,23 +4065,13 @@ impl std::str::FromStr for CallbackTranscriptionSuccessPayloadEvent {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "transcription.success" => Ok(Self::TranscriptionSuccess),
-            _ => {
-                Err(
-                    crate::wire::UnknownValue::new(
-                        "CallbackTranscriptionSuccessPayloadEvent",
-                        value,
-                    ),
-                )
-            }
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for CallbackTranscriptionSuccessPayloadEvent {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for CallbackTranscriptionSuccessPayloadEvent {
@@ -4810,21 +4101,6 @@ pub struct CallbackTranscriptionSuccessPayload {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl CallbackTranscriptionSuccessPayload {
-    /// Builds a `CallbackTranscriptionSuccessPayload` from its required fields; every other field is `None`.
-    pub fn new(
-        id: impl Into<String>,
-        event: impl Into<CallbackTranscriptionSuccessPayloadEvent>,
-        payload: impl Into<TranscriptionResult>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            event: event.into(),
-            payload: payload.into(),
-            custom_metadata: None,
-        }
-    }
-}
 /// Always `transcription.error`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4845,6 +4121,18 @@ impl CallbackTranscriptionErrorPayloadEvent {
         }
     }
 }
+impl crate::wire::StrEnum for CallbackTranscriptionErrorPayloadEvent {
+    const NAME: &'static str = "CallbackTranscriptionErrorPayloadEvent";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for CallbackTranscriptionErrorPayloadEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -4854,23 +4142,13 @@ impl std::str::FromStr for CallbackTranscriptionErrorPayloadEvent {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "transcription.error" => Ok(Self::TranscriptionError),
-            _ => {
-                Err(
-                    crate::wire::UnknownValue::new(
-                        "CallbackTranscriptionErrorPayloadEvent",
-                        value,
-                    ),
-                )
-            }
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for CallbackTranscriptionErrorPayloadEvent {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for CallbackTranscriptionErrorPayloadEvent {
@@ -4900,21 +4178,6 @@ pub struct CallbackTranscriptionErrorPayload {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl CallbackTranscriptionErrorPayload {
-    /// Builds a `CallbackTranscriptionErrorPayload` from its required fields; every other field is `None`.
-    pub fn new(
-        id: impl Into<String>,
-        event: impl Into<CallbackTranscriptionErrorPayloadEvent>,
-        error: impl Into<CallbackError>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            event: event.into(),
-            error: error.into(),
-            custom_metadata: None,
-        }
-    }
-}
 /// Why a job failed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallbackError {
@@ -4922,15 +4185,6 @@ pub struct CallbackError {
     pub code: i64,
     /// What went wrong
     pub message: String,
-}
-impl CallbackError {
-    /// Builds a `CallbackError` from its required fields; every other field is `None`.
-    pub fn new(code: impl Into<i64>, message: impl Into<String>) -> Self {
-        Self {
-            code: code.into(),
-            message: message.into(),
-        }
-    }
 }
 /// Callback body sent when a live session or its recording starts or ends.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4943,20 +4197,6 @@ pub struct CallbackLiveLifecyclePayload {
     pub event: WebhookLiveEvent,
     /// See [`LiveLifecycleMessage`].
     pub payload: LiveLifecycleMessage,
-}
-impl CallbackLiveLifecyclePayload {
-    /// Builds a `CallbackLiveLifecyclePayload` from its required fields; every other field is `None`.
-    pub fn new(
-        id: impl Into<String>,
-        event: impl Into<WebhookLiveEvent>,
-        payload: impl Into<LiveLifecycleMessage>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            event: event.into(),
-            payload: payload.into(),
-        }
-    }
 }
 /// What happened
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4992,6 +4232,18 @@ impl LiveLifecycleMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LiveLifecycleMessageType {
+    const NAME: &'static str = "LiveLifecycleMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveLifecycleMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -5001,19 +4253,13 @@ impl std::str::FromStr for LiveLifecycleMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "start_session" => Ok(Self::StartSession),
-            "start_recording" => Ok(Self::StartRecording),
-            "end_recording" => Ok(Self::EndRecording),
-            "end_session" => Ok(Self::EndSession),
-            _ => Err(crate::wire::UnknownValue::new("LiveLifecycleMessageType", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveLifecycleMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveLifecycleMessageType {
@@ -5044,34 +4290,11 @@ pub struct LiveLifecycleMessage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<LiveRecordingData>,
 }
-impl LiveLifecycleMessage {
-    /// Builds a `LiveLifecycleMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        r#type: impl Into<LiveLifecycleMessageType>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            r#type: r#type.into(),
-            data: None,
-        }
-    }
-}
 /// Facts about a recording that has ended.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LiveRecordingData {
     /// Length of the recording in seconds
     pub recording_duration: f64,
-}
-impl LiveRecordingData {
-    /// Builds a `LiveRecordingData` from its required fields; every other field is `None`.
-    pub fn new(recording_duration: impl Into<f64>) -> Self {
-        Self {
-            recording_duration: recording_duration.into(),
-        }
-    }
 }
 /// Always `audio_chunk`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5093,6 +4316,18 @@ impl LiveAudioChunkMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LiveAudioChunkMessageType {
+    const NAME: &'static str = "LiveAudioChunkMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveAudioChunkMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -5102,16 +4337,13 @@ impl std::str::FromStr for LiveAudioChunkMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "audio_chunk" => Ok(Self::AudioChunk),
-            _ => Err(crate::wire::UnknownValue::new("LiveAudioChunkMessageType", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveAudioChunkMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveAudioChunkMessageType {
@@ -5132,12 +4364,6 @@ pub struct LiveAudioChunkMessageData {
     /// Raw audio bytes in base64.
     pub chunk: String,
 }
-impl LiveAudioChunkMessageData {
-    /// Builds a `LiveAudioChunkMessageData` from its required fields; every other field is `None`.
-    pub fn new(chunk: impl Into<String>) -> Self {
-        Self { chunk: chunk.into() }
-    }
-}
 /// Audio sent as JSON, for transports that cannot send binary frames.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LiveAudioChunkMessage {
@@ -5145,18 +4371,6 @@ pub struct LiveAudioChunkMessage {
     pub r#type: LiveAudioChunkMessageType,
     /// The audio.
     pub data: LiveAudioChunkMessageData,
-}
-impl LiveAudioChunkMessage {
-    /// Builds a `LiveAudioChunkMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        r#type: impl Into<LiveAudioChunkMessageType>,
-        data: impl Into<LiveAudioChunkMessageData>,
-    ) -> Self {
-        Self {
-            r#type: r#type.into(),
-            data: data.into(),
-        }
-    }
 }
 /// Always `stop_recording`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5178,6 +4392,18 @@ impl LiveStopRecordingMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LiveStopRecordingMessageType {
+    const NAME: &'static str = "LiveStopRecordingMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveStopRecordingMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -5187,20 +4413,13 @@ impl std::str::FromStr for LiveStopRecordingMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "stop_recording" => Ok(Self::StopRecording),
-            _ => {
-                Err(
-                    crate::wire::UnknownValue::new("LiveStopRecordingMessageType", value),
-                )
-            }
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveStopRecordingMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveStopRecordingMessageType {
@@ -5220,12 +4439,6 @@ impl<'de> serde::Deserialize<'de> for LiveStopRecordingMessageType {
 pub struct LiveStopRecordingMessage {
     /// Always `stop_recording`; tells the message apart.
     pub r#type: LiveStopRecordingMessageType,
-}
-impl LiveStopRecordingMessage {
-    /// Builds a `LiveStopRecordingMessage` from its required fields; every other field is `None`.
-    pub fn new(r#type: impl Into<LiveStopRecordingMessageType>) -> Self {
-        Self { r#type: r#type.into() }
-    }
 }
 /// An HTTP-like code, or a status word.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5269,6 +4482,18 @@ impl LiveTranscriptMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LiveTranscriptMessageType {
+    const NAME: &'static str = "LiveTranscriptMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveTranscriptMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -5278,16 +4503,13 @@ impl std::str::FromStr for LiveTranscriptMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "transcript" => Ok(Self::Transcript),
-            _ => Err(crate::wire::UnknownValue::new("LiveTranscriptMessageType", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveTranscriptMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveTranscriptMessageType {
@@ -5312,20 +4534,6 @@ pub struct LiveTranscriptMessageData {
     /// See [`Utterance`].
     pub utterance: Utterance,
 }
-impl LiveTranscriptMessageData {
-    /// Builds a `LiveTranscriptMessageData` from its required fields; every other field is `None`.
-    pub fn new(
-        id: impl Into<String>,
-        is_final: impl Into<bool>,
-        utterance: impl Into<Utterance>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            is_final: is_final.into(),
-            utterance: utterance.into(),
-        }
-    }
-}
 /// An utterance of the session, partial or final.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LiveTranscriptMessage {
@@ -5340,22 +4548,6 @@ pub struct LiveTranscriptMessage {
     pub r#type: LiveTranscriptMessageType,
     /// The utterance and whether it may still change.
     pub data: LiveTranscriptMessageData,
-}
-impl LiveTranscriptMessage {
-    /// Builds a `LiveTranscriptMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        r#type: impl Into<LiveTranscriptMessageType>,
-        data: impl Into<LiveTranscriptMessageData>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            r#type: r#type.into(),
-            data: data.into(),
-        }
-    }
 }
 /// When speech started or stopped, and on which channel.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5387,6 +4579,18 @@ impl LiveSpeechStartMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LiveSpeechStartMessageType {
+    const NAME: &'static str = "LiveSpeechStartMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveSpeechStartMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -5396,16 +4600,13 @@ impl std::str::FromStr for LiveSpeechStartMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "speech_start" => Ok(Self::SpeechStart),
-            _ => Err(crate::wire::UnknownValue::new("LiveSpeechStartMessageType", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveSpeechStartMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveSpeechStartMessageType {
@@ -5435,22 +4636,6 @@ pub struct LiveSpeechStartMessage {
     /// See [`LiveSpeechEvent`].
     pub data: LiveSpeechEvent,
 }
-impl LiveSpeechStartMessage {
-    /// Builds a `LiveSpeechStartMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        r#type: impl Into<LiveSpeechStartMessageType>,
-        data: impl Into<LiveSpeechEvent>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            r#type: r#type.into(),
-            data: data.into(),
-        }
-    }
-}
 /// Always `speech_end`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5471,6 +4656,18 @@ impl LiveSpeechEndMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LiveSpeechEndMessageType {
+    const NAME: &'static str = "LiveSpeechEndMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveSpeechEndMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -5480,16 +4677,13 @@ impl std::str::FromStr for LiveSpeechEndMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "speech_end" => Ok(Self::SpeechEnd),
-            _ => Err(crate::wire::UnknownValue::new("LiveSpeechEndMessageType", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveSpeechEndMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveSpeechEndMessageType {
@@ -5519,22 +4713,6 @@ pub struct LiveSpeechEndMessage {
     /// See [`LiveSpeechEvent`].
     pub data: LiveSpeechEvent,
 }
-impl LiveSpeechEndMessage {
-    /// Builds a `LiveSpeechEndMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        r#type: impl Into<LiveSpeechEndMessageType>,
-        data: impl Into<LiveSpeechEvent>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            r#type: r#type.into(),
-            data: data.into(),
-        }
-    }
-}
 /// Always `translation`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5555,6 +4733,18 @@ impl LiveTranslationMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LiveTranslationMessageType {
+    const NAME: &'static str = "LiveTranslationMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveTranslationMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -5564,16 +4754,13 @@ impl std::str::FromStr for LiveTranslationMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "translation" => Ok(Self::Translation),
-            _ => Err(crate::wire::UnknownValue::new("LiveTranslationMessageType", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveTranslationMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveTranslationMessageType {
@@ -5602,24 +4789,6 @@ pub struct LiveTranslationMessageData {
     /// See [`Utterance`].
     pub translated_utterance: Utterance,
 }
-impl LiveTranslationMessageData {
-    /// Builds a `LiveTranslationMessageData` from its required fields; every other field is `None`.
-    pub fn new(
-        utterance_id: impl Into<String>,
-        utterance: impl Into<Utterance>,
-        original_language: impl Into<TranscriptionLanguageCode>,
-        target_language: impl Into<TranslationLanguageCode>,
-        translated_utterance: impl Into<Utterance>,
-    ) -> Self {
-        Self {
-            utterance_id: utterance_id.into(),
-            utterance: utterance.into(),
-            original_language: original_language.into(),
-            target_language: target_language.into(),
-            translated_utterance: translated_utterance.into(),
-        }
-    }
-}
 /// A final utterance in another language.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LiveTranslationMessage {
@@ -5637,23 +4806,6 @@ pub struct LiveTranslationMessage {
     pub r#type: LiveTranslationMessageType,
     /// The utterance and its translation.
     pub data: LiveTranslationMessageData,
-}
-impl LiveTranslationMessage {
-    /// Builds a `LiveTranslationMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        r#type: impl Into<LiveTranslationMessageType>,
-        data: impl Into<LiveTranslationMessageData>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            error: None,
-            r#type: r#type.into(),
-            data: data.into(),
-        }
-    }
 }
 /// An entity found in an utterance.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5691,6 +4843,18 @@ impl LiveNamedEntityRecognitionMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LiveNamedEntityRecognitionMessageType {
+    const NAME: &'static str = "LiveNamedEntityRecognitionMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveNamedEntityRecognitionMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -5700,23 +4864,13 @@ impl std::str::FromStr for LiveNamedEntityRecognitionMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "named_entity_recognition" => Ok(Self::NamedEntityRecognition),
-            _ => {
-                Err(
-                    crate::wire::UnknownValue::new(
-                        "LiveNamedEntityRecognitionMessageType",
-                        value,
-                    ),
-                )
-            }
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveNamedEntityRecognitionMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveNamedEntityRecognitionMessageType {
@@ -5741,20 +4895,6 @@ pub struct LiveNamedEntityRecognitionMessageData {
     /// The entities, in the order they are spoken.
     pub results: Vec<LiveUtteranceEntity>,
 }
-impl LiveNamedEntityRecognitionMessageData {
-    /// Builds a `LiveNamedEntityRecognitionMessageData` from its required fields; every other field is `None`.
-    pub fn new(
-        utterance_id: impl Into<String>,
-        utterance: impl Into<Utterance>,
-        results: impl Into<Vec<LiveUtteranceEntity>>,
-    ) -> Self {
-        Self {
-            utterance_id: utterance_id.into(),
-            utterance: utterance.into(),
-            results: results.into(),
-        }
-    }
-}
 /// The entities of a final utterance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LiveNamedEntityRecognitionMessage {
@@ -5772,23 +4912,6 @@ pub struct LiveNamedEntityRecognitionMessage {
     pub r#type: LiveNamedEntityRecognitionMessageType,
     /// The utterance and its entities.
     pub data: LiveNamedEntityRecognitionMessageData,
-}
-impl LiveNamedEntityRecognitionMessage {
-    /// Builds a `LiveNamedEntityRecognitionMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        r#type: impl Into<LiveNamedEntityRecognitionMessageType>,
-        data: impl Into<LiveNamedEntityRecognitionMessageData>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            error: None,
-            r#type: r#type.into(),
-            data: data.into(),
-        }
-    }
 }
 /// The sentiment and emotion of part of an utterance.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5832,6 +4955,18 @@ impl LiveSentimentAnalysisMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LiveSentimentAnalysisMessageType {
+    const NAME: &'static str = "LiveSentimentAnalysisMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveSentimentAnalysisMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -5841,23 +4976,13 @@ impl std::str::FromStr for LiveSentimentAnalysisMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "sentiment_analysis" => Ok(Self::SentimentAnalysis),
-            _ => {
-                Err(
-                    crate::wire::UnknownValue::new(
-                        "LiveSentimentAnalysisMessageType",
-                        value,
-                    ),
-                )
-            }
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveSentimentAnalysisMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveSentimentAnalysisMessageType {
@@ -5882,20 +5007,6 @@ pub struct LiveSentimentAnalysisMessageData {
     /// One result per part of the utterance.
     pub results: Vec<LiveUtteranceSentiment>,
 }
-impl LiveSentimentAnalysisMessageData {
-    /// Builds a `LiveSentimentAnalysisMessageData` from its required fields; every other field is `None`.
-    pub fn new(
-        utterance_id: impl Into<String>,
-        utterance: impl Into<Utterance>,
-        results: impl Into<Vec<LiveUtteranceSentiment>>,
-    ) -> Self {
-        Self {
-            utterance_id: utterance_id.into(),
-            utterance: utterance.into(),
-            results: results.into(),
-        }
-    }
-}
 /// The sentiments of a final utterance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LiveSentimentAnalysisMessage {
@@ -5913,23 +5024,6 @@ pub struct LiveSentimentAnalysisMessage {
     pub r#type: LiveSentimentAnalysisMessageType,
     /// The utterance and its sentiments.
     pub data: LiveSentimentAnalysisMessageData,
-}
-impl LiveSentimentAnalysisMessage {
-    /// Builds a `LiveSentimentAnalysisMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        r#type: impl Into<LiveSentimentAnalysisMessageType>,
-        data: impl Into<LiveSentimentAnalysisMessageData>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            error: None,
-            r#type: r#type.into(),
-            data: data.into(),
-        }
-    }
 }
 /// Always `post_transcript`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5951,6 +5045,18 @@ impl LivePostTranscriptMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LivePostTranscriptMessageType {
+    const NAME: &'static str = "LivePostTranscriptMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LivePostTranscriptMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -5960,23 +5066,13 @@ impl std::str::FromStr for LivePostTranscriptMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "post_transcript" => Ok(Self::PostTranscript),
-            _ => {
-                Err(
-                    crate::wire::UnknownValue::new(
-                        "LivePostTranscriptMessageType",
-                        value,
-                    ),
-                )
-            }
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LivePostTranscriptMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LivePostTranscriptMessageType {
@@ -6006,22 +5102,6 @@ pub struct LivePostTranscriptMessage {
     /// See [`Transcription`].
     pub data: Transcription,
 }
-impl LivePostTranscriptMessage {
-    /// Builds a `LivePostTranscriptMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        r#type: impl Into<LivePostTranscriptMessageType>,
-        data: impl Into<Transcription>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            r#type: r#type.into(),
-            data: data.into(),
-        }
-    }
-}
 /// Always `post_final_transcript`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6042,6 +5122,18 @@ impl LivePostFinalTranscriptMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LivePostFinalTranscriptMessageType {
+    const NAME: &'static str = "LivePostFinalTranscriptMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LivePostFinalTranscriptMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -6051,23 +5143,13 @@ impl std::str::FromStr for LivePostFinalTranscriptMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "post_final_transcript" => Ok(Self::PostFinalTranscript),
-            _ => {
-                Err(
-                    crate::wire::UnknownValue::new(
-                        "LivePostFinalTranscriptMessageType",
-                        value,
-                    ),
-                )
-            }
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LivePostFinalTranscriptMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LivePostFinalTranscriptMessageType {
@@ -6096,22 +5178,6 @@ pub struct LivePostFinalTranscriptMessage {
     pub r#type: LivePostFinalTranscriptMessageType,
     /// See [`TranscriptionResult`].
     pub data: TranscriptionResult,
-}
-impl LivePostFinalTranscriptMessage {
-    /// Builds a `LivePostFinalTranscriptMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        r#type: impl Into<LivePostFinalTranscriptMessageType>,
-        data: impl Into<TranscriptionResult>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            r#type: r#type.into(),
-            data: data.into(),
-        }
-    }
 }
 /// One chapter of the session.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6155,6 +5221,18 @@ impl LivePostChapterizationMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LivePostChapterizationMessageType {
+    const NAME: &'static str = "LivePostChapterizationMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LivePostChapterizationMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -6164,23 +5242,13 @@ impl std::str::FromStr for LivePostChapterizationMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "post_chapterization" => Ok(Self::PostChapterization),
-            _ => {
-                Err(
-                    crate::wire::UnknownValue::new(
-                        "LivePostChapterizationMessageType",
-                        value,
-                    ),
-                )
-            }
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LivePostChapterizationMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LivePostChapterizationMessageType {
@@ -6220,23 +5288,6 @@ pub struct LivePostChapterizationMessage {
     /// The chapters.
     pub data: LivePostChapterizationMessageData,
 }
-impl LivePostChapterizationMessage {
-    /// Builds a `LivePostChapterizationMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        r#type: impl Into<LivePostChapterizationMessageType>,
-        data: impl Into<LivePostChapterizationMessageData>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            error: None,
-            r#type: r#type.into(),
-            data: data.into(),
-        }
-    }
-}
 /// Always `post_summarization`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6257,6 +5308,18 @@ impl LivePostSummarizationMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LivePostSummarizationMessageType {
+    const NAME: &'static str = "LivePostSummarizationMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LivePostSummarizationMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -6266,23 +5329,13 @@ impl std::str::FromStr for LivePostSummarizationMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "post_summarization" => Ok(Self::PostSummarization),
-            _ => {
-                Err(
-                    crate::wire::UnknownValue::new(
-                        "LivePostSummarizationMessageType",
-                        value,
-                    ),
-                )
-            }
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LivePostSummarizationMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LivePostSummarizationMessageType {
@@ -6322,23 +5375,6 @@ pub struct LivePostSummarizationMessage {
     /// The summary.
     pub data: LivePostSummarizationMessageData,
 }
-impl LivePostSummarizationMessage {
-    /// Builds a `LivePostSummarizationMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        r#type: impl Into<LivePostSummarizationMessageType>,
-        data: impl Into<LivePostSummarizationMessageData>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            error: None,
-            r#type: r#type.into(),
-            data: data.into(),
-        }
-    }
-}
 /// Always `audio_chunk`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6359,6 +5395,18 @@ impl LiveAudioChunkAckMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LiveAudioChunkAckMessageType {
+    const NAME: &'static str = "LiveAudioChunkAckMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveAudioChunkAckMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -6368,20 +5416,13 @@ impl std::str::FromStr for LiveAudioChunkAckMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "audio_chunk" => Ok(Self::AudioChunk),
-            _ => {
-                Err(
-                    crate::wire::UnknownValue::new("LiveAudioChunkAckMessageType", value),
-                )
-            }
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveAudioChunkAckMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveAudioChunkAckMessageType {
@@ -6430,25 +5471,6 @@ pub struct LiveAudioChunkAckMessage {
     /// The audio acknowledged.
     pub data: LiveAudioChunkAckMessageData,
 }
-impl LiveAudioChunkAckMessage {
-    /// Builds a `LiveAudioChunkAckMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        acknowledged: impl Into<bool>,
-        r#type: impl Into<LiveAudioChunkAckMessageType>,
-        data: impl Into<LiveAudioChunkAckMessageData>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            acknowledged: acknowledged.into(),
-            error: None,
-            r#type: r#type.into(),
-            data: data.into(),
-        }
-    }
-}
 /// Always `stop_recording`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6469,6 +5491,18 @@ impl LiveStopRecordingAckMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LiveStopRecordingAckMessageType {
+    const NAME: &'static str = "LiveStopRecordingAckMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveStopRecordingAckMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -6478,23 +5512,13 @@ impl std::str::FromStr for LiveStopRecordingAckMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "stop_recording" => Ok(Self::StopRecording),
-            _ => {
-                Err(
-                    crate::wire::UnknownValue::new(
-                        "LiveStopRecordingAckMessageType",
-                        value,
-                    ),
-                )
-            }
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveStopRecordingAckMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveStopRecordingAckMessageType {
@@ -6529,25 +5553,6 @@ pub struct LiveStopRecordingAckMessage {
     /// Details the server may add.
     pub data: serde_json::Map<String, serde_json::Value>,
 }
-impl LiveStopRecordingAckMessage {
-    /// Builds a `LiveStopRecordingAckMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        acknowledged: impl Into<bool>,
-        r#type: impl Into<LiveStopRecordingAckMessageType>,
-        data: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            acknowledged: acknowledged.into(),
-            error: None,
-            r#type: r#type.into(),
-            data: data.into(),
-        }
-    }
-}
 /// Always `start_session`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6568,6 +5573,18 @@ impl LiveStartSessionMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LiveStartSessionMessageType {
+    const NAME: &'static str = "LiveStartSessionMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveStartSessionMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -6577,18 +5594,13 @@ impl std::str::FromStr for LiveStartSessionMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "start_session" => Ok(Self::StartSession),
-            _ => {
-                Err(crate::wire::UnknownValue::new("LiveStartSessionMessageType", value))
-            }
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveStartSessionMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveStartSessionMessageType {
@@ -6616,20 +5628,6 @@ pub struct LiveStartSessionMessage {
     /// Always `start_session`; tells the message apart.
     pub r#type: LiveStartSessionMessageType,
 }
-impl LiveStartSessionMessage {
-    /// Builds a `LiveStartSessionMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        r#type: impl Into<LiveStartSessionMessageType>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            r#type: r#type.into(),
-        }
-    }
-}
 /// Always `start_recording`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6650,6 +5648,18 @@ impl LiveStartRecordingMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LiveStartRecordingMessageType {
+    const NAME: &'static str = "LiveStartRecordingMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveStartRecordingMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -6659,23 +5669,13 @@ impl std::str::FromStr for LiveStartRecordingMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "start_recording" => Ok(Self::StartRecording),
-            _ => {
-                Err(
-                    crate::wire::UnknownValue::new(
-                        "LiveStartRecordingMessageType",
-                        value,
-                    ),
-                )
-            }
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveStartRecordingMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveStartRecordingMessageType {
@@ -6703,20 +5703,6 @@ pub struct LiveStartRecordingMessage {
     /// Always `start_recording`; tells the message apart.
     pub r#type: LiveStartRecordingMessageType,
 }
-impl LiveStartRecordingMessage {
-    /// Builds a `LiveStartRecordingMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        r#type: impl Into<LiveStartRecordingMessageType>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            r#type: r#type.into(),
-        }
-    }
-}
 /// Always `end_recording`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6737,6 +5723,18 @@ impl LiveEndRecordingMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LiveEndRecordingMessageType {
+    const NAME: &'static str = "LiveEndRecordingMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveEndRecordingMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -6746,18 +5744,13 @@ impl std::str::FromStr for LiveEndRecordingMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "end_recording" => Ok(Self::EndRecording),
-            _ => {
-                Err(crate::wire::UnknownValue::new("LiveEndRecordingMessageType", value))
-            }
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveEndRecordingMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveEndRecordingMessageType {
@@ -6788,21 +5781,6 @@ pub struct LiveEndRecordingMessage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl LiveEndRecordingMessage {
-    /// Builds a `LiveEndRecordingMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        r#type: impl Into<LiveEndRecordingMessageType>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            r#type: r#type.into(),
-            data: None,
-        }
-    }
-}
 /// Always `end_session`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6823,6 +5801,18 @@ impl LiveEndSessionMessageType {
         }
     }
 }
+impl crate::wire::StrEnum for LiveEndSessionMessageType {
+    const NAME: &'static str = "LiveEndSessionMessageType";
+    fn known() -> &'static [Self] {
+        Self::ALL
+    }
+    fn wire(&self) -> &str {
+        self.as_str()
+    }
+    fn unknown(value: &str) -> Self {
+        Self::Unknown(value.to_owned())
+    }
+}
 impl std::fmt::Display for LiveEndSessionMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -6832,16 +5822,13 @@ impl std::str::FromStr for LiveEndSessionMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "end_session" => Ok(Self::EndSession),
-            _ => Err(crate::wire::UnknownValue::new("LiveEndSessionMessageType", value)),
-        }
+        crate::wire::parse_str_enum(value)
     }
 }
 impl From<&str> for LiveEndSessionMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        value.parse().unwrap_or_else(|_| Self::Unknown(value.to_owned()))
+        crate::wire::str_enum_or_unknown(value)
     }
 }
 impl serde::Serialize for LiveEndSessionMessageType {
@@ -6868,20 +5855,6 @@ pub struct LiveEndSessionMessage {
     pub created_at: time::OffsetDateTime,
     /// Always `end_session`; tells the message apart.
     pub r#type: LiveEndSessionMessageType,
-}
-impl LiveEndSessionMessage {
-    /// Builds a `LiveEndSessionMessage` from its required fields; every other field is `None`.
-    pub fn new(
-        session_id: impl Into<String>,
-        created_at: impl Into<time::OffsetDateTime>,
-        r#type: impl Into<LiveEndSessionMessageType>,
-    ) -> Self {
-        Self {
-            session_id: session_id.into(),
-            created_at: created_at.into(),
-            r#type: r#type.into(),
-        }
-    }
 }
 /// A JSON message the client sends over a live session's WebSocket.
 #[derive(Debug, Clone, PartialEq)]

@@ -120,6 +120,33 @@ pub(crate) fn check_count(
     Ok(())
 }
 
+/// What generated string enums share, so that their `FromStr` and `From<&str>` are calls to the
+/// two functions below rather than one `match` of every value per enum.
+pub(crate) trait StrEnum: Sized + Clone + 'static {
+    /// The enum's name, for errors.
+    const NAME: &'static str;
+    /// Every value the spec lists.
+    fn known() -> &'static [Self];
+    /// The value as it is sent.
+    fn wire(&self) -> &str;
+    /// The `Unknown` variant holding `value`.
+    fn unknown(value: &str) -> Self;
+}
+
+/// The listed value spelled `value`, or an error naming the enum.
+pub(crate) fn parse_str_enum<T: StrEnum>(value: &str) -> Result<T, UnknownValue> {
+    T::known()
+        .iter()
+        .find(|known| known.wire() == value)
+        .cloned()
+        .ok_or_else(|| UnknownValue::new(T::NAME, value))
+}
+
+/// The listed value spelled `value`, or `Unknown(value)`.
+pub(crate) fn str_enum_or_unknown<T: StrEnum>(value: &str) -> T {
+    parse_str_enum(value).unwrap_or_else(|_| T::unknown(value))
+}
+
 /// Decodes a string enum without allocating for the values it knows; values it does not know
 /// become the enum's `Unknown` variant, so a newer server never breaks an older client.
 pub(crate) fn deserialize_str_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>

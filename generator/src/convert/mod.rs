@@ -160,6 +160,7 @@ impl Converter<'_> {
             docs,
             kind,
             validated: false,
+            sent: false,
         });
         Ok(TypeRef::Named(name.to_owned()))
     }

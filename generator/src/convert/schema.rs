@@ -41,6 +41,7 @@ impl Converter<'_> {
                 docs,
                 kind: TypeKind::Alias(ty),
                 validated: false,
+                sent: false,
             });
         }
         Ok(())
