@@ -113,6 +113,11 @@ impl Driver {
             tokio::select! {
                 command = self.commands.recv(), if self.commands_open => {
                     let sent = match command {
+                        // Audio a sender queued while another stopped the recording comes too late.
+                        Some(Command::Audio(chunk)) if self.stop_sent => {
+                            self.room.add_permits(chunk.len());
+                            Ok(())
+                        }
                         Some(Command::Audio(chunk)) => {
                             self.unacknowledged.push(chunk.clone());
                             self.send(socket, Message::Binary(chunk)).await
