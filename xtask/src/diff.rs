@@ -1,7 +1,8 @@
 //! `cargo xtask diff [--base REV] [--spec PATH] [--messages PATH] [--manifest PATH]`: the API
 //! change report. Reads the same documents as `codegen`, once as git has them at REV and once as
 //! the working tree has them, and prints what `generator::diff` makes of the two APIs, as
-//! Markdown, with the version the manifest's crate should take next.
+//! Markdown, with the version the manifest's crate should take next. Both sides go through this
+//! generator: a change of the generator itself is not in the report.
 
 use std::fs;
 use std::path::{Path, PathBuf};
