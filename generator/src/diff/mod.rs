@@ -165,8 +165,10 @@ impl FromStr for Version {
         let numbers: Vec<Option<u64>> = text
             .split('.')
             .map(|n| {
+                // Semver's numbers: digits, no leading zero.
                 let digits = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
-                digits.then(|| n.parse().ok()).flatten()
+                let number = digits && (n == "0" || !n.starts_with('0'));
+                number.then(|| n.parse().ok()).flatten()
             })
             .collect();
         match numbers[..] {
@@ -242,10 +244,11 @@ mod tests {
             "1..3",
             "",
             "1.2.+3",
+            "01.2.3",
         ] {
             assert!(text.parse::<Version>().is_err(), "{text}");
         }
-        assert_eq!("10.20.30".parse::<Version>(), Ok(Version::new(10, 20, 30)));
+        assert_eq!("10.0.30".parse::<Version>(), Ok(Version::new(10, 0, 30)));
     }
 
     #[test]
