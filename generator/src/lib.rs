@@ -5,10 +5,12 @@
 //! OpenAPI 3.1 rewritten as 3.0, schema shapes checked) → openapiv3 → `convert` (to the IR in
 //! [`ir`], with `resolve` for every `$ref`) → `passes` (boxing, docs, validation) → `emit` (to
 //! tokens, formatted by prettyplease). Naming rules live in [`naming`], the type mapping in
-//! [`typemap`]. Nothing here touches the file system: the caller decides where files go.
+//! [`typemap`]. [`diff`] compares the APIs of two specs, for the change report. Nothing here
+//! touches the file system: the caller decides where files go.
 
 mod asyncapi;
 mod convert;
+pub mod diff;
 mod emit;
 mod error;
 pub mod ir;

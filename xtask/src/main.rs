@@ -3,14 +3,16 @@
 //! (AsyncAPI); with `--crate`, writes a whole crate of that name into `--out` instead.
 //! Holds argument parsing and the write policy; the generator does the rest.
 //! `cargo xtask fuzz --seconds N [--seed S]`: runs the generator on mutated specs (see `fuzz`).
+//! `cargo xtask diff [--base REV]`: the API change report since REV (see `diff`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::{env, fs};
 
+mod diff;
 mod fuzz;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR] [--crate NAME]\n       cargo xtask fuzz --seconds N [--seed S] [--spec PATH] [--save DIR]";
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR] [--crate NAME]\n       cargo xtask fuzz --seconds N [--seed S] [--spec PATH] [--save DIR]\n       cargo xtask diff [--base REV] [--spec PATH] [--messages PATH] [--manifest PATH]";
 
 /// Exit codes: 1 for stale files or a failed write, 2 for a bad or unreadable spec or bad arguments.
 const EXIT_STALE: u8 = 1;
@@ -37,6 +39,24 @@ fn main() -> ExitCode {
             Ok(args) => match fuzz::fuzz(&args) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::from(EXIT_STALE),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(EXIT_BAD_INPUT)
+                }
+            },
+        };
+    }
+    if env::args().nth(1).as_deref() == Some("diff") {
+        return match diff::parse_args(env::args().skip(2), &workspace_root()) {
+            Err(message) => {
+                eprintln!("error: {message}\n{USAGE}");
+                ExitCode::from(EXIT_BAD_INPUT)
+            }
+            Ok(args) => match diff::run(&args) {
+                Ok(markdown) => {
+                    print!("{markdown}");
+                    ExitCode::SUCCESS
+                }
                 Err(message) => {
                     eprintln!("error: {message}");
                     ExitCode::from(EXIT_BAD_INPUT)

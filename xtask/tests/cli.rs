@@ -238,3 +238,182 @@ fn a_crate_is_written_whole_and_needs_its_own_folder() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("`9lives` is not a crate name"));
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=xtask",
+            "-c",
+            "user.email=xtask@example.invalid",
+        ])
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        text(&output.stderr)
+    );
+}
+
+/// A git repository of its own under the target dir, with `files` committed in one commit each.
+fn repository(name: &str, commits: &[&[(&str, &str)]]) -> PathBuf {
+    let dir = scratch(name);
+    git(&dir, &["init", "--quiet"]);
+    for (index, files) in commits.iter().enumerate() {
+        for (path, contents) in *files {
+            std::fs::write(dir.join(path), contents).unwrap();
+        }
+        git(&dir, &["add", "--all"]);
+        git(
+            &dir,
+            &["commit", "--quiet", "--message", &format!("commit {index}")],
+        );
+    }
+    dir
+}
+
+fn diff_spec(case: &str, side: &str) -> String {
+    std::fs::read_to_string(workspace().join("tests/specs/diff").join(case).join(side)).unwrap()
+}
+
+#[test]
+fn diff_reports_the_changes_since_a_revision() {
+    let before = diff_spec("rules", "before.yaml");
+    let after = diff_spec("rules", "after.yaml");
+    let repo = repository(
+        "diff-revisions",
+        &[&[("api.yaml", &before)], &[("api.yaml", &after)]],
+    );
+    let spec = repo.join("api.yaml").display().to_string();
+    // Not gladia-api's version, which moves.
+    let manifest = repo.join("Cargo.toml");
+    std::fs::write(
+        &manifest,
+        "[package]\nname = \"api\"\nversion = \"0.3.1\"\n",
+    )
+    .unwrap();
+    let manifest = manifest.display().to_string();
+
+    let args = [
+        "diff",
+        "--base",
+        "HEAD~1",
+        "--spec",
+        &spec,
+        "--manifest",
+        &manifest,
+    ];
+    let report = xtask(&args);
+    assert!(report.status.success(), "{}", text(&report.stderr));
+    let stdout = text(&report.stdout);
+    assert!(stdout.starts_with("### Rust API changes\n"), "{stdout}");
+    assert!(
+        stdout.contains("Version 0.3.1 → 0.4.0 (minor: breaking changes, and the crate is 0.x)."),
+        "{stdout}"
+    );
+    let (breaking, compatible) = stdout.split_once("#### Non-breaking").unwrap();
+    assert!(
+        breaking.contains("- `Job.legacy_flag`: field removed.\n"),
+        "{stdout}"
+    );
+    assert!(
+        compatible.contains("- `JobStatus::Failed`: new value `\"failed\"`.\n"),
+        "{stdout}"
+    );
+
+    // The working tree against HEAD, the default base: nothing changed since.
+    let unchanged = xtask(&["diff", "--spec", &spec]);
+    assert!(unchanged.status.success(), "{}", text(&unchanged.stderr));
+    assert!(text(&unchanged.stdout).contains("No change to the Rust API"));
+
+    // An edit not yet committed counts.
+    std::fs::write(&spec, &before).unwrap();
+    let edited = xtask(&["diff", "--spec", &spec]);
+    assert!(text(&edited.stdout).contains("- `JobRequest.model`: field removed.\n"));
+}
+
+#[test]
+fn diff_reads_messages_the_base_did_not_have_as_none() {
+    let folder = workspace().join("tests/specs/messages");
+    let api = std::fs::read_to_string(folder.join("api.yaml")).unwrap();
+    let repo = repository("diff-messages", &[&[("api.yaml", &api)]]);
+    std::fs::copy(folder.join("events.yaml"), repo.join("events.yaml")).unwrap();
+    let spec = repo.join("api.yaml").display().to_string();
+    let events = repo.join("events.yaml").display().to_string();
+    let report = xtask(&["diff", "--spec", &spec, "--messages", &events]);
+    assert!(report.status.success(), "{}", text(&report.stderr));
+    let stdout = text(&report.stdout);
+    assert!(
+        stdout.contains("- `ServerEvent`: new tagged union.\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("#### Breaking\n\nNone.\n"), "{stdout}");
+}
+
+#[test]
+fn diff_errors_name_their_side_and_exit_2() {
+    let good = diff_spec("compatible", "before.yaml");
+    let broken =
+        std::fs::read_to_string(workspace().join("tests/specs/broken/unresolved_ref.yaml"))
+            .unwrap();
+    let repo = repository("diff-errors", &[&[("api.yaml", &broken)]]);
+    let spec = repo.join("api.yaml").display().to_string();
+    let fails = |args: &[&str], expected: &str| {
+        let result = xtask(args);
+        assert_eq!(result.status.code(), Some(2), "{args:?}");
+        let stderr = text(&result.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    };
+
+    // Broken at the base, fixed in the working tree; then the other way round.
+    std::fs::write(&spec, &good).unwrap();
+    fails(&["diff", "--spec", &spec], "error: api.yaml at HEAD: ");
+    git(&repo, &["commit", "--quiet", "--all", "--message", "fixed"]);
+    std::fs::write(&spec, &broken).unwrap();
+    fails(&["diff", "--spec", &spec], "(working tree): ");
+    fails(&["diff", "--spec", &spec], "#/components/schemas/Missing");
+    std::fs::write(&spec, &good).unwrap();
+
+    fails(
+        &["diff", "--base", "no-such-rev", "--spec", &spec],
+        "`no-such-rev` is not a commit of the repository",
+    );
+    let other = repo.join("other.yaml");
+    std::fs::write(&other, &good).unwrap();
+    fails(
+        &["diff", "--spec", &other.display().to_string()],
+        "other.yaml does not exist at HEAD",
+    );
+    fails(&["diff", "--base"], "cargo xtask diff [--base REV]");
+    let manifest = repo.join("Cargo.toml");
+    std::fs::write(&manifest, "[package]\nversion.workspace = true\n").unwrap();
+    let manifest = manifest.display().to_string();
+    fails(
+        &["diff", "--spec", &spec, "--manifest", &manifest],
+        "Cargo.toml: no `version` in its [package]",
+    );
+    std::fs::write(&manifest, "[package]\nversion = \"1.0\"\n").unwrap();
+    fails(
+        &["diff", "--spec", &spec, "--manifest", &manifest],
+        "`1.0` is not a version of the form MAJOR.MINOR.PATCH",
+    );
+    fails(&["diff", "--base", "--spec"], "--base needs a git revision");
+
+    // Outside any checkout: git must not find the workspace's own repository above it.
+    let outside = scratch("diff-outside");
+    let lone = outside.join("api.yaml");
+    std::fs::write(&lone, &good).unwrap();
+    let result = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["diff", "--spec", &lone.display().to_string()])
+        .env("GIT_CEILING_DIRECTORIES", outside.parent().unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = text(&result.stderr);
+    assert!(stderr.contains("is not in a git checkout"), "{stderr}");
+}

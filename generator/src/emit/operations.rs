@@ -144,17 +144,24 @@ fn resource_def<'a>(
 }
 
 /// A parameter of an endpoint function, and how it reaches the request.
-struct Param {
-    decl: TokenStream,
-    /// The parameter's name, to pass it on.
-    arg: TokenStream,
+pub(super) struct Param {
+    /// The parameter's name, to declare it and to pass it on.
+    pub(super) arg: TokenStream,
+    pub(super) ty: TokenStream,
     /// Statements run before the request is built: checks.
     check: Option<TokenStream>,
     /// A call chained onto `Request::new`.
     build: TokenStream,
 }
 
-fn params(op: &Operation, api: &Api) -> Vec<Param> {
+impl Param {
+    fn decl(&self) -> TokenStream {
+        let (arg, ty) = (&self.arg, &self.ty);
+        quote!(#arg: #ty)
+    }
+}
+
+pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
     let types = types_module();
     let mut params = Vec::new();
     // The transport fills the template's placeholders in order, so path parameters follow it.
@@ -166,17 +173,17 @@ fn params(op: &Operation, api: &Api) -> Vec<Param> {
             continue;
         };
         let ident = field_ident(&field.name);
-        let (decl, value) = match &field.ty {
+        let (ty, value) = match &field.ty {
             TypeRef::Scalar(Scalar::String | Scalar::Uuid | Scalar::Uri) => {
-                (quote!(#ident: &str), quote!(#ident))
+                (quote!(&str), quote!(#ident))
             }
-            ty => {
-                let ty = typemap::rust_type_in(ty, &types);
-                (quote!(#ident: #ty), quote!(&#ident.to_string()))
-            }
+            ty => (
+                typemap::rust_type_in(ty, &types),
+                quote!(&#ident.to_string()),
+            ),
         };
         params.push(Param {
-            decl,
+            ty,
             arg: ident.clone(),
             check: None,
             build: quote!(.path_param(#wire, #value)?),
@@ -208,7 +215,7 @@ fn params(op: &Operation, api: &Api) -> Vec<Param> {
             build.extend(quote!(.cookies(#arg.to_cookie_pairs()?)?));
         }
         params.push(Param {
-            decl: quote!(#arg: &#types #ty),
+            ty: quote!(&#types #ty),
             arg: arg.clone(),
             check: is_validated(api, &TypeRef::Named(query.clone()))
                 .then(|| quote!(#arg.validate()?;)),
@@ -220,7 +227,7 @@ fn params(op: &Operation, api: &Api) -> Vec<Param> {
             let check = is_validated(api, ty).then(|| quote!(body.validate()?;));
             let ty = typemap::rust_type_in(ty, &types);
             params.push(Param {
-                decl: quote!(body: &#ty),
+                ty: quote!(&#ty),
                 arg: quote!(body),
                 check,
                 build: quote!(.json(body)?),
@@ -229,7 +236,7 @@ fn params(op: &Operation, api: &Api) -> Vec<Param> {
         Some(Body::Multipart { part, param }) => {
             let ident = field_ident(param);
             params.push(Param {
-                decl: quote!(#ident: impl Into<crate::UploadFile>),
+                ty: quote!(impl Into<crate::UploadFile>),
                 arg: ident.clone(),
                 check: None,
                 build: quote!(.multipart(#part, #ident.into())),
@@ -240,7 +247,7 @@ fn params(op: &Operation, api: &Api) -> Vec<Param> {
                 let check = is_validated(api, ty).then(|| quote!(form.validate()?;));
                 let ty = typemap::rust_type_in(ty, &types);
                 params.push(Param {
-                    decl: quote!(form: &#ty),
+                    ty: quote!(&#ty),
                     arg: quote!(form),
                     check,
                     build: quote!(.form(form)?),
@@ -249,19 +256,19 @@ fn params(op: &Operation, api: &Api) -> Vec<Param> {
             for file in files {
                 let ident = field_ident(&file.param);
                 let part = &file.part;
-                let (decl, build) = if file.required {
+                let (ty, build) = if file.required {
                     (
-                        quote!(#ident: impl Into<crate::UploadFile>),
+                        quote!(impl Into<crate::UploadFile>),
                         quote!(.form_file(#part, Some(#ident.into()))),
                     )
                 } else {
                     (
-                        quote!(#ident: Option<crate::UploadFile>),
+                        quote!(Option<crate::UploadFile>),
                         quote!(.form_file(#part, #ident)),
                     )
                 };
                 params.push(Param {
-                    decl,
+                    ty,
                     arg: ident.clone(),
                     check: None,
                     build,
@@ -272,14 +279,14 @@ fn params(op: &Operation, api: &Api) -> Vec<Param> {
             let check = is_validated(api, ty).then(|| quote!(body.validate()?;));
             let ty = typemap::rust_type_in(ty, &types);
             params.push(Param {
-                decl: quote!(body: &#ty),
+                ty: quote!(&#ty),
                 arg: quote!(body),
                 check,
                 build: quote!(.url_encoded(body)?),
             });
         }
         Some(Body::Text) => params.push(Param {
-            decl: quote!(body: &str),
+            ty: quote!(&str),
             arg: quote!(body),
             check: None,
             build: quote!(.text(body)),
@@ -292,25 +299,21 @@ fn params(op: &Operation, api: &Api) -> Vec<Param> {
 fn function(op: &Operation, api: &Api) -> TokenStream {
     let name = ident(&op.name.method);
     let params = params(op, api);
-    let decls: Vec<&TokenStream> = params.iter().map(|p| &p.decl).collect();
+    let decls: Vec<TokenStream> = params.iter().map(Param::decl).collect();
     let checks = params.iter().filter_map(|p| p.check.as_ref());
     let builds = params.iter().map(|p| &p.build);
     let http_method = format_ident!("{}", op.http_method.as_upper());
     let path = &op.path;
-    let success = op.success().map_or(&ResponseBody::Empty, |r| &r.body);
-    let (output, streaming, read) = match success {
-        ResponseBody::Json(ty) => (
-            typemap::rust_type_in(ty, &types_module()),
-            None,
-            quote!(self.client.send(&request).await?.json().await),
-        ),
-        ResponseBody::Empty => (
-            quote!(()),
+    let output = output(op);
+    let (streaming, read) = match op.success().map(|r| &r.body) {
+        Some(ResponseBody::Json(_)) => {
+            (None, quote!(self.client.send(&request).await?.json().await))
+        }
+        Some(ResponseBody::Empty) | None => (
             None,
             quote!(self.client.send(&request).await?.empty().await),
         ),
-        ResponseBody::Binary => (
-            quote!(crate::Download),
+        Some(ResponseBody::Binary) => (
             Some(quote!(.streaming())),
             quote!(Ok(self.client.send(&request).await?.download())),
         ),
@@ -366,6 +369,15 @@ fn function(op: &Operation, api: &Api) -> TokenStream {
             #build
             Ok(request)
         }
+    }
+}
+
+/// What the endpoint function returns inside its `Result`.
+pub(super) fn output(op: &Operation) -> TokenStream {
+    match op.success().map(|r| &r.body) {
+        Some(ResponseBody::Json(ty)) => typemap::rust_type_in(ty, &types_module()),
+        Some(ResponseBody::Empty) | None => quote!(()),
+        Some(ResponseBody::Binary) => quote!(crate::Download),
     }
 }
 
