@@ -6,7 +6,7 @@
 //!   and field.
 //! - Fields, arguments, resources and functions: snake_case; keywords stay as they are in the IR
 //!   (`type`) and become raw identifiers when emitted (`r#type`), except those Rust cannot make
-//!   raw, which get a trailing `_` (`self_`).
+//!   raw, which get a trailing `_` (`self_`, and `Self_` for a type or variant).
 //! - Enum variants: UpperCamelCase of the wire value (`GDPR_SENSITIVE` → `GdprSensitive`,
 //!   `wav/pcm` → `WavPcm`).
 //! - Endpoint functions: `client.{resource}().{method}()`, the resource from the operation's tag,
@@ -72,13 +72,11 @@ pub fn identifier(raw: &str, case: Case) -> Option<String> {
     } else {
         cased
     };
-    Some(
-        if NON_RAW_KEYWORDS.contains(&name.as_str()) && case == Case::Snake {
-            format!("{name}_")
-        } else {
-            name
-        },
-    )
+    Some(if NON_RAW_KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    })
 }
 
 /// Whether a name must be written `r#name` in Rust.
@@ -295,8 +293,8 @@ mod tests {
         assert_eq!(field_name("x²").unwrap(), "x");
         assert_eq!(field_name("a-½-b").unwrap(), "a_b");
         assert_eq!(variant_name("½", 3), "V3");
-        assert_eq!(type_name("self").unwrap(), "Self");
-        assert!(RESERVED_TYPE_NAMES.contains(&"Self"));
+        assert_eq!(type_name("self").unwrap(), "Self_");
+        assert_eq!(variant_name("self", 0), "Self_");
     }
 
     #[test]

@@ -12,6 +12,8 @@
 //! - boolean schemas: `true` → `{}`; a 3.1 document without `paths` gets an empty one;
 //! - a `$ref` with `description`, `nullable`… beside it (which 3.1 reads, and most 3.0 writers
 //!   mean) → `allOf: [{$ref}]` with them beside it, the wrapper conversion reads;
+//! - `properties`/`required` beside an `allOf` (which openapiv3 would drop) → one more `allOf`
+//!   member that holds them;
 //! - a schema without `type` whose keywords belong to one type gets that type (`properties` →
 //!   `object`, `items` → `array`, `enum` of strings → `string`…).
 
@@ -308,6 +310,7 @@ fn schema(item: &mut Value, pointer: &str) -> Result<(), Error> {
     }
     let at = |keyword: &str| format!("{pointer}/{}", escape(keyword));
     type_keyword(map, &at("type"))?;
+    fold_into_all_of(map);
     infer_type(map);
     for keyword in ["anyOf", "oneOf"] {
         drop_null_member(map, keyword);
@@ -487,6 +490,30 @@ fn type_keyword(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
                     .join(", ")
             ),
         )),
+    }
+}
+
+/// `allOf: [A]` with `properties` beside it means A's properties and these: the sibling
+/// object keywords become the last member, so that merging sees them.
+fn fold_into_all_of(map: &mut Mapping) {
+    const OBJECT_KEYWORDS: [&str; 3] = ["properties", "required", "additionalProperties"];
+    if !map.get("allOf").is_some_and(Value::is_sequence)
+        || !OBJECT_KEYWORDS.iter().any(|k| map.contains_key(*k))
+    {
+        return;
+    }
+    let mut member = Mapping::new();
+    member.insert("type".into(), Value::from("object"));
+    for keyword in OBJECT_KEYWORDS {
+        if let Some(value) = map.remove(keyword) {
+            member.insert(keyword.into(), value);
+        }
+    }
+    if map.get("type").and_then(Value::as_str) == Some("object") {
+        map.remove("type");
+    }
+    if let Some(Value::Sequence(members)) = map.get_mut("allOf") {
+        members.push(Value::Mapping(member));
     }
 }
 
@@ -705,6 +732,12 @@ mod tests {
         assert_eq!(
             normalized("{$ref: '#/x', description: d}"),
             yaml("{description: d, allOf: [{$ref: '#/x'}]}")
+        );
+        assert_eq!(
+            normalized(
+                "{type: object, allOf: [{$ref: '#/x'}], properties: {a: {}}, required: [a]}"
+            ),
+            yaml("{allOf: [{$ref: '#/x'}, {type: object, properties: {a: {}}, required: [a]}]}")
         );
     }
 

@@ -33,8 +33,9 @@ impl Converter<'_> {
             ReferenceOr::Item(schema) => (self.schema(schema, rust_name, pointer)?, docs(schema)),
         };
         // A component that is itself a struct, enum or union was defined under its own name by
-        // `schema`; anything else (a string, an array, another component) becomes an alias.
-        if ty != TypeRef::Named(rust_name.to_owned()) {
+        // `schema`; anything else (a string, an array, another component, itself) becomes an
+        // alias, and an alias of itself is reported by `passes::check_alias_cycles`.
+        if self.find_type(rust_name).is_none() {
             self.types.push(TypeDef {
                 name: rust_name.to_owned(),
                 pointer: pointer.to_owned(),
