@@ -111,11 +111,106 @@ fn struct_def(
         quote! { #docs #serde #deprecated pub #ident: #ty, }
     });
     let constructor = (sent && !all_optional).then(|| constructor(name, fields, lenient));
+    let deserialize = deserialize_struct(name, fields, lenient);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
         pub struct #name { #(#field_tokens)* }
+        #deserialize
         #constructor
+    }
+}
+
+/// `Deserialize` for a struct, written out rather than derived: one loop over the object's keys
+/// and one `match` of the field names. serde's derive also writes a field enum with its own
+/// visitor, sequence support and duplicate checks for every struct; compiling that was half of
+/// what `types.rs` cost every crate that depends on it. Unknown keys are skipped (or kept in the
+/// flattened map), a missing required field is serde's `missing field` error, and `null` or a
+/// missing key gives `None` to an optional field.
+fn deserialize_struct(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    lenient: impl Fn(&Field) -> bool,
+) -> TokenStream {
+    let locals = fields.iter().map(|field| {
+        let ident = field_ident(&field.name);
+        let ty = field_type(field, lenient(field));
+        if field.flatten {
+            quote!(let mut #ident: #ty = Default::default();)
+        } else if field.is_optional() {
+            quote!(let mut #ident: #ty = None;)
+        } else {
+            quote!(let mut #ident: Option<#ty> = None;)
+        }
+    });
+    let arms = fields.iter().filter(|f| !f.flatten).map(|field| {
+        let ident = field_ident(&field.name);
+        let wire = &field.wire;
+        let date_time = matches!(field.ty, TypeRef::Scalar(Scalar::DateTime));
+        let value = match (lenient(field), date_time, field.is_optional()) {
+            (true, _, false) => quote!(Some(map.next_value::<crate::wire::LenientItems<_>>()?.0)),
+            (true, _, true) => {
+                quote!(map
+                    .next_value::<Option<crate::wire::LenientItems<_>>>()?
+                    .map(|items| items.0))
+            }
+            (false, true, false) => quote!(Some(map.next_value::<crate::wire::Rfc3339>()?.0)),
+            (false, true, true) => {
+                quote!(map
+                    .next_value::<Option<crate::wire::Rfc3339>>()?
+                    .map(|date| date.0))
+            }
+            (false, false, false) => quote!(Some(map.next_value()?)),
+            (false, false, true) => quote!(map.next_value()?),
+        };
+        quote!(#wire => #ident = #value,)
+    });
+    let other = match fields.iter().find(|f| f.flatten) {
+        Some(field) => {
+            let ident = field_ident(&field.name);
+            quote!(_ => { #ident.insert(key.into_string(), map.next_value()?); })
+        }
+        None => quote!(_ => { map.next_value::<serde::de::IgnoredAny>()?; }),
+    };
+    let inits = fields.iter().map(|field| {
+        let ident = field_ident(&field.name);
+        if field.flatten || field.is_optional() {
+            quote!(#ident)
+        } else {
+            let wire = &field.wire;
+            quote!(#ident: #ident.ok_or_else(|| serde::de::Error::missing_field(#wire))?)
+        }
+    });
+    let expecting = format!("a {name} object");
+    let allow = fields
+        .iter()
+        .any(|f| f.docs.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #allow
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Fields;
+                #allow
+                impl<'de> serde::de::Visitor<'de> for Fields {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #(#locals)*
+                        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                            match key.as_str() {
+                                #(#arms)*
+                                #other
+                            }
+                        }
+                        Ok(#name { #(#inits),* })
+                    }
+                }
+                deserializer.deserialize_map(Fields)
+            }
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! Models and enums of the API, generated from the spec.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 /// Settings of a new pre-recorded job: the audio to transcribe and the features to run on it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InitTranscriptionRequest {
     /// **\[Beta\]** Can be either boolean to enable custom_vocabulary for this audio or an array with specific vocabulary list to feed the transcription model with
     ///
@@ -116,6 +116,129 @@ pub struct InitTranscriptionRequest {
     pub audio_url: String,
 }
 #[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for InitTranscriptionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        #[allow(deprecated)]
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InitTranscriptionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a InitTranscriptionRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InitTranscriptionRequest, A::Error> {
+                let mut custom_vocabulary: Option<bool> = None;
+                let mut custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
+                let mut callback_url: Option<String> = None;
+                let mut callback: Option<bool> = None;
+                let mut callback_config: Option<CallbackConfig> = None;
+                let mut subtitles: Option<bool> = None;
+                let mut subtitles_config: Option<SubtitlesConfig> = None;
+                let mut diarization: Option<bool> = None;
+                let mut diarization_config: Option<DiarizationConfig> = None;
+                let mut translation: Option<bool> = None;
+                let mut translation_config: Option<TranslationConfig> = None;
+                let mut summarization: Option<bool> = None;
+                let mut summarization_config: Option<SummarizationConfig> = None;
+                let mut named_entity_recognition: Option<bool> = None;
+                let mut custom_spelling: Option<bool> = None;
+                let mut custom_spelling_config: Option<CustomSpellingConfig> = None;
+                let mut sentiment_analysis: Option<bool> = None;
+                let mut audio_to_llm: Option<bool> = None;
+                let mut audio_to_llm_config: Option<AudioToLlmListConfig> = None;
+                let mut pii_redaction: Option<bool> = None;
+                let mut pii_redaction_config: Option<PiiRedactionConfig> = None;
+                let mut custom_metadata: Option<
+                    serde_json::Map<String, serde_json::Value>,
+                > = None;
+                let mut sentences: Option<bool> = None;
+                let mut punctuation_enhanced: Option<bool> = None;
+                let mut language_config: Option<LanguageConfig> = None;
+                let mut audio_url: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "custom_vocabulary" => custom_vocabulary = map.next_value()?,
+                        "custom_vocabulary_config" => {
+                            custom_vocabulary_config = map.next_value()?;
+                        }
+                        "callback_url" => callback_url = map.next_value()?,
+                        "callback" => callback = map.next_value()?,
+                        "callback_config" => callback_config = map.next_value()?,
+                        "subtitles" => subtitles = map.next_value()?,
+                        "subtitles_config" => subtitles_config = map.next_value()?,
+                        "diarization" => diarization = map.next_value()?,
+                        "diarization_config" => diarization_config = map.next_value()?,
+                        "translation" => translation = map.next_value()?,
+                        "translation_config" => translation_config = map.next_value()?,
+                        "summarization" => summarization = map.next_value()?,
+                        "summarization_config" => {
+                            summarization_config = map.next_value()?;
+                        }
+                        "named_entity_recognition" => {
+                            named_entity_recognition = map.next_value()?;
+                        }
+                        "custom_spelling" => custom_spelling = map.next_value()?,
+                        "custom_spelling_config" => {
+                            custom_spelling_config = map.next_value()?;
+                        }
+                        "sentiment_analysis" => sentiment_analysis = map.next_value()?,
+                        "audio_to_llm" => audio_to_llm = map.next_value()?,
+                        "audio_to_llm_config" => audio_to_llm_config = map.next_value()?,
+                        "pii_redaction" => pii_redaction = map.next_value()?,
+                        "pii_redaction_config" => {
+                            pii_redaction_config = map.next_value()?;
+                        }
+                        "custom_metadata" => custom_metadata = map.next_value()?,
+                        "sentences" => sentences = map.next_value()?,
+                        "punctuation_enhanced" => {
+                            punctuation_enhanced = map.next_value()?;
+                        }
+                        "language_config" => language_config = map.next_value()?,
+                        "audio_url" => audio_url = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(InitTranscriptionRequest {
+                    custom_vocabulary,
+                    custom_vocabulary_config,
+                    callback_url,
+                    callback,
+                    callback_config,
+                    subtitles,
+                    subtitles_config,
+                    diarization,
+                    diarization_config,
+                    translation,
+                    translation_config,
+                    summarization,
+                    summarization_config,
+                    named_entity_recognition,
+                    custom_spelling,
+                    custom_spelling_config,
+                    sentiment_analysis,
+                    audio_to_llm,
+                    audio_to_llm_config,
+                    pii_redaction,
+                    pii_redaction_config,
+                    custom_metadata,
+                    sentences,
+                    punctuation_enhanced,
+                    language_config,
+                    audio_url: audio_url
+                        .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+#[allow(deprecated)]
 impl InitTranscriptionRequest {
     /// Builds a `InitTranscriptionRequest` from its required fields; every other field is `None`.
     pub fn new(audio_url: impl Into<String>) -> Self {
@@ -172,7 +295,7 @@ impl InitTranscriptionRequest {
     }
 }
 /// The job that was created: its id, and the URL to poll for its result.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InitPreRecordedTranscriptionResponse {
     /// Id of the job
     ///
@@ -183,8 +306,43 @@ pub struct InitPreRecordedTranscriptionResponse {
     /// Format: `uri`.
     pub result_url: String,
 }
+impl<'de> serde::Deserialize<'de> for InitPreRecordedTranscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InitPreRecordedTranscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a InitPreRecordedTranscriptionResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InitPreRecordedTranscriptionResponse, A::Error> {
+                let mut id: Option<String> = None;
+                let mut result_url: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "result_url" => result_url = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(InitPreRecordedTranscriptionResponse {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    result_url: result_url
+                        .ok_or_else(|| serde::de::Error::missing_field("result_url"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Error body of a malformed request.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BadRequestErrorResponse {
     /// Date of when the error occurred
     pub timestamp: String,
@@ -201,8 +359,58 @@ pub struct BadRequestErrorResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_errors: Option<Vec<String>>,
 }
+impl<'de> serde::Deserialize<'de> for BadRequestErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BadRequestErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BadRequestErrorResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BadRequestErrorResponse, A::Error> {
+                let mut timestamp: Option<String> = None;
+                let mut path: Option<String> = None;
+                let mut request_id: Option<String> = None;
+                let mut status_code: Option<f64> = None;
+                let mut message: Option<String> = None;
+                let mut validation_errors: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "timestamp" => timestamp = Some(map.next_value()?),
+                        "path" => path = Some(map.next_value()?),
+                        "request_id" => request_id = Some(map.next_value()?),
+                        "statusCode" => status_code = Some(map.next_value()?),
+                        "message" => message = Some(map.next_value()?),
+                        "validation_errors" => validation_errors = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BadRequestErrorResponse {
+                    timestamp: timestamp
+                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+                    path: path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    request_id: request_id
+                        .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+                    status_code: status_code
+                        .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
+                    message: message
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    validation_errors,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Error body of a request whose API key is missing or invalid.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UnauthorizedErrorResponse {
     /// Date of when the error occurred
     pub timestamp: String,
@@ -216,8 +424,55 @@ pub struct UnauthorizedErrorResponse {
     /// Error message
     pub message: String,
 }
+impl<'de> serde::Deserialize<'de> for UnauthorizedErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UnauthorizedErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UnauthorizedErrorResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UnauthorizedErrorResponse, A::Error> {
+                let mut timestamp: Option<String> = None;
+                let mut path: Option<String> = None;
+                let mut request_id: Option<String> = None;
+                let mut status_code: Option<f64> = None;
+                let mut message: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "timestamp" => timestamp = Some(map.next_value()?),
+                        "path" => path = Some(map.next_value()?),
+                        "request_id" => request_id = Some(map.next_value()?),
+                        "statusCode" => status_code = Some(map.next_value()?),
+                        "message" => message = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UnauthorizedErrorResponse {
+                    timestamp: timestamp
+                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+                    path: path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    request_id: request_id
+                        .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+                    status_code: status_code
+                        .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
+                    message: message
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Error body of a well-formed request whose values are refused.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UnprocessableEntityErrorResponse {
     /// Date of when the error occurred
     pub timestamp: String,
@@ -230,6 +485,53 @@ pub struct UnprocessableEntityErrorResponse {
     pub status_code: f64,
     /// Error message
     pub message: String,
+}
+impl<'de> serde::Deserialize<'de> for UnprocessableEntityErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UnprocessableEntityErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UnprocessableEntityErrorResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UnprocessableEntityErrorResponse, A::Error> {
+                let mut timestamp: Option<String> = None;
+                let mut path: Option<String> = None;
+                let mut request_id: Option<String> = None;
+                let mut status_code: Option<f64> = None;
+                let mut message: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "timestamp" => timestamp = Some(map.next_value()?),
+                        "path" => path = Some(map.next_value()?),
+                        "request_id" => request_id = Some(map.next_value()?),
+                        "statusCode" => status_code = Some(map.next_value()?),
+                        "message" => message = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UnprocessableEntityErrorResponse {
+                    timestamp: timestamp
+                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+                    path: path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    request_id: request_id
+                        .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+                    status_code: status_code
+                        .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
+                    message: message
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// A vocabulary entry: a plain word or phrase, or an entry with its own settings.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -251,7 +553,7 @@ impl CustomVocabularyConfigVocabularyItem {
     }
 }
 /// Words and phrases the model should expect, with how strongly to favour them.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomVocabularyConfig {
     /// Specific vocabulary list to feed the transcription model with. Each item can be a string or an object with the following properties: value, intensity, pronunciations, language.
     pub vocabulary: Vec<CustomVocabularyConfigVocabularyItem>,
@@ -260,6 +562,41 @@ pub struct CustomVocabularyConfig {
     /// Range: 0 to 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_intensity: Option<f64>,
+}
+impl<'de> serde::Deserialize<'de> for CustomVocabularyConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CustomVocabularyConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CustomVocabularyConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomVocabularyConfig, A::Error> {
+                let mut vocabulary: Option<Vec<CustomVocabularyConfigVocabularyItem>> = None;
+                let mut default_intensity: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "vocabulary" => vocabulary = Some(map.next_value()?),
+                        "default_intensity" => default_intensity = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CustomVocabularyConfig {
+                    vocabulary: vocabulary
+                        .ok_or_else(|| serde::de::Error::missing_field("vocabulary"))?,
+                    default_intensity,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CustomVocabularyConfig {
     /// Builds a `CustomVocabularyConfig` from its required fields; every other field is `None`.
@@ -290,7 +627,7 @@ impl CustomVocabularyConfig {
     }
 }
 /// Where Gladia sends the result once the job ends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallbackConfig {
     /// The URL to be called with the result of the transcription
     ///
@@ -302,6 +639,40 @@ pub struct CallbackConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<CallbackMethod>,
 }
+impl<'de> serde::Deserialize<'de> for CallbackConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallbackConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CallbackConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallbackConfig, A::Error> {
+                let mut url: Option<String> = None;
+                let mut method: Option<CallbackMethod> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "url" => url = Some(map.next_value()?),
+                        "method" => method = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CallbackConfig {
+                    url: url.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+                    method,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl CallbackConfig {
     /// Builds a `CallbackConfig` from its required fields; every other field is `None`.
     pub fn new(url: impl Into<String>) -> Self {
@@ -312,7 +683,7 @@ impl CallbackConfig {
     }
 }
 /// Which subtitle files to produce, and how to lay out their captions.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SubtitlesConfig {
     /// Subtitles formats you want your transcription to be formatted to
     ///
@@ -344,6 +715,56 @@ pub struct SubtitlesConfig {
     /// Default: `"default"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<SubtitlesStyle>,
+}
+impl<'de> serde::Deserialize<'de> for SubtitlesConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubtitlesConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SubtitlesConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubtitlesConfig, A::Error> {
+                let mut formats: Option<Vec<SubtitlesFormat>> = None;
+                let mut minimum_duration: Option<f64> = None;
+                let mut maximum_duration: Option<f64> = None;
+                let mut maximum_characters_per_row: Option<i64> = None;
+                let mut maximum_rows_per_caption: Option<i64> = None;
+                let mut style: Option<SubtitlesStyle> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "formats" => formats = map.next_value()?,
+                        "minimum_duration" => minimum_duration = map.next_value()?,
+                        "maximum_duration" => maximum_duration = map.next_value()?,
+                        "maximum_characters_per_row" => {
+                            maximum_characters_per_row = map.next_value()?;
+                        }
+                        "maximum_rows_per_caption" => {
+                            maximum_rows_per_caption = map.next_value()?;
+                        }
+                        "style" => style = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SubtitlesConfig {
+                    formats,
+                    minimum_duration,
+                    maximum_duration,
+                    maximum_characters_per_row,
+                    maximum_rows_per_caption,
+                    style,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl SubtitlesConfig {
     /// Checks every value against the bounds the spec sets (minimum, maximum, number of
@@ -378,7 +799,7 @@ impl SubtitlesConfig {
     }
 }
 /// Hints for telling the speakers apart.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DiarizationConfig {
     /// Exact number of speakers in the audio
     ///
@@ -395,6 +816,43 @@ pub struct DiarizationConfig {
     /// Minimum: 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_speakers: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for DiarizationConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DiarizationConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DiarizationConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DiarizationConfig, A::Error> {
+                let mut number_of_speakers: Option<i64> = None;
+                let mut min_speakers: Option<i64> = None;
+                let mut max_speakers: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "number_of_speakers" => number_of_speakers = map.next_value()?,
+                        "min_speakers" => min_speakers = map.next_value()?,
+                        "max_speakers" => max_speakers = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DiarizationConfig {
+                    number_of_speakers,
+                    min_speakers,
+                    max_speakers,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl DiarizationConfig {
     /// Checks every value against the bounds the spec sets (minimum, maximum, number of
@@ -418,7 +876,7 @@ impl DiarizationConfig {
     }
 }
 /// Target languages of the translation, and the model that translates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TranslationConfig {
     /// Target language in `iso639-1` format you want the transcription translated to
     ///
@@ -453,6 +911,60 @@ pub struct TranslationConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub informal: Option<bool>,
 }
+impl<'de> serde::Deserialize<'de> for TranslationConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TranslationConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TranslationConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TranslationConfig, A::Error> {
+                let mut target_languages: Option<Vec<TranslationLanguageCode>> = None;
+                let mut model: Option<TranslationModel> = None;
+                let mut match_original_utterances: Option<bool> = None;
+                let mut lipsync: Option<bool> = None;
+                let mut context_adaptation: Option<bool> = None;
+                let mut context: Option<String> = None;
+                let mut informal: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "target_languages" => target_languages = Some(map.next_value()?),
+                        "model" => model = map.next_value()?,
+                        "match_original_utterances" => {
+                            match_original_utterances = map.next_value()?;
+                        }
+                        "lipsync" => lipsync = map.next_value()?,
+                        "context_adaptation" => context_adaptation = map.next_value()?,
+                        "context" => context = map.next_value()?,
+                        "informal" => informal = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TranslationConfig {
+                    target_languages: target_languages
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "target_languages",
+                        ))?,
+                    model,
+                    match_original_utterances,
+                    lipsync,
+                    context_adaptation,
+                    context,
+                    informal,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl TranslationConfig {
     /// Builds a `TranslationConfig` from its required fields; every other field is `None`.
     pub fn new(target_languages: impl Into<Vec<TranslationLanguageCode>>) -> Self {
@@ -479,7 +991,7 @@ impl TranslationConfig {
     }
 }
 /// What kind of summary to write.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SummarizationConfig {
     /// The type of summarization to apply
     ///
@@ -487,11 +999,78 @@ pub struct SummarizationConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SummaryTypes>,
 }
+impl<'de> serde::Deserialize<'de> for SummarizationConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SummarizationConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SummarizationConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SummarizationConfig, A::Error> {
+                let mut r#type: Option<SummaryTypes> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => r#type = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SummarizationConfig { r#type })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Spellings to force: each key is written in place of any of its listed variants.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomSpellingConfig {
     /// The list of spelling applied on the audio transcription
     pub spelling_dictionary: std::collections::BTreeMap<String, Vec<String>>,
+}
+impl<'de> serde::Deserialize<'de> for CustomSpellingConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CustomSpellingConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CustomSpellingConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomSpellingConfig, A::Error> {
+                let mut spelling_dictionary: Option<
+                    std::collections::BTreeMap<String, Vec<String>>,
+                > = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "spelling_dictionary" => {
+                            spelling_dictionary = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CustomSpellingConfig {
+                    spelling_dictionary: spelling_dictionary
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "spelling_dictionary",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CustomSpellingConfig {
     /// Builds a `CustomSpellingConfig` from its required fields; every other field is `None`.
@@ -504,7 +1083,7 @@ impl CustomSpellingConfig {
     }
 }
 /// Prompts a language model answers about the transcript.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AudioToLlmListConfig {
     /// The list of prompts applied on the audio transcription
     ///
@@ -515,6 +1094,41 @@ pub struct AudioToLlmListConfig {
     /// Default: `"openai/gpt-5.4-nano"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for AudioToLlmListConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AudioToLlmListConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AudioToLlmListConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AudioToLlmListConfig, A::Error> {
+                let mut prompts: Option<Vec<String>> = None;
+                let mut model: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "prompts" => prompts = Some(map.next_value()?),
+                        "model" => model = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AudioToLlmListConfig {
+                    prompts: prompts
+                        .ok_or_else(|| serde::de::Error::missing_field("prompts"))?,
+                    model,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AudioToLlmListConfig {
     /// Builds a `AudioToLlmListConfig` from its required fields; every other field is `None`.
@@ -602,7 +1216,7 @@ impl<'de> serde::Deserialize<'de> for PiiRedactionConfigProcessedTextType {
     }
 }
 /// Which kinds of personal data to hide in the transcript, and how.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PiiRedactionConfig {
     /// The entity types to redact
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -611,8 +1225,44 @@ pub struct PiiRedactionConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub processed_text_type: Option<PiiRedactionConfigProcessedTextType>,
 }
+impl<'de> serde::Deserialize<'de> for PiiRedactionConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PiiRedactionConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PiiRedactionConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PiiRedactionConfig, A::Error> {
+                let mut entity_types: Option<Vec<PiiRedactionEntityType>> = None;
+                let mut processed_text_type: Option<
+                    PiiRedactionConfigProcessedTextType,
+                > = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "entity_types" => entity_types = map.next_value()?,
+                        "processed_text_type" => processed_text_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PiiRedactionConfig {
+                    entity_types,
+                    processed_text_type,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The languages spoken in the audio, when known, and whether speakers switch between them.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LanguageConfig {
     /// If one language is set, it will be used for the transcription. Otherwise, language will be auto-detected by the model.
     ///
@@ -625,8 +1275,42 @@ pub struct LanguageConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_switching: Option<bool>,
 }
+impl<'de> serde::Deserialize<'de> for LanguageConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LanguageConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LanguageConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LanguageConfig, A::Error> {
+                let mut languages: Option<Vec<TranscriptionLanguageCode>> = None;
+                let mut code_switching: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "languages" => languages = map.next_value()?,
+                        "code_switching" => code_switching = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LanguageConfig {
+                    languages,
+                    code_switching,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// One vocabulary entry with its weight, pronunciations and language.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CustomVocabularyEntry {
     /// The text used to replace in the transcription.
     pub value: String,
@@ -641,6 +1325,47 @@ pub struct CustomVocabularyEntry {
     /// Specify the language in which it will be pronounced when sound comparison occurs. Default to transcription language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<TranscriptionLanguageCode>,
+}
+impl<'de> serde::Deserialize<'de> for CustomVocabularyEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CustomVocabularyEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CustomVocabularyEntry object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomVocabularyEntry, A::Error> {
+                let mut value: Option<String> = None;
+                let mut intensity: Option<f64> = None;
+                let mut pronunciations: Option<Vec<String>> = None;
+                let mut language: Option<TranscriptionLanguageCode> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => value = Some(map.next_value()?),
+                        "intensity" => intensity = map.next_value()?,
+                        "pronunciations" => pronunciations = map.next_value()?,
+                        "language" => language = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CustomVocabularyEntry {
+                    value: value
+                        .ok_or_else(|| serde::de::Error::missing_field("value"))?,
+                    intensity,
+                    pronunciations,
+                    language,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CustomVocabularyEntry {
     /// Builds a `CustomVocabularyEntry` from its required fields; every other field is `None`.
@@ -2296,7 +3021,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionLanguageCode {
     }
 }
 /// Error body of a 403 response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ForbiddenErrorResponse {
     /// When the error happened
     pub timestamp: String,
@@ -2310,8 +3035,55 @@ pub struct ForbiddenErrorResponse {
     /// What went wrong
     pub message: String,
 }
+impl<'de> serde::Deserialize<'de> for ForbiddenErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ForbiddenErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ForbiddenErrorResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ForbiddenErrorResponse, A::Error> {
+                let mut timestamp: Option<String> = None;
+                let mut path: Option<String> = None;
+                let mut request_id: Option<String> = None;
+                let mut status_code: Option<f64> = None;
+                let mut message: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "timestamp" => timestamp = Some(map.next_value()?),
+                        "path" => path = Some(map.next_value()?),
+                        "request_id" => request_id = Some(map.next_value()?),
+                        "statusCode" => status_code = Some(map.next_value()?),
+                        "message" => message = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ForbiddenErrorResponse {
+                    timestamp: timestamp
+                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+                    path: path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    request_id: request_id
+                        .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+                    status_code: status_code
+                        .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
+                    message: message
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Error body of a 404 response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NotFoundErrorResponse {
     /// When the error happened
     pub timestamp: String,
@@ -2325,21 +3097,131 @@ pub struct NotFoundErrorResponse {
     /// What went wrong
     pub message: String,
 }
+impl<'de> serde::Deserialize<'de> for NotFoundErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NotFoundErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a NotFoundErrorResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotFoundErrorResponse, A::Error> {
+                let mut timestamp: Option<String> = None;
+                let mut path: Option<String> = None;
+                let mut request_id: Option<String> = None;
+                let mut status_code: Option<f64> = None;
+                let mut message: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "timestamp" => timestamp = Some(map.next_value()?),
+                        "path" => path = Some(map.next_value()?),
+                        "request_id" => request_id = Some(map.next_value()?),
+                        "statusCode" => status_code = Some(map.next_value()?),
+                        "message" => message = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NotFoundErrorResponse {
+                    timestamp: timestamp
+                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+                    path: path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    request_id: request_id
+                        .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+                    status_code: status_code
+                        .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
+                    message: message
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Multipart form of `POST /v2/upload` carrying a local file.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UploadFileBody {
     /// The audio or video file to store
     ///
     /// Format: `binary`.
     pub audio: Vec<u8>,
 }
+impl<'de> serde::Deserialize<'de> for UploadFileBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UploadFileBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UploadFileBody object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadFileBody, A::Error> {
+                let mut audio: Option<Vec<u8>> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio" => audio = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UploadFileBody {
+                    audio: audio.ok_or_else(|| serde::de::Error::missing_field("audio"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// JSON form of `POST /v2/upload`, for a file Gladia fetches itself.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UploadUrlBody {
     /// Public URL of the audio or video file
     ///
     /// Format: `uri`.
     pub audio_url: String,
+}
+impl<'de> serde::Deserialize<'de> for UploadUrlBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UploadUrlBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UploadUrlBody object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadUrlBody, A::Error> {
+                let mut audio_url: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_url" => audio_url = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UploadUrlBody {
+                    audio_url: audio_url
+                        .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UploadUrlBody {
     /// Builds a `UploadUrlBody` from its required fields; every other field is `None`.
@@ -2350,7 +3232,7 @@ impl UploadUrlBody {
     }
 }
 /// Where an uploaded file is stored, and what Gladia read from it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AudioUploadResponse {
     /// Gladia URL of the stored file, to use as `audio_url` in a job
     ///
@@ -2359,8 +3241,46 @@ pub struct AudioUploadResponse {
     /// See [`AudioUploadMetadata`].
     pub audio_metadata: AudioUploadMetadata,
 }
+impl<'de> serde::Deserialize<'de> for AudioUploadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AudioUploadResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AudioUploadResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AudioUploadResponse, A::Error> {
+                let mut audio_url: Option<String> = None;
+                let mut audio_metadata: Option<AudioUploadMetadata> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_url" => audio_url = Some(map.next_value()?),
+                        "audio_metadata" => audio_metadata = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AudioUploadResponse {
+                    audio_url: audio_url
+                        .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
+                    audio_metadata: audio_metadata
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "audio_metadata",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Facts about an uploaded file.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AudioUploadMetadata {
     /// Id of the stored file
     ///
@@ -2381,6 +3301,65 @@ pub struct AudioUploadMetadata {
     pub audio_duration: f64,
     /// Number of audio channels
     pub number_of_channels: i64,
+}
+impl<'de> serde::Deserialize<'de> for AudioUploadMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AudioUploadMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AudioUploadMetadata object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AudioUploadMetadata, A::Error> {
+                let mut id: Option<String> = None;
+                let mut filename: Option<String> = None;
+                let mut source: Option<String> = None;
+                let mut extension: Option<String> = None;
+                let mut size: Option<i64> = None;
+                let mut audio_duration: Option<f64> = None;
+                let mut number_of_channels: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "filename" => filename = Some(map.next_value()?),
+                        "source" => source = map.next_value()?,
+                        "extension" => extension = Some(map.next_value()?),
+                        "size" => size = Some(map.next_value()?),
+                        "audio_duration" => audio_duration = Some(map.next_value()?),
+                        "number_of_channels" => {
+                            number_of_channels = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AudioUploadMetadata {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    filename: filename
+                        .ok_or_else(|| serde::de::Error::missing_field("filename"))?,
+                    source,
+                    extension: extension
+                        .ok_or_else(|| serde::de::Error::missing_field("extension"))?,
+                    size: size.ok_or_else(|| serde::de::Error::missing_field("size"))?,
+                    audio_duration: audio_duration
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "audio_duration",
+                        ))?,
+                    number_of_channels: number_of_channels
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "number_of_channels",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Where a job is in its life.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2524,7 +3503,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionKind {
     }
 }
 /// The audio a job was run on.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FileResponse {
     /// Id of the stored file
     pub id: String,
@@ -2539,8 +3518,51 @@ pub struct FileResponse {
     /// Minimum: 1.
     pub number_of_channels: Option<i64>,
 }
+impl<'de> serde::Deserialize<'de> for FileResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FileResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FileResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FileResponse, A::Error> {
+                let mut id: Option<String> = None;
+                let mut filename: Option<String> = None;
+                let mut source: Option<String> = None;
+                let mut audio_duration: Option<f64> = None;
+                let mut number_of_channels: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "filename" => filename = map.next_value()?,
+                        "source" => source = map.next_value()?,
+                        "audio_duration" => audio_duration = map.next_value()?,
+                        "number_of_channels" => number_of_channels = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FileResponse {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    filename,
+                    source,
+                    audio_duration,
+                    number_of_channels,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// A pre-recorded job, with its result once it is done.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PreRecordedResponse {
     /// Id of the job
     ///
@@ -2586,6 +3608,84 @@ pub struct PreRecordedResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<TranscriptionResult>,
 }
+impl<'de> serde::Deserialize<'de> for PreRecordedResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PreRecordedResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PreRecordedResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PreRecordedResponse, A::Error> {
+                let mut id: Option<String> = None;
+                let mut request_id: Option<String> = None;
+                let mut version: Option<i64> = None;
+                let mut status: Option<TranscriptionStatus> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut completed_at: Option<time::OffsetDateTime> = None;
+                let mut custom_metadata: Option<
+                    serde_json::Map<String, serde_json::Value>,
+                > = None;
+                let mut error_code: Option<i64> = None;
+                let mut kind: Option<TranscriptionKind> = None;
+                let mut file: Option<FileResponse> = None;
+                let mut request_params: Option<PreRecordedRequestParams> = None;
+                let mut result: Option<TranscriptionResult> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "request_id" => request_id = Some(map.next_value()?),
+                        "version" => version = Some(map.next_value()?),
+                        "status" => status = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "completed_at" => {
+                            completed_at = map
+                                .next_value::<Option<crate::wire::Rfc3339>>()?
+                                .map(|date| date.0);
+                        }
+                        "custom_metadata" => custom_metadata = map.next_value()?,
+                        "error_code" => error_code = map.next_value()?,
+                        "kind" => kind = Some(map.next_value()?),
+                        "file" => file = map.next_value()?,
+                        "request_params" => request_params = map.next_value()?,
+                        "result" => result = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PreRecordedResponse {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    request_id: request_id
+                        .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+                    version: version
+                        .ok_or_else(|| serde::de::Error::missing_field("version"))?,
+                    status: status
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    completed_at,
+                    custom_metadata,
+                    error_code,
+                    kind: kind.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+                    file,
+                    request_params,
+                    result,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Whether custom vocabulary was enabled; jobs made with the 2024 API hold the list of words instead
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -2596,7 +3696,7 @@ pub enum PreRecordedRequestParamsCustomVocabulary {
     Array(Vec<String>),
 }
 /// The options of a pre-recorded job as the server recorded them, including some that older API versions accepted.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PreRecordedRequestParams {
     /// Context given to the model to guide the transcription
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2704,8 +3804,160 @@ pub struct PreRecordedRequestParams {
     /// Format: `uri`.
     pub audio_url: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for PreRecordedRequestParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PreRecordedRequestParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PreRecordedRequestParams object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PreRecordedRequestParams, A::Error> {
+                let mut context_prompt: Option<String> = None;
+                let mut custom_vocabulary: Option<
+                    PreRecordedRequestParamsCustomVocabulary,
+                > = None;
+                let mut custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
+                let mut detect_language: Option<bool> = None;
+                let mut enable_code_switching: Option<bool> = None;
+                let mut code_switching_config: Option<CodeSwitchingConfig> = None;
+                let mut language: Option<TranscriptionLanguageCode> = None;
+                let mut callback_url: Option<String> = None;
+                let mut callback: Option<bool> = None;
+                let mut callback_config: Option<CallbackConfig> = None;
+                let mut subtitles: Option<bool> = None;
+                let mut subtitles_config: Option<SubtitlesConfig> = None;
+                let mut diarization: Option<bool> = None;
+                let mut diarization_config: Option<DiarizationConfigResponse> = None;
+                let mut translation: Option<bool> = None;
+                let mut translation_config: Option<TranslationConfig> = None;
+                let mut summarization: Option<bool> = None;
+                let mut summarization_config: Option<SummarizationConfig> = None;
+                let mut moderation: Option<bool> = None;
+                let mut named_entity_recognition: Option<bool> = None;
+                let mut chapterization: Option<bool> = None;
+                let mut name_consistency: Option<bool> = None;
+                let mut custom_spelling: Option<bool> = None;
+                let mut custom_spelling_config: Option<CustomSpellingConfig> = None;
+                let mut structured_data_extraction: Option<bool> = None;
+                let mut structured_data_extraction_config: Option<
+                    StructuredDataExtractionConfig,
+                > = None;
+                let mut sentiment_analysis: Option<bool> = None;
+                let mut audio_to_llm: Option<bool> = None;
+                let mut audio_to_llm_config: Option<AudioToLlmListConfig> = None;
+                let mut sentences: Option<bool> = None;
+                let mut display_mode: Option<bool> = None;
+                let mut punctuation_enhanced: Option<bool> = None;
+                let mut language_config: Option<LanguageConfig> = None;
+                let mut audio_url: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "context_prompt" => context_prompt = map.next_value()?,
+                        "custom_vocabulary" => custom_vocabulary = map.next_value()?,
+                        "custom_vocabulary_config" => {
+                            custom_vocabulary_config = map.next_value()?;
+                        }
+                        "detect_language" => detect_language = map.next_value()?,
+                        "enable_code_switching" => {
+                            enable_code_switching = map.next_value()?;
+                        }
+                        "code_switching_config" => {
+                            code_switching_config = map.next_value()?;
+                        }
+                        "language" => language = map.next_value()?,
+                        "callback_url" => callback_url = map.next_value()?,
+                        "callback" => callback = map.next_value()?,
+                        "callback_config" => callback_config = map.next_value()?,
+                        "subtitles" => subtitles = map.next_value()?,
+                        "subtitles_config" => subtitles_config = map.next_value()?,
+                        "diarization" => diarization = map.next_value()?,
+                        "diarization_config" => diarization_config = map.next_value()?,
+                        "translation" => translation = map.next_value()?,
+                        "translation_config" => translation_config = map.next_value()?,
+                        "summarization" => summarization = map.next_value()?,
+                        "summarization_config" => {
+                            summarization_config = map.next_value()?;
+                        }
+                        "moderation" => moderation = map.next_value()?,
+                        "named_entity_recognition" => {
+                            named_entity_recognition = map.next_value()?;
+                        }
+                        "chapterization" => chapterization = map.next_value()?,
+                        "name_consistency" => name_consistency = map.next_value()?,
+                        "custom_spelling" => custom_spelling = map.next_value()?,
+                        "custom_spelling_config" => {
+                            custom_spelling_config = map.next_value()?;
+                        }
+                        "structured_data_extraction" => {
+                            structured_data_extraction = map.next_value()?;
+                        }
+                        "structured_data_extraction_config" => {
+                            structured_data_extraction_config = map.next_value()?;
+                        }
+                        "sentiment_analysis" => sentiment_analysis = map.next_value()?,
+                        "audio_to_llm" => audio_to_llm = map.next_value()?,
+                        "audio_to_llm_config" => audio_to_llm_config = map.next_value()?,
+                        "sentences" => sentences = map.next_value()?,
+                        "display_mode" => display_mode = map.next_value()?,
+                        "punctuation_enhanced" => {
+                            punctuation_enhanced = map.next_value()?;
+                        }
+                        "language_config" => language_config = map.next_value()?,
+                        "audio_url" => audio_url = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PreRecordedRequestParams {
+                    context_prompt,
+                    custom_vocabulary,
+                    custom_vocabulary_config,
+                    detect_language,
+                    enable_code_switching,
+                    code_switching_config,
+                    language,
+                    callback_url,
+                    callback,
+                    callback_config,
+                    subtitles,
+                    subtitles_config,
+                    diarization,
+                    diarization_config,
+                    translation,
+                    translation_config,
+                    summarization,
+                    summarization_config,
+                    moderation,
+                    named_entity_recognition,
+                    chapterization,
+                    name_consistency,
+                    custom_spelling,
+                    custom_spelling_config,
+                    structured_data_extraction,
+                    structured_data_extraction_config,
+                    sentiment_analysis,
+                    audio_to_llm,
+                    audio_to_llm_config,
+                    sentences,
+                    display_mode,
+                    punctuation_enhanced,
+                    language_config,
+                    audio_url,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Languages the model may switch between, with code switching.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CodeSwitchingConfig {
     /// The allowed languages; empty means any
     ///
@@ -2713,8 +3965,37 @@ pub struct CodeSwitchingConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<TranscriptionLanguageCode>>,
 }
+impl<'de> serde::Deserialize<'de> for CodeSwitchingConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CodeSwitchingConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CodeSwitchingConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CodeSwitchingConfig, A::Error> {
+                let mut languages: Option<Vec<TranscriptionLanguageCode>> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "languages" => languages = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CodeSwitchingConfig { languages })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Speaker recognition options as the server recorded them.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct DiarizationConfigResponse {
     /// Exact number of speakers in the audio
     ///
@@ -2737,16 +4018,88 @@ pub struct DiarizationConfigResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enhanced: Option<bool>,
 }
+impl<'de> serde::Deserialize<'de> for DiarizationConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DiarizationConfigResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DiarizationConfigResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DiarizationConfigResponse, A::Error> {
+                let mut number_of_speakers: Option<i64> = None;
+                let mut min_speakers: Option<i64> = None;
+                let mut max_speakers: Option<i64> = None;
+                let mut enhanced: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "number_of_speakers" => number_of_speakers = map.next_value()?,
+                        "min_speakers" => min_speakers = map.next_value()?,
+                        "max_speakers" => max_speakers = map.next_value()?,
+                        "enhanced" => enhanced = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DiarizationConfigResponse {
+                    number_of_speakers,
+                    min_speakers,
+                    max_speakers,
+                    enhanced,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// What to extract as structured data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StructuredDataExtractionConfig {
     /// Kinds of things to look for
     ///
     /// At least 1 item.
     pub classes: Vec<String>,
 }
+impl<'de> serde::Deserialize<'de> for StructuredDataExtractionConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = StructuredDataExtractionConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a StructuredDataExtractionConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StructuredDataExtractionConfig, A::Error> {
+                let mut classes: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "classes" => classes = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StructuredDataExtractionConfig {
+                    classes: classes
+                        .ok_or_else(|| serde::de::Error::missing_field("classes"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Everything a finished job produced.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TranscriptionResult {
     /// See [`TranscriptionMetadata`].
     pub metadata: TranscriptionMetadata,
@@ -2793,8 +4146,88 @@ pub struct TranscriptionResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chapters: Option<Chapterization>,
 }
+impl<'de> serde::Deserialize<'de> for TranscriptionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TranscriptionResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TranscriptionResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TranscriptionResult, A::Error> {
+                let mut metadata: Option<TranscriptionMetadata> = None;
+                let mut transcription: Option<Transcription> = None;
+                let mut translation: Option<Translation> = None;
+                let mut summarization: Option<AddonTextResult> = None;
+                let mut moderation: Option<AddonTextResult> = None;
+                let mut named_entity_recognition: Option<NamedEntityRecognition> = None;
+                let mut name_consistency: Option<AddonTextResult> = None;
+                let mut custom_spelling: Option<AddonTextResult> = None;
+                let mut speaker_reidentification: Option<AddonTextResult> = None;
+                let mut structured_data_extraction: Option<AddonTextResult> = None;
+                let mut sentiment_analysis: Option<AddonTextResult> = None;
+                let mut audio_to_llm: Option<AudioToLlmList> = None;
+                let mut sentences: Option<AddonTextListResult> = None;
+                let mut display_mode: Option<AddonTextListResult> = None;
+                let mut chapters: Option<Chapterization> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "metadata" => metadata = Some(map.next_value()?),
+                        "transcription" => transcription = map.next_value()?,
+                        "translation" => translation = map.next_value()?,
+                        "summarization" => summarization = map.next_value()?,
+                        "moderation" => moderation = map.next_value()?,
+                        "named_entity_recognition" => {
+                            named_entity_recognition = map.next_value()?;
+                        }
+                        "name_consistency" => name_consistency = map.next_value()?,
+                        "custom_spelling" => custom_spelling = map.next_value()?,
+                        "speaker_reidentification" => {
+                            speaker_reidentification = map.next_value()?;
+                        }
+                        "structured_data_extraction" => {
+                            structured_data_extraction = map.next_value()?;
+                        }
+                        "sentiment_analysis" => sentiment_analysis = map.next_value()?,
+                        "audio_to_llm" => audio_to_llm = map.next_value()?,
+                        "sentences" => sentences = map.next_value()?,
+                        "display_mode" => display_mode = map.next_value()?,
+                        "chapters" => chapters = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TranscriptionResult {
+                    metadata: metadata
+                        .ok_or_else(|| serde::de::Error::missing_field("metadata"))?,
+                    transcription,
+                    translation,
+                    summarization,
+                    moderation,
+                    named_entity_recognition,
+                    name_consistency,
+                    custom_spelling,
+                    speaker_reidentification,
+                    structured_data_extraction,
+                    sentiment_analysis,
+                    audio_to_llm,
+                    sentences,
+                    display_mode,
+                    chapters,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Durations and billing of a job.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TranscriptionMetadata {
     /// Duration of the audio in seconds
     pub audio_duration: f64,
@@ -2807,8 +4240,62 @@ pub struct TranscriptionMetadata {
     /// Seconds the transcription took
     pub transcription_time: f64,
 }
+impl<'de> serde::Deserialize<'de> for TranscriptionMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TranscriptionMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TranscriptionMetadata object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TranscriptionMetadata, A::Error> {
+                let mut audio_duration: Option<f64> = None;
+                let mut number_of_distinct_channels: Option<i64> = None;
+                let mut billing_time: Option<f64> = None;
+                let mut transcription_time: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_duration" => audio_duration = Some(map.next_value()?),
+                        "number_of_distinct_channels" => {
+                            number_of_distinct_channels = Some(map.next_value()?);
+                        }
+                        "billing_time" => billing_time = Some(map.next_value()?),
+                        "transcription_time" => {
+                            transcription_time = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TranscriptionMetadata {
+                    audio_duration: audio_duration
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "audio_duration",
+                        ))?,
+                    number_of_distinct_channels: number_of_distinct_channels
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "number_of_distinct_channels",
+                        ))?,
+                    billing_time: billing_time
+                        .ok_or_else(|| serde::de::Error::missing_field("billing_time"))?,
+                    transcription_time: transcription_time
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "transcription_time",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Why an add-on failed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddonError {
     /// HTTP-like status of the failure
     pub status_code: i64,
@@ -2817,8 +4304,48 @@ pub struct AddonError {
     /// What went wrong
     pub message: String,
 }
+impl<'de> serde::Deserialize<'de> for AddonError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddonError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AddonError object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddonError, A::Error> {
+                let mut status_code: Option<i64> = None;
+                let mut exception: Option<String> = None;
+                let mut message: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "status_code" => status_code = Some(map.next_value()?),
+                        "exception" => exception = Some(map.next_value()?),
+                        "message" => message = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AddonError {
+                    status_code: status_code
+                        .ok_or_else(|| serde::de::Error::missing_field("status_code"))?,
+                    exception: exception
+                        .ok_or_else(|| serde::de::Error::missing_field("exception"))?,
+                    message: message
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The transcript, whole and by utterance.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Transcription {
     /// The whole transcript as one text
     pub full_transcript: String,
@@ -2833,16 +4360,100 @@ pub struct Transcription {
     /// Stretches of speech, in order
     pub utterances: Vec<Utterance>,
 }
+impl<'de> serde::Deserialize<'de> for Transcription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Transcription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Transcription object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Transcription, A::Error> {
+                let mut full_transcript: Option<String> = None;
+                let mut languages: Option<Vec<TranscriptionLanguageCode>> = None;
+                let mut sentences: Option<Vec<AddonTextListResult>> = None;
+                let mut subtitles: Option<Vec<Subtitle>> = None;
+                let mut utterances: Option<Vec<Utterance>> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "full_transcript" => full_transcript = Some(map.next_value()?),
+                        "languages" => languages = Some(map.next_value()?),
+                        "sentences" => sentences = map.next_value()?,
+                        "subtitles" => subtitles = map.next_value()?,
+                        "utterances" => utterances = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Transcription {
+                    full_transcript: full_transcript
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "full_transcript",
+                        ))?,
+                    languages: languages
+                        .ok_or_else(|| serde::de::Error::missing_field("languages"))?,
+                    sentences,
+                    subtitles,
+                    utterances: utterances
+                        .ok_or_else(|| serde::de::Error::missing_field("utterances"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Subtitles in one format.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Subtitle {
     /// See [`SubtitlesFormat`].
     pub format: SubtitlesFormat,
     /// The subtitle file's text
     pub subtitles: String,
 }
+impl<'de> serde::Deserialize<'de> for Subtitle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Subtitle;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Subtitle object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Subtitle, A::Error> {
+                let mut format: Option<SubtitlesFormat> = None;
+                let mut subtitles: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "format" => format = Some(map.next_value()?),
+                        "subtitles" => subtitles = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Subtitle {
+                    format: format
+                        .ok_or_else(|| serde::de::Error::missing_field("format"))?,
+                    subtitles: subtitles
+                        .ok_or_else(|| serde::de::Error::missing_field("subtitles"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// A stretch of speech by one speaker on one channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Utterance {
     /// See [`TranscriptionLanguageCode`].
     pub language: TranscriptionLanguageCode,
@@ -2866,8 +4477,65 @@ pub struct Utterance {
     /// The text of the utterance
     pub text: String,
 }
+impl<'de> serde::Deserialize<'de> for Utterance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Utterance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Utterance object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Utterance, A::Error> {
+                let mut language: Option<TranscriptionLanguageCode> = None;
+                let mut start: Option<f64> = None;
+                let mut end: Option<f64> = None;
+                let mut confidence: Option<f64> = None;
+                let mut channel: Option<i64> = None;
+                let mut speaker: Option<i64> = None;
+                let mut words: Option<Vec<Word>> = None;
+                let mut text: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "language" => language = Some(map.next_value()?),
+                        "start" => start = Some(map.next_value()?),
+                        "end" => end = Some(map.next_value()?),
+                        "confidence" => confidence = Some(map.next_value()?),
+                        "channel" => channel = Some(map.next_value()?),
+                        "speaker" => speaker = map.next_value()?,
+                        "words" => words = Some(map.next_value()?),
+                        "text" => text = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Utterance {
+                    language: language
+                        .ok_or_else(|| serde::de::Error::missing_field("language"))?,
+                    start: start
+                        .ok_or_else(|| serde::de::Error::missing_field("start"))?,
+                    end: end.ok_or_else(|| serde::de::Error::missing_field("end"))?,
+                    confidence: confidence
+                        .ok_or_else(|| serde::de::Error::missing_field("confidence"))?,
+                    channel: channel
+                        .ok_or_else(|| serde::de::Error::missing_field("channel"))?,
+                    speaker,
+                    words: words
+                        .ok_or_else(|| serde::de::Error::missing_field("words"))?,
+                    text: text.ok_or_else(|| serde::de::Error::missing_field("text"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// One word with its timing.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Word {
     /// The word as transcribed
     pub word: String,
@@ -2878,8 +4546,50 @@ pub struct Word {
     /// How sure the model is, from 0 to 1
     pub confidence: f64,
 }
+impl<'de> serde::Deserialize<'de> for Word {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Word;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Word object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Word, A::Error> {
+                let mut word: Option<String> = None;
+                let mut start: Option<f64> = None;
+                let mut end: Option<f64> = None;
+                let mut confidence: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "word" => word = Some(map.next_value()?),
+                        "start" => start = Some(map.next_value()?),
+                        "end" => end = Some(map.next_value()?),
+                        "confidence" => confidence = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Word {
+                    word: word.ok_or_else(|| serde::de::Error::missing_field("word"))?,
+                    start: start
+                        .ok_or_else(|| serde::de::Error::missing_field("start"))?,
+                    end: end.ok_or_else(|| serde::de::Error::missing_field("end"))?,
+                    confidence: confidence
+                        .ok_or_else(|| serde::de::Error::missing_field("confidence"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The translations, one per target language.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Translation {
     /// Whether the add-on succeeded
     pub success: bool,
@@ -2892,8 +4602,54 @@ pub struct Translation {
     /// One translated transcript per target language
     pub results: Option<Vec<TranslationResult>>,
 }
+impl<'de> serde::Deserialize<'de> for Translation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Translation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Translation object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Translation, A::Error> {
+                let mut success: Option<bool> = None;
+                let mut is_empty: Option<bool> = None;
+                let mut exec_time: Option<f64> = None;
+                let mut error: Option<AddonError> = None;
+                let mut results: Option<Vec<TranslationResult>> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => success = Some(map.next_value()?),
+                        "is_empty" => is_empty = Some(map.next_value()?),
+                        "exec_time" => exec_time = Some(map.next_value()?),
+                        "error" => error = map.next_value()?,
+                        "results" => results = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Translation {
+                    success: success
+                        .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+                    is_empty: is_empty
+                        .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+                    exec_time: exec_time
+                        .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+                    error,
+                    results,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The transcript translated into one language.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TranslationResult {
     /// Why this translation failed, if it did
     pub error: Option<AddonError>,
@@ -2910,8 +4666,59 @@ pub struct TranslationResult {
     /// The translated utterances
     pub utterances: Vec<Utterance>,
 }
+impl<'de> serde::Deserialize<'de> for TranslationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TranslationResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TranslationResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TranslationResult, A::Error> {
+                let mut error: Option<AddonError> = None;
+                let mut full_transcript: Option<String> = None;
+                let mut languages: Option<Vec<TranslationLanguageCode>> = None;
+                let mut sentences: Option<Vec<AddonTextListResult>> = None;
+                let mut subtitles: Option<Vec<Subtitle>> = None;
+                let mut utterances: Option<Vec<Utterance>> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "error" => error = map.next_value()?,
+                        "full_transcript" => full_transcript = Some(map.next_value()?),
+                        "languages" => languages = Some(map.next_value()?),
+                        "sentences" => sentences = map.next_value()?,
+                        "subtitles" => subtitles = map.next_value()?,
+                        "utterances" => utterances = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TranslationResult {
+                    error,
+                    full_transcript: full_transcript
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "full_transcript",
+                        ))?,
+                    languages: languages
+                        .ok_or_else(|| serde::de::Error::missing_field("languages"))?,
+                    sentences,
+                    subtitles,
+                    utterances: utterances
+                        .ok_or_else(|| serde::de::Error::missing_field("utterances"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Outcome of an add-on whose result is one text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddonTextResult {
     /// Whether the add-on succeeded
     pub success: bool,
@@ -2924,8 +4731,54 @@ pub struct AddonTextResult {
     /// The text it produced
     pub results: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for AddonTextResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddonTextResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AddonTextResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddonTextResult, A::Error> {
+                let mut success: Option<bool> = None;
+                let mut is_empty: Option<bool> = None;
+                let mut exec_time: Option<f64> = None;
+                let mut error: Option<AddonError> = None;
+                let mut results: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => success = Some(map.next_value()?),
+                        "is_empty" => is_empty = Some(map.next_value()?),
+                        "exec_time" => exec_time = Some(map.next_value()?),
+                        "error" => error = map.next_value()?,
+                        "results" => results = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AddonTextResult {
+                    success: success
+                        .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+                    is_empty: is_empty
+                        .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+                    exec_time: exec_time
+                        .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+                    error,
+                    results,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Outcome of an add-on whose result is a list of texts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddonTextListResult {
     /// Whether the add-on succeeded
     pub success: bool,
@@ -2938,8 +4791,54 @@ pub struct AddonTextListResult {
     /// The texts it produced
     pub results: Option<Vec<String>>,
 }
+impl<'de> serde::Deserialize<'de> for AddonTextListResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddonTextListResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AddonTextListResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddonTextListResult, A::Error> {
+                let mut success: Option<bool> = None;
+                let mut is_empty: Option<bool> = None;
+                let mut exec_time: Option<f64> = None;
+                let mut error: Option<AddonError> = None;
+                let mut results: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => success = Some(map.next_value()?),
+                        "is_empty" => is_empty = Some(map.next_value()?),
+                        "exec_time" => exec_time = Some(map.next_value()?),
+                        "error" => error = map.next_value()?,
+                        "results" => results = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AddonTextListResult {
+                    success: success
+                        .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+                    is_empty: is_empty
+                        .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+                    exec_time: exec_time
+                        .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+                    error,
+                    results,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Named entities found in the transcript.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NamedEntityRecognition {
     /// Whether the add-on succeeded
     pub success: bool,
@@ -2952,8 +4851,55 @@ pub struct NamedEntityRecognition {
     /// The entities found, as text
     pub entity: String,
 }
+impl<'de> serde::Deserialize<'de> for NamedEntityRecognition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = NamedEntityRecognition;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a NamedEntityRecognition object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NamedEntityRecognition, A::Error> {
+                let mut success: Option<bool> = None;
+                let mut is_empty: Option<bool> = None;
+                let mut exec_time: Option<f64> = None;
+                let mut error: Option<AddonError> = None;
+                let mut entity: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => success = Some(map.next_value()?),
+                        "is_empty" => is_empty = Some(map.next_value()?),
+                        "exec_time" => exec_time = Some(map.next_value()?),
+                        "error" => error = map.next_value()?,
+                        "entity" => entity = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NamedEntityRecognition {
+                    success: success
+                        .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+                    is_empty: is_empty
+                        .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+                    exec_time: exec_time
+                        .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+                    error,
+                    entity: entity
+                        .ok_or_else(|| serde::de::Error::missing_field("entity"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Answers to the prompts run on the audio.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AudioToLlmList {
     /// Whether the add-on succeeded
     pub success: bool,
@@ -2966,8 +4912,54 @@ pub struct AudioToLlmList {
     /// One entry per prompt
     pub results: Option<Vec<AudioToLlm>>,
 }
+impl<'de> serde::Deserialize<'de> for AudioToLlmList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AudioToLlmList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AudioToLlmList object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AudioToLlmList, A::Error> {
+                let mut success: Option<bool> = None;
+                let mut is_empty: Option<bool> = None;
+                let mut exec_time: Option<f64> = None;
+                let mut error: Option<AddonError> = None;
+                let mut results: Option<Vec<AudioToLlm>> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => success = Some(map.next_value()?),
+                        "is_empty" => is_empty = Some(map.next_value()?),
+                        "exec_time" => exec_time = Some(map.next_value()?),
+                        "error" => error = map.next_value()?,
+                        "results" => results = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AudioToLlmList {
+                    success: success
+                        .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+                    is_empty: is_empty
+                        .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+                    exec_time: exec_time
+                        .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+                    error,
+                    results,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The outcome of one prompt.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AudioToLlm {
     /// Whether this prompt succeeded
     pub success: bool,
@@ -2980,16 +4972,96 @@ pub struct AudioToLlm {
     /// The prompt and its answer
     pub results: Option<AudioToLlmResult>,
 }
+impl<'de> serde::Deserialize<'de> for AudioToLlm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AudioToLlm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AudioToLlm object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AudioToLlm, A::Error> {
+                let mut success: Option<bool> = None;
+                let mut is_empty: Option<bool> = None;
+                let mut exec_time: Option<f64> = None;
+                let mut error: Option<AddonError> = None;
+                let mut results: Option<AudioToLlmResult> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => success = Some(map.next_value()?),
+                        "is_empty" => is_empty = Some(map.next_value()?),
+                        "exec_time" => exec_time = Some(map.next_value()?),
+                        "error" => error = map.next_value()?,
+                        "results" => results = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AudioToLlm {
+                    success: success
+                        .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+                    is_empty: is_empty
+                        .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+                    exec_time: exec_time
+                        .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+                    error,
+                    results,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// A prompt and the model's answer.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AudioToLlmResult {
     /// The prompt as given
     pub prompt: Option<String>,
     /// The model's answer
     pub response: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for AudioToLlmResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AudioToLlmResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AudioToLlmResult object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AudioToLlmResult, A::Error> {
+                let mut prompt: Option<String> = None;
+                let mut response: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "prompt" => prompt = map.next_value()?,
+                        "response" => response = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AudioToLlmResult {
+                    prompt,
+                    response,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The transcript split into chapters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Chapterization {
     /// Whether the add-on succeeded
     pub success: bool,
@@ -3002,8 +5074,55 @@ pub struct Chapterization {
     /// The chapters, in a shape that varies with the model
     pub results: serde_json::Map<String, serde_json::Value>,
 }
+impl<'de> serde::Deserialize<'de> for Chapterization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Chapterization;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Chapterization object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Chapterization, A::Error> {
+                let mut success: Option<bool> = None;
+                let mut is_empty: Option<bool> = None;
+                let mut exec_time: Option<f64> = None;
+                let mut error: Option<AddonError> = None;
+                let mut results: Option<serde_json::Map<String, serde_json::Value>> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "success" => success = Some(map.next_value()?),
+                        "is_empty" => is_empty = Some(map.next_value()?),
+                        "exec_time" => exec_time = Some(map.next_value()?),
+                        "error" => error = map.next_value()?,
+                        "results" => results = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Chapterization {
+                    success: success
+                        .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+                    is_empty: is_empty
+                        .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+                    exec_time: exec_time
+                        .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+                    error,
+                    results: results
+                        .ok_or_else(|| serde::de::Error::missing_field("results"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// One page of pre-recorded jobs.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListPreRecordedResponse {
     /// URL of the first page
     ///
@@ -3021,8 +5140,56 @@ pub struct ListPreRecordedResponse {
     #[serde(with = "crate::wire::lenient_items")]
     pub items: Vec<Result<PreRecordedResponse, crate::UnreadableItem>>,
 }
+impl<'de> serde::Deserialize<'de> for ListPreRecordedResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPreRecordedResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ListPreRecordedResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPreRecordedResponse, A::Error> {
+                let mut first: Option<String> = None;
+                let mut current: Option<String> = None;
+                let mut next: Option<String> = None;
+                let mut items: Option<
+                    Vec<Result<PreRecordedResponse, crate::UnreadableItem>>,
+                > = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "first" => first = Some(map.next_value()?),
+                        "current" => current = Some(map.next_value()?),
+                        "next" => next = map.next_value()?,
+                        "items" => {
+                            items = Some(
+                                map.next_value::<crate::wire::LenientItems<_>>()?.0,
+                            );
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListPreRecordedResponse {
+                    first: first
+                        .ok_or_else(|| serde::de::Error::missing_field("first"))?,
+                    current: current
+                        .ok_or_else(|| serde::de::Error::missing_field("current"))?,
+                    next,
+                    items: items.ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// One page of jobs of every kind.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListTranscriptionResponse {
     /// URL of the first page
     ///
@@ -3039,6 +5206,54 @@ pub struct ListTranscriptionResponse {
     /// The jobs on this page
     #[serde(with = "crate::wire::lenient_items")]
     pub items: Vec<Result<TranscriptionItem, crate::UnreadableItem>>,
+}
+impl<'de> serde::Deserialize<'de> for ListTranscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListTranscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ListTranscriptionResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListTranscriptionResponse, A::Error> {
+                let mut first: Option<String> = None;
+                let mut current: Option<String> = None;
+                let mut next: Option<String> = None;
+                let mut items: Option<
+                    Vec<Result<TranscriptionItem, crate::UnreadableItem>>,
+                > = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "first" => first = Some(map.next_value()?),
+                        "current" => current = Some(map.next_value()?),
+                        "next" => next = map.next_value()?,
+                        "items" => {
+                            items = Some(
+                                map.next_value::<crate::wire::LenientItems<_>>()?.0,
+                            );
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListTranscriptionResponse {
+                    first: first
+                        .ok_or_else(|| serde::de::Error::missing_field("first"))?,
+                    current: current
+                        .ok_or_else(|| serde::de::Error::missing_field("current"))?,
+                    next,
+                    items: items.ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// A job of either kind, told apart by its `kind` field.
 #[derive(Debug, Clone, PartialEq)]
@@ -3426,7 +5641,7 @@ impl<'de> serde::Deserialize<'de> for LiveModel {
     }
 }
 /// Audio format and options of a new live session.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InitLiveSessionRequest {
     /// Encoding of the audio you will stream
     ///
@@ -3490,6 +5705,83 @@ pub struct InitLiveSessionRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<LiveCallbackConfig>,
 }
+impl<'de> serde::Deserialize<'de> for InitLiveSessionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InitLiveSessionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a InitLiveSessionRequest object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InitLiveSessionRequest, A::Error> {
+                let mut encoding: Option<LiveEncoding> = None;
+                let mut bit_depth: Option<LiveBitDepth> = None;
+                let mut sample_rate: Option<LiveSampleRate> = None;
+                let mut channels: Option<i64> = None;
+                let mut custom_metadata: Option<
+                    serde_json::Map<String, serde_json::Value>,
+                > = None;
+                let mut model: Option<LiveModel> = None;
+                let mut endpointing: Option<f64> = None;
+                let mut maximum_duration_without_endpointing: Option<f64> = None;
+                let mut language_config: Option<LanguageConfig> = None;
+                let mut pre_processing: Option<LivePreProcessingConfig> = None;
+                let mut realtime_processing: Option<LiveRealtimeProcessingConfig> = None;
+                let mut post_processing: Option<LivePostProcessingConfig> = None;
+                let mut messages_config: Option<LiveMessagesConfig> = None;
+                let mut callback: Option<bool> = None;
+                let mut callback_config: Option<LiveCallbackConfig> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "encoding" => encoding = map.next_value()?,
+                        "bit_depth" => bit_depth = map.next_value()?,
+                        "sample_rate" => sample_rate = map.next_value()?,
+                        "channels" => channels = map.next_value()?,
+                        "custom_metadata" => custom_metadata = map.next_value()?,
+                        "model" => model = map.next_value()?,
+                        "endpointing" => endpointing = map.next_value()?,
+                        "maximum_duration_without_endpointing" => {
+                            maximum_duration_without_endpointing = map.next_value()?;
+                        }
+                        "language_config" => language_config = map.next_value()?,
+                        "pre_processing" => pre_processing = map.next_value()?,
+                        "realtime_processing" => realtime_processing = map.next_value()?,
+                        "post_processing" => post_processing = map.next_value()?,
+                        "messages_config" => messages_config = map.next_value()?,
+                        "callback" => callback = map.next_value()?,
+                        "callback_config" => callback_config = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(InitLiveSessionRequest {
+                    encoding,
+                    bit_depth,
+                    sample_rate,
+                    channels,
+                    custom_metadata,
+                    model,
+                    endpointing,
+                    maximum_duration_without_endpointing,
+                    language_config,
+                    pre_processing,
+                    realtime_processing,
+                    post_processing,
+                    messages_config,
+                    callback,
+                    callback_config,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl InitLiveSessionRequest {
     /// Checks every value against the bounds the spec sets (minimum, maximum, number of
     /// items), as the server would; endpoint functions call it before sending.
@@ -3518,7 +5810,7 @@ impl InitLiveSessionRequest {
     }
 }
 /// What to do to the audio before transcribing it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LivePreProcessingConfig {
     /// Clean up noisy audio before transcription
     ///
@@ -3531,6 +5823,40 @@ pub struct LivePreProcessingConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speech_threshold: Option<f64>,
 }
+impl<'de> serde::Deserialize<'de> for LivePreProcessingConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LivePreProcessingConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LivePreProcessingConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LivePreProcessingConfig, A::Error> {
+                let mut audio_enhancer: Option<bool> = None;
+                let mut speech_threshold: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_enhancer" => audio_enhancer = map.next_value()?,
+                        "speech_threshold" => speech_threshold = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LivePreProcessingConfig {
+                    audio_enhancer,
+                    speech_threshold,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl LivePreProcessingConfig {
     /// Checks every value against the bounds the spec sets (minimum, maximum, number of
     /// items), as the server would; endpoint functions call it before sending.
@@ -3542,7 +5868,7 @@ impl LivePreProcessingConfig {
     }
 }
 /// Add-ons run while the audio streams.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LiveRealtimeProcessingConfig {
     /// Favour the words of `custom_vocabulary_config`
     ///
@@ -3579,6 +5905,64 @@ pub struct LiveRealtimeProcessingConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis: Option<bool>,
 }
+impl<'de> serde::Deserialize<'de> for LiveRealtimeProcessingConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveRealtimeProcessingConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveRealtimeProcessingConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveRealtimeProcessingConfig, A::Error> {
+                let mut custom_vocabulary: Option<bool> = None;
+                let mut custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
+                let mut custom_spelling: Option<bool> = None;
+                let mut custom_spelling_config: Option<CustomSpellingConfig> = None;
+                let mut translation: Option<bool> = None;
+                let mut translation_config: Option<TranslationConfig> = None;
+                let mut named_entity_recognition: Option<bool> = None;
+                let mut sentiment_analysis: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "custom_vocabulary" => custom_vocabulary = map.next_value()?,
+                        "custom_vocabulary_config" => {
+                            custom_vocabulary_config = map.next_value()?;
+                        }
+                        "custom_spelling" => custom_spelling = map.next_value()?,
+                        "custom_spelling_config" => {
+                            custom_spelling_config = map.next_value()?;
+                        }
+                        "translation" => translation = map.next_value()?,
+                        "translation_config" => translation_config = map.next_value()?,
+                        "named_entity_recognition" => {
+                            named_entity_recognition = map.next_value()?;
+                        }
+                        "sentiment_analysis" => sentiment_analysis = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveRealtimeProcessingConfig {
+                    custom_vocabulary,
+                    custom_vocabulary_config,
+                    custom_spelling,
+                    custom_spelling_config,
+                    translation,
+                    translation_config,
+                    named_entity_recognition,
+                    sentiment_analysis,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 impl LiveRealtimeProcessingConfig {
     /// Checks every value against the bounds the spec sets (minimum, maximum, number of
     /// items), as the server would; endpoint functions call it before sending.
@@ -3593,7 +5977,7 @@ impl LiveRealtimeProcessingConfig {
     }
 }
 /// Add-ons run once the session has ended.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LivePostProcessingConfig {
     /// Summarise the whole session
     ///
@@ -3609,8 +5993,47 @@ pub struct LivePostProcessingConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chapterization: Option<bool>,
 }
+impl<'de> serde::Deserialize<'de> for LivePostProcessingConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LivePostProcessingConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LivePostProcessingConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LivePostProcessingConfig, A::Error> {
+                let mut summarization: Option<bool> = None;
+                let mut summarization_config: Option<SummarizationConfig> = None;
+                let mut chapterization: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "summarization" => summarization = map.next_value()?,
+                        "summarization_config" => {
+                            summarization_config = map.next_value()?;
+                        }
+                        "chapterization" => chapterization = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LivePostProcessingConfig {
+                    summarization,
+                    summarization_config,
+                    chapterization,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Which messages the WebSocket sends you.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LiveMessagesConfig {
     /// Transcripts that may still change
     ///
@@ -3658,8 +6081,79 @@ pub struct LiveMessagesConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_lifecycle_events: Option<bool>,
 }
+impl<'de> serde::Deserialize<'de> for LiveMessagesConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveMessagesConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveMessagesConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveMessagesConfig, A::Error> {
+                let mut receive_partial_transcripts: Option<bool> = None;
+                let mut receive_final_transcripts: Option<bool> = None;
+                let mut receive_speech_events: Option<bool> = None;
+                let mut receive_pre_processing_events: Option<bool> = None;
+                let mut receive_realtime_processing_events: Option<bool> = None;
+                let mut receive_post_processing_events: Option<bool> = None;
+                let mut receive_acknowledgments: Option<bool> = None;
+                let mut receive_errors: Option<bool> = None;
+                let mut receive_lifecycle_events: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "receive_partial_transcripts" => {
+                            receive_partial_transcripts = map.next_value()?;
+                        }
+                        "receive_final_transcripts" => {
+                            receive_final_transcripts = map.next_value()?;
+                        }
+                        "receive_speech_events" => {
+                            receive_speech_events = map.next_value()?;
+                        }
+                        "receive_pre_processing_events" => {
+                            receive_pre_processing_events = map.next_value()?;
+                        }
+                        "receive_realtime_processing_events" => {
+                            receive_realtime_processing_events = map.next_value()?;
+                        }
+                        "receive_post_processing_events" => {
+                            receive_post_processing_events = map.next_value()?;
+                        }
+                        "receive_acknowledgments" => {
+                            receive_acknowledgments = map.next_value()?;
+                        }
+                        "receive_errors" => receive_errors = map.next_value()?,
+                        "receive_lifecycle_events" => {
+                            receive_lifecycle_events = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveMessagesConfig {
+                    receive_partial_transcripts,
+                    receive_final_transcripts,
+                    receive_speech_events,
+                    receive_pre_processing_events,
+                    receive_realtime_processing_events,
+                    receive_post_processing_events,
+                    receive_acknowledgments,
+                    receive_errors,
+                    receive_lifecycle_events,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Which session messages are also sent to your callback URL.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LiveCallbackConfig {
     /// URL that receives the messages by `POST`
     ///
@@ -3712,8 +6206,82 @@ pub struct LiveCallbackConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_lifecycle_events: Option<bool>,
 }
+impl<'de> serde::Deserialize<'de> for LiveCallbackConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveCallbackConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveCallbackConfig object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveCallbackConfig, A::Error> {
+                let mut url: Option<String> = None;
+                let mut receive_partial_transcripts: Option<bool> = None;
+                let mut receive_final_transcripts: Option<bool> = None;
+                let mut receive_speech_events: Option<bool> = None;
+                let mut receive_pre_processing_events: Option<bool> = None;
+                let mut receive_realtime_processing_events: Option<bool> = None;
+                let mut receive_post_processing_events: Option<bool> = None;
+                let mut receive_acknowledgments: Option<bool> = None;
+                let mut receive_errors: Option<bool> = None;
+                let mut receive_lifecycle_events: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "url" => url = map.next_value()?,
+                        "receive_partial_transcripts" => {
+                            receive_partial_transcripts = map.next_value()?;
+                        }
+                        "receive_final_transcripts" => {
+                            receive_final_transcripts = map.next_value()?;
+                        }
+                        "receive_speech_events" => {
+                            receive_speech_events = map.next_value()?;
+                        }
+                        "receive_pre_processing_events" => {
+                            receive_pre_processing_events = map.next_value()?;
+                        }
+                        "receive_realtime_processing_events" => {
+                            receive_realtime_processing_events = map.next_value()?;
+                        }
+                        "receive_post_processing_events" => {
+                            receive_post_processing_events = map.next_value()?;
+                        }
+                        "receive_acknowledgments" => {
+                            receive_acknowledgments = map.next_value()?;
+                        }
+                        "receive_errors" => receive_errors = map.next_value()?,
+                        "receive_lifecycle_events" => {
+                            receive_lifecycle_events = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveCallbackConfig {
+                    url,
+                    receive_partial_transcripts,
+                    receive_final_transcripts,
+                    receive_speech_events,
+                    receive_pre_processing_events,
+                    receive_realtime_processing_events,
+                    receive_post_processing_events,
+                    receive_acknowledgments,
+                    receive_errors,
+                    receive_lifecycle_events,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// A new live session and where to stream its audio.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InitLiveSessionResponse {
     /// Id of the session
     ///
@@ -3733,8 +6301,49 @@ pub struct InitLiveSessionResponse {
     /// Format: `uri`.
     pub url: String,
 }
+impl<'de> serde::Deserialize<'de> for InitLiveSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InitLiveSessionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a InitLiveSessionResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InitLiveSessionResponse, A::Error> {
+                let mut id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut url: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = map
+                                .next_value::<Option<crate::wire::Rfc3339>>()?
+                                .map(|date| date.0);
+                        }
+                        "url" => url = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(InitLiveSessionResponse {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    created_at,
+                    url: url.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// A live session, with its result once it has ended.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveResponse {
     /// Id of the session
     ///
@@ -3783,8 +6392,93 @@ pub struct LiveResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<TranscriptionResult>,
 }
+impl<'de> serde::Deserialize<'de> for LiveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveResponse, A::Error> {
+                let mut id: Option<String> = None;
+                let mut request_id: Option<String> = None;
+                let mut version: Option<i64> = None;
+                let mut status: Option<TranscriptionStatus> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut completed_at: Option<time::OffsetDateTime> = None;
+                let mut custom_metadata: Option<
+                    serde_json::Map<String, serde_json::Value>,
+                > = None;
+                let mut error_code: Option<i64> = None;
+                let mut post_session_metadata: Option<
+                    serde_json::Map<String, serde_json::Value>,
+                > = None;
+                let mut kind: Option<TranscriptionKind> = None;
+                let mut file: Option<FileResponse> = None;
+                let mut request_params: Option<InitLiveSessionRequest> = None;
+                let mut result: Option<TranscriptionResult> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "request_id" => request_id = Some(map.next_value()?),
+                        "version" => version = Some(map.next_value()?),
+                        "status" => status = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "completed_at" => {
+                            completed_at = map
+                                .next_value::<Option<crate::wire::Rfc3339>>()?
+                                .map(|date| date.0);
+                        }
+                        "custom_metadata" => custom_metadata = map.next_value()?,
+                        "error_code" => error_code = map.next_value()?,
+                        "post_session_metadata" => {
+                            post_session_metadata = map.next_value()?;
+                        }
+                        "kind" => kind = Some(map.next_value()?),
+                        "file" => file = map.next_value()?,
+                        "request_params" => request_params = map.next_value()?,
+                        "result" => result = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveResponse {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    request_id: request_id
+                        .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+                    version: version
+                        .ok_or_else(|| serde::de::Error::missing_field("version"))?,
+                    status: status
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    completed_at,
+                    custom_metadata,
+                    error_code,
+                    post_session_metadata,
+                    kind: kind.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+                    file,
+                    request_params,
+                    result,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// One page of live sessions.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListLiveResponse {
     /// URL of the first page
     ///
@@ -3802,21 +6496,131 @@ pub struct ListLiveResponse {
     #[serde(with = "crate::wire::lenient_items")]
     pub items: Vec<Result<LiveResponse, crate::UnreadableItem>>,
 }
+impl<'de> serde::Deserialize<'de> for ListLiveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListLiveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ListLiveResponse object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLiveResponse, A::Error> {
+                let mut first: Option<String> = None;
+                let mut current: Option<String> = None;
+                let mut next: Option<String> = None;
+                let mut items: Option<
+                    Vec<Result<LiveResponse, crate::UnreadableItem>>,
+                > = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "first" => first = Some(map.next_value()?),
+                        "current" => current = Some(map.next_value()?),
+                        "next" => next = map.next_value()?,
+                        "items" => {
+                            items = Some(
+                                map.next_value::<crate::wire::LenientItems<_>>()?.0,
+                            );
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListLiveResponse {
+                    first: first
+                        .ok_or_else(|| serde::de::Error::missing_field("first"))?,
+                    current: current
+                        .ok_or_else(|| serde::de::Error::missing_field("current"))?,
+                    next,
+                    items: items.ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Which pre-recorded job a webhook is about.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PreRecordedEventPayload {
     /// Id of the job
     ///
     /// Format: `uuid`.
     pub id: String,
 }
+impl<'de> serde::Deserialize<'de> for PreRecordedEventPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PreRecordedEventPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PreRecordedEventPayload object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PreRecordedEventPayload, A::Error> {
+                let mut id: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PreRecordedEventPayload {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Which live session a webhook is about.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveEventPayload {
     /// Id of the session
     ///
     /// Format: `uuid`.
     pub id: String,
+}
+impl<'de> serde::Deserialize<'de> for LiveEventPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveEventPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveEventPayload object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveEventPayload, A::Error> {
+                let mut id: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveEventPayload {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Events of a pre-recorded job that Gladia sends to your webhook.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3891,12 +6695,48 @@ impl<'de> serde::Deserialize<'de> for WebhookTranscriptionEvent {
     }
 }
 /// Body of a webhook call about a pre-recorded job.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WebhookTranscriptionPayload {
     /// See [`WebhookTranscriptionEvent`].
     pub event: WebhookTranscriptionEvent,
     /// See [`PreRecordedEventPayload`].
     pub payload: PreRecordedEventPayload,
+}
+impl<'de> serde::Deserialize<'de> for WebhookTranscriptionPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WebhookTranscriptionPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a WebhookTranscriptionPayload object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookTranscriptionPayload, A::Error> {
+                let mut event: Option<WebhookTranscriptionEvent> = None;
+                let mut payload: Option<PreRecordedEventPayload> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "event" => event = Some(map.next_value()?),
+                        "payload" => payload = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WebhookTranscriptionPayload {
+                    event: event
+                        .ok_or_else(|| serde::de::Error::missing_field("event"))?,
+                    payload: payload
+                        .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Events of a live session that Gladia sends to your webhook.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3975,12 +6815,48 @@ impl<'de> serde::Deserialize<'de> for WebhookLiveEvent {
     }
 }
 /// Body of a webhook call about a live session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct WebhookLivePayload {
     /// See [`WebhookLiveEvent`].
     pub event: WebhookLiveEvent,
     /// See [`LiveEventPayload`].
     pub payload: LiveEventPayload,
+}
+impl<'de> serde::Deserialize<'de> for WebhookLivePayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WebhookLivePayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a WebhookLivePayload object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookLivePayload, A::Error> {
+                let mut event: Option<WebhookLiveEvent> = None;
+                let mut payload: Option<LiveEventPayload> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "event" => event = Some(map.next_value()?),
+                        "payload" => payload = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WebhookLivePayload {
+                    event: event
+                        .ok_or_else(|| serde::de::Error::missing_field("event"))?,
+                    payload: payload
+                        .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Body of the callback of a pre-recorded job, told apart by its `event` field.
 #[derive(Debug, Clone, PartialEq)]
@@ -4087,7 +6963,7 @@ impl<'de> serde::Deserialize<'de> for CallbackTranscriptionSuccessPayloadEvent {
     }
 }
 /// Callback body of a job that finished, with its result.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallbackTranscriptionSuccessPayload {
     /// Id of the job
     ///
@@ -4100,6 +6976,50 @@ pub struct CallbackTranscriptionSuccessPayload {
     /// The metadata attached when the job was created
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for CallbackTranscriptionSuccessPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallbackTranscriptionSuccessPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CallbackTranscriptionSuccessPayload object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallbackTranscriptionSuccessPayload, A::Error> {
+                let mut id: Option<String> = None;
+                let mut event: Option<CallbackTranscriptionSuccessPayloadEvent> = None;
+                let mut payload: Option<TranscriptionResult> = None;
+                let mut custom_metadata: Option<
+                    serde_json::Map<String, serde_json::Value>,
+                > = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "event" => event = Some(map.next_value()?),
+                        "payload" => payload = Some(map.next_value()?),
+                        "custom_metadata" => custom_metadata = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CallbackTranscriptionSuccessPayload {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    event: event
+                        .ok_or_else(|| serde::de::Error::missing_field("event"))?,
+                    payload: payload
+                        .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+                    custom_metadata,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `transcription.error`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4164,7 +7084,7 @@ impl<'de> serde::Deserialize<'de> for CallbackTranscriptionErrorPayloadEvent {
     }
 }
 /// Callback body of a job that failed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallbackTranscriptionErrorPayload {
     /// Id of the job
     ///
@@ -4178,16 +7098,95 @@ pub struct CallbackTranscriptionErrorPayload {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+impl<'de> serde::Deserialize<'de> for CallbackTranscriptionErrorPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallbackTranscriptionErrorPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CallbackTranscriptionErrorPayload object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallbackTranscriptionErrorPayload, A::Error> {
+                let mut id: Option<String> = None;
+                let mut event: Option<CallbackTranscriptionErrorPayloadEvent> = None;
+                let mut error: Option<CallbackError> = None;
+                let mut custom_metadata: Option<
+                    serde_json::Map<String, serde_json::Value>,
+                > = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "event" => event = Some(map.next_value()?),
+                        "error" => error = Some(map.next_value()?),
+                        "custom_metadata" => custom_metadata = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CallbackTranscriptionErrorPayload {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    event: event
+                        .ok_or_else(|| serde::de::Error::missing_field("event"))?,
+                    error: error
+                        .ok_or_else(|| serde::de::Error::missing_field("error"))?,
+                    custom_metadata,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Why a job failed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallbackError {
     /// HTTP-like status of the failure
     pub code: i64,
     /// What went wrong
     pub message: String,
 }
+impl<'de> serde::Deserialize<'de> for CallbackError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallbackError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CallbackError object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallbackError, A::Error> {
+                let mut code: Option<i64> = None;
+                let mut message: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => code = Some(map.next_value()?),
+                        "message" => message = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CallbackError {
+                    code: code.ok_or_else(|| serde::de::Error::missing_field("code"))?,
+                    message: message
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Callback body sent when a live session or its recording starts or ends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CallbackLiveLifecyclePayload {
     /// Id of the session
     ///
@@ -4197,6 +7196,45 @@ pub struct CallbackLiveLifecyclePayload {
     pub event: WebhookLiveEvent,
     /// See [`LiveLifecycleMessage`].
     pub payload: LiveLifecycleMessage,
+}
+impl<'de> serde::Deserialize<'de> for CallbackLiveLifecyclePayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallbackLiveLifecyclePayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CallbackLiveLifecyclePayload object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallbackLiveLifecyclePayload, A::Error> {
+                let mut id: Option<String> = None;
+                let mut event: Option<WebhookLiveEvent> = None;
+                let mut payload: Option<LiveLifecycleMessage> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "event" => event = Some(map.next_value()?),
+                        "payload" => payload = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CallbackLiveLifecyclePayload {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    event: event
+                        .ok_or_else(|| serde::de::Error::missing_field("event"))?,
+                    payload: payload
+                        .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// What happened
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4275,7 +7313,7 @@ impl<'de> serde::Deserialize<'de> for LiveLifecycleMessageType {
     }
 }
 /// A lifecycle message of a live session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveLifecycleMessage {
     /// Id of the session
     pub session_id: String,
@@ -4290,11 +7328,94 @@ pub struct LiveLifecycleMessage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<LiveRecordingData>,
 }
+impl<'de> serde::Deserialize<'de> for LiveLifecycleMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveLifecycleMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveLifecycleMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveLifecycleMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut r#type: Option<LiveLifecycleMessageType> = None;
+                let mut data: Option<LiveRecordingData> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "type" => r#type = Some(map.next_value()?),
+                        "data" => data = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveLifecycleMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    data,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Facts about a recording that has ended.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveRecordingData {
     /// Length of the recording in seconds
     pub recording_duration: f64,
+}
+impl<'de> serde::Deserialize<'de> for LiveRecordingData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveRecordingData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveRecordingData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveRecordingData, A::Error> {
+                let mut recording_duration: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "recording_duration" => {
+                            recording_duration = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveRecordingData {
+                    recording_duration: recording_duration
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "recording_duration",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `audio_chunk`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4359,18 +7480,84 @@ impl<'de> serde::Deserialize<'de> for LiveAudioChunkMessageType {
     }
 }
 /// The audio.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveAudioChunkMessageData {
     /// Raw audio bytes in base64.
     pub chunk: String,
 }
+impl<'de> serde::Deserialize<'de> for LiveAudioChunkMessageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveAudioChunkMessageData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveAudioChunkMessageData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveAudioChunkMessageData, A::Error> {
+                let mut chunk: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "chunk" => chunk = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveAudioChunkMessageData {
+                    chunk: chunk.ok_or_else(|| serde::de::Error::missing_field("chunk"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Audio sent as JSON, for transports that cannot send binary frames.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveAudioChunkMessage {
     /// Always `audio_chunk`; tells the message apart.
     pub r#type: LiveAudioChunkMessageType,
     /// The audio.
     pub data: LiveAudioChunkMessageData,
+}
+impl<'de> serde::Deserialize<'de> for LiveAudioChunkMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveAudioChunkMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveAudioChunkMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveAudioChunkMessage, A::Error> {
+                let mut r#type: Option<LiveAudioChunkMessageType> = None;
+                let mut data: Option<LiveAudioChunkMessageData> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => r#type = Some(map.next_value()?),
+                        "data" => data = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveAudioChunkMessage {
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `stop_recording`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4435,10 +7622,42 @@ impl<'de> serde::Deserialize<'de> for LiveStopRecordingMessageType {
     }
 }
 /// Asks the server to stop recording and finish the session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveStopRecordingMessage {
     /// Always `stop_recording`; tells the message apart.
     pub r#type: LiveStopRecordingMessageType,
+}
+impl<'de> serde::Deserialize<'de> for LiveStopRecordingMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveStopRecordingMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveStopRecordingMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveStopRecordingMessage, A::Error> {
+                let mut r#type: Option<LiveStopRecordingMessageType> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => r#type = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveStopRecordingMessage {
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// An HTTP-like code, or a status word.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4450,7 +7669,7 @@ pub enum LiveMessageErrorStatusCode {
     String(String),
 }
 /// Why the server could not do what the message is about.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LiveMessageError {
     /// An HTTP-like code, or a status word.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4461,6 +7680,43 @@ pub struct LiveMessageError {
     /// What went wrong, for people.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for LiveMessageError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveMessageError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveMessageError object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveMessageError, A::Error> {
+                let mut status_code: Option<LiveMessageErrorStatusCode> = None;
+                let mut exception: Option<String> = None;
+                let mut message: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "status_code" => status_code = map.next_value()?,
+                        "exception" => exception = map.next_value()?,
+                        "message" => message = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveMessageError {
+                    status_code,
+                    exception,
+                    message,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `transcript`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4525,7 +7781,7 @@ impl<'de> serde::Deserialize<'de> for LiveTranscriptMessageType {
     }
 }
 /// The utterance and whether it may still change.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveTranscriptMessageData {
     /// Id of the utterance; partial transcripts of one utterance share it with its final one.
     pub id: String,
@@ -4534,8 +7790,47 @@ pub struct LiveTranscriptMessageData {
     /// See [`Utterance`].
     pub utterance: Utterance,
 }
+impl<'de> serde::Deserialize<'de> for LiveTranscriptMessageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveTranscriptMessageData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveTranscriptMessageData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveTranscriptMessageData, A::Error> {
+                let mut id: Option<String> = None;
+                let mut is_final: Option<bool> = None;
+                let mut utterance: Option<Utterance> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => id = Some(map.next_value()?),
+                        "is_final" => is_final = Some(map.next_value()?),
+                        "utterance" => utterance = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveTranscriptMessageData {
+                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    is_final: is_final
+                        .ok_or_else(|| serde::de::Error::missing_field("is_final"))?,
+                    utterance: utterance
+                        .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// An utterance of the session, partial or final.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveTranscriptMessage {
     /// Id of the session.
     pub session_id: String,
@@ -4549,8 +7844,55 @@ pub struct LiveTranscriptMessage {
     /// The utterance and whether it may still change.
     pub data: LiveTranscriptMessageData,
 }
+impl<'de> serde::Deserialize<'de> for LiveTranscriptMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveTranscriptMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveTranscriptMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveTranscriptMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut r#type: Option<LiveTranscriptMessageType> = None;
+                let mut data: Option<LiveTranscriptMessageData> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "type" => r#type = Some(map.next_value()?),
+                        "data" => data = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveTranscriptMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// When speech started or stopped, and on which channel.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LiveSpeechEvent {
     /// Seconds from the start of the audio.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4558,6 +7900,37 @@ pub struct LiveSpeechEvent {
     /// Audio channel, from 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for LiveSpeechEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveSpeechEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveSpeechEvent object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveSpeechEvent, A::Error> {
+                let mut time: Option<f64> = None;
+                let mut channel: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "time" => time = map.next_value()?,
+                        "channel" => channel = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveSpeechEvent { time, channel })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `speech_start`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4622,7 +7995,7 @@ impl<'de> serde::Deserialize<'de> for LiveSpeechStartMessageType {
     }
 }
 /// Someone started speaking.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveSpeechStartMessage {
     /// Id of the session.
     pub session_id: String,
@@ -4635,6 +8008,53 @@ pub struct LiveSpeechStartMessage {
     pub r#type: LiveSpeechStartMessageType,
     /// See [`LiveSpeechEvent`].
     pub data: LiveSpeechEvent,
+}
+impl<'de> serde::Deserialize<'de> for LiveSpeechStartMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveSpeechStartMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveSpeechStartMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveSpeechStartMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut r#type: Option<LiveSpeechStartMessageType> = None;
+                let mut data: Option<LiveSpeechEvent> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "type" => r#type = Some(map.next_value()?),
+                        "data" => data = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveSpeechStartMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `speech_end`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4699,7 +8119,7 @@ impl<'de> serde::Deserialize<'de> for LiveSpeechEndMessageType {
     }
 }
 /// The speaking stopped.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveSpeechEndMessage {
     /// Id of the session.
     pub session_id: String,
@@ -4712,6 +8132,53 @@ pub struct LiveSpeechEndMessage {
     pub r#type: LiveSpeechEndMessageType,
     /// See [`LiveSpeechEvent`].
     pub data: LiveSpeechEvent,
+}
+impl<'de> serde::Deserialize<'de> for LiveSpeechEndMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveSpeechEndMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveSpeechEndMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveSpeechEndMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut r#type: Option<LiveSpeechEndMessageType> = None;
+                let mut data: Option<LiveSpeechEvent> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "type" => r#type = Some(map.next_value()?),
+                        "data" => data = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveSpeechEndMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `translation`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4776,7 +8243,7 @@ impl<'de> serde::Deserialize<'de> for LiveTranslationMessageType {
     }
 }
 /// The utterance and its translation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveTranslationMessageData {
     /// Id of the utterance, as in its `transcript` message.
     pub utterance_id: String,
@@ -4789,8 +8256,66 @@ pub struct LiveTranslationMessageData {
     /// See [`Utterance`].
     pub translated_utterance: Utterance,
 }
+impl<'de> serde::Deserialize<'de> for LiveTranslationMessageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveTranslationMessageData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveTranslationMessageData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveTranslationMessageData, A::Error> {
+                let mut utterance_id: Option<String> = None;
+                let mut utterance: Option<Utterance> = None;
+                let mut original_language: Option<TranscriptionLanguageCode> = None;
+                let mut target_language: Option<TranslationLanguageCode> = None;
+                let mut translated_utterance: Option<Utterance> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "utterance_id" => utterance_id = Some(map.next_value()?),
+                        "utterance" => utterance = Some(map.next_value()?),
+                        "original_language" => {
+                            original_language = Some(map.next_value()?);
+                        }
+                        "target_language" => target_language = Some(map.next_value()?),
+                        "translated_utterance" => {
+                            translated_utterance = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveTranslationMessageData {
+                    utterance_id: utterance_id
+                        .ok_or_else(|| serde::de::Error::missing_field("utterance_id"))?,
+                    utterance: utterance
+                        .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
+                    original_language: original_language
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "original_language",
+                        ))?,
+                    target_language: target_language
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "target_language",
+                        ))?,
+                    translated_utterance: translated_utterance
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "translated_utterance",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// A final utterance in another language.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveTranslationMessage {
     /// Id of the session.
     pub session_id: String,
@@ -4807,8 +8332,58 @@ pub struct LiveTranslationMessage {
     /// The utterance and its translation.
     pub data: LiveTranslationMessageData,
 }
+impl<'de> serde::Deserialize<'de> for LiveTranslationMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveTranslationMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveTranslationMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveTranslationMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut error: Option<LiveMessageError> = None;
+                let mut r#type: Option<LiveTranslationMessageType> = None;
+                let mut data: Option<LiveTranslationMessageData> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "error" => error = map.next_value()?,
+                        "type" => r#type = Some(map.next_value()?),
+                        "data" => data = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveTranslationMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    error,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// An entity found in an utterance.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LiveUtteranceEntity {
     /// What kind of entity it is, such as `NAME` or `LOCATION`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4822,6 +8397,46 @@ pub struct LiveUtteranceEntity {
     /// End, in seconds from the start of the audio.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<f64>,
+}
+impl<'de> serde::Deserialize<'de> for LiveUtteranceEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveUtteranceEntity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveUtteranceEntity object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveUtteranceEntity, A::Error> {
+                let mut entity_type: Option<String> = None;
+                let mut text: Option<String> = None;
+                let mut start: Option<f64> = None;
+                let mut end: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "entity_type" => entity_type = map.next_value()?,
+                        "text" => text = map.next_value()?,
+                        "start" => start = map.next_value()?,
+                        "end" => end = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveUtteranceEntity {
+                    entity_type,
+                    text,
+                    start,
+                    end,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `named_entity_recognition`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4886,7 +8501,7 @@ impl<'de> serde::Deserialize<'de> for LiveNamedEntityRecognitionMessageType {
     }
 }
 /// The utterance and its entities.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveNamedEntityRecognitionMessageData {
     /// Id of the utterance, as in its `transcript` message.
     pub utterance_id: String,
@@ -4895,8 +8510,48 @@ pub struct LiveNamedEntityRecognitionMessageData {
     /// The entities, in the order they are spoken.
     pub results: Vec<LiveUtteranceEntity>,
 }
+impl<'de> serde::Deserialize<'de> for LiveNamedEntityRecognitionMessageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveNamedEntityRecognitionMessageData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveNamedEntityRecognitionMessageData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveNamedEntityRecognitionMessageData, A::Error> {
+                let mut utterance_id: Option<String> = None;
+                let mut utterance: Option<Utterance> = None;
+                let mut results: Option<Vec<LiveUtteranceEntity>> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "utterance_id" => utterance_id = Some(map.next_value()?),
+                        "utterance" => utterance = Some(map.next_value()?),
+                        "results" => results = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveNamedEntityRecognitionMessageData {
+                    utterance_id: utterance_id
+                        .ok_or_else(|| serde::de::Error::missing_field("utterance_id"))?,
+                    utterance: utterance
+                        .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
+                    results: results
+                        .ok_or_else(|| serde::de::Error::missing_field("results"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The entities of a final utterance.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveNamedEntityRecognitionMessage {
     /// Id of the session.
     pub session_id: String,
@@ -4913,8 +8568,58 @@ pub struct LiveNamedEntityRecognitionMessage {
     /// The utterance and its entities.
     pub data: LiveNamedEntityRecognitionMessageData,
 }
+impl<'de> serde::Deserialize<'de> for LiveNamedEntityRecognitionMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveNamedEntityRecognitionMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveNamedEntityRecognitionMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveNamedEntityRecognitionMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut error: Option<LiveMessageError> = None;
+                let mut r#type: Option<LiveNamedEntityRecognitionMessageType> = None;
+                let mut data: Option<LiveNamedEntityRecognitionMessageData> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "error" => error = map.next_value()?,
+                        "type" => r#type = Some(map.next_value()?),
+                        "data" => data = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveNamedEntityRecognitionMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    error,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The sentiment and emotion of part of an utterance.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LiveUtteranceSentiment {
     /// Such as `positive`, `neutral` or `negative`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4934,6 +8639,52 @@ pub struct LiveUtteranceSentiment {
     /// Audio channel, from 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for LiveUtteranceSentiment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveUtteranceSentiment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveUtteranceSentiment object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveUtteranceSentiment, A::Error> {
+                let mut sentiment: Option<String> = None;
+                let mut emotion: Option<String> = None;
+                let mut text: Option<String> = None;
+                let mut start: Option<f64> = None;
+                let mut end: Option<f64> = None;
+                let mut channel: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "sentiment" => sentiment = map.next_value()?,
+                        "emotion" => emotion = map.next_value()?,
+                        "text" => text = map.next_value()?,
+                        "start" => start = map.next_value()?,
+                        "end" => end = map.next_value()?,
+                        "channel" => channel = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveUtteranceSentiment {
+                    sentiment,
+                    emotion,
+                    text,
+                    start,
+                    end,
+                    channel,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `sentiment_analysis`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4998,7 +8749,7 @@ impl<'de> serde::Deserialize<'de> for LiveSentimentAnalysisMessageType {
     }
 }
 /// The utterance and its sentiments.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveSentimentAnalysisMessageData {
     /// Id of the utterance, as in its `transcript` message.
     pub utterance_id: String,
@@ -5007,8 +8758,48 @@ pub struct LiveSentimentAnalysisMessageData {
     /// One result per part of the utterance.
     pub results: Vec<LiveUtteranceSentiment>,
 }
+impl<'de> serde::Deserialize<'de> for LiveSentimentAnalysisMessageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveSentimentAnalysisMessageData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveSentimentAnalysisMessageData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveSentimentAnalysisMessageData, A::Error> {
+                let mut utterance_id: Option<String> = None;
+                let mut utterance: Option<Utterance> = None;
+                let mut results: Option<Vec<LiveUtteranceSentiment>> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "utterance_id" => utterance_id = Some(map.next_value()?),
+                        "utterance" => utterance = Some(map.next_value()?),
+                        "results" => results = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveSentimentAnalysisMessageData {
+                    utterance_id: utterance_id
+                        .ok_or_else(|| serde::de::Error::missing_field("utterance_id"))?,
+                    utterance: utterance
+                        .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
+                    results: results
+                        .ok_or_else(|| serde::de::Error::missing_field("results"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The sentiments of a final utterance.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveSentimentAnalysisMessage {
     /// Id of the session.
     pub session_id: String,
@@ -5024,6 +8815,56 @@ pub struct LiveSentimentAnalysisMessage {
     pub r#type: LiveSentimentAnalysisMessageType,
     /// The utterance and its sentiments.
     pub data: LiveSentimentAnalysisMessageData,
+}
+impl<'de> serde::Deserialize<'de> for LiveSentimentAnalysisMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveSentimentAnalysisMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveSentimentAnalysisMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveSentimentAnalysisMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut error: Option<LiveMessageError> = None;
+                let mut r#type: Option<LiveSentimentAnalysisMessageType> = None;
+                let mut data: Option<LiveSentimentAnalysisMessageData> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "error" => error = map.next_value()?,
+                        "type" => r#type = Some(map.next_value()?),
+                        "data" => data = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveSentimentAnalysisMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    error,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `post_transcript`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5088,7 +8929,7 @@ impl<'de> serde::Deserialize<'de> for LivePostTranscriptMessageType {
     }
 }
 /// The whole transcript of the session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LivePostTranscriptMessage {
     /// Id of the session.
     pub session_id: String,
@@ -5101,6 +8942,53 @@ pub struct LivePostTranscriptMessage {
     pub r#type: LivePostTranscriptMessageType,
     /// See [`Transcription`].
     pub data: Transcription,
+}
+impl<'de> serde::Deserialize<'de> for LivePostTranscriptMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LivePostTranscriptMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LivePostTranscriptMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LivePostTranscriptMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut r#type: Option<LivePostTranscriptMessageType> = None;
+                let mut data: Option<Transcription> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "type" => r#type = Some(map.next_value()?),
+                        "data" => data = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LivePostTranscriptMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `post_final_transcript`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5165,7 +9053,7 @@ impl<'de> serde::Deserialize<'de> for LivePostFinalTranscriptMessageType {
     }
 }
 /// The session's final result, as `GET /v2/live/{id}` gives it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LivePostFinalTranscriptMessage {
     /// Id of the session.
     pub session_id: String,
@@ -5179,8 +9067,55 @@ pub struct LivePostFinalTranscriptMessage {
     /// See [`TranscriptionResult`].
     pub data: TranscriptionResult,
 }
+impl<'de> serde::Deserialize<'de> for LivePostFinalTranscriptMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LivePostFinalTranscriptMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LivePostFinalTranscriptMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LivePostFinalTranscriptMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut r#type: Option<LivePostFinalTranscriptMessageType> = None;
+                let mut data: Option<TranscriptionResult> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "type" => r#type = Some(map.next_value()?),
+                        "data" => data = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LivePostFinalTranscriptMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// One chapter of the session.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LiveChapter {
     /// A title for the chapter.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -5200,6 +9135,52 @@ pub struct LiveChapter {
     /// End, in seconds from the start of the audio.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<f64>,
+}
+impl<'de> serde::Deserialize<'de> for LiveChapter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveChapter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveChapter object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveChapter, A::Error> {
+                let mut headline: Option<String> = None;
+                let mut gist: Option<String> = None;
+                let mut summary: Option<String> = None;
+                let mut keywords: Option<Vec<String>> = None;
+                let mut start: Option<f64> = None;
+                let mut end: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "headline" => headline = map.next_value()?,
+                        "gist" => gist = map.next_value()?,
+                        "summary" => summary = map.next_value()?,
+                        "keywords" => keywords = map.next_value()?,
+                        "start" => start = map.next_value()?,
+                        "end" => end = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveChapter {
+                    headline,
+                    gist,
+                    summary,
+                    keywords,
+                    start,
+                    end,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `post_chapterization`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5264,14 +9245,45 @@ impl<'de> serde::Deserialize<'de> for LivePostChapterizationMessageType {
     }
 }
 /// The chapters.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LivePostChapterizationMessageData {
     /// The chapters in order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<LiveChapter>>,
 }
+impl<'de> serde::Deserialize<'de> for LivePostChapterizationMessageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LivePostChapterizationMessageData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LivePostChapterizationMessageData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LivePostChapterizationMessageData, A::Error> {
+                let mut results: Option<Vec<LiveChapter>> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "results" => results = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LivePostChapterizationMessageData {
+                    results,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The session in chapters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LivePostChapterizationMessage {
     /// Id of the session.
     pub session_id: String,
@@ -5287,6 +9299,56 @@ pub struct LivePostChapterizationMessage {
     pub r#type: LivePostChapterizationMessageType,
     /// The chapters.
     pub data: LivePostChapterizationMessageData,
+}
+impl<'de> serde::Deserialize<'de> for LivePostChapterizationMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LivePostChapterizationMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LivePostChapterizationMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LivePostChapterizationMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut error: Option<LiveMessageError> = None;
+                let mut r#type: Option<LivePostChapterizationMessageType> = None;
+                let mut data: Option<LivePostChapterizationMessageData> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "error" => error = map.next_value()?,
+                        "type" => r#type = Some(map.next_value()?),
+                        "data" => data = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LivePostChapterizationMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    error,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `post_summarization`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5351,14 +9413,45 @@ impl<'de> serde::Deserialize<'de> for LivePostSummarizationMessageType {
     }
 }
 /// The summary.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LivePostSummarizationMessageData {
     /// The summary text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<String>,
 }
+impl<'de> serde::Deserialize<'de> for LivePostSummarizationMessageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LivePostSummarizationMessageData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LivePostSummarizationMessageData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LivePostSummarizationMessageData, A::Error> {
+                let mut results: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "results" => results = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LivePostSummarizationMessageData {
+                    results,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// A summary of the session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LivePostSummarizationMessage {
     /// Id of the session.
     pub session_id: String,
@@ -5374,6 +9467,56 @@ pub struct LivePostSummarizationMessage {
     pub r#type: LivePostSummarizationMessageType,
     /// The summary.
     pub data: LivePostSummarizationMessageData,
+}
+impl<'de> serde::Deserialize<'de> for LivePostSummarizationMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LivePostSummarizationMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LivePostSummarizationMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LivePostSummarizationMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut error: Option<LiveMessageError> = None;
+                let mut r#type: Option<LivePostSummarizationMessageType> = None;
+                let mut data: Option<LivePostSummarizationMessageData> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "error" => error = map.next_value()?,
+                        "type" => r#type = Some(map.next_value()?),
+                        "data" => data = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LivePostSummarizationMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    error,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `audio_chunk`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5438,7 +9581,7 @@ impl<'de> serde::Deserialize<'de> for LiveAudioChunkAckMessageType {
     }
 }
 /// The audio acknowledged.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LiveAudioChunkAckMessageData {
     /// First and last byte acknowledged, both included.
     ///
@@ -5451,8 +9594,42 @@ pub struct LiveAudioChunkAckMessageData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_range: Option<Vec<f64>>,
 }
+impl<'de> serde::Deserialize<'de> for LiveAudioChunkAckMessageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveAudioChunkAckMessageData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveAudioChunkAckMessageData object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveAudioChunkAckMessageData, A::Error> {
+                let mut byte_range: Option<Vec<i64>> = None;
+                let mut time_range: Option<Vec<f64>> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "byte_range" => byte_range = map.next_value()?,
+                        "time_range" => time_range = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveAudioChunkAckMessageData {
+                    byte_range,
+                    time_range,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Which audio the server has. `byte_range` is inclusive and counts from the first byte of the session, across reconnections.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveAudioChunkAckMessage {
     /// Id of the session.
     pub session_id: String,
@@ -5470,6 +9647,60 @@ pub struct LiveAudioChunkAckMessage {
     pub r#type: LiveAudioChunkAckMessageType,
     /// The audio acknowledged.
     pub data: LiveAudioChunkAckMessageData,
+}
+impl<'de> serde::Deserialize<'de> for LiveAudioChunkAckMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveAudioChunkAckMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveAudioChunkAckMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveAudioChunkAckMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut acknowledged: Option<bool> = None;
+                let mut error: Option<LiveMessageError> = None;
+                let mut r#type: Option<LiveAudioChunkAckMessageType> = None;
+                let mut data: Option<LiveAudioChunkAckMessageData> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "acknowledged" => acknowledged = Some(map.next_value()?),
+                        "error" => error = map.next_value()?,
+                        "type" => r#type = Some(map.next_value()?),
+                        "data" => data = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveAudioChunkAckMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    acknowledged: acknowledged
+                        .ok_or_else(|| serde::de::Error::missing_field("acknowledged"))?,
+                    error,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `stop_recording`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5534,7 +9765,7 @@ impl<'de> serde::Deserialize<'de> for LiveStopRecordingAckMessageType {
     }
 }
 /// The server's answer to `stop_recording`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveStopRecordingAckMessage {
     /// Id of the session.
     pub session_id: String,
@@ -5552,6 +9783,60 @@ pub struct LiveStopRecordingAckMessage {
     pub r#type: LiveStopRecordingAckMessageType,
     /// Details the server may add.
     pub data: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for LiveStopRecordingAckMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveStopRecordingAckMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveStopRecordingAckMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveStopRecordingAckMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut acknowledged: Option<bool> = None;
+                let mut error: Option<LiveMessageError> = None;
+                let mut r#type: Option<LiveStopRecordingAckMessageType> = None;
+                let mut data: Option<serde_json::Map<String, serde_json::Value>> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "acknowledged" => acknowledged = Some(map.next_value()?),
+                        "error" => error = map.next_value()?,
+                        "type" => r#type = Some(map.next_value()?),
+                        "data" => data = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveStopRecordingAckMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    acknowledged: acknowledged
+                        .ok_or_else(|| serde::de::Error::missing_field("acknowledged"))?,
+                    error,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `start_session`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5616,7 +9901,7 @@ impl<'de> serde::Deserialize<'de> for LiveStartSessionMessageType {
     }
 }
 /// The session is ready.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveStartSessionMessage {
     /// Id of the session.
     pub session_id: String,
@@ -5627,6 +9912,50 @@ pub struct LiveStartSessionMessage {
     pub created_at: time::OffsetDateTime,
     /// Always `start_session`; tells the message apart.
     pub r#type: LiveStartSessionMessageType,
+}
+impl<'de> serde::Deserialize<'de> for LiveStartSessionMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveStartSessionMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveStartSessionMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveStartSessionMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut r#type: Option<LiveStartSessionMessageType> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "type" => r#type = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveStartSessionMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `start_recording`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5691,7 +10020,7 @@ impl<'de> serde::Deserialize<'de> for LiveStartRecordingMessageType {
     }
 }
 /// The first audio arrived.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveStartRecordingMessage {
     /// Id of the session.
     pub session_id: String,
@@ -5702,6 +10031,50 @@ pub struct LiveStartRecordingMessage {
     pub created_at: time::OffsetDateTime,
     /// Always `start_recording`; tells the message apart.
     pub r#type: LiveStartRecordingMessageType,
+}
+impl<'de> serde::Deserialize<'de> for LiveStartRecordingMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveStartRecordingMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveStartRecordingMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveStartRecordingMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut r#type: Option<LiveStartRecordingMessageType> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "type" => r#type = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveStartRecordingMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `end_recording`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5766,7 +10139,7 @@ impl<'de> serde::Deserialize<'de> for LiveEndRecordingMessageType {
     }
 }
 /// The server takes no more audio.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveEndRecordingMessage {
     /// Id of the session.
     pub session_id: String,
@@ -5780,6 +10153,53 @@ pub struct LiveEndRecordingMessage {
     /// Details of the recording, such as its duration; they vary with the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for LiveEndRecordingMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveEndRecordingMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveEndRecordingMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveEndRecordingMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut r#type: Option<LiveEndRecordingMessageType> = None;
+                let mut data: Option<serde_json::Map<String, serde_json::Value>> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "type" => r#type = Some(map.next_value()?),
+                        "data" => data = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveEndRecordingMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    data,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Always `end_session`; tells the message apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5844,7 +10264,7 @@ impl<'de> serde::Deserialize<'de> for LiveEndSessionMessageType {
     }
 }
 /// The session is over; nothing follows.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveEndSessionMessage {
     /// Id of the session.
     pub session_id: String,
@@ -5855,6 +10275,50 @@ pub struct LiveEndSessionMessage {
     pub created_at: time::OffsetDateTime,
     /// Always `end_session`; tells the message apart.
     pub r#type: LiveEndSessionMessageType,
+}
+impl<'de> serde::Deserialize<'de> for LiveEndSessionMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = LiveEndSessionMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a LiveEndSessionMessage object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveEndSessionMessage, A::Error> {
+                let mut session_id: Option<String> = None;
+                let mut created_at: Option<time::OffsetDateTime> = None;
+                let mut r#type: Option<LiveEndSessionMessageType> = None;
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "session_id" => session_id = Some(map.next_value()?),
+                        "created_at" => {
+                            created_at = Some(
+                                map.next_value::<crate::wire::Rfc3339>()?.0,
+                            );
+                        }
+                        "type" => r#type = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LiveEndSessionMessage {
+                    session_id: session_id
+                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+                    created_at: created_at
+                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// A JSON message the client sends over a live session's WebSocket.
 #[derive(Debug, Clone, PartialEq)]

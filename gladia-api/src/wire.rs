@@ -147,6 +147,69 @@ pub(crate) fn str_enum_or_unknown<T: StrEnum>(value: &str) -> T {
     parse_str_enum(value).unwrap_or_else(|_| T::unknown(value))
 }
 
+/// A key of a JSON object, borrowed from the input where it can be: what the generated struct
+/// decoders match field names on.
+pub(crate) struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    // For the flattened maps of `additionalProperties`, which Gladia's spec has none of.
+    #[allow(dead_code)]
+    pub(crate) fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(value.into()))
+            }
+
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<'de>, E> {
+                Ok(Key(value.to_owned().into()))
+            }
+
+            fn visit_string<E: de::Error>(self, value: String) -> Result<Key<'de>, E> {
+                Ok(Key(value.into()))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// A date-time in RFC 3339, as the generated struct decoders read one.
+pub(crate) struct Rfc3339(pub(crate) time::OffsetDateTime);
+
+impl<'de> de::Deserialize<'de> for Rfc3339 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        time::serde::rfc3339::deserialize(deserializer).map(Rfc3339)
+    }
+}
+
+/// A page's items, each decoded on its own (see [`lenient_items`]), as the generated struct
+/// decoders read them.
+pub(crate) struct LenientItems<T>(pub(crate) Vec<Result<T, UnreadableItem>>);
+
+impl<'de, T: de::DeserializeOwned> de::Deserialize<'de> for LenientItems<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient_items::deserialize(deserializer).map(LenientItems)
+    }
+}
+
 /// Decodes a string enum without allocating for the values it knows; values it does not know
 /// become the enum's `Unknown` variant, so a newer server never breaks an older client.
 pub(crate) fn deserialize_str_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
