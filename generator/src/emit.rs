@@ -303,11 +303,9 @@ fn string_enum(
         // `crate::wire`, which search `ALL`, so that each enum adds little code to compile.
         impl crate::wire::StrEnum for #name {
             const NAME: &'static str = #type_name;
+            const WIRE: &'static [&'static str] = &[#(#wires),*];
             fn known() -> &'static [Self] {
                 Self::ALL
-            }
-            fn wire(&self) -> &str {
-                self.as_str()
             }
             fn unknown(value: &str) -> Self {
                 Self::Unknown(value.to_owned())

@@ -1175,11 +1175,9 @@ impl PiiRedactionConfigProcessedTextType {
 }
 impl crate::wire::StrEnum for PiiRedactionConfigProcessedTextType {
     const NAME: &'static str = "PiiRedactionConfigProcessedTextType";
+    const WIRE: &'static [&'static str] = &["MARKER", "MASK"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -1413,11 +1411,9 @@ impl CallbackMethod {
 }
 impl crate::wire::StrEnum for CallbackMethod {
     const NAME: &'static str = "CallbackMethod";
+    const WIRE: &'static [&'static str] = &["POST", "PUT"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -1478,11 +1474,9 @@ impl SubtitlesFormat {
 }
 impl crate::wire::StrEnum for SubtitlesFormat {
     const NAME: &'static str = "SubtitlesFormat";
+    const WIRE: &'static [&'static str] = &["srt", "vtt"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -1543,11 +1537,9 @@ impl SubtitlesStyle {
 }
 impl crate::wire::StrEnum for SubtitlesStyle {
     const NAME: &'static str = "SubtitlesStyle";
+    const WIRE: &'static [&'static str] = &["default", "compliance"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -2003,11 +1995,110 @@ impl TranslationLanguageCode {
 }
 impl crate::wire::StrEnum for TranslationLanguageCode {
     const NAME: &'static str = "TranslationLanguageCode";
+    const WIRE: &'static [&'static str] = &[
+        "af",
+        "am",
+        "ar",
+        "as",
+        "az",
+        "ba",
+        "be",
+        "bg",
+        "bn",
+        "bo",
+        "br",
+        "bs",
+        "ca",
+        "cs",
+        "cy",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "et",
+        "eu",
+        "fa",
+        "fi",
+        "fo",
+        "fr",
+        "gl",
+        "gu",
+        "ha",
+        "haw",
+        "he",
+        "hi",
+        "hr",
+        "ht",
+        "hu",
+        "hy",
+        "id",
+        "is",
+        "it",
+        "ja",
+        "jw",
+        "ka",
+        "kk",
+        "km",
+        "kn",
+        "ko",
+        "la",
+        "lb",
+        "ln",
+        "lo",
+        "lt",
+        "lv",
+        "mg",
+        "mi",
+        "mk",
+        "ml",
+        "mn",
+        "mr",
+        "ms",
+        "mt",
+        "my",
+        "ne",
+        "nl",
+        "nn",
+        "no",
+        "oc",
+        "pa",
+        "pl",
+        "ps",
+        "pt",
+        "ro",
+        "ru",
+        "sa",
+        "sd",
+        "si",
+        "sk",
+        "sl",
+        "sn",
+        "so",
+        "sq",
+        "sr",
+        "su",
+        "sv",
+        "sw",
+        "ta",
+        "te",
+        "tg",
+        "th",
+        "tk",
+        "tl",
+        "tr",
+        "tt",
+        "uk",
+        "ur",
+        "uz",
+        "vi",
+        "wo",
+        "yi",
+        "yo",
+        "zh",
+    ];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -2068,11 +2159,9 @@ impl TranslationModel {
 }
 impl crate::wire::StrEnum for TranslationModel {
     const NAME: &'static str = "TranslationModel";
+    const WIRE: &'static [&'static str] = &["base", "enhanced"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -2136,11 +2225,9 @@ impl SummaryTypes {
 }
 impl crate::wire::StrEnum for SummaryTypes {
     const NAME: &'static str = "SummaryTypes";
+    const WIRE: &'static [&'static str] = &["general", "bullet_points", "concise"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -2524,11 +2611,92 @@ impl PiiRedactionEntityType {
 }
 impl crate::wire::StrEnum for PiiRedactionEntityType {
     const NAME: &'static str = "PiiRedactionEntityType";
+    const WIRE: &'static [&'static str] = &[
+        "APPI",
+        "APPI_SENSITIVE",
+        "CCI",
+        "CORE_ENTITIES",
+        "CPRA",
+        "GDPR",
+        "GDPR_SENSITIVE",
+        "HEALTH_INFORMATION",
+        "HIPAA_SAFE_HARBOR",
+        "LIDI",
+        "NUMERICAL_EXCL_PCI",
+        "PCI",
+        "QUEBEC_PRIVACY_ACT",
+        "ACCOUNT_NUMBER",
+        "AGE",
+        "DATE",
+        "DATE_INTERVAL",
+        "DOB",
+        "DRIVER_LICENSE",
+        "DURATION",
+        "EMAIL_ADDRESS",
+        "EVENT",
+        "FILENAME",
+        "GENDER",
+        "HEALTHCARE_NUMBER",
+        "IP_ADDRESS",
+        "LANGUAGE",
+        "LOCATION",
+        "LOCATION_ADDRESS",
+        "LOCATION_ADDRESS_STREET",
+        "LOCATION_CITY",
+        "LOCATION_COORDINATE",
+        "LOCATION_COUNTRY",
+        "LOCATION_STATE",
+        "LOCATION_ZIP",
+        "MARITAL_STATUS",
+        "MONEY",
+        "NAME",
+        "NAME_FAMILY",
+        "NAME_GIVEN",
+        "NAME_MEDICAL_PROFESSIONAL",
+        "NUMERICAL_PII",
+        "OCCUPATION",
+        "ORGANIZATION",
+        "ORGANIZATION_MEDICAL_FACILITY",
+        "ORIGIN",
+        "PASSPORT_NUMBER",
+        "PASSWORD",
+        "PHONE_NUMBER",
+        "PHYSICAL_ATTRIBUTE",
+        "POLITICAL_AFFILIATION",
+        "RELIGION",
+        "SEXUALITY",
+        "SSN",
+        "TIME",
+        "URL",
+        "USERNAME",
+        "VEHICLE_ID",
+        "ZODIAC_SIGN",
+        "BLOOD_TYPE",
+        "CONDITION",
+        "DOSE",
+        "DRUG",
+        "INJURY",
+        "MEDICAL_PROCESS",
+        "STATISTICS",
+        "BANK_ACCOUNT",
+        "CREDIT_CARD",
+        "CREDIT_CARD_EXPIRATION",
+        "CVV",
+        "ROUTING_NUMBER",
+        "CORPORATE_ACTION",
+        "DAY",
+        "EFFECT",
+        "FINANCIAL_METRIC",
+        "MEDICAL_CODE",
+        "MONTH",
+        "ORGANIZATION_ID",
+        "PRODUCT",
+        "PROJECT",
+        "TREND",
+        "YEAR",
+    ];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -2980,11 +3148,109 @@ impl TranscriptionLanguageCode {
 }
 impl crate::wire::StrEnum for TranscriptionLanguageCode {
     const NAME: &'static str = "TranscriptionLanguageCode";
+    const WIRE: &'static [&'static str] = &[
+        "af",
+        "am",
+        "ar",
+        "as",
+        "az",
+        "ba",
+        "be",
+        "bg",
+        "bn",
+        "bo",
+        "br",
+        "bs",
+        "ca",
+        "cs",
+        "cy",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "et",
+        "eu",
+        "fa",
+        "fi",
+        "fo",
+        "fr",
+        "gl",
+        "gu",
+        "ha",
+        "haw",
+        "he",
+        "hi",
+        "hr",
+        "ht",
+        "hu",
+        "hy",
+        "id",
+        "is",
+        "it",
+        "ja",
+        "jw",
+        "ka",
+        "kk",
+        "km",
+        "kn",
+        "ko",
+        "la",
+        "lb",
+        "ln",
+        "lo",
+        "lt",
+        "lv",
+        "mg",
+        "mi",
+        "mk",
+        "ml",
+        "mn",
+        "mr",
+        "ms",
+        "mt",
+        "my",
+        "ne",
+        "nl",
+        "nn",
+        "no",
+        "oc",
+        "pa",
+        "pl",
+        "ps",
+        "pt",
+        "ro",
+        "ru",
+        "sa",
+        "sd",
+        "si",
+        "sk",
+        "sl",
+        "sn",
+        "so",
+        "sq",
+        "sr",
+        "su",
+        "sv",
+        "sw",
+        "ta",
+        "te",
+        "tg",
+        "th",
+        "tk",
+        "tl",
+        "tr",
+        "tt",
+        "uk",
+        "ur",
+        "uz",
+        "vi",
+        "yi",
+        "yo",
+        "zh",
+    ];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -3397,11 +3663,9 @@ impl TranscriptionStatus {
 }
 impl crate::wire::StrEnum for TranscriptionStatus {
     const NAME: &'static str = "TranscriptionStatus";
+    const WIRE: &'static [&'static str] = &["queued", "processing", "done", "error"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -3462,11 +3726,9 @@ impl TranscriptionKind {
 }
 impl crate::wire::StrEnum for TranscriptionKind {
     const NAME: &'static str = "TranscriptionKind";
+    const WIRE: &'static [&'static str] = &["pre-recorded", "live"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -5320,11 +5582,9 @@ impl LiveRegion {
 }
 impl crate::wire::StrEnum for LiveRegion {
     const NAME: &'static str = "LiveRegion";
+    const WIRE: &'static [&'static str] = &["eu-west", "us-west"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -5388,11 +5648,9 @@ impl LiveEncoding {
 }
 impl crate::wire::StrEnum for LiveEncoding {
     const NAME: &'static str = "LiveEncoding";
+    const WIRE: &'static [&'static str] = &["wav/pcm", "wav/alaw", "wav/ulaw"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -5600,11 +5858,9 @@ impl LiveModel {
 }
 impl crate::wire::StrEnum for LiveModel {
     const NAME: &'static str = "LiveModel";
+    const WIRE: &'static [&'static str] = &["solaria-1"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -6654,11 +6910,13 @@ impl WebhookTranscriptionEvent {
 }
 impl crate::wire::StrEnum for WebhookTranscriptionEvent {
     const NAME: &'static str = "WebhookTranscriptionEvent";
+    const WIRE: &'static [&'static str] = &[
+        "transcription.created",
+        "transcription.success",
+        "transcription.error",
+    ];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -6774,11 +7032,14 @@ impl WebhookLiveEvent {
 }
 impl crate::wire::StrEnum for WebhookLiveEvent {
     const NAME: &'static str = "WebhookLiveEvent";
+    const WIRE: &'static [&'static str] = &[
+        "live.start_session",
+        "live.start_recording",
+        "live.end_recording",
+        "live.end_session",
+    ];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -6922,11 +7183,9 @@ impl CallbackTranscriptionSuccessPayloadEvent {
 }
 impl crate::wire::StrEnum for CallbackTranscriptionSuccessPayloadEvent {
     const NAME: &'static str = "CallbackTranscriptionSuccessPayloadEvent";
+    const WIRE: &'static [&'static str] = &["transcription.success"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -7043,11 +7302,9 @@ impl CallbackTranscriptionErrorPayloadEvent {
 }
 impl crate::wire::StrEnum for CallbackTranscriptionErrorPayloadEvent {
     const NAME: &'static str = "CallbackTranscriptionErrorPayloadEvent";
+    const WIRE: &'static [&'static str] = &["transcription.error"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -7272,11 +7529,14 @@ impl LiveLifecycleMessageType {
 }
 impl crate::wire::StrEnum for LiveLifecycleMessageType {
     const NAME: &'static str = "LiveLifecycleMessageType";
+    const WIRE: &'static [&'static str] = &[
+        "start_session",
+        "start_recording",
+        "end_recording",
+        "end_session",
+    ];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -7439,11 +7699,9 @@ impl LiveAudioChunkMessageType {
 }
 impl crate::wire::StrEnum for LiveAudioChunkMessageType {
     const NAME: &'static str = "LiveAudioChunkMessageType";
+    const WIRE: &'static [&'static str] = &["audio_chunk"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -7581,11 +7839,9 @@ impl LiveStopRecordingMessageType {
 }
 impl crate::wire::StrEnum for LiveStopRecordingMessageType {
     const NAME: &'static str = "LiveStopRecordingMessageType";
+    const WIRE: &'static [&'static str] = &["stop_recording"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -7740,11 +7996,9 @@ impl LiveTranscriptMessageType {
 }
 impl crate::wire::StrEnum for LiveTranscriptMessageType {
     const NAME: &'static str = "LiveTranscriptMessageType";
+    const WIRE: &'static [&'static str] = &["transcript"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -7954,11 +8208,9 @@ impl LiveSpeechStartMessageType {
 }
 impl crate::wire::StrEnum for LiveSpeechStartMessageType {
     const NAME: &'static str = "LiveSpeechStartMessageType";
+    const WIRE: &'static [&'static str] = &["speech_start"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -8078,11 +8330,9 @@ impl LiveSpeechEndMessageType {
 }
 impl crate::wire::StrEnum for LiveSpeechEndMessageType {
     const NAME: &'static str = "LiveSpeechEndMessageType";
+    const WIRE: &'static [&'static str] = &["speech_end"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -8202,11 +8452,9 @@ impl LiveTranslationMessageType {
 }
 impl crate::wire::StrEnum for LiveTranslationMessageType {
     const NAME: &'static str = "LiveTranslationMessageType";
+    const WIRE: &'static [&'static str] = &["translation"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -8460,11 +8708,9 @@ impl LiveNamedEntityRecognitionMessageType {
 }
 impl crate::wire::StrEnum for LiveNamedEntityRecognitionMessageType {
     const NAME: &'static str = "LiveNamedEntityRecognitionMessageType";
+    const WIRE: &'static [&'static str] = &["named_entity_recognition"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -8708,11 +8954,9 @@ impl LiveSentimentAnalysisMessageType {
 }
 impl crate::wire::StrEnum for LiveSentimentAnalysisMessageType {
     const NAME: &'static str = "LiveSentimentAnalysisMessageType";
+    const WIRE: &'static [&'static str] = &["sentiment_analysis"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -8888,11 +9132,9 @@ impl LivePostTranscriptMessageType {
 }
 impl crate::wire::StrEnum for LivePostTranscriptMessageType {
     const NAME: &'static str = "LivePostTranscriptMessageType";
+    const WIRE: &'static [&'static str] = &["post_transcript"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -9012,11 +9254,9 @@ impl LivePostFinalTranscriptMessageType {
 }
 impl crate::wire::StrEnum for LivePostFinalTranscriptMessageType {
     const NAME: &'static str = "LivePostFinalTranscriptMessageType";
+    const WIRE: &'static [&'static str] = &["post_final_transcript"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -9204,11 +9444,9 @@ impl LivePostChapterizationMessageType {
 }
 impl crate::wire::StrEnum for LivePostChapterizationMessageType {
     const NAME: &'static str = "LivePostChapterizationMessageType";
+    const WIRE: &'static [&'static str] = &["post_chapterization"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -9372,11 +9610,9 @@ impl LivePostSummarizationMessageType {
 }
 impl crate::wire::StrEnum for LivePostSummarizationMessageType {
     const NAME: &'static str = "LivePostSummarizationMessageType";
+    const WIRE: &'static [&'static str] = &["post_summarization"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -9540,11 +9776,9 @@ impl LiveAudioChunkAckMessageType {
 }
 impl crate::wire::StrEnum for LiveAudioChunkAckMessageType {
     const NAME: &'static str = "LiveAudioChunkAckMessageType";
+    const WIRE: &'static [&'static str] = &["audio_chunk"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -9724,11 +9958,9 @@ impl LiveStopRecordingAckMessageType {
 }
 impl crate::wire::StrEnum for LiveStopRecordingAckMessageType {
     const NAME: &'static str = "LiveStopRecordingAckMessageType";
+    const WIRE: &'static [&'static str] = &["stop_recording"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -9860,11 +10092,9 @@ impl LiveStartSessionMessageType {
 }
 impl crate::wire::StrEnum for LiveStartSessionMessageType {
     const NAME: &'static str = "LiveStartSessionMessageType";
+    const WIRE: &'static [&'static str] = &["start_session"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -9979,11 +10209,9 @@ impl LiveStartRecordingMessageType {
 }
 impl crate::wire::StrEnum for LiveStartRecordingMessageType {
     const NAME: &'static str = "LiveStartRecordingMessageType";
+    const WIRE: &'static [&'static str] = &["start_recording"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -10098,11 +10326,9 @@ impl LiveEndRecordingMessageType {
 }
 impl crate::wire::StrEnum for LiveEndRecordingMessageType {
     const NAME: &'static str = "LiveEndRecordingMessageType";
+    const WIRE: &'static [&'static str] = &["end_recording"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
@@ -10223,11 +10449,9 @@ impl LiveEndSessionMessageType {
 }
 impl crate::wire::StrEnum for LiveEndSessionMessageType {
     const NAME: &'static str = "LiveEndSessionMessageType";
+    const WIRE: &'static [&'static str] = &["end_session"];
     fn known() -> &'static [Self] {
         Self::ALL
-    }
-    fn wire(&self) -> &str {
-        self.as_str()
     }
     fn unknown(value: &str) -> Self {
         Self::Unknown(value.to_owned())
