@@ -12,6 +12,7 @@
 use serde_yaml::{Mapping, Value};
 
 use crate::error::Error;
+use crate::normalize::scalar_text as text;
 use crate::source::escape;
 
 const SCHEMAS: &str = "#/components/schemas/";
@@ -288,15 +289,5 @@ fn openapi_schemas(openapi: &mut Value) -> Result<&mut Mapping, Error> {
     match schemas {
         Value::Mapping(schemas) => Ok(schemas),
         _ => Err(Error::invalid("#/components/schemas", "expected a map")),
-    }
-}
-
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => serde_yaml::to_string(other)
-            .unwrap_or_default()
-            .trim()
-            .to_owned(),
     }
 }

@@ -94,7 +94,8 @@ fn check_version(root: &Mapping) -> Result<(), Error> {
     }
 }
 
-fn scalar_text(value: &Value) -> String {
+/// A YAML scalar as the text it would be written with, for messages.
+pub(crate) fn scalar_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         other => serde_yaml::to_string(other)

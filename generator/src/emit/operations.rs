@@ -223,14 +223,18 @@ pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
         });
     }
     match &op.body {
-        Some(Body::Json(ty)) => {
+        Some(Body::Json(ty) | Body::UrlEncoded(ty)) => {
             let check = is_validated(api, ty).then(|| quote!(body.validate()?;));
+            let build = match op.body {
+                Some(Body::Json(_)) => quote!(.json(body)?),
+                _ => quote!(.url_encoded(body)?),
+            };
             let ty = typemap::rust_type_in(ty, &types);
             params.push(Param {
                 ty: quote!(&#ty),
                 arg: quote!(body),
                 check,
-                build: quote!(.json(body)?),
+                build,
             });
         }
         Some(Body::Multipart { part, param }) => {
@@ -274,16 +278,6 @@ pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
                     build,
                 });
             }
-        }
-        Some(Body::UrlEncoded(ty)) => {
-            let check = is_validated(api, ty).then(|| quote!(body.validate()?;));
-            let ty = typemap::rust_type_in(ty, &types);
-            params.push(Param {
-                ty: quote!(&#ty),
-                arg: quote!(body),
-                check,
-                build: quote!(.url_encoded(body)?),
-            });
         }
         Some(Body::Text) => params.push(Param {
             ty: quote!(&str),
