@@ -8,10 +8,14 @@
 //!   (`type`) and become raw identifiers when emitted (`r#type`), except those Rust cannot make
 //!   raw, which get a trailing `_` (`self_`, and `Self_` for a type or variant).
 //! - Enum variants: UpperCamelCase of the wire value (`GDPR_SENSITIVE` → `GdprSensitive`,
-//!   `wav/pcm` → `WavPcm`).
+//!   `wav/pcm` → `WavPcm`). A negative number says so (`-1` → `Minus1`, beside `1` → `V1`); a
+//!   value that would take the catch-all's name `Unknown` is `UnknownValue`, so the catch-all
+//!   keeps one name in every enum.
 //! - Endpoint functions: `client.{resource}().{method}()`, the resource from the operation's tag,
 //!   the method from `x-rust-method` or the REST convention (`GET /v2/pre-recorded/{id}` →
-//!   `pre_recorded().get()`). See [`operation_name`].
+//!   `pre_recorded().get()`; version segments such as `v2` or `2.0` are skipped). Operations the
+//!   convention names alike are named by their `operationId` (conversion decides, as only it
+//!   sees every operation). See [`operation_name`].
 //!
 //! Every one goes through [`identifier`], the one rule for names that cannot be Rust names as
 //! they are: only ASCII letters and digits are kept (heck splits words on everything else); a
@@ -112,7 +116,18 @@ pub fn variant_name(wire: &str, position: usize) -> String {
     if wire.is_empty() {
         return "Empty".to_owned();
     }
-    identifier(wire, Case::Variant).unwrap_or_else(|| format!("V{position}"))
+    // heck drops the sign, which would make `-1` and `1` one variant.
+    if let Some(magnitude) = wire
+        .strip_prefix('-')
+        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        return format!("Minus{}", upper_camel(magnitude));
+    }
+    match identifier(wire, Case::Variant) {
+        Some(name) if name == UNKNOWN_VARIANT => format!("{UNKNOWN_VARIANT}Value"),
+        Some(name) => name,
+        None => format!("V{position}"),
+    }
 }
 
 /// The spec extension that names an endpoint function when the REST convention does not fit:
@@ -220,10 +235,11 @@ pub fn resource_type_name(resource: &str) -> String {
     upper_camel(resource)
 }
 
+/// `v2`, `v1.1`, `2.0`: a version, not a resource.
 fn is_version(segment: &str) -> bool {
-    segment.len() > 1
-        && segment.starts_with('v')
-        && segment[1..].chars().all(|c| c.is_ascii_digit())
+    let number = segment.strip_prefix('v').unwrap_or(segment);
+    number.starts_with(|c: char| c.is_ascii_digit())
+        && number.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
 
 fn upper_camel(raw: &str) -> String {
@@ -308,6 +324,12 @@ mod tests {
         assert_eq!(variant("pre-recorded"), "PreRecorded");
         assert_eq!(variant("solaria-1"), "Solaria1");
         assert_eq!(variant(""), "Empty");
+        assert_eq!(variant("-1"), "Minus1");
+        assert_eq!(variant("1"), "V1");
+        assert_eq!(variant("-"), "V0");
+        assert_eq!(variant("-a"), "A");
+        assert_eq!(variant("unknown"), "UnknownValue");
+        assert_eq!(variant("UNKNOWN"), "UnknownValue");
     }
 
     #[test]
@@ -354,6 +376,11 @@ mod tests {
             name(None, "post", "/v2/jobs/{id}/cancel", None),
             "jobs.post_cancel"
         );
+        assert_eq!(
+            name(None, "get", "/2.0/repositories/{user}", None),
+            "repositories.get"
+        );
+        assert_eq!(name(None, "get", "/v1.1/items", None), "items.list");
         assert_eq!(operation_name(Some("Ω"), "get", "/x", None), Err("the tag"));
         assert_eq!(
             operation_name(None, "get", "/x", Some("__")),

@@ -120,6 +120,13 @@ fn path_item(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<()
             let Value::Mapping(operation) = operation else {
                 return Err(Error::invalid(&pointer, "an operation is a map"));
             };
+            if operation.contains_key("$ref") {
+                return Err(Error::unsupported(
+                    &format!("{pointer}/$ref"),
+                    "an operation that is a `$ref` (OpenAPI has none); bundle the document first \
+                     (e.g. with `redocly bundle`)",
+                ));
+            }
             check_keywords(operation, &pointer, &OPERATION_KEYWORDS)?;
             if let Some(tags) = operation.get("tags") {
                 let strings = tags
@@ -148,7 +155,11 @@ fn path_item(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<()
                         "`responses` is a map of status codes",
                     ))
                 }
-                None => {}
+                // Optional in 3.1, required by openapiv3: none is an operation that lists no
+                // answer, which conversion reads as any 2xx without a body.
+                None => {
+                    operation.insert("responses".into(), Value::Mapping(Mapping::new()));
+                }
             }
         }
     }
@@ -283,7 +294,14 @@ fn object<'v>(item: &'v mut Value, pointer: &str, what: &str) -> Result<&'v mut 
 
 fn reference(map: &Mapping, pointer: &str) -> Result<(), Error> {
     match map.get("$ref") {
-        Some(Value::String(_)) => Ok(()),
+        Some(Value::String(target)) if target.starts_with('#') => Ok(()),
+        Some(Value::String(target)) => Err(Error::unsupported(
+            &format!("{pointer}/$ref"),
+            format!(
+                "`{target}`: external references are not supported; bundle the document first \
+                 (e.g. with `redocly bundle`)"
+            ),
+        )),
         _ => Err(Error::invalid(
             &format!("{pointer}/$ref"),
             "`$ref` is a string",
