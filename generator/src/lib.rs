@@ -20,6 +20,7 @@ mod package;
 mod passes;
 mod resolve;
 mod source;
+mod tree;
 pub mod typemap;
 
 pub use emit::PREAMBLE;

@@ -369,13 +369,24 @@ fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), E
             Some(value) if !value.is_number() => {
                 return Err(Error::invalid(&at(keyword), "a number"));
             }
-            // openapiv3 reads an integer schema's bounds as integers: `1.0` is `1`.
+            // openapiv3 reads an integer schema's bounds as integers: `1.0` is `1`; a bound
+            // beyond `i64` (`-9223372036854776000`, JavaScript's `i64::MIN`) is the nearest.
             Some(value) if integer && value.as_i64().is_none() => {
                 let whole = value
                     .as_f64()
-                    .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
+                    .filter(|f| f.fract() == 0.0)
                     .ok_or_else(|| Error::invalid(&at(keyword), "a whole number"))?;
-                map.insert(keyword.into(), Value::from(whole as i64));
+                let nearest = whole as i64; // saturates
+                if whole.abs() >= 9e15 {
+                    w.push(Warning::new(
+                        &at(keyword),
+                        format!(
+                            "{} is not an exact 64-bit integer; read as {nearest}",
+                            scalar_text(value)
+                        ),
+                    ));
+                }
+                map.insert(keyword.into(), Value::from(nearest));
             }
             _ => {}
         }
