@@ -32,12 +32,18 @@ pub fn operations_file(api: &Api) -> Result<String, Error> {
     }
     let pages = pages.into_iter().map(page_impl);
     let constructors = constructors(&api.service);
+    // A document without operations builds no request: the import would be unused.
+    let request = (!api.operations.is_empty()).then(|| {
+        quote!(
+            use crate::request::Request;
+        )
+    });
     format_file(
         "operations.rs",
         quote! {
             //! Endpoint functions, generated from the spec: one per operation, reached through
             //! the resource it belongs to, as in `client.pre_recorded().get(id)`.
-            use crate::request::Request;
+            #request
             use crate::{Client, Error};
             #constructors
             impl Client { #(#accessors)* }
