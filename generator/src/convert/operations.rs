@@ -512,10 +512,7 @@ fn convention_clashes(spec: &OpenAPI) -> HashSet<String> {
 /// Every `{placeholder}` of the path needs its parameter, and every path parameter its
 /// placeholder.
 fn check_placeholders(path: &str, params: &[Field], pointer: &str) -> Result<(), Error> {
-    let placeholders: Vec<&str> = path
-        .split('/')
-        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .collect();
+    let placeholders = path_placeholders(path);
     if let Some(missing) = placeholders
         .iter()
         .find(|p| !params.iter().any(|f| f.wire == **p))

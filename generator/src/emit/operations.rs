@@ -171,10 +171,7 @@ pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
     let types = types_module();
     let mut params = Vec::new();
     // The transport fills the template's placeholders in order, so path parameters follow it.
-    for segment in op.path.split('/') {
-        let Some(wire) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
-            continue;
-        };
+    for wire in path_placeholders(&op.path) {
         let Some(field) = op.path_params.iter().find(|f| f.wire == wire) else {
             continue;
         };
