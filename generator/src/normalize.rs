@@ -676,6 +676,8 @@ fn wrap_reference(map: &mut Mapping) {
         "allOf".into(),
         Value::Sequence(vec![Value::Mapping(reference)]),
     );
+    // `type: object` beside the `$ref` (Asana writes it) repeats what the target says.
+    map.remove("type");
 }
 
 /// The type a schema's keywords imply, when it has none and is not a composition.

@@ -314,15 +314,13 @@ impl Converter<'_> {
             match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => {
                     for (key, value) in &object.properties {
-                        match properties.get(key) {
-                            None => {
+                        match properties.get(key).map(|first| narrower(first, value)) {
+                            None | Some(Some(Narrower::Second)) => {
                                 properties.insert(key.clone(), value.clone());
                                 places.insert(key.clone(), at.clone());
                             }
-                            // A part that repeats a property to document it again says
-                            // nothing new about its type: the first one's docs stay.
-                            Some(first) if same_type(first, value) => {}
-                            Some(_) => {
+                            Some(Some(Narrower::First)) => {}
+                            Some(None) => {
                                 return Err(Error::unsupported(
                                     &format!("{at}/properties/{}", escape(key)),
                                     format!(
@@ -423,11 +421,38 @@ impl Converter<'_> {
     }
 }
 
-/// Whether two schemas of one property describe the same values, their docs aside.
-fn same_type(a: &ReferenceOr<Box<Schema>>, b: &ReferenceOr<Box<Schema>>) -> bool {
-    match (a, b) {
-        (ReferenceOr::Item(a), ReferenceOr::Item(b)) => a.schema_kind == b.schema_kind,
-        _ => a == b,
+enum Narrower {
+    First,
+    Second,
+}
+
+/// Two allOf parts that both define a property: the values must fit both, so the field takes
+/// the narrower schema when one is (the same schema documented again, or a string enum beside
+/// a plain string, as Asana writes them); `None` when they differ otherwise.
+fn narrower(
+    first: &ReferenceOr<Box<Schema>>,
+    second: &ReferenceOr<Box<Schema>>,
+) -> Option<Narrower> {
+    let (ReferenceOr::Item(a), ReferenceOr::Item(b)) = (first, second) else {
+        return (first == second).then_some(Narrower::First);
+    };
+    if a.schema_kind == b.schema_kind {
+        return Some(Narrower::First);
+    }
+    // Scalars of one type: an enum narrows a schema that has none; other keywords are bounds
+    // and formats, which do not change the Rust type.
+    let listed = |kind: &SchemaKind| match kind {
+        SchemaKind::Type(Type::String(t)) => Some(("string", !t.enumeration.is_empty())),
+        SchemaKind::Type(Type::Integer(t)) => Some(("integer", !t.enumeration.is_empty())),
+        SchemaKind::Type(Type::Number(t)) => Some(("number", !t.enumeration.is_empty())),
+        SchemaKind::Type(Type::Boolean(_)) => Some(("boolean", false)),
+        _ => None,
+    };
+    match (listed(&a.schema_kind)?, listed(&b.schema_kind)?) {
+        ((x, _), (y, _)) if x != y => None,
+        ((_, true), (_, true)) => None,
+        ((_, false), (_, true)) => Some(Narrower::Second),
+        _ => Some(Narrower::First),
     }
 }
 
