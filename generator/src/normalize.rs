@@ -753,11 +753,8 @@ fn drop_null_member(map: &mut Mapping, keyword: &str) {
     if members.len() == before || members.is_empty() {
         return;
     }
-    if members.len() == 1 {
-        // One member left: the description wrapper that conversion already reads.
-        let members = map.remove(keyword).unwrap_or_default();
-        map.insert("allOf".into(), members);
-    }
+    // One member left stays under its keyword, so that its pointer is the text's when the null
+    // member came last: conversion reads a one-member union as that member.
     map.insert("nullable".into(), Value::Bool(true));
 }
 
@@ -865,7 +862,7 @@ mod tests {
         );
         assert_eq!(
             normalized("{anyOf: [{$ref: '#/x'}, {type: 'null'}]}"),
-            yaml("{allOf: [{$ref: '#/x'}], nullable: true}")
+            yaml("{anyOf: [{$ref: '#/x'}], nullable: true}")
         );
         assert_eq!(
             normalized("{$ref: '#/x', description: d}"),

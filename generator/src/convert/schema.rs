@@ -362,8 +362,17 @@ impl Converter<'_> {
         name: &str,
         pointer: &str,
     ) -> Result<TypeRef, Error> {
-        let mut variants = Vec::with_capacity(members.len());
         let discriminator = schema.schema_data.discriminator.as_ref();
+        if let ([single], None) = (members, discriminator) {
+            // 3.1's nullable X (`anyOf: [X, {type: 'null'}]`, the null dropped in `normalize`):
+            // X itself, as the single-part allOf reads it.
+            let at = format!("{pointer}/{keyword}/0");
+            if let ReferenceOr::Item(_) = single {
+                self.hand_over(name, pointer, &at);
+            }
+            return self.type_ref(single, name, &at);
+        }
+        let mut variants = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
             let member_pointer = format!("{pointer}/{keyword}/{index}");
             let variant = match discriminator {
