@@ -443,6 +443,14 @@ fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), E
         }
         schema(items, &at("items"), w)?;
     }
+    for keyword in ["$recursiveRef", "$dynamicRef"] {
+        if map.contains_key(keyword) {
+            return Err(Error::unsupported(
+                &at(keyword),
+                format!("`{keyword}`; write a `$ref` to the component instead"),
+            ));
+        }
+    }
     if map.contains_key("prefixItems") {
         return Err(Error::unsupported(
             &at("prefixItems"),

@@ -314,7 +314,10 @@ impl Converter<'_> {
             match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => {
                     for (key, value) in &object.properties {
-                        match properties.get(key).map(|first| narrower(first, value)) {
+                        let which = properties
+                            .get(key)
+                            .map(|first| narrower(self.values_of(first), self.values_of(value)));
+                        match which {
                             None | Some(Some(Narrower::Second)) => {
                                 properties.insert(key.clone(), value.clone());
                                 places.insert(key.clone(), at.clone());
@@ -435,18 +438,53 @@ enum Narrower {
     Second,
 }
 
+/// What a property's schema allows, for comparing two definitions of it: the schema a `$ref` (or
+/// a documented `allOf: [$ref]`) leads to, and whether it is a named component.
+struct Values<'s> {
+    kind: Option<&'s SchemaKind>,
+    named: bool,
+}
+
+impl<'a> Converter<'a> {
+    fn values_of<'s>(&'s self, schema: &'s ReferenceOr<Box<Schema>>) -> Values<'s> {
+        let target = |reference: &str| self.resolve.schema(reference, "#").ok();
+        match schema {
+            ReferenceOr::Reference { reference } => Values {
+                kind: target(reference).map(|(s, _)| &s.schema_kind),
+                named: true,
+            },
+            ReferenceOr::Item(item) => match &item.schema_kind {
+                SchemaKind::AllOf { all_of } => match all_of.as_slice() {
+                    [ReferenceOr::Reference { reference }] => Values {
+                        kind: target(reference).map(|(s, _)| &s.schema_kind),
+                        named: true,
+                    },
+                    _ => Values {
+                        kind: Some(&item.schema_kind),
+                        named: false,
+                    },
+                },
+                kind => Values {
+                    kind: Some(kind),
+                    named: false,
+                },
+            },
+        }
+    }
+}
+
 /// Two allOf parts that both define a property: the values must fit both, so the field takes
-/// the narrower schema when one is (the same schema documented again, or a string enum beside
-/// a plain string, as Asana writes them); `None` when they differ otherwise.
-fn narrower(
-    first: &ReferenceOr<Box<Schema>>,
-    second: &ReferenceOr<Box<Schema>>,
-) -> Option<Narrower> {
-    let (ReferenceOr::Item(a), ReferenceOr::Item(b)) = (first, second) else {
-        return (first == second).then_some(Narrower::First);
-    };
-    if a.schema_kind == b.schema_kind {
-        return Some(Narrower::First);
+/// the narrower schema when one is (the same values documented again, or a string enum beside a
+/// plain string, as Asana writes them); `None` when they differ otherwise. Of two that allow the
+/// same values, a named component wins over an inline copy of it (OpenAI repeats enums so).
+fn narrower(first: Values<'_>, second: Values<'_>) -> Option<Narrower> {
+    let (a, b) = (first.kind?, second.kind?);
+    if a == b {
+        return Some(if second.named && !first.named {
+            Narrower::Second
+        } else {
+            Narrower::First
+        });
     }
     // Scalars of one type: an enum narrows a schema that has none; other keywords are bounds
     // and formats, which do not change the Rust type.
@@ -457,7 +495,7 @@ fn narrower(
         SchemaKind::Type(Type::Boolean(_)) => Some(("boolean", false)),
         _ => None,
     };
-    match (listed(&a.schema_kind)?, listed(&b.schema_kind)?) {
+    match (listed(a)?, listed(b)?) {
         ((x, _), (y, _)) if x != y => None,
         ((_, true), (_, true)) => None,
         ((_, false), (_, true)) => Some(Narrower::Second),
