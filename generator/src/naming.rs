@@ -18,7 +18,8 @@
 //!   sees every operation). See [`operation_name`].
 //!
 //! Every one goes through [`identifier`], the one rule for names that cannot be Rust names as
-//! they are: only ASCII letters and digits are kept (heck splits words on everything else); a
+//! they are: comparison signs become words (`StartTime<` → `start_time_lt`, `>=` → `ge`); only
+//! ASCII letters and digits are kept (heck splits words on everything else); a
 //! name that starts with a digit gets a letter before it (`T` for types, `V` for variants, `n`
 //! for snake_case names: `9Foo` → `T9Foo`, `8000` → `V8000`, `3d` → `n3d`); a name left with
 //! nothing (`''`, `-`, `_`, `Ω`) is an error at its place in the spec, except for enum values:
@@ -63,6 +64,7 @@ pub enum Case {
 /// The one rule (see the module docs): a Rust identifier made from `raw`, or `None` if `raw`
 /// has no ASCII letter or digit to make one from.
 pub fn identifier(raw: &str, case: Case) -> Option<String> {
+    let raw = &spell_comparisons(raw);
     let (cased, prefix) = match case {
         Case::Type => (upper_camel(raw), "T"),
         Case::Variant => (upper_camel(raw), "V"),
@@ -81,6 +83,19 @@ pub fn identifier(raw: &str, case: Case) -> Option<String> {
     } else {
         name
     })
+}
+
+/// `<`, `>`, `<=`, `>=` as the words Rust's `PartialOrd` uses (`lt`, `gt`, `le`, `ge`): heck would
+/// drop them, and Twilio's `StartTime<` and `StartTime>` filters would both be `start_time`.
+fn spell_comparisons(raw: &str) -> std::borrow::Cow<'_, str> {
+    if !raw.contains(['<', '>']) {
+        return raw.into();
+    }
+    raw.replace("<=", "_le_")
+        .replace(">=", "_ge_")
+        .replace('<', "_lt_")
+        .replace('>', "_gt_")
+        .into()
 }
 
 /// Whether a name must be written `r#name` in Rust.
@@ -341,6 +356,9 @@ mod tests {
         assert_eq!(field("self"), "self_");
         assert_eq!(field("crate"), "crate_");
         assert_eq!(field("3d"), "n3d");
+        assert_eq!(field("StartTime<"), "start_time_lt");
+        assert_eq!(field("StartTime>="), "start_time_ge");
+        assert_eq!(variant_name("<", 0), "Lt");
     }
 
     #[test]
