@@ -53,3 +53,47 @@ fn crates_from_whole_documents_compile() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Generated code gives no warning: a document without operations imports nothing it does not
+/// use (`Request`), and one whose query parameter is deprecated reads it without a warning.
+#[test]
+fn generated_crates_compile_without_warnings() {
+    let no_operations = r#"
+openapi: 3.1.0
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        name: {type: string, deprecated: true}
+"#;
+    let deprecated_query = r#"
+openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /pets:
+    get:
+      parameters:
+        - {name: owner, in: query, deprecated: true, schema: {type: string}}
+      responses:
+        '204': {description: ok}
+"#;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    for (name, spec) in [
+        ("no-operations", no_operations),
+        ("deprecated-query", deprecated_query),
+    ] {
+        let dir = write_crate(spec, name);
+        let result = Command::new(&cargo)
+            .args(["check", "--offline", "--manifest-path"])
+            .arg(dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", root().join("target/generated-crates"))
+            .output()
+            .expect("cargo runs");
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(result.status.success(), "{name}: {stderr}");
+        assert!(!stderr.contains("warning"), "{name}: {stderr}");
+    }
+}

@@ -503,18 +503,21 @@ fn query(name: &proc_macro2::Ident, docs: TokenStream, params: &[QueryParam]) ->
         ),
     ];
     let encoders = encoders.into_iter().filter_map(|(location, method, doc)| {
-        let pushes: Vec<TokenStream> = params
-            .iter()
-            .filter(|p| p.location == location)
-            .map(query_push)
-            .collect();
-        if pushes.is_empty() {
+        let here: Vec<&QueryParam> = params.iter().filter(|p| p.location == location).collect();
+        if here.is_empty() {
             return None;
         }
+        let pushes = here.iter().map(|p| query_push(p));
+        // Reading a deprecated field is what the encoder must do; the warning is for users.
+        let allow = here
+            .iter()
+            .any(|p| p.field.docs.deprecated)
+            .then(|| quote!(#[allow(deprecated)]));
         let method = format_ident!("{method}");
         let doc = doc_lines(doc);
         Some(quote! {
             #doc
+            #allow
             pub fn #method(&self) -> Result<Vec<(&'static str, String)>, crate::wire::Invalid> {
                 let mut pairs = Vec::new();
                 #(#pushes)*

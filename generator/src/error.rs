@@ -68,13 +68,27 @@ impl fmt::Display for Error {
                 rust_name,
                 first,
                 at,
-            } => write!(
-                f,
-                "name collision at {at}: {first} and {} both become `{rust_name}` in Rust; rename one in the spec",
-                at.pointer
-            ),
+            } => {
+                write!(
+                    f,
+                    "name collision at {at}: {first} and {} both become `{rust_name}` in Rust; rename one in the spec",
+                    at.pointer
+                )?;
+                // Endpoint functions (`resource().method`) are named without renaming anything.
+                if rust_name.contains("().") {
+                    write!(
+                        f,
+                        ", or name one with `{}`",
+                        crate::naming::METHOD_EXTENSION
+                    )?;
+                }
+                Ok(())
+            }
             Error::Internal { file, message } => {
-                write!(f, "internal error: generated {file} is not valid Rust: {message}")
+                write!(
+                    f,
+                    "internal error: generated {file} is not valid Rust: {message}"
+                )
             }
         }
     }

@@ -261,6 +261,21 @@ pub struct Operation {
     pub paged: Option<Paged>,
 }
 
+/// The `{placeholders}` of a path template, in order: whole segments (`{id}`) and inside one
+/// (`{Sid}.json`), the way the runtime's `Request::segments` fills them.
+pub fn path_placeholders(path: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some((_, after)) = rest.split_once('{') {
+        let Some((name, tail)) = after.split_once('}') else {
+            break;
+        };
+        out.push(name);
+        rest = tail;
+    }
+    out
+}
+
 impl Operation {
     /// The answer the endpoint function returns: the first 2xx status, else a `2XX` range,
     /// else `default`.

@@ -20,6 +20,7 @@ mod package;
 mod passes;
 mod resolve;
 mod source;
+mod tree;
 pub mod typemap;
 
 pub use emit::PREAMBLE;
@@ -107,12 +108,14 @@ fn parse_unlocated(
         let document = source::read(messages.text).map_err(located)?;
         asyncapi::merge(&mut tree, &document, messages.openapi_name).map_err(located)?;
     }
-    normalize::normalize(&mut tree)?;
+    let mut warnings = normalize::normalize(&mut tree)?;
     let document: openapiv3::OpenAPI = serde_path_to_error::deserialize(tree).map_err(|e| {
         let pointer = source::path_to_pointer(&e.path().to_string());
         Error::invalid(&pointer, e.into_inner().to_string())
     })?;
-    convert::convert(&document)
+    let (api, more) = convert::convert(&document)?;
+    warnings.extend(more);
+    Ok((api, warnings))
 }
 
 /// Generates every file from the spec text. Either all files or an error: never a partial set.

@@ -8,13 +8,18 @@
 //!   (`type`) and become raw identifiers when emitted (`r#type`), except those Rust cannot make
 //!   raw, which get a trailing `_` (`self_`, and `Self_` for a type or variant).
 //! - Enum variants: UpperCamelCase of the wire value (`GDPR_SENSITIVE` → `GdprSensitive`,
-//!   `wav/pcm` → `WavPcm`).
+//!   `wav/pcm` → `WavPcm`). A negative number says so (`-1` → `Minus1`, beside `1` → `V1`); a
+//!   value that would take the catch-all's name `Unknown` is `UnknownValue`, so the catch-all
+//!   keeps one name in every enum.
 //! - Endpoint functions: `client.{resource}().{method}()`, the resource from the operation's tag,
 //!   the method from `x-rust-method` or the REST convention (`GET /v2/pre-recorded/{id}` →
-//!   `pre_recorded().get()`). See [`operation_name`].
+//!   `pre_recorded().get()`; version segments such as `v2` or `2.0` are skipped). Operations the
+//!   convention names alike are named by their `operationId` (conversion decides, as only it
+//!   sees every operation). See [`operation_name`].
 //!
 //! Every one goes through [`identifier`], the one rule for names that cannot be Rust names as
-//! they are: only ASCII letters and digits are kept (heck splits words on everything else); a
+//! they are: comparison signs become words (`StartTime<` → `start_time_lt`, `>=` → `ge`); only
+//! ASCII letters and digits are kept (heck splits words on everything else); a
 //! name that starts with a digit gets a letter before it (`T` for types, `V` for variants, `n`
 //! for snake_case names: `9Foo` → `T9Foo`, `8000` → `V8000`, `3d` → `n3d`); a name left with
 //! nothing (`''`, `-`, `_`, `Ω`) is an error at its place in the spec, except for enum values:
@@ -59,6 +64,7 @@ pub enum Case {
 /// The one rule (see the module docs): a Rust identifier made from `raw`, or `None` if `raw`
 /// has no ASCII letter or digit to make one from.
 pub fn identifier(raw: &str, case: Case) -> Option<String> {
+    let raw = &spell_comparisons(raw);
     let (cased, prefix) = match case {
         Case::Type => (upper_camel(raw), "T"),
         Case::Variant => (upper_camel(raw), "V"),
@@ -77,6 +83,19 @@ pub fn identifier(raw: &str, case: Case) -> Option<String> {
     } else {
         name
     })
+}
+
+/// `<`, `>`, `<=`, `>=` as the words Rust's `PartialOrd` uses (`lt`, `gt`, `le`, `ge`): heck would
+/// drop them, and Twilio's `StartTime<` and `StartTime>` filters would both be `start_time`.
+fn spell_comparisons(raw: &str) -> std::borrow::Cow<'_, str> {
+    if !raw.contains(['<', '>']) {
+        return raw.into();
+    }
+    raw.replace("<=", "_le_")
+        .replace(">=", "_ge_")
+        .replace('<', "_lt_")
+        .replace('>', "_gt_")
+        .into()
 }
 
 /// Whether a name must be written `r#name` in Rust.
@@ -112,7 +131,18 @@ pub fn variant_name(wire: &str, position: usize) -> String {
     if wire.is_empty() {
         return "Empty".to_owned();
     }
-    identifier(wire, Case::Variant).unwrap_or_else(|| format!("V{position}"))
+    // heck drops the sign, which would make `-1` and `1` one variant.
+    if let Some(magnitude) = wire
+        .strip_prefix('-')
+        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        return format!("Minus{}", upper_camel(magnitude));
+    }
+    match identifier(wire, Case::Variant) {
+        Some(name) if name == UNKNOWN_VARIANT => format!("{UNKNOWN_VARIANT}Value"),
+        Some(name) => name,
+        None => format!("V{position}"),
+    }
 }
 
 /// The spec extension that names an endpoint function when the REST convention does not fit:
@@ -220,10 +250,11 @@ pub fn resource_type_name(resource: &str) -> String {
     upper_camel(resource)
 }
 
+/// `v2`, `v1.1`, `2.0`: a version, not a resource.
 fn is_version(segment: &str) -> bool {
-    segment.len() > 1
-        && segment.starts_with('v')
-        && segment[1..].chars().all(|c| c.is_ascii_digit())
+    let number = segment.strip_prefix('v').unwrap_or(segment);
+    number.starts_with(|c: char| c.is_ascii_digit())
+        && number.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
 
 fn upper_camel(raw: &str) -> String {
@@ -308,6 +339,12 @@ mod tests {
         assert_eq!(variant("pre-recorded"), "PreRecorded");
         assert_eq!(variant("solaria-1"), "Solaria1");
         assert_eq!(variant(""), "Empty");
+        assert_eq!(variant("-1"), "Minus1");
+        assert_eq!(variant("1"), "V1");
+        assert_eq!(variant("-"), "V0");
+        assert_eq!(variant("-a"), "A");
+        assert_eq!(variant("unknown"), "UnknownValue");
+        assert_eq!(variant("UNKNOWN"), "UnknownValue");
     }
 
     #[test]
@@ -319,6 +356,9 @@ mod tests {
         assert_eq!(field("self"), "self_");
         assert_eq!(field("crate"), "crate_");
         assert_eq!(field("3d"), "n3d");
+        assert_eq!(field("StartTime<"), "start_time_lt");
+        assert_eq!(field("StartTime>="), "start_time_ge");
+        assert_eq!(variant_name("<", 0), "Lt");
     }
 
     #[test]
@@ -354,6 +394,11 @@ mod tests {
             name(None, "post", "/v2/jobs/{id}/cancel", None),
             "jobs.post_cancel"
         );
+        assert_eq!(
+            name(None, "get", "/2.0/repositories/{user}", None),
+            "repositories.get"
+        );
+        assert_eq!(name(None, "get", "/v1.1/items", None), "items.list");
         assert_eq!(operation_name(Some("Ω"), "get", "/x", None), Err("the tag"));
         assert_eq!(
             operation_name(None, "get", "/x", Some("__")),

@@ -19,7 +19,7 @@
 
 use serde_yaml::{Mapping, Value};
 
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::source::escape;
 
 const HTTP_METHODS: [&str; 8] = [
@@ -27,10 +27,11 @@ const HTTP_METHODS: [&str; 8] = [
 ];
 const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
-type Visit = fn(&mut Value, &str) -> Result<(), Error>;
+type Visit = fn(&mut Value, &str, &mut Vec<Warning>) -> Result<(), Error>;
 
-/// Checks the version and rewrites the tree in place.
-pub fn normalize(doc: &mut Value) -> Result<(), Error> {
+/// Checks the version and rewrites the tree in place; returns what it ignored, as warnings.
+pub fn normalize(doc: &mut Value) -> Result<Vec<Warning>, Error> {
+    let mut warnings = Vec::new();
     let Value::Mapping(root) = doc else {
         return Err(Error::invalid("#", "an OpenAPI document is a map"));
     };
@@ -49,17 +50,17 @@ pub fn normalize(doc: &mut Value) -> Result<(), Error> {
             if let Some(Value::Mapping(items)) = components.get_mut(section) {
                 for (name, item) in items.iter_mut() {
                     let pointer = format!("#/components/{section}/{}", key(name));
-                    visit(item, &pointer)?;
+                    visit(item, &pointer, &mut warnings)?;
                 }
             }
         }
     }
     if let Some(Value::Mapping(paths)) = root.get_mut("paths") {
         for (path, item) in paths.iter_mut() {
-            path_item(item, &format!("#/paths/{}", key(path)))?;
+            path_item(item, &format!("#/paths/{}", key(path)), &mut warnings)?;
         }
     }
-    Ok(())
+    Ok(warnings)
 }
 
 fn check_version(root: &Mapping) -> Result<(), Error> {
@@ -109,17 +110,24 @@ fn key(name: &Value) -> String {
     escape(&scalar_text(name))
 }
 
-fn path_item(item: &mut Value, pointer: &str) -> Result<(), Error> {
+fn path_item(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
     let Value::Mapping(item) = item else {
         return Err(Error::invalid(pointer, "a path item is a map"));
     };
-    parameters(item, pointer)?;
+    parameters(item, pointer, w)?;
     for method in HTTP_METHODS {
         if let Some(operation) = item.get_mut(method) {
             let pointer = format!("{pointer}/{method}");
             let Value::Mapping(operation) = operation else {
                 return Err(Error::invalid(&pointer, "an operation is a map"));
             };
+            if operation.contains_key("$ref") {
+                return Err(Error::unsupported(
+                    &format!("{pointer}/$ref"),
+                    "an operation that is a `$ref` (OpenAPI has none); bundle the document first \
+                     (e.g. with `redocly bundle`)",
+                ));
+            }
             check_keywords(operation, &pointer, &OPERATION_KEYWORDS)?;
             if let Some(tags) = operation.get("tags") {
                 let strings = tags
@@ -132,14 +140,14 @@ fn path_item(item: &mut Value, pointer: &str) -> Result<(), Error> {
                     ));
                 }
             }
-            parameters(operation, &pointer)?;
+            parameters(operation, &pointer, w)?;
             if let Some(request) = operation.get_mut("requestBody") {
-                body(request, &format!("{pointer}/requestBody"))?;
+                body(request, &format!("{pointer}/requestBody"), w)?;
             }
             match operation.get_mut("responses") {
                 Some(Value::Mapping(responses)) => {
                     for (status, item) in responses.iter_mut() {
-                        response(item, &format!("{pointer}/responses/{}", key(status)))?;
+                        response(item, &format!("{pointer}/responses/{}", key(status)), w)?;
                     }
                 }
                 Some(_) => {
@@ -148,20 +156,24 @@ fn path_item(item: &mut Value, pointer: &str) -> Result<(), Error> {
                         "`responses` is a map of status codes",
                     ))
                 }
-                None => {}
+                // Optional in 3.1, required by openapiv3: none is an operation that lists no
+                // answer, which conversion reads as any 2xx without a body.
+                None => {
+                    operation.insert("responses".into(), Value::Mapping(Mapping::new()));
+                }
             }
         }
     }
     Ok(())
 }
 
-fn parameters(owner: &mut Mapping, pointer: &str) -> Result<(), Error> {
+fn parameters(owner: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
     match owner.get_mut("parameters") {
         None => Ok(()),
         Some(Value::Sequence(items)) => items
             .iter_mut()
             .enumerate()
-            .try_for_each(|(i, item)| parameter(item, &format!("{pointer}/parameters/{i}"))),
+            .try_for_each(|(i, item)| parameter(item, &format!("{pointer}/parameters/{i}"), w)),
         Some(_) => Err(Error::invalid(
             &format!("{pointer}/parameters"),
             "`parameters` is a list",
@@ -169,7 +181,7 @@ fn parameters(owner: &mut Mapping, pointer: &str) -> Result<(), Error> {
     }
 }
 
-fn parameter(item: &mut Value, pointer: &str) -> Result<(), Error> {
+fn parameter(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
     let map = object(item, pointer, "a parameter")?;
     if map.contains_key("$ref") {
         return reference(map, pointer);
@@ -189,20 +201,20 @@ fn parameter(item: &mut Value, pointer: &str) -> Result<(), Error> {
         }
     }
     if let Some(item) = map.get_mut("schema") {
-        schema(item, &format!("{pointer}/schema"))?;
+        schema(item, &format!("{pointer}/schema"), w)?;
     }
-    content(map, pointer)
+    content(map, pointer, w)
 }
 
-fn body(item: &mut Value, pointer: &str) -> Result<(), Error> {
+fn body(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
     let map = object(item, pointer, "a request body")?;
     if map.contains_key("$ref") {
         return reference(map, pointer);
     }
-    content(map, pointer)
+    content(map, pointer, w)
 }
 
-fn response(item: &mut Value, pointer: &str) -> Result<(), Error> {
+fn response(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
     let map = object(item, pointer, "a response")?;
     if map.contains_key("$ref") {
         return reference(map, pointer);
@@ -213,13 +225,13 @@ fn response(item: &mut Value, pointer: &str) -> Result<(), Error> {
     check_keywords(map, pointer, &RESPONSE_KEYWORDS)?;
     if let Some(Value::Mapping(headers)) = map.get_mut("headers") {
         for (name, header) in headers.iter_mut() {
-            parameter(header, &format!("{pointer}/headers/{}", key(name)))?;
+            parameter(header, &format!("{pointer}/headers/{}", key(name)), w)?;
         }
     }
-    content(map, pointer)
+    content(map, pointer, w)
 }
 
-fn content(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
+fn content(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
     match map.get_mut("content") {
         None => Ok(()),
         Some(Value::Mapping(media_types)) => {
@@ -227,7 +239,7 @@ fn content(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
                 let pointer = format!("{pointer}/content/{}", key(media));
                 let media = object(item, &pointer, "a media type")?;
                 if let Some(item) = media.get_mut("schema") {
-                    schema(item, &format!("{pointer}/schema"))?;
+                    schema(item, &format!("{pointer}/schema"), w)?;
                 }
             }
             Ok(())
@@ -283,7 +295,14 @@ fn object<'v>(item: &'v mut Value, pointer: &str, what: &str) -> Result<&'v mut 
 
 fn reference(map: &Mapping, pointer: &str) -> Result<(), Error> {
     match map.get("$ref") {
-        Some(Value::String(_)) => Ok(()),
+        Some(Value::String(target)) if target.starts_with('#') => Ok(()),
+        Some(Value::String(target)) => Err(Error::unsupported(
+            &format!("{pointer}/$ref"),
+            format!(
+                "`{target}`: external references are not supported; bundle the document first \
+                 (e.g. with `redocly bundle`)"
+            ),
+        )),
         _ => Err(Error::invalid(
             &format!("{pointer}/$ref"),
             "`$ref` is a string",
@@ -292,7 +311,7 @@ fn reference(map: &Mapping, pointer: &str) -> Result<(), Error> {
 }
 
 /// Checks and rewrites one schema and every schema inside it.
-fn schema(item: &mut Value, pointer: &str) -> Result<(), Error> {
+fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
     match item {
         Value::Bool(true) => {
             *item = Value::Mapping(Mapping::new());
@@ -310,9 +329,12 @@ fn schema(item: &mut Value, pointer: &str) -> Result<(), Error> {
         return Ok(());
     }
     let at = |keyword: &str| format!("{pointer}/{}", escape(keyword));
+    lift_annotation_parts(map);
     type_keyword(map, &at("type"))?;
     fold_into_all_of(map);
+    drop_type_beside_composition(map);
     infer_type(map);
+    ignore_foreign_keywords(map, pointer, w);
     for keyword in ["anyOf", "oneOf"] {
         drop_null_member(map, keyword);
     }
@@ -348,13 +370,24 @@ fn schema(item: &mut Value, pointer: &str) -> Result<(), Error> {
             Some(value) if !value.is_number() => {
                 return Err(Error::invalid(&at(keyword), "a number"));
             }
-            // openapiv3 reads an integer schema's bounds as integers: `1.0` is `1`.
+            // openapiv3 reads an integer schema's bounds as integers: `1.0` is `1`; a bound
+            // beyond `i64` (`-9223372036854776000`, JavaScript's `i64::MIN`) is the nearest.
             Some(value) if integer && value.as_i64().is_none() => {
                 let whole = value
                     .as_f64()
-                    .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
+                    .filter(|f| f.fract() == 0.0)
                     .ok_or_else(|| Error::invalid(&at(keyword), "a whole number"))?;
-                map.insert(keyword.into(), Value::from(whole as i64));
+                let nearest = whole as i64; // saturates
+                if whole.abs() >= 9e15 {
+                    w.push(Warning::new(
+                        &at(keyword),
+                        format!(
+                            "{} is not an exact 64-bit integer; read as {nearest}",
+                            scalar_text(value)
+                        ),
+                    ));
+                }
+                map.insert(keyword.into(), Value::from(nearest));
             }
             _ => {}
         }
@@ -409,7 +442,15 @@ fn schema(item: &mut Value, pointer: &str) -> Result<(), Error> {
         if items.is_sequence() {
             return Err(Error::unsupported(&at("items"), "a list of item schemas"));
         }
-        schema(items, &at("items"))?;
+        schema(items, &at("items"), w)?;
+    }
+    for keyword in ["$recursiveRef", "$dynamicRef"] {
+        if map.contains_key(keyword) {
+            return Err(Error::unsupported(
+                &at(keyword),
+                format!("`{keyword}`; write a `$ref` to the component instead"),
+            ));
+        }
     }
     if map.contains_key("prefixItems") {
         return Err(Error::unsupported(
@@ -422,12 +463,12 @@ fn schema(item: &mut Value, pointer: &str) -> Result<(), Error> {
             return Err(Error::invalid(&at("properties"), "a map of schemas"));
         };
         for (name, property) in properties.iter_mut() {
-            schema(property, &format!("{}/{}", at("properties"), key(name)))?;
+            schema(property, &format!("{}/{}", at("properties"), key(name)), w)?;
         }
     }
     if let Some(additional) = map.get_mut("additionalProperties") {
         if !additional.is_bool() {
-            schema(additional, &at("additionalProperties"))?;
+            schema(additional, &at("additionalProperties"), w)?;
         }
     }
     for keyword in ["allOf", "oneOf", "anyOf"] {
@@ -436,12 +477,12 @@ fn schema(item: &mut Value, pointer: &str) -> Result<(), Error> {
                 return Err(Error::invalid(&at(keyword), "a list of schemas"));
             };
             for (i, member) in members.iter_mut().enumerate() {
-                schema(member, &format!("{}/{i}", at(keyword)))?;
+                schema(member, &format!("{}/{i}", at(keyword)), w)?;
             }
         }
     }
     if let Some(not) = map.get_mut("not") {
-        schema(not, &at("not"))?;
+        schema(not, &at("not"), w)?;
     }
     Ok(())
 }
@@ -518,6 +559,109 @@ fn fold_into_all_of(map: &mut Mapping) {
     }
 }
 
+/// Keywords that document a schema without constraining its values.
+const ANNOTATIONS: [&str; 11] = [
+    "description",
+    "title",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "nullable",
+    "externalDocs",
+    "$comment",
+];
+
+/// `allOf: [{$ref: X}, {description: d}]`, the common way to document a use of X: a part that
+/// only annotates constrains nothing, so its keywords move beside the `allOf` (where the schema
+/// has none of its own) and the part goes, leaving the description wrapper conversion reads.
+fn lift_annotation_parts(map: &mut Mapping) {
+    let annotation_only = |part: &Value| {
+        part.as_mapping().is_some_and(|part| {
+            part.keys().all(|k| {
+                k.as_str()
+                    .is_some_and(|k| ANNOTATIONS.contains(&k) || k.starts_with("x-"))
+            })
+        })
+    };
+    let Some(Value::Sequence(parts)) = map.get_mut("allOf") else {
+        return;
+    };
+    if !parts.iter().any(annotation_only) {
+        return;
+    }
+    let (annotations, rest): (Vec<Value>, Vec<Value>) =
+        std::mem::take(parts).into_iter().partition(annotation_only);
+    if rest.is_empty() {
+        map.remove("allOf");
+    } else {
+        *parts = rest;
+    }
+    for part in annotations {
+        let Value::Mapping(part) = part else { continue };
+        for (keyword, value) in part {
+            if !map.contains_key(&keyword) {
+                map.insert(keyword, value);
+            }
+        }
+    }
+}
+
+/// `type: object` beside `allOf`/`oneOf`/`anyOf` says what the members already say (openapiv3
+/// would read the schema as neither a type nor a composition): the members decide. Other keywords
+/// of the type stay, and are refused by name in conversion.
+fn drop_type_beside_composition(map: &mut Mapping) {
+    if ["allOf", "oneOf", "anyOf"]
+        .iter()
+        .any(|k| map.contains_key(*k))
+    {
+        map.remove("type");
+    }
+}
+
+/// The keywords that only constrain values of some types, with those types. JSON Schema ignores
+/// such a keyword on a value of another type, so a `minimum` on a string constrains nothing.
+const TYPED_KEYWORDS: [(&str, &[&str]); 18] = [
+    ("pattern", &["string"]),
+    ("minLength", &["string"]),
+    ("maxLength", &["string"]),
+    ("format", &["string", "number", "integer"]),
+    ("minimum", &["number", "integer"]),
+    ("maximum", &["number", "integer"]),
+    ("exclusiveMinimum", &["number", "integer"]),
+    ("exclusiveMaximum", &["number", "integer"]),
+    ("multipleOf", &["number", "integer"]),
+    ("properties", &["object"]),
+    ("required", &["object"]),
+    ("additionalProperties", &["object"]),
+    ("minProperties", &["object"]),
+    ("maxProperties", &["object"]),
+    ("items", &["array"]),
+    ("minItems", &["array"]),
+    ("maxItems", &["array"]),
+    ("uniqueItems", &["array"]),
+];
+
+/// A keyword that cannot apply to the schema's one type (`minimum` on a string, `format` on an
+/// object) constrains nothing, so it is dropped with a warning naming it rather than refused.
+fn ignore_foreign_keywords(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
+    let Some(ty) = map.get("type").and_then(Value::as_str).map(str::to_owned) else {
+        return;
+    };
+    for (keyword, types) in TYPED_KEYWORDS {
+        if !map.contains_key(keyword) || types.contains(&ty.as_str()) {
+            continue;
+        }
+        map.remove(keyword);
+        w.push(Warning::new(
+            &format!("{pointer}/{keyword}"),
+            format!("`{keyword}` does not apply to a schema of type {ty}; ignored"),
+        ));
+    }
+}
+
 /// Keywords beside a `$ref` that say something about the field holding it.
 const REFERENCE_SIBLINGS: [&str; 7] = [
     "description",
@@ -541,6 +685,8 @@ fn wrap_reference(map: &mut Mapping) {
         "allOf".into(),
         Value::Sequence(vec![Value::Mapping(reference)]),
     );
+    // `type: object` beside the `$ref` (Asana writes it) repeats what the target says.
+    map.remove("type");
 }
 
 /// The type a schema's keywords imply, when it has none and is not a composition.
@@ -616,11 +762,8 @@ fn drop_null_member(map: &mut Mapping, keyword: &str) {
     if members.len() == before || members.is_empty() {
         return;
     }
-    if members.len() == 1 {
-        // One member left: the description wrapper that conversion already reads.
-        let members = map.remove(keyword).unwrap_or_default();
-        map.insert("allOf".into(), members);
-    }
+    // One member left stays under its keyword, so that its pointer is the text's when the null
+    // member came last: conversion reads a one-member union as that member.
     map.insert("nullable".into(), Value::Bool(true));
 }
 
@@ -728,7 +871,7 @@ mod tests {
         );
         assert_eq!(
             normalized("{anyOf: [{$ref: '#/x'}, {type: 'null'}]}"),
-            yaml("{allOf: [{$ref: '#/x'}], nullable: true}")
+            yaml("{anyOf: [{$ref: '#/x'}], nullable: true}")
         );
         assert_eq!(
             normalized("{$ref: '#/x', description: d}"),
@@ -764,6 +907,26 @@ mod tests {
         assert_eq!(
             normalized("{type: integer, minimum: 1.0}"),
             yaml("{type: integer, minimum: 1}")
+        );
+    }
+
+    #[test]
+    fn keywords_that_constrain_nothing_give_way() {
+        assert_eq!(
+            normalized("{type: object, allOf: [{$ref: '#/x'}, {description: d, x-y: 1}]}"),
+            yaml("{allOf: [{$ref: '#/x'}], description: d, x-y: 1}")
+        );
+        assert_eq!(
+            normalized("{description: mine, allOf: [{$ref: '#/x'}, {description: d}]}"),
+            yaml("{description: mine, allOf: [{$ref: '#/x'}]}")
+        );
+        assert_eq!(
+            normalized("{type: object, oneOf: [{$ref: '#/x'}]}"),
+            yaml("{oneOf: [{$ref: '#/x'}]}")
+        );
+        assert_eq!(
+            normalized("{type: string, minimum: 1, items: {}, maxLength: 2}"),
+            yaml("{type: string, maxLength: 2}")
         );
     }
 

@@ -19,8 +19,54 @@ pub const MAX_DEPTH: usize = 64;
 
 /// Reads the text into a tree with string keys only, or a located error.
 pub fn read(text: &str) -> Result<Value, Error> {
-    let value: Value = serde_yaml::from_str(text).map_err(|e| yaml_error(&e))?;
+    let crate::tree::Tree(value) = if is_json(text) {
+        serde_json::from_str(text).map_err(|e| json_error(&e))?
+    } else {
+        serde_yaml::from_str(text).map_err(|e| yaml_error(&e))?
+    };
     guard(value, "#", 0)
+}
+
+/// JSON text is read as JSON: YAML 1.2 reads most of it, not all (a `\ud83d\udc4d` surrogate
+/// pair is refused).
+fn is_json(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+}
+
+/// serde_json reports a scalar where it finished reading it (its last byte); YAML, and readers,
+/// want where it starts: back over the string or the number. A map or list is at its bracket.
+fn json_node_start(text: &str, line: usize, column: usize) -> usize {
+    let Some(upto) = text.lines().nth(line - 1).and_then(|l| l.get(..column)) else {
+        return column;
+    };
+    let bytes = upto.as_bytes();
+    let start = if bytes.last() == Some(&b'"') {
+        // The opening quote: the last `"` before the closing one that no `\` escapes.
+        (0..bytes.len() - 1).rev().find(|&i| {
+            bytes[i] == b'"'
+                && bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 0
+        })
+    } else {
+        let scalar = |b: &u8| b.is_ascii_alphanumeric() || b"+-.".contains(b);
+        match bytes.iter().rev().take_while(|b| scalar(b)).count() {
+            0 => None,
+            length => Some(bytes.len() - length),
+        }
+    };
+    start.map_or(column, |i| i + 1)
+}
+
+fn json_error(e: &serde_json::Error) -> Error {
+    let message = strip_location(&e.to_string());
+    Error::Parse {
+        message,
+        at: Place {
+            pointer: "#".to_owned(),
+            line_column: Some((e.line(), e.column())),
+        },
+    }
 }
 
 fn yaml_error(e: &serde_yaml::Error) -> Error {
@@ -160,6 +206,17 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
         .skip(1)
         .map(unescape)
         .collect();
+    if is_json(text) {
+        let error = Seek { path: &path }
+            .deserialize(&mut serde_json::Deserializer::from_str(text))
+            .err()?;
+        return (error.to_string().contains(FOUND) && error.line() > 0).then(|| {
+            (
+                error.line(),
+                json_node_start(text, error.line(), error.column()),
+            )
+        });
+    }
     let error = Seek { path: &path }
         .deserialize(serde_yaml::Deserializer::from_str(text))
         .err()?;
@@ -231,6 +288,12 @@ impl<'de> Visitor<'de> for Seek<'_> {
     fn visit_u64<E>(self, _: u64) -> Result<(), E> {
         Ok(())
     }
+    fn visit_i128<E>(self, _: i128) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u128<E>(self, _: u128) -> Result<(), E> {
+        Ok(())
+    }
     fn visit_f64<E>(self, _: f64) -> Result<(), E> {
         Ok(())
     }
@@ -265,6 +328,13 @@ impl<'de> Visitor<'de> for Found {
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
         Err(E::custom(FOUND))
     }
+    // Integers beyond 64 bits, which `tree` reads as floats.
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<(), E> {
+        Err(E::custom(FOUND))
+    }
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<(), E> {
+        Err(E::custom(FOUND))
+    }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
         Err(E::custom(FOUND))
     }
@@ -278,6 +348,29 @@ impl<'de> Visitor<'de> for Found {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn json_text_is_read_as_json() {
+        let text =
+            "{\n  \"a\": \"\\ud83d\\udc4d\",\n  \"b\": [1, {\"c\": -99999999999999999999}]\n}";
+        let tree = read(text).unwrap();
+        assert_eq!(tree["a"], Value::from("\u{1f44d}"));
+        assert_eq!(tree["b"][1]["c"].as_f64(), Some(-1e20));
+        assert_eq!(locate(text, "#/b/1/c"), Some((3, 18)));
+        assert_eq!(locate(text, "#/a"), Some((2, 8)));
+        assert_eq!(locate(text, "#/b/1"), Some((3, 12)));
+        let error = read("{\"a\": 1,\n \"a\": 2}").unwrap_err();
+        assert_eq!(error.place().unwrap().line_column, Some((2, 4)));
+        assert!(error.to_string().contains("duplicate entry with key \"a\""));
+    }
+
+    #[test]
+    fn yaml_integers_beyond_64_bits_are_floats() {
+        let tree = read("a: -9223372036854776000\nb: 99999999999999999999999").unwrap();
+        assert_eq!(tree["a"].as_f64(), Some(-9223372036854775808.0));
+        assert_eq!(tree["b"].as_f64(), Some(1e23));
+        assert_eq!(locate("a: 1\nb: -9223372036854776000", "#/b"), Some((2, 4)));
+    }
     use super::*;
 
     const TEXT: &str = "a:\n  b: 1\n  c:\n    - x\n    - {d: .nan, e: [1, 2]}\n'200': {f: g}\n";

@@ -92,15 +92,29 @@ impl Request {
         self
     }
 
-    /// The path segments of the template, with the parameters in place.
-    pub(crate) fn segments(&self) -> impl Iterator<Item = &str> {
+    /// The path segments of the template, with the parameters in place, in order: a whole
+    /// segment (`{id}`) or inside one (`{Sid}.json`). The URL percent-encodes each segment.
+    pub(crate) fn segments(&self) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
         let mut params = self.path_params.iter();
         self.template
             .split('/')
             .filter(|s| !s.is_empty())
-            .map(move |segment| match segment.starts_with('{') {
-                true => params.next().map_or("", String::as_str),
-                false => segment,
+            .map(move |segment| {
+                if !segment.contains('{') {
+                    return segment.into();
+                }
+                let mut filled = String::new();
+                let mut rest = segment;
+                while let Some((before, after)) = rest.split_once('{') {
+                    let Some((_, tail)) = after.split_once('}') else {
+                        break;
+                    };
+                    filled.push_str(before);
+                    filled.push_str(params.next().map_or("", String::as_str));
+                    rest = tail;
+                }
+                filled.push_str(rest);
+                filled.into()
             })
     }
 
@@ -373,5 +387,27 @@ mod form_tests {
             Payload::UrlEncoded(text) => assert_eq!(text, "count=2&name=a+b%26c&tags=%5B%5D"),
             other => panic!("not url-encoded: {other:?}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_in_and_inside_segments_then_encoded() {
+        let request = Request::new(Method::GET, "/v1/Accounts/{Sid}.json/{id}/thumb.{ext}")
+            .path_param("Sid", "a/b c")
+            .and_then(|r| r.path_param("id", "42"))
+            .and_then(|r| r.path_param("ext", "png"))
+            .unwrap();
+        let segments: Vec<_> = request.segments().collect();
+        assert_eq!(
+            segments,
+            ["v1", "Accounts", "a/b c.json", "42", "thumb.png"]
+        );
+        let mut url = Url::parse("https://api.example/base").unwrap();
+        url.path_segments_mut().unwrap().extend(request.segments());
+        assert_eq!(url.path(), "/base/v1/Accounts/a%2Fb%20c.json/42/thumb.png");
     }
 }

@@ -146,6 +146,17 @@ impl Converter<'_> {
         }
     }
 
+    /// The name `pointer` claimed passes to `to`, a schema inside it that is the same type.
+    fn hand_over(&mut self, rust_name: &str, pointer: &str, to: &str) {
+        if self
+            .owners
+            .get(rust_name)
+            .is_some_and(|owner| owner == pointer)
+        {
+            self.owners.insert(rust_name.to_owned(), to.to_owned());
+        }
+    }
+
     fn define(
         &mut self,
         name: &str,

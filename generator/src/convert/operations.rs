@@ -1,7 +1,7 @@
 //! Paths to endpoint functions: parameters, request bodies, responses, paging, and the
 //! resources (tags) they are grouped into.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -9,7 +9,7 @@ use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Statu
 use super::bodies::method_extension;
 use super::schema::docs;
 use super::Converter;
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::ir::*;
 use crate::naming;
 use crate::source::escape;
@@ -30,6 +30,7 @@ impl<'a> Converter<'a> {
                 )
             })
             .collect();
+        let by_operation_id = convention_clashes(spec);
         for (path, item) in &spec.paths.paths {
             let path_pointer = format!("#/paths/{}", escape(path));
             let item = match item {
@@ -42,13 +43,23 @@ impl<'a> Converter<'a> {
                 let pointer = format!("{path_pointer}/{method}");
                 let http_method = HttpMethod::from_spec(method)
                     .ok_or_else(|| Error::unsupported(&pointer, "an unknown HTTP method"))?;
-                let explicit = method_extension(&operation.extensions, &pointer)?;
+                let mut explicit = method_extension(&operation.extensions, &pointer)?;
+                let mut named_by = naming::METHOD_EXTENSION;
+                if by_operation_id.contains(&pointer) {
+                    explicit = operation.operation_id.as_deref();
+                    named_by = "operationId";
+                }
                 let tag = operation.tags.first().map(String::as_str);
                 let name = naming::operation_name(tag, method, path, explicit).map_err(|part| {
                     let at = match part {
                         "the tag" => format!("{pointer}/tags/0"),
-                        naming::METHOD_EXTENSION => format!("{pointer}/{part}"),
+                        naming::METHOD_EXTENSION => format!("{pointer}/{named_by}"),
                         _ => pointer.clone(),
+                    };
+                    let part = if part == naming::METHOD_EXTENSION {
+                        named_by
+                    } else {
+                        part
                     };
                     Error::unsupported(
                         &at,
@@ -281,10 +292,17 @@ impl<'a> Converter<'a> {
                 body,
             });
         }
+        // An operation that lists no success (3.1 lets `responses` out; some list only errors)
+        // still succeeds with some 2xx: the function returns `()` for any of them.
         if success(&out).is_none() {
-            return Err(Error::unsupported(
-                &format!("{pointer}/responses"),
-                "an operation without a 2xx or default response",
+            let at = if out.is_empty() {
+                pointer.to_owned()
+            } else {
+                format!("{pointer}/responses")
+            };
+            self.warnings.push(Warning::new(
+                &at,
+                "no 2xx or default response: the function returns () for any 2xx answer",
             ));
         }
         Ok(out)
@@ -456,13 +474,45 @@ fn check_arguments(
     Ok(())
 }
 
+/// The operations that the REST convention gives one function name (`GET /users/{id}/posts` and
+/// `GET /users/{id}/posts/{postId}` are both `users().posts`) and that all have an
+/// `operationId`: each is named by its `operationId` instead (snake_case), so that none keeps
+/// the name the others lost. Names an `x-rust-method` gives are never replaced.
+fn convention_clashes(spec: &OpenAPI) -> HashSet<String> {
+    let mut groups: IndexMap<String, Vec<(String, bool)>> = IndexMap::new();
+    for (path, item) in &spec.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, operation) in item.iter() {
+            if operation.extensions.contains_key(naming::METHOD_EXTENSION) {
+                continue;
+            }
+            let tag = operation.tags.first().map(String::as_str);
+            let Ok(name) = naming::operation_name(tag, method, path, None) else {
+                continue;
+            };
+            let pointer = format!("#/paths/{}/{method}", escape(path));
+            let key = format!("{}().{}", name.resource, name.method);
+            let has_id = operation
+                .operation_id
+                .as_deref()
+                .and_then(|id| naming::identifier(id, naming::Case::Snake))
+                .is_some();
+            groups.entry(key).or_default().push((pointer, has_id));
+        }
+    }
+    groups
+        .into_values()
+        .filter(|group| group.len() > 1 && group.iter().all(|(_, has_id)| *has_id))
+        .flat_map(|group| group.into_iter().map(|(pointer, _)| pointer))
+        .collect()
+}
+
 /// Every `{placeholder}` of the path needs its parameter, and every path parameter its
 /// placeholder.
 fn check_placeholders(path: &str, params: &[Field], pointer: &str) -> Result<(), Error> {
-    let placeholders: Vec<&str> = path
-        .split('/')
-        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .collect();
+    let placeholders = path_placeholders(path);
     if let Some(missing) = placeholders
         .iter()
         .find(|p| !params.iter().any(|f| f.wire == **p))

@@ -69,20 +69,29 @@ impl Converter<'_> {
         match &schema.schema_kind {
             SchemaKind::AllOf { all_of } => match all_of.as_slice() {
                 // The description wrapper: `allOf: [$ref]` with docs or `nullable` beside it.
-                [single] => self.type_ref(single, name, &format!("{pointer}/allOf/0")),
+                // An inline single part is the schema itself, so it takes over the wrapper's
+                // name instead of colliding with it.
+                [single] => {
+                    let at = format!("{pointer}/allOf/0");
+                    if let ReferenceOr::Item(_) = single {
+                        self.hand_over(name, pointer, &at);
+                    }
+                    self.type_ref(single, name, &at)
+                }
                 [] => Err(Error::unsupported(pointer, "empty allOf")),
                 parts => {
                     let mut properties = IndexMap::new();
                     let mut required = Vec::new();
+                    let mut places = HashMap::new();
                     let mut within = vec![pointer.to_owned()];
                     self.collect_all_of(
                         parts,
                         pointer,
                         &mut within,
-                        &mut properties,
+                        (&mut properties, &mut places),
                         &mut required,
                     )?;
-                    let fields = self.fields(&properties, &required, name, pointer)?;
+                    let fields = self.fields(&properties, &required, name, pointer, &places)?;
                     self.define(name, pointer, docs(schema), TypeKind::Struct(fields))
                 }
             },
@@ -93,13 +102,7 @@ impl Converter<'_> {
                 if *any == Default::default() {
                     Ok(TypeRef::Json)
                 } else {
-                    Err(Error::unsupported(
-                        pointer,
-                        format!(
-                            "schema of type {:?} with keywords that do not fit it",
-                            any.typ.as_deref().unwrap_or("(none)")
-                        ),
-                    ))
+                    Err(Error::unsupported(pointer, mixed_keywords(any)))
                 }
             }
             SchemaKind::Type(Type::Boolean(_)) => Ok(TypeRef::Scalar(Scalar::Boolean)),
@@ -158,8 +161,9 @@ impl Converter<'_> {
                         _ => Ok(TypeRef::JsonObject),
                     };
                 }
+                let places = HashMap::new();
                 let mut fields =
-                    self.fields(&object.properties, &object.required, name, pointer)?;
+                    self.fields(&object.properties, &object.required, name, pointer, &places)?;
                 if let Some(AdditionalProperties::Schema(value)) = &object.additional_properties {
                     let at = format!("{pointer}/additionalProperties");
                     let value =
@@ -222,16 +226,23 @@ impl Converter<'_> {
         Ok(values)
     }
 
+    /// The fields of `properties`; `places` names the schema that holds a property when it is
+    /// not `pointer` (the part of an `allOf` it came from), so that errors point into the text.
     pub(super) fn fields(
         &mut self,
         properties: &Properties,
         required: &[String],
         owner: &str,
         pointer: &str,
+        places: &HashMap<String, String>,
     ) -> Result<Vec<Field>, Error> {
         let mut fields: Vec<Field> = Vec::with_capacity(properties.len());
+        let place = |wire: &str| {
+            let holder = places.get(wire).map_or(pointer, String::as_str);
+            format!("{holder}/properties/{}", escape(wire))
+        };
         for (wire, schema) in properties {
-            let field_pointer = format!("{pointer}/properties/{}", escape(wire));
+            let field_pointer = place(wire);
             let name = naming::field_name(wire).ok_or_else(|| {
                 Error::unsupported(
                     &field_pointer,
@@ -241,8 +252,7 @@ impl Converter<'_> {
                 )
             })?;
             if let Some(other) = fields.iter().find(|f| f.name == name) {
-                let first = format!("{pointer}/properties/{}", escape(&other.wire));
-                return Err(Error::collision(&name, first, &field_pointer));
+                return Err(Error::collision(&name, place(&other.wire), &field_pointer));
             }
             let ty = self.type_ref(
                 schema,
@@ -276,13 +286,14 @@ impl Converter<'_> {
     }
 
     /// Gathers the properties of every part of an `allOf`, following `$ref`s and nested `allOf`s.
-    /// `within` holds the schemas being gathered, so that one that includes itself is an error.
+    /// `within` holds the schemas being gathered, so that one that includes itself is an error;
+    /// `places` records, for each property, the schema whose `properties` hold it.
     fn collect_all_of(
         &self,
         parts: &[ReferenceOr<Schema>],
         pointer: &str,
         within: &mut Vec<String>,
-        properties: &mut Properties,
+        (properties, places): (&mut Properties, &mut HashMap<String, String>),
         required: &mut Vec<String>,
     ) -> Result<(), Error> {
         for (index, part) in parts.iter().enumerate() {
@@ -303,17 +314,34 @@ impl Converter<'_> {
             match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => {
                     for (key, value) in &object.properties {
-                        if properties.insert(key.clone(), value.clone()).is_some() {
-                            return Err(Error::unsupported(
-                                &part_pointer,
-                                format!("property `{key}` is defined by two parts of the allOf"),
-                            ));
+                        let which = properties
+                            .get(key)
+                            .map(|first| narrower(self.values_of(first), self.values_of(value)));
+                        match which {
+                            None | Some(Some(Narrower::Second)) => {
+                                properties.insert(key.clone(), value.clone());
+                                places.insert(key.clone(), at.clone());
+                            }
+                            Some(Some(Narrower::First)) => {}
+                            Some(None) => {
+                                return Err(Error::unsupported(
+                                    &format!("{at}/properties/{}", escape(key)),
+                                    format!(
+                                        "property `{key}` is defined by two parts of the allOf \
+                                         with different types"
+                                    ),
+                                ))
+                            }
                         }
                     }
-                    required.extend(object.required.iter().cloned());
+                    for key in &object.required {
+                        if !required.contains(key) {
+                            required.push(key.clone());
+                        }
+                    }
                 }
                 SchemaKind::AllOf { all_of } => {
-                    self.collect_all_of(all_of, &at, within, properties, required)?
+                    self.collect_all_of(all_of, &at, within, (properties, places), required)?
                 }
                 _ => {
                     return Err(Error::unsupported(
@@ -337,8 +365,17 @@ impl Converter<'_> {
         name: &str,
         pointer: &str,
     ) -> Result<TypeRef, Error> {
-        let mut variants = Vec::with_capacity(members.len());
         let discriminator = schema.schema_data.discriminator.as_ref();
+        if let ([single], None) = (members, discriminator) {
+            // 3.1's nullable X (`anyOf: [X, {type: 'null'}]`, the null dropped in `normalize`):
+            // X itself, as the single-part allOf reads it.
+            let at = format!("{pointer}/{keyword}/0");
+            if let ReferenceOr::Item(_) = single {
+                self.hand_over(name, pointer, &at);
+            }
+            return self.type_ref(single, name, &at);
+        }
+        let mut variants = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
             let member_pointer = format!("{pointer}/{keyword}/{index}");
             let variant = match discriminator {
@@ -393,6 +430,95 @@ impl Converter<'_> {
             None => TypeKind::Untagged(variants),
         };
         self.define(name, pointer, docs(schema), kind)
+    }
+}
+
+enum Narrower {
+    First,
+    Second,
+}
+
+/// What a property's schema allows, for comparing two definitions of it: the schema a `$ref` (or
+/// a documented `allOf: [$ref]`) leads to, and whether it is a named component.
+struct Values<'s> {
+    kind: Option<&'s SchemaKind>,
+    named: bool,
+}
+
+impl<'a> Converter<'a> {
+    fn values_of<'s>(&'s self, schema: &'s ReferenceOr<Box<Schema>>) -> Values<'s> {
+        let target = |reference: &str| self.resolve.schema(reference, "#").ok();
+        match schema {
+            ReferenceOr::Reference { reference } => Values {
+                kind: target(reference).map(|(s, _)| &s.schema_kind),
+                named: true,
+            },
+            ReferenceOr::Item(item) => match &item.schema_kind {
+                SchemaKind::AllOf { all_of } => match all_of.as_slice() {
+                    [ReferenceOr::Reference { reference }] => Values {
+                        kind: target(reference).map(|(s, _)| &s.schema_kind),
+                        named: true,
+                    },
+                    _ => Values {
+                        kind: Some(&item.schema_kind),
+                        named: false,
+                    },
+                },
+                kind => Values {
+                    kind: Some(kind),
+                    named: false,
+                },
+            },
+        }
+    }
+}
+
+/// Two allOf parts that both define a property: the values must fit both, so the field takes
+/// the narrower schema when one is (the same values documented again, or a string enum beside a
+/// plain string, as Asana writes them); `None` when they differ otherwise. Of two that allow the
+/// same values, a named component wins over an inline copy of it (OpenAI repeats enums so).
+fn narrower(first: Values<'_>, second: Values<'_>) -> Option<Narrower> {
+    let (a, b) = (first.kind?, second.kind?);
+    if a == b {
+        return Some(if second.named && !first.named {
+            Narrower::Second
+        } else {
+            Narrower::First
+        });
+    }
+    // Scalars of one type: an enum narrows a schema that has none; other keywords are bounds
+    // and formats, which do not change the Rust type.
+    let listed = |kind: &SchemaKind| match kind {
+        SchemaKind::Type(Type::String(t)) => Some(("string", !t.enumeration.is_empty())),
+        SchemaKind::Type(Type::Integer(t)) => Some(("integer", !t.enumeration.is_empty())),
+        SchemaKind::Type(Type::Number(t)) => Some(("number", !t.enumeration.is_empty())),
+        SchemaKind::Type(Type::Boolean(_)) => Some(("boolean", false)),
+        _ => None,
+    };
+    match (listed(a)?, listed(b)?) {
+        ((x, _), (y, _)) if x != y => None,
+        ((_, true), (_, true)) => None,
+        ((_, false), (_, true)) => Some(Narrower::Second),
+        _ => Some(Narrower::First),
+    }
+}
+
+/// What a schema that is neither one type nor one composition holds, by keyword, so that the
+/// message names what to remove (`properties` beside `oneOf`, two compositions…).
+fn mixed_keywords(any: &openapiv3::AnySchema) -> String {
+    let keywords = match serde_json::to_value(any) {
+        Ok(serde_json::Value::Object(map)) => map
+            .keys()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => String::new(),
+    };
+    match &any.typ {
+        Some(ty) => {
+            format!("a schema of type {ty} with keywords that do not fit together: {keywords}")
+        }
+        None => format!("a schema with keywords that do not fit together: {keywords}"),
     }
 }
 

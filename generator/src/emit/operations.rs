@@ -32,12 +32,18 @@ pub fn operations_file(api: &Api) -> Result<String, Error> {
     }
     let pages = pages.into_iter().map(page_impl);
     let constructors = constructors(&api.service);
+    // A document without operations builds no request: the import would be unused.
+    let request = (!api.operations.is_empty()).then(|| {
+        quote!(
+            use crate::request::Request;
+        )
+    });
     format_file(
         "operations.rs",
         quote! {
             //! Endpoint functions, generated from the spec: one per operation, reached through
             //! the resource it belongs to, as in `client.pre_recorded().get(id)`.
-            use crate::request::Request;
+            #request
             use crate::{Client, Error};
             #constructors
             impl Client { #(#accessors)* }
@@ -165,10 +171,7 @@ pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
     let types = types_module();
     let mut params = Vec::new();
     // The transport fills the template's placeholders in order, so path parameters follow it.
-    for segment in op.path.split('/') {
-        let Some(wire) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
-            continue;
-        };
+    for wire in path_placeholders(&op.path) {
         let Some(field) = op.path_params.iter().find(|f| f.wire == wire) else {
             continue;
         };
