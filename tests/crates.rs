@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use gladia_tests::{gladia_spec, root};
+use gladia_tests::{gladia_spec, root, specs};
 
 /// Writes the crate `name` generated from `spec` and returns its folder.
 fn write_crate(spec: &str, name: &str) -> PathBuf {
@@ -51,6 +51,30 @@ fn crates_from_whole_documents_compile() {
         .iter()
         .filter_map(|(name, spec)| check(&write_crate(spec, name)).map(|e| format!("{name}:\n{e}")))
         .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The construct specs that have operations, each a crate with the runtime: their endpoint
+/// functions compile too (`tests/constructs.rs` compiles every construct's types alone).
+#[test]
+fn construct_crates_with_operations_compile() {
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for (name, spec) in specs("constructs") {
+        let output = generator::generate(&spec).unwrap_or_else(|e| panic!("{name}: {e}"));
+        if output.api.operations.is_empty() {
+            continue;
+        }
+        let crate_name = format!("construct-{}", name.replace('_', "-"));
+        if let Some(errors) = check(&write_crate(&spec, &crate_name)) {
+            failures.push(format!("{name}:\n{errors}"));
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 8,
+        "only {checked} construct specs with operations"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
