@@ -1,0 +1,428 @@
+//! The generic tree made ready for openapiv3 2.x, a model of OpenAPI 3.0: the version is checked,
+//! OpenAPI 3.1 / JSON Schema 2020-12 spellings are rewritten into their 3.0 equivalents, and the
+//! shape of every schema keyword is checked, so that an error names the keyword instead of
+//! openapiv3's "did not match any variant" at the top of a component.
+//!
+//! Rewrites keep the keys where they were, so JSON pointers into the original text stay valid:
+//! - `type: [T, "null"]` → `type: T` + `nullable: true`; `anyOf`/`oneOf` with a `{type: "null"}`
+//!   member → the other members + `nullable: true`;
+//! - `const: v` → `enum: [v]`; `examples: [a, …]` → `example: a`;
+//! - numeric `exclusiveMinimum: n` → `minimum: n` + `exclusiveMinimum: true` (and maximum);
+//! - a `number` enum whose values are all whole → an `integer` enum;
+//! - boolean schemas: `true` → `{}`; a 3.1 document without `paths` gets an empty one;
+//! - a `$ref` with `description`, `nullable`… beside it (which 3.1 reads, and most 3.0 writers
+//!   mean) → `allOf: [{$ref}]` with them beside it, the wrapper conversion reads;
+//! - `properties`/`required` beside an `allOf` (which openapiv3 would drop) → one more `allOf`
+//!   member that holds them;
+//! - a schema without `type` whose keywords belong to one type gets that type (`properties` →
+//!   `object`, `items` → `array`, `enum` of strings → `string`…).
+
+use serde_yaml::{Mapping, Value};
+
+use crate::error::{Error, Warning};
+use crate::source::escape;
+
+mod schema;
+use schema::schema;
+
+const HTTP_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+type Visit = fn(&mut Value, &str, &mut Vec<Warning>) -> Result<(), Error>;
+
+/// Checks the version and rewrites the tree in place; returns what it ignored, as warnings.
+pub fn normalize(doc: &mut Value) -> Result<Vec<Warning>, Error> {
+    let mut warnings = Vec::new();
+    let Value::Mapping(root) = doc else {
+        return Err(Error::invalid("#", "an OpenAPI document is a map"));
+    };
+    check_version(root)?;
+    root.entry(Value::from("paths"))
+        .or_insert_with(|| Value::Mapping(Mapping::new()));
+    if let Some(Value::Mapping(components)) = root.get_mut("components") {
+        let sections: [(&str, Visit); 5] = [
+            ("schemas", schema),
+            ("parameters", parameter),
+            ("headers", parameter),
+            ("responses", response),
+            ("requestBodies", body),
+        ];
+        for (section, visit) in sections {
+            if let Some(Value::Mapping(items)) = components.get_mut(section) {
+                for (name, item) in items.iter_mut() {
+                    let pointer = format!("#/components/{section}/{}", key(name));
+                    visit(item, &pointer, &mut warnings)?;
+                }
+            }
+        }
+    }
+    if let Some(Value::Mapping(paths)) = root.get_mut("paths") {
+        for (path, item) in paths.iter_mut() {
+            path_item(item, &format!("#/paths/{}", key(path)), &mut warnings)?;
+        }
+    }
+    Ok(warnings)
+}
+
+fn check_version(root: &Mapping) -> Result<(), Error> {
+    if let Some(swagger) = root.get("swagger") {
+        return Err(Error::invalid(
+            "#/swagger",
+            format!(
+                "Swagger {} is not read; convert the document to OpenAPI 3.0 or 3.1",
+                scalar_text(swagger)
+            ),
+        ));
+    }
+    match root.get("openapi") {
+        None => Err(Error::invalid(
+            "#",
+            "not an OpenAPI document: no `openapi` version",
+        )),
+        Some(Value::String(version))
+            if ["3.0.", "3.1."].iter().any(|v| version.starts_with(v))
+                || version == "3.0"
+                || version == "3.1" =>
+        {
+            Ok(())
+        }
+        Some(other) => Err(Error::invalid(
+            "#/openapi",
+            format!(
+                "OpenAPI version `{}`; only 3.0.x and 3.1.x are read (quote the version as a string)",
+                scalar_text(other)
+            ),
+        )),
+    }
+}
+
+/// A YAML scalar as the text it would be written with, for messages.
+pub(crate) fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+    }
+}
+
+fn key(name: &Value) -> String {
+    escape(&scalar_text(name))
+}
+
+fn path_item(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
+    let Value::Mapping(item) = item else {
+        return Err(Error::invalid(pointer, "a path item is a map"));
+    };
+    parameters(item, pointer, w)?;
+    for method in HTTP_METHODS {
+        if let Some(operation) = item.get_mut(method) {
+            let pointer = format!("{pointer}/{method}");
+            let Value::Mapping(operation) = operation else {
+                return Err(Error::invalid(&pointer, "an operation is a map"));
+            };
+            if operation.contains_key("$ref") {
+                return Err(Error::unsupported(
+                    &format!("{pointer}/$ref"),
+                    "an operation that is a `$ref` (OpenAPI has none); bundle the document first \
+                     (e.g. with `redocly bundle`)",
+                ));
+            }
+            check_keywords(operation, &pointer, &OPERATION_KEYWORDS)?;
+            if let Some(tags) = operation.get("tags") {
+                let strings = tags
+                    .as_sequence()
+                    .is_some_and(|tags| tags.iter().all(Value::is_string));
+                if !strings {
+                    return Err(Error::invalid(
+                        &format!("{pointer}/tags"),
+                        "a list of tag names",
+                    ));
+                }
+            }
+            parameters(operation, &pointer, w)?;
+            if let Some(request) = operation.get_mut("requestBody") {
+                body(request, &format!("{pointer}/requestBody"), w)?;
+            }
+            match operation.get_mut("responses") {
+                Some(Value::Mapping(responses)) => {
+                    for (status, item) in responses.iter_mut() {
+                        response(item, &format!("{pointer}/responses/{}", key(status)), w)?;
+                    }
+                }
+                Some(_) => {
+                    return Err(Error::invalid(
+                        &format!("{pointer}/responses"),
+                        "`responses` is a map of status codes",
+                    ))
+                }
+                // Optional in 3.1, required by openapiv3: none is an operation that lists no
+                // answer, which conversion reads as any 2xx without a body.
+                None => {
+                    operation.insert("responses".into(), Value::Mapping(Mapping::new()));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn parameters(owner: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
+    match owner.get_mut("parameters") {
+        None => Ok(()),
+        Some(Value::Sequence(items)) => items
+            .iter_mut()
+            .enumerate()
+            .try_for_each(|(i, item)| parameter(item, &format!("{pointer}/parameters/{i}"), w)),
+        Some(_) => Err(Error::invalid(
+            &format!("{pointer}/parameters"),
+            "`parameters` is a list",
+        )),
+    }
+}
+
+fn parameter(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
+    let map = object(item, pointer, "a parameter")?;
+    if map.contains_key("$ref") {
+        return reference(map, pointer);
+    }
+    check_keywords(map, pointer, &PARAMETER_KEYWORDS)?;
+    let place = map.get("in").and_then(Value::as_str);
+    // Header objects (under `headers`) have neither `name` nor `in`.
+    if map.contains_key("in") || map.contains_key("name") {
+        if !map.get("name").is_some_and(Value::is_string) {
+            return Err(Error::invalid(pointer, "a parameter needs a `name` string"));
+        }
+        if !matches!(place, Some("query" | "header" | "path" | "cookie")) {
+            return Err(Error::invalid(
+                &format!("{pointer}/in"),
+                "`in` is one of query, header, path, cookie",
+            ));
+        }
+    }
+    if let Some(item) = map.get_mut("schema") {
+        schema(item, &format!("{pointer}/schema"), w)?;
+    }
+    content(map, pointer, w)
+}
+
+fn body(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
+    let map = object(item, pointer, "a request body")?;
+    if map.contains_key("$ref") {
+        return reference(map, pointer);
+    }
+    content(map, pointer, w)
+}
+
+fn response(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
+    let map = object(item, pointer, "a response")?;
+    if map.contains_key("$ref") {
+        return reference(map, pointer);
+    }
+    // Required by OpenAPI, yet often left out; nothing depends on it but docs.
+    map.entry("description".into())
+        .or_insert_with(|| Value::from(""));
+    check_keywords(map, pointer, &RESPONSE_KEYWORDS)?;
+    if let Some(Value::Mapping(headers)) = map.get_mut("headers") {
+        for (name, header) in headers.iter_mut() {
+            parameter(header, &format!("{pointer}/headers/{}", key(name)), w)?;
+        }
+    }
+    content(map, pointer, w)
+}
+
+fn content(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
+    match map.get_mut("content") {
+        None => Ok(()),
+        Some(Value::Mapping(media_types)) => {
+            for (media, item) in media_types.iter_mut() {
+                let pointer = format!("{pointer}/content/{}", key(media));
+                let media = object(item, &pointer, "a media type")?;
+                if let Some(item) = media.get_mut("schema") {
+                    schema(item, &format!("{pointer}/schema"), w)?;
+                }
+            }
+            Ok(())
+        }
+        Some(_) => Err(Error::invalid(
+            &format!("{pointer}/content"),
+            "`content` is a map of media types",
+        )),
+    }
+}
+
+/// Keywords whose value must be a string (`S`) or a boolean (`B`).
+const OPERATION_KEYWORDS: [(&str, char); 4] = [
+    ("summary", 'S'),
+    ("description", 'S'),
+    ("operationId", 'S'),
+    ("deprecated", 'B'),
+];
+const PARAMETER_KEYWORDS: [(&str, char); 5] = [
+    ("name", 'S'),
+    ("description", 'S'),
+    ("required", 'B'),
+    ("deprecated", 'B'),
+    ("allowEmptyValue", 'B'),
+];
+const RESPONSE_KEYWORDS: [(&str, char); 1] = [("description", 'S')];
+
+fn check_keywords(map: &Mapping, pointer: &str, keywords: &[(&str, char)]) -> Result<(), Error> {
+    for (keyword, kind) in keywords {
+        let fits = match (map.get(*keyword), kind) {
+            (None, _) => true,
+            (Some(value), 'S') => value.is_string(),
+            (Some(value), _) => value.is_bool(),
+        };
+        if !fits {
+            let what = if *kind == 'S' {
+                "a string"
+            } else {
+                "true or false"
+            };
+            return Err(Error::invalid(&format!("{pointer}/{keyword}"), what));
+        }
+    }
+    Ok(())
+}
+
+fn object<'v>(item: &'v mut Value, pointer: &str, what: &str) -> Result<&'v mut Mapping, Error> {
+    match item {
+        Value::Mapping(map) => Ok(map),
+        _ => Err(Error::invalid(pointer, format!("{what} is a map"))),
+    }
+}
+
+fn reference(map: &Mapping, pointer: &str) -> Result<(), Error> {
+    match map.get("$ref") {
+        Some(Value::String(target)) if target.starts_with('#') => Ok(()),
+        Some(Value::String(target)) => Err(Error::unsupported(
+            &format!("{pointer}/$ref"),
+            format!(
+                "`{target}`: external references are not supported; bundle the document first \
+                 (e.g. with `redocly bundle`)"
+            ),
+        )),
+        _ => Err(Error::invalid(
+            &format!("{pointer}/$ref"),
+            "`$ref` is a string",
+        )),
+    }
+}
+
+/// Checks and rewrites one schema and every schema inside it.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The component schema `S` of a document, after normalisation.
+    fn normalized(schema: &str) -> Value {
+        let text = format!(
+            "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\ncomponents:\n  schemas:\n    S: {schema}\n"
+        );
+        let mut doc: Value = serde_yaml::from_str(&text).unwrap();
+        normalize(&mut doc).unwrap();
+        doc["components"]["schemas"]["S"].clone()
+    }
+
+    fn yaml(text: &str) -> Value {
+        serde_yaml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn openapi_31_spellings_become_30() {
+        assert_eq!(
+            normalized("{type: [string, 'null']}"),
+            yaml("{type: string, nullable: true}")
+        );
+        assert_eq!(
+            normalized("{type: string, const: a}"),
+            yaml("{type: string, enum: [a]}")
+        );
+        assert_eq!(
+            normalized("{type: string, examples: [a, b]}"),
+            yaml("{type: string, example: a}")
+        );
+        assert_eq!(
+            normalized("{type: number, exclusiveMinimum: 0}"),
+            yaml("{type: number, exclusiveMinimum: true, minimum: 0}")
+        );
+        assert_eq!(
+            normalized("{anyOf: [{$ref: '#/x'}, {type: 'null'}]}"),
+            yaml("{anyOf: [{$ref: '#/x'}], nullable: true}")
+        );
+        assert_eq!(
+            normalized("{$ref: '#/x', description: d}"),
+            yaml("{description: d, allOf: [{$ref: '#/x'}]}")
+        );
+        assert_eq!(
+            normalized(
+                "{type: object, allOf: [{$ref: '#/x'}], properties: {a: {}}, required: [a]}"
+            ),
+            yaml("{allOf: [{$ref: '#/x'}, {type: object, properties: {a: {}}, required: [a]}]}")
+        );
+    }
+
+    #[test]
+    fn types_follow_from_values_and_keywords() {
+        assert_eq!(
+            normalized("{type: number, enum: [1, 2.0], format: float}"),
+            yaml("{type: integer, enum: [1, 2]}")
+        );
+        assert_eq!(
+            normalized("{enum: [a, b]}"),
+            yaml("{enum: [a, b], type: string}")
+        );
+        assert_eq!(
+            normalized("{properties: {}}"),
+            yaml("{properties: {}, type: object}")
+        );
+        assert_eq!(
+            normalized("{format: int32}"),
+            yaml("{format: int32, type: integer}")
+        );
+        assert_eq!(normalized("{description: d}"), yaml("{description: d}"));
+        assert_eq!(
+            normalized("{type: integer, minimum: 1.0}"),
+            yaml("{type: integer, minimum: 1}")
+        );
+    }
+
+    #[test]
+    fn keywords_that_constrain_nothing_give_way() {
+        assert_eq!(
+            normalized("{type: object, allOf: [{$ref: '#/x'}, {description: d, x-y: 1}]}"),
+            yaml("{allOf: [{$ref: '#/x'}], description: d, x-y: 1}")
+        );
+        assert_eq!(
+            normalized("{description: mine, allOf: [{$ref: '#/x'}, {description: d}]}"),
+            yaml("{description: mine, allOf: [{$ref: '#/x'}]}")
+        );
+        assert_eq!(
+            normalized("{type: object, oneOf: [{$ref: '#/x'}]}"),
+            yaml("{oneOf: [{$ref: '#/x'}]}")
+        );
+        assert_eq!(
+            normalized("{type: string, minimum: 1, items: {}, maxLength: 2}"),
+            yaml("{type: string, maxLength: 2}")
+        );
+    }
+
+    #[test]
+    fn versions_other_than_3_0_and_3_1_are_refused() {
+        for text in [
+            "swagger: '2.0'",
+            "openapi: '2.0'",
+            "openapi: 3.1",
+            "openapi: '4.0.0'",
+            "{}",
+        ] {
+            let mut doc: Value = serde_yaml::from_str(text).unwrap();
+            assert!(normalize(&mut doc).is_err(), "{text}");
+        }
+        let mut doc: Value = serde_yaml::from_str("openapi: 3.0.3").unwrap();
+        assert!(normalize(&mut doc).is_ok());
+    }
+}
