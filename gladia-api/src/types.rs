@@ -120,9 +120,9 @@ impl<'de> serde::Deserialize<'de> for InitTranscriptionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
+        struct __Visitor;
         #[allow(deprecated)]
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InitTranscriptionRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a InitTranscriptionRequest object")
@@ -131,111 +131,121 @@ impl<'de> serde::Deserialize<'de> for InitTranscriptionRequest {
                 self,
                 mut map: A,
             ) -> Result<InitTranscriptionRequest, A::Error> {
-                let mut custom_vocabulary: Option<bool> = None;
-                let mut custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
-                let mut callback_url: Option<String> = None;
-                let mut callback: Option<bool> = None;
-                let mut callback_config: Option<CallbackConfig> = None;
-                let mut subtitles: Option<bool> = None;
-                let mut subtitles_config: Option<SubtitlesConfig> = None;
-                let mut diarization: Option<bool> = None;
-                let mut diarization_config: Option<DiarizationConfig> = None;
-                let mut translation: Option<bool> = None;
-                let mut translation_config: Option<TranslationConfig> = None;
-                let mut summarization: Option<bool> = None;
-                let mut summarization_config: Option<SummarizationConfig> = None;
-                let mut named_entity_recognition: Option<bool> = None;
-                let mut custom_spelling: Option<bool> = None;
-                let mut custom_spelling_config: Option<CustomSpellingConfig> = None;
-                let mut sentiment_analysis: Option<bool> = None;
-                let mut audio_to_llm: Option<bool> = None;
-                let mut audio_to_llm_config: Option<AudioToLlmListConfig> = None;
-                let mut pii_redaction: Option<bool> = None;
-                let mut pii_redaction_config: Option<PiiRedactionConfig> = None;
-                let mut custom_metadata: Option<
+                let mut field_custom_vocabulary: Option<bool> = None;
+                let mut field_custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
+                let mut field_callback_url: Option<String> = None;
+                let mut field_callback: Option<bool> = None;
+                let mut field_callback_config: Option<CallbackConfig> = None;
+                let mut field_subtitles: Option<bool> = None;
+                let mut field_subtitles_config: Option<SubtitlesConfig> = None;
+                let mut field_diarization: Option<bool> = None;
+                let mut field_diarization_config: Option<DiarizationConfig> = None;
+                let mut field_translation: Option<bool> = None;
+                let mut field_translation_config: Option<TranslationConfig> = None;
+                let mut field_summarization: Option<bool> = None;
+                let mut field_summarization_config: Option<SummarizationConfig> = None;
+                let mut field_named_entity_recognition: Option<bool> = None;
+                let mut field_custom_spelling: Option<bool> = None;
+                let mut field_custom_spelling_config: Option<CustomSpellingConfig> = None;
+                let mut field_sentiment_analysis: Option<bool> = None;
+                let mut field_audio_to_llm: Option<bool> = None;
+                let mut field_audio_to_llm_config: Option<AudioToLlmListConfig> = None;
+                let mut field_pii_redaction: Option<bool> = None;
+                let mut field_pii_redaction_config: Option<PiiRedactionConfig> = None;
+                let mut field_custom_metadata: Option<
                     serde_json::Map<String, serde_json::Value>,
                 > = None;
-                let mut sentences: Option<bool> = None;
-                let mut punctuation_enhanced: Option<bool> = None;
-                let mut language_config: Option<LanguageConfig> = None;
-                let mut audio_url: Option<String> = None;
+                let mut field_sentences: Option<bool> = None;
+                let mut field_punctuation_enhanced: Option<bool> = None;
+                let mut field_language_config: Option<LanguageConfig> = None;
+                let mut field_audio_url: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "custom_vocabulary" => custom_vocabulary = map.next_value()?,
-                        "custom_vocabulary_config" => {
-                            custom_vocabulary_config = map.next_value()?;
+                        "custom_vocabulary" => {
+                            field_custom_vocabulary = map.next_value()?;
                         }
-                        "callback_url" => callback_url = map.next_value()?,
-                        "callback" => callback = map.next_value()?,
-                        "callback_config" => callback_config = map.next_value()?,
-                        "subtitles" => subtitles = map.next_value()?,
-                        "subtitles_config" => subtitles_config = map.next_value()?,
-                        "diarization" => diarization = map.next_value()?,
-                        "diarization_config" => diarization_config = map.next_value()?,
-                        "translation" => translation = map.next_value()?,
-                        "translation_config" => translation_config = map.next_value()?,
-                        "summarization" => summarization = map.next_value()?,
+                        "custom_vocabulary_config" => {
+                            field_custom_vocabulary_config = map.next_value()?;
+                        }
+                        "callback_url" => field_callback_url = map.next_value()?,
+                        "callback" => field_callback = map.next_value()?,
+                        "callback_config" => field_callback_config = map.next_value()?,
+                        "subtitles" => field_subtitles = map.next_value()?,
+                        "subtitles_config" => field_subtitles_config = map.next_value()?,
+                        "diarization" => field_diarization = map.next_value()?,
+                        "diarization_config" => {
+                            field_diarization_config = map.next_value()?;
+                        }
+                        "translation" => field_translation = map.next_value()?,
+                        "translation_config" => {
+                            field_translation_config = map.next_value()?;
+                        }
+                        "summarization" => field_summarization = map.next_value()?,
                         "summarization_config" => {
-                            summarization_config = map.next_value()?;
+                            field_summarization_config = map.next_value()?;
                         }
                         "named_entity_recognition" => {
-                            named_entity_recognition = map.next_value()?;
+                            field_named_entity_recognition = map.next_value()?;
                         }
-                        "custom_spelling" => custom_spelling = map.next_value()?,
+                        "custom_spelling" => field_custom_spelling = map.next_value()?,
                         "custom_spelling_config" => {
-                            custom_spelling_config = map.next_value()?;
+                            field_custom_spelling_config = map.next_value()?;
                         }
-                        "sentiment_analysis" => sentiment_analysis = map.next_value()?,
-                        "audio_to_llm" => audio_to_llm = map.next_value()?,
-                        "audio_to_llm_config" => audio_to_llm_config = map.next_value()?,
-                        "pii_redaction" => pii_redaction = map.next_value()?,
+                        "sentiment_analysis" => {
+                            field_sentiment_analysis = map.next_value()?;
+                        }
+                        "audio_to_llm" => field_audio_to_llm = map.next_value()?,
+                        "audio_to_llm_config" => {
+                            field_audio_to_llm_config = map.next_value()?;
+                        }
+                        "pii_redaction" => field_pii_redaction = map.next_value()?,
                         "pii_redaction_config" => {
-                            pii_redaction_config = map.next_value()?;
+                            field_pii_redaction_config = map.next_value()?;
                         }
-                        "custom_metadata" => custom_metadata = map.next_value()?,
-                        "sentences" => sentences = map.next_value()?,
+                        "custom_metadata" => field_custom_metadata = map.next_value()?,
+                        "sentences" => field_sentences = map.next_value()?,
                         "punctuation_enhanced" => {
-                            punctuation_enhanced = map.next_value()?;
+                            field_punctuation_enhanced = map.next_value()?;
                         }
-                        "language_config" => language_config = map.next_value()?,
-                        "audio_url" => audio_url = Some(map.next_value()?),
+                        "language_config" => field_language_config = map.next_value()?,
+                        "audio_url" => field_audio_url = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(InitTranscriptionRequest {
-                    custom_vocabulary,
-                    custom_vocabulary_config,
-                    callback_url,
-                    callback,
-                    callback_config,
-                    subtitles,
-                    subtitles_config,
-                    diarization,
-                    diarization_config,
-                    translation,
-                    translation_config,
-                    summarization,
-                    summarization_config,
-                    named_entity_recognition,
-                    custom_spelling,
-                    custom_spelling_config,
-                    sentiment_analysis,
-                    audio_to_llm,
-                    audio_to_llm_config,
-                    pii_redaction,
-                    pii_redaction_config,
-                    custom_metadata,
-                    sentences,
-                    punctuation_enhanced,
-                    language_config,
-                    audio_url: audio_url
+                    custom_vocabulary: field_custom_vocabulary,
+                    custom_vocabulary_config: field_custom_vocabulary_config,
+                    callback_url: field_callback_url,
+                    callback: field_callback,
+                    callback_config: field_callback_config,
+                    subtitles: field_subtitles,
+                    subtitles_config: field_subtitles_config,
+                    diarization: field_diarization,
+                    diarization_config: field_diarization_config,
+                    translation: field_translation,
+                    translation_config: field_translation_config,
+                    summarization: field_summarization,
+                    summarization_config: field_summarization_config,
+                    named_entity_recognition: field_named_entity_recognition,
+                    custom_spelling: field_custom_spelling,
+                    custom_spelling_config: field_custom_spelling_config,
+                    sentiment_analysis: field_sentiment_analysis,
+                    audio_to_llm: field_audio_to_llm,
+                    audio_to_llm_config: field_audio_to_llm_config,
+                    pii_redaction: field_pii_redaction,
+                    pii_redaction_config: field_pii_redaction_config,
+                    custom_metadata: field_custom_metadata,
+                    sentences: field_sentences,
+                    punctuation_enhanced: field_punctuation_enhanced,
+                    language_config: field_language_config,
+                    audio_url: field_audio_url
                         .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[allow(deprecated)]
@@ -310,8 +320,8 @@ impl<'de> serde::Deserialize<'de> for InitPreRecordedTranscriptionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InitPreRecordedTranscriptionResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a InitPreRecordedTranscriptionResponse object")
@@ -320,25 +330,25 @@ impl<'de> serde::Deserialize<'de> for InitPreRecordedTranscriptionResponse {
                 self,
                 mut map: A,
             ) -> Result<InitPreRecordedTranscriptionResponse, A::Error> {
-                let mut id: Option<String> = None;
-                let mut result_url: Option<String> = None;
+                let mut field_id: Option<String> = None;
+                let mut field_result_url: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "result_url" => result_url = Some(map.next_value()?),
+                        "id" => field_id = Some(map.next_value()?),
+                        "result_url" => field_result_url = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(InitPreRecordedTranscriptionResponse {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    result_url: result_url
+                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    result_url: field_result_url
                         .ok_or_else(|| serde::de::Error::missing_field("result_url"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Error body of a malformed request.
@@ -363,8 +373,8 @@ impl<'de> serde::Deserialize<'de> for BadRequestErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BadRequestErrorResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a BadRequestErrorResponse object")
@@ -373,40 +383,43 @@ impl<'de> serde::Deserialize<'de> for BadRequestErrorResponse {
                 self,
                 mut map: A,
             ) -> Result<BadRequestErrorResponse, A::Error> {
-                let mut timestamp: Option<String> = None;
-                let mut path: Option<String> = None;
-                let mut request_id: Option<String> = None;
-                let mut status_code: Option<f64> = None;
-                let mut message: Option<String> = None;
-                let mut validation_errors: Option<Vec<String>> = None;
+                let mut field_timestamp: Option<String> = None;
+                let mut field_path: Option<String> = None;
+                let mut field_request_id: Option<String> = None;
+                let mut field_status_code: Option<f64> = None;
+                let mut field_message: Option<String> = None;
+                let mut field_validation_errors: Option<Vec<String>> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "timestamp" => timestamp = Some(map.next_value()?),
-                        "path" => path = Some(map.next_value()?),
-                        "request_id" => request_id = Some(map.next_value()?),
-                        "statusCode" => status_code = Some(map.next_value()?),
-                        "message" => message = Some(map.next_value()?),
-                        "validation_errors" => validation_errors = map.next_value()?,
+                        "timestamp" => field_timestamp = Some(map.next_value()?),
+                        "path" => field_path = Some(map.next_value()?),
+                        "request_id" => field_request_id = Some(map.next_value()?),
+                        "statusCode" => field_status_code = Some(map.next_value()?),
+                        "message" => field_message = Some(map.next_value()?),
+                        "validation_errors" => {
+                            field_validation_errors = map.next_value()?;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(BadRequestErrorResponse {
-                    timestamp: timestamp
+                    timestamp: field_timestamp
                         .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-                    path: path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    request_id: request_id
+                    path: field_path
+                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    request_id: field_request_id
                         .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-                    status_code: status_code
+                    status_code: field_status_code
                         .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
-                    message: message
+                    message: field_message
                         .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                    validation_errors,
+                    validation_errors: field_validation_errors,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Error body of a request whose API key is missing or invalid.
@@ -428,8 +441,8 @@ impl<'de> serde::Deserialize<'de> for UnauthorizedErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UnauthorizedErrorResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UnauthorizedErrorResponse object")
@@ -438,37 +451,38 @@ impl<'de> serde::Deserialize<'de> for UnauthorizedErrorResponse {
                 self,
                 mut map: A,
             ) -> Result<UnauthorizedErrorResponse, A::Error> {
-                let mut timestamp: Option<String> = None;
-                let mut path: Option<String> = None;
-                let mut request_id: Option<String> = None;
-                let mut status_code: Option<f64> = None;
-                let mut message: Option<String> = None;
+                let mut field_timestamp: Option<String> = None;
+                let mut field_path: Option<String> = None;
+                let mut field_request_id: Option<String> = None;
+                let mut field_status_code: Option<f64> = None;
+                let mut field_message: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "timestamp" => timestamp = Some(map.next_value()?),
-                        "path" => path = Some(map.next_value()?),
-                        "request_id" => request_id = Some(map.next_value()?),
-                        "statusCode" => status_code = Some(map.next_value()?),
-                        "message" => message = Some(map.next_value()?),
+                        "timestamp" => field_timestamp = Some(map.next_value()?),
+                        "path" => field_path = Some(map.next_value()?),
+                        "request_id" => field_request_id = Some(map.next_value()?),
+                        "statusCode" => field_status_code = Some(map.next_value()?),
+                        "message" => field_message = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UnauthorizedErrorResponse {
-                    timestamp: timestamp
+                    timestamp: field_timestamp
                         .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-                    path: path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    request_id: request_id
+                    path: field_path
+                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    request_id: field_request_id
                         .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-                    status_code: status_code
+                    status_code: field_status_code
                         .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
-                    message: message
+                    message: field_message
                         .ok_or_else(|| serde::de::Error::missing_field("message"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Error body of a well-formed request whose values are refused.
@@ -490,8 +504,8 @@ impl<'de> serde::Deserialize<'de> for UnprocessableEntityErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UnprocessableEntityErrorResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UnprocessableEntityErrorResponse object")
@@ -500,37 +514,38 @@ impl<'de> serde::Deserialize<'de> for UnprocessableEntityErrorResponse {
                 self,
                 mut map: A,
             ) -> Result<UnprocessableEntityErrorResponse, A::Error> {
-                let mut timestamp: Option<String> = None;
-                let mut path: Option<String> = None;
-                let mut request_id: Option<String> = None;
-                let mut status_code: Option<f64> = None;
-                let mut message: Option<String> = None;
+                let mut field_timestamp: Option<String> = None;
+                let mut field_path: Option<String> = None;
+                let mut field_request_id: Option<String> = None;
+                let mut field_status_code: Option<f64> = None;
+                let mut field_message: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "timestamp" => timestamp = Some(map.next_value()?),
-                        "path" => path = Some(map.next_value()?),
-                        "request_id" => request_id = Some(map.next_value()?),
-                        "statusCode" => status_code = Some(map.next_value()?),
-                        "message" => message = Some(map.next_value()?),
+                        "timestamp" => field_timestamp = Some(map.next_value()?),
+                        "path" => field_path = Some(map.next_value()?),
+                        "request_id" => field_request_id = Some(map.next_value()?),
+                        "statusCode" => field_status_code = Some(map.next_value()?),
+                        "message" => field_message = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UnprocessableEntityErrorResponse {
-                    timestamp: timestamp
+                    timestamp: field_timestamp
                         .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-                    path: path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    request_id: request_id
+                    path: field_path
+                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    request_id: field_request_id
                         .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-                    status_code: status_code
+                    status_code: field_status_code
                         .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
-                    message: message
+                    message: field_message
                         .ok_or_else(|| serde::de::Error::missing_field("message"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A vocabulary entry: a plain word or phrase, or an entry with its own settings.
@@ -567,8 +582,8 @@ impl<'de> serde::Deserialize<'de> for CustomVocabularyConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CustomVocabularyConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CustomVocabularyConfig object")
@@ -577,25 +592,29 @@ impl<'de> serde::Deserialize<'de> for CustomVocabularyConfig {
                 self,
                 mut map: A,
             ) -> Result<CustomVocabularyConfig, A::Error> {
-                let mut vocabulary: Option<Vec<CustomVocabularyConfigVocabularyItem>> = None;
-                let mut default_intensity: Option<f64> = None;
+                let mut field_vocabulary: Option<
+                    Vec<CustomVocabularyConfigVocabularyItem>,
+                > = None;
+                let mut field_default_intensity: Option<f64> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "vocabulary" => vocabulary = Some(map.next_value()?),
-                        "default_intensity" => default_intensity = map.next_value()?,
+                        "vocabulary" => field_vocabulary = Some(map.next_value()?),
+                        "default_intensity" => {
+                            field_default_intensity = map.next_value()?;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CustomVocabularyConfig {
-                    vocabulary: vocabulary
+                    vocabulary: field_vocabulary
                         .ok_or_else(|| serde::de::Error::missing_field("vocabulary"))?,
-                    default_intensity,
+                    default_intensity: field_default_intensity,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CustomVocabularyConfig {
@@ -643,8 +662,8 @@ impl<'de> serde::Deserialize<'de> for CallbackConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CallbackConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CallbackConfig object")
@@ -653,24 +672,25 @@ impl<'de> serde::Deserialize<'de> for CallbackConfig {
                 self,
                 mut map: A,
             ) -> Result<CallbackConfig, A::Error> {
-                let mut url: Option<String> = None;
-                let mut method: Option<CallbackMethod> = None;
+                let mut field_url: Option<String> = None;
+                let mut field_method: Option<CallbackMethod> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "url" => url = Some(map.next_value()?),
-                        "method" => method = map.next_value()?,
+                        "url" => field_url = Some(map.next_value()?),
+                        "method" => field_method = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CallbackConfig {
-                    url: url.ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                    method,
+                    url: field_url
+                        .ok_or_else(|| serde::de::Error::missing_field("url"))?,
+                    method: field_method,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CallbackConfig {
@@ -720,8 +740,8 @@ impl<'de> serde::Deserialize<'de> for SubtitlesConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SubtitlesConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a SubtitlesConfig object")
@@ -730,40 +750,40 @@ impl<'de> serde::Deserialize<'de> for SubtitlesConfig {
                 self,
                 mut map: A,
             ) -> Result<SubtitlesConfig, A::Error> {
-                let mut formats: Option<Vec<SubtitlesFormat>> = None;
-                let mut minimum_duration: Option<f64> = None;
-                let mut maximum_duration: Option<f64> = None;
-                let mut maximum_characters_per_row: Option<i64> = None;
-                let mut maximum_rows_per_caption: Option<i64> = None;
-                let mut style: Option<SubtitlesStyle> = None;
+                let mut field_formats: Option<Vec<SubtitlesFormat>> = None;
+                let mut field_minimum_duration: Option<f64> = None;
+                let mut field_maximum_duration: Option<f64> = None;
+                let mut field_maximum_characters_per_row: Option<i64> = None;
+                let mut field_maximum_rows_per_caption: Option<i64> = None;
+                let mut field_style: Option<SubtitlesStyle> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "formats" => formats = map.next_value()?,
-                        "minimum_duration" => minimum_duration = map.next_value()?,
-                        "maximum_duration" => maximum_duration = map.next_value()?,
+                        "formats" => field_formats = map.next_value()?,
+                        "minimum_duration" => field_minimum_duration = map.next_value()?,
+                        "maximum_duration" => field_maximum_duration = map.next_value()?,
                         "maximum_characters_per_row" => {
-                            maximum_characters_per_row = map.next_value()?;
+                            field_maximum_characters_per_row = map.next_value()?;
                         }
                         "maximum_rows_per_caption" => {
-                            maximum_rows_per_caption = map.next_value()?;
+                            field_maximum_rows_per_caption = map.next_value()?;
                         }
-                        "style" => style = map.next_value()?,
+                        "style" => field_style = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(SubtitlesConfig {
-                    formats,
-                    minimum_duration,
-                    maximum_duration,
-                    maximum_characters_per_row,
-                    maximum_rows_per_caption,
-                    style,
+                    formats: field_formats,
+                    minimum_duration: field_minimum_duration,
+                    maximum_duration: field_maximum_duration,
+                    maximum_characters_per_row: field_maximum_characters_per_row,
+                    maximum_rows_per_caption: field_maximum_rows_per_caption,
+                    style: field_style,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl SubtitlesConfig {
@@ -821,8 +841,8 @@ impl<'de> serde::Deserialize<'de> for DiarizationConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DiarizationConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a DiarizationConfig object")
@@ -831,27 +851,29 @@ impl<'de> serde::Deserialize<'de> for DiarizationConfig {
                 self,
                 mut map: A,
             ) -> Result<DiarizationConfig, A::Error> {
-                let mut number_of_speakers: Option<i64> = None;
-                let mut min_speakers: Option<i64> = None;
-                let mut max_speakers: Option<i64> = None;
+                let mut field_number_of_speakers: Option<i64> = None;
+                let mut field_min_speakers: Option<i64> = None;
+                let mut field_max_speakers: Option<i64> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "number_of_speakers" => number_of_speakers = map.next_value()?,
-                        "min_speakers" => min_speakers = map.next_value()?,
-                        "max_speakers" => max_speakers = map.next_value()?,
+                        "number_of_speakers" => {
+                            field_number_of_speakers = map.next_value()?;
+                        }
+                        "min_speakers" => field_min_speakers = map.next_value()?,
+                        "max_speakers" => field_max_speakers = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DiarizationConfig {
-                    number_of_speakers,
-                    min_speakers,
-                    max_speakers,
+                    number_of_speakers: field_number_of_speakers,
+                    min_speakers: field_min_speakers,
+                    max_speakers: field_max_speakers,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl DiarizationConfig {
@@ -915,8 +937,8 @@ impl<'de> serde::Deserialize<'de> for TranslationConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TranslationConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a TranslationConfig object")
@@ -925,44 +947,48 @@ impl<'de> serde::Deserialize<'de> for TranslationConfig {
                 self,
                 mut map: A,
             ) -> Result<TranslationConfig, A::Error> {
-                let mut target_languages: Option<Vec<TranslationLanguageCode>> = None;
-                let mut model: Option<TranslationModel> = None;
-                let mut match_original_utterances: Option<bool> = None;
-                let mut lipsync: Option<bool> = None;
-                let mut context_adaptation: Option<bool> = None;
-                let mut context: Option<String> = None;
-                let mut informal: Option<bool> = None;
+                let mut field_target_languages: Option<Vec<TranslationLanguageCode>> = None;
+                let mut field_model: Option<TranslationModel> = None;
+                let mut field_match_original_utterances: Option<bool> = None;
+                let mut field_lipsync: Option<bool> = None;
+                let mut field_context_adaptation: Option<bool> = None;
+                let mut field_context: Option<String> = None;
+                let mut field_informal: Option<bool> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "target_languages" => target_languages = Some(map.next_value()?),
-                        "model" => model = map.next_value()?,
-                        "match_original_utterances" => {
-                            match_original_utterances = map.next_value()?;
+                        "target_languages" => {
+                            field_target_languages = Some(map.next_value()?);
                         }
-                        "lipsync" => lipsync = map.next_value()?,
-                        "context_adaptation" => context_adaptation = map.next_value()?,
-                        "context" => context = map.next_value()?,
-                        "informal" => informal = map.next_value()?,
+                        "model" => field_model = map.next_value()?,
+                        "match_original_utterances" => {
+                            field_match_original_utterances = map.next_value()?;
+                        }
+                        "lipsync" => field_lipsync = map.next_value()?,
+                        "context_adaptation" => {
+                            field_context_adaptation = map.next_value()?;
+                        }
+                        "context" => field_context = map.next_value()?,
+                        "informal" => field_informal = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(TranslationConfig {
-                    target_languages: target_languages
+                    target_languages: field_target_languages
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "target_languages",
                         ))?,
-                    model,
-                    match_original_utterances,
-                    lipsync,
-                    context_adaptation,
-                    context,
-                    informal,
+                    model: field_model,
+                    match_original_utterances: field_match_original_utterances,
+                    lipsync: field_lipsync,
+                    context_adaptation: field_context_adaptation,
+                    context: field_context,
+                    informal: field_informal,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl TranslationConfig {
@@ -1003,8 +1029,8 @@ impl<'de> serde::Deserialize<'de> for SummarizationConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SummarizationConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a SummarizationConfig object")
@@ -1013,19 +1039,21 @@ impl<'de> serde::Deserialize<'de> for SummarizationConfig {
                 self,
                 mut map: A,
             ) -> Result<SummarizationConfig, A::Error> {
-                let mut r#type: Option<SummaryTypes> = None;
+                let mut field_type: Option<SummaryTypes> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "type" => r#type = map.next_value()?,
+                        "type" => field_type = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SummarizationConfig { r#type })
+                Ok(SummarizationConfig {
+                    r#type: field_type,
+                })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Spellings to force: each key is written in place of any of its listed variants.
@@ -1038,8 +1066,8 @@ impl<'de> serde::Deserialize<'de> for CustomSpellingConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CustomSpellingConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CustomSpellingConfig object")
@@ -1048,13 +1076,13 @@ impl<'de> serde::Deserialize<'de> for CustomSpellingConfig {
                 self,
                 mut map: A,
             ) -> Result<CustomSpellingConfig, A::Error> {
-                let mut spelling_dictionary: Option<
+                let mut field_spelling_dictionary: Option<
                     std::collections::BTreeMap<String, Vec<String>>,
                 > = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "spelling_dictionary" => {
-                            spelling_dictionary = Some(map.next_value()?);
+                            field_spelling_dictionary = Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -1062,14 +1090,14 @@ impl<'de> serde::Deserialize<'de> for CustomSpellingConfig {
                     }
                 }
                 Ok(CustomSpellingConfig {
-                    spelling_dictionary: spelling_dictionary
+                    spelling_dictionary: field_spelling_dictionary
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "spelling_dictionary",
                         ))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CustomSpellingConfig {
@@ -1099,8 +1127,8 @@ impl<'de> serde::Deserialize<'de> for AudioToLlmListConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AudioToLlmListConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a AudioToLlmListConfig object")
@@ -1109,25 +1137,25 @@ impl<'de> serde::Deserialize<'de> for AudioToLlmListConfig {
                 self,
                 mut map: A,
             ) -> Result<AudioToLlmListConfig, A::Error> {
-                let mut prompts: Option<Vec<String>> = None;
-                let mut model: Option<String> = None;
+                let mut field_prompts: Option<Vec<String>> = None;
+                let mut field_model: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "prompts" => prompts = Some(map.next_value()?),
-                        "model" => model = map.next_value()?,
+                        "prompts" => field_prompts = Some(map.next_value()?),
+                        "model" => field_model = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(AudioToLlmListConfig {
-                    prompts: prompts
+                    prompts: field_prompts
                         .ok_or_else(|| serde::de::Error::missing_field("prompts"))?,
-                    model,
+                    model: field_model,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AudioToLlmListConfig {
@@ -1227,8 +1255,8 @@ impl<'de> serde::Deserialize<'de> for PiiRedactionConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PiiRedactionConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a PiiRedactionConfig object")
@@ -1237,26 +1265,28 @@ impl<'de> serde::Deserialize<'de> for PiiRedactionConfig {
                 self,
                 mut map: A,
             ) -> Result<PiiRedactionConfig, A::Error> {
-                let mut entity_types: Option<Vec<PiiRedactionEntityType>> = None;
-                let mut processed_text_type: Option<
+                let mut field_entity_types: Option<Vec<PiiRedactionEntityType>> = None;
+                let mut field_processed_text_type: Option<
                     PiiRedactionConfigProcessedTextType,
                 > = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "entity_types" => entity_types = map.next_value()?,
-                        "processed_text_type" => processed_text_type = map.next_value()?,
+                        "entity_types" => field_entity_types = map.next_value()?,
+                        "processed_text_type" => {
+                            field_processed_text_type = map.next_value()?;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PiiRedactionConfig {
-                    entity_types,
-                    processed_text_type,
+                    entity_types: field_entity_types,
+                    processed_text_type: field_processed_text_type,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The languages spoken in the audio, when known, and whether speakers switch between them.
@@ -1277,8 +1307,8 @@ impl<'de> serde::Deserialize<'de> for LanguageConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LanguageConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LanguageConfig object")
@@ -1287,24 +1317,24 @@ impl<'de> serde::Deserialize<'de> for LanguageConfig {
                 self,
                 mut map: A,
             ) -> Result<LanguageConfig, A::Error> {
-                let mut languages: Option<Vec<TranscriptionLanguageCode>> = None;
-                let mut code_switching: Option<bool> = None;
+                let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
+                let mut field_code_switching: Option<bool> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "languages" => languages = map.next_value()?,
-                        "code_switching" => code_switching = map.next_value()?,
+                        "languages" => field_languages = map.next_value()?,
+                        "code_switching" => field_code_switching = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LanguageConfig {
-                    languages,
-                    code_switching,
+                    languages: field_languages,
+                    code_switching: field_code_switching,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// One vocabulary entry with its weight, pronunciations and language.
@@ -1328,8 +1358,8 @@ impl<'de> serde::Deserialize<'de> for CustomVocabularyEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CustomVocabularyEntry;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CustomVocabularyEntry object")
@@ -1338,31 +1368,31 @@ impl<'de> serde::Deserialize<'de> for CustomVocabularyEntry {
                 self,
                 mut map: A,
             ) -> Result<CustomVocabularyEntry, A::Error> {
-                let mut value: Option<String> = None;
-                let mut intensity: Option<f64> = None;
-                let mut pronunciations: Option<Vec<String>> = None;
-                let mut language: Option<TranscriptionLanguageCode> = None;
+                let mut field_value: Option<String> = None;
+                let mut field_intensity: Option<f64> = None;
+                let mut field_pronunciations: Option<Vec<String>> = None;
+                let mut field_language: Option<TranscriptionLanguageCode> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "value" => value = Some(map.next_value()?),
-                        "intensity" => intensity = map.next_value()?,
-                        "pronunciations" => pronunciations = map.next_value()?,
-                        "language" => language = map.next_value()?,
+                        "value" => field_value = Some(map.next_value()?),
+                        "intensity" => field_intensity = map.next_value()?,
+                        "pronunciations" => field_pronunciations = map.next_value()?,
+                        "language" => field_language = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CustomVocabularyEntry {
-                    value: value
+                    value: field_value
                         .ok_or_else(|| serde::de::Error::missing_field("value"))?,
-                    intensity,
-                    pronunciations,
-                    language,
+                    intensity: field_intensity,
+                    pronunciations: field_pronunciations,
+                    language: field_language,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CustomVocabularyEntry {
@@ -3305,8 +3335,8 @@ impl<'de> serde::Deserialize<'de> for ForbiddenErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ForbiddenErrorResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ForbiddenErrorResponse object")
@@ -3315,37 +3345,38 @@ impl<'de> serde::Deserialize<'de> for ForbiddenErrorResponse {
                 self,
                 mut map: A,
             ) -> Result<ForbiddenErrorResponse, A::Error> {
-                let mut timestamp: Option<String> = None;
-                let mut path: Option<String> = None;
-                let mut request_id: Option<String> = None;
-                let mut status_code: Option<f64> = None;
-                let mut message: Option<String> = None;
+                let mut field_timestamp: Option<String> = None;
+                let mut field_path: Option<String> = None;
+                let mut field_request_id: Option<String> = None;
+                let mut field_status_code: Option<f64> = None;
+                let mut field_message: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "timestamp" => timestamp = Some(map.next_value()?),
-                        "path" => path = Some(map.next_value()?),
-                        "request_id" => request_id = Some(map.next_value()?),
-                        "statusCode" => status_code = Some(map.next_value()?),
-                        "message" => message = Some(map.next_value()?),
+                        "timestamp" => field_timestamp = Some(map.next_value()?),
+                        "path" => field_path = Some(map.next_value()?),
+                        "request_id" => field_request_id = Some(map.next_value()?),
+                        "statusCode" => field_status_code = Some(map.next_value()?),
+                        "message" => field_message = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(ForbiddenErrorResponse {
-                    timestamp: timestamp
+                    timestamp: field_timestamp
                         .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-                    path: path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    request_id: request_id
+                    path: field_path
+                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    request_id: field_request_id
                         .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-                    status_code: status_code
+                    status_code: field_status_code
                         .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
-                    message: message
+                    message: field_message
                         .ok_or_else(|| serde::de::Error::missing_field("message"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Error body of a 404 response.
@@ -3367,8 +3398,8 @@ impl<'de> serde::Deserialize<'de> for NotFoundErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = NotFoundErrorResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a NotFoundErrorResponse object")
@@ -3377,37 +3408,38 @@ impl<'de> serde::Deserialize<'de> for NotFoundErrorResponse {
                 self,
                 mut map: A,
             ) -> Result<NotFoundErrorResponse, A::Error> {
-                let mut timestamp: Option<String> = None;
-                let mut path: Option<String> = None;
-                let mut request_id: Option<String> = None;
-                let mut status_code: Option<f64> = None;
-                let mut message: Option<String> = None;
+                let mut field_timestamp: Option<String> = None;
+                let mut field_path: Option<String> = None;
+                let mut field_request_id: Option<String> = None;
+                let mut field_status_code: Option<f64> = None;
+                let mut field_message: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "timestamp" => timestamp = Some(map.next_value()?),
-                        "path" => path = Some(map.next_value()?),
-                        "request_id" => request_id = Some(map.next_value()?),
-                        "statusCode" => status_code = Some(map.next_value()?),
-                        "message" => message = Some(map.next_value()?),
+                        "timestamp" => field_timestamp = Some(map.next_value()?),
+                        "path" => field_path = Some(map.next_value()?),
+                        "request_id" => field_request_id = Some(map.next_value()?),
+                        "statusCode" => field_status_code = Some(map.next_value()?),
+                        "message" => field_message = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(NotFoundErrorResponse {
-                    timestamp: timestamp
+                    timestamp: field_timestamp
                         .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-                    path: path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    request_id: request_id
+                    path: field_path
+                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    request_id: field_request_id
                         .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-                    status_code: status_code
+                    status_code: field_status_code
                         .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
-                    message: message
+                    message: field_message
                         .ok_or_else(|| serde::de::Error::missing_field("message"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Multipart form of `POST /v2/upload` carrying a local file.
@@ -3422,8 +3454,8 @@ impl<'de> serde::Deserialize<'de> for UploadFileBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UploadFileBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UploadFileBody object")
@@ -3432,21 +3464,22 @@ impl<'de> serde::Deserialize<'de> for UploadFileBody {
                 self,
                 mut map: A,
             ) -> Result<UploadFileBody, A::Error> {
-                let mut audio: Option<Vec<u8>> = None;
+                let mut field_audio: Option<Vec<u8>> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "audio" => audio = Some(map.next_value()?),
+                        "audio" => field_audio = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UploadFileBody {
-                    audio: audio.ok_or_else(|| serde::de::Error::missing_field("audio"))?,
+                    audio: field_audio
+                        .ok_or_else(|| serde::de::Error::missing_field("audio"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// JSON form of `POST /v2/upload`, for a file Gladia fetches itself.
@@ -3461,8 +3494,8 @@ impl<'de> serde::Deserialize<'de> for UploadUrlBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UploadUrlBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UploadUrlBody object")
@@ -3471,22 +3504,22 @@ impl<'de> serde::Deserialize<'de> for UploadUrlBody {
                 self,
                 mut map: A,
             ) -> Result<UploadUrlBody, A::Error> {
-                let mut audio_url: Option<String> = None;
+                let mut field_audio_url: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "audio_url" => audio_url = Some(map.next_value()?),
+                        "audio_url" => field_audio_url = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(UploadUrlBody {
-                    audio_url: audio_url
+                    audio_url: field_audio_url
                         .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UploadUrlBody {
@@ -3511,8 +3544,8 @@ impl<'de> serde::Deserialize<'de> for AudioUploadResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AudioUploadResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a AudioUploadResponse object")
@@ -3521,28 +3554,30 @@ impl<'de> serde::Deserialize<'de> for AudioUploadResponse {
                 self,
                 mut map: A,
             ) -> Result<AudioUploadResponse, A::Error> {
-                let mut audio_url: Option<String> = None;
-                let mut audio_metadata: Option<AudioUploadMetadata> = None;
+                let mut field_audio_url: Option<String> = None;
+                let mut field_audio_metadata: Option<AudioUploadMetadata> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "audio_url" => audio_url = Some(map.next_value()?),
-                        "audio_metadata" => audio_metadata = Some(map.next_value()?),
+                        "audio_url" => field_audio_url = Some(map.next_value()?),
+                        "audio_metadata" => {
+                            field_audio_metadata = Some(map.next_value()?);
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(AudioUploadResponse {
-                    audio_url: audio_url
+                    audio_url: field_audio_url
                         .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
-                    audio_metadata: audio_metadata
+                    audio_metadata: field_audio_metadata
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "audio_metadata",
                         ))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Facts about an uploaded file.
@@ -3572,8 +3607,8 @@ impl<'de> serde::Deserialize<'de> for AudioUploadMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AudioUploadMetadata;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a AudioUploadMetadata object")
@@ -3582,23 +3617,25 @@ impl<'de> serde::Deserialize<'de> for AudioUploadMetadata {
                 self,
                 mut map: A,
             ) -> Result<AudioUploadMetadata, A::Error> {
-                let mut id: Option<String> = None;
-                let mut filename: Option<String> = None;
-                let mut source: Option<String> = None;
-                let mut extension: Option<String> = None;
-                let mut size: Option<i64> = None;
-                let mut audio_duration: Option<f64> = None;
-                let mut number_of_channels: Option<i64> = None;
+                let mut field_id: Option<String> = None;
+                let mut field_filename: Option<String> = None;
+                let mut field_source: Option<String> = None;
+                let mut field_extension: Option<String> = None;
+                let mut field_size: Option<i64> = None;
+                let mut field_audio_duration: Option<f64> = None;
+                let mut field_number_of_channels: Option<i64> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "filename" => filename = Some(map.next_value()?),
-                        "source" => source = map.next_value()?,
-                        "extension" => extension = Some(map.next_value()?),
-                        "size" => size = Some(map.next_value()?),
-                        "audio_duration" => audio_duration = Some(map.next_value()?),
+                        "id" => field_id = Some(map.next_value()?),
+                        "filename" => field_filename = Some(map.next_value()?),
+                        "source" => field_source = map.next_value()?,
+                        "extension" => field_extension = Some(map.next_value()?),
+                        "size" => field_size = Some(map.next_value()?),
+                        "audio_duration" => {
+                            field_audio_duration = Some(map.next_value()?);
+                        }
                         "number_of_channels" => {
-                            number_of_channels = Some(map.next_value()?);
+                            field_number_of_channels = Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -3606,25 +3643,26 @@ impl<'de> serde::Deserialize<'de> for AudioUploadMetadata {
                     }
                 }
                 Ok(AudioUploadMetadata {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    filename: filename
+                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    filename: field_filename
                         .ok_or_else(|| serde::de::Error::missing_field("filename"))?,
-                    source,
-                    extension: extension
+                    source: field_source,
+                    extension: field_extension
                         .ok_or_else(|| serde::de::Error::missing_field("extension"))?,
-                    size: size.ok_or_else(|| serde::de::Error::missing_field("size"))?,
-                    audio_duration: audio_duration
+                    size: field_size
+                        .ok_or_else(|| serde::de::Error::missing_field("size"))?,
+                    audio_duration: field_audio_duration
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "audio_duration",
                         ))?,
-                    number_of_channels: number_of_channels
+                    number_of_channels: field_number_of_channels
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "number_of_channels",
                         ))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Where a job is in its life.
@@ -3784,8 +3822,8 @@ impl<'de> serde::Deserialize<'de> for FileResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FileResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a FileResponse object")
@@ -3794,33 +3832,35 @@ impl<'de> serde::Deserialize<'de> for FileResponse {
                 self,
                 mut map: A,
             ) -> Result<FileResponse, A::Error> {
-                let mut id: Option<String> = None;
-                let mut filename: Option<String> = None;
-                let mut source: Option<String> = None;
-                let mut audio_duration: Option<f64> = None;
-                let mut number_of_channels: Option<i64> = None;
+                let mut field_id: Option<String> = None;
+                let mut field_filename: Option<String> = None;
+                let mut field_source: Option<String> = None;
+                let mut field_audio_duration: Option<f64> = None;
+                let mut field_number_of_channels: Option<i64> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "filename" => filename = map.next_value()?,
-                        "source" => source = map.next_value()?,
-                        "audio_duration" => audio_duration = map.next_value()?,
-                        "number_of_channels" => number_of_channels = map.next_value()?,
+                        "id" => field_id = Some(map.next_value()?),
+                        "filename" => field_filename = map.next_value()?,
+                        "source" => field_source = map.next_value()?,
+                        "audio_duration" => field_audio_duration = map.next_value()?,
+                        "number_of_channels" => {
+                            field_number_of_channels = map.next_value()?;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(FileResponse {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    filename,
-                    source,
-                    audio_duration,
-                    number_of_channels,
+                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    filename: field_filename,
+                    source: field_source,
+                    audio_duration: field_audio_duration,
+                    number_of_channels: field_number_of_channels,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A pre-recorded job, with its result once it is done.
@@ -3874,8 +3914,8 @@ impl<'de> serde::Deserialize<'de> for PreRecordedResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PreRecordedResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a PreRecordedResponse object")
@@ -3884,68 +3924,69 @@ impl<'de> serde::Deserialize<'de> for PreRecordedResponse {
                 self,
                 mut map: A,
             ) -> Result<PreRecordedResponse, A::Error> {
-                let mut id: Option<String> = None;
-                let mut request_id: Option<String> = None;
-                let mut version: Option<i64> = None;
-                let mut status: Option<TranscriptionStatus> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut completed_at: Option<time::OffsetDateTime> = None;
-                let mut custom_metadata: Option<
+                let mut field_id: Option<String> = None;
+                let mut field_request_id: Option<String> = None;
+                let mut field_version: Option<i64> = None;
+                let mut field_status: Option<TranscriptionStatus> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_completed_at: Option<time::OffsetDateTime> = None;
+                let mut field_custom_metadata: Option<
                     serde_json::Map<String, serde_json::Value>,
                 > = None;
-                let mut error_code: Option<i64> = None;
-                let mut kind: Option<TranscriptionKind> = None;
-                let mut file: Option<FileResponse> = None;
-                let mut request_params: Option<PreRecordedRequestParams> = None;
-                let mut result: Option<TranscriptionResult> = None;
+                let mut field_error_code: Option<i64> = None;
+                let mut field_kind: Option<TranscriptionKind> = None;
+                let mut field_file: Option<FileResponse> = None;
+                let mut field_request_params: Option<PreRecordedRequestParams> = None;
+                let mut field_result: Option<TranscriptionResult> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "request_id" => request_id = Some(map.next_value()?),
-                        "version" => version = Some(map.next_value()?),
-                        "status" => status = Some(map.next_value()?),
+                        "id" => field_id = Some(map.next_value()?),
+                        "request_id" => field_request_id = Some(map.next_value()?),
+                        "version" => field_version = Some(map.next_value()?),
+                        "status" => field_status = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
                         "completed_at" => {
-                            completed_at = map
+                            field_completed_at = map
                                 .next_value::<Option<crate::wire::Rfc3339>>()?
                                 .map(|date| date.0);
                         }
-                        "custom_metadata" => custom_metadata = map.next_value()?,
-                        "error_code" => error_code = map.next_value()?,
-                        "kind" => kind = Some(map.next_value()?),
-                        "file" => file = map.next_value()?,
-                        "request_params" => request_params = map.next_value()?,
-                        "result" => result = map.next_value()?,
+                        "custom_metadata" => field_custom_metadata = map.next_value()?,
+                        "error_code" => field_error_code = map.next_value()?,
+                        "kind" => field_kind = Some(map.next_value()?),
+                        "file" => field_file = map.next_value()?,
+                        "request_params" => field_request_params = map.next_value()?,
+                        "result" => field_result = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PreRecordedResponse {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    request_id: request_id
+                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    request_id: field_request_id
                         .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-                    version: version
+                    version: field_version
                         .ok_or_else(|| serde::de::Error::missing_field("version"))?,
-                    status: status
+                    status: field_status
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    completed_at,
-                    custom_metadata,
-                    error_code,
-                    kind: kind.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-                    file,
-                    request_params,
-                    result,
+                    completed_at: field_completed_at,
+                    custom_metadata: field_custom_metadata,
+                    error_code: field_error_code,
+                    kind: field_kind
+                        .ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+                    file: field_file,
+                    request_params: field_request_params,
+                    result: field_result,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Whether custom vocabulary was enabled; jobs made with the 2024 API hold the list of words instead
@@ -4070,8 +4111,8 @@ impl<'de> serde::Deserialize<'de> for PreRecordedRequestParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PreRecordedRequestParams;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a PreRecordedRequestParams object")
@@ -4080,142 +4121,152 @@ impl<'de> serde::Deserialize<'de> for PreRecordedRequestParams {
                 self,
                 mut map: A,
             ) -> Result<PreRecordedRequestParams, A::Error> {
-                let mut context_prompt: Option<String> = None;
-                let mut custom_vocabulary: Option<
+                let mut field_context_prompt: Option<String> = None;
+                let mut field_custom_vocabulary: Option<
                     PreRecordedRequestParamsCustomVocabulary,
                 > = None;
-                let mut custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
-                let mut detect_language: Option<bool> = None;
-                let mut enable_code_switching: Option<bool> = None;
-                let mut code_switching_config: Option<CodeSwitchingConfig> = None;
-                let mut language: Option<TranscriptionLanguageCode> = None;
-                let mut callback_url: Option<String> = None;
-                let mut callback: Option<bool> = None;
-                let mut callback_config: Option<CallbackConfig> = None;
-                let mut subtitles: Option<bool> = None;
-                let mut subtitles_config: Option<SubtitlesConfig> = None;
-                let mut diarization: Option<bool> = None;
-                let mut diarization_config: Option<DiarizationConfigResponse> = None;
-                let mut translation: Option<bool> = None;
-                let mut translation_config: Option<TranslationConfig> = None;
-                let mut summarization: Option<bool> = None;
-                let mut summarization_config: Option<SummarizationConfig> = None;
-                let mut moderation: Option<bool> = None;
-                let mut named_entity_recognition: Option<bool> = None;
-                let mut chapterization: Option<bool> = None;
-                let mut name_consistency: Option<bool> = None;
-                let mut custom_spelling: Option<bool> = None;
-                let mut custom_spelling_config: Option<CustomSpellingConfig> = None;
-                let mut structured_data_extraction: Option<bool> = None;
-                let mut structured_data_extraction_config: Option<
+                let mut field_custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
+                let mut field_detect_language: Option<bool> = None;
+                let mut field_enable_code_switching: Option<bool> = None;
+                let mut field_code_switching_config: Option<CodeSwitchingConfig> = None;
+                let mut field_language: Option<TranscriptionLanguageCode> = None;
+                let mut field_callback_url: Option<String> = None;
+                let mut field_callback: Option<bool> = None;
+                let mut field_callback_config: Option<CallbackConfig> = None;
+                let mut field_subtitles: Option<bool> = None;
+                let mut field_subtitles_config: Option<SubtitlesConfig> = None;
+                let mut field_diarization: Option<bool> = None;
+                let mut field_diarization_config: Option<DiarizationConfigResponse> = None;
+                let mut field_translation: Option<bool> = None;
+                let mut field_translation_config: Option<TranslationConfig> = None;
+                let mut field_summarization: Option<bool> = None;
+                let mut field_summarization_config: Option<SummarizationConfig> = None;
+                let mut field_moderation: Option<bool> = None;
+                let mut field_named_entity_recognition: Option<bool> = None;
+                let mut field_chapterization: Option<bool> = None;
+                let mut field_name_consistency: Option<bool> = None;
+                let mut field_custom_spelling: Option<bool> = None;
+                let mut field_custom_spelling_config: Option<CustomSpellingConfig> = None;
+                let mut field_structured_data_extraction: Option<bool> = None;
+                let mut field_structured_data_extraction_config: Option<
                     StructuredDataExtractionConfig,
                 > = None;
-                let mut sentiment_analysis: Option<bool> = None;
-                let mut audio_to_llm: Option<bool> = None;
-                let mut audio_to_llm_config: Option<AudioToLlmListConfig> = None;
-                let mut sentences: Option<bool> = None;
-                let mut display_mode: Option<bool> = None;
-                let mut punctuation_enhanced: Option<bool> = None;
-                let mut language_config: Option<LanguageConfig> = None;
-                let mut audio_url: Option<String> = None;
+                let mut field_sentiment_analysis: Option<bool> = None;
+                let mut field_audio_to_llm: Option<bool> = None;
+                let mut field_audio_to_llm_config: Option<AudioToLlmListConfig> = None;
+                let mut field_sentences: Option<bool> = None;
+                let mut field_display_mode: Option<bool> = None;
+                let mut field_punctuation_enhanced: Option<bool> = None;
+                let mut field_language_config: Option<LanguageConfig> = None;
+                let mut field_audio_url: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "context_prompt" => context_prompt = map.next_value()?,
-                        "custom_vocabulary" => custom_vocabulary = map.next_value()?,
-                        "custom_vocabulary_config" => {
-                            custom_vocabulary_config = map.next_value()?;
+                        "context_prompt" => field_context_prompt = map.next_value()?,
+                        "custom_vocabulary" => {
+                            field_custom_vocabulary = map.next_value()?;
                         }
-                        "detect_language" => detect_language = map.next_value()?,
+                        "custom_vocabulary_config" => {
+                            field_custom_vocabulary_config = map.next_value()?;
+                        }
+                        "detect_language" => field_detect_language = map.next_value()?,
                         "enable_code_switching" => {
-                            enable_code_switching = map.next_value()?;
+                            field_enable_code_switching = map.next_value()?;
                         }
                         "code_switching_config" => {
-                            code_switching_config = map.next_value()?;
+                            field_code_switching_config = map.next_value()?;
                         }
-                        "language" => language = map.next_value()?,
-                        "callback_url" => callback_url = map.next_value()?,
-                        "callback" => callback = map.next_value()?,
-                        "callback_config" => callback_config = map.next_value()?,
-                        "subtitles" => subtitles = map.next_value()?,
-                        "subtitles_config" => subtitles_config = map.next_value()?,
-                        "diarization" => diarization = map.next_value()?,
-                        "diarization_config" => diarization_config = map.next_value()?,
-                        "translation" => translation = map.next_value()?,
-                        "translation_config" => translation_config = map.next_value()?,
-                        "summarization" => summarization = map.next_value()?,
+                        "language" => field_language = map.next_value()?,
+                        "callback_url" => field_callback_url = map.next_value()?,
+                        "callback" => field_callback = map.next_value()?,
+                        "callback_config" => field_callback_config = map.next_value()?,
+                        "subtitles" => field_subtitles = map.next_value()?,
+                        "subtitles_config" => field_subtitles_config = map.next_value()?,
+                        "diarization" => field_diarization = map.next_value()?,
+                        "diarization_config" => {
+                            field_diarization_config = map.next_value()?;
+                        }
+                        "translation" => field_translation = map.next_value()?,
+                        "translation_config" => {
+                            field_translation_config = map.next_value()?;
+                        }
+                        "summarization" => field_summarization = map.next_value()?,
                         "summarization_config" => {
-                            summarization_config = map.next_value()?;
+                            field_summarization_config = map.next_value()?;
                         }
-                        "moderation" => moderation = map.next_value()?,
+                        "moderation" => field_moderation = map.next_value()?,
                         "named_entity_recognition" => {
-                            named_entity_recognition = map.next_value()?;
+                            field_named_entity_recognition = map.next_value()?;
                         }
-                        "chapterization" => chapterization = map.next_value()?,
-                        "name_consistency" => name_consistency = map.next_value()?,
-                        "custom_spelling" => custom_spelling = map.next_value()?,
+                        "chapterization" => field_chapterization = map.next_value()?,
+                        "name_consistency" => field_name_consistency = map.next_value()?,
+                        "custom_spelling" => field_custom_spelling = map.next_value()?,
                         "custom_spelling_config" => {
-                            custom_spelling_config = map.next_value()?;
+                            field_custom_spelling_config = map.next_value()?;
                         }
                         "structured_data_extraction" => {
-                            structured_data_extraction = map.next_value()?;
+                            field_structured_data_extraction = map.next_value()?;
                         }
                         "structured_data_extraction_config" => {
-                            structured_data_extraction_config = map.next_value()?;
+                            field_structured_data_extraction_config = map.next_value()?;
                         }
-                        "sentiment_analysis" => sentiment_analysis = map.next_value()?,
-                        "audio_to_llm" => audio_to_llm = map.next_value()?,
-                        "audio_to_llm_config" => audio_to_llm_config = map.next_value()?,
-                        "sentences" => sentences = map.next_value()?,
-                        "display_mode" => display_mode = map.next_value()?,
+                        "sentiment_analysis" => {
+                            field_sentiment_analysis = map.next_value()?;
+                        }
+                        "audio_to_llm" => field_audio_to_llm = map.next_value()?,
+                        "audio_to_llm_config" => {
+                            field_audio_to_llm_config = map.next_value()?;
+                        }
+                        "sentences" => field_sentences = map.next_value()?,
+                        "display_mode" => field_display_mode = map.next_value()?,
                         "punctuation_enhanced" => {
-                            punctuation_enhanced = map.next_value()?;
+                            field_punctuation_enhanced = map.next_value()?;
                         }
-                        "language_config" => language_config = map.next_value()?,
-                        "audio_url" => audio_url = map.next_value()?,
+                        "language_config" => field_language_config = map.next_value()?,
+                        "audio_url" => field_audio_url = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PreRecordedRequestParams {
-                    context_prompt,
-                    custom_vocabulary,
-                    custom_vocabulary_config,
-                    detect_language,
-                    enable_code_switching,
-                    code_switching_config,
-                    language,
-                    callback_url,
-                    callback,
-                    callback_config,
-                    subtitles,
-                    subtitles_config,
-                    diarization,
-                    diarization_config,
-                    translation,
-                    translation_config,
-                    summarization,
-                    summarization_config,
-                    moderation,
-                    named_entity_recognition,
-                    chapterization,
-                    name_consistency,
-                    custom_spelling,
-                    custom_spelling_config,
-                    structured_data_extraction,
-                    structured_data_extraction_config,
-                    sentiment_analysis,
-                    audio_to_llm,
-                    audio_to_llm_config,
-                    sentences,
-                    display_mode,
-                    punctuation_enhanced,
-                    language_config,
-                    audio_url,
+                    context_prompt: field_context_prompt,
+                    custom_vocabulary: field_custom_vocabulary,
+                    custom_vocabulary_config: field_custom_vocabulary_config,
+                    detect_language: field_detect_language,
+                    enable_code_switching: field_enable_code_switching,
+                    code_switching_config: field_code_switching_config,
+                    language: field_language,
+                    callback_url: field_callback_url,
+                    callback: field_callback,
+                    callback_config: field_callback_config,
+                    subtitles: field_subtitles,
+                    subtitles_config: field_subtitles_config,
+                    diarization: field_diarization,
+                    diarization_config: field_diarization_config,
+                    translation: field_translation,
+                    translation_config: field_translation_config,
+                    summarization: field_summarization,
+                    summarization_config: field_summarization_config,
+                    moderation: field_moderation,
+                    named_entity_recognition: field_named_entity_recognition,
+                    chapterization: field_chapterization,
+                    name_consistency: field_name_consistency,
+                    custom_spelling: field_custom_spelling,
+                    custom_spelling_config: field_custom_spelling_config,
+                    structured_data_extraction: field_structured_data_extraction,
+                    structured_data_extraction_config: field_structured_data_extraction_config,
+                    sentiment_analysis: field_sentiment_analysis,
+                    audio_to_llm: field_audio_to_llm,
+                    audio_to_llm_config: field_audio_to_llm_config,
+                    sentences: field_sentences,
+                    display_mode: field_display_mode,
+                    punctuation_enhanced: field_punctuation_enhanced,
+                    language_config: field_language_config,
+                    audio_url: field_audio_url,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Languages the model may switch between, with code switching.
@@ -4231,8 +4282,8 @@ impl<'de> serde::Deserialize<'de> for CodeSwitchingConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CodeSwitchingConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CodeSwitchingConfig object")
@@ -4241,19 +4292,21 @@ impl<'de> serde::Deserialize<'de> for CodeSwitchingConfig {
                 self,
                 mut map: A,
             ) -> Result<CodeSwitchingConfig, A::Error> {
-                let mut languages: Option<Vec<TranscriptionLanguageCode>> = None;
+                let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "languages" => languages = map.next_value()?,
+                        "languages" => field_languages = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CodeSwitchingConfig { languages })
+                Ok(CodeSwitchingConfig {
+                    languages: field_languages,
+                })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Speaker recognition options as the server recorded them.
@@ -4284,8 +4337,8 @@ impl<'de> serde::Deserialize<'de> for DiarizationConfigResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DiarizationConfigResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a DiarizationConfigResponse object")
@@ -4294,30 +4347,32 @@ impl<'de> serde::Deserialize<'de> for DiarizationConfigResponse {
                 self,
                 mut map: A,
             ) -> Result<DiarizationConfigResponse, A::Error> {
-                let mut number_of_speakers: Option<i64> = None;
-                let mut min_speakers: Option<i64> = None;
-                let mut max_speakers: Option<i64> = None;
-                let mut enhanced: Option<bool> = None;
+                let mut field_number_of_speakers: Option<i64> = None;
+                let mut field_min_speakers: Option<i64> = None;
+                let mut field_max_speakers: Option<i64> = None;
+                let mut field_enhanced: Option<bool> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "number_of_speakers" => number_of_speakers = map.next_value()?,
-                        "min_speakers" => min_speakers = map.next_value()?,
-                        "max_speakers" => max_speakers = map.next_value()?,
-                        "enhanced" => enhanced = map.next_value()?,
+                        "number_of_speakers" => {
+                            field_number_of_speakers = map.next_value()?;
+                        }
+                        "min_speakers" => field_min_speakers = map.next_value()?,
+                        "max_speakers" => field_max_speakers = map.next_value()?,
+                        "enhanced" => field_enhanced = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(DiarizationConfigResponse {
-                    number_of_speakers,
-                    min_speakers,
-                    max_speakers,
-                    enhanced,
+                    number_of_speakers: field_number_of_speakers,
+                    min_speakers: field_min_speakers,
+                    max_speakers: field_max_speakers,
+                    enhanced: field_enhanced,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// What to extract as structured data.
@@ -4332,8 +4387,8 @@ impl<'de> serde::Deserialize<'de> for StructuredDataExtractionConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = StructuredDataExtractionConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a StructuredDataExtractionConfig object")
@@ -4342,22 +4397,22 @@ impl<'de> serde::Deserialize<'de> for StructuredDataExtractionConfig {
                 self,
                 mut map: A,
             ) -> Result<StructuredDataExtractionConfig, A::Error> {
-                let mut classes: Option<Vec<String>> = None;
+                let mut field_classes: Option<Vec<String>> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "classes" => classes = Some(map.next_value()?),
+                        "classes" => field_classes = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(StructuredDataExtractionConfig {
-                    classes: classes
+                    classes: field_classes
                         .ok_or_else(|| serde::de::Error::missing_field("classes"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Everything a finished job produced.
@@ -4412,8 +4467,8 @@ impl<'de> serde::Deserialize<'de> for TranscriptionResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TranscriptionResult;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a TranscriptionResult object")
@@ -4422,70 +4477,72 @@ impl<'de> serde::Deserialize<'de> for TranscriptionResult {
                 self,
                 mut map: A,
             ) -> Result<TranscriptionResult, A::Error> {
-                let mut metadata: Option<TranscriptionMetadata> = None;
-                let mut transcription: Option<Transcription> = None;
-                let mut translation: Option<Translation> = None;
-                let mut summarization: Option<AddonTextResult> = None;
-                let mut moderation: Option<AddonTextResult> = None;
-                let mut named_entity_recognition: Option<NamedEntityRecognition> = None;
-                let mut name_consistency: Option<AddonTextResult> = None;
-                let mut custom_spelling: Option<AddonTextResult> = None;
-                let mut speaker_reidentification: Option<AddonTextResult> = None;
-                let mut structured_data_extraction: Option<AddonTextResult> = None;
-                let mut sentiment_analysis: Option<AddonTextResult> = None;
-                let mut audio_to_llm: Option<AudioToLlmList> = None;
-                let mut sentences: Option<AddonTextListResult> = None;
-                let mut display_mode: Option<AddonTextListResult> = None;
-                let mut chapters: Option<Chapterization> = None;
+                let mut field_metadata: Option<TranscriptionMetadata> = None;
+                let mut field_transcription: Option<Transcription> = None;
+                let mut field_translation: Option<Translation> = None;
+                let mut field_summarization: Option<AddonTextResult> = None;
+                let mut field_moderation: Option<AddonTextResult> = None;
+                let mut field_named_entity_recognition: Option<NamedEntityRecognition> = None;
+                let mut field_name_consistency: Option<AddonTextResult> = None;
+                let mut field_custom_spelling: Option<AddonTextResult> = None;
+                let mut field_speaker_reidentification: Option<AddonTextResult> = None;
+                let mut field_structured_data_extraction: Option<AddonTextResult> = None;
+                let mut field_sentiment_analysis: Option<AddonTextResult> = None;
+                let mut field_audio_to_llm: Option<AudioToLlmList> = None;
+                let mut field_sentences: Option<AddonTextListResult> = None;
+                let mut field_display_mode: Option<AddonTextListResult> = None;
+                let mut field_chapters: Option<Chapterization> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "metadata" => metadata = Some(map.next_value()?),
-                        "transcription" => transcription = map.next_value()?,
-                        "translation" => translation = map.next_value()?,
-                        "summarization" => summarization = map.next_value()?,
-                        "moderation" => moderation = map.next_value()?,
+                        "metadata" => field_metadata = Some(map.next_value()?),
+                        "transcription" => field_transcription = map.next_value()?,
+                        "translation" => field_translation = map.next_value()?,
+                        "summarization" => field_summarization = map.next_value()?,
+                        "moderation" => field_moderation = map.next_value()?,
                         "named_entity_recognition" => {
-                            named_entity_recognition = map.next_value()?;
+                            field_named_entity_recognition = map.next_value()?;
                         }
-                        "name_consistency" => name_consistency = map.next_value()?,
-                        "custom_spelling" => custom_spelling = map.next_value()?,
+                        "name_consistency" => field_name_consistency = map.next_value()?,
+                        "custom_spelling" => field_custom_spelling = map.next_value()?,
                         "speaker_reidentification" => {
-                            speaker_reidentification = map.next_value()?;
+                            field_speaker_reidentification = map.next_value()?;
                         }
                         "structured_data_extraction" => {
-                            structured_data_extraction = map.next_value()?;
+                            field_structured_data_extraction = map.next_value()?;
                         }
-                        "sentiment_analysis" => sentiment_analysis = map.next_value()?,
-                        "audio_to_llm" => audio_to_llm = map.next_value()?,
-                        "sentences" => sentences = map.next_value()?,
-                        "display_mode" => display_mode = map.next_value()?,
-                        "chapters" => chapters = map.next_value()?,
+                        "sentiment_analysis" => {
+                            field_sentiment_analysis = map.next_value()?;
+                        }
+                        "audio_to_llm" => field_audio_to_llm = map.next_value()?,
+                        "sentences" => field_sentences = map.next_value()?,
+                        "display_mode" => field_display_mode = map.next_value()?,
+                        "chapters" => field_chapters = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(TranscriptionResult {
-                    metadata: metadata
+                    metadata: field_metadata
                         .ok_or_else(|| serde::de::Error::missing_field("metadata"))?,
-                    transcription,
-                    translation,
-                    summarization,
-                    moderation,
-                    named_entity_recognition,
-                    name_consistency,
-                    custom_spelling,
-                    speaker_reidentification,
-                    structured_data_extraction,
-                    sentiment_analysis,
-                    audio_to_llm,
-                    sentences,
-                    display_mode,
-                    chapters,
+                    transcription: field_transcription,
+                    translation: field_translation,
+                    summarization: field_summarization,
+                    moderation: field_moderation,
+                    named_entity_recognition: field_named_entity_recognition,
+                    name_consistency: field_name_consistency,
+                    custom_spelling: field_custom_spelling,
+                    speaker_reidentification: field_speaker_reidentification,
+                    structured_data_extraction: field_structured_data_extraction,
+                    sentiment_analysis: field_sentiment_analysis,
+                    audio_to_llm: field_audio_to_llm,
+                    sentences: field_sentences,
+                    display_mode: field_display_mode,
+                    chapters: field_chapters,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Durations and billing of a job.
@@ -4506,8 +4563,8 @@ impl<'de> serde::Deserialize<'de> for TranscriptionMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TranscriptionMetadata;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a TranscriptionMetadata object")
@@ -4516,19 +4573,21 @@ impl<'de> serde::Deserialize<'de> for TranscriptionMetadata {
                 self,
                 mut map: A,
             ) -> Result<TranscriptionMetadata, A::Error> {
-                let mut audio_duration: Option<f64> = None;
-                let mut number_of_distinct_channels: Option<i64> = None;
-                let mut billing_time: Option<f64> = None;
-                let mut transcription_time: Option<f64> = None;
+                let mut field_audio_duration: Option<f64> = None;
+                let mut field_number_of_distinct_channels: Option<i64> = None;
+                let mut field_billing_time: Option<f64> = None;
+                let mut field_transcription_time: Option<f64> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "audio_duration" => audio_duration = Some(map.next_value()?),
-                        "number_of_distinct_channels" => {
-                            number_of_distinct_channels = Some(map.next_value()?);
+                        "audio_duration" => {
+                            field_audio_duration = Some(map.next_value()?);
                         }
-                        "billing_time" => billing_time = Some(map.next_value()?),
+                        "number_of_distinct_channels" => {
+                            field_number_of_distinct_channels = Some(map.next_value()?);
+                        }
+                        "billing_time" => field_billing_time = Some(map.next_value()?),
                         "transcription_time" => {
-                            transcription_time = Some(map.next_value()?);
+                            field_transcription_time = Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -4536,24 +4595,24 @@ impl<'de> serde::Deserialize<'de> for TranscriptionMetadata {
                     }
                 }
                 Ok(TranscriptionMetadata {
-                    audio_duration: audio_duration
+                    audio_duration: field_audio_duration
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "audio_duration",
                         ))?,
-                    number_of_distinct_channels: number_of_distinct_channels
+                    number_of_distinct_channels: field_number_of_distinct_channels
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "number_of_distinct_channels",
                         ))?,
-                    billing_time: billing_time
+                    billing_time: field_billing_time
                         .ok_or_else(|| serde::de::Error::missing_field("billing_time"))?,
-                    transcription_time: transcription_time
+                    transcription_time: field_transcription_time
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "transcription_time",
                         ))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Why an add-on failed.
@@ -4570,8 +4629,8 @@ impl<'de> serde::Deserialize<'de> for AddonError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AddonError;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a AddonError object")
@@ -4580,30 +4639,30 @@ impl<'de> serde::Deserialize<'de> for AddonError {
                 self,
                 mut map: A,
             ) -> Result<AddonError, A::Error> {
-                let mut status_code: Option<i64> = None;
-                let mut exception: Option<String> = None;
-                let mut message: Option<String> = None;
+                let mut field_status_code: Option<i64> = None;
+                let mut field_exception: Option<String> = None;
+                let mut field_message: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "status_code" => status_code = Some(map.next_value()?),
-                        "exception" => exception = Some(map.next_value()?),
-                        "message" => message = Some(map.next_value()?),
+                        "status_code" => field_status_code = Some(map.next_value()?),
+                        "exception" => field_exception = Some(map.next_value()?),
+                        "message" => field_message = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(AddonError {
-                    status_code: status_code
+                    status_code: field_status_code
                         .ok_or_else(|| serde::de::Error::missing_field("status_code"))?,
-                    exception: exception
+                    exception: field_exception
                         .ok_or_else(|| serde::de::Error::missing_field("exception"))?,
-                    message: message
+                    message: field_message
                         .ok_or_else(|| serde::de::Error::missing_field("message"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The transcript, whole and by utterance.
@@ -4626,8 +4685,8 @@ impl<'de> serde::Deserialize<'de> for Transcription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Transcription;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Transcription object")
@@ -4636,38 +4695,40 @@ impl<'de> serde::Deserialize<'de> for Transcription {
                 self,
                 mut map: A,
             ) -> Result<Transcription, A::Error> {
-                let mut full_transcript: Option<String> = None;
-                let mut languages: Option<Vec<TranscriptionLanguageCode>> = None;
-                let mut sentences: Option<Vec<AddonTextListResult>> = None;
-                let mut subtitles: Option<Vec<Subtitle>> = None;
-                let mut utterances: Option<Vec<Utterance>> = None;
+                let mut field_full_transcript: Option<String> = None;
+                let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
+                let mut field_sentences: Option<Vec<AddonTextListResult>> = None;
+                let mut field_subtitles: Option<Vec<Subtitle>> = None;
+                let mut field_utterances: Option<Vec<Utterance>> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "full_transcript" => full_transcript = Some(map.next_value()?),
-                        "languages" => languages = Some(map.next_value()?),
-                        "sentences" => sentences = map.next_value()?,
-                        "subtitles" => subtitles = map.next_value()?,
-                        "utterances" => utterances = Some(map.next_value()?),
+                        "full_transcript" => {
+                            field_full_transcript = Some(map.next_value()?);
+                        }
+                        "languages" => field_languages = Some(map.next_value()?),
+                        "sentences" => field_sentences = map.next_value()?,
+                        "subtitles" => field_subtitles = map.next_value()?,
+                        "utterances" => field_utterances = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Transcription {
-                    full_transcript: full_transcript
+                    full_transcript: field_full_transcript
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "full_transcript",
                         ))?,
-                    languages: languages
+                    languages: field_languages
                         .ok_or_else(|| serde::de::Error::missing_field("languages"))?,
-                    sentences,
-                    subtitles,
-                    utterances: utterances
+                    sentences: field_sentences,
+                    subtitles: field_subtitles,
+                    utterances: field_utterances
                         .ok_or_else(|| serde::de::Error::missing_field("utterances"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Subtitles in one format.
@@ -4682,8 +4743,8 @@ impl<'de> serde::Deserialize<'de> for Subtitle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Subtitle;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Subtitle object")
@@ -4692,26 +4753,26 @@ impl<'de> serde::Deserialize<'de> for Subtitle {
                 self,
                 mut map: A,
             ) -> Result<Subtitle, A::Error> {
-                let mut format: Option<SubtitlesFormat> = None;
-                let mut subtitles: Option<String> = None;
+                let mut field_format: Option<SubtitlesFormat> = None;
+                let mut field_subtitles: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "format" => format = Some(map.next_value()?),
-                        "subtitles" => subtitles = Some(map.next_value()?),
+                        "format" => field_format = Some(map.next_value()?),
+                        "subtitles" => field_subtitles = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Subtitle {
-                    format: format
+                    format: field_format
                         .ok_or_else(|| serde::de::Error::missing_field("format"))?,
-                    subtitles: subtitles
+                    subtitles: field_subtitles
                         .ok_or_else(|| serde::de::Error::missing_field("subtitles"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A stretch of speech by one speaker on one channel.
@@ -4743,8 +4804,8 @@ impl<'de> serde::Deserialize<'de> for Utterance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Utterance;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Utterance object")
@@ -4753,47 +4814,49 @@ impl<'de> serde::Deserialize<'de> for Utterance {
                 self,
                 mut map: A,
             ) -> Result<Utterance, A::Error> {
-                let mut language: Option<TranscriptionLanguageCode> = None;
-                let mut start: Option<f64> = None;
-                let mut end: Option<f64> = None;
-                let mut confidence: Option<f64> = None;
-                let mut channel: Option<i64> = None;
-                let mut speaker: Option<i64> = None;
-                let mut words: Option<Vec<Word>> = None;
-                let mut text: Option<String> = None;
+                let mut field_language: Option<TranscriptionLanguageCode> = None;
+                let mut field_start: Option<f64> = None;
+                let mut field_end: Option<f64> = None;
+                let mut field_confidence: Option<f64> = None;
+                let mut field_channel: Option<i64> = None;
+                let mut field_speaker: Option<i64> = None;
+                let mut field_words: Option<Vec<Word>> = None;
+                let mut field_text: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "language" => language = Some(map.next_value()?),
-                        "start" => start = Some(map.next_value()?),
-                        "end" => end = Some(map.next_value()?),
-                        "confidence" => confidence = Some(map.next_value()?),
-                        "channel" => channel = Some(map.next_value()?),
-                        "speaker" => speaker = map.next_value()?,
-                        "words" => words = Some(map.next_value()?),
-                        "text" => text = Some(map.next_value()?),
+                        "language" => field_language = Some(map.next_value()?),
+                        "start" => field_start = Some(map.next_value()?),
+                        "end" => field_end = Some(map.next_value()?),
+                        "confidence" => field_confidence = Some(map.next_value()?),
+                        "channel" => field_channel = Some(map.next_value()?),
+                        "speaker" => field_speaker = map.next_value()?,
+                        "words" => field_words = Some(map.next_value()?),
+                        "text" => field_text = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Utterance {
-                    language: language
+                    language: field_language
                         .ok_or_else(|| serde::de::Error::missing_field("language"))?,
-                    start: start
+                    start: field_start
                         .ok_or_else(|| serde::de::Error::missing_field("start"))?,
-                    end: end.ok_or_else(|| serde::de::Error::missing_field("end"))?,
-                    confidence: confidence
+                    end: field_end
+                        .ok_or_else(|| serde::de::Error::missing_field("end"))?,
+                    confidence: field_confidence
                         .ok_or_else(|| serde::de::Error::missing_field("confidence"))?,
-                    channel: channel
+                    channel: field_channel
                         .ok_or_else(|| serde::de::Error::missing_field("channel"))?,
-                    speaker,
-                    words: words
+                    speaker: field_speaker,
+                    words: field_words
                         .ok_or_else(|| serde::de::Error::missing_field("words"))?,
-                    text: text.ok_or_else(|| serde::de::Error::missing_field("text"))?,
+                    text: field_text
+                        .ok_or_else(|| serde::de::Error::missing_field("text"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// One word with its timing.
@@ -4812,8 +4875,8 @@ impl<'de> serde::Deserialize<'de> for Word {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Word;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Word object")
@@ -4822,32 +4885,34 @@ impl<'de> serde::Deserialize<'de> for Word {
                 self,
                 mut map: A,
             ) -> Result<Word, A::Error> {
-                let mut word: Option<String> = None;
-                let mut start: Option<f64> = None;
-                let mut end: Option<f64> = None;
-                let mut confidence: Option<f64> = None;
+                let mut field_word: Option<String> = None;
+                let mut field_start: Option<f64> = None;
+                let mut field_end: Option<f64> = None;
+                let mut field_confidence: Option<f64> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "word" => word = Some(map.next_value()?),
-                        "start" => start = Some(map.next_value()?),
-                        "end" => end = Some(map.next_value()?),
-                        "confidence" => confidence = Some(map.next_value()?),
+                        "word" => field_word = Some(map.next_value()?),
+                        "start" => field_start = Some(map.next_value()?),
+                        "end" => field_end = Some(map.next_value()?),
+                        "confidence" => field_confidence = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Word {
-                    word: word.ok_or_else(|| serde::de::Error::missing_field("word"))?,
-                    start: start
+                    word: field_word
+                        .ok_or_else(|| serde::de::Error::missing_field("word"))?,
+                    start: field_start
                         .ok_or_else(|| serde::de::Error::missing_field("start"))?,
-                    end: end.ok_or_else(|| serde::de::Error::missing_field("end"))?,
-                    confidence: confidence
+                    end: field_end
+                        .ok_or_else(|| serde::de::Error::missing_field("end"))?,
+                    confidence: field_confidence
                         .ok_or_else(|| serde::de::Error::missing_field("confidence"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The translations, one per target language.
@@ -4868,8 +4933,8 @@ impl<'de> serde::Deserialize<'de> for Translation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Translation;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Translation object")
@@ -4878,36 +4943,36 @@ impl<'de> serde::Deserialize<'de> for Translation {
                 self,
                 mut map: A,
             ) -> Result<Translation, A::Error> {
-                let mut success: Option<bool> = None;
-                let mut is_empty: Option<bool> = None;
-                let mut exec_time: Option<f64> = None;
-                let mut error: Option<AddonError> = None;
-                let mut results: Option<Vec<TranslationResult>> = None;
+                let mut field_success: Option<bool> = None;
+                let mut field_is_empty: Option<bool> = None;
+                let mut field_exec_time: Option<f64> = None;
+                let mut field_error: Option<AddonError> = None;
+                let mut field_results: Option<Vec<TranslationResult>> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "success" => success = Some(map.next_value()?),
-                        "is_empty" => is_empty = Some(map.next_value()?),
-                        "exec_time" => exec_time = Some(map.next_value()?),
-                        "error" => error = map.next_value()?,
-                        "results" => results = map.next_value()?,
+                        "success" => field_success = Some(map.next_value()?),
+                        "is_empty" => field_is_empty = Some(map.next_value()?),
+                        "exec_time" => field_exec_time = Some(map.next_value()?),
+                        "error" => field_error = map.next_value()?,
+                        "results" => field_results = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Translation {
-                    success: success
+                    success: field_success
                         .ok_or_else(|| serde::de::Error::missing_field("success"))?,
-                    is_empty: is_empty
+                    is_empty: field_is_empty
                         .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
-                    exec_time: exec_time
+                    exec_time: field_exec_time
                         .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
-                    error,
-                    results,
+                    error: field_error,
+                    results: field_results,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The transcript translated into one language.
@@ -4932,8 +4997,8 @@ impl<'de> serde::Deserialize<'de> for TranslationResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TranslationResult;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a TranslationResult object")
@@ -4942,41 +5007,43 @@ impl<'de> serde::Deserialize<'de> for TranslationResult {
                 self,
                 mut map: A,
             ) -> Result<TranslationResult, A::Error> {
-                let mut error: Option<AddonError> = None;
-                let mut full_transcript: Option<String> = None;
-                let mut languages: Option<Vec<TranslationLanguageCode>> = None;
-                let mut sentences: Option<Vec<AddonTextListResult>> = None;
-                let mut subtitles: Option<Vec<Subtitle>> = None;
-                let mut utterances: Option<Vec<Utterance>> = None;
+                let mut field_error: Option<AddonError> = None;
+                let mut field_full_transcript: Option<String> = None;
+                let mut field_languages: Option<Vec<TranslationLanguageCode>> = None;
+                let mut field_sentences: Option<Vec<AddonTextListResult>> = None;
+                let mut field_subtitles: Option<Vec<Subtitle>> = None;
+                let mut field_utterances: Option<Vec<Utterance>> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "error" => error = map.next_value()?,
-                        "full_transcript" => full_transcript = Some(map.next_value()?),
-                        "languages" => languages = Some(map.next_value()?),
-                        "sentences" => sentences = map.next_value()?,
-                        "subtitles" => subtitles = map.next_value()?,
-                        "utterances" => utterances = Some(map.next_value()?),
+                        "error" => field_error = map.next_value()?,
+                        "full_transcript" => {
+                            field_full_transcript = Some(map.next_value()?);
+                        }
+                        "languages" => field_languages = Some(map.next_value()?),
+                        "sentences" => field_sentences = map.next_value()?,
+                        "subtitles" => field_subtitles = map.next_value()?,
+                        "utterances" => field_utterances = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(TranslationResult {
-                    error,
-                    full_transcript: full_transcript
+                    error: field_error,
+                    full_transcript: field_full_transcript
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "full_transcript",
                         ))?,
-                    languages: languages
+                    languages: field_languages
                         .ok_or_else(|| serde::de::Error::missing_field("languages"))?,
-                    sentences,
-                    subtitles,
-                    utterances: utterances
+                    sentences: field_sentences,
+                    subtitles: field_subtitles,
+                    utterances: field_utterances
                         .ok_or_else(|| serde::de::Error::missing_field("utterances"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Outcome of an add-on whose result is one text.
@@ -4997,8 +5064,8 @@ impl<'de> serde::Deserialize<'de> for AddonTextResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AddonTextResult;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a AddonTextResult object")
@@ -5007,36 +5074,36 @@ impl<'de> serde::Deserialize<'de> for AddonTextResult {
                 self,
                 mut map: A,
             ) -> Result<AddonTextResult, A::Error> {
-                let mut success: Option<bool> = None;
-                let mut is_empty: Option<bool> = None;
-                let mut exec_time: Option<f64> = None;
-                let mut error: Option<AddonError> = None;
-                let mut results: Option<String> = None;
+                let mut field_success: Option<bool> = None;
+                let mut field_is_empty: Option<bool> = None;
+                let mut field_exec_time: Option<f64> = None;
+                let mut field_error: Option<AddonError> = None;
+                let mut field_results: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "success" => success = Some(map.next_value()?),
-                        "is_empty" => is_empty = Some(map.next_value()?),
-                        "exec_time" => exec_time = Some(map.next_value()?),
-                        "error" => error = map.next_value()?,
-                        "results" => results = map.next_value()?,
+                        "success" => field_success = Some(map.next_value()?),
+                        "is_empty" => field_is_empty = Some(map.next_value()?),
+                        "exec_time" => field_exec_time = Some(map.next_value()?),
+                        "error" => field_error = map.next_value()?,
+                        "results" => field_results = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(AddonTextResult {
-                    success: success
+                    success: field_success
                         .ok_or_else(|| serde::de::Error::missing_field("success"))?,
-                    is_empty: is_empty
+                    is_empty: field_is_empty
                         .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
-                    exec_time: exec_time
+                    exec_time: field_exec_time
                         .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
-                    error,
-                    results,
+                    error: field_error,
+                    results: field_results,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Outcome of an add-on whose result is a list of texts.
@@ -5057,8 +5124,8 @@ impl<'de> serde::Deserialize<'de> for AddonTextListResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AddonTextListResult;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a AddonTextListResult object")
@@ -5067,36 +5134,36 @@ impl<'de> serde::Deserialize<'de> for AddonTextListResult {
                 self,
                 mut map: A,
             ) -> Result<AddonTextListResult, A::Error> {
-                let mut success: Option<bool> = None;
-                let mut is_empty: Option<bool> = None;
-                let mut exec_time: Option<f64> = None;
-                let mut error: Option<AddonError> = None;
-                let mut results: Option<Vec<String>> = None;
+                let mut field_success: Option<bool> = None;
+                let mut field_is_empty: Option<bool> = None;
+                let mut field_exec_time: Option<f64> = None;
+                let mut field_error: Option<AddonError> = None;
+                let mut field_results: Option<Vec<String>> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "success" => success = Some(map.next_value()?),
-                        "is_empty" => is_empty = Some(map.next_value()?),
-                        "exec_time" => exec_time = Some(map.next_value()?),
-                        "error" => error = map.next_value()?,
-                        "results" => results = map.next_value()?,
+                        "success" => field_success = Some(map.next_value()?),
+                        "is_empty" => field_is_empty = Some(map.next_value()?),
+                        "exec_time" => field_exec_time = Some(map.next_value()?),
+                        "error" => field_error = map.next_value()?,
+                        "results" => field_results = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(AddonTextListResult {
-                    success: success
+                    success: field_success
                         .ok_or_else(|| serde::de::Error::missing_field("success"))?,
-                    is_empty: is_empty
+                    is_empty: field_is_empty
                         .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
-                    exec_time: exec_time
+                    exec_time: field_exec_time
                         .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
-                    error,
-                    results,
+                    error: field_error,
+                    results: field_results,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Named entities found in the transcript.
@@ -5117,8 +5184,8 @@ impl<'de> serde::Deserialize<'de> for NamedEntityRecognition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = NamedEntityRecognition;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a NamedEntityRecognition object")
@@ -5127,37 +5194,37 @@ impl<'de> serde::Deserialize<'de> for NamedEntityRecognition {
                 self,
                 mut map: A,
             ) -> Result<NamedEntityRecognition, A::Error> {
-                let mut success: Option<bool> = None;
-                let mut is_empty: Option<bool> = None;
-                let mut exec_time: Option<f64> = None;
-                let mut error: Option<AddonError> = None;
-                let mut entity: Option<String> = None;
+                let mut field_success: Option<bool> = None;
+                let mut field_is_empty: Option<bool> = None;
+                let mut field_exec_time: Option<f64> = None;
+                let mut field_error: Option<AddonError> = None;
+                let mut field_entity: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "success" => success = Some(map.next_value()?),
-                        "is_empty" => is_empty = Some(map.next_value()?),
-                        "exec_time" => exec_time = Some(map.next_value()?),
-                        "error" => error = map.next_value()?,
-                        "entity" => entity = Some(map.next_value()?),
+                        "success" => field_success = Some(map.next_value()?),
+                        "is_empty" => field_is_empty = Some(map.next_value()?),
+                        "exec_time" => field_exec_time = Some(map.next_value()?),
+                        "error" => field_error = map.next_value()?,
+                        "entity" => field_entity = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(NamedEntityRecognition {
-                    success: success
+                    success: field_success
                         .ok_or_else(|| serde::de::Error::missing_field("success"))?,
-                    is_empty: is_empty
+                    is_empty: field_is_empty
                         .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
-                    exec_time: exec_time
+                    exec_time: field_exec_time
                         .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
-                    error,
-                    entity: entity
+                    error: field_error,
+                    entity: field_entity
                         .ok_or_else(|| serde::de::Error::missing_field("entity"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Answers to the prompts run on the audio.
@@ -5178,8 +5245,8 @@ impl<'de> serde::Deserialize<'de> for AudioToLlmList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AudioToLlmList;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a AudioToLlmList object")
@@ -5188,36 +5255,36 @@ impl<'de> serde::Deserialize<'de> for AudioToLlmList {
                 self,
                 mut map: A,
             ) -> Result<AudioToLlmList, A::Error> {
-                let mut success: Option<bool> = None;
-                let mut is_empty: Option<bool> = None;
-                let mut exec_time: Option<f64> = None;
-                let mut error: Option<AddonError> = None;
-                let mut results: Option<Vec<AudioToLlm>> = None;
+                let mut field_success: Option<bool> = None;
+                let mut field_is_empty: Option<bool> = None;
+                let mut field_exec_time: Option<f64> = None;
+                let mut field_error: Option<AddonError> = None;
+                let mut field_results: Option<Vec<AudioToLlm>> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "success" => success = Some(map.next_value()?),
-                        "is_empty" => is_empty = Some(map.next_value()?),
-                        "exec_time" => exec_time = Some(map.next_value()?),
-                        "error" => error = map.next_value()?,
-                        "results" => results = map.next_value()?,
+                        "success" => field_success = Some(map.next_value()?),
+                        "is_empty" => field_is_empty = Some(map.next_value()?),
+                        "exec_time" => field_exec_time = Some(map.next_value()?),
+                        "error" => field_error = map.next_value()?,
+                        "results" => field_results = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(AudioToLlmList {
-                    success: success
+                    success: field_success
                         .ok_or_else(|| serde::de::Error::missing_field("success"))?,
-                    is_empty: is_empty
+                    is_empty: field_is_empty
                         .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
-                    exec_time: exec_time
+                    exec_time: field_exec_time
                         .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
-                    error,
-                    results,
+                    error: field_error,
+                    results: field_results,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The outcome of one prompt.
@@ -5238,8 +5305,8 @@ impl<'de> serde::Deserialize<'de> for AudioToLlm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AudioToLlm;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a AudioToLlm object")
@@ -5248,36 +5315,36 @@ impl<'de> serde::Deserialize<'de> for AudioToLlm {
                 self,
                 mut map: A,
             ) -> Result<AudioToLlm, A::Error> {
-                let mut success: Option<bool> = None;
-                let mut is_empty: Option<bool> = None;
-                let mut exec_time: Option<f64> = None;
-                let mut error: Option<AddonError> = None;
-                let mut results: Option<AudioToLlmResult> = None;
+                let mut field_success: Option<bool> = None;
+                let mut field_is_empty: Option<bool> = None;
+                let mut field_exec_time: Option<f64> = None;
+                let mut field_error: Option<AddonError> = None;
+                let mut field_results: Option<AudioToLlmResult> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "success" => success = Some(map.next_value()?),
-                        "is_empty" => is_empty = Some(map.next_value()?),
-                        "exec_time" => exec_time = Some(map.next_value()?),
-                        "error" => error = map.next_value()?,
-                        "results" => results = map.next_value()?,
+                        "success" => field_success = Some(map.next_value()?),
+                        "is_empty" => field_is_empty = Some(map.next_value()?),
+                        "exec_time" => field_exec_time = Some(map.next_value()?),
+                        "error" => field_error = map.next_value()?,
+                        "results" => field_results = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(AudioToLlm {
-                    success: success
+                    success: field_success
                         .ok_or_else(|| serde::de::Error::missing_field("success"))?,
-                    is_empty: is_empty
+                    is_empty: field_is_empty
                         .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
-                    exec_time: exec_time
+                    exec_time: field_exec_time
                         .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
-                    error,
-                    results,
+                    error: field_error,
+                    results: field_results,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A prompt and the model's answer.
@@ -5292,8 +5359,8 @@ impl<'de> serde::Deserialize<'de> for AudioToLlmResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AudioToLlmResult;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a AudioToLlmResult object")
@@ -5302,24 +5369,24 @@ impl<'de> serde::Deserialize<'de> for AudioToLlmResult {
                 self,
                 mut map: A,
             ) -> Result<AudioToLlmResult, A::Error> {
-                let mut prompt: Option<String> = None;
-                let mut response: Option<String> = None;
+                let mut field_prompt: Option<String> = None;
+                let mut field_response: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "prompt" => prompt = map.next_value()?,
-                        "response" => response = map.next_value()?,
+                        "prompt" => field_prompt = map.next_value()?,
+                        "response" => field_response = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(AudioToLlmResult {
-                    prompt,
-                    response,
+                    prompt: field_prompt,
+                    response: field_response,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The transcript split into chapters.
@@ -5340,8 +5407,8 @@ impl<'de> serde::Deserialize<'de> for Chapterization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Chapterization;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Chapterization object")
@@ -5350,37 +5417,39 @@ impl<'de> serde::Deserialize<'de> for Chapterization {
                 self,
                 mut map: A,
             ) -> Result<Chapterization, A::Error> {
-                let mut success: Option<bool> = None;
-                let mut is_empty: Option<bool> = None;
-                let mut exec_time: Option<f64> = None;
-                let mut error: Option<AddonError> = None;
-                let mut results: Option<serde_json::Map<String, serde_json::Value>> = None;
+                let mut field_success: Option<bool> = None;
+                let mut field_is_empty: Option<bool> = None;
+                let mut field_exec_time: Option<f64> = None;
+                let mut field_error: Option<AddonError> = None;
+                let mut field_results: Option<
+                    serde_json::Map<String, serde_json::Value>,
+                > = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "success" => success = Some(map.next_value()?),
-                        "is_empty" => is_empty = Some(map.next_value()?),
-                        "exec_time" => exec_time = Some(map.next_value()?),
-                        "error" => error = map.next_value()?,
-                        "results" => results = Some(map.next_value()?),
+                        "success" => field_success = Some(map.next_value()?),
+                        "is_empty" => field_is_empty = Some(map.next_value()?),
+                        "exec_time" => field_exec_time = Some(map.next_value()?),
+                        "error" => field_error = map.next_value()?,
+                        "results" => field_results = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Chapterization {
-                    success: success
+                    success: field_success
                         .ok_or_else(|| serde::de::Error::missing_field("success"))?,
-                    is_empty: is_empty
+                    is_empty: field_is_empty
                         .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
-                    exec_time: exec_time
+                    exec_time: field_exec_time
                         .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
-                    error,
-                    results: results
+                    error: field_error,
+                    results: field_results
                         .ok_or_else(|| serde::de::Error::missing_field("results"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// One page of pre-recorded jobs.
@@ -5406,8 +5475,8 @@ impl<'de> serde::Deserialize<'de> for ListPreRecordedResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListPreRecordedResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ListPreRecordedResponse object")
@@ -5416,19 +5485,19 @@ impl<'de> serde::Deserialize<'de> for ListPreRecordedResponse {
                 self,
                 mut map: A,
             ) -> Result<ListPreRecordedResponse, A::Error> {
-                let mut first: Option<String> = None;
-                let mut current: Option<String> = None;
-                let mut next: Option<String> = None;
-                let mut items: Option<
+                let mut field_first: Option<String> = None;
+                let mut field_current: Option<String> = None;
+                let mut field_next: Option<String> = None;
+                let mut field_items: Option<
                     Vec<Result<PreRecordedResponse, crate::UnreadableItem>>,
                 > = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "first" => first = Some(map.next_value()?),
-                        "current" => current = Some(map.next_value()?),
-                        "next" => next = map.next_value()?,
+                        "first" => field_first = Some(map.next_value()?),
+                        "current" => field_current = Some(map.next_value()?),
+                        "next" => field_next = map.next_value()?,
                         "items" => {
-                            items = Some(
+                            field_items = Some(
                                 map.next_value::<crate::wire::LenientItems<_>>()?.0,
                             );
                         }
@@ -5438,16 +5507,17 @@ impl<'de> serde::Deserialize<'de> for ListPreRecordedResponse {
                     }
                 }
                 Ok(ListPreRecordedResponse {
-                    first: first
+                    first: field_first
                         .ok_or_else(|| serde::de::Error::missing_field("first"))?,
-                    current: current
+                    current: field_current
                         .ok_or_else(|| serde::de::Error::missing_field("current"))?,
-                    next,
-                    items: items.ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                    next: field_next,
+                    items: field_items
+                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// One page of jobs of every kind.
@@ -5473,8 +5543,8 @@ impl<'de> serde::Deserialize<'de> for ListTranscriptionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListTranscriptionResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ListTranscriptionResponse object")
@@ -5483,19 +5553,19 @@ impl<'de> serde::Deserialize<'de> for ListTranscriptionResponse {
                 self,
                 mut map: A,
             ) -> Result<ListTranscriptionResponse, A::Error> {
-                let mut first: Option<String> = None;
-                let mut current: Option<String> = None;
-                let mut next: Option<String> = None;
-                let mut items: Option<
+                let mut field_first: Option<String> = None;
+                let mut field_current: Option<String> = None;
+                let mut field_next: Option<String> = None;
+                let mut field_items: Option<
                     Vec<Result<TranscriptionItem, crate::UnreadableItem>>,
                 > = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "first" => first = Some(map.next_value()?),
-                        "current" => current = Some(map.next_value()?),
-                        "next" => next = map.next_value()?,
+                        "first" => field_first = Some(map.next_value()?),
+                        "current" => field_current = Some(map.next_value()?),
+                        "next" => field_next = map.next_value()?,
                         "items" => {
-                            items = Some(
+                            field_items = Some(
                                 map.next_value::<crate::wire::LenientItems<_>>()?.0,
                             );
                         }
@@ -5505,16 +5575,17 @@ impl<'de> serde::Deserialize<'de> for ListTranscriptionResponse {
                     }
                 }
                 Ok(ListTranscriptionResponse {
-                    first: first
+                    first: field_first
                         .ok_or_else(|| serde::de::Error::missing_field("first"))?,
-                    current: current
+                    current: field_current
                         .ok_or_else(|| serde::de::Error::missing_field("current"))?,
-                    next,
-                    items: items.ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                    next: field_next,
+                    items: field_items
+                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A job of either kind, told apart by its `kind` field.
@@ -5965,8 +6036,8 @@ impl<'de> serde::Deserialize<'de> for InitLiveSessionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InitLiveSessionRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a InitLiveSessionRequest object")
@@ -5975,67 +6046,72 @@ impl<'de> serde::Deserialize<'de> for InitLiveSessionRequest {
                 self,
                 mut map: A,
             ) -> Result<InitLiveSessionRequest, A::Error> {
-                let mut encoding: Option<LiveEncoding> = None;
-                let mut bit_depth: Option<LiveBitDepth> = None;
-                let mut sample_rate: Option<LiveSampleRate> = None;
-                let mut channels: Option<i64> = None;
-                let mut custom_metadata: Option<
+                let mut field_encoding: Option<LiveEncoding> = None;
+                let mut field_bit_depth: Option<LiveBitDepth> = None;
+                let mut field_sample_rate: Option<LiveSampleRate> = None;
+                let mut field_channels: Option<i64> = None;
+                let mut field_custom_metadata: Option<
                     serde_json::Map<String, serde_json::Value>,
                 > = None;
-                let mut model: Option<LiveModel> = None;
-                let mut endpointing: Option<f64> = None;
-                let mut maximum_duration_without_endpointing: Option<f64> = None;
-                let mut language_config: Option<LanguageConfig> = None;
-                let mut pre_processing: Option<LivePreProcessingConfig> = None;
-                let mut realtime_processing: Option<LiveRealtimeProcessingConfig> = None;
-                let mut post_processing: Option<LivePostProcessingConfig> = None;
-                let mut messages_config: Option<LiveMessagesConfig> = None;
-                let mut callback: Option<bool> = None;
-                let mut callback_config: Option<LiveCallbackConfig> = None;
+                let mut field_model: Option<LiveModel> = None;
+                let mut field_endpointing: Option<f64> = None;
+                let mut field_maximum_duration_without_endpointing: Option<f64> = None;
+                let mut field_language_config: Option<LanguageConfig> = None;
+                let mut field_pre_processing: Option<LivePreProcessingConfig> = None;
+                let mut field_realtime_processing: Option<
+                    LiveRealtimeProcessingConfig,
+                > = None;
+                let mut field_post_processing: Option<LivePostProcessingConfig> = None;
+                let mut field_messages_config: Option<LiveMessagesConfig> = None;
+                let mut field_callback: Option<bool> = None;
+                let mut field_callback_config: Option<LiveCallbackConfig> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "encoding" => encoding = map.next_value()?,
-                        "bit_depth" => bit_depth = map.next_value()?,
-                        "sample_rate" => sample_rate = map.next_value()?,
-                        "channels" => channels = map.next_value()?,
-                        "custom_metadata" => custom_metadata = map.next_value()?,
-                        "model" => model = map.next_value()?,
-                        "endpointing" => endpointing = map.next_value()?,
+                        "encoding" => field_encoding = map.next_value()?,
+                        "bit_depth" => field_bit_depth = map.next_value()?,
+                        "sample_rate" => field_sample_rate = map.next_value()?,
+                        "channels" => field_channels = map.next_value()?,
+                        "custom_metadata" => field_custom_metadata = map.next_value()?,
+                        "model" => field_model = map.next_value()?,
+                        "endpointing" => field_endpointing = map.next_value()?,
                         "maximum_duration_without_endpointing" => {
-                            maximum_duration_without_endpointing = map.next_value()?;
+                            field_maximum_duration_without_endpointing = map
+                                .next_value()?;
                         }
-                        "language_config" => language_config = map.next_value()?,
-                        "pre_processing" => pre_processing = map.next_value()?,
-                        "realtime_processing" => realtime_processing = map.next_value()?,
-                        "post_processing" => post_processing = map.next_value()?,
-                        "messages_config" => messages_config = map.next_value()?,
-                        "callback" => callback = map.next_value()?,
-                        "callback_config" => callback_config = map.next_value()?,
+                        "language_config" => field_language_config = map.next_value()?,
+                        "pre_processing" => field_pre_processing = map.next_value()?,
+                        "realtime_processing" => {
+                            field_realtime_processing = map.next_value()?;
+                        }
+                        "post_processing" => field_post_processing = map.next_value()?,
+                        "messages_config" => field_messages_config = map.next_value()?,
+                        "callback" => field_callback = map.next_value()?,
+                        "callback_config" => field_callback_config = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(InitLiveSessionRequest {
-                    encoding,
-                    bit_depth,
-                    sample_rate,
-                    channels,
-                    custom_metadata,
-                    model,
-                    endpointing,
-                    maximum_duration_without_endpointing,
-                    language_config,
-                    pre_processing,
-                    realtime_processing,
-                    post_processing,
-                    messages_config,
-                    callback,
-                    callback_config,
+                    encoding: field_encoding,
+                    bit_depth: field_bit_depth,
+                    sample_rate: field_sample_rate,
+                    channels: field_channels,
+                    custom_metadata: field_custom_metadata,
+                    model: field_model,
+                    endpointing: field_endpointing,
+                    maximum_duration_without_endpointing: field_maximum_duration_without_endpointing,
+                    language_config: field_language_config,
+                    pre_processing: field_pre_processing,
+                    realtime_processing: field_realtime_processing,
+                    post_processing: field_post_processing,
+                    messages_config: field_messages_config,
+                    callback: field_callback,
+                    callback_config: field_callback_config,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl InitLiveSessionRequest {
@@ -6083,8 +6159,8 @@ impl<'de> serde::Deserialize<'de> for LivePreProcessingConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LivePreProcessingConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LivePreProcessingConfig object")
@@ -6093,24 +6169,24 @@ impl<'de> serde::Deserialize<'de> for LivePreProcessingConfig {
                 self,
                 mut map: A,
             ) -> Result<LivePreProcessingConfig, A::Error> {
-                let mut audio_enhancer: Option<bool> = None;
-                let mut speech_threshold: Option<f64> = None;
+                let mut field_audio_enhancer: Option<bool> = None;
+                let mut field_speech_threshold: Option<f64> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "audio_enhancer" => audio_enhancer = map.next_value()?,
-                        "speech_threshold" => speech_threshold = map.next_value()?,
+                        "audio_enhancer" => field_audio_enhancer = map.next_value()?,
+                        "speech_threshold" => field_speech_threshold = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LivePreProcessingConfig {
-                    audio_enhancer,
-                    speech_threshold,
+                    audio_enhancer: field_audio_enhancer,
+                    speech_threshold: field_speech_threshold,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl LivePreProcessingConfig {
@@ -6165,8 +6241,8 @@ impl<'de> serde::Deserialize<'de> for LiveRealtimeProcessingConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveRealtimeProcessingConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveRealtimeProcessingConfig object")
@@ -6175,48 +6251,54 @@ impl<'de> serde::Deserialize<'de> for LiveRealtimeProcessingConfig {
                 self,
                 mut map: A,
             ) -> Result<LiveRealtimeProcessingConfig, A::Error> {
-                let mut custom_vocabulary: Option<bool> = None;
-                let mut custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
-                let mut custom_spelling: Option<bool> = None;
-                let mut custom_spelling_config: Option<CustomSpellingConfig> = None;
-                let mut translation: Option<bool> = None;
-                let mut translation_config: Option<TranslationConfig> = None;
-                let mut named_entity_recognition: Option<bool> = None;
-                let mut sentiment_analysis: Option<bool> = None;
+                let mut field_custom_vocabulary: Option<bool> = None;
+                let mut field_custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
+                let mut field_custom_spelling: Option<bool> = None;
+                let mut field_custom_spelling_config: Option<CustomSpellingConfig> = None;
+                let mut field_translation: Option<bool> = None;
+                let mut field_translation_config: Option<TranslationConfig> = None;
+                let mut field_named_entity_recognition: Option<bool> = None;
+                let mut field_sentiment_analysis: Option<bool> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "custom_vocabulary" => custom_vocabulary = map.next_value()?,
+                        "custom_vocabulary" => {
+                            field_custom_vocabulary = map.next_value()?;
+                        }
                         "custom_vocabulary_config" => {
-                            custom_vocabulary_config = map.next_value()?;
+                            field_custom_vocabulary_config = map.next_value()?;
                         }
-                        "custom_spelling" => custom_spelling = map.next_value()?,
+                        "custom_spelling" => field_custom_spelling = map.next_value()?,
                         "custom_spelling_config" => {
-                            custom_spelling_config = map.next_value()?;
+                            field_custom_spelling_config = map.next_value()?;
                         }
-                        "translation" => translation = map.next_value()?,
-                        "translation_config" => translation_config = map.next_value()?,
+                        "translation" => field_translation = map.next_value()?,
+                        "translation_config" => {
+                            field_translation_config = map.next_value()?;
+                        }
                         "named_entity_recognition" => {
-                            named_entity_recognition = map.next_value()?;
+                            field_named_entity_recognition = map.next_value()?;
                         }
-                        "sentiment_analysis" => sentiment_analysis = map.next_value()?,
+                        "sentiment_analysis" => {
+                            field_sentiment_analysis = map.next_value()?;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveRealtimeProcessingConfig {
-                    custom_vocabulary,
-                    custom_vocabulary_config,
-                    custom_spelling,
-                    custom_spelling_config,
-                    translation,
-                    translation_config,
-                    named_entity_recognition,
-                    sentiment_analysis,
+                    custom_vocabulary: field_custom_vocabulary,
+                    custom_vocabulary_config: field_custom_vocabulary_config,
+                    custom_spelling: field_custom_spelling,
+                    custom_spelling_config: field_custom_spelling_config,
+                    translation: field_translation,
+                    translation_config: field_translation_config,
+                    named_entity_recognition: field_named_entity_recognition,
+                    sentiment_analysis: field_sentiment_analysis,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl LiveRealtimeProcessingConfig {
@@ -6253,8 +6335,8 @@ impl<'de> serde::Deserialize<'de> for LivePostProcessingConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LivePostProcessingConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LivePostProcessingConfig object")
@@ -6263,29 +6345,29 @@ impl<'de> serde::Deserialize<'de> for LivePostProcessingConfig {
                 self,
                 mut map: A,
             ) -> Result<LivePostProcessingConfig, A::Error> {
-                let mut summarization: Option<bool> = None;
-                let mut summarization_config: Option<SummarizationConfig> = None;
-                let mut chapterization: Option<bool> = None;
+                let mut field_summarization: Option<bool> = None;
+                let mut field_summarization_config: Option<SummarizationConfig> = None;
+                let mut field_chapterization: Option<bool> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "summarization" => summarization = map.next_value()?,
+                        "summarization" => field_summarization = map.next_value()?,
                         "summarization_config" => {
-                            summarization_config = map.next_value()?;
+                            field_summarization_config = map.next_value()?;
                         }
-                        "chapterization" => chapterization = map.next_value()?,
+                        "chapterization" => field_chapterization = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LivePostProcessingConfig {
-                    summarization,
-                    summarization_config,
-                    chapterization,
+                    summarization: field_summarization,
+                    summarization_config: field_summarization_config,
+                    chapterization: field_chapterization,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Which messages the WebSocket sends you.
@@ -6341,8 +6423,8 @@ impl<'de> serde::Deserialize<'de> for LiveMessagesConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveMessagesConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveMessagesConfig object")
@@ -6351,41 +6433,41 @@ impl<'de> serde::Deserialize<'de> for LiveMessagesConfig {
                 self,
                 mut map: A,
             ) -> Result<LiveMessagesConfig, A::Error> {
-                let mut receive_partial_transcripts: Option<bool> = None;
-                let mut receive_final_transcripts: Option<bool> = None;
-                let mut receive_speech_events: Option<bool> = None;
-                let mut receive_pre_processing_events: Option<bool> = None;
-                let mut receive_realtime_processing_events: Option<bool> = None;
-                let mut receive_post_processing_events: Option<bool> = None;
-                let mut receive_acknowledgments: Option<bool> = None;
-                let mut receive_errors: Option<bool> = None;
-                let mut receive_lifecycle_events: Option<bool> = None;
+                let mut field_receive_partial_transcripts: Option<bool> = None;
+                let mut field_receive_final_transcripts: Option<bool> = None;
+                let mut field_receive_speech_events: Option<bool> = None;
+                let mut field_receive_pre_processing_events: Option<bool> = None;
+                let mut field_receive_realtime_processing_events: Option<bool> = None;
+                let mut field_receive_post_processing_events: Option<bool> = None;
+                let mut field_receive_acknowledgments: Option<bool> = None;
+                let mut field_receive_errors: Option<bool> = None;
+                let mut field_receive_lifecycle_events: Option<bool> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "receive_partial_transcripts" => {
-                            receive_partial_transcripts = map.next_value()?;
+                            field_receive_partial_transcripts = map.next_value()?;
                         }
                         "receive_final_transcripts" => {
-                            receive_final_transcripts = map.next_value()?;
+                            field_receive_final_transcripts = map.next_value()?;
                         }
                         "receive_speech_events" => {
-                            receive_speech_events = map.next_value()?;
+                            field_receive_speech_events = map.next_value()?;
                         }
                         "receive_pre_processing_events" => {
-                            receive_pre_processing_events = map.next_value()?;
+                            field_receive_pre_processing_events = map.next_value()?;
                         }
                         "receive_realtime_processing_events" => {
-                            receive_realtime_processing_events = map.next_value()?;
+                            field_receive_realtime_processing_events = map.next_value()?;
                         }
                         "receive_post_processing_events" => {
-                            receive_post_processing_events = map.next_value()?;
+                            field_receive_post_processing_events = map.next_value()?;
                         }
                         "receive_acknowledgments" => {
-                            receive_acknowledgments = map.next_value()?;
+                            field_receive_acknowledgments = map.next_value()?;
                         }
-                        "receive_errors" => receive_errors = map.next_value()?,
+                        "receive_errors" => field_receive_errors = map.next_value()?,
                         "receive_lifecycle_events" => {
-                            receive_lifecycle_events = map.next_value()?;
+                            field_receive_lifecycle_events = map.next_value()?;
                         }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -6393,19 +6475,19 @@ impl<'de> serde::Deserialize<'de> for LiveMessagesConfig {
                     }
                 }
                 Ok(LiveMessagesConfig {
-                    receive_partial_transcripts,
-                    receive_final_transcripts,
-                    receive_speech_events,
-                    receive_pre_processing_events,
-                    receive_realtime_processing_events,
-                    receive_post_processing_events,
-                    receive_acknowledgments,
-                    receive_errors,
-                    receive_lifecycle_events,
+                    receive_partial_transcripts: field_receive_partial_transcripts,
+                    receive_final_transcripts: field_receive_final_transcripts,
+                    receive_speech_events: field_receive_speech_events,
+                    receive_pre_processing_events: field_receive_pre_processing_events,
+                    receive_realtime_processing_events: field_receive_realtime_processing_events,
+                    receive_post_processing_events: field_receive_post_processing_events,
+                    receive_acknowledgments: field_receive_acknowledgments,
+                    receive_errors: field_receive_errors,
+                    receive_lifecycle_events: field_receive_lifecycle_events,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Which session messages are also sent to your callback URL.
@@ -6466,8 +6548,8 @@ impl<'de> serde::Deserialize<'de> for LiveCallbackConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveCallbackConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveCallbackConfig object")
@@ -6476,43 +6558,43 @@ impl<'de> serde::Deserialize<'de> for LiveCallbackConfig {
                 self,
                 mut map: A,
             ) -> Result<LiveCallbackConfig, A::Error> {
-                let mut url: Option<String> = None;
-                let mut receive_partial_transcripts: Option<bool> = None;
-                let mut receive_final_transcripts: Option<bool> = None;
-                let mut receive_speech_events: Option<bool> = None;
-                let mut receive_pre_processing_events: Option<bool> = None;
-                let mut receive_realtime_processing_events: Option<bool> = None;
-                let mut receive_post_processing_events: Option<bool> = None;
-                let mut receive_acknowledgments: Option<bool> = None;
-                let mut receive_errors: Option<bool> = None;
-                let mut receive_lifecycle_events: Option<bool> = None;
+                let mut field_url: Option<String> = None;
+                let mut field_receive_partial_transcripts: Option<bool> = None;
+                let mut field_receive_final_transcripts: Option<bool> = None;
+                let mut field_receive_speech_events: Option<bool> = None;
+                let mut field_receive_pre_processing_events: Option<bool> = None;
+                let mut field_receive_realtime_processing_events: Option<bool> = None;
+                let mut field_receive_post_processing_events: Option<bool> = None;
+                let mut field_receive_acknowledgments: Option<bool> = None;
+                let mut field_receive_errors: Option<bool> = None;
+                let mut field_receive_lifecycle_events: Option<bool> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "url" => url = map.next_value()?,
+                        "url" => field_url = map.next_value()?,
                         "receive_partial_transcripts" => {
-                            receive_partial_transcripts = map.next_value()?;
+                            field_receive_partial_transcripts = map.next_value()?;
                         }
                         "receive_final_transcripts" => {
-                            receive_final_transcripts = map.next_value()?;
+                            field_receive_final_transcripts = map.next_value()?;
                         }
                         "receive_speech_events" => {
-                            receive_speech_events = map.next_value()?;
+                            field_receive_speech_events = map.next_value()?;
                         }
                         "receive_pre_processing_events" => {
-                            receive_pre_processing_events = map.next_value()?;
+                            field_receive_pre_processing_events = map.next_value()?;
                         }
                         "receive_realtime_processing_events" => {
-                            receive_realtime_processing_events = map.next_value()?;
+                            field_receive_realtime_processing_events = map.next_value()?;
                         }
                         "receive_post_processing_events" => {
-                            receive_post_processing_events = map.next_value()?;
+                            field_receive_post_processing_events = map.next_value()?;
                         }
                         "receive_acknowledgments" => {
-                            receive_acknowledgments = map.next_value()?;
+                            field_receive_acknowledgments = map.next_value()?;
                         }
-                        "receive_errors" => receive_errors = map.next_value()?,
+                        "receive_errors" => field_receive_errors = map.next_value()?,
                         "receive_lifecycle_events" => {
-                            receive_lifecycle_events = map.next_value()?;
+                            field_receive_lifecycle_events = map.next_value()?;
                         }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -6520,20 +6602,20 @@ impl<'de> serde::Deserialize<'de> for LiveCallbackConfig {
                     }
                 }
                 Ok(LiveCallbackConfig {
-                    url,
-                    receive_partial_transcripts,
-                    receive_final_transcripts,
-                    receive_speech_events,
-                    receive_pre_processing_events,
-                    receive_realtime_processing_events,
-                    receive_post_processing_events,
-                    receive_acknowledgments,
-                    receive_errors,
-                    receive_lifecycle_events,
+                    url: field_url,
+                    receive_partial_transcripts: field_receive_partial_transcripts,
+                    receive_final_transcripts: field_receive_final_transcripts,
+                    receive_speech_events: field_receive_speech_events,
+                    receive_pre_processing_events: field_receive_pre_processing_events,
+                    receive_realtime_processing_events: field_receive_realtime_processing_events,
+                    receive_post_processing_events: field_receive_post_processing_events,
+                    receive_acknowledgments: field_receive_acknowledgments,
+                    receive_errors: field_receive_errors,
+                    receive_lifecycle_events: field_receive_lifecycle_events,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A new live session and where to stream its audio.
@@ -6561,8 +6643,8 @@ impl<'de> serde::Deserialize<'de> for InitLiveSessionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InitLiveSessionResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a InitLiveSessionResponse object")
@@ -6571,31 +6653,31 @@ impl<'de> serde::Deserialize<'de> for InitLiveSessionResponse {
                 self,
                 mut map: A,
             ) -> Result<InitLiveSessionResponse, A::Error> {
-                let mut id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut url: Option<String> = None;
+                let mut field_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_url: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
+                        "id" => field_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = map
+                            field_created_at = map
                                 .next_value::<Option<crate::wire::Rfc3339>>()?
                                 .map(|date| date.0);
                         }
-                        "url" => url = Some(map.next_value()?),
+                        "url" => field_url = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(InitLiveSessionResponse {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    created_at,
-                    url: url.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    created_at: field_created_at,
+                    url: field_url.ok_or_else(|| serde::de::Error::missing_field("url"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A live session, with its result once it has ended.
@@ -6652,8 +6734,8 @@ impl<'de> serde::Deserialize<'de> for LiveResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveResponse object")
@@ -6662,75 +6744,76 @@ impl<'de> serde::Deserialize<'de> for LiveResponse {
                 self,
                 mut map: A,
             ) -> Result<LiveResponse, A::Error> {
-                let mut id: Option<String> = None;
-                let mut request_id: Option<String> = None;
-                let mut version: Option<i64> = None;
-                let mut status: Option<TranscriptionStatus> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut completed_at: Option<time::OffsetDateTime> = None;
-                let mut custom_metadata: Option<
+                let mut field_id: Option<String> = None;
+                let mut field_request_id: Option<String> = None;
+                let mut field_version: Option<i64> = None;
+                let mut field_status: Option<TranscriptionStatus> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_completed_at: Option<time::OffsetDateTime> = None;
+                let mut field_custom_metadata: Option<
                     serde_json::Map<String, serde_json::Value>,
                 > = None;
-                let mut error_code: Option<i64> = None;
-                let mut post_session_metadata: Option<
+                let mut field_error_code: Option<i64> = None;
+                let mut field_post_session_metadata: Option<
                     serde_json::Map<String, serde_json::Value>,
                 > = None;
-                let mut kind: Option<TranscriptionKind> = None;
-                let mut file: Option<FileResponse> = None;
-                let mut request_params: Option<InitLiveSessionRequest> = None;
-                let mut result: Option<TranscriptionResult> = None;
+                let mut field_kind: Option<TranscriptionKind> = None;
+                let mut field_file: Option<FileResponse> = None;
+                let mut field_request_params: Option<InitLiveSessionRequest> = None;
+                let mut field_result: Option<TranscriptionResult> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "request_id" => request_id = Some(map.next_value()?),
-                        "version" => version = Some(map.next_value()?),
-                        "status" => status = Some(map.next_value()?),
+                        "id" => field_id = Some(map.next_value()?),
+                        "request_id" => field_request_id = Some(map.next_value()?),
+                        "version" => field_version = Some(map.next_value()?),
+                        "status" => field_status = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
                         "completed_at" => {
-                            completed_at = map
+                            field_completed_at = map
                                 .next_value::<Option<crate::wire::Rfc3339>>()?
                                 .map(|date| date.0);
                         }
-                        "custom_metadata" => custom_metadata = map.next_value()?,
-                        "error_code" => error_code = map.next_value()?,
+                        "custom_metadata" => field_custom_metadata = map.next_value()?,
+                        "error_code" => field_error_code = map.next_value()?,
                         "post_session_metadata" => {
-                            post_session_metadata = map.next_value()?;
+                            field_post_session_metadata = map.next_value()?;
                         }
-                        "kind" => kind = Some(map.next_value()?),
-                        "file" => file = map.next_value()?,
-                        "request_params" => request_params = map.next_value()?,
-                        "result" => result = map.next_value()?,
+                        "kind" => field_kind = Some(map.next_value()?),
+                        "file" => field_file = map.next_value()?,
+                        "request_params" => field_request_params = map.next_value()?,
+                        "result" => field_result = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveResponse {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    request_id: request_id
+                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    request_id: field_request_id
                         .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-                    version: version
+                    version: field_version
                         .ok_or_else(|| serde::de::Error::missing_field("version"))?,
-                    status: status
+                    status: field_status
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    completed_at,
-                    custom_metadata,
-                    error_code,
-                    post_session_metadata,
-                    kind: kind.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-                    file,
-                    request_params,
-                    result,
+                    completed_at: field_completed_at,
+                    custom_metadata: field_custom_metadata,
+                    error_code: field_error_code,
+                    post_session_metadata: field_post_session_metadata,
+                    kind: field_kind
+                        .ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+                    file: field_file,
+                    request_params: field_request_params,
+                    result: field_result,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// One page of live sessions.
@@ -6756,8 +6839,8 @@ impl<'de> serde::Deserialize<'de> for ListLiveResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListLiveResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ListLiveResponse object")
@@ -6766,19 +6849,19 @@ impl<'de> serde::Deserialize<'de> for ListLiveResponse {
                 self,
                 mut map: A,
             ) -> Result<ListLiveResponse, A::Error> {
-                let mut first: Option<String> = None;
-                let mut current: Option<String> = None;
-                let mut next: Option<String> = None;
-                let mut items: Option<
+                let mut field_first: Option<String> = None;
+                let mut field_current: Option<String> = None;
+                let mut field_next: Option<String> = None;
+                let mut field_items: Option<
                     Vec<Result<LiveResponse, crate::UnreadableItem>>,
                 > = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "first" => first = Some(map.next_value()?),
-                        "current" => current = Some(map.next_value()?),
-                        "next" => next = map.next_value()?,
+                        "first" => field_first = Some(map.next_value()?),
+                        "current" => field_current = Some(map.next_value()?),
+                        "next" => field_next = map.next_value()?,
                         "items" => {
-                            items = Some(
+                            field_items = Some(
                                 map.next_value::<crate::wire::LenientItems<_>>()?.0,
                             );
                         }
@@ -6788,16 +6871,17 @@ impl<'de> serde::Deserialize<'de> for ListLiveResponse {
                     }
                 }
                 Ok(ListLiveResponse {
-                    first: first
+                    first: field_first
                         .ok_or_else(|| serde::de::Error::missing_field("first"))?,
-                    current: current
+                    current: field_current
                         .ok_or_else(|| serde::de::Error::missing_field("current"))?,
-                    next,
-                    items: items.ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                    next: field_next,
+                    items: field_items
+                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Which pre-recorded job a webhook is about.
@@ -6812,8 +6896,8 @@ impl<'de> serde::Deserialize<'de> for PreRecordedEventPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PreRecordedEventPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a PreRecordedEventPayload object")
@@ -6822,21 +6906,21 @@ impl<'de> serde::Deserialize<'de> for PreRecordedEventPayload {
                 self,
                 mut map: A,
             ) -> Result<PreRecordedEventPayload, A::Error> {
-                let mut id: Option<String> = None;
+                let mut field_id: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
+                        "id" => field_id = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(PreRecordedEventPayload {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Which live session a webhook is about.
@@ -6851,8 +6935,8 @@ impl<'de> serde::Deserialize<'de> for LiveEventPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveEventPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveEventPayload object")
@@ -6861,21 +6945,21 @@ impl<'de> serde::Deserialize<'de> for LiveEventPayload {
                 self,
                 mut map: A,
             ) -> Result<LiveEventPayload, A::Error> {
-                let mut id: Option<String> = None;
+                let mut field_id: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
+                        "id" => field_id = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveEventPayload {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Events of a pre-recorded job that Gladia sends to your webhook.
@@ -6964,8 +7048,8 @@ impl<'de> serde::Deserialize<'de> for WebhookTranscriptionPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WebhookTranscriptionPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a WebhookTranscriptionPayload object")
@@ -6974,26 +7058,26 @@ impl<'de> serde::Deserialize<'de> for WebhookTranscriptionPayload {
                 self,
                 mut map: A,
             ) -> Result<WebhookTranscriptionPayload, A::Error> {
-                let mut event: Option<WebhookTranscriptionEvent> = None;
-                let mut payload: Option<PreRecordedEventPayload> = None;
+                let mut field_event: Option<WebhookTranscriptionEvent> = None;
+                let mut field_payload: Option<PreRecordedEventPayload> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "event" => event = Some(map.next_value()?),
-                        "payload" => payload = Some(map.next_value()?),
+                        "event" => field_event = Some(map.next_value()?),
+                        "payload" => field_payload = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(WebhookTranscriptionPayload {
-                    event: event
+                    event: field_event
                         .ok_or_else(|| serde::de::Error::missing_field("event"))?,
-                    payload: payload
+                    payload: field_payload
                         .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Events of a live session that Gladia sends to your webhook.
@@ -7087,8 +7171,8 @@ impl<'de> serde::Deserialize<'de> for WebhookLivePayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WebhookLivePayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a WebhookLivePayload object")
@@ -7097,26 +7181,26 @@ impl<'de> serde::Deserialize<'de> for WebhookLivePayload {
                 self,
                 mut map: A,
             ) -> Result<WebhookLivePayload, A::Error> {
-                let mut event: Option<WebhookLiveEvent> = None;
-                let mut payload: Option<LiveEventPayload> = None;
+                let mut field_event: Option<WebhookLiveEvent> = None;
+                let mut field_payload: Option<LiveEventPayload> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "event" => event = Some(map.next_value()?),
-                        "payload" => payload = Some(map.next_value()?),
+                        "event" => field_event = Some(map.next_value()?),
+                        "payload" => field_payload = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(WebhookLivePayload {
-                    event: event
+                    event: field_event
                         .ok_or_else(|| serde::de::Error::missing_field("event"))?,
-                    payload: payload
+                    payload: field_payload
                         .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Body of the callback of a pre-recorded job, told apart by its `event` field.
@@ -7240,8 +7324,8 @@ impl<'de> serde::Deserialize<'de> for CallbackTranscriptionSuccessPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CallbackTranscriptionSuccessPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CallbackTranscriptionSuccessPayload object")
@@ -7250,34 +7334,34 @@ impl<'de> serde::Deserialize<'de> for CallbackTranscriptionSuccessPayload {
                 self,
                 mut map: A,
             ) -> Result<CallbackTranscriptionSuccessPayload, A::Error> {
-                let mut id: Option<String> = None;
-                let mut event: Option<CallbackTranscriptionSuccessPayloadEvent> = None;
-                let mut payload: Option<TranscriptionResult> = None;
-                let mut custom_metadata: Option<
+                let mut field_id: Option<String> = None;
+                let mut field_event: Option<CallbackTranscriptionSuccessPayloadEvent> = None;
+                let mut field_payload: Option<TranscriptionResult> = None;
+                let mut field_custom_metadata: Option<
                     serde_json::Map<String, serde_json::Value>,
                 > = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "event" => event = Some(map.next_value()?),
-                        "payload" => payload = Some(map.next_value()?),
-                        "custom_metadata" => custom_metadata = map.next_value()?,
+                        "id" => field_id = Some(map.next_value()?),
+                        "event" => field_event = Some(map.next_value()?),
+                        "payload" => field_payload = Some(map.next_value()?),
+                        "custom_metadata" => field_custom_metadata = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CallbackTranscriptionSuccessPayload {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    event: event
+                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    event: field_event
                         .ok_or_else(|| serde::de::Error::missing_field("event"))?,
-                    payload: payload
+                    payload: field_payload
                         .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
-                    custom_metadata,
+                    custom_metadata: field_custom_metadata,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `transcription.error`
@@ -7359,8 +7443,8 @@ impl<'de> serde::Deserialize<'de> for CallbackTranscriptionErrorPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CallbackTranscriptionErrorPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CallbackTranscriptionErrorPayload object")
@@ -7369,34 +7453,34 @@ impl<'de> serde::Deserialize<'de> for CallbackTranscriptionErrorPayload {
                 self,
                 mut map: A,
             ) -> Result<CallbackTranscriptionErrorPayload, A::Error> {
-                let mut id: Option<String> = None;
-                let mut event: Option<CallbackTranscriptionErrorPayloadEvent> = None;
-                let mut error: Option<CallbackError> = None;
-                let mut custom_metadata: Option<
+                let mut field_id: Option<String> = None;
+                let mut field_event: Option<CallbackTranscriptionErrorPayloadEvent> = None;
+                let mut field_error: Option<CallbackError> = None;
+                let mut field_custom_metadata: Option<
                     serde_json::Map<String, serde_json::Value>,
                 > = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "event" => event = Some(map.next_value()?),
-                        "error" => error = Some(map.next_value()?),
-                        "custom_metadata" => custom_metadata = map.next_value()?,
+                        "id" => field_id = Some(map.next_value()?),
+                        "event" => field_event = Some(map.next_value()?),
+                        "error" => field_error = Some(map.next_value()?),
+                        "custom_metadata" => field_custom_metadata = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CallbackTranscriptionErrorPayload {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    event: event
+                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    event: field_event
                         .ok_or_else(|| serde::de::Error::missing_field("event"))?,
-                    error: error
+                    error: field_error
                         .ok_or_else(|| serde::de::Error::missing_field("error"))?,
-                    custom_metadata,
+                    custom_metadata: field_custom_metadata,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Why a job failed.
@@ -7411,8 +7495,8 @@ impl<'de> serde::Deserialize<'de> for CallbackError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CallbackError;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CallbackError object")
@@ -7421,25 +7505,26 @@ impl<'de> serde::Deserialize<'de> for CallbackError {
                 self,
                 mut map: A,
             ) -> Result<CallbackError, A::Error> {
-                let mut code: Option<i64> = None;
-                let mut message: Option<String> = None;
+                let mut field_code: Option<i64> = None;
+                let mut field_message: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => code = Some(map.next_value()?),
-                        "message" => message = Some(map.next_value()?),
+                        "code" => field_code = Some(map.next_value()?),
+                        "message" => field_message = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CallbackError {
-                    code: code.ok_or_else(|| serde::de::Error::missing_field("code"))?,
-                    message: message
+                    code: field_code
+                        .ok_or_else(|| serde::de::Error::missing_field("code"))?,
+                    message: field_message
                         .ok_or_else(|| serde::de::Error::missing_field("message"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Callback body sent when a live session or its recording starts or ends.
@@ -7458,8 +7543,8 @@ impl<'de> serde::Deserialize<'de> for CallbackLiveLifecyclePayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CallbackLiveLifecyclePayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CallbackLiveLifecyclePayload object")
@@ -7468,29 +7553,29 @@ impl<'de> serde::Deserialize<'de> for CallbackLiveLifecyclePayload {
                 self,
                 mut map: A,
             ) -> Result<CallbackLiveLifecyclePayload, A::Error> {
-                let mut id: Option<String> = None;
-                let mut event: Option<WebhookLiveEvent> = None;
-                let mut payload: Option<LiveLifecycleMessage> = None;
+                let mut field_id: Option<String> = None;
+                let mut field_event: Option<WebhookLiveEvent> = None;
+                let mut field_payload: Option<LiveLifecycleMessage> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "event" => event = Some(map.next_value()?),
-                        "payload" => payload = Some(map.next_value()?),
+                        "id" => field_id = Some(map.next_value()?),
+                        "event" => field_event = Some(map.next_value()?),
+                        "payload" => field_payload = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(CallbackLiveLifecyclePayload {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    event: event
+                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    event: field_event
                         .ok_or_else(|| serde::de::Error::missing_field("event"))?,
-                    payload: payload
+                    payload: field_payload
                         .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// What happened
@@ -7592,8 +7677,8 @@ impl<'de> serde::Deserialize<'de> for LiveLifecycleMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveLifecycleMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveLifecycleMessage object")
@@ -7602,37 +7687,37 @@ impl<'de> serde::Deserialize<'de> for LiveLifecycleMessage {
                 self,
                 mut map: A,
             ) -> Result<LiveLifecycleMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut r#type: Option<LiveLifecycleMessageType> = None;
-                let mut data: Option<LiveRecordingData> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_type: Option<LiveLifecycleMessageType> = None;
+                let mut field_data: Option<LiveRecordingData> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "type" => r#type = Some(map.next_value()?),
-                        "data" => data = map.next_value()?,
+                        "type" => field_type = Some(map.next_value()?),
+                        "data" => field_data = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveLifecycleMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: r#type
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data,
+                    data: field_data,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Facts about a recording that has ended.
@@ -7645,8 +7730,8 @@ impl<'de> serde::Deserialize<'de> for LiveRecordingData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveRecordingData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveRecordingData object")
@@ -7655,11 +7740,11 @@ impl<'de> serde::Deserialize<'de> for LiveRecordingData {
                 self,
                 mut map: A,
             ) -> Result<LiveRecordingData, A::Error> {
-                let mut recording_duration: Option<f64> = None;
+                let mut field_recording_duration: Option<f64> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
                         "recording_duration" => {
-                            recording_duration = Some(map.next_value()?);
+                            field_recording_duration = Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -7667,14 +7752,14 @@ impl<'de> serde::Deserialize<'de> for LiveRecordingData {
                     }
                 }
                 Ok(LiveRecordingData {
-                    recording_duration: recording_duration
+                    recording_duration: field_recording_duration
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "recording_duration",
                         ))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `audio_chunk`; tells the message apart.
@@ -7747,8 +7832,8 @@ impl<'de> serde::Deserialize<'de> for LiveAudioChunkMessageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveAudioChunkMessageData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveAudioChunkMessageData object")
@@ -7757,21 +7842,22 @@ impl<'de> serde::Deserialize<'de> for LiveAudioChunkMessageData {
                 self,
                 mut map: A,
             ) -> Result<LiveAudioChunkMessageData, A::Error> {
-                let mut chunk: Option<String> = None;
+                let mut field_chunk: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "chunk" => chunk = Some(map.next_value()?),
+                        "chunk" => field_chunk = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveAudioChunkMessageData {
-                    chunk: chunk.ok_or_else(|| serde::de::Error::missing_field("chunk"))?,
+                    chunk: field_chunk
+                        .ok_or_else(|| serde::de::Error::missing_field("chunk"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Audio sent as JSON, for transports that cannot send binary frames.
@@ -7786,8 +7872,8 @@ impl<'de> serde::Deserialize<'de> for LiveAudioChunkMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveAudioChunkMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveAudioChunkMessage object")
@@ -7796,25 +7882,26 @@ impl<'de> serde::Deserialize<'de> for LiveAudioChunkMessage {
                 self,
                 mut map: A,
             ) -> Result<LiveAudioChunkMessage, A::Error> {
-                let mut r#type: Option<LiveAudioChunkMessageType> = None;
-                let mut data: Option<LiveAudioChunkMessageData> = None;
+                let mut field_type: Option<LiveAudioChunkMessageType> = None;
+                let mut field_data: Option<LiveAudioChunkMessageData> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "type" => r#type = Some(map.next_value()?),
-                        "data" => data = Some(map.next_value()?),
+                        "type" => field_type = Some(map.next_value()?),
+                        "data" => field_data = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveAudioChunkMessage {
-                    r#type: r#type
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    data: field_data
+                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `stop_recording`; tells the message apart.
@@ -7887,8 +7974,8 @@ impl<'de> serde::Deserialize<'de> for LiveStopRecordingMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveStopRecordingMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveStopRecordingMessage object")
@@ -7897,22 +7984,22 @@ impl<'de> serde::Deserialize<'de> for LiveStopRecordingMessage {
                 self,
                 mut map: A,
             ) -> Result<LiveStopRecordingMessage, A::Error> {
-                let mut r#type: Option<LiveStopRecordingMessageType> = None;
+                let mut field_type: Option<LiveStopRecordingMessageType> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "type" => r#type = Some(map.next_value()?),
+                        "type" => field_type = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveStopRecordingMessage {
-                    r#type: r#type
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An HTTP-like code, or a status word.
@@ -7941,8 +8028,8 @@ impl<'de> serde::Deserialize<'de> for LiveMessageError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveMessageError;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveMessageError object")
@@ -7951,27 +8038,27 @@ impl<'de> serde::Deserialize<'de> for LiveMessageError {
                 self,
                 mut map: A,
             ) -> Result<LiveMessageError, A::Error> {
-                let mut status_code: Option<LiveMessageErrorStatusCode> = None;
-                let mut exception: Option<String> = None;
-                let mut message: Option<String> = None;
+                let mut field_status_code: Option<LiveMessageErrorStatusCode> = None;
+                let mut field_exception: Option<String> = None;
+                let mut field_message: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "status_code" => status_code = map.next_value()?,
-                        "exception" => exception = map.next_value()?,
-                        "message" => message = map.next_value()?,
+                        "status_code" => field_status_code = map.next_value()?,
+                        "exception" => field_exception = map.next_value()?,
+                        "message" => field_message = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveMessageError {
-                    status_code,
-                    exception,
-                    message,
+                    status_code: field_status_code,
+                    exception: field_exception,
+                    message: field_message,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `transcript`; tells the message apart.
@@ -8048,8 +8135,8 @@ impl<'de> serde::Deserialize<'de> for LiveTranscriptMessageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveTranscriptMessageData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveTranscriptMessageData object")
@@ -8058,29 +8145,29 @@ impl<'de> serde::Deserialize<'de> for LiveTranscriptMessageData {
                 self,
                 mut map: A,
             ) -> Result<LiveTranscriptMessageData, A::Error> {
-                let mut id: Option<String> = None;
-                let mut is_final: Option<bool> = None;
-                let mut utterance: Option<Utterance> = None;
+                let mut field_id: Option<String> = None;
+                let mut field_is_final: Option<bool> = None;
+                let mut field_utterance: Option<Utterance> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "is_final" => is_final = Some(map.next_value()?),
-                        "utterance" => utterance = Some(map.next_value()?),
+                        "id" => field_id = Some(map.next_value()?),
+                        "is_final" => field_is_final = Some(map.next_value()?),
+                        "utterance" => field_utterance = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveTranscriptMessageData {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    is_final: is_final
+                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    is_final: field_is_final
                         .ok_or_else(|| serde::de::Error::missing_field("is_final"))?,
-                    utterance: utterance
+                    utterance: field_utterance
                         .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An utterance of the session, partial or final.
@@ -8102,8 +8189,8 @@ impl<'de> serde::Deserialize<'de> for LiveTranscriptMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveTranscriptMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveTranscriptMessage object")
@@ -8112,37 +8199,38 @@ impl<'de> serde::Deserialize<'de> for LiveTranscriptMessage {
                 self,
                 mut map: A,
             ) -> Result<LiveTranscriptMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut r#type: Option<LiveTranscriptMessageType> = None;
-                let mut data: Option<LiveTranscriptMessageData> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_type: Option<LiveTranscriptMessageType> = None;
+                let mut field_data: Option<LiveTranscriptMessageData> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "type" => r#type = Some(map.next_value()?),
-                        "data" => data = Some(map.next_value()?),
+                        "type" => field_type = Some(map.next_value()?),
+                        "data" => field_data = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveTranscriptMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: r#type
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    data: field_data
+                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// When speech started or stopped, and on which channel.
@@ -8159,8 +8247,8 @@ impl<'de> serde::Deserialize<'de> for LiveSpeechEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveSpeechEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveSpeechEvent object")
@@ -8169,21 +8257,24 @@ impl<'de> serde::Deserialize<'de> for LiveSpeechEvent {
                 self,
                 mut map: A,
             ) -> Result<LiveSpeechEvent, A::Error> {
-                let mut time: Option<f64> = None;
-                let mut channel: Option<i64> = None;
+                let mut field_time: Option<f64> = None;
+                let mut field_channel: Option<i64> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "time" => time = map.next_value()?,
-                        "channel" => channel = map.next_value()?,
+                        "time" => field_time = map.next_value()?,
+                        "channel" => field_channel = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(LiveSpeechEvent { time, channel })
+                Ok(LiveSpeechEvent {
+                    time: field_time,
+                    channel: field_channel,
+                })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `speech_start`; tells the message apart.
@@ -8265,8 +8356,8 @@ impl<'de> serde::Deserialize<'de> for LiveSpeechStartMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveSpeechStartMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveSpeechStartMessage object")
@@ -8275,37 +8366,38 @@ impl<'de> serde::Deserialize<'de> for LiveSpeechStartMessage {
                 self,
                 mut map: A,
             ) -> Result<LiveSpeechStartMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut r#type: Option<LiveSpeechStartMessageType> = None;
-                let mut data: Option<LiveSpeechEvent> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_type: Option<LiveSpeechStartMessageType> = None;
+                let mut field_data: Option<LiveSpeechEvent> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "type" => r#type = Some(map.next_value()?),
-                        "data" => data = Some(map.next_value()?),
+                        "type" => field_type = Some(map.next_value()?),
+                        "data" => field_data = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveSpeechStartMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: r#type
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    data: field_data
+                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `speech_end`; tells the message apart.
@@ -8387,8 +8479,8 @@ impl<'de> serde::Deserialize<'de> for LiveSpeechEndMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveSpeechEndMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveSpeechEndMessage object")
@@ -8397,37 +8489,38 @@ impl<'de> serde::Deserialize<'de> for LiveSpeechEndMessage {
                 self,
                 mut map: A,
             ) -> Result<LiveSpeechEndMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut r#type: Option<LiveSpeechEndMessageType> = None;
-                let mut data: Option<LiveSpeechEvent> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_type: Option<LiveSpeechEndMessageType> = None;
+                let mut field_data: Option<LiveSpeechEvent> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "type" => r#type = Some(map.next_value()?),
-                        "data" => data = Some(map.next_value()?),
+                        "type" => field_type = Some(map.next_value()?),
+                        "data" => field_data = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveSpeechEndMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: r#type
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    data: field_data
+                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `translation`; tells the message apart.
@@ -8508,8 +8601,8 @@ impl<'de> serde::Deserialize<'de> for LiveTranslationMessageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveTranslationMessageData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveTranslationMessageData object")
@@ -8518,21 +8611,23 @@ impl<'de> serde::Deserialize<'de> for LiveTranslationMessageData {
                 self,
                 mut map: A,
             ) -> Result<LiveTranslationMessageData, A::Error> {
-                let mut utterance_id: Option<String> = None;
-                let mut utterance: Option<Utterance> = None;
-                let mut original_language: Option<TranscriptionLanguageCode> = None;
-                let mut target_language: Option<TranslationLanguageCode> = None;
-                let mut translated_utterance: Option<Utterance> = None;
+                let mut field_utterance_id: Option<String> = None;
+                let mut field_utterance: Option<Utterance> = None;
+                let mut field_original_language: Option<TranscriptionLanguageCode> = None;
+                let mut field_target_language: Option<TranslationLanguageCode> = None;
+                let mut field_translated_utterance: Option<Utterance> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "utterance_id" => utterance_id = Some(map.next_value()?),
-                        "utterance" => utterance = Some(map.next_value()?),
+                        "utterance_id" => field_utterance_id = Some(map.next_value()?),
+                        "utterance" => field_utterance = Some(map.next_value()?),
                         "original_language" => {
-                            original_language = Some(map.next_value()?);
+                            field_original_language = Some(map.next_value()?);
                         }
-                        "target_language" => target_language = Some(map.next_value()?),
+                        "target_language" => {
+                            field_target_language = Some(map.next_value()?);
+                        }
                         "translated_utterance" => {
-                            translated_utterance = Some(map.next_value()?);
+                            field_translated_utterance = Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -8540,26 +8635,26 @@ impl<'de> serde::Deserialize<'de> for LiveTranslationMessageData {
                     }
                 }
                 Ok(LiveTranslationMessageData {
-                    utterance_id: utterance_id
+                    utterance_id: field_utterance_id
                         .ok_or_else(|| serde::de::Error::missing_field("utterance_id"))?,
-                    utterance: utterance
+                    utterance: field_utterance
                         .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
-                    original_language: original_language
+                    original_language: field_original_language
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "original_language",
                         ))?,
-                    target_language: target_language
+                    target_language: field_target_language
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "target_language",
                         ))?,
-                    translated_utterance: translated_utterance
+                    translated_utterance: field_translated_utterance
                         .ok_or_else(|| serde::de::Error::missing_field(
                             "translated_utterance",
                         ))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A final utterance in another language.
@@ -8584,8 +8679,8 @@ impl<'de> serde::Deserialize<'de> for LiveTranslationMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveTranslationMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveTranslationMessage object")
@@ -8594,40 +8689,41 @@ impl<'de> serde::Deserialize<'de> for LiveTranslationMessage {
                 self,
                 mut map: A,
             ) -> Result<LiveTranslationMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut error: Option<LiveMessageError> = None;
-                let mut r#type: Option<LiveTranslationMessageType> = None;
-                let mut data: Option<LiveTranslationMessageData> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_error: Option<LiveMessageError> = None;
+                let mut field_type: Option<LiveTranslationMessageType> = None;
+                let mut field_data: Option<LiveTranslationMessageData> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "error" => error = map.next_value()?,
-                        "type" => r#type = Some(map.next_value()?),
-                        "data" => data = Some(map.next_value()?),
+                        "error" => field_error = map.next_value()?,
+                        "type" => field_type = Some(map.next_value()?),
+                        "data" => field_data = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveTranslationMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    error,
-                    r#type: r#type
+                    error: field_error,
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    data: field_data
+                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An entity found in an utterance.
@@ -8650,8 +8746,8 @@ impl<'de> serde::Deserialize<'de> for LiveUtteranceEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveUtteranceEntity;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveUtteranceEntity object")
@@ -8660,30 +8756,30 @@ impl<'de> serde::Deserialize<'de> for LiveUtteranceEntity {
                 self,
                 mut map: A,
             ) -> Result<LiveUtteranceEntity, A::Error> {
-                let mut entity_type: Option<String> = None;
-                let mut text: Option<String> = None;
-                let mut start: Option<f64> = None;
-                let mut end: Option<f64> = None;
+                let mut field_entity_type: Option<String> = None;
+                let mut field_text: Option<String> = None;
+                let mut field_start: Option<f64> = None;
+                let mut field_end: Option<f64> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "entity_type" => entity_type = map.next_value()?,
-                        "text" => text = map.next_value()?,
-                        "start" => start = map.next_value()?,
-                        "end" => end = map.next_value()?,
+                        "entity_type" => field_entity_type = map.next_value()?,
+                        "text" => field_text = map.next_value()?,
+                        "start" => field_start = map.next_value()?,
+                        "end" => field_end = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveUtteranceEntity {
-                    entity_type,
-                    text,
-                    start,
-                    end,
+                    entity_type: field_entity_type,
+                    text: field_text,
+                    start: field_start,
+                    end: field_end,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `named_entity_recognition`; tells the message apart.
@@ -8760,8 +8856,8 @@ impl<'de> serde::Deserialize<'de> for LiveNamedEntityRecognitionMessageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveNamedEntityRecognitionMessageData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveNamedEntityRecognitionMessageData object")
@@ -8770,30 +8866,30 @@ impl<'de> serde::Deserialize<'de> for LiveNamedEntityRecognitionMessageData {
                 self,
                 mut map: A,
             ) -> Result<LiveNamedEntityRecognitionMessageData, A::Error> {
-                let mut utterance_id: Option<String> = None;
-                let mut utterance: Option<Utterance> = None;
-                let mut results: Option<Vec<LiveUtteranceEntity>> = None;
+                let mut field_utterance_id: Option<String> = None;
+                let mut field_utterance: Option<Utterance> = None;
+                let mut field_results: Option<Vec<LiveUtteranceEntity>> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "utterance_id" => utterance_id = Some(map.next_value()?),
-                        "utterance" => utterance = Some(map.next_value()?),
-                        "results" => results = Some(map.next_value()?),
+                        "utterance_id" => field_utterance_id = Some(map.next_value()?),
+                        "utterance" => field_utterance = Some(map.next_value()?),
+                        "results" => field_results = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveNamedEntityRecognitionMessageData {
-                    utterance_id: utterance_id
+                    utterance_id: field_utterance_id
                         .ok_or_else(|| serde::de::Error::missing_field("utterance_id"))?,
-                    utterance: utterance
+                    utterance: field_utterance
                         .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
-                    results: results
+                    results: field_results
                         .ok_or_else(|| serde::de::Error::missing_field("results"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The entities of a final utterance.
@@ -8818,8 +8914,8 @@ impl<'de> serde::Deserialize<'de> for LiveNamedEntityRecognitionMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveNamedEntityRecognitionMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveNamedEntityRecognitionMessage object")
@@ -8828,40 +8924,41 @@ impl<'de> serde::Deserialize<'de> for LiveNamedEntityRecognitionMessage {
                 self,
                 mut map: A,
             ) -> Result<LiveNamedEntityRecognitionMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut error: Option<LiveMessageError> = None;
-                let mut r#type: Option<LiveNamedEntityRecognitionMessageType> = None;
-                let mut data: Option<LiveNamedEntityRecognitionMessageData> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_error: Option<LiveMessageError> = None;
+                let mut field_type: Option<LiveNamedEntityRecognitionMessageType> = None;
+                let mut field_data: Option<LiveNamedEntityRecognitionMessageData> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "error" => error = map.next_value()?,
-                        "type" => r#type = Some(map.next_value()?),
-                        "data" => data = Some(map.next_value()?),
+                        "error" => field_error = map.next_value()?,
+                        "type" => field_type = Some(map.next_value()?),
+                        "data" => field_data = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveNamedEntityRecognitionMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    error,
-                    r#type: r#type
+                    error: field_error,
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    data: field_data
+                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The sentiment and emotion of part of an utterance.
@@ -8890,8 +8987,8 @@ impl<'de> serde::Deserialize<'de> for LiveUtteranceSentiment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveUtteranceSentiment;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveUtteranceSentiment object")
@@ -8900,36 +8997,36 @@ impl<'de> serde::Deserialize<'de> for LiveUtteranceSentiment {
                 self,
                 mut map: A,
             ) -> Result<LiveUtteranceSentiment, A::Error> {
-                let mut sentiment: Option<String> = None;
-                let mut emotion: Option<String> = None;
-                let mut text: Option<String> = None;
-                let mut start: Option<f64> = None;
-                let mut end: Option<f64> = None;
-                let mut channel: Option<i64> = None;
+                let mut field_sentiment: Option<String> = None;
+                let mut field_emotion: Option<String> = None;
+                let mut field_text: Option<String> = None;
+                let mut field_start: Option<f64> = None;
+                let mut field_end: Option<f64> = None;
+                let mut field_channel: Option<i64> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "sentiment" => sentiment = map.next_value()?,
-                        "emotion" => emotion = map.next_value()?,
-                        "text" => text = map.next_value()?,
-                        "start" => start = map.next_value()?,
-                        "end" => end = map.next_value()?,
-                        "channel" => channel = map.next_value()?,
+                        "sentiment" => field_sentiment = map.next_value()?,
+                        "emotion" => field_emotion = map.next_value()?,
+                        "text" => field_text = map.next_value()?,
+                        "start" => field_start = map.next_value()?,
+                        "end" => field_end = map.next_value()?,
+                        "channel" => field_channel = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveUtteranceSentiment {
-                    sentiment,
-                    emotion,
-                    text,
-                    start,
-                    end,
-                    channel,
+                    sentiment: field_sentiment,
+                    emotion: field_emotion,
+                    text: field_text,
+                    start: field_start,
+                    end: field_end,
+                    channel: field_channel,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `sentiment_analysis`; tells the message apart.
@@ -9006,8 +9103,8 @@ impl<'de> serde::Deserialize<'de> for LiveSentimentAnalysisMessageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveSentimentAnalysisMessageData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveSentimentAnalysisMessageData object")
@@ -9016,30 +9113,30 @@ impl<'de> serde::Deserialize<'de> for LiveSentimentAnalysisMessageData {
                 self,
                 mut map: A,
             ) -> Result<LiveSentimentAnalysisMessageData, A::Error> {
-                let mut utterance_id: Option<String> = None;
-                let mut utterance: Option<Utterance> = None;
-                let mut results: Option<Vec<LiveUtteranceSentiment>> = None;
+                let mut field_utterance_id: Option<String> = None;
+                let mut field_utterance: Option<Utterance> = None;
+                let mut field_results: Option<Vec<LiveUtteranceSentiment>> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "utterance_id" => utterance_id = Some(map.next_value()?),
-                        "utterance" => utterance = Some(map.next_value()?),
-                        "results" => results = Some(map.next_value()?),
+                        "utterance_id" => field_utterance_id = Some(map.next_value()?),
+                        "utterance" => field_utterance = Some(map.next_value()?),
+                        "results" => field_results = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveSentimentAnalysisMessageData {
-                    utterance_id: utterance_id
+                    utterance_id: field_utterance_id
                         .ok_or_else(|| serde::de::Error::missing_field("utterance_id"))?,
-                    utterance: utterance
+                    utterance: field_utterance
                         .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
-                    results: results
+                    results: field_results
                         .ok_or_else(|| serde::de::Error::missing_field("results"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The sentiments of a final utterance.
@@ -9064,8 +9161,8 @@ impl<'de> serde::Deserialize<'de> for LiveSentimentAnalysisMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveSentimentAnalysisMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveSentimentAnalysisMessage object")
@@ -9074,40 +9171,41 @@ impl<'de> serde::Deserialize<'de> for LiveSentimentAnalysisMessage {
                 self,
                 mut map: A,
             ) -> Result<LiveSentimentAnalysisMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut error: Option<LiveMessageError> = None;
-                let mut r#type: Option<LiveSentimentAnalysisMessageType> = None;
-                let mut data: Option<LiveSentimentAnalysisMessageData> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_error: Option<LiveMessageError> = None;
+                let mut field_type: Option<LiveSentimentAnalysisMessageType> = None;
+                let mut field_data: Option<LiveSentimentAnalysisMessageData> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "error" => error = map.next_value()?,
-                        "type" => r#type = Some(map.next_value()?),
-                        "data" => data = Some(map.next_value()?),
+                        "error" => field_error = map.next_value()?,
+                        "type" => field_type = Some(map.next_value()?),
+                        "data" => field_data = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveSentimentAnalysisMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    error,
-                    r#type: r#type
+                    error: field_error,
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    data: field_data
+                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `post_transcript`; tells the message apart.
@@ -9189,8 +9287,8 @@ impl<'de> serde::Deserialize<'de> for LivePostTranscriptMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LivePostTranscriptMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LivePostTranscriptMessage object")
@@ -9199,37 +9297,38 @@ impl<'de> serde::Deserialize<'de> for LivePostTranscriptMessage {
                 self,
                 mut map: A,
             ) -> Result<LivePostTranscriptMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut r#type: Option<LivePostTranscriptMessageType> = None;
-                let mut data: Option<Transcription> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_type: Option<LivePostTranscriptMessageType> = None;
+                let mut field_data: Option<Transcription> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "type" => r#type = Some(map.next_value()?),
-                        "data" => data = Some(map.next_value()?),
+                        "type" => field_type = Some(map.next_value()?),
+                        "data" => field_data = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LivePostTranscriptMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: r#type
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    data: field_data
+                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `post_final_transcript`; tells the message apart.
@@ -9311,8 +9410,8 @@ impl<'de> serde::Deserialize<'de> for LivePostFinalTranscriptMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LivePostFinalTranscriptMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LivePostFinalTranscriptMessage object")
@@ -9321,37 +9420,38 @@ impl<'de> serde::Deserialize<'de> for LivePostFinalTranscriptMessage {
                 self,
                 mut map: A,
             ) -> Result<LivePostFinalTranscriptMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut r#type: Option<LivePostFinalTranscriptMessageType> = None;
-                let mut data: Option<TranscriptionResult> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_type: Option<LivePostFinalTranscriptMessageType> = None;
+                let mut field_data: Option<TranscriptionResult> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "type" => r#type = Some(map.next_value()?),
-                        "data" => data = Some(map.next_value()?),
+                        "type" => field_type = Some(map.next_value()?),
+                        "data" => field_data = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LivePostFinalTranscriptMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: r#type
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    data: field_data
+                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// One chapter of the session.
@@ -9380,8 +9480,8 @@ impl<'de> serde::Deserialize<'de> for LiveChapter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveChapter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveChapter object")
@@ -9390,36 +9490,36 @@ impl<'de> serde::Deserialize<'de> for LiveChapter {
                 self,
                 mut map: A,
             ) -> Result<LiveChapter, A::Error> {
-                let mut headline: Option<String> = None;
-                let mut gist: Option<String> = None;
-                let mut summary: Option<String> = None;
-                let mut keywords: Option<Vec<String>> = None;
-                let mut start: Option<f64> = None;
-                let mut end: Option<f64> = None;
+                let mut field_headline: Option<String> = None;
+                let mut field_gist: Option<String> = None;
+                let mut field_summary: Option<String> = None;
+                let mut field_keywords: Option<Vec<String>> = None;
+                let mut field_start: Option<f64> = None;
+                let mut field_end: Option<f64> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "headline" => headline = map.next_value()?,
-                        "gist" => gist = map.next_value()?,
-                        "summary" => summary = map.next_value()?,
-                        "keywords" => keywords = map.next_value()?,
-                        "start" => start = map.next_value()?,
-                        "end" => end = map.next_value()?,
+                        "headline" => field_headline = map.next_value()?,
+                        "gist" => field_gist = map.next_value()?,
+                        "summary" => field_summary = map.next_value()?,
+                        "keywords" => field_keywords = map.next_value()?,
+                        "start" => field_start = map.next_value()?,
+                        "end" => field_end = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveChapter {
-                    headline,
-                    gist,
-                    summary,
-                    keywords,
-                    start,
-                    end,
+                    headline: field_headline,
+                    gist: field_gist,
+                    summary: field_summary,
+                    keywords: field_keywords,
+                    start: field_start,
+                    end: field_end,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `post_chapterization`; tells the message apart.
@@ -9493,8 +9593,8 @@ impl<'de> serde::Deserialize<'de> for LivePostChapterizationMessageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LivePostChapterizationMessageData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LivePostChapterizationMessageData object")
@@ -9503,21 +9603,21 @@ impl<'de> serde::Deserialize<'de> for LivePostChapterizationMessageData {
                 self,
                 mut map: A,
             ) -> Result<LivePostChapterizationMessageData, A::Error> {
-                let mut results: Option<Vec<LiveChapter>> = None;
+                let mut field_results: Option<Vec<LiveChapter>> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "results" => results = map.next_value()?,
+                        "results" => field_results = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LivePostChapterizationMessageData {
-                    results,
+                    results: field_results,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The session in chapters.
@@ -9542,8 +9642,8 @@ impl<'de> serde::Deserialize<'de> for LivePostChapterizationMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LivePostChapterizationMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LivePostChapterizationMessage object")
@@ -9552,40 +9652,41 @@ impl<'de> serde::Deserialize<'de> for LivePostChapterizationMessage {
                 self,
                 mut map: A,
             ) -> Result<LivePostChapterizationMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut error: Option<LiveMessageError> = None;
-                let mut r#type: Option<LivePostChapterizationMessageType> = None;
-                let mut data: Option<LivePostChapterizationMessageData> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_error: Option<LiveMessageError> = None;
+                let mut field_type: Option<LivePostChapterizationMessageType> = None;
+                let mut field_data: Option<LivePostChapterizationMessageData> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "error" => error = map.next_value()?,
-                        "type" => r#type = Some(map.next_value()?),
-                        "data" => data = Some(map.next_value()?),
+                        "error" => field_error = map.next_value()?,
+                        "type" => field_type = Some(map.next_value()?),
+                        "data" => field_data = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LivePostChapterizationMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    error,
-                    r#type: r#type
+                    error: field_error,
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    data: field_data
+                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `post_summarization`; tells the message apart.
@@ -9659,8 +9760,8 @@ impl<'de> serde::Deserialize<'de> for LivePostSummarizationMessageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LivePostSummarizationMessageData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LivePostSummarizationMessageData object")
@@ -9669,21 +9770,21 @@ impl<'de> serde::Deserialize<'de> for LivePostSummarizationMessageData {
                 self,
                 mut map: A,
             ) -> Result<LivePostSummarizationMessageData, A::Error> {
-                let mut results: Option<String> = None;
+                let mut field_results: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "results" => results = map.next_value()?,
+                        "results" => field_results = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LivePostSummarizationMessageData {
-                    results,
+                    results: field_results,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A summary of the session.
@@ -9708,8 +9809,8 @@ impl<'de> serde::Deserialize<'de> for LivePostSummarizationMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LivePostSummarizationMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LivePostSummarizationMessage object")
@@ -9718,40 +9819,41 @@ impl<'de> serde::Deserialize<'de> for LivePostSummarizationMessage {
                 self,
                 mut map: A,
             ) -> Result<LivePostSummarizationMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut error: Option<LiveMessageError> = None;
-                let mut r#type: Option<LivePostSummarizationMessageType> = None;
-                let mut data: Option<LivePostSummarizationMessageData> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_error: Option<LiveMessageError> = None;
+                let mut field_type: Option<LivePostSummarizationMessageType> = None;
+                let mut field_data: Option<LivePostSummarizationMessageData> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "error" => error = map.next_value()?,
-                        "type" => r#type = Some(map.next_value()?),
-                        "data" => data = Some(map.next_value()?),
+                        "error" => field_error = map.next_value()?,
+                        "type" => field_type = Some(map.next_value()?),
+                        "data" => field_data = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LivePostSummarizationMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    error,
-                    r#type: r#type
+                    error: field_error,
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    data: field_data
+                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `audio_chunk`; tells the message apart.
@@ -9832,8 +9934,8 @@ impl<'de> serde::Deserialize<'de> for LiveAudioChunkAckMessageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveAudioChunkAckMessageData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveAudioChunkAckMessageData object")
@@ -9842,24 +9944,24 @@ impl<'de> serde::Deserialize<'de> for LiveAudioChunkAckMessageData {
                 self,
                 mut map: A,
             ) -> Result<LiveAudioChunkAckMessageData, A::Error> {
-                let mut byte_range: Option<Vec<i64>> = None;
-                let mut time_range: Option<Vec<f64>> = None;
+                let mut field_byte_range: Option<Vec<i64>> = None;
+                let mut field_time_range: Option<Vec<f64>> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "byte_range" => byte_range = map.next_value()?,
-                        "time_range" => time_range = map.next_value()?,
+                        "byte_range" => field_byte_range = map.next_value()?,
+                        "time_range" => field_time_range = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveAudioChunkAckMessageData {
-                    byte_range,
-                    time_range,
+                    byte_range: field_byte_range,
+                    time_range: field_time_range,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Which audio the server has. `byte_range` is inclusive and counts from the first byte of the session, across reconnections.
@@ -9886,8 +9988,8 @@ impl<'de> serde::Deserialize<'de> for LiveAudioChunkAckMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveAudioChunkAckMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveAudioChunkAckMessage object")
@@ -9896,44 +9998,45 @@ impl<'de> serde::Deserialize<'de> for LiveAudioChunkAckMessage {
                 self,
                 mut map: A,
             ) -> Result<LiveAudioChunkAckMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut acknowledged: Option<bool> = None;
-                let mut error: Option<LiveMessageError> = None;
-                let mut r#type: Option<LiveAudioChunkAckMessageType> = None;
-                let mut data: Option<LiveAudioChunkAckMessageData> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_acknowledged: Option<bool> = None;
+                let mut field_error: Option<LiveMessageError> = None;
+                let mut field_type: Option<LiveAudioChunkAckMessageType> = None;
+                let mut field_data: Option<LiveAudioChunkAckMessageData> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "acknowledged" => acknowledged = Some(map.next_value()?),
-                        "error" => error = map.next_value()?,
-                        "type" => r#type = Some(map.next_value()?),
-                        "data" => data = Some(map.next_value()?),
+                        "acknowledged" => field_acknowledged = Some(map.next_value()?),
+                        "error" => field_error = map.next_value()?,
+                        "type" => field_type = Some(map.next_value()?),
+                        "data" => field_data = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveAudioChunkAckMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    acknowledged: acknowledged
+                    acknowledged: field_acknowledged
                         .ok_or_else(|| serde::de::Error::missing_field("acknowledged"))?,
-                    error,
-                    r#type: r#type
+                    error: field_error,
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    data: field_data
+                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `stop_recording`; tells the message apart.
@@ -10020,8 +10123,8 @@ impl<'de> serde::Deserialize<'de> for LiveStopRecordingAckMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveStopRecordingAckMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveStopRecordingAckMessage object")
@@ -10030,44 +10133,45 @@ impl<'de> serde::Deserialize<'de> for LiveStopRecordingAckMessage {
                 self,
                 mut map: A,
             ) -> Result<LiveStopRecordingAckMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut acknowledged: Option<bool> = None;
-                let mut error: Option<LiveMessageError> = None;
-                let mut r#type: Option<LiveStopRecordingAckMessageType> = None;
-                let mut data: Option<serde_json::Map<String, serde_json::Value>> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_acknowledged: Option<bool> = None;
+                let mut field_error: Option<LiveMessageError> = None;
+                let mut field_type: Option<LiveStopRecordingAckMessageType> = None;
+                let mut field_data: Option<serde_json::Map<String, serde_json::Value>> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "acknowledged" => acknowledged = Some(map.next_value()?),
-                        "error" => error = map.next_value()?,
-                        "type" => r#type = Some(map.next_value()?),
-                        "data" => data = Some(map.next_value()?),
+                        "acknowledged" => field_acknowledged = Some(map.next_value()?),
+                        "error" => field_error = map.next_value()?,
+                        "type" => field_type = Some(map.next_value()?),
+                        "data" => field_data = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveStopRecordingAckMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    acknowledged: acknowledged
+                    acknowledged: field_acknowledged
                         .ok_or_else(|| serde::de::Error::missing_field("acknowledged"))?,
-                    error,
-                    r#type: r#type
+                    error: field_error,
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                    data: field_data
+                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `start_session`; tells the message apart.
@@ -10147,8 +10251,8 @@ impl<'de> serde::Deserialize<'de> for LiveStartSessionMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveStartSessionMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveStartSessionMessage object")
@@ -10157,34 +10261,34 @@ impl<'de> serde::Deserialize<'de> for LiveStartSessionMessage {
                 self,
                 mut map: A,
             ) -> Result<LiveStartSessionMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut r#type: Option<LiveStartSessionMessageType> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_type: Option<LiveStartSessionMessageType> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "type" => r#type = Some(map.next_value()?),
+                        "type" => field_type = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveStartSessionMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: r#type
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `start_recording`; tells the message apart.
@@ -10264,8 +10368,8 @@ impl<'de> serde::Deserialize<'de> for LiveStartRecordingMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveStartRecordingMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveStartRecordingMessage object")
@@ -10274,34 +10378,34 @@ impl<'de> serde::Deserialize<'de> for LiveStartRecordingMessage {
                 self,
                 mut map: A,
             ) -> Result<LiveStartRecordingMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut r#type: Option<LiveStartRecordingMessageType> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_type: Option<LiveStartRecordingMessageType> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "type" => r#type = Some(map.next_value()?),
+                        "type" => field_type = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveStartRecordingMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: r#type
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `end_recording`; tells the message apart.
@@ -10384,8 +10488,8 @@ impl<'de> serde::Deserialize<'de> for LiveEndRecordingMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveEndRecordingMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveEndRecordingMessage object")
@@ -10394,37 +10498,37 @@ impl<'de> serde::Deserialize<'de> for LiveEndRecordingMessage {
                 self,
                 mut map: A,
             ) -> Result<LiveEndRecordingMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut r#type: Option<LiveEndRecordingMessageType> = None;
-                let mut data: Option<serde_json::Map<String, serde_json::Value>> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_type: Option<LiveEndRecordingMessageType> = None;
+                let mut field_data: Option<serde_json::Map<String, serde_json::Value>> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "type" => r#type = Some(map.next_value()?),
-                        "data" => data = map.next_value()?,
+                        "type" => field_type = Some(map.next_value()?),
+                        "data" => field_data = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveEndRecordingMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: r#type
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data,
+                    data: field_data,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Always `end_session`; tells the message apart.
@@ -10504,8 +10608,8 @@ impl<'de> serde::Deserialize<'de> for LiveEndSessionMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = LiveEndSessionMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a LiveEndSessionMessage object")
@@ -10514,34 +10618,34 @@ impl<'de> serde::Deserialize<'de> for LiveEndSessionMessage {
                 self,
                 mut map: A,
             ) -> Result<LiveEndSessionMessage, A::Error> {
-                let mut session_id: Option<String> = None;
-                let mut created_at: Option<time::OffsetDateTime> = None;
-                let mut r#type: Option<LiveEndSessionMessageType> = None;
+                let mut field_session_id: Option<String> = None;
+                let mut field_created_at: Option<time::OffsetDateTime> = None;
+                let mut field_type: Option<LiveEndSessionMessageType> = None;
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
-                        "session_id" => session_id = Some(map.next_value()?),
+                        "session_id" => field_session_id = Some(map.next_value()?),
                         "created_at" => {
-                            created_at = Some(
+                            field_created_at = Some(
                                 map.next_value::<crate::wire::Rfc3339>()?.0,
                             );
                         }
-                        "type" => r#type = Some(map.next_value()?),
+                        "type" => field_type = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(LiveEndSessionMessage {
-                    session_id: session_id
+                    session_id: field_session_id
                         .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: created_at
+                    created_at: field_created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: r#type
+                    r#type: field_type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A JSON message the client sends over a live session's WebSocket.

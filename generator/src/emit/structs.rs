@@ -80,18 +80,18 @@ fn deserialize_struct(
     lenient: impl Fn(&Field) -> bool,
 ) -> TokenStream {
     let locals = fields.iter().map(|field| {
-        let ident = field_ident(&field.name);
+        let local = local(field);
         let ty = field_type(field, lenient(field));
         if field.flatten {
-            quote!(let mut #ident: #ty = Default::default();)
+            quote!(let mut #local: #ty = Default::default();)
         } else if field.is_optional() {
-            quote!(let mut #ident: #ty = None;)
+            quote!(let mut #local: #ty = None;)
         } else {
-            quote!(let mut #ident: Option<#ty> = None;)
+            quote!(let mut #local: Option<#ty> = None;)
         }
     });
     let arms = fields.iter().filter(|f| !f.flatten).map(|field| {
-        let ident = field_ident(&field.name);
+        let local = local(field);
         let wire = &field.wire;
         let date_time = matches!(field.ty, TypeRef::Scalar(Scalar::DateTime));
         let value = match (lenient(field), date_time, field.is_optional()) {
@@ -110,22 +110,23 @@ fn deserialize_struct(
             (false, false, false) => quote!(Some(map.next_value()?)),
             (false, false, true) => quote!(map.next_value()?),
         };
-        quote!(#wire => #ident = #value,)
+        quote!(#wire => #local = #value,)
     });
     let other = match fields.iter().find(|f| f.flatten) {
         Some(field) => {
-            let ident = field_ident(&field.name);
-            quote!(_ => { #ident.insert(key.into_string(), map.next_value()?); })
+            let local = local(field);
+            quote!(_ => { #local.insert(key.into_string(), map.next_value()?); })
         }
         None => quote!(_ => { map.next_value::<serde::de::IgnoredAny>()?; }),
     };
     let inits = fields.iter().map(|field| {
         let ident = field_ident(&field.name);
+        let local = local(field);
         if field.flatten || field.is_optional() {
-            quote!(#ident)
+            quote!(#ident: #local)
         } else {
             let wire = &field.wire;
-            quote!(#ident: #ident.ok_or_else(|| serde::de::Error::missing_field(#wire))?)
+            quote!(#ident: #local.ok_or_else(|| serde::de::Error::missing_field(#wire))?)
         }
     });
     let expecting = format!("a {name} object");
@@ -137,9 +138,9 @@ fn deserialize_struct(
         #allow
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Fields;
+                struct __Visitor;
                 #allow
-                impl<'de> serde::de::Visitor<'de> for Fields {
+                impl<'de> serde::de::Visitor<'de> for __Visitor {
                     type Value = #name;
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(#expecting)
@@ -155,13 +156,20 @@ fn deserialize_struct(
                         Ok(#name { #(#inits),* })
                     }
                 }
-                deserializer.deserialize_map(Fields)
+                deserializer.deserialize_map(__Visitor)
             }
         }
     }
 }
 
 /// `new(required...)` for structs that cannot derive `Default`; everything else starts as `None`.
+/// The decoder's variable for a field: prefixed, so that no field name (`map`, `key`) can shadow
+/// the decoder's own variables. Likewise its visitor is `__Visitor`, a name no spec name becomes,
+/// so that no generated type is shadowed inside the decoder.
+fn local(field: &Field) -> proc_macro2::Ident {
+    quote::format_ident!("field_{}", field.name)
+}
+
 pub(super) fn constructor(
     name: &proc_macro2::Ident,
     fields: &[Field],
