@@ -413,7 +413,7 @@ fn parse_base_url(raw: &str) -> Result<Url, Error> {
     Ok(url)
 }
 
-fn same_origin(a: &Url, b: &Url) -> bool {
+pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
     a.origin() == b.origin()
 }
 

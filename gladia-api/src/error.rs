@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde::Deserialize;
 
-use crate::wire::{join_path, split_located, Invalid, UnreadableItem};
+use crate::wire::{locate_within, Invalid, UnreadableItem};
 
 /// Everything that can go wrong when talking to Gladia.
 #[derive(Debug)]
@@ -264,10 +264,7 @@ impl DecodeError {
         let position = format!(" at line {} column {}", source.line(), source.column());
         let message = message.strip_suffix(&position).unwrap_or(&message);
         // A tagged union reports where inside it decoding stopped: the path goes on from there.
-        let (path, reason) = match split_located(message) {
-            Some((inner, reason)) => (join_path(&path, inner), reason.to_owned()),
-            None => (path, message.to_owned()),
-        };
+        let (path, reason) = locate_within(path, message);
         Self {
             operation,
             path,

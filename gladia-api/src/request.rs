@@ -126,7 +126,7 @@ impl Request {
             .join(link)
             .map_err(|e| Invalid::new("next", format!("`{link}` is not a URL: {e}")))?;
         let prefix = base.path().trim_end_matches('/');
-        let under_base = url.origin() == base.origin()
+        let under_base = crate::client::same_origin(&url, base)
             && url
                 .path()
                 .strip_prefix(prefix)

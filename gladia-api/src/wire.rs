@@ -306,7 +306,7 @@ pub(crate) fn query_json<T: serde::Serialize>(
 
 /// Where a failure inside a buffered value happened, carried through serde's error message: a
 /// tagged union decodes its variant from a buffered `serde_json::Value`, and serde has no other
-/// way to hand the inner path to the decoder outside. `split_located` reads it back.
+/// way to hand the inner path to the decoder outside. `locate_within` reads it back.
 const LOCATED_PREFIX: &str = "at `";
 const LOCATED_SUFFIX: &str = "`: ";
 
@@ -329,26 +329,26 @@ fn locate<T: de::DeserializeOwned>(value: &serde_json::Value) -> (String, String
     match serde_path_to_error::deserialize::<_, T>(value) {
         Err(located) => {
             let path = located.path().to_string();
-            let error = located.into_inner().to_string();
-            // A failure that was itself located inside (a union within the value) goes deeper.
-            match split_located(&error) {
-                Some((inner, reason)) => (join_path(&path, inner), reason.to_owned()),
-                None => (path, error),
-            }
+            locate_within(path, &located.into_inner().to_string())
         }
         Ok(_) => (".".to_owned(), "does not decode".to_owned()),
     }
 }
 
-/// Splits a message made by `decode_variant` into the inner path and the reason.
-pub(crate) fn split_located(message: &str) -> Option<(&str, &str)> {
-    message
-        .strip_prefix(LOCATED_PREFIX)?
-        .split_once(LOCATED_SUFFIX)
+/// The path and reason of a failure at `path` whose message is `message`: when the message was
+/// made by `decode_variant` (a union inside), the path goes on to where inside it failed.
+pub(crate) fn locate_within(path: String, message: &str) -> (String, String) {
+    let inner = message
+        .strip_prefix(LOCATED_PREFIX)
+        .and_then(|rest| rest.split_once(LOCATED_SUFFIX));
+    match inner {
+        Some((inner, reason)) => (join_path(&path, inner), reason.to_owned()),
+        None => (path, message.to_owned()),
+    }
 }
 
 /// `outer` and `inner` as one path; `.` is the root, as serde_path_to_error writes it.
-pub(crate) fn join_path(outer: &str, inner: &str) -> String {
+fn join_path(outer: &str, inner: &str) -> String {
     match (outer, inner) {
         (".", inner) => inner.to_owned(),
         (outer, ".") => outer.to_owned(),
