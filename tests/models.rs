@@ -447,3 +447,41 @@ fn drop_nulls(value: &mut Value) {
         _ => {}
     }
 }
+
+/// A message's `type` is no field: the encoder writes it, and the decoder refuses another value
+/// (a message of one kind is never read as another) but does not need it.
+#[test]
+fn a_message_type_is_written_and_checked_but_not_held() {
+    let stop = LiveClientMessage::StopRecording(LiveStopRecordingMessage {});
+    assert_eq!(
+        serde_json::to_value(&stop).unwrap(),
+        json!({"type": "stop_recording"})
+    );
+    let error = serde_json::from_value::<LiveStopRecordingMessage>(json!({"type": "audio_chunk"}))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "invalid value: string \"audio_chunk\", expected stop_recording"
+    );
+    assert!(serde_json::from_value::<LiveStopRecordingMessage>(json!({})).is_ok());
+}
+
+/// An untagged union takes the first variant that fits, and says which ones it tried when none does.
+#[test]
+fn an_untagged_value_that_fits_no_variant_names_the_variants() {
+    let word: CustomVocabularyConfigVocabularyItem =
+        serde_json::from_value(json!("Gladia")).unwrap();
+    assert_eq!(
+        word,
+        CustomVocabularyConfigVocabularyItem::String("Gladia".into())
+    );
+    let error = serde_json::from_value::<CustomVocabularyConfigVocabularyItem>(json!(42))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "the value fits none of the variants of CustomVocabularyConfigVocabularyItem \
+         (CustomVocabularyEntry, String)"
+    );
+}

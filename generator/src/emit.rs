@@ -66,18 +66,62 @@ fn type_def(def: &TypeDef, api: &Api) -> TokenStream {
     quote!(#item #validate)
 }
 
+/// The first variant, in the spec's order, that the value decodes as; written out rather than
+/// derived, through a buffered `serde_json::Value` as serde's untagged enums buffer theirs.
 fn untagged(name: &proc_macro2::Ident, docs: TokenStream, variants: &[Variant]) -> TokenStream {
-    let variant_tokens = variants.iter().map(|v| {
-        let ident = ident(&v.name);
+    let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    let variant_tokens = variants.iter().zip(&idents).map(|(v, ident)| {
         let ty = variant_type(v);
         let doc = format!(" The value as {}.", type_phrase(&v.ty));
         quote!(#[doc = #doc] #ident(#ty),)
     });
+    let date_time = |v: &Variant| matches!(v.ty, TypeRef::Scalar(Scalar::DateTime));
+    let writes = variants.iter().zip(&idents).map(|(v, ident)| {
+        if date_time(v) {
+            quote!(Self::#ident(value) => crate::wire::Rfc3339(*value).serialize(serializer),)
+        } else {
+            quote!(Self::#ident(value) => value.serialize(serializer),)
+        }
+    });
+    let attempts = variants.iter().zip(&idents).map(|(v, ident)| {
+        if date_time(v) {
+            quote! {
+                if let Ok(crate::wire::Rfc3339(value)) = serde::Deserialize::deserialize(&value) {
+                    return Ok(Self::#ident(value));
+                }
+            }
+        } else {
+            quote! {
+                if let Ok(value) = serde::Deserialize::deserialize(&value) {
+                    return Ok(Self::#ident(value));
+                }
+            }
+        }
+    });
+    let type_name = name.to_string();
+    let variant_names = variants
+        .iter()
+        .map(|v| v.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
         pub enum #name { #(#variant_tokens)* }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#writes)*
+                }
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                #(#attempts)*
+                Err(crate::wire::no_variant_fits(#type_name, #variant_names))
+            }
+        }
     }
 }
 
@@ -256,67 +300,72 @@ fn validate(name: &proc_macro2::Ident, kind: &TypeKind, api: &Api) -> TokenStrea
 }
 
 fn field_checks(fields: &[Field], is_validated: impl Fn(&TypeRef) -> bool) -> TokenStream {
-    let checks = fields.iter().filter_map(|field| {
-        let key = &field.wire;
-        let docs = &field.docs;
-        let check = match &field.ty {
-            TypeRef::Scalar(_) if docs.minimum.is_some() || docs.maximum.is_some() => {
-                let integer = matches!(
-                    field.ty,
-                    TypeRef::Scalar(Scalar::Integer | Scalar::Integer32)
-                );
-                let (min, max) = (
-                    inclusive(docs.minimum, integer, 1.0),
-                    inclusive(docs.maximum, integer, -1.0),
-                );
-                let number = match &field.ty {
-                    TypeRef::Scalar(Scalar::Number) => quote!(*value),
-                    TypeRef::Scalar(Scalar::Integer32 | Scalar::Float) => quote!(f64::from(*value)),
-                    // Bounds are far below 2^53, where i64 to f64 starts to round.
-                    _ => quote!(*value as f64),
-                };
-                quote!(crate::wire::check_range(#key, #number, #min, #max)?;)
-            }
-            TypeRef::Array(item) => {
-                let count = (docs.min_items.is_some() || docs.max_items.is_some()).then(|| {
-                    let literal = |n: Option<usize>| {
-                        option_tokens(n.map(proc_macro2::Literal::usize_unsuffixed))
+    let checks = fields
+        .iter()
+        .filter(|f| f.constant.is_none())
+        .filter_map(|field| {
+            let key = &field.wire;
+            let docs = &field.docs;
+            let check = match &field.ty {
+                TypeRef::Scalar(_) if docs.minimum.is_some() || docs.maximum.is_some() => {
+                    let integer = matches!(
+                        field.ty,
+                        TypeRef::Scalar(Scalar::Integer | Scalar::Integer32)
+                    );
+                    let (min, max) = (
+                        inclusive(docs.minimum, integer, 1.0),
+                        inclusive(docs.maximum, integer, -1.0),
+                    );
+                    let number = match &field.ty {
+                        TypeRef::Scalar(Scalar::Number) => quote!(*value),
+                        TypeRef::Scalar(Scalar::Integer32 | Scalar::Float) => {
+                            quote!(f64::from(*value))
+                        }
+                        // Bounds are far below 2^53, where i64 to f64 starts to round.
+                        _ => quote!(*value as f64),
                     };
-                    let (min, max) = (literal(docs.min_items), literal(docs.max_items));
-                    quote!(crate::wire::check_count(#key, value.len(), #min, #max)?;)
-                });
-                let items = is_validated(item).then(|| {
-                    let at = format!("{key}[{{index}}]");
+                    quote!(crate::wire::check_range(#key, #number, #min, #max)?;)
+                }
+                TypeRef::Array(item) => {
+                    let count = (docs.min_items.is_some() || docs.max_items.is_some()).then(|| {
+                        let literal = |n: Option<usize>| {
+                            option_tokens(n.map(proc_macro2::Literal::usize_unsuffixed))
+                        };
+                        let (min, max) = (literal(docs.min_items), literal(docs.max_items));
+                        quote!(crate::wire::check_count(#key, value.len(), #min, #max)?;)
+                    });
+                    let items = is_validated(item).then(|| {
+                        let at = format!("{key}[{{index}}]");
+                        quote! {
+                            for (index, item) in value.iter().enumerate() {
+                                item.validate().map_err(|e| e.within(format_args!(#at)))?;
+                            }
+                        }
+                    });
+                    if count.is_none() && items.is_none() {
+                        return None;
+                    }
+                    quote!(#count #items)
+                }
+                TypeRef::Map(item) if is_validated(item) => {
+                    let at = format!("{key}.{{name}}");
                     quote! {
-                        for (index, item) in value.iter().enumerate() {
+                        for (name, item) in value {
                             item.validate().map_err(|e| e.within(format_args!(#at)))?;
                         }
                     }
-                });
-                if count.is_none() && items.is_none() {
-                    return None;
                 }
-                quote!(#count #items)
-            }
-            TypeRef::Map(item) if is_validated(item) => {
-                let at = format!("{key}.{{name}}");
-                quote! {
-                    for (name, item) in value {
-                        item.validate().map_err(|e| e.within(format_args!(#at)))?;
-                    }
-                }
-            }
-            ty if is_validated(ty) => quote!(value.validate().map_err(|e| e.within(#key))?;),
-            _ => return None,
-        };
-        let ident = field_ident(&field.name);
-        let deprecated = field.docs.deprecated.then(|| quote!(#[allow(deprecated)]));
-        Some(if field.is_optional() {
-            quote!(#deprecated if let Some(value) = &self.#ident { #check })
-        } else {
-            quote!(#deprecated { let value = &self.#ident; #check })
-        })
-    });
+                ty if is_validated(ty) => quote!(value.validate().map_err(|e| e.within(#key))?;),
+                _ => return None,
+            };
+            let ident = field_ident(&field.name);
+            let deprecated = field.docs.deprecated.then(|| quote!(#[allow(deprecated)]));
+            Some(if field.is_optional() {
+                quote!(#deprecated if let Some(value) = &self.#ident { #check })
+            } else {
+                quote!(#deprecated { let value = &self.#ident; #check })
+            })
+        });
     quote!(#(#checks)* Ok(()))
 }
 

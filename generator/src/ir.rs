@@ -103,6 +103,10 @@ pub struct Field {
     /// The map of the properties the spec does not list (`additionalProperties` beside
     /// `properties`), flattened into the object on the wire.
     pub flatten: bool,
+    /// Set by the tag pass: the only value the field can hold, the tag of a tagged union's
+    /// variant (a message's `type`). It is no Rust field: the encoder writes it, the decoder
+    /// checks it.
+    pub constant: Option<String>,
     pub docs: Docs,
 }
 

@@ -1,7 +1,7 @@
 //! Passes over the finished IR: checks that need every type (alias cycles), and decisions that
-//! depend on how types refer to each other (boxing, field docs, validation).
+//! depend on how types refer to each other (boxing, union tags, field docs, validation).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::error::Error;
 use crate::ir::*;
@@ -129,6 +129,96 @@ pub fn named_within(ty: &TypeRef) -> Option<&String> {
         TypeRef::Array(item) | TypeRef::Map(item) => named_within(item),
         _ => None,
     }
+}
+
+/// The tag of a tagged union's variant (a message's `type`) is one value the variant's schema
+/// fixes (`const`, or an `enum` of one value). Such a field is made a constant: users neither
+/// write nor read it, the encoder writes it and the decoder checks it. The one-value enums that
+/// typed those fields go when nothing else refers to them: each cost a type with its own parsing
+/// and printing code, for a value that never varies.
+pub fn constant_tags(types: &mut Vec<TypeDef>, operations: &[Operation]) {
+    let index: HashMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
+    // (struct, field) → the value every union that holds the struct gives its tag.
+    let mut constants: BTreeMap<(usize, usize), Option<String>> = BTreeMap::new();
+    for def in types.iter() {
+        let TypeKind::Tagged { tag, variants } = &def.kind else {
+            continue;
+        };
+        for variant in variants {
+            let (TypeRef::Named(name), Some(value)) = (&variant.ty, &variant.wire) else {
+                continue;
+            };
+            let Some(&owner) = index.get(name) else {
+                continue;
+            };
+            let TypeKind::Struct(fields) = &types[owner].kind else {
+                continue;
+            };
+            let Some(position) = fields.iter().position(|f| &f.wire == tag) else {
+                continue;
+            };
+            let field = &fields[position];
+            let fixed = field.required
+                && !field.nullable
+                && match &field.ty {
+                    TypeRef::Named(ty) => index.get(ty).is_some_and(|&i| {
+                        matches!(&types[i].kind, TypeKind::StringEnum(values)
+                            if values.len() == 1 && &values[0].wire == value)
+                    }),
+                    _ => false,
+                };
+            let entry = constants
+                .entry((owner, position))
+                .or_insert_with(|| Some(value.clone()));
+            if !fixed || entry.as_deref() != Some(value.as_str()) {
+                *entry = None;
+            }
+        }
+    }
+    let mut freed = BTreeSet::new();
+    for ((owner, position), value) in constants {
+        let (Some(value), TypeKind::Struct(fields)) = (value, &mut types[owner].kind) else {
+            continue;
+        };
+        let field = &mut fields[position];
+        if let TypeRef::Named(ty) = &field.ty {
+            freed.insert(ty.clone());
+        }
+        field.constant = Some(value);
+    }
+    let used = referenced(types, operations);
+    types.retain(|t| !freed.contains(&t.name) || used.contains(&t.name));
+}
+
+/// Every type name that a type or an operation refers to, constant fields aside.
+fn referenced(types: &[TypeDef], operations: &[Operation]) -> BTreeSet<String> {
+    let mut refs: Vec<&TypeRef> = Vec::new();
+    let fields = |f: &&Field| f.constant.is_none();
+    for def in types {
+        match &def.kind {
+            TypeKind::Struct(list) => refs.extend(list.iter().filter(fields).map(|f| &f.ty)),
+            TypeKind::Query(params) => refs.extend(params.iter().map(|p| &p.field.ty)),
+            TypeKind::Untagged(variants) | TypeKind::Tagged { variants, .. } => {
+                refs.extend(variants.iter().map(|v| &v.ty));
+            }
+            TypeKind::Alias(ty) => refs.push(ty),
+            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => {}
+        }
+    }
+    for op in operations {
+        refs.extend(op.path_params.iter().map(|f| &f.ty));
+        refs.extend(op.body.as_ref().and_then(Body::sent_type));
+        refs.extend(op.responses.iter().filter_map(|r| match &r.body {
+            ResponseBody::Json(ty) => Some(ty),
+            ResponseBody::Empty | ResponseBody::Binary => None,
+        }));
+        refs.extend(op.paged.as_ref().map(|p| &p.item));
+    }
+    refs.into_iter().filter_map(named_within).cloned().collect()
 }
 
 /// A field the spec leaves undescribed points at the type it holds, so that every public item

@@ -92,17 +92,3 @@ fn scalar_type(scalar: Scalar) -> TokenStream {
         Scalar::Binary => quote!(Vec<u8>),
     }
 }
-
-/// The serde module a field of this type needs where the type's own serde form is not the wire
-/// form: `time` writes dates as `YYYY-MM-DD` by itself, but date-times need RFC 3339.
-/// `optional` is whether the field is an `Option`.
-pub fn serde_with(ty: &TypeRef, optional: bool) -> Option<&'static str> {
-    let TypeRef::Scalar(scalar) = ty else {
-        return None;
-    };
-    match (scalar, optional) {
-        (Scalar::DateTime, false) => Some("time::serde::rfc3339"),
-        (Scalar::DateTime, true) => Some("time::serde::rfc3339::option"),
-        _ => None,
-    }
-}

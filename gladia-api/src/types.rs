@@ -4,111 +4,86 @@
 //! Models and enums of the API, generated from the spec.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 /// Settings of a new pre-recorded job: the audio to transcribe and the features to run on it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InitTranscriptionRequest {
     /// **\[Beta\]** Can be either boolean to enable custom_vocabulary for this audio or an array with specific vocabulary list to feed the transcription model with
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary: Option<bool>,
     /// **\[Beta\]** Custom vocabulary configuration, if `custom_vocabulary` is enabled
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary_config: Option<CustomVocabularyConfig>,
     /// **\[Deprecated\]** Use `callback`/`callback_config` instead. Callback URL we will do a `POST` request to with the result of the transcription
     ///
     /// Format: `uri`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     #[deprecated]
     pub callback_url: Option<String>,
     /// Enable callback for this transcription. If true, the `callback_config` property will be used to customize the callback behaviour
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback: Option<bool>,
     /// Customize the callback behaviour (url and http method)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<CallbackConfig>,
     /// Enable subtitles generation for this transcription
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitles: Option<bool>,
     /// Configuration for subtitles generation if `subtitles` is enabled
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitles_config: Option<SubtitlesConfig>,
     /// Enable speaker recognition (diarization) for this audio
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diarization: Option<bool>,
     /// Speaker recognition configuration, if `diarization` is enabled
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diarization_config: Option<DiarizationConfig>,
     /// **\[Beta\]** Enable translation for this audio
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<bool>,
     /// **\[Beta\]** Translation configuration, if `translation` is enabled
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translation_config: Option<TranslationConfig>,
     /// Enable summarization for this audio
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization: Option<bool>,
     /// Summarization configuration, if `summarization` is enabled
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_config: Option<SummarizationConfig>,
     /// **\[Alpha\]** Enable named entity recognition for this audio
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub named_entity_recognition: Option<bool>,
     /// **\[Alpha\]** Enable custom spelling for this audio
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling: Option<bool>,
     /// **\[Alpha\]** Custom spelling configuration, if `custom_spelling` is enabled
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling_config: Option<CustomSpellingConfig>,
     /// Enable sentiment analysis for this audio
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis: Option<bool>,
     /// Enable audio to LLM processing for this audio
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_to_llm: Option<bool>,
     /// Audio to LLM configuration, if `audio_to_llm` is enabled
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_to_llm_config: Option<AudioToLlmListConfig>,
     /// Enable PII redaction for this audio
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pii_redaction: Option<bool>,
     /// PII redaction configuration, if `pii_redaction` is enabled
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pii_redaction_config: Option<PiiRedactionConfig>,
     /// Custom metadata you can attach to this transcription
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Enable sentences for this audio
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentences: Option<bool>,
     /// **\[Alpha\]** Use enhanced punctuation for this audio
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub punctuation_enhanced: Option<bool>,
     /// Specify the language configuration
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_config: Option<LanguageConfig>,
     /// URL to a Gladia file or to an external audio or video file
     ///
@@ -116,136 +91,226 @@ pub struct InitTranscriptionRequest {
     pub audio_url: String,
 }
 #[allow(deprecated)]
+impl serde::Serialize for InitTranscriptionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "InitTranscriptionRequest",
+                1 + usize::from(self.custom_vocabulary.is_some())
+                    + usize::from(self.custom_vocabulary_config.is_some())
+                    + usize::from(self.callback_url.is_some())
+                    + usize::from(self.callback.is_some())
+                    + usize::from(self.callback_config.is_some())
+                    + usize::from(self.subtitles.is_some())
+                    + usize::from(self.subtitles_config.is_some())
+                    + usize::from(self.diarization.is_some())
+                    + usize::from(self.diarization_config.is_some())
+                    + usize::from(self.translation.is_some())
+                    + usize::from(self.translation_config.is_some())
+                    + usize::from(self.summarization.is_some())
+                    + usize::from(self.summarization_config.is_some())
+                    + usize::from(self.named_entity_recognition.is_some())
+                    + usize::from(self.custom_spelling.is_some())
+                    + usize::from(self.custom_spelling_config.is_some())
+                    + usize::from(self.sentiment_analysis.is_some())
+                    + usize::from(self.audio_to_llm.is_some())
+                    + usize::from(self.audio_to_llm_config.is_some())
+                    + usize::from(self.pii_redaction.is_some())
+                    + usize::from(self.pii_redaction_config.is_some())
+                    + usize::from(self.custom_metadata.is_some())
+                    + usize::from(self.sentences.is_some())
+                    + usize::from(self.punctuation_enhanced.is_some())
+                    + usize::from(self.language_config.is_some()),
+            )?;
+        if let Some(value) = &self.custom_vocabulary {
+            object.serialize_field("custom_vocabulary", value)?;
+        }
+        if let Some(value) = &self.custom_vocabulary_config {
+            object.serialize_field("custom_vocabulary_config", value)?;
+        }
+        if let Some(value) = &self.callback_url {
+            object.serialize_field("callback_url", value)?;
+        }
+        if let Some(value) = &self.callback {
+            object.serialize_field("callback", value)?;
+        }
+        if let Some(value) = &self.callback_config {
+            object.serialize_field("callback_config", value)?;
+        }
+        if let Some(value) = &self.subtitles {
+            object.serialize_field("subtitles", value)?;
+        }
+        if let Some(value) = &self.subtitles_config {
+            object.serialize_field("subtitles_config", value)?;
+        }
+        if let Some(value) = &self.diarization {
+            object.serialize_field("diarization", value)?;
+        }
+        if let Some(value) = &self.diarization_config {
+            object.serialize_field("diarization_config", value)?;
+        }
+        if let Some(value) = &self.translation {
+            object.serialize_field("translation", value)?;
+        }
+        if let Some(value) = &self.translation_config {
+            object.serialize_field("translation_config", value)?;
+        }
+        if let Some(value) = &self.summarization {
+            object.serialize_field("summarization", value)?;
+        }
+        if let Some(value) = &self.summarization_config {
+            object.serialize_field("summarization_config", value)?;
+        }
+        if let Some(value) = &self.named_entity_recognition {
+            object.serialize_field("named_entity_recognition", value)?;
+        }
+        if let Some(value) = &self.custom_spelling {
+            object.serialize_field("custom_spelling", value)?;
+        }
+        if let Some(value) = &self.custom_spelling_config {
+            object.serialize_field("custom_spelling_config", value)?;
+        }
+        if let Some(value) = &self.sentiment_analysis {
+            object.serialize_field("sentiment_analysis", value)?;
+        }
+        if let Some(value) = &self.audio_to_llm {
+            object.serialize_field("audio_to_llm", value)?;
+        }
+        if let Some(value) = &self.audio_to_llm_config {
+            object.serialize_field("audio_to_llm_config", value)?;
+        }
+        if let Some(value) = &self.pii_redaction {
+            object.serialize_field("pii_redaction", value)?;
+        }
+        if let Some(value) = &self.pii_redaction_config {
+            object.serialize_field("pii_redaction_config", value)?;
+        }
+        if let Some(value) = &self.custom_metadata {
+            object.serialize_field("custom_metadata", value)?;
+        }
+        if let Some(value) = &self.sentences {
+            object.serialize_field("sentences", value)?;
+        }
+        if let Some(value) = &self.punctuation_enhanced {
+            object.serialize_field("punctuation_enhanced", value)?;
+        }
+        if let Some(value) = &self.language_config {
+            object.serialize_field("language_config", value)?;
+        }
+        object.serialize_field("audio_url", &self.audio_url)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for InitTranscriptionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        #[allow(deprecated)]
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = InitTranscriptionRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a InitTranscriptionRequest object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InitTranscriptionRequest, A::Error> {
-                let mut field_custom_vocabulary: Option<bool> = None;
-                let mut field_custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
-                let mut field_callback_url: Option<String> = None;
-                let mut field_callback: Option<bool> = None;
-                let mut field_callback_config: Option<CallbackConfig> = None;
-                let mut field_subtitles: Option<bool> = None;
-                let mut field_subtitles_config: Option<SubtitlesConfig> = None;
-                let mut field_diarization: Option<bool> = None;
-                let mut field_diarization_config: Option<DiarizationConfig> = None;
-                let mut field_translation: Option<bool> = None;
-                let mut field_translation_config: Option<TranslationConfig> = None;
-                let mut field_summarization: Option<bool> = None;
-                let mut field_summarization_config: Option<SummarizationConfig> = None;
-                let mut field_named_entity_recognition: Option<bool> = None;
-                let mut field_custom_spelling: Option<bool> = None;
-                let mut field_custom_spelling_config: Option<CustomSpellingConfig> = None;
-                let mut field_sentiment_analysis: Option<bool> = None;
-                let mut field_audio_to_llm: Option<bool> = None;
-                let mut field_audio_to_llm_config: Option<AudioToLlmListConfig> = None;
-                let mut field_pii_redaction: Option<bool> = None;
-                let mut field_pii_redaction_config: Option<PiiRedactionConfig> = None;
-                let mut field_custom_metadata: Option<
-                    serde_json::Map<String, serde_json::Value>,
-                > = None;
-                let mut field_sentences: Option<bool> = None;
-                let mut field_punctuation_enhanced: Option<bool> = None;
-                let mut field_language_config: Option<LanguageConfig> = None;
-                let mut field_audio_url: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "custom_vocabulary" => {
-                            field_custom_vocabulary = map.next_value()?;
-                        }
-                        "custom_vocabulary_config" => {
-                            field_custom_vocabulary_config = map.next_value()?;
-                        }
-                        "callback_url" => field_callback_url = map.next_value()?,
-                        "callback" => field_callback = map.next_value()?,
-                        "callback_config" => field_callback_config = map.next_value()?,
-                        "subtitles" => field_subtitles = map.next_value()?,
-                        "subtitles_config" => field_subtitles_config = map.next_value()?,
-                        "diarization" => field_diarization = map.next_value()?,
-                        "diarization_config" => {
-                            field_diarization_config = map.next_value()?;
-                        }
-                        "translation" => field_translation = map.next_value()?,
-                        "translation_config" => {
-                            field_translation_config = map.next_value()?;
-                        }
-                        "summarization" => field_summarization = map.next_value()?,
-                        "summarization_config" => {
-                            field_summarization_config = map.next_value()?;
-                        }
-                        "named_entity_recognition" => {
-                            field_named_entity_recognition = map.next_value()?;
-                        }
-                        "custom_spelling" => field_custom_spelling = map.next_value()?,
-                        "custom_spelling_config" => {
-                            field_custom_spelling_config = map.next_value()?;
-                        }
-                        "sentiment_analysis" => {
-                            field_sentiment_analysis = map.next_value()?;
-                        }
-                        "audio_to_llm" => field_audio_to_llm = map.next_value()?,
-                        "audio_to_llm_config" => {
-                            field_audio_to_llm_config = map.next_value()?;
-                        }
-                        "pii_redaction" => field_pii_redaction = map.next_value()?,
-                        "pii_redaction_config" => {
-                            field_pii_redaction_config = map.next_value()?;
-                        }
-                        "custom_metadata" => field_custom_metadata = map.next_value()?,
-                        "sentences" => field_sentences = map.next_value()?,
-                        "punctuation_enhanced" => {
-                            field_punctuation_enhanced = map.next_value()?;
-                        }
-                        "language_config" => field_language_config = map.next_value()?,
-                        "audio_url" => field_audio_url = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::wire::Object for InitTranscriptionRequest {
+    const NAME: &'static str = "InitTranscriptionRequest";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_custom_vocabulary: Option<bool> = None;
+        let mut field_custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
+        let mut field_callback_url: Option<String> = None;
+        let mut field_callback: Option<bool> = None;
+        let mut field_callback_config: Option<CallbackConfig> = None;
+        let mut field_subtitles: Option<bool> = None;
+        let mut field_subtitles_config: Option<SubtitlesConfig> = None;
+        let mut field_diarization: Option<bool> = None;
+        let mut field_diarization_config: Option<DiarizationConfig> = None;
+        let mut field_translation: Option<bool> = None;
+        let mut field_translation_config: Option<TranslationConfig> = None;
+        let mut field_summarization: Option<bool> = None;
+        let mut field_summarization_config: Option<SummarizationConfig> = None;
+        let mut field_named_entity_recognition: Option<bool> = None;
+        let mut field_custom_spelling: Option<bool> = None;
+        let mut field_custom_spelling_config: Option<CustomSpellingConfig> = None;
+        let mut field_sentiment_analysis: Option<bool> = None;
+        let mut field_audio_to_llm: Option<bool> = None;
+        let mut field_audio_to_llm_config: Option<AudioToLlmListConfig> = None;
+        let mut field_pii_redaction: Option<bool> = None;
+        let mut field_pii_redaction_config: Option<PiiRedactionConfig> = None;
+        let mut field_custom_metadata: Option<
+            serde_json::Map<String, serde_json::Value>,
+        > = None;
+        let mut field_sentences: Option<bool> = None;
+        let mut field_punctuation_enhanced: Option<bool> = None;
+        let mut field_language_config: Option<LanguageConfig> = None;
+        let mut field_audio_url: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "custom_vocabulary" => field_custom_vocabulary = map.next_value()?,
+                "custom_vocabulary_config" => {
+                    field_custom_vocabulary_config = map.next_value()?;
                 }
-                Ok(InitTranscriptionRequest {
-                    custom_vocabulary: field_custom_vocabulary,
-                    custom_vocabulary_config: field_custom_vocabulary_config,
-                    callback_url: field_callback_url,
-                    callback: field_callback,
-                    callback_config: field_callback_config,
-                    subtitles: field_subtitles,
-                    subtitles_config: field_subtitles_config,
-                    diarization: field_diarization,
-                    diarization_config: field_diarization_config,
-                    translation: field_translation,
-                    translation_config: field_translation_config,
-                    summarization: field_summarization,
-                    summarization_config: field_summarization_config,
-                    named_entity_recognition: field_named_entity_recognition,
-                    custom_spelling: field_custom_spelling,
-                    custom_spelling_config: field_custom_spelling_config,
-                    sentiment_analysis: field_sentiment_analysis,
-                    audio_to_llm: field_audio_to_llm,
-                    audio_to_llm_config: field_audio_to_llm_config,
-                    pii_redaction: field_pii_redaction,
-                    pii_redaction_config: field_pii_redaction_config,
-                    custom_metadata: field_custom_metadata,
-                    sentences: field_sentences,
-                    punctuation_enhanced: field_punctuation_enhanced,
-                    language_config: field_language_config,
-                    audio_url: field_audio_url
-                        .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
-                })
+                "callback_url" => field_callback_url = map.next_value()?,
+                "callback" => field_callback = map.next_value()?,
+                "callback_config" => field_callback_config = map.next_value()?,
+                "subtitles" => field_subtitles = map.next_value()?,
+                "subtitles_config" => field_subtitles_config = map.next_value()?,
+                "diarization" => field_diarization = map.next_value()?,
+                "diarization_config" => field_diarization_config = map.next_value()?,
+                "translation" => field_translation = map.next_value()?,
+                "translation_config" => field_translation_config = map.next_value()?,
+                "summarization" => field_summarization = map.next_value()?,
+                "summarization_config" => field_summarization_config = map.next_value()?,
+                "named_entity_recognition" => {
+                    field_named_entity_recognition = map.next_value()?;
+                }
+                "custom_spelling" => field_custom_spelling = map.next_value()?,
+                "custom_spelling_config" => {
+                    field_custom_spelling_config = map.next_value()?;
+                }
+                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
+                "audio_to_llm" => field_audio_to_llm = map.next_value()?,
+                "audio_to_llm_config" => field_audio_to_llm_config = map.next_value()?,
+                "pii_redaction" => field_pii_redaction = map.next_value()?,
+                "pii_redaction_config" => field_pii_redaction_config = map.next_value()?,
+                "custom_metadata" => field_custom_metadata = map.next_value()?,
+                "sentences" => field_sentences = map.next_value()?,
+                "punctuation_enhanced" => field_punctuation_enhanced = map.next_value()?,
+                "language_config" => field_language_config = map.next_value()?,
+                "audio_url" => field_audio_url = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            custom_vocabulary: field_custom_vocabulary,
+            custom_vocabulary_config: field_custom_vocabulary_config,
+            callback_url: field_callback_url,
+            callback: field_callback,
+            callback_config: field_callback_config,
+            subtitles: field_subtitles,
+            subtitles_config: field_subtitles_config,
+            diarization: field_diarization,
+            diarization_config: field_diarization_config,
+            translation: field_translation,
+            translation_config: field_translation_config,
+            summarization: field_summarization,
+            summarization_config: field_summarization_config,
+            named_entity_recognition: field_named_entity_recognition,
+            custom_spelling: field_custom_spelling,
+            custom_spelling_config: field_custom_spelling_config,
+            sentiment_analysis: field_sentiment_analysis,
+            audio_to_llm: field_audio_to_llm,
+            audio_to_llm_config: field_audio_to_llm_config,
+            pii_redaction: field_pii_redaction,
+            pii_redaction_config: field_pii_redaction_config,
+            custom_metadata: field_custom_metadata,
+            sentences: field_sentences,
+            punctuation_enhanced: field_punctuation_enhanced,
+            language_config: field_language_config,
+            audio_url: field_audio_url
+                .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
+        })
     }
 }
 #[allow(deprecated)]
@@ -305,7 +370,7 @@ impl InitTranscriptionRequest {
     }
 }
 /// The job that was created: its id, and the URL to poll for its result.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InitPreRecordedTranscriptionResponse {
     /// Id of the job
     ///
@@ -316,43 +381,48 @@ pub struct InitPreRecordedTranscriptionResponse {
     /// Format: `uri`.
     pub result_url: String,
 }
+impl serde::Serialize for InitPreRecordedTranscriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct("InitPreRecordedTranscriptionResponse", 2)?;
+        object.serialize_field("id", &self.id)?;
+        object.serialize_field("result_url", &self.result_url)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for InitPreRecordedTranscriptionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = InitPreRecordedTranscriptionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a InitPreRecordedTranscriptionResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InitPreRecordedTranscriptionResponse, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_result_url: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field_id = Some(map.next_value()?),
-                        "result_url" => field_result_url = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for InitPreRecordedTranscriptionResponse {
+    const NAME: &'static str = "InitPreRecordedTranscriptionResponse";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_result_url: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "result_url" => field_result_url = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(InitPreRecordedTranscriptionResponse {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    result_url: field_result_url
-                        .ok_or_else(|| serde::de::Error::missing_field("result_url"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            result_url: field_result_url
+                .ok_or_else(|| serde::de::Error::missing_field("result_url"))?,
+        })
     }
 }
 /// Error body of a malformed request.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BadRequestErrorResponse {
     /// Date of when the error occurred
     pub timestamp: String,
@@ -361,69 +431,78 @@ pub struct BadRequestErrorResponse {
     /// Debug id
     pub request_id: String,
     /// HTTP status code of the error
-    #[serde(rename = "statusCode")]
     pub status_code: f64,
     /// Error message
     pub message: String,
     /// List of validation errors, if any
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_errors: Option<Vec<String>>,
+}
+impl serde::Serialize for BadRequestErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "BadRequestErrorResponse",
+                5 + usize::from(self.validation_errors.is_some()),
+            )?;
+        object.serialize_field("timestamp", &self.timestamp)?;
+        object.serialize_field("path", &self.path)?;
+        object.serialize_field("request_id", &self.request_id)?;
+        object.serialize_field("statusCode", &self.status_code)?;
+        object.serialize_field("message", &self.message)?;
+        if let Some(value) = &self.validation_errors {
+            object.serialize_field("validation_errors", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BadRequestErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BadRequestErrorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BadRequestErrorResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BadRequestErrorResponse, A::Error> {
-                let mut field_timestamp: Option<String> = None;
-                let mut field_path: Option<String> = None;
-                let mut field_request_id: Option<String> = None;
-                let mut field_status_code: Option<f64> = None;
-                let mut field_message: Option<String> = None;
-                let mut field_validation_errors: Option<Vec<String>> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "timestamp" => field_timestamp = Some(map.next_value()?),
-                        "path" => field_path = Some(map.next_value()?),
-                        "request_id" => field_request_id = Some(map.next_value()?),
-                        "statusCode" => field_status_code = Some(map.next_value()?),
-                        "message" => field_message = Some(map.next_value()?),
-                        "validation_errors" => {
-                            field_validation_errors = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for BadRequestErrorResponse {
+    const NAME: &'static str = "BadRequestErrorResponse";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_timestamp: Option<String> = None;
+        let mut field_path: Option<String> = None;
+        let mut field_request_id: Option<String> = None;
+        let mut field_status_code: Option<f64> = None;
+        let mut field_message: Option<String> = None;
+        let mut field_validation_errors: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "timestamp" => field_timestamp = Some(map.next_value()?),
+                "path" => field_path = Some(map.next_value()?),
+                "request_id" => field_request_id = Some(map.next_value()?),
+                "statusCode" => field_status_code = Some(map.next_value()?),
+                "message" => field_message = Some(map.next_value()?),
+                "validation_errors" => field_validation_errors = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(BadRequestErrorResponse {
-                    timestamp: field_timestamp
-                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-                    path: field_path
-                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    request_id: field_request_id
-                        .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-                    status_code: field_status_code
-                        .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                    validation_errors: field_validation_errors,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            timestamp: field_timestamp
+                .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+            path: field_path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+            request_id: field_request_id
+                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+            status_code: field_status_code
+                .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
+            message: field_message
+                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+            validation_errors: field_validation_errors,
+        })
     }
 }
 /// Error body of a request whose API key is missing or invalid.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnauthorizedErrorResponse {
     /// Date of when the error occurred
     pub timestamp: String,
@@ -432,61 +511,66 @@ pub struct UnauthorizedErrorResponse {
     /// Debug id
     pub request_id: String,
     /// HTTP status code of the error
-    #[serde(rename = "statusCode")]
     pub status_code: f64,
     /// Error message
     pub message: String,
+}
+impl serde::Serialize for UnauthorizedErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("UnauthorizedErrorResponse", 5)?;
+        object.serialize_field("timestamp", &self.timestamp)?;
+        object.serialize_field("path", &self.path)?;
+        object.serialize_field("request_id", &self.request_id)?;
+        object.serialize_field("statusCode", &self.status_code)?;
+        object.serialize_field("message", &self.message)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UnauthorizedErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UnauthorizedErrorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UnauthorizedErrorResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UnauthorizedErrorResponse, A::Error> {
-                let mut field_timestamp: Option<String> = None;
-                let mut field_path: Option<String> = None;
-                let mut field_request_id: Option<String> = None;
-                let mut field_status_code: Option<f64> = None;
-                let mut field_message: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "timestamp" => field_timestamp = Some(map.next_value()?),
-                        "path" => field_path = Some(map.next_value()?),
-                        "request_id" => field_request_id = Some(map.next_value()?),
-                        "statusCode" => field_status_code = Some(map.next_value()?),
-                        "message" => field_message = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for UnauthorizedErrorResponse {
+    const NAME: &'static str = "UnauthorizedErrorResponse";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_timestamp: Option<String> = None;
+        let mut field_path: Option<String> = None;
+        let mut field_request_id: Option<String> = None;
+        let mut field_status_code: Option<f64> = None;
+        let mut field_message: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "timestamp" => field_timestamp = Some(map.next_value()?),
+                "path" => field_path = Some(map.next_value()?),
+                "request_id" => field_request_id = Some(map.next_value()?),
+                "statusCode" => field_status_code = Some(map.next_value()?),
+                "message" => field_message = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(UnauthorizedErrorResponse {
-                    timestamp: field_timestamp
-                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-                    path: field_path
-                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    request_id: field_request_id
-                        .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-                    status_code: field_status_code
-                        .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            timestamp: field_timestamp
+                .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+            path: field_path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+            request_id: field_request_id
+                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+            status_code: field_status_code
+                .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
+            message: field_message
+                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+        })
     }
 }
 /// Error body of a well-formed request whose values are refused.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnprocessableEntityErrorResponse {
     /// Date of when the error occurred
     pub timestamp: String,
@@ -495,67 +579,101 @@ pub struct UnprocessableEntityErrorResponse {
     /// Debug id
     pub request_id: String,
     /// HTTP status code of the error
-    #[serde(rename = "statusCode")]
     pub status_code: f64,
     /// Error message
     pub message: String,
+}
+impl serde::Serialize for UnprocessableEntityErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct("UnprocessableEntityErrorResponse", 5)?;
+        object.serialize_field("timestamp", &self.timestamp)?;
+        object.serialize_field("path", &self.path)?;
+        object.serialize_field("request_id", &self.request_id)?;
+        object.serialize_field("statusCode", &self.status_code)?;
+        object.serialize_field("message", &self.message)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for UnprocessableEntityErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UnprocessableEntityErrorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UnprocessableEntityErrorResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UnprocessableEntityErrorResponse, A::Error> {
-                let mut field_timestamp: Option<String> = None;
-                let mut field_path: Option<String> = None;
-                let mut field_request_id: Option<String> = None;
-                let mut field_status_code: Option<f64> = None;
-                let mut field_message: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "timestamp" => field_timestamp = Some(map.next_value()?),
-                        "path" => field_path = Some(map.next_value()?),
-                        "request_id" => field_request_id = Some(map.next_value()?),
-                        "statusCode" => field_status_code = Some(map.next_value()?),
-                        "message" => field_message = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for UnprocessableEntityErrorResponse {
+    const NAME: &'static str = "UnprocessableEntityErrorResponse";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_timestamp: Option<String> = None;
+        let mut field_path: Option<String> = None;
+        let mut field_request_id: Option<String> = None;
+        let mut field_status_code: Option<f64> = None;
+        let mut field_message: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "timestamp" => field_timestamp = Some(map.next_value()?),
+                "path" => field_path = Some(map.next_value()?),
+                "request_id" => field_request_id = Some(map.next_value()?),
+                "statusCode" => field_status_code = Some(map.next_value()?),
+                "message" => field_message = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(UnprocessableEntityErrorResponse {
-                    timestamp: field_timestamp
-                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-                    path: field_path
-                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    request_id: field_request_id
-                        .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-                    status_code: field_status_code
-                        .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            timestamp: field_timestamp
+                .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+            path: field_path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+            request_id: field_request_id
+                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+            status_code: field_status_code
+                .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
+            message: field_message
+                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+        })
     }
 }
 /// A vocabulary entry: a plain word or phrase, or an entry with its own settings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CustomVocabularyConfigVocabularyItem {
     /// The value as a [`CustomVocabularyEntry`].
     CustomVocabularyEntry(CustomVocabularyEntry),
     /// The value as a string.
     String(String),
+}
+impl serde::Serialize for CustomVocabularyConfigVocabularyItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CustomVocabularyEntry(value) => value.serialize(serializer),
+            Self::String(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomVocabularyConfigVocabularyItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(value) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::CustomVocabularyEntry(value));
+        }
+        if let Ok(value) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(value));
+        }
+        Err(
+            crate::wire::no_variant_fits(
+                "CustomVocabularyConfigVocabularyItem",
+                "CustomVocabularyEntry, String",
+            ),
+        )
+    }
 }
 impl CustomVocabularyConfigVocabularyItem {
     /// Checks every value against the bounds the spec sets (minimum, maximum, number of
@@ -568,53 +686,58 @@ impl CustomVocabularyConfigVocabularyItem {
     }
 }
 /// Words and phrases the model should expect, with how strongly to favour them.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomVocabularyConfig {
     /// Specific vocabulary list to feed the transcription model with. Each item can be a string or an object with the following properties: value, intensity, pronunciations, language.
     pub vocabulary: Vec<CustomVocabularyConfigVocabularyItem>,
     /// Default intensity for the custom vocabulary
     ///
     /// Range: 0 to 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_intensity: Option<f64>,
+}
+impl serde::Serialize for CustomVocabularyConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "CustomVocabularyConfig",
+                1 + usize::from(self.default_intensity.is_some()),
+            )?;
+        object.serialize_field("vocabulary", &self.vocabulary)?;
+        if let Some(value) = &self.default_intensity {
+            object.serialize_field("default_intensity", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CustomVocabularyConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomVocabularyConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CustomVocabularyConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomVocabularyConfig, A::Error> {
-                let mut field_vocabulary: Option<
-                    Vec<CustomVocabularyConfigVocabularyItem>,
-                > = None;
-                let mut field_default_intensity: Option<f64> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "vocabulary" => field_vocabulary = Some(map.next_value()?),
-                        "default_intensity" => {
-                            field_default_intensity = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CustomVocabularyConfig {
+    const NAME: &'static str = "CustomVocabularyConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_vocabulary: Option<Vec<CustomVocabularyConfigVocabularyItem>> = None;
+        let mut field_default_intensity: Option<f64> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "vocabulary" => field_vocabulary = Some(map.next_value()?),
+                "default_intensity" => field_default_intensity = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(CustomVocabularyConfig {
-                    vocabulary: field_vocabulary
-                        .ok_or_else(|| serde::de::Error::missing_field("vocabulary"))?,
-                    default_intensity: field_default_intensity,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            vocabulary: field_vocabulary
+                .ok_or_else(|| serde::de::Error::missing_field("vocabulary"))?,
+            default_intensity: field_default_intensity,
+        })
     }
 }
 impl CustomVocabularyConfig {
@@ -646,7 +769,7 @@ impl CustomVocabularyConfig {
     }
 }
 /// Where Gladia sends the result once the job ends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CallbackConfig {
     /// The URL to be called with the result of the transcription
     ///
@@ -655,42 +778,47 @@ pub struct CallbackConfig {
     /// The HTTP method to be used. Allowed values are `POST` or `PUT` (default: `POST`)
     ///
     /// Default: `"POST"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<CallbackMethod>,
+}
+impl serde::Serialize for CallbackConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct("CallbackConfig", 1 + usize::from(self.method.is_some()))?;
+        object.serialize_field("url", &self.url)?;
+        if let Some(value) = &self.method {
+            object.serialize_field("method", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CallbackConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CallbackConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CallbackConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallbackConfig, A::Error> {
-                let mut field_url: Option<String> = None;
-                let mut field_method: Option<CallbackMethod> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "url" => field_url = Some(map.next_value()?),
-                        "method" => field_method = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackConfig {
+    const NAME: &'static str = "CallbackConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_url: Option<String> = None;
+        let mut field_method: Option<CallbackMethod> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "url" => field_url = Some(map.next_value()?),
+                "method" => field_method = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(CallbackConfig {
-                    url: field_url
-                        .ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                    method: field_method,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            url: field_url.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+            method: field_method,
+        })
     }
 }
 impl CallbackConfig {
@@ -703,87 +831,110 @@ impl CallbackConfig {
     }
 }
 /// Which subtitle files to produce, and how to lay out their captions.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubtitlesConfig {
     /// Subtitles formats you want your transcription to be formatted to
     ///
     /// Default: `["srt"]`. At least 1 item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formats: Option<Vec<SubtitlesFormat>>,
     /// Minimum duration of a subtitle in seconds
     ///
     /// Minimum: 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_duration: Option<f64>,
     /// Maximum duration of a subtitle in seconds
     ///
     /// Range: 1 to 30.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_duration: Option<f64>,
     /// Maximum number of characters per row in a subtitle
     ///
     /// Minimum: 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_characters_per_row: Option<i64>,
     /// Maximum number of rows per caption
     ///
     /// Range: 1 to 5.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_rows_per_caption: Option<i64>,
     /// Style of the subtitles. Compliance mode refers to : <https://loc.gov/preservation/digital/formats//fdd/fdd000569.shtml#:~:text=SRT%20files%20are%20basic%20text,alongside%2C%20example%3A%20%22MyVideo123>
     ///
     /// Default: `"default"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<SubtitlesStyle>,
+}
+impl serde::Serialize for SubtitlesConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "SubtitlesConfig",
+                usize::from(self.formats.is_some())
+                    + usize::from(self.minimum_duration.is_some())
+                    + usize::from(self.maximum_duration.is_some())
+                    + usize::from(self.maximum_characters_per_row.is_some())
+                    + usize::from(self.maximum_rows_per_caption.is_some())
+                    + usize::from(self.style.is_some()),
+            )?;
+        if let Some(value) = &self.formats {
+            object.serialize_field("formats", value)?;
+        }
+        if let Some(value) = &self.minimum_duration {
+            object.serialize_field("minimum_duration", value)?;
+        }
+        if let Some(value) = &self.maximum_duration {
+            object.serialize_field("maximum_duration", value)?;
+        }
+        if let Some(value) = &self.maximum_characters_per_row {
+            object.serialize_field("maximum_characters_per_row", value)?;
+        }
+        if let Some(value) = &self.maximum_rows_per_caption {
+            object.serialize_field("maximum_rows_per_caption", value)?;
+        }
+        if let Some(value) = &self.style {
+            object.serialize_field("style", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SubtitlesConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SubtitlesConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SubtitlesConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubtitlesConfig, A::Error> {
-                let mut field_formats: Option<Vec<SubtitlesFormat>> = None;
-                let mut field_minimum_duration: Option<f64> = None;
-                let mut field_maximum_duration: Option<f64> = None;
-                let mut field_maximum_characters_per_row: Option<i64> = None;
-                let mut field_maximum_rows_per_caption: Option<i64> = None;
-                let mut field_style: Option<SubtitlesStyle> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "formats" => field_formats = map.next_value()?,
-                        "minimum_duration" => field_minimum_duration = map.next_value()?,
-                        "maximum_duration" => field_maximum_duration = map.next_value()?,
-                        "maximum_characters_per_row" => {
-                            field_maximum_characters_per_row = map.next_value()?;
-                        }
-                        "maximum_rows_per_caption" => {
-                            field_maximum_rows_per_caption = map.next_value()?;
-                        }
-                        "style" => field_style = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for SubtitlesConfig {
+    const NAME: &'static str = "SubtitlesConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_formats: Option<Vec<SubtitlesFormat>> = None;
+        let mut field_minimum_duration: Option<f64> = None;
+        let mut field_maximum_duration: Option<f64> = None;
+        let mut field_maximum_characters_per_row: Option<i64> = None;
+        let mut field_maximum_rows_per_caption: Option<i64> = None;
+        let mut field_style: Option<SubtitlesStyle> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "formats" => field_formats = map.next_value()?,
+                "minimum_duration" => field_minimum_duration = map.next_value()?,
+                "maximum_duration" => field_maximum_duration = map.next_value()?,
+                "maximum_characters_per_row" => {
+                    field_maximum_characters_per_row = map.next_value()?;
                 }
-                Ok(SubtitlesConfig {
-                    formats: field_formats,
-                    minimum_duration: field_minimum_duration,
-                    maximum_duration: field_maximum_duration,
-                    maximum_characters_per_row: field_maximum_characters_per_row,
-                    maximum_rows_per_caption: field_maximum_rows_per_caption,
-                    style: field_style,
-                })
+                "maximum_rows_per_caption" => {
+                    field_maximum_rows_per_caption = map.next_value()?;
+                }
+                "style" => field_style = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            formats: field_formats,
+            minimum_duration: field_minimum_duration,
+            maximum_duration: field_maximum_duration,
+            maximum_characters_per_row: field_maximum_characters_per_row,
+            maximum_rows_per_caption: field_maximum_rows_per_caption,
+            style: field_style,
+        })
     }
 }
 impl SubtitlesConfig {
@@ -819,61 +970,73 @@ impl SubtitlesConfig {
     }
 }
 /// Hints for telling the speakers apart.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiarizationConfig {
     /// Exact number of speakers in the audio
     ///
     /// Minimum: 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_speakers: Option<i64>,
     /// Minimum number of speakers in the audio
     ///
     /// Minimum: 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_speakers: Option<i64>,
     /// Maximum number of speakers in the audio
     ///
     /// Minimum: 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_speakers: Option<i64>,
+}
+impl serde::Serialize for DiarizationConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "DiarizationConfig",
+                usize::from(self.number_of_speakers.is_some())
+                    + usize::from(self.min_speakers.is_some())
+                    + usize::from(self.max_speakers.is_some()),
+            )?;
+        if let Some(value) = &self.number_of_speakers {
+            object.serialize_field("number_of_speakers", value)?;
+        }
+        if let Some(value) = &self.min_speakers {
+            object.serialize_field("min_speakers", value)?;
+        }
+        if let Some(value) = &self.max_speakers {
+            object.serialize_field("max_speakers", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DiarizationConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DiarizationConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DiarizationConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DiarizationConfig, A::Error> {
-                let mut field_number_of_speakers: Option<i64> = None;
-                let mut field_min_speakers: Option<i64> = None;
-                let mut field_max_speakers: Option<i64> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "number_of_speakers" => {
-                            field_number_of_speakers = map.next_value()?;
-                        }
-                        "min_speakers" => field_min_speakers = map.next_value()?,
-                        "max_speakers" => field_max_speakers = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for DiarizationConfig {
+    const NAME: &'static str = "DiarizationConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_number_of_speakers: Option<i64> = None;
+        let mut field_min_speakers: Option<i64> = None;
+        let mut field_max_speakers: Option<i64> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "number_of_speakers" => field_number_of_speakers = map.next_value()?,
+                "min_speakers" => field_min_speakers = map.next_value()?,
+                "max_speakers" => field_max_speakers = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(DiarizationConfig {
-                    number_of_speakers: field_number_of_speakers,
-                    min_speakers: field_min_speakers,
-                    max_speakers: field_max_speakers,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            number_of_speakers: field_number_of_speakers,
+            min_speakers: field_min_speakers,
+            max_speakers: field_max_speakers,
+        })
     }
 }
 impl DiarizationConfig {
@@ -898,7 +1061,7 @@ impl DiarizationConfig {
     }
 }
 /// Target languages of the translation, and the model that translates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TranslationConfig {
     /// Target language in `iso639-1` format you want the transcription translated to
     ///
@@ -907,88 +1070,106 @@ pub struct TranslationConfig {
     /// Model you want the translation model to use to translate
     ///
     /// Default: `"base"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<TranslationModel>,
     /// Align translated utterances with the original ones
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub match_original_utterances: Option<bool>,
     /// Whether to apply lipsync to the translated transcription.
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lipsync: Option<bool>,
     /// Enables or disables context-aware translation features that allow the model to adapt translations based on provided context.
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context_adaptation: Option<bool>,
     /// Context information to improve translation accuracy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
     /// Forces the translation to use informal language forms when available in the target language.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub informal: Option<bool>,
+}
+impl serde::Serialize for TranslationConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "TranslationConfig",
+                1 + usize::from(self.model.is_some())
+                    + usize::from(self.match_original_utterances.is_some())
+                    + usize::from(self.lipsync.is_some())
+                    + usize::from(self.context_adaptation.is_some())
+                    + usize::from(self.context.is_some())
+                    + usize::from(self.informal.is_some()),
+            )?;
+        object.serialize_field("target_languages", &self.target_languages)?;
+        if let Some(value) = &self.model {
+            object.serialize_field("model", value)?;
+        }
+        if let Some(value) = &self.match_original_utterances {
+            object.serialize_field("match_original_utterances", value)?;
+        }
+        if let Some(value) = &self.lipsync {
+            object.serialize_field("lipsync", value)?;
+        }
+        if let Some(value) = &self.context_adaptation {
+            object.serialize_field("context_adaptation", value)?;
+        }
+        if let Some(value) = &self.context {
+            object.serialize_field("context", value)?;
+        }
+        if let Some(value) = &self.informal {
+            object.serialize_field("informal", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TranslationConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = TranslationConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TranslationConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranslationConfig, A::Error> {
-                let mut field_target_languages: Option<Vec<TranslationLanguageCode>> = None;
-                let mut field_model: Option<TranslationModel> = None;
-                let mut field_match_original_utterances: Option<bool> = None;
-                let mut field_lipsync: Option<bool> = None;
-                let mut field_context_adaptation: Option<bool> = None;
-                let mut field_context: Option<String> = None;
-                let mut field_informal: Option<bool> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "target_languages" => {
-                            field_target_languages = Some(map.next_value()?);
-                        }
-                        "model" => field_model = map.next_value()?,
-                        "match_original_utterances" => {
-                            field_match_original_utterances = map.next_value()?;
-                        }
-                        "lipsync" => field_lipsync = map.next_value()?,
-                        "context_adaptation" => {
-                            field_context_adaptation = map.next_value()?;
-                        }
-                        "context" => field_context = map.next_value()?,
-                        "informal" => field_informal = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for TranslationConfig {
+    const NAME: &'static str = "TranslationConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_target_languages: Option<Vec<TranslationLanguageCode>> = None;
+        let mut field_model: Option<TranslationModel> = None;
+        let mut field_match_original_utterances: Option<bool> = None;
+        let mut field_lipsync: Option<bool> = None;
+        let mut field_context_adaptation: Option<bool> = None;
+        let mut field_context: Option<String> = None;
+        let mut field_informal: Option<bool> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "target_languages" => field_target_languages = Some(map.next_value()?),
+                "model" => field_model = map.next_value()?,
+                "match_original_utterances" => {
+                    field_match_original_utterances = map.next_value()?;
                 }
-                Ok(TranslationConfig {
-                    target_languages: field_target_languages
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "target_languages",
-                        ))?,
-                    model: field_model,
-                    match_original_utterances: field_match_original_utterances,
-                    lipsync: field_lipsync,
-                    context_adaptation: field_context_adaptation,
-                    context: field_context,
-                    informal: field_informal,
-                })
+                "lipsync" => field_lipsync = map.next_value()?,
+                "context_adaptation" => field_context_adaptation = map.next_value()?,
+                "context" => field_context = map.next_value()?,
+                "informal" => field_informal = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            target_languages: field_target_languages
+                .ok_or_else(|| serde::de::Error::missing_field("target_languages"))?,
+            model: field_model,
+            match_original_utterances: field_match_original_utterances,
+            lipsync: field_lipsync,
+            context_adaptation: field_context_adaptation,
+            context: field_context,
+            informal: field_informal,
+        })
     }
 }
 impl TranslationConfig {
@@ -1017,87 +1198,94 @@ impl TranslationConfig {
     }
 }
 /// What kind of summary to write.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SummarizationConfig {
     /// The type of summarization to apply
     ///
     /// Default: `"general"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SummaryTypes>,
+}
+impl serde::Serialize for SummarizationConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "SummarizationConfig",
+                usize::from(self.r#type.is_some()),
+            )?;
+        if let Some(value) = &self.r#type {
+            object.serialize_field("type", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SummarizationConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SummarizationConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SummarizationConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SummarizationConfig, A::Error> {
-                let mut field_type: Option<SummaryTypes> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => field_type = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for SummarizationConfig {
+    const NAME: &'static str = "SummarizationConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_type: Option<SummaryTypes> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "type" => field_type = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(SummarizationConfig {
-                    r#type: field_type,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self { r#type: field_type })
     }
 }
 /// Spellings to force: each key is written in place of any of its listed variants.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomSpellingConfig {
     /// The list of spelling applied on the audio transcription
     pub spelling_dictionary: std::collections::BTreeMap<String, Vec<String>>,
+}
+impl serde::Serialize for CustomSpellingConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("CustomSpellingConfig", 1)?;
+        object.serialize_field("spelling_dictionary", &self.spelling_dictionary)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CustomSpellingConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomSpellingConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CustomSpellingConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomSpellingConfig, A::Error> {
-                let mut field_spelling_dictionary: Option<
-                    std::collections::BTreeMap<String, Vec<String>>,
-                > = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "spelling_dictionary" => {
-                            field_spelling_dictionary = Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CustomSpellingConfig {
+    const NAME: &'static str = "CustomSpellingConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_spelling_dictionary: Option<
+            std::collections::BTreeMap<String, Vec<String>>,
+        > = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "spelling_dictionary" => {
+                    field_spelling_dictionary = Some(map.next_value()?);
                 }
-                Ok(CustomSpellingConfig {
-                    spelling_dictionary: field_spelling_dictionary
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "spelling_dictionary",
-                        ))?,
-                })
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            spelling_dictionary: field_spelling_dictionary
+                .ok_or_else(|| serde::de::Error::missing_field("spelling_dictionary"))?,
+        })
     }
 }
 impl CustomSpellingConfig {
@@ -1111,7 +1299,7 @@ impl CustomSpellingConfig {
     }
 }
 /// Prompts a language model answers about the transcript.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AudioToLlmListConfig {
     /// The list of prompts applied on the audio transcription
     ///
@@ -1120,42 +1308,51 @@ pub struct AudioToLlmListConfig {
     /// The model to use for the prompt execution. You can find the list of supported models [here](https://openrouter.ai/models).
     ///
     /// Default: `"openai/gpt-5.4-nano"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+}
+impl serde::Serialize for AudioToLlmListConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "AudioToLlmListConfig",
+                1 + usize::from(self.model.is_some()),
+            )?;
+        object.serialize_field("prompts", &self.prompts)?;
+        if let Some(value) = &self.model {
+            object.serialize_field("model", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AudioToLlmListConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AudioToLlmListConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AudioToLlmListConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AudioToLlmListConfig, A::Error> {
-                let mut field_prompts: Option<Vec<String>> = None;
-                let mut field_model: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "prompts" => field_prompts = Some(map.next_value()?),
-                        "model" => field_model = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for AudioToLlmListConfig {
+    const NAME: &'static str = "AudioToLlmListConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_prompts: Option<Vec<String>> = None;
+        let mut field_model: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "prompts" => field_prompts = Some(map.next_value()?),
+                "model" => field_model = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(AudioToLlmListConfig {
-                    prompts: field_prompts
-                        .ok_or_else(|| serde::de::Error::missing_field("prompts"))?,
-                    model: field_model,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            prompts: field_prompts
+                .ok_or_else(|| serde::de::Error::missing_field("prompts"))?,
+            model: field_model,
+        })
     }
 }
 impl AudioToLlmListConfig {
@@ -1242,157 +1439,189 @@ impl<'de> serde::Deserialize<'de> for PiiRedactionConfigProcessedTextType {
     }
 }
 /// Which kinds of personal data to hide in the transcript, and how.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PiiRedactionConfig {
     /// The entity types to redact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_types: Option<Vec<PiiRedactionEntityType>>,
     /// The type of processed text to return (marker or mask)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processed_text_type: Option<PiiRedactionConfigProcessedTextType>,
+}
+impl serde::Serialize for PiiRedactionConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "PiiRedactionConfig",
+                usize::from(self.entity_types.is_some())
+                    + usize::from(self.processed_text_type.is_some()),
+            )?;
+        if let Some(value) = &self.entity_types {
+            object.serialize_field("entity_types", value)?;
+        }
+        if let Some(value) = &self.processed_text_type {
+            object.serialize_field("processed_text_type", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PiiRedactionConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PiiRedactionConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PiiRedactionConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PiiRedactionConfig, A::Error> {
-                let mut field_entity_types: Option<Vec<PiiRedactionEntityType>> = None;
-                let mut field_processed_text_type: Option<
-                    PiiRedactionConfigProcessedTextType,
-                > = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "entity_types" => field_entity_types = map.next_value()?,
-                        "processed_text_type" => {
-                            field_processed_text_type = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for PiiRedactionConfig {
+    const NAME: &'static str = "PiiRedactionConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_entity_types: Option<Vec<PiiRedactionEntityType>> = None;
+        let mut field_processed_text_type: Option<PiiRedactionConfigProcessedTextType> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "entity_types" => field_entity_types = map.next_value()?,
+                "processed_text_type" => field_processed_text_type = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(PiiRedactionConfig {
-                    entity_types: field_entity_types,
-                    processed_text_type: field_processed_text_type,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            entity_types: field_entity_types,
+            processed_text_type: field_processed_text_type,
+        })
     }
 }
 /// The languages spoken in the audio, when known, and whether speakers switch between them.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LanguageConfig {
     /// If one language is set, it will be used for the transcription. Otherwise, language will be auto-detected by the model.
     ///
     /// Default: `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<TranscriptionLanguageCode>>,
     /// If true, language will be auto-detected on each utterance. Otherwise, language will be auto-detected on first utterance and then used for the rest of the transcription. If one language is set, this option will be ignored.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_switching: Option<bool>,
+}
+impl serde::Serialize for LanguageConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LanguageConfig",
+                usize::from(self.languages.is_some())
+                    + usize::from(self.code_switching.is_some()),
+            )?;
+        if let Some(value) = &self.languages {
+            object.serialize_field("languages", value)?;
+        }
+        if let Some(value) = &self.code_switching {
+            object.serialize_field("code_switching", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LanguageConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LanguageConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LanguageConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LanguageConfig, A::Error> {
-                let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
-                let mut field_code_switching: Option<bool> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "languages" => field_languages = map.next_value()?,
-                        "code_switching" => field_code_switching = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LanguageConfig {
+    const NAME: &'static str = "LanguageConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
+        let mut field_code_switching: Option<bool> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "languages" => field_languages = map.next_value()?,
+                "code_switching" => field_code_switching = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LanguageConfig {
-                    languages: field_languages,
-                    code_switching: field_code_switching,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            languages: field_languages,
+            code_switching: field_code_switching,
+        })
     }
 }
 /// One vocabulary entry with its weight, pronunciations and language.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomVocabularyEntry {
     /// The text used to replace in the transcription.
     pub value: String,
     /// The global intensity of the feature.
     ///
     /// Range: 0 to 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub intensity: Option<f64>,
     /// The pronunciations used in the transcription.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pronunciations: Option<Vec<String>>,
     /// Specify the language in which it will be pronounced when sound comparison occurs. Default to transcription language.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<TranscriptionLanguageCode>,
+}
+impl serde::Serialize for CustomVocabularyEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "CustomVocabularyEntry",
+                1 + usize::from(self.intensity.is_some())
+                    + usize::from(self.pronunciations.is_some())
+                    + usize::from(self.language.is_some()),
+            )?;
+        object.serialize_field("value", &self.value)?;
+        if let Some(value) = &self.intensity {
+            object.serialize_field("intensity", value)?;
+        }
+        if let Some(value) = &self.pronunciations {
+            object.serialize_field("pronunciations", value)?;
+        }
+        if let Some(value) = &self.language {
+            object.serialize_field("language", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CustomVocabularyEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomVocabularyEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CustomVocabularyEntry object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomVocabularyEntry, A::Error> {
-                let mut field_value: Option<String> = None;
-                let mut field_intensity: Option<f64> = None;
-                let mut field_pronunciations: Option<Vec<String>> = None;
-                let mut field_language: Option<TranscriptionLanguageCode> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "value" => field_value = Some(map.next_value()?),
-                        "intensity" => field_intensity = map.next_value()?,
-                        "pronunciations" => field_pronunciations = map.next_value()?,
-                        "language" => field_language = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CustomVocabularyEntry {
+    const NAME: &'static str = "CustomVocabularyEntry";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_value: Option<String> = None;
+        let mut field_intensity: Option<f64> = None;
+        let mut field_pronunciations: Option<Vec<String>> = None;
+        let mut field_language: Option<TranscriptionLanguageCode> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "value" => field_value = Some(map.next_value()?),
+                "intensity" => field_intensity = map.next_value()?,
+                "pronunciations" => field_pronunciations = map.next_value()?,
+                "language" => field_language = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(CustomVocabularyEntry {
-                    value: field_value
-                        .ok_or_else(|| serde::de::Error::missing_field("value"))?,
-                    intensity: field_intensity,
-                    pronunciations: field_pronunciations,
-                    language: field_language,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            value: field_value.ok_or_else(|| serde::de::Error::missing_field("value"))?,
+            intensity: field_intensity,
+            pronunciations: field_pronunciations,
+            language: field_language,
+        })
     }
 }
 impl CustomVocabularyEntry {
@@ -3317,7 +3546,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionLanguageCode {
     }
 }
 /// Error body of a 403 response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ForbiddenErrorResponse {
     /// When the error happened
     pub timestamp: String,
@@ -3326,61 +3555,66 @@ pub struct ForbiddenErrorResponse {
     /// Id to quote to Gladia's support
     pub request_id: String,
     /// HTTP status of the response
-    #[serde(rename = "statusCode")]
     pub status_code: f64,
     /// What went wrong
     pub message: String,
+}
+impl serde::Serialize for ForbiddenErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("ForbiddenErrorResponse", 5)?;
+        object.serialize_field("timestamp", &self.timestamp)?;
+        object.serialize_field("path", &self.path)?;
+        object.serialize_field("request_id", &self.request_id)?;
+        object.serialize_field("statusCode", &self.status_code)?;
+        object.serialize_field("message", &self.message)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ForbiddenErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ForbiddenErrorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ForbiddenErrorResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ForbiddenErrorResponse, A::Error> {
-                let mut field_timestamp: Option<String> = None;
-                let mut field_path: Option<String> = None;
-                let mut field_request_id: Option<String> = None;
-                let mut field_status_code: Option<f64> = None;
-                let mut field_message: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "timestamp" => field_timestamp = Some(map.next_value()?),
-                        "path" => field_path = Some(map.next_value()?),
-                        "request_id" => field_request_id = Some(map.next_value()?),
-                        "statusCode" => field_status_code = Some(map.next_value()?),
-                        "message" => field_message = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ForbiddenErrorResponse {
+    const NAME: &'static str = "ForbiddenErrorResponse";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_timestamp: Option<String> = None;
+        let mut field_path: Option<String> = None;
+        let mut field_request_id: Option<String> = None;
+        let mut field_status_code: Option<f64> = None;
+        let mut field_message: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "timestamp" => field_timestamp = Some(map.next_value()?),
+                "path" => field_path = Some(map.next_value()?),
+                "request_id" => field_request_id = Some(map.next_value()?),
+                "statusCode" => field_status_code = Some(map.next_value()?),
+                "message" => field_message = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(ForbiddenErrorResponse {
-                    timestamp: field_timestamp
-                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-                    path: field_path
-                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    request_id: field_request_id
-                        .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-                    status_code: field_status_code
-                        .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            timestamp: field_timestamp
+                .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+            path: field_path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+            request_id: field_request_id
+                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+            status_code: field_status_code
+                .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
+            message: field_message
+                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+        })
     }
 }
 /// Error body of a 404 response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotFoundErrorResponse {
     /// When the error happened
     pub timestamp: String,
@@ -3389,137 +3623,147 @@ pub struct NotFoundErrorResponse {
     /// Id to quote to Gladia's support
     pub request_id: String,
     /// HTTP status of the response
-    #[serde(rename = "statusCode")]
     pub status_code: f64,
     /// What went wrong
     pub message: String,
+}
+impl serde::Serialize for NotFoundErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("NotFoundErrorResponse", 5)?;
+        object.serialize_field("timestamp", &self.timestamp)?;
+        object.serialize_field("path", &self.path)?;
+        object.serialize_field("request_id", &self.request_id)?;
+        object.serialize_field("statusCode", &self.status_code)?;
+        object.serialize_field("message", &self.message)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for NotFoundErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NotFoundErrorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a NotFoundErrorResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotFoundErrorResponse, A::Error> {
-                let mut field_timestamp: Option<String> = None;
-                let mut field_path: Option<String> = None;
-                let mut field_request_id: Option<String> = None;
-                let mut field_status_code: Option<f64> = None;
-                let mut field_message: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "timestamp" => field_timestamp = Some(map.next_value()?),
-                        "path" => field_path = Some(map.next_value()?),
-                        "request_id" => field_request_id = Some(map.next_value()?),
-                        "statusCode" => field_status_code = Some(map.next_value()?),
-                        "message" => field_message = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for NotFoundErrorResponse {
+    const NAME: &'static str = "NotFoundErrorResponse";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_timestamp: Option<String> = None;
+        let mut field_path: Option<String> = None;
+        let mut field_request_id: Option<String> = None;
+        let mut field_status_code: Option<f64> = None;
+        let mut field_message: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "timestamp" => field_timestamp = Some(map.next_value()?),
+                "path" => field_path = Some(map.next_value()?),
+                "request_id" => field_request_id = Some(map.next_value()?),
+                "statusCode" => field_status_code = Some(map.next_value()?),
+                "message" => field_message = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(NotFoundErrorResponse {
-                    timestamp: field_timestamp
-                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-                    path: field_path
-                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    request_id: field_request_id
-                        .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-                    status_code: field_status_code
-                        .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            timestamp: field_timestamp
+                .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+            path: field_path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+            request_id: field_request_id
+                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+            status_code: field_status_code
+                .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
+            message: field_message
+                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+        })
     }
 }
 /// Multipart form of `POST /v2/upload` carrying a local file.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UploadFileBody {
     /// The audio or video file to store
     ///
     /// Format: `binary`.
     pub audio: Vec<u8>,
 }
+impl serde::Serialize for UploadFileBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("UploadFileBody", 1)?;
+        object.serialize_field("audio", &self.audio)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for UploadFileBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UploadFileBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UploadFileBody object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadFileBody, A::Error> {
-                let mut field_audio: Option<Vec<u8>> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "audio" => field_audio = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for UploadFileBody {
+    const NAME: &'static str = "UploadFileBody";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_audio: Option<Vec<u8>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "audio" => field_audio = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(UploadFileBody {
-                    audio: field_audio
-                        .ok_or_else(|| serde::de::Error::missing_field("audio"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            audio: field_audio.ok_or_else(|| serde::de::Error::missing_field("audio"))?,
+        })
     }
 }
 /// JSON form of `POST /v2/upload`, for a file Gladia fetches itself.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UploadUrlBody {
     /// Public URL of the audio or video file
     ///
     /// Format: `uri`.
     pub audio_url: String,
 }
+impl serde::Serialize for UploadUrlBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("UploadUrlBody", 1)?;
+        object.serialize_field("audio_url", &self.audio_url)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for UploadUrlBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UploadUrlBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UploadUrlBody object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadUrlBody, A::Error> {
-                let mut field_audio_url: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "audio_url" => field_audio_url = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for UploadUrlBody {
+    const NAME: &'static str = "UploadUrlBody";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_audio_url: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "audio_url" => field_audio_url = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(UploadUrlBody {
-                    audio_url: field_audio_url
-                        .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            audio_url: field_audio_url
+                .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
+        })
     }
 }
 impl UploadUrlBody {
@@ -3531,7 +3775,7 @@ impl UploadUrlBody {
     }
 }
 /// Where an uploaded file is stored, and what Gladia read from it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AudioUploadResponse {
     /// Gladia URL of the stored file, to use as `audio_url` in a job
     ///
@@ -3540,48 +3784,48 @@ pub struct AudioUploadResponse {
     /// See [`AudioUploadMetadata`].
     pub audio_metadata: AudioUploadMetadata,
 }
+impl serde::Serialize for AudioUploadResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("AudioUploadResponse", 2)?;
+        object.serialize_field("audio_url", &self.audio_url)?;
+        object.serialize_field("audio_metadata", &self.audio_metadata)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for AudioUploadResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AudioUploadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AudioUploadResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AudioUploadResponse, A::Error> {
-                let mut field_audio_url: Option<String> = None;
-                let mut field_audio_metadata: Option<AudioUploadMetadata> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "audio_url" => field_audio_url = Some(map.next_value()?),
-                        "audio_metadata" => {
-                            field_audio_metadata = Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for AudioUploadResponse {
+    const NAME: &'static str = "AudioUploadResponse";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_audio_url: Option<String> = None;
+        let mut field_audio_metadata: Option<AudioUploadMetadata> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "audio_url" => field_audio_url = Some(map.next_value()?),
+                "audio_metadata" => field_audio_metadata = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(AudioUploadResponse {
-                    audio_url: field_audio_url
-                        .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
-                    audio_metadata: field_audio_metadata
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "audio_metadata",
-                        ))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            audio_url: field_audio_url
+                .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
+            audio_metadata: field_audio_metadata
+                .ok_or_else(|| serde::de::Error::missing_field("audio_metadata"))?,
+        })
     }
 }
 /// Facts about an uploaded file.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AudioUploadMetadata {
     /// Id of the stored file
     ///
@@ -3592,7 +3836,6 @@ pub struct AudioUploadMetadata {
     /// The URL it was fetched from, for a remote file
     ///
     /// Format: `uri`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// File extension
     pub extension: String,
@@ -3603,66 +3846,74 @@ pub struct AudioUploadMetadata {
     /// Number of audio channels
     pub number_of_channels: i64,
 }
+impl serde::Serialize for AudioUploadMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "AudioUploadMetadata",
+                6 + usize::from(self.source.is_some()),
+            )?;
+        object.serialize_field("id", &self.id)?;
+        object.serialize_field("filename", &self.filename)?;
+        if let Some(value) = &self.source {
+            object.serialize_field("source", value)?;
+        }
+        object.serialize_field("extension", &self.extension)?;
+        object.serialize_field("size", &self.size)?;
+        object.serialize_field("audio_duration", &self.audio_duration)?;
+        object.serialize_field("number_of_channels", &self.number_of_channels)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for AudioUploadMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AudioUploadMetadata;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AudioUploadMetadata object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AudioUploadMetadata, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_filename: Option<String> = None;
-                let mut field_source: Option<String> = None;
-                let mut field_extension: Option<String> = None;
-                let mut field_size: Option<i64> = None;
-                let mut field_audio_duration: Option<f64> = None;
-                let mut field_number_of_channels: Option<i64> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field_id = Some(map.next_value()?),
-                        "filename" => field_filename = Some(map.next_value()?),
-                        "source" => field_source = map.next_value()?,
-                        "extension" => field_extension = Some(map.next_value()?),
-                        "size" => field_size = Some(map.next_value()?),
-                        "audio_duration" => {
-                            field_audio_duration = Some(map.next_value()?);
-                        }
-                        "number_of_channels" => {
-                            field_number_of_channels = Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for AudioUploadMetadata {
+    const NAME: &'static str = "AudioUploadMetadata";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_filename: Option<String> = None;
+        let mut field_source: Option<String> = None;
+        let mut field_extension: Option<String> = None;
+        let mut field_size: Option<i64> = None;
+        let mut field_audio_duration: Option<f64> = None;
+        let mut field_number_of_channels: Option<i64> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "filename" => field_filename = Some(map.next_value()?),
+                "source" => field_source = map.next_value()?,
+                "extension" => field_extension = Some(map.next_value()?),
+                "size" => field_size = Some(map.next_value()?),
+                "audio_duration" => field_audio_duration = Some(map.next_value()?),
+                "number_of_channels" => {
+                    field_number_of_channels = Some(map.next_value()?);
                 }
-                Ok(AudioUploadMetadata {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    filename: field_filename
-                        .ok_or_else(|| serde::de::Error::missing_field("filename"))?,
-                    source: field_source,
-                    extension: field_extension
-                        .ok_or_else(|| serde::de::Error::missing_field("extension"))?,
-                    size: field_size
-                        .ok_or_else(|| serde::de::Error::missing_field("size"))?,
-                    audio_duration: field_audio_duration
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "audio_duration",
-                        ))?,
-                    number_of_channels: field_number_of_channels
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "number_of_channels",
-                        ))?,
-                })
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            filename: field_filename
+                .ok_or_else(|| serde::de::Error::missing_field("filename"))?,
+            source: field_source,
+            extension: field_extension
+                .ok_or_else(|| serde::de::Error::missing_field("extension"))?,
+            size: field_size.ok_or_else(|| serde::de::Error::missing_field("size"))?,
+            audio_duration: field_audio_duration
+                .ok_or_else(|| serde::de::Error::missing_field("audio_duration"))?,
+            number_of_channels: field_number_of_channels
+                .ok_or_else(|| serde::de::Error::missing_field("number_of_channels"))?,
+        })
     }
 }
 /// Where a job is in its life.
@@ -3803,7 +4054,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionKind {
     }
 }
 /// The audio a job was run on.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileResponse {
     /// Id of the stored file
     pub id: String,
@@ -3818,53 +4069,58 @@ pub struct FileResponse {
     /// Minimum: 1.
     pub number_of_channels: Option<i64>,
 }
+impl serde::Serialize for FileResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("FileResponse", 5)?;
+        object.serialize_field("id", &self.id)?;
+        object.serialize_field("filename", &self.filename)?;
+        object.serialize_field("source", &self.source)?;
+        object.serialize_field("audio_duration", &self.audio_duration)?;
+        object.serialize_field("number_of_channels", &self.number_of_channels)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for FileResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FileResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a FileResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FileResponse, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_filename: Option<String> = None;
-                let mut field_source: Option<String> = None;
-                let mut field_audio_duration: Option<f64> = None;
-                let mut field_number_of_channels: Option<i64> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field_id = Some(map.next_value()?),
-                        "filename" => field_filename = map.next_value()?,
-                        "source" => field_source = map.next_value()?,
-                        "audio_duration" => field_audio_duration = map.next_value()?,
-                        "number_of_channels" => {
-                            field_number_of_channels = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for FileResponse {
+    const NAME: &'static str = "FileResponse";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_filename: Option<String> = None;
+        let mut field_source: Option<String> = None;
+        let mut field_audio_duration: Option<f64> = None;
+        let mut field_number_of_channels: Option<i64> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "filename" => field_filename = map.next_value()?,
+                "source" => field_source = map.next_value()?,
+                "audio_duration" => field_audio_duration = map.next_value()?,
+                "number_of_channels" => field_number_of_channels = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(FileResponse {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    filename: field_filename,
-                    source: field_source,
-                    audio_duration: field_audio_duration,
-                    number_of_channels: field_number_of_channels,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            filename: field_filename,
+            source: field_source,
+            audio_duration: field_audio_duration,
+            number_of_channels: field_number_of_channels,
+        })
     }
 }
 /// A pre-recorded job, with its result once it is done.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PreRecordedResponse {
     /// Id of the job
     ///
@@ -3879,674 +4135,885 @@ pub struct PreRecordedResponse {
     /// When the job was created
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     /// When the job finished, if it has
     ///
     /// Format: `date-time`.
-    #[serde(
-        with = "time::serde::rfc3339::option",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub completed_at: Option<time::OffsetDateTime>,
     /// The metadata attached when the job was created
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// HTTP-like code of the failure, when `status` is `error`
     ///
     /// Range: 400 to 599.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<i64>,
     /// See [`TranscriptionKind`].
     pub kind: TranscriptionKind,
     /// The audio the job was run on
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<FileResponse>,
     /// The options the job was created with
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_params: Option<PreRecordedRequestParams>,
     /// The transcription and add-on results, once the job is done
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<TranscriptionResult>,
+}
+impl serde::Serialize for PreRecordedResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "PreRecordedResponse",
+                6 + usize::from(self.completed_at.is_some())
+                    + usize::from(self.custom_metadata.is_some())
+                    + usize::from(self.error_code.is_some())
+                    + usize::from(self.file.is_some())
+                    + usize::from(self.request_params.is_some())
+                    + usize::from(self.result.is_some()),
+            )?;
+        object.serialize_field("id", &self.id)?;
+        object.serialize_field("request_id", &self.request_id)?;
+        object.serialize_field("version", &self.version)?;
+        object.serialize_field("status", &self.status)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        if let Some(value) = &self.completed_at {
+            object.serialize_field("completed_at", &crate::wire::Rfc3339(*value))?;
+        }
+        if let Some(value) = &self.custom_metadata {
+            object.serialize_field("custom_metadata", value)?;
+        }
+        if let Some(value) = &self.error_code {
+            object.serialize_field("error_code", value)?;
+        }
+        object.serialize_field("kind", &self.kind)?;
+        if let Some(value) = &self.file {
+            object.serialize_field("file", value)?;
+        }
+        if let Some(value) = &self.request_params {
+            object.serialize_field("request_params", value)?;
+        }
+        if let Some(value) = &self.result {
+            object.serialize_field("result", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PreRecordedResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PreRecordedResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PreRecordedResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PreRecordedResponse, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_request_id: Option<String> = None;
-                let mut field_version: Option<i64> = None;
-                let mut field_status: Option<TranscriptionStatus> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_completed_at: Option<time::OffsetDateTime> = None;
-                let mut field_custom_metadata: Option<
-                    serde_json::Map<String, serde_json::Value>,
-                > = None;
-                let mut field_error_code: Option<i64> = None;
-                let mut field_kind: Option<TranscriptionKind> = None;
-                let mut field_file: Option<FileResponse> = None;
-                let mut field_request_params: Option<PreRecordedRequestParams> = None;
-                let mut field_result: Option<TranscriptionResult> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field_id = Some(map.next_value()?),
-                        "request_id" => field_request_id = Some(map.next_value()?),
-                        "version" => field_version = Some(map.next_value()?),
-                        "status" => field_status = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "completed_at" => {
-                            field_completed_at = map
-                                .next_value::<Option<crate::wire::Rfc3339>>()?
-                                .map(|date| date.0);
-                        }
-                        "custom_metadata" => field_custom_metadata = map.next_value()?,
-                        "error_code" => field_error_code = map.next_value()?,
-                        "kind" => field_kind = Some(map.next_value()?),
-                        "file" => field_file = map.next_value()?,
-                        "request_params" => field_request_params = map.next_value()?,
-                        "result" => field_result = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for PreRecordedResponse {
+    const NAME: &'static str = "PreRecordedResponse";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_request_id: Option<String> = None;
+        let mut field_version: Option<i64> = None;
+        let mut field_status: Option<TranscriptionStatus> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_completed_at: Option<time::OffsetDateTime> = None;
+        let mut field_custom_metadata: Option<
+            serde_json::Map<String, serde_json::Value>,
+        > = None;
+        let mut field_error_code: Option<i64> = None;
+        let mut field_kind: Option<TranscriptionKind> = None;
+        let mut field_file: Option<FileResponse> = None;
+        let mut field_request_params: Option<PreRecordedRequestParams> = None;
+        let mut field_result: Option<TranscriptionResult> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "request_id" => field_request_id = Some(map.next_value()?),
+                "version" => field_version = Some(map.next_value()?),
+                "status" => field_status = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(PreRecordedResponse {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    request_id: field_request_id
-                        .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-                    version: field_version
-                        .ok_or_else(|| serde::de::Error::missing_field("version"))?,
-                    status: field_status
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    completed_at: field_completed_at,
-                    custom_metadata: field_custom_metadata,
-                    error_code: field_error_code,
-                    kind: field_kind
-                        .ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-                    file: field_file,
-                    request_params: field_request_params,
-                    result: field_result,
-                })
+                "completed_at" => {
+                    field_completed_at = map
+                        .next_value::<Option<crate::wire::Rfc3339>>()?
+                        .map(|date| date.0);
+                }
+                "custom_metadata" => field_custom_metadata = map.next_value()?,
+                "error_code" => field_error_code = map.next_value()?,
+                "kind" => field_kind = Some(map.next_value()?),
+                "file" => field_file = map.next_value()?,
+                "request_params" => field_request_params = map.next_value()?,
+                "result" => field_result = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            request_id: field_request_id
+                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+            version: field_version
+                .ok_or_else(|| serde::de::Error::missing_field("version"))?,
+            status: field_status
+                .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            completed_at: field_completed_at,
+            custom_metadata: field_custom_metadata,
+            error_code: field_error_code,
+            kind: field_kind.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+            file: field_file,
+            request_params: field_request_params,
+            result: field_result,
+        })
     }
 }
 /// Whether custom vocabulary was enabled; jobs made with the 2024 API hold the list of words instead
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PreRecordedRequestParamsCustomVocabulary {
     /// The value as a boolean.
     Boolean(bool),
     /// The value as a list, each item a string.
     Array(Vec<String>),
 }
+impl serde::Serialize for PreRecordedRequestParamsCustomVocabulary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Boolean(value) => value.serialize(serializer),
+            Self::Array(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PreRecordedRequestParamsCustomVocabulary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(value) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Boolean(value));
+        }
+        if let Ok(value) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Array(value));
+        }
+        Err(
+            crate::wire::no_variant_fits(
+                "PreRecordedRequestParamsCustomVocabulary",
+                "Boolean, Array",
+            ),
+        )
+    }
+}
 /// The options of a pre-recorded job as the server recorded them, including some that older API versions accepted.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreRecordedRequestParams {
     /// Context given to the model to guide the transcription
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context_prompt: Option<String>,
     /// Whether custom vocabulary was enabled; jobs made with the 2024 API hold the list of words instead
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary: Option<PreRecordedRequestParamsCustomVocabulary>,
     /// See [`CustomVocabularyConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary_config: Option<CustomVocabularyConfig>,
     /// Whether the language was detected automatically
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detect_language: Option<bool>,
     /// Whether the language could change between utterances
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_code_switching: Option<bool>,
     /// See [`CodeSwitchingConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_switching_config: Option<CodeSwitchingConfig>,
     /// See [`TranscriptionLanguageCode`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<TranscriptionLanguageCode>,
     /// Callback URL given with the legacy option
     ///
     /// Format: `uri`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// Whether a callback was requested
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback: Option<bool>,
     /// See [`CallbackConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<CallbackConfig>,
     /// Whether subtitles were requested
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitles: Option<bool>,
     /// See [`SubtitlesConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitles_config: Option<SubtitlesConfig>,
     /// Whether speakers were told apart
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diarization: Option<bool>,
     /// See [`DiarizationConfigResponse`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diarization_config: Option<DiarizationConfigResponse>,
     /// Whether translation was requested
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<bool>,
     /// See [`TranslationConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translation_config: Option<TranslationConfig>,
     /// Whether a summary was requested
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization: Option<bool>,
     /// See [`SummarizationConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_config: Option<SummarizationConfig>,
     /// Whether moderation was requested
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation: Option<bool>,
     /// Whether named entities were extracted
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub named_entity_recognition: Option<bool>,
     /// Whether the transcript was split into chapters
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chapterization: Option<bool>,
     /// Whether names were spelled consistently
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_consistency: Option<bool>,
     /// Whether custom spelling was applied
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling: Option<bool>,
     /// See [`CustomSpellingConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling_config: Option<CustomSpellingConfig>,
     /// Whether structured data was extracted
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_data_extraction: Option<bool>,
     /// See [`StructuredDataExtractionConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_data_extraction_config: Option<StructuredDataExtractionConfig>,
     /// Whether sentiment was analysed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis: Option<bool>,
     /// Whether prompts were run on the audio
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_to_llm: Option<bool>,
     /// See [`AudioToLlmListConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_to_llm_config: Option<AudioToLlmListConfig>,
     /// Whether the transcript was split into sentences
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentences: Option<bool>,
     /// Whether the display mode was requested
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_mode: Option<bool>,
     /// Whether enhanced punctuation was used
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub punctuation_enhanced: Option<bool>,
     /// See [`LanguageConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_config: Option<LanguageConfig>,
     /// URL of the audio that was transcribed
     ///
     /// Format: `uri`.
     pub audio_url: Option<String>,
 }
+impl serde::Serialize for PreRecordedRequestParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "PreRecordedRequestParams",
+                1 + usize::from(self.context_prompt.is_some())
+                    + usize::from(self.custom_vocabulary.is_some())
+                    + usize::from(self.custom_vocabulary_config.is_some())
+                    + usize::from(self.detect_language.is_some())
+                    + usize::from(self.enable_code_switching.is_some())
+                    + usize::from(self.code_switching_config.is_some())
+                    + usize::from(self.language.is_some())
+                    + usize::from(self.callback_url.is_some())
+                    + usize::from(self.callback.is_some())
+                    + usize::from(self.callback_config.is_some())
+                    + usize::from(self.subtitles.is_some())
+                    + usize::from(self.subtitles_config.is_some())
+                    + usize::from(self.diarization.is_some())
+                    + usize::from(self.diarization_config.is_some())
+                    + usize::from(self.translation.is_some())
+                    + usize::from(self.translation_config.is_some())
+                    + usize::from(self.summarization.is_some())
+                    + usize::from(self.summarization_config.is_some())
+                    + usize::from(self.moderation.is_some())
+                    + usize::from(self.named_entity_recognition.is_some())
+                    + usize::from(self.chapterization.is_some())
+                    + usize::from(self.name_consistency.is_some())
+                    + usize::from(self.custom_spelling.is_some())
+                    + usize::from(self.custom_spelling_config.is_some())
+                    + usize::from(self.structured_data_extraction.is_some())
+                    + usize::from(self.structured_data_extraction_config.is_some())
+                    + usize::from(self.sentiment_analysis.is_some())
+                    + usize::from(self.audio_to_llm.is_some())
+                    + usize::from(self.audio_to_llm_config.is_some())
+                    + usize::from(self.sentences.is_some())
+                    + usize::from(self.display_mode.is_some())
+                    + usize::from(self.punctuation_enhanced.is_some())
+                    + usize::from(self.language_config.is_some()),
+            )?;
+        if let Some(value) = &self.context_prompt {
+            object.serialize_field("context_prompt", value)?;
+        }
+        if let Some(value) = &self.custom_vocabulary {
+            object.serialize_field("custom_vocabulary", value)?;
+        }
+        if let Some(value) = &self.custom_vocabulary_config {
+            object.serialize_field("custom_vocabulary_config", value)?;
+        }
+        if let Some(value) = &self.detect_language {
+            object.serialize_field("detect_language", value)?;
+        }
+        if let Some(value) = &self.enable_code_switching {
+            object.serialize_field("enable_code_switching", value)?;
+        }
+        if let Some(value) = &self.code_switching_config {
+            object.serialize_field("code_switching_config", value)?;
+        }
+        if let Some(value) = &self.language {
+            object.serialize_field("language", value)?;
+        }
+        if let Some(value) = &self.callback_url {
+            object.serialize_field("callback_url", value)?;
+        }
+        if let Some(value) = &self.callback {
+            object.serialize_field("callback", value)?;
+        }
+        if let Some(value) = &self.callback_config {
+            object.serialize_field("callback_config", value)?;
+        }
+        if let Some(value) = &self.subtitles {
+            object.serialize_field("subtitles", value)?;
+        }
+        if let Some(value) = &self.subtitles_config {
+            object.serialize_field("subtitles_config", value)?;
+        }
+        if let Some(value) = &self.diarization {
+            object.serialize_field("diarization", value)?;
+        }
+        if let Some(value) = &self.diarization_config {
+            object.serialize_field("diarization_config", value)?;
+        }
+        if let Some(value) = &self.translation {
+            object.serialize_field("translation", value)?;
+        }
+        if let Some(value) = &self.translation_config {
+            object.serialize_field("translation_config", value)?;
+        }
+        if let Some(value) = &self.summarization {
+            object.serialize_field("summarization", value)?;
+        }
+        if let Some(value) = &self.summarization_config {
+            object.serialize_field("summarization_config", value)?;
+        }
+        if let Some(value) = &self.moderation {
+            object.serialize_field("moderation", value)?;
+        }
+        if let Some(value) = &self.named_entity_recognition {
+            object.serialize_field("named_entity_recognition", value)?;
+        }
+        if let Some(value) = &self.chapterization {
+            object.serialize_field("chapterization", value)?;
+        }
+        if let Some(value) = &self.name_consistency {
+            object.serialize_field("name_consistency", value)?;
+        }
+        if let Some(value) = &self.custom_spelling {
+            object.serialize_field("custom_spelling", value)?;
+        }
+        if let Some(value) = &self.custom_spelling_config {
+            object.serialize_field("custom_spelling_config", value)?;
+        }
+        if let Some(value) = &self.structured_data_extraction {
+            object.serialize_field("structured_data_extraction", value)?;
+        }
+        if let Some(value) = &self.structured_data_extraction_config {
+            object.serialize_field("structured_data_extraction_config", value)?;
+        }
+        if let Some(value) = &self.sentiment_analysis {
+            object.serialize_field("sentiment_analysis", value)?;
+        }
+        if let Some(value) = &self.audio_to_llm {
+            object.serialize_field("audio_to_llm", value)?;
+        }
+        if let Some(value) = &self.audio_to_llm_config {
+            object.serialize_field("audio_to_llm_config", value)?;
+        }
+        if let Some(value) = &self.sentences {
+            object.serialize_field("sentences", value)?;
+        }
+        if let Some(value) = &self.display_mode {
+            object.serialize_field("display_mode", value)?;
+        }
+        if let Some(value) = &self.punctuation_enhanced {
+            object.serialize_field("punctuation_enhanced", value)?;
+        }
+        if let Some(value) = &self.language_config {
+            object.serialize_field("language_config", value)?;
+        }
+        object.serialize_field("audio_url", &self.audio_url)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for PreRecordedRequestParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PreRecordedRequestParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PreRecordedRequestParams object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PreRecordedRequestParams, A::Error> {
-                let mut field_context_prompt: Option<String> = None;
-                let mut field_custom_vocabulary: Option<
-                    PreRecordedRequestParamsCustomVocabulary,
-                > = None;
-                let mut field_custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
-                let mut field_detect_language: Option<bool> = None;
-                let mut field_enable_code_switching: Option<bool> = None;
-                let mut field_code_switching_config: Option<CodeSwitchingConfig> = None;
-                let mut field_language: Option<TranscriptionLanguageCode> = None;
-                let mut field_callback_url: Option<String> = None;
-                let mut field_callback: Option<bool> = None;
-                let mut field_callback_config: Option<CallbackConfig> = None;
-                let mut field_subtitles: Option<bool> = None;
-                let mut field_subtitles_config: Option<SubtitlesConfig> = None;
-                let mut field_diarization: Option<bool> = None;
-                let mut field_diarization_config: Option<DiarizationConfigResponse> = None;
-                let mut field_translation: Option<bool> = None;
-                let mut field_translation_config: Option<TranslationConfig> = None;
-                let mut field_summarization: Option<bool> = None;
-                let mut field_summarization_config: Option<SummarizationConfig> = None;
-                let mut field_moderation: Option<bool> = None;
-                let mut field_named_entity_recognition: Option<bool> = None;
-                let mut field_chapterization: Option<bool> = None;
-                let mut field_name_consistency: Option<bool> = None;
-                let mut field_custom_spelling: Option<bool> = None;
-                let mut field_custom_spelling_config: Option<CustomSpellingConfig> = None;
-                let mut field_structured_data_extraction: Option<bool> = None;
-                let mut field_structured_data_extraction_config: Option<
-                    StructuredDataExtractionConfig,
-                > = None;
-                let mut field_sentiment_analysis: Option<bool> = None;
-                let mut field_audio_to_llm: Option<bool> = None;
-                let mut field_audio_to_llm_config: Option<AudioToLlmListConfig> = None;
-                let mut field_sentences: Option<bool> = None;
-                let mut field_display_mode: Option<bool> = None;
-                let mut field_punctuation_enhanced: Option<bool> = None;
-                let mut field_language_config: Option<LanguageConfig> = None;
-                let mut field_audio_url: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "context_prompt" => field_context_prompt = map.next_value()?,
-                        "custom_vocabulary" => {
-                            field_custom_vocabulary = map.next_value()?;
-                        }
-                        "custom_vocabulary_config" => {
-                            field_custom_vocabulary_config = map.next_value()?;
-                        }
-                        "detect_language" => field_detect_language = map.next_value()?,
-                        "enable_code_switching" => {
-                            field_enable_code_switching = map.next_value()?;
-                        }
-                        "code_switching_config" => {
-                            field_code_switching_config = map.next_value()?;
-                        }
-                        "language" => field_language = map.next_value()?,
-                        "callback_url" => field_callback_url = map.next_value()?,
-                        "callback" => field_callback = map.next_value()?,
-                        "callback_config" => field_callback_config = map.next_value()?,
-                        "subtitles" => field_subtitles = map.next_value()?,
-                        "subtitles_config" => field_subtitles_config = map.next_value()?,
-                        "diarization" => field_diarization = map.next_value()?,
-                        "diarization_config" => {
-                            field_diarization_config = map.next_value()?;
-                        }
-                        "translation" => field_translation = map.next_value()?,
-                        "translation_config" => {
-                            field_translation_config = map.next_value()?;
-                        }
-                        "summarization" => field_summarization = map.next_value()?,
-                        "summarization_config" => {
-                            field_summarization_config = map.next_value()?;
-                        }
-                        "moderation" => field_moderation = map.next_value()?,
-                        "named_entity_recognition" => {
-                            field_named_entity_recognition = map.next_value()?;
-                        }
-                        "chapterization" => field_chapterization = map.next_value()?,
-                        "name_consistency" => field_name_consistency = map.next_value()?,
-                        "custom_spelling" => field_custom_spelling = map.next_value()?,
-                        "custom_spelling_config" => {
-                            field_custom_spelling_config = map.next_value()?;
-                        }
-                        "structured_data_extraction" => {
-                            field_structured_data_extraction = map.next_value()?;
-                        }
-                        "structured_data_extraction_config" => {
-                            field_structured_data_extraction_config = map.next_value()?;
-                        }
-                        "sentiment_analysis" => {
-                            field_sentiment_analysis = map.next_value()?;
-                        }
-                        "audio_to_llm" => field_audio_to_llm = map.next_value()?,
-                        "audio_to_llm_config" => {
-                            field_audio_to_llm_config = map.next_value()?;
-                        }
-                        "sentences" => field_sentences = map.next_value()?,
-                        "display_mode" => field_display_mode = map.next_value()?,
-                        "punctuation_enhanced" => {
-                            field_punctuation_enhanced = map.next_value()?;
-                        }
-                        "language_config" => field_language_config = map.next_value()?,
-                        "audio_url" => field_audio_url = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for PreRecordedRequestParams {
+    const NAME: &'static str = "PreRecordedRequestParams";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_context_prompt: Option<String> = None;
+        let mut field_custom_vocabulary: Option<
+            PreRecordedRequestParamsCustomVocabulary,
+        > = None;
+        let mut field_custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
+        let mut field_detect_language: Option<bool> = None;
+        let mut field_enable_code_switching: Option<bool> = None;
+        let mut field_code_switching_config: Option<CodeSwitchingConfig> = None;
+        let mut field_language: Option<TranscriptionLanguageCode> = None;
+        let mut field_callback_url: Option<String> = None;
+        let mut field_callback: Option<bool> = None;
+        let mut field_callback_config: Option<CallbackConfig> = None;
+        let mut field_subtitles: Option<bool> = None;
+        let mut field_subtitles_config: Option<SubtitlesConfig> = None;
+        let mut field_diarization: Option<bool> = None;
+        let mut field_diarization_config: Option<DiarizationConfigResponse> = None;
+        let mut field_translation: Option<bool> = None;
+        let mut field_translation_config: Option<TranslationConfig> = None;
+        let mut field_summarization: Option<bool> = None;
+        let mut field_summarization_config: Option<SummarizationConfig> = None;
+        let mut field_moderation: Option<bool> = None;
+        let mut field_named_entity_recognition: Option<bool> = None;
+        let mut field_chapterization: Option<bool> = None;
+        let mut field_name_consistency: Option<bool> = None;
+        let mut field_custom_spelling: Option<bool> = None;
+        let mut field_custom_spelling_config: Option<CustomSpellingConfig> = None;
+        let mut field_structured_data_extraction: Option<bool> = None;
+        let mut field_structured_data_extraction_config: Option<
+            StructuredDataExtractionConfig,
+        > = None;
+        let mut field_sentiment_analysis: Option<bool> = None;
+        let mut field_audio_to_llm: Option<bool> = None;
+        let mut field_audio_to_llm_config: Option<AudioToLlmListConfig> = None;
+        let mut field_sentences: Option<bool> = None;
+        let mut field_display_mode: Option<bool> = None;
+        let mut field_punctuation_enhanced: Option<bool> = None;
+        let mut field_language_config: Option<LanguageConfig> = None;
+        let mut field_audio_url: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "context_prompt" => field_context_prompt = map.next_value()?,
+                "custom_vocabulary" => field_custom_vocabulary = map.next_value()?,
+                "custom_vocabulary_config" => {
+                    field_custom_vocabulary_config = map.next_value()?;
                 }
-                Ok(PreRecordedRequestParams {
-                    context_prompt: field_context_prompt,
-                    custom_vocabulary: field_custom_vocabulary,
-                    custom_vocabulary_config: field_custom_vocabulary_config,
-                    detect_language: field_detect_language,
-                    enable_code_switching: field_enable_code_switching,
-                    code_switching_config: field_code_switching_config,
-                    language: field_language,
-                    callback_url: field_callback_url,
-                    callback: field_callback,
-                    callback_config: field_callback_config,
-                    subtitles: field_subtitles,
-                    subtitles_config: field_subtitles_config,
-                    diarization: field_diarization,
-                    diarization_config: field_diarization_config,
-                    translation: field_translation,
-                    translation_config: field_translation_config,
-                    summarization: field_summarization,
-                    summarization_config: field_summarization_config,
-                    moderation: field_moderation,
-                    named_entity_recognition: field_named_entity_recognition,
-                    chapterization: field_chapterization,
-                    name_consistency: field_name_consistency,
-                    custom_spelling: field_custom_spelling,
-                    custom_spelling_config: field_custom_spelling_config,
-                    structured_data_extraction: field_structured_data_extraction,
-                    structured_data_extraction_config: field_structured_data_extraction_config,
-                    sentiment_analysis: field_sentiment_analysis,
-                    audio_to_llm: field_audio_to_llm,
-                    audio_to_llm_config: field_audio_to_llm_config,
-                    sentences: field_sentences,
-                    display_mode: field_display_mode,
-                    punctuation_enhanced: field_punctuation_enhanced,
-                    language_config: field_language_config,
-                    audio_url: field_audio_url,
-                })
+                "detect_language" => field_detect_language = map.next_value()?,
+                "enable_code_switching" => {
+                    field_enable_code_switching = map.next_value()?;
+                }
+                "code_switching_config" => {
+                    field_code_switching_config = map.next_value()?;
+                }
+                "language" => field_language = map.next_value()?,
+                "callback_url" => field_callback_url = map.next_value()?,
+                "callback" => field_callback = map.next_value()?,
+                "callback_config" => field_callback_config = map.next_value()?,
+                "subtitles" => field_subtitles = map.next_value()?,
+                "subtitles_config" => field_subtitles_config = map.next_value()?,
+                "diarization" => field_diarization = map.next_value()?,
+                "diarization_config" => field_diarization_config = map.next_value()?,
+                "translation" => field_translation = map.next_value()?,
+                "translation_config" => field_translation_config = map.next_value()?,
+                "summarization" => field_summarization = map.next_value()?,
+                "summarization_config" => field_summarization_config = map.next_value()?,
+                "moderation" => field_moderation = map.next_value()?,
+                "named_entity_recognition" => {
+                    field_named_entity_recognition = map.next_value()?;
+                }
+                "chapterization" => field_chapterization = map.next_value()?,
+                "name_consistency" => field_name_consistency = map.next_value()?,
+                "custom_spelling" => field_custom_spelling = map.next_value()?,
+                "custom_spelling_config" => {
+                    field_custom_spelling_config = map.next_value()?;
+                }
+                "structured_data_extraction" => {
+                    field_structured_data_extraction = map.next_value()?;
+                }
+                "structured_data_extraction_config" => {
+                    field_structured_data_extraction_config = map.next_value()?;
+                }
+                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
+                "audio_to_llm" => field_audio_to_llm = map.next_value()?,
+                "audio_to_llm_config" => field_audio_to_llm_config = map.next_value()?,
+                "sentences" => field_sentences = map.next_value()?,
+                "display_mode" => field_display_mode = map.next_value()?,
+                "punctuation_enhanced" => field_punctuation_enhanced = map.next_value()?,
+                "language_config" => field_language_config = map.next_value()?,
+                "audio_url" => field_audio_url = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            context_prompt: field_context_prompt,
+            custom_vocabulary: field_custom_vocabulary,
+            custom_vocabulary_config: field_custom_vocabulary_config,
+            detect_language: field_detect_language,
+            enable_code_switching: field_enable_code_switching,
+            code_switching_config: field_code_switching_config,
+            language: field_language,
+            callback_url: field_callback_url,
+            callback: field_callback,
+            callback_config: field_callback_config,
+            subtitles: field_subtitles,
+            subtitles_config: field_subtitles_config,
+            diarization: field_diarization,
+            diarization_config: field_diarization_config,
+            translation: field_translation,
+            translation_config: field_translation_config,
+            summarization: field_summarization,
+            summarization_config: field_summarization_config,
+            moderation: field_moderation,
+            named_entity_recognition: field_named_entity_recognition,
+            chapterization: field_chapterization,
+            name_consistency: field_name_consistency,
+            custom_spelling: field_custom_spelling,
+            custom_spelling_config: field_custom_spelling_config,
+            structured_data_extraction: field_structured_data_extraction,
+            structured_data_extraction_config: field_structured_data_extraction_config,
+            sentiment_analysis: field_sentiment_analysis,
+            audio_to_llm: field_audio_to_llm,
+            audio_to_llm_config: field_audio_to_llm_config,
+            sentences: field_sentences,
+            display_mode: field_display_mode,
+            punctuation_enhanced: field_punctuation_enhanced,
+            language_config: field_language_config,
+            audio_url: field_audio_url,
+        })
     }
 }
 /// Languages the model may switch between, with code switching.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CodeSwitchingConfig {
     /// The allowed languages; empty means any
     ///
     /// Default: `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<TranscriptionLanguageCode>>,
+}
+impl serde::Serialize for CodeSwitchingConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "CodeSwitchingConfig",
+                usize::from(self.languages.is_some()),
+            )?;
+        if let Some(value) = &self.languages {
+            object.serialize_field("languages", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CodeSwitchingConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CodeSwitchingConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CodeSwitchingConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CodeSwitchingConfig, A::Error> {
-                let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "languages" => field_languages = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CodeSwitchingConfig {
+    const NAME: &'static str = "CodeSwitchingConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "languages" => field_languages = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(CodeSwitchingConfig {
-                    languages: field_languages,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self { languages: field_languages })
     }
 }
 /// Speaker recognition options as the server recorded them.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiarizationConfigResponse {
     /// Exact number of speakers in the audio
     ///
     /// Minimum: 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_speakers: Option<i64>,
     /// Minimum number of speakers in the audio
     ///
     /// Minimum: 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_speakers: Option<i64>,
     /// Maximum number of speakers in the audio
     ///
     /// Minimum: 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_speakers: Option<i64>,
     /// **\[Alpha\]** Whether the enhanced speaker model was used
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enhanced: Option<bool>,
+}
+impl serde::Serialize for DiarizationConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "DiarizationConfigResponse",
+                usize::from(self.number_of_speakers.is_some())
+                    + usize::from(self.min_speakers.is_some())
+                    + usize::from(self.max_speakers.is_some())
+                    + usize::from(self.enhanced.is_some()),
+            )?;
+        if let Some(value) = &self.number_of_speakers {
+            object.serialize_field("number_of_speakers", value)?;
+        }
+        if let Some(value) = &self.min_speakers {
+            object.serialize_field("min_speakers", value)?;
+        }
+        if let Some(value) = &self.max_speakers {
+            object.serialize_field("max_speakers", value)?;
+        }
+        if let Some(value) = &self.enhanced {
+            object.serialize_field("enhanced", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for DiarizationConfigResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DiarizationConfigResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DiarizationConfigResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DiarizationConfigResponse, A::Error> {
-                let mut field_number_of_speakers: Option<i64> = None;
-                let mut field_min_speakers: Option<i64> = None;
-                let mut field_max_speakers: Option<i64> = None;
-                let mut field_enhanced: Option<bool> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "number_of_speakers" => {
-                            field_number_of_speakers = map.next_value()?;
-                        }
-                        "min_speakers" => field_min_speakers = map.next_value()?,
-                        "max_speakers" => field_max_speakers = map.next_value()?,
-                        "enhanced" => field_enhanced = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for DiarizationConfigResponse {
+    const NAME: &'static str = "DiarizationConfigResponse";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_number_of_speakers: Option<i64> = None;
+        let mut field_min_speakers: Option<i64> = None;
+        let mut field_max_speakers: Option<i64> = None;
+        let mut field_enhanced: Option<bool> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "number_of_speakers" => field_number_of_speakers = map.next_value()?,
+                "min_speakers" => field_min_speakers = map.next_value()?,
+                "max_speakers" => field_max_speakers = map.next_value()?,
+                "enhanced" => field_enhanced = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(DiarizationConfigResponse {
-                    number_of_speakers: field_number_of_speakers,
-                    min_speakers: field_min_speakers,
-                    max_speakers: field_max_speakers,
-                    enhanced: field_enhanced,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            number_of_speakers: field_number_of_speakers,
+            min_speakers: field_min_speakers,
+            max_speakers: field_max_speakers,
+            enhanced: field_enhanced,
+        })
     }
 }
 /// What to extract as structured data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StructuredDataExtractionConfig {
     /// Kinds of things to look for
     ///
     /// At least 1 item.
     pub classes: Vec<String>,
 }
+impl serde::Serialize for StructuredDataExtractionConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct("StructuredDataExtractionConfig", 1)?;
+        object.serialize_field("classes", &self.classes)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for StructuredDataExtractionConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = StructuredDataExtractionConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a StructuredDataExtractionConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StructuredDataExtractionConfig, A::Error> {
-                let mut field_classes: Option<Vec<String>> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "classes" => field_classes = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for StructuredDataExtractionConfig {
+    const NAME: &'static str = "StructuredDataExtractionConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_classes: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "classes" => field_classes = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(StructuredDataExtractionConfig {
-                    classes: field_classes
-                        .ok_or_else(|| serde::de::Error::missing_field("classes"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            classes: field_classes
+                .ok_or_else(|| serde::de::Error::missing_field("classes"))?,
+        })
     }
 }
 /// Everything a finished job produced.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TranscriptionResult {
     /// See [`TranscriptionMetadata`].
     pub metadata: TranscriptionMetadata,
     /// See [`Transcription`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transcription: Option<Transcription>,
     /// See [`Translation`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<Translation>,
     /// The summary, if requested
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization: Option<AddonTextResult>,
     /// The moderation verdict, if requested
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation: Option<AddonTextResult>,
     /// See [`NamedEntityRecognition`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub named_entity_recognition: Option<NamedEntityRecognition>,
     /// The transcript with consistent names, if requested
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_consistency: Option<AddonTextResult>,
     /// The transcript after custom spelling, if requested
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling: Option<AddonTextResult>,
     /// Speakers identified again across the audio, if requested
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speaker_reidentification: Option<AddonTextResult>,
     /// The extracted structured data, if requested
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub structured_data_extraction: Option<AddonTextResult>,
     /// The sentiment analysis, if requested
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis: Option<AddonTextResult>,
     /// See [`AudioToLlmList`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_to_llm: Option<AudioToLlmList>,
     /// The transcript split into sentences, if requested
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentences: Option<AddonTextListResult>,
     /// The transcript laid out for display, if requested
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_mode: Option<AddonTextListResult>,
     /// See [`Chapterization`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chapters: Option<Chapterization>,
+}
+impl serde::Serialize for TranscriptionResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "TranscriptionResult",
+                1 + usize::from(self.transcription.is_some())
+                    + usize::from(self.translation.is_some())
+                    + usize::from(self.summarization.is_some())
+                    + usize::from(self.moderation.is_some())
+                    + usize::from(self.named_entity_recognition.is_some())
+                    + usize::from(self.name_consistency.is_some())
+                    + usize::from(self.custom_spelling.is_some())
+                    + usize::from(self.speaker_reidentification.is_some())
+                    + usize::from(self.structured_data_extraction.is_some())
+                    + usize::from(self.sentiment_analysis.is_some())
+                    + usize::from(self.audio_to_llm.is_some())
+                    + usize::from(self.sentences.is_some())
+                    + usize::from(self.display_mode.is_some())
+                    + usize::from(self.chapters.is_some()),
+            )?;
+        object.serialize_field("metadata", &self.metadata)?;
+        if let Some(value) = &self.transcription {
+            object.serialize_field("transcription", value)?;
+        }
+        if let Some(value) = &self.translation {
+            object.serialize_field("translation", value)?;
+        }
+        if let Some(value) = &self.summarization {
+            object.serialize_field("summarization", value)?;
+        }
+        if let Some(value) = &self.moderation {
+            object.serialize_field("moderation", value)?;
+        }
+        if let Some(value) = &self.named_entity_recognition {
+            object.serialize_field("named_entity_recognition", value)?;
+        }
+        if let Some(value) = &self.name_consistency {
+            object.serialize_field("name_consistency", value)?;
+        }
+        if let Some(value) = &self.custom_spelling {
+            object.serialize_field("custom_spelling", value)?;
+        }
+        if let Some(value) = &self.speaker_reidentification {
+            object.serialize_field("speaker_reidentification", value)?;
+        }
+        if let Some(value) = &self.structured_data_extraction {
+            object.serialize_field("structured_data_extraction", value)?;
+        }
+        if let Some(value) = &self.sentiment_analysis {
+            object.serialize_field("sentiment_analysis", value)?;
+        }
+        if let Some(value) = &self.audio_to_llm {
+            object.serialize_field("audio_to_llm", value)?;
+        }
+        if let Some(value) = &self.sentences {
+            object.serialize_field("sentences", value)?;
+        }
+        if let Some(value) = &self.display_mode {
+            object.serialize_field("display_mode", value)?;
+        }
+        if let Some(value) = &self.chapters {
+            object.serialize_field("chapters", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TranscriptionResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = TranscriptionResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TranscriptionResult object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranscriptionResult, A::Error> {
-                let mut field_metadata: Option<TranscriptionMetadata> = None;
-                let mut field_transcription: Option<Transcription> = None;
-                let mut field_translation: Option<Translation> = None;
-                let mut field_summarization: Option<AddonTextResult> = None;
-                let mut field_moderation: Option<AddonTextResult> = None;
-                let mut field_named_entity_recognition: Option<NamedEntityRecognition> = None;
-                let mut field_name_consistency: Option<AddonTextResult> = None;
-                let mut field_custom_spelling: Option<AddonTextResult> = None;
-                let mut field_speaker_reidentification: Option<AddonTextResult> = None;
-                let mut field_structured_data_extraction: Option<AddonTextResult> = None;
-                let mut field_sentiment_analysis: Option<AddonTextResult> = None;
-                let mut field_audio_to_llm: Option<AudioToLlmList> = None;
-                let mut field_sentences: Option<AddonTextListResult> = None;
-                let mut field_display_mode: Option<AddonTextListResult> = None;
-                let mut field_chapters: Option<Chapterization> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "metadata" => field_metadata = Some(map.next_value()?),
-                        "transcription" => field_transcription = map.next_value()?,
-                        "translation" => field_translation = map.next_value()?,
-                        "summarization" => field_summarization = map.next_value()?,
-                        "moderation" => field_moderation = map.next_value()?,
-                        "named_entity_recognition" => {
-                            field_named_entity_recognition = map.next_value()?;
-                        }
-                        "name_consistency" => field_name_consistency = map.next_value()?,
-                        "custom_spelling" => field_custom_spelling = map.next_value()?,
-                        "speaker_reidentification" => {
-                            field_speaker_reidentification = map.next_value()?;
-                        }
-                        "structured_data_extraction" => {
-                            field_structured_data_extraction = map.next_value()?;
-                        }
-                        "sentiment_analysis" => {
-                            field_sentiment_analysis = map.next_value()?;
-                        }
-                        "audio_to_llm" => field_audio_to_llm = map.next_value()?,
-                        "sentences" => field_sentences = map.next_value()?,
-                        "display_mode" => field_display_mode = map.next_value()?,
-                        "chapters" => field_chapters = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for TranscriptionResult {
+    const NAME: &'static str = "TranscriptionResult";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_metadata: Option<TranscriptionMetadata> = None;
+        let mut field_transcription: Option<Transcription> = None;
+        let mut field_translation: Option<Translation> = None;
+        let mut field_summarization: Option<AddonTextResult> = None;
+        let mut field_moderation: Option<AddonTextResult> = None;
+        let mut field_named_entity_recognition: Option<NamedEntityRecognition> = None;
+        let mut field_name_consistency: Option<AddonTextResult> = None;
+        let mut field_custom_spelling: Option<AddonTextResult> = None;
+        let mut field_speaker_reidentification: Option<AddonTextResult> = None;
+        let mut field_structured_data_extraction: Option<AddonTextResult> = None;
+        let mut field_sentiment_analysis: Option<AddonTextResult> = None;
+        let mut field_audio_to_llm: Option<AudioToLlmList> = None;
+        let mut field_sentences: Option<AddonTextListResult> = None;
+        let mut field_display_mode: Option<AddonTextListResult> = None;
+        let mut field_chapters: Option<Chapterization> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "metadata" => field_metadata = Some(map.next_value()?),
+                "transcription" => field_transcription = map.next_value()?,
+                "translation" => field_translation = map.next_value()?,
+                "summarization" => field_summarization = map.next_value()?,
+                "moderation" => field_moderation = map.next_value()?,
+                "named_entity_recognition" => {
+                    field_named_entity_recognition = map.next_value()?;
                 }
-                Ok(TranscriptionResult {
-                    metadata: field_metadata
-                        .ok_or_else(|| serde::de::Error::missing_field("metadata"))?,
-                    transcription: field_transcription,
-                    translation: field_translation,
-                    summarization: field_summarization,
-                    moderation: field_moderation,
-                    named_entity_recognition: field_named_entity_recognition,
-                    name_consistency: field_name_consistency,
-                    custom_spelling: field_custom_spelling,
-                    speaker_reidentification: field_speaker_reidentification,
-                    structured_data_extraction: field_structured_data_extraction,
-                    sentiment_analysis: field_sentiment_analysis,
-                    audio_to_llm: field_audio_to_llm,
-                    sentences: field_sentences,
-                    display_mode: field_display_mode,
-                    chapters: field_chapters,
-                })
+                "name_consistency" => field_name_consistency = map.next_value()?,
+                "custom_spelling" => field_custom_spelling = map.next_value()?,
+                "speaker_reidentification" => {
+                    field_speaker_reidentification = map.next_value()?;
+                }
+                "structured_data_extraction" => {
+                    field_structured_data_extraction = map.next_value()?;
+                }
+                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
+                "audio_to_llm" => field_audio_to_llm = map.next_value()?,
+                "sentences" => field_sentences = map.next_value()?,
+                "display_mode" => field_display_mode = map.next_value()?,
+                "chapters" => field_chapters = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            metadata: field_metadata
+                .ok_or_else(|| serde::de::Error::missing_field("metadata"))?,
+            transcription: field_transcription,
+            translation: field_translation,
+            summarization: field_summarization,
+            moderation: field_moderation,
+            named_entity_recognition: field_named_entity_recognition,
+            name_consistency: field_name_consistency,
+            custom_spelling: field_custom_spelling,
+            speaker_reidentification: field_speaker_reidentification,
+            structured_data_extraction: field_structured_data_extraction,
+            sentiment_analysis: field_sentiment_analysis,
+            audio_to_llm: field_audio_to_llm,
+            sentences: field_sentences,
+            display_mode: field_display_mode,
+            chapters: field_chapters,
+        })
     }
 }
 /// Durations and billing of a job.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TranscriptionMetadata {
     /// Duration of the audio in seconds
     pub audio_duration: f64,
@@ -4559,64 +5026,68 @@ pub struct TranscriptionMetadata {
     /// Seconds the transcription took
     pub transcription_time: f64,
 }
+impl serde::Serialize for TranscriptionMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("TranscriptionMetadata", 4)?;
+        object.serialize_field("audio_duration", &self.audio_duration)?;
+        object
+            .serialize_field(
+                "number_of_distinct_channels",
+                &self.number_of_distinct_channels,
+            )?;
+        object.serialize_field("billing_time", &self.billing_time)?;
+        object.serialize_field("transcription_time", &self.transcription_time)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for TranscriptionMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = TranscriptionMetadata;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TranscriptionMetadata object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranscriptionMetadata, A::Error> {
-                let mut field_audio_duration: Option<f64> = None;
-                let mut field_number_of_distinct_channels: Option<i64> = None;
-                let mut field_billing_time: Option<f64> = None;
-                let mut field_transcription_time: Option<f64> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "audio_duration" => {
-                            field_audio_duration = Some(map.next_value()?);
-                        }
-                        "number_of_distinct_channels" => {
-                            field_number_of_distinct_channels = Some(map.next_value()?);
-                        }
-                        "billing_time" => field_billing_time = Some(map.next_value()?),
-                        "transcription_time" => {
-                            field_transcription_time = Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for TranscriptionMetadata {
+    const NAME: &'static str = "TranscriptionMetadata";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_audio_duration: Option<f64> = None;
+        let mut field_number_of_distinct_channels: Option<i64> = None;
+        let mut field_billing_time: Option<f64> = None;
+        let mut field_transcription_time: Option<f64> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "audio_duration" => field_audio_duration = Some(map.next_value()?),
+                "number_of_distinct_channels" => {
+                    field_number_of_distinct_channels = Some(map.next_value()?);
                 }
-                Ok(TranscriptionMetadata {
-                    audio_duration: field_audio_duration
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "audio_duration",
-                        ))?,
-                    number_of_distinct_channels: field_number_of_distinct_channels
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "number_of_distinct_channels",
-                        ))?,
-                    billing_time: field_billing_time
-                        .ok_or_else(|| serde::de::Error::missing_field("billing_time"))?,
-                    transcription_time: field_transcription_time
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "transcription_time",
-                        ))?,
-                })
+                "billing_time" => field_billing_time = Some(map.next_value()?),
+                "transcription_time" => {
+                    field_transcription_time = Some(map.next_value()?);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            audio_duration: field_audio_duration
+                .ok_or_else(|| serde::de::Error::missing_field("audio_duration"))?,
+            number_of_distinct_channels: field_number_of_distinct_channels
+                .ok_or_else(|| serde::de::Error::missing_field(
+                    "number_of_distinct_channels",
+                ))?,
+            billing_time: field_billing_time
+                .ok_or_else(|| serde::de::Error::missing_field("billing_time"))?,
+            transcription_time: field_transcription_time
+                .ok_or_else(|| serde::de::Error::missing_field("transcription_time"))?,
+        })
     }
 }
 /// Why an add-on failed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddonError {
     /// HTTP-like status of the failure
     pub status_code: i64,
@@ -4625,158 +5096,177 @@ pub struct AddonError {
     /// What went wrong
     pub message: String,
 }
+impl serde::Serialize for AddonError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("AddonError", 3)?;
+        object.serialize_field("status_code", &self.status_code)?;
+        object.serialize_field("exception", &self.exception)?;
+        object.serialize_field("message", &self.message)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for AddonError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AddonError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AddonError object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddonError, A::Error> {
-                let mut field_status_code: Option<i64> = None;
-                let mut field_exception: Option<String> = None;
-                let mut field_message: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "status_code" => field_status_code = Some(map.next_value()?),
-                        "exception" => field_exception = Some(map.next_value()?),
-                        "message" => field_message = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for AddonError {
+    const NAME: &'static str = "AddonError";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_status_code: Option<i64> = None;
+        let mut field_exception: Option<String> = None;
+        let mut field_message: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "status_code" => field_status_code = Some(map.next_value()?),
+                "exception" => field_exception = Some(map.next_value()?),
+                "message" => field_message = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(AddonError {
-                    status_code: field_status_code
-                        .ok_or_else(|| serde::de::Error::missing_field("status_code"))?,
-                    exception: field_exception
-                        .ok_or_else(|| serde::de::Error::missing_field("exception"))?,
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            status_code: field_status_code
+                .ok_or_else(|| serde::de::Error::missing_field("status_code"))?,
+            exception: field_exception
+                .ok_or_else(|| serde::de::Error::missing_field("exception"))?,
+            message: field_message
+                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+        })
     }
 }
 /// The transcript, whole and by utterance.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Transcription {
     /// The whole transcript as one text
     pub full_transcript: String,
     /// Languages heard in the audio
     pub languages: Vec<TranscriptionLanguageCode>,
     /// The transcript split into sentences, if requested
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentences: Option<Vec<AddonTextListResult>>,
     /// Subtitles in each requested format
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitles: Option<Vec<Subtitle>>,
     /// Stretches of speech, in order
     pub utterances: Vec<Utterance>,
+}
+impl serde::Serialize for Transcription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "Transcription",
+                3 + usize::from(self.sentences.is_some())
+                    + usize::from(self.subtitles.is_some()),
+            )?;
+        object.serialize_field("full_transcript", &self.full_transcript)?;
+        object.serialize_field("languages", &self.languages)?;
+        if let Some(value) = &self.sentences {
+            object.serialize_field("sentences", value)?;
+        }
+        if let Some(value) = &self.subtitles {
+            object.serialize_field("subtitles", value)?;
+        }
+        object.serialize_field("utterances", &self.utterances)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Transcription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Transcription;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Transcription object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Transcription, A::Error> {
-                let mut field_full_transcript: Option<String> = None;
-                let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
-                let mut field_sentences: Option<Vec<AddonTextListResult>> = None;
-                let mut field_subtitles: Option<Vec<Subtitle>> = None;
-                let mut field_utterances: Option<Vec<Utterance>> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "full_transcript" => {
-                            field_full_transcript = Some(map.next_value()?);
-                        }
-                        "languages" => field_languages = Some(map.next_value()?),
-                        "sentences" => field_sentences = map.next_value()?,
-                        "subtitles" => field_subtitles = map.next_value()?,
-                        "utterances" => field_utterances = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for Transcription {
+    const NAME: &'static str = "Transcription";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_full_transcript: Option<String> = None;
+        let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
+        let mut field_sentences: Option<Vec<AddonTextListResult>> = None;
+        let mut field_subtitles: Option<Vec<Subtitle>> = None;
+        let mut field_utterances: Option<Vec<Utterance>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "full_transcript" => field_full_transcript = Some(map.next_value()?),
+                "languages" => field_languages = Some(map.next_value()?),
+                "sentences" => field_sentences = map.next_value()?,
+                "subtitles" => field_subtitles = map.next_value()?,
+                "utterances" => field_utterances = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(Transcription {
-                    full_transcript: field_full_transcript
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "full_transcript",
-                        ))?,
-                    languages: field_languages
-                        .ok_or_else(|| serde::de::Error::missing_field("languages"))?,
-                    sentences: field_sentences,
-                    subtitles: field_subtitles,
-                    utterances: field_utterances
-                        .ok_or_else(|| serde::de::Error::missing_field("utterances"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            full_transcript: field_full_transcript
+                .ok_or_else(|| serde::de::Error::missing_field("full_transcript"))?,
+            languages: field_languages
+                .ok_or_else(|| serde::de::Error::missing_field("languages"))?,
+            sentences: field_sentences,
+            subtitles: field_subtitles,
+            utterances: field_utterances
+                .ok_or_else(|| serde::de::Error::missing_field("utterances"))?,
+        })
     }
 }
 /// Subtitles in one format.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Subtitle {
     /// See [`SubtitlesFormat`].
     pub format: SubtitlesFormat,
     /// The subtitle file's text
     pub subtitles: String,
 }
+impl serde::Serialize for Subtitle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("Subtitle", 2)?;
+        object.serialize_field("format", &self.format)?;
+        object.serialize_field("subtitles", &self.subtitles)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for Subtitle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Subtitle;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Subtitle object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Subtitle, A::Error> {
-                let mut field_format: Option<SubtitlesFormat> = None;
-                let mut field_subtitles: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "format" => field_format = Some(map.next_value()?),
-                        "subtitles" => field_subtitles = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for Subtitle {
+    const NAME: &'static str = "Subtitle";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_format: Option<SubtitlesFormat> = None;
+        let mut field_subtitles: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "format" => field_format = Some(map.next_value()?),
+                "subtitles" => field_subtitles = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(Subtitle {
-                    format: field_format
-                        .ok_or_else(|| serde::de::Error::missing_field("format"))?,
-                    subtitles: field_subtitles
-                        .ok_or_else(|| serde::de::Error::missing_field("subtitles"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            format: field_format
+                .ok_or_else(|| serde::de::Error::missing_field("format"))?,
+            subtitles: field_subtitles
+                .ok_or_else(|| serde::de::Error::missing_field("subtitles"))?,
+        })
     }
 }
 /// A stretch of speech by one speaker on one channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Utterance {
     /// See [`TranscriptionLanguageCode`].
     pub language: TranscriptionLanguageCode,
@@ -4793,74 +5283,82 @@ pub struct Utterance {
     /// Speaker number, when speakers are told apart
     ///
     /// Minimum: 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speaker: Option<i64>,
     /// The words, with their timings
     pub words: Vec<Word>,
     /// The text of the utterance
     pub text: String,
 }
+impl serde::Serialize for Utterance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct("Utterance", 7 + usize::from(self.speaker.is_some()))?;
+        object.serialize_field("language", &self.language)?;
+        object.serialize_field("start", &self.start)?;
+        object.serialize_field("end", &self.end)?;
+        object.serialize_field("confidence", &self.confidence)?;
+        object.serialize_field("channel", &self.channel)?;
+        if let Some(value) = &self.speaker {
+            object.serialize_field("speaker", value)?;
+        }
+        object.serialize_field("words", &self.words)?;
+        object.serialize_field("text", &self.text)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for Utterance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Utterance;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Utterance object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Utterance, A::Error> {
-                let mut field_language: Option<TranscriptionLanguageCode> = None;
-                let mut field_start: Option<f64> = None;
-                let mut field_end: Option<f64> = None;
-                let mut field_confidence: Option<f64> = None;
-                let mut field_channel: Option<i64> = None;
-                let mut field_speaker: Option<i64> = None;
-                let mut field_words: Option<Vec<Word>> = None;
-                let mut field_text: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "language" => field_language = Some(map.next_value()?),
-                        "start" => field_start = Some(map.next_value()?),
-                        "end" => field_end = Some(map.next_value()?),
-                        "confidence" => field_confidence = Some(map.next_value()?),
-                        "channel" => field_channel = Some(map.next_value()?),
-                        "speaker" => field_speaker = map.next_value()?,
-                        "words" => field_words = Some(map.next_value()?),
-                        "text" => field_text = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for Utterance {
+    const NAME: &'static str = "Utterance";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_language: Option<TranscriptionLanguageCode> = None;
+        let mut field_start: Option<f64> = None;
+        let mut field_end: Option<f64> = None;
+        let mut field_confidence: Option<f64> = None;
+        let mut field_channel: Option<i64> = None;
+        let mut field_speaker: Option<i64> = None;
+        let mut field_words: Option<Vec<Word>> = None;
+        let mut field_text: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "language" => field_language = Some(map.next_value()?),
+                "start" => field_start = Some(map.next_value()?),
+                "end" => field_end = Some(map.next_value()?),
+                "confidence" => field_confidence = Some(map.next_value()?),
+                "channel" => field_channel = Some(map.next_value()?),
+                "speaker" => field_speaker = map.next_value()?,
+                "words" => field_words = Some(map.next_value()?),
+                "text" => field_text = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(Utterance {
-                    language: field_language
-                        .ok_or_else(|| serde::de::Error::missing_field("language"))?,
-                    start: field_start
-                        .ok_or_else(|| serde::de::Error::missing_field("start"))?,
-                    end: field_end
-                        .ok_or_else(|| serde::de::Error::missing_field("end"))?,
-                    confidence: field_confidence
-                        .ok_or_else(|| serde::de::Error::missing_field("confidence"))?,
-                    channel: field_channel
-                        .ok_or_else(|| serde::de::Error::missing_field("channel"))?,
-                    speaker: field_speaker,
-                    words: field_words
-                        .ok_or_else(|| serde::de::Error::missing_field("words"))?,
-                    text: field_text
-                        .ok_or_else(|| serde::de::Error::missing_field("text"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            language: field_language
+                .ok_or_else(|| serde::de::Error::missing_field("language"))?,
+            start: field_start.ok_or_else(|| serde::de::Error::missing_field("start"))?,
+            end: field_end.ok_or_else(|| serde::de::Error::missing_field("end"))?,
+            confidence: field_confidence
+                .ok_or_else(|| serde::de::Error::missing_field("confidence"))?,
+            channel: field_channel
+                .ok_or_else(|| serde::de::Error::missing_field("channel"))?,
+            speaker: field_speaker,
+            words: field_words.ok_or_else(|| serde::de::Error::missing_field("words"))?,
+            text: field_text.ok_or_else(|| serde::de::Error::missing_field("text"))?,
+        })
     }
 }
 /// One word with its timing.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Word {
     /// The word as transcribed
     pub word: String,
@@ -4871,52 +5369,55 @@ pub struct Word {
     /// How sure the model is, from 0 to 1
     pub confidence: f64,
 }
+impl serde::Serialize for Word {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("Word", 4)?;
+        object.serialize_field("word", &self.word)?;
+        object.serialize_field("start", &self.start)?;
+        object.serialize_field("end", &self.end)?;
+        object.serialize_field("confidence", &self.confidence)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for Word {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Word;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Word object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Word, A::Error> {
-                let mut field_word: Option<String> = None;
-                let mut field_start: Option<f64> = None;
-                let mut field_end: Option<f64> = None;
-                let mut field_confidence: Option<f64> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "word" => field_word = Some(map.next_value()?),
-                        "start" => field_start = Some(map.next_value()?),
-                        "end" => field_end = Some(map.next_value()?),
-                        "confidence" => field_confidence = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for Word {
+    const NAME: &'static str = "Word";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_word: Option<String> = None;
+        let mut field_start: Option<f64> = None;
+        let mut field_end: Option<f64> = None;
+        let mut field_confidence: Option<f64> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "word" => field_word = Some(map.next_value()?),
+                "start" => field_start = Some(map.next_value()?),
+                "end" => field_end = Some(map.next_value()?),
+                "confidence" => field_confidence = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(Word {
-                    word: field_word
-                        .ok_or_else(|| serde::de::Error::missing_field("word"))?,
-                    start: field_start
-                        .ok_or_else(|| serde::de::Error::missing_field("start"))?,
-                    end: field_end
-                        .ok_or_else(|| serde::de::Error::missing_field("end"))?,
-                    confidence: field_confidence
-                        .ok_or_else(|| serde::de::Error::missing_field("confidence"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            word: field_word.ok_or_else(|| serde::de::Error::missing_field("word"))?,
+            start: field_start.ok_or_else(|| serde::de::Error::missing_field("start"))?,
+            end: field_end.ok_or_else(|| serde::de::Error::missing_field("end"))?,
+            confidence: field_confidence
+                .ok_or_else(|| serde::de::Error::missing_field("confidence"))?,
+        })
     }
 }
 /// The translations, one per target language.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Translation {
     /// Whether the add-on succeeded
     pub success: bool,
@@ -4929,54 +5430,61 @@ pub struct Translation {
     /// One translated transcript per target language
     pub results: Option<Vec<TranslationResult>>,
 }
+impl serde::Serialize for Translation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("Translation", 5)?;
+        object.serialize_field("success", &self.success)?;
+        object.serialize_field("is_empty", &self.is_empty)?;
+        object.serialize_field("exec_time", &self.exec_time)?;
+        object.serialize_field("error", &self.error)?;
+        object.serialize_field("results", &self.results)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for Translation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Translation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Translation object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Translation, A::Error> {
-                let mut field_success: Option<bool> = None;
-                let mut field_is_empty: Option<bool> = None;
-                let mut field_exec_time: Option<f64> = None;
-                let mut field_error: Option<AddonError> = None;
-                let mut field_results: Option<Vec<TranslationResult>> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "success" => field_success = Some(map.next_value()?),
-                        "is_empty" => field_is_empty = Some(map.next_value()?),
-                        "exec_time" => field_exec_time = Some(map.next_value()?),
-                        "error" => field_error = map.next_value()?,
-                        "results" => field_results = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for Translation {
+    const NAME: &'static str = "Translation";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<AddonError> = None;
+        let mut field_results: Option<Vec<TranslationResult>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = Some(map.next_value()?),
+                "is_empty" => field_is_empty = Some(map.next_value()?),
+                "exec_time" => field_exec_time = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(Translation {
-                    success: field_success
-                        .ok_or_else(|| serde::de::Error::missing_field("success"))?,
-                    is_empty: field_is_empty
-                        .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
-                    exec_time: field_exec_time
-                        .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
-                    error: field_error,
-                    results: field_results,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            success: field_success
+                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+            is_empty: field_is_empty
+                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+            exec_time: field_exec_time
+                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+            error: field_error,
+            results: field_results,
+        })
     }
 }
 /// The transcript translated into one language.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TranslationResult {
     /// Why this translation failed, if it did
     pub error: Option<AddonError>,
@@ -4985,69 +5493,80 @@ pub struct TranslationResult {
     /// The target language
     pub languages: Vec<TranslationLanguageCode>,
     /// The translation split into sentences
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentences: Option<Vec<AddonTextListResult>>,
     /// Translated subtitles in each requested format
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitles: Option<Vec<Subtitle>>,
     /// The translated utterances
     pub utterances: Vec<Utterance>,
+}
+impl serde::Serialize for TranslationResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "TranslationResult",
+                4 + usize::from(self.sentences.is_some())
+                    + usize::from(self.subtitles.is_some()),
+            )?;
+        object.serialize_field("error", &self.error)?;
+        object.serialize_field("full_transcript", &self.full_transcript)?;
+        object.serialize_field("languages", &self.languages)?;
+        if let Some(value) = &self.sentences {
+            object.serialize_field("sentences", value)?;
+        }
+        if let Some(value) = &self.subtitles {
+            object.serialize_field("subtitles", value)?;
+        }
+        object.serialize_field("utterances", &self.utterances)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TranslationResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = TranslationResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TranslationResult object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranslationResult, A::Error> {
-                let mut field_error: Option<AddonError> = None;
-                let mut field_full_transcript: Option<String> = None;
-                let mut field_languages: Option<Vec<TranslationLanguageCode>> = None;
-                let mut field_sentences: Option<Vec<AddonTextListResult>> = None;
-                let mut field_subtitles: Option<Vec<Subtitle>> = None;
-                let mut field_utterances: Option<Vec<Utterance>> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "error" => field_error = map.next_value()?,
-                        "full_transcript" => {
-                            field_full_transcript = Some(map.next_value()?);
-                        }
-                        "languages" => field_languages = Some(map.next_value()?),
-                        "sentences" => field_sentences = map.next_value()?,
-                        "subtitles" => field_subtitles = map.next_value()?,
-                        "utterances" => field_utterances = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for TranslationResult {
+    const NAME: &'static str = "TranslationResult";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_error: Option<AddonError> = None;
+        let mut field_full_transcript: Option<String> = None;
+        let mut field_languages: Option<Vec<TranslationLanguageCode>> = None;
+        let mut field_sentences: Option<Vec<AddonTextListResult>> = None;
+        let mut field_subtitles: Option<Vec<Subtitle>> = None;
+        let mut field_utterances: Option<Vec<Utterance>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "error" => field_error = map.next_value()?,
+                "full_transcript" => field_full_transcript = Some(map.next_value()?),
+                "languages" => field_languages = Some(map.next_value()?),
+                "sentences" => field_sentences = map.next_value()?,
+                "subtitles" => field_subtitles = map.next_value()?,
+                "utterances" => field_utterances = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(TranslationResult {
-                    error: field_error,
-                    full_transcript: field_full_transcript
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "full_transcript",
-                        ))?,
-                    languages: field_languages
-                        .ok_or_else(|| serde::de::Error::missing_field("languages"))?,
-                    sentences: field_sentences,
-                    subtitles: field_subtitles,
-                    utterances: field_utterances
-                        .ok_or_else(|| serde::de::Error::missing_field("utterances"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            error: field_error,
+            full_transcript: field_full_transcript
+                .ok_or_else(|| serde::de::Error::missing_field("full_transcript"))?,
+            languages: field_languages
+                .ok_or_else(|| serde::de::Error::missing_field("languages"))?,
+            sentences: field_sentences,
+            subtitles: field_subtitles,
+            utterances: field_utterances
+                .ok_or_else(|| serde::de::Error::missing_field("utterances"))?,
+        })
     }
 }
 /// Outcome of an add-on whose result is one text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddonTextResult {
     /// Whether the add-on succeeded
     pub success: bool,
@@ -5060,54 +5579,61 @@ pub struct AddonTextResult {
     /// The text it produced
     pub results: Option<String>,
 }
+impl serde::Serialize for AddonTextResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("AddonTextResult", 5)?;
+        object.serialize_field("success", &self.success)?;
+        object.serialize_field("is_empty", &self.is_empty)?;
+        object.serialize_field("exec_time", &self.exec_time)?;
+        object.serialize_field("error", &self.error)?;
+        object.serialize_field("results", &self.results)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for AddonTextResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AddonTextResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AddonTextResult object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddonTextResult, A::Error> {
-                let mut field_success: Option<bool> = None;
-                let mut field_is_empty: Option<bool> = None;
-                let mut field_exec_time: Option<f64> = None;
-                let mut field_error: Option<AddonError> = None;
-                let mut field_results: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "success" => field_success = Some(map.next_value()?),
-                        "is_empty" => field_is_empty = Some(map.next_value()?),
-                        "exec_time" => field_exec_time = Some(map.next_value()?),
-                        "error" => field_error = map.next_value()?,
-                        "results" => field_results = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for AddonTextResult {
+    const NAME: &'static str = "AddonTextResult";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<AddonError> = None;
+        let mut field_results: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = Some(map.next_value()?),
+                "is_empty" => field_is_empty = Some(map.next_value()?),
+                "exec_time" => field_exec_time = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(AddonTextResult {
-                    success: field_success
-                        .ok_or_else(|| serde::de::Error::missing_field("success"))?,
-                    is_empty: field_is_empty
-                        .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
-                    exec_time: field_exec_time
-                        .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
-                    error: field_error,
-                    results: field_results,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            success: field_success
+                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+            is_empty: field_is_empty
+                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+            exec_time: field_exec_time
+                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+            error: field_error,
+            results: field_results,
+        })
     }
 }
 /// Outcome of an add-on whose result is a list of texts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddonTextListResult {
     /// Whether the add-on succeeded
     pub success: bool,
@@ -5120,54 +5646,61 @@ pub struct AddonTextListResult {
     /// The texts it produced
     pub results: Option<Vec<String>>,
 }
+impl serde::Serialize for AddonTextListResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("AddonTextListResult", 5)?;
+        object.serialize_field("success", &self.success)?;
+        object.serialize_field("is_empty", &self.is_empty)?;
+        object.serialize_field("exec_time", &self.exec_time)?;
+        object.serialize_field("error", &self.error)?;
+        object.serialize_field("results", &self.results)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for AddonTextListResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AddonTextListResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AddonTextListResult object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddonTextListResult, A::Error> {
-                let mut field_success: Option<bool> = None;
-                let mut field_is_empty: Option<bool> = None;
-                let mut field_exec_time: Option<f64> = None;
-                let mut field_error: Option<AddonError> = None;
-                let mut field_results: Option<Vec<String>> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "success" => field_success = Some(map.next_value()?),
-                        "is_empty" => field_is_empty = Some(map.next_value()?),
-                        "exec_time" => field_exec_time = Some(map.next_value()?),
-                        "error" => field_error = map.next_value()?,
-                        "results" => field_results = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for AddonTextListResult {
+    const NAME: &'static str = "AddonTextListResult";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<AddonError> = None;
+        let mut field_results: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = Some(map.next_value()?),
+                "is_empty" => field_is_empty = Some(map.next_value()?),
+                "exec_time" => field_exec_time = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(AddonTextListResult {
-                    success: field_success
-                        .ok_or_else(|| serde::de::Error::missing_field("success"))?,
-                    is_empty: field_is_empty
-                        .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
-                    exec_time: field_exec_time
-                        .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
-                    error: field_error,
-                    results: field_results,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            success: field_success
+                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+            is_empty: field_is_empty
+                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+            exec_time: field_exec_time
+                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+            error: field_error,
+            results: field_results,
+        })
     }
 }
 /// Named entities found in the transcript.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NamedEntityRecognition {
     /// Whether the add-on succeeded
     pub success: bool,
@@ -5180,55 +5713,62 @@ pub struct NamedEntityRecognition {
     /// The entities found, as text
     pub entity: String,
 }
+impl serde::Serialize for NamedEntityRecognition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("NamedEntityRecognition", 5)?;
+        object.serialize_field("success", &self.success)?;
+        object.serialize_field("is_empty", &self.is_empty)?;
+        object.serialize_field("exec_time", &self.exec_time)?;
+        object.serialize_field("error", &self.error)?;
+        object.serialize_field("entity", &self.entity)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for NamedEntityRecognition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = NamedEntityRecognition;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a NamedEntityRecognition object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NamedEntityRecognition, A::Error> {
-                let mut field_success: Option<bool> = None;
-                let mut field_is_empty: Option<bool> = None;
-                let mut field_exec_time: Option<f64> = None;
-                let mut field_error: Option<AddonError> = None;
-                let mut field_entity: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "success" => field_success = Some(map.next_value()?),
-                        "is_empty" => field_is_empty = Some(map.next_value()?),
-                        "exec_time" => field_exec_time = Some(map.next_value()?),
-                        "error" => field_error = map.next_value()?,
-                        "entity" => field_entity = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for NamedEntityRecognition {
+    const NAME: &'static str = "NamedEntityRecognition";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<AddonError> = None;
+        let mut field_entity: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = Some(map.next_value()?),
+                "is_empty" => field_is_empty = Some(map.next_value()?),
+                "exec_time" => field_exec_time = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "entity" => field_entity = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(NamedEntityRecognition {
-                    success: field_success
-                        .ok_or_else(|| serde::de::Error::missing_field("success"))?,
-                    is_empty: field_is_empty
-                        .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
-                    exec_time: field_exec_time
-                        .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
-                    error: field_error,
-                    entity: field_entity
-                        .ok_or_else(|| serde::de::Error::missing_field("entity"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            success: field_success
+                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+            is_empty: field_is_empty
+                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+            exec_time: field_exec_time
+                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+            error: field_error,
+            entity: field_entity
+                .ok_or_else(|| serde::de::Error::missing_field("entity"))?,
+        })
     }
 }
 /// Answers to the prompts run on the audio.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AudioToLlmList {
     /// Whether the add-on succeeded
     pub success: bool,
@@ -5241,54 +5781,61 @@ pub struct AudioToLlmList {
     /// One entry per prompt
     pub results: Option<Vec<AudioToLlm>>,
 }
+impl serde::Serialize for AudioToLlmList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("AudioToLlmList", 5)?;
+        object.serialize_field("success", &self.success)?;
+        object.serialize_field("is_empty", &self.is_empty)?;
+        object.serialize_field("exec_time", &self.exec_time)?;
+        object.serialize_field("error", &self.error)?;
+        object.serialize_field("results", &self.results)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for AudioToLlmList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AudioToLlmList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AudioToLlmList object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AudioToLlmList, A::Error> {
-                let mut field_success: Option<bool> = None;
-                let mut field_is_empty: Option<bool> = None;
-                let mut field_exec_time: Option<f64> = None;
-                let mut field_error: Option<AddonError> = None;
-                let mut field_results: Option<Vec<AudioToLlm>> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "success" => field_success = Some(map.next_value()?),
-                        "is_empty" => field_is_empty = Some(map.next_value()?),
-                        "exec_time" => field_exec_time = Some(map.next_value()?),
-                        "error" => field_error = map.next_value()?,
-                        "results" => field_results = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for AudioToLlmList {
+    const NAME: &'static str = "AudioToLlmList";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<AddonError> = None;
+        let mut field_results: Option<Vec<AudioToLlm>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = Some(map.next_value()?),
+                "is_empty" => field_is_empty = Some(map.next_value()?),
+                "exec_time" => field_exec_time = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(AudioToLlmList {
-                    success: field_success
-                        .ok_or_else(|| serde::de::Error::missing_field("success"))?,
-                    is_empty: field_is_empty
-                        .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
-                    exec_time: field_exec_time
-                        .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
-                    error: field_error,
-                    results: field_results,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            success: field_success
+                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+            is_empty: field_is_empty
+                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+            exec_time: field_exec_time
+                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+            error: field_error,
+            results: field_results,
+        })
     }
 }
 /// The outcome of one prompt.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AudioToLlm {
     /// Whether this prompt succeeded
     pub success: bool,
@@ -5301,96 +5848,107 @@ pub struct AudioToLlm {
     /// The prompt and its answer
     pub results: Option<AudioToLlmResult>,
 }
+impl serde::Serialize for AudioToLlm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("AudioToLlm", 5)?;
+        object.serialize_field("success", &self.success)?;
+        object.serialize_field("is_empty", &self.is_empty)?;
+        object.serialize_field("exec_time", &self.exec_time)?;
+        object.serialize_field("error", &self.error)?;
+        object.serialize_field("results", &self.results)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for AudioToLlm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AudioToLlm;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AudioToLlm object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AudioToLlm, A::Error> {
-                let mut field_success: Option<bool> = None;
-                let mut field_is_empty: Option<bool> = None;
-                let mut field_exec_time: Option<f64> = None;
-                let mut field_error: Option<AddonError> = None;
-                let mut field_results: Option<AudioToLlmResult> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "success" => field_success = Some(map.next_value()?),
-                        "is_empty" => field_is_empty = Some(map.next_value()?),
-                        "exec_time" => field_exec_time = Some(map.next_value()?),
-                        "error" => field_error = map.next_value()?,
-                        "results" => field_results = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for AudioToLlm {
+    const NAME: &'static str = "AudioToLlm";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<AddonError> = None;
+        let mut field_results: Option<AudioToLlmResult> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = Some(map.next_value()?),
+                "is_empty" => field_is_empty = Some(map.next_value()?),
+                "exec_time" => field_exec_time = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(AudioToLlm {
-                    success: field_success
-                        .ok_or_else(|| serde::de::Error::missing_field("success"))?,
-                    is_empty: field_is_empty
-                        .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
-                    exec_time: field_exec_time
-                        .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
-                    error: field_error,
-                    results: field_results,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            success: field_success
+                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+            is_empty: field_is_empty
+                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+            exec_time: field_exec_time
+                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+            error: field_error,
+            results: field_results,
+        })
     }
 }
 /// A prompt and the model's answer.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AudioToLlmResult {
     /// The prompt as given
     pub prompt: Option<String>,
     /// The model's answer
     pub response: Option<String>,
 }
+impl serde::Serialize for AudioToLlmResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("AudioToLlmResult", 2)?;
+        object.serialize_field("prompt", &self.prompt)?;
+        object.serialize_field("response", &self.response)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for AudioToLlmResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AudioToLlmResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AudioToLlmResult object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AudioToLlmResult, A::Error> {
-                let mut field_prompt: Option<String> = None;
-                let mut field_response: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "prompt" => field_prompt = map.next_value()?,
-                        "response" => field_response = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for AudioToLlmResult {
+    const NAME: &'static str = "AudioToLlmResult";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_prompt: Option<String> = None;
+        let mut field_response: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "prompt" => field_prompt = map.next_value()?,
+                "response" => field_response = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(AudioToLlmResult {
-                    prompt: field_prompt,
-                    response: field_response,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            prompt: field_prompt,
+            response: field_response,
+        })
     }
 }
 /// The transcript split into chapters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Chapterization {
     /// Whether the add-on succeeded
     pub success: bool,
@@ -5403,57 +5961,62 @@ pub struct Chapterization {
     /// The chapters, in a shape that varies with the model
     pub results: serde_json::Map<String, serde_json::Value>,
 }
+impl serde::Serialize for Chapterization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("Chapterization", 5)?;
+        object.serialize_field("success", &self.success)?;
+        object.serialize_field("is_empty", &self.is_empty)?;
+        object.serialize_field("exec_time", &self.exec_time)?;
+        object.serialize_field("error", &self.error)?;
+        object.serialize_field("results", &self.results)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for Chapterization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Chapterization;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Chapterization object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Chapterization, A::Error> {
-                let mut field_success: Option<bool> = None;
-                let mut field_is_empty: Option<bool> = None;
-                let mut field_exec_time: Option<f64> = None;
-                let mut field_error: Option<AddonError> = None;
-                let mut field_results: Option<
-                    serde_json::Map<String, serde_json::Value>,
-                > = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "success" => field_success = Some(map.next_value()?),
-                        "is_empty" => field_is_empty = Some(map.next_value()?),
-                        "exec_time" => field_exec_time = Some(map.next_value()?),
-                        "error" => field_error = map.next_value()?,
-                        "results" => field_results = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for Chapterization {
+    const NAME: &'static str = "Chapterization";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<AddonError> = None;
+        let mut field_results: Option<serde_json::Map<String, serde_json::Value>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = Some(map.next_value()?),
+                "is_empty" => field_is_empty = Some(map.next_value()?),
+                "exec_time" => field_exec_time = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(Chapterization {
-                    success: field_success
-                        .ok_or_else(|| serde::de::Error::missing_field("success"))?,
-                    is_empty: field_is_empty
-                        .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
-                    exec_time: field_exec_time
-                        .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
-                    error: field_error,
-                    results: field_results
-                        .ok_or_else(|| serde::de::Error::missing_field("results"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            success: field_success
+                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+            is_empty: field_is_empty
+                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+            exec_time: field_exec_time
+                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+            error: field_error,
+            results: field_results
+                .ok_or_else(|| serde::de::Error::missing_field("results"))?,
+        })
     }
 }
 /// One page of pre-recorded jobs.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListPreRecordedResponse {
     /// URL of the first page
     ///
@@ -5468,60 +6031,63 @@ pub struct ListPreRecordedResponse {
     /// Format: `uri`.
     pub next: Option<String>,
     /// The jobs on this page
-    #[serde(with = "crate::wire::lenient_items")]
     pub items: Vec<Result<PreRecordedResponse, crate::UnreadableItem>>,
+}
+impl serde::Serialize for ListPreRecordedResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("ListPreRecordedResponse", 4)?;
+        object.serialize_field("first", &self.first)?;
+        object.serialize_field("current", &self.current)?;
+        object.serialize_field("next", &self.next)?;
+        object.serialize_field("items", &crate::wire::LenientItems(&self.items))?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ListPreRecordedResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ListPreRecordedResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ListPreRecordedResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListPreRecordedResponse, A::Error> {
-                let mut field_first: Option<String> = None;
-                let mut field_current: Option<String> = None;
-                let mut field_next: Option<String> = None;
-                let mut field_items: Option<
-                    Vec<Result<PreRecordedResponse, crate::UnreadableItem>>,
-                > = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "first" => field_first = Some(map.next_value()?),
-                        "current" => field_current = Some(map.next_value()?),
-                        "next" => field_next = map.next_value()?,
-                        "items" => {
-                            field_items = Some(
-                                map.next_value::<crate::wire::LenientItems<_>>()?.0,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ListPreRecordedResponse {
+    const NAME: &'static str = "ListPreRecordedResponse";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_first: Option<String> = None;
+        let mut field_current: Option<String> = None;
+        let mut field_next: Option<String> = None;
+        let mut field_items: Option<
+            Vec<Result<PreRecordedResponse, crate::UnreadableItem>>,
+        > = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "first" => field_first = Some(map.next_value()?),
+                "current" => field_current = Some(map.next_value()?),
+                "next" => field_next = map.next_value()?,
+                "items" => {
+                    field_items = Some(
+                        map.next_value::<crate::wire::LenientItems<_>>()?.0,
+                    );
                 }
-                Ok(ListPreRecordedResponse {
-                    first: field_first
-                        .ok_or_else(|| serde::de::Error::missing_field("first"))?,
-                    current: field_current
-                        .ok_or_else(|| serde::de::Error::missing_field("current"))?,
-                    next: field_next,
-                    items: field_items
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                })
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            first: field_first.ok_or_else(|| serde::de::Error::missing_field("first"))?,
+            current: field_current
+                .ok_or_else(|| serde::de::Error::missing_field("current"))?,
+            next: field_next,
+            items: field_items.ok_or_else(|| serde::de::Error::missing_field("items"))?,
+        })
     }
 }
 /// One page of jobs of every kind.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListTranscriptionResponse {
     /// URL of the first page
     ///
@@ -5536,56 +6102,59 @@ pub struct ListTranscriptionResponse {
     /// Format: `uri`.
     pub next: Option<String>,
     /// The jobs on this page
-    #[serde(with = "crate::wire::lenient_items")]
     pub items: Vec<Result<TranscriptionItem, crate::UnreadableItem>>,
+}
+impl serde::Serialize for ListTranscriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("ListTranscriptionResponse", 4)?;
+        object.serialize_field("first", &self.first)?;
+        object.serialize_field("current", &self.current)?;
+        object.serialize_field("next", &self.next)?;
+        object.serialize_field("items", &crate::wire::LenientItems(&self.items))?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ListTranscriptionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ListTranscriptionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ListTranscriptionResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListTranscriptionResponse, A::Error> {
-                let mut field_first: Option<String> = None;
-                let mut field_current: Option<String> = None;
-                let mut field_next: Option<String> = None;
-                let mut field_items: Option<
-                    Vec<Result<TranscriptionItem, crate::UnreadableItem>>,
-                > = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "first" => field_first = Some(map.next_value()?),
-                        "current" => field_current = Some(map.next_value()?),
-                        "next" => field_next = map.next_value()?,
-                        "items" => {
-                            field_items = Some(
-                                map.next_value::<crate::wire::LenientItems<_>>()?.0,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ListTranscriptionResponse {
+    const NAME: &'static str = "ListTranscriptionResponse";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_first: Option<String> = None;
+        let mut field_current: Option<String> = None;
+        let mut field_next: Option<String> = None;
+        let mut field_items: Option<
+            Vec<Result<TranscriptionItem, crate::UnreadableItem>>,
+        > = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "first" => field_first = Some(map.next_value()?),
+                "current" => field_current = Some(map.next_value()?),
+                "next" => field_next = map.next_value()?,
+                "items" => {
+                    field_items = Some(
+                        map.next_value::<crate::wire::LenientItems<_>>()?.0,
+                    );
                 }
-                Ok(ListTranscriptionResponse {
-                    first: field_first
-                        .ok_or_else(|| serde::de::Error::missing_field("first"))?,
-                    current: field_current
-                        .ok_or_else(|| serde::de::Error::missing_field("current"))?,
-                    next: field_next,
-                    items: field_items
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                })
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            first: field_first.ok_or_else(|| serde::de::Error::missing_field("first"))?,
+            current: field_current
+                .ok_or_else(|| serde::de::Error::missing_field("current"))?,
+            next: field_next,
+            items: field_items.ok_or_else(|| serde::de::Error::missing_field("items"))?,
+        })
     }
 }
 /// A job of either kind, told apart by its `kind` field.
@@ -5968,150 +6537,195 @@ impl<'de> serde::Deserialize<'de> for LiveModel {
     }
 }
 /// Audio format and options of a new live session.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InitLiveSessionRequest {
     /// Encoding of the audio you will stream
     ///
     /// Default: `"wav/pcm"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<LiveEncoding>,
     /// Bits per sample of the audio you will stream
     ///
     /// Default: `16`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bit_depth: Option<LiveBitDepth>,
     /// Sample rate of the audio you will stream
     ///
     /// Default: `16000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_rate: Option<LiveSampleRate>,
     /// Number of interleaved channels in the audio
     ///
     /// Default: `1`. Range: 1 to 8.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<i64>,
     /// Your own data, returned with the session and usable as a filter
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Speech model to use
     ///
     /// Default: `"solaria-1"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<LiveModel>,
     /// Seconds of silence that close an utterance
     ///
     /// Default: `0.3`. Range: 0.01 to 10.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpointing: Option<f64>,
     /// Longest utterance, in seconds, before it is closed without silence
     ///
     /// Default: `30`. Range: 5 to 60.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_duration_without_endpointing: Option<f64>,
     /// See [`LanguageConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_config: Option<LanguageConfig>,
     /// See [`LivePreProcessingConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_processing: Option<LivePreProcessingConfig>,
     /// See [`LiveRealtimeProcessingConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub realtime_processing: Option<LiveRealtimeProcessingConfig>,
     /// See [`LivePostProcessingConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_processing: Option<LivePostProcessingConfig>,
     /// See [`LiveMessagesConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub messages_config: Option<LiveMessagesConfig>,
     /// Whether to send session messages to `callback_config.url`
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback: Option<bool>,
     /// See [`LiveCallbackConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<LiveCallbackConfig>,
+}
+impl serde::Serialize for InitLiveSessionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "InitLiveSessionRequest",
+                usize::from(self.encoding.is_some())
+                    + usize::from(self.bit_depth.is_some())
+                    + usize::from(self.sample_rate.is_some())
+                    + usize::from(self.channels.is_some())
+                    + usize::from(self.custom_metadata.is_some())
+                    + usize::from(self.model.is_some())
+                    + usize::from(self.endpointing.is_some())
+                    + usize::from(self.maximum_duration_without_endpointing.is_some())
+                    + usize::from(self.language_config.is_some())
+                    + usize::from(self.pre_processing.is_some())
+                    + usize::from(self.realtime_processing.is_some())
+                    + usize::from(self.post_processing.is_some())
+                    + usize::from(self.messages_config.is_some())
+                    + usize::from(self.callback.is_some())
+                    + usize::from(self.callback_config.is_some()),
+            )?;
+        if let Some(value) = &self.encoding {
+            object.serialize_field("encoding", value)?;
+        }
+        if let Some(value) = &self.bit_depth {
+            object.serialize_field("bit_depth", value)?;
+        }
+        if let Some(value) = &self.sample_rate {
+            object.serialize_field("sample_rate", value)?;
+        }
+        if let Some(value) = &self.channels {
+            object.serialize_field("channels", value)?;
+        }
+        if let Some(value) = &self.custom_metadata {
+            object.serialize_field("custom_metadata", value)?;
+        }
+        if let Some(value) = &self.model {
+            object.serialize_field("model", value)?;
+        }
+        if let Some(value) = &self.endpointing {
+            object.serialize_field("endpointing", value)?;
+        }
+        if let Some(value) = &self.maximum_duration_without_endpointing {
+            object.serialize_field("maximum_duration_without_endpointing", value)?;
+        }
+        if let Some(value) = &self.language_config {
+            object.serialize_field("language_config", value)?;
+        }
+        if let Some(value) = &self.pre_processing {
+            object.serialize_field("pre_processing", value)?;
+        }
+        if let Some(value) = &self.realtime_processing {
+            object.serialize_field("realtime_processing", value)?;
+        }
+        if let Some(value) = &self.post_processing {
+            object.serialize_field("post_processing", value)?;
+        }
+        if let Some(value) = &self.messages_config {
+            object.serialize_field("messages_config", value)?;
+        }
+        if let Some(value) = &self.callback {
+            object.serialize_field("callback", value)?;
+        }
+        if let Some(value) = &self.callback_config {
+            object.serialize_field("callback_config", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for InitLiveSessionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = InitLiveSessionRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a InitLiveSessionRequest object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InitLiveSessionRequest, A::Error> {
-                let mut field_encoding: Option<LiveEncoding> = None;
-                let mut field_bit_depth: Option<LiveBitDepth> = None;
-                let mut field_sample_rate: Option<LiveSampleRate> = None;
-                let mut field_channels: Option<i64> = None;
-                let mut field_custom_metadata: Option<
-                    serde_json::Map<String, serde_json::Value>,
-                > = None;
-                let mut field_model: Option<LiveModel> = None;
-                let mut field_endpointing: Option<f64> = None;
-                let mut field_maximum_duration_without_endpointing: Option<f64> = None;
-                let mut field_language_config: Option<LanguageConfig> = None;
-                let mut field_pre_processing: Option<LivePreProcessingConfig> = None;
-                let mut field_realtime_processing: Option<
-                    LiveRealtimeProcessingConfig,
-                > = None;
-                let mut field_post_processing: Option<LivePostProcessingConfig> = None;
-                let mut field_messages_config: Option<LiveMessagesConfig> = None;
-                let mut field_callback: Option<bool> = None;
-                let mut field_callback_config: Option<LiveCallbackConfig> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "encoding" => field_encoding = map.next_value()?,
-                        "bit_depth" => field_bit_depth = map.next_value()?,
-                        "sample_rate" => field_sample_rate = map.next_value()?,
-                        "channels" => field_channels = map.next_value()?,
-                        "custom_metadata" => field_custom_metadata = map.next_value()?,
-                        "model" => field_model = map.next_value()?,
-                        "endpointing" => field_endpointing = map.next_value()?,
-                        "maximum_duration_without_endpointing" => {
-                            field_maximum_duration_without_endpointing = map
-                                .next_value()?;
-                        }
-                        "language_config" => field_language_config = map.next_value()?,
-                        "pre_processing" => field_pre_processing = map.next_value()?,
-                        "realtime_processing" => {
-                            field_realtime_processing = map.next_value()?;
-                        }
-                        "post_processing" => field_post_processing = map.next_value()?,
-                        "messages_config" => field_messages_config = map.next_value()?,
-                        "callback" => field_callback = map.next_value()?,
-                        "callback_config" => field_callback_config = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for InitLiveSessionRequest {
+    const NAME: &'static str = "InitLiveSessionRequest";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_encoding: Option<LiveEncoding> = None;
+        let mut field_bit_depth: Option<LiveBitDepth> = None;
+        let mut field_sample_rate: Option<LiveSampleRate> = None;
+        let mut field_channels: Option<i64> = None;
+        let mut field_custom_metadata: Option<
+            serde_json::Map<String, serde_json::Value>,
+        > = None;
+        let mut field_model: Option<LiveModel> = None;
+        let mut field_endpointing: Option<f64> = None;
+        let mut field_maximum_duration_without_endpointing: Option<f64> = None;
+        let mut field_language_config: Option<LanguageConfig> = None;
+        let mut field_pre_processing: Option<LivePreProcessingConfig> = None;
+        let mut field_realtime_processing: Option<LiveRealtimeProcessingConfig> = None;
+        let mut field_post_processing: Option<LivePostProcessingConfig> = None;
+        let mut field_messages_config: Option<LiveMessagesConfig> = None;
+        let mut field_callback: Option<bool> = None;
+        let mut field_callback_config: Option<LiveCallbackConfig> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "encoding" => field_encoding = map.next_value()?,
+                "bit_depth" => field_bit_depth = map.next_value()?,
+                "sample_rate" => field_sample_rate = map.next_value()?,
+                "channels" => field_channels = map.next_value()?,
+                "custom_metadata" => field_custom_metadata = map.next_value()?,
+                "model" => field_model = map.next_value()?,
+                "endpointing" => field_endpointing = map.next_value()?,
+                "maximum_duration_without_endpointing" => {
+                    field_maximum_duration_without_endpointing = map.next_value()?;
                 }
-                Ok(InitLiveSessionRequest {
-                    encoding: field_encoding,
-                    bit_depth: field_bit_depth,
-                    sample_rate: field_sample_rate,
-                    channels: field_channels,
-                    custom_metadata: field_custom_metadata,
-                    model: field_model,
-                    endpointing: field_endpointing,
-                    maximum_duration_without_endpointing: field_maximum_duration_without_endpointing,
-                    language_config: field_language_config,
-                    pre_processing: field_pre_processing,
-                    realtime_processing: field_realtime_processing,
-                    post_processing: field_post_processing,
-                    messages_config: field_messages_config,
-                    callback: field_callback,
-                    callback_config: field_callback_config,
-                })
+                "language_config" => field_language_config = map.next_value()?,
+                "pre_processing" => field_pre_processing = map.next_value()?,
+                "realtime_processing" => field_realtime_processing = map.next_value()?,
+                "post_processing" => field_post_processing = map.next_value()?,
+                "messages_config" => field_messages_config = map.next_value()?,
+                "callback" => field_callback = map.next_value()?,
+                "callback_config" => field_callback_config = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            encoding: field_encoding,
+            bit_depth: field_bit_depth,
+            sample_rate: field_sample_rate,
+            channels: field_channels,
+            custom_metadata: field_custom_metadata,
+            model: field_model,
+            endpointing: field_endpointing,
+            maximum_duration_without_endpointing: field_maximum_duration_without_endpointing,
+            language_config: field_language_config,
+            pre_processing: field_pre_processing,
+            realtime_processing: field_realtime_processing,
+            post_processing: field_post_processing,
+            messages_config: field_messages_config,
+            callback: field_callback,
+            callback_config: field_callback_config,
+        })
     }
 }
 impl InitLiveSessionRequest {
@@ -6142,51 +6756,62 @@ impl InitLiveSessionRequest {
     }
 }
 /// What to do to the audio before transcribing it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivePreProcessingConfig {
     /// Clean up noisy audio before transcription
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_enhancer: Option<bool>,
     /// How strict speech detection is, from 0 to 1; higher values let less background sound through as speech
     ///
     /// Range: 0 to 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speech_threshold: Option<f64>,
+}
+impl serde::Serialize for LivePreProcessingConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LivePreProcessingConfig",
+                usize::from(self.audio_enhancer.is_some())
+                    + usize::from(self.speech_threshold.is_some()),
+            )?;
+        if let Some(value) = &self.audio_enhancer {
+            object.serialize_field("audio_enhancer", value)?;
+        }
+        if let Some(value) = &self.speech_threshold {
+            object.serialize_field("speech_threshold", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LivePreProcessingConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LivePreProcessingConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LivePreProcessingConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LivePreProcessingConfig, A::Error> {
-                let mut field_audio_enhancer: Option<bool> = None;
-                let mut field_speech_threshold: Option<f64> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "audio_enhancer" => field_audio_enhancer = map.next_value()?,
-                        "speech_threshold" => field_speech_threshold = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LivePreProcessingConfig {
+    const NAME: &'static str = "LivePreProcessingConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_audio_enhancer: Option<bool> = None;
+        let mut field_speech_threshold: Option<f64> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "audio_enhancer" => field_audio_enhancer = map.next_value()?,
+                "speech_threshold" => field_speech_threshold = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LivePreProcessingConfig {
-                    audio_enhancer: field_audio_enhancer,
-                    speech_threshold: field_speech_threshold,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            audio_enhancer: field_audio_enhancer,
+            speech_threshold: field_speech_threshold,
+        })
     }
 }
 impl LivePreProcessingConfig {
@@ -6200,105 +6825,128 @@ impl LivePreProcessingConfig {
     }
 }
 /// Add-ons run while the audio streams.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveRealtimeProcessingConfig {
     /// Favour the words of `custom_vocabulary_config`
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary: Option<bool>,
     /// See [`CustomVocabularyConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_vocabulary_config: Option<CustomVocabularyConfig>,
     /// Rewrite words as `custom_spelling_config` says
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling: Option<bool>,
     /// See [`CustomSpellingConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_spelling_config: Option<CustomSpellingConfig>,
     /// Translate each utterance
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<bool>,
     /// See [`TranslationConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translation_config: Option<TranslationConfig>,
     /// Find named entities in each utterance
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub named_entity_recognition: Option<bool>,
     /// Analyse the sentiment of each utterance
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis: Option<bool>,
+}
+impl serde::Serialize for LiveRealtimeProcessingConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveRealtimeProcessingConfig",
+                usize::from(self.custom_vocabulary.is_some())
+                    + usize::from(self.custom_vocabulary_config.is_some())
+                    + usize::from(self.custom_spelling.is_some())
+                    + usize::from(self.custom_spelling_config.is_some())
+                    + usize::from(self.translation.is_some())
+                    + usize::from(self.translation_config.is_some())
+                    + usize::from(self.named_entity_recognition.is_some())
+                    + usize::from(self.sentiment_analysis.is_some()),
+            )?;
+        if let Some(value) = &self.custom_vocabulary {
+            object.serialize_field("custom_vocabulary", value)?;
+        }
+        if let Some(value) = &self.custom_vocabulary_config {
+            object.serialize_field("custom_vocabulary_config", value)?;
+        }
+        if let Some(value) = &self.custom_spelling {
+            object.serialize_field("custom_spelling", value)?;
+        }
+        if let Some(value) = &self.custom_spelling_config {
+            object.serialize_field("custom_spelling_config", value)?;
+        }
+        if let Some(value) = &self.translation {
+            object.serialize_field("translation", value)?;
+        }
+        if let Some(value) = &self.translation_config {
+            object.serialize_field("translation_config", value)?;
+        }
+        if let Some(value) = &self.named_entity_recognition {
+            object.serialize_field("named_entity_recognition", value)?;
+        }
+        if let Some(value) = &self.sentiment_analysis {
+            object.serialize_field("sentiment_analysis", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveRealtimeProcessingConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveRealtimeProcessingConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveRealtimeProcessingConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveRealtimeProcessingConfig, A::Error> {
-                let mut field_custom_vocabulary: Option<bool> = None;
-                let mut field_custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
-                let mut field_custom_spelling: Option<bool> = None;
-                let mut field_custom_spelling_config: Option<CustomSpellingConfig> = None;
-                let mut field_translation: Option<bool> = None;
-                let mut field_translation_config: Option<TranslationConfig> = None;
-                let mut field_named_entity_recognition: Option<bool> = None;
-                let mut field_sentiment_analysis: Option<bool> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "custom_vocabulary" => {
-                            field_custom_vocabulary = map.next_value()?;
-                        }
-                        "custom_vocabulary_config" => {
-                            field_custom_vocabulary_config = map.next_value()?;
-                        }
-                        "custom_spelling" => field_custom_spelling = map.next_value()?,
-                        "custom_spelling_config" => {
-                            field_custom_spelling_config = map.next_value()?;
-                        }
-                        "translation" => field_translation = map.next_value()?,
-                        "translation_config" => {
-                            field_translation_config = map.next_value()?;
-                        }
-                        "named_entity_recognition" => {
-                            field_named_entity_recognition = map.next_value()?;
-                        }
-                        "sentiment_analysis" => {
-                            field_sentiment_analysis = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveRealtimeProcessingConfig {
+    const NAME: &'static str = "LiveRealtimeProcessingConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_custom_vocabulary: Option<bool> = None;
+        let mut field_custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
+        let mut field_custom_spelling: Option<bool> = None;
+        let mut field_custom_spelling_config: Option<CustomSpellingConfig> = None;
+        let mut field_translation: Option<bool> = None;
+        let mut field_translation_config: Option<TranslationConfig> = None;
+        let mut field_named_entity_recognition: Option<bool> = None;
+        let mut field_sentiment_analysis: Option<bool> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "custom_vocabulary" => field_custom_vocabulary = map.next_value()?,
+                "custom_vocabulary_config" => {
+                    field_custom_vocabulary_config = map.next_value()?;
                 }
-                Ok(LiveRealtimeProcessingConfig {
-                    custom_vocabulary: field_custom_vocabulary,
-                    custom_vocabulary_config: field_custom_vocabulary_config,
-                    custom_spelling: field_custom_spelling,
-                    custom_spelling_config: field_custom_spelling_config,
-                    translation: field_translation,
-                    translation_config: field_translation_config,
-                    named_entity_recognition: field_named_entity_recognition,
-                    sentiment_analysis: field_sentiment_analysis,
-                })
+                "custom_spelling" => field_custom_spelling = map.next_value()?,
+                "custom_spelling_config" => {
+                    field_custom_spelling_config = map.next_value()?;
+                }
+                "translation" => field_translation = map.next_value()?,
+                "translation_config" => field_translation_config = map.next_value()?,
+                "named_entity_recognition" => {
+                    field_named_entity_recognition = map.next_value()?;
+                }
+                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            custom_vocabulary: field_custom_vocabulary,
+            custom_vocabulary_config: field_custom_vocabulary_config,
+            custom_spelling: field_custom_spelling,
+            custom_spelling_config: field_custom_spelling_config,
+            translation: field_translation,
+            translation_config: field_translation_config,
+            named_entity_recognition: field_named_entity_recognition,
+            sentiment_analysis: field_sentiment_analysis,
+        })
     }
 }
 impl LiveRealtimeProcessingConfig {
@@ -6315,311 +6963,390 @@ impl LiveRealtimeProcessingConfig {
     }
 }
 /// Add-ons run once the session has ended.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivePostProcessingConfig {
     /// Summarise the whole session
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization: Option<bool>,
     /// See [`SummarizationConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summarization_config: Option<SummarizationConfig>,
     /// Split the session into chapters
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chapterization: Option<bool>,
+}
+impl serde::Serialize for LivePostProcessingConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LivePostProcessingConfig",
+                usize::from(self.summarization.is_some())
+                    + usize::from(self.summarization_config.is_some())
+                    + usize::from(self.chapterization.is_some()),
+            )?;
+        if let Some(value) = &self.summarization {
+            object.serialize_field("summarization", value)?;
+        }
+        if let Some(value) = &self.summarization_config {
+            object.serialize_field("summarization_config", value)?;
+        }
+        if let Some(value) = &self.chapterization {
+            object.serialize_field("chapterization", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LivePostProcessingConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LivePostProcessingConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LivePostProcessingConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LivePostProcessingConfig, A::Error> {
-                let mut field_summarization: Option<bool> = None;
-                let mut field_summarization_config: Option<SummarizationConfig> = None;
-                let mut field_chapterization: Option<bool> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "summarization" => field_summarization = map.next_value()?,
-                        "summarization_config" => {
-                            field_summarization_config = map.next_value()?;
-                        }
-                        "chapterization" => field_chapterization = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LivePostProcessingConfig {
+    const NAME: &'static str = "LivePostProcessingConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_summarization: Option<bool> = None;
+        let mut field_summarization_config: Option<SummarizationConfig> = None;
+        let mut field_chapterization: Option<bool> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "summarization" => field_summarization = map.next_value()?,
+                "summarization_config" => field_summarization_config = map.next_value()?,
+                "chapterization" => field_chapterization = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LivePostProcessingConfig {
-                    summarization: field_summarization,
-                    summarization_config: field_summarization_config,
-                    chapterization: field_chapterization,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            summarization: field_summarization,
+            summarization_config: field_summarization_config,
+            chapterization: field_chapterization,
+        })
     }
 }
 /// Which messages the WebSocket sends you.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveMessagesConfig {
     /// Transcripts that may still change
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_partial_transcripts: Option<bool>,
     /// Transcripts of closed utterances
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_final_transcripts: Option<bool>,
     /// Start and end of speech
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_speech_events: Option<bool>,
     /// Results of pre-processing
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_pre_processing_events: Option<bool>,
     /// Results of real-time add-ons
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_realtime_processing_events: Option<bool>,
     /// Results of post-processing add-ons
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_post_processing_events: Option<bool>,
     /// Acknowledgments of the audio chunks you send
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_acknowledgments: Option<bool>,
     /// Errors
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_errors: Option<bool>,
     /// Start and end of the session and of the recording
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_lifecycle_events: Option<bool>,
+}
+impl serde::Serialize for LiveMessagesConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveMessagesConfig",
+                usize::from(self.receive_partial_transcripts.is_some())
+                    + usize::from(self.receive_final_transcripts.is_some())
+                    + usize::from(self.receive_speech_events.is_some())
+                    + usize::from(self.receive_pre_processing_events.is_some())
+                    + usize::from(self.receive_realtime_processing_events.is_some())
+                    + usize::from(self.receive_post_processing_events.is_some())
+                    + usize::from(self.receive_acknowledgments.is_some())
+                    + usize::from(self.receive_errors.is_some())
+                    + usize::from(self.receive_lifecycle_events.is_some()),
+            )?;
+        if let Some(value) = &self.receive_partial_transcripts {
+            object.serialize_field("receive_partial_transcripts", value)?;
+        }
+        if let Some(value) = &self.receive_final_transcripts {
+            object.serialize_field("receive_final_transcripts", value)?;
+        }
+        if let Some(value) = &self.receive_speech_events {
+            object.serialize_field("receive_speech_events", value)?;
+        }
+        if let Some(value) = &self.receive_pre_processing_events {
+            object.serialize_field("receive_pre_processing_events", value)?;
+        }
+        if let Some(value) = &self.receive_realtime_processing_events {
+            object.serialize_field("receive_realtime_processing_events", value)?;
+        }
+        if let Some(value) = &self.receive_post_processing_events {
+            object.serialize_field("receive_post_processing_events", value)?;
+        }
+        if let Some(value) = &self.receive_acknowledgments {
+            object.serialize_field("receive_acknowledgments", value)?;
+        }
+        if let Some(value) = &self.receive_errors {
+            object.serialize_field("receive_errors", value)?;
+        }
+        if let Some(value) = &self.receive_lifecycle_events {
+            object.serialize_field("receive_lifecycle_events", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveMessagesConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveMessagesConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveMessagesConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveMessagesConfig, A::Error> {
-                let mut field_receive_partial_transcripts: Option<bool> = None;
-                let mut field_receive_final_transcripts: Option<bool> = None;
-                let mut field_receive_speech_events: Option<bool> = None;
-                let mut field_receive_pre_processing_events: Option<bool> = None;
-                let mut field_receive_realtime_processing_events: Option<bool> = None;
-                let mut field_receive_post_processing_events: Option<bool> = None;
-                let mut field_receive_acknowledgments: Option<bool> = None;
-                let mut field_receive_errors: Option<bool> = None;
-                let mut field_receive_lifecycle_events: Option<bool> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "receive_partial_transcripts" => {
-                            field_receive_partial_transcripts = map.next_value()?;
-                        }
-                        "receive_final_transcripts" => {
-                            field_receive_final_transcripts = map.next_value()?;
-                        }
-                        "receive_speech_events" => {
-                            field_receive_speech_events = map.next_value()?;
-                        }
-                        "receive_pre_processing_events" => {
-                            field_receive_pre_processing_events = map.next_value()?;
-                        }
-                        "receive_realtime_processing_events" => {
-                            field_receive_realtime_processing_events = map.next_value()?;
-                        }
-                        "receive_post_processing_events" => {
-                            field_receive_post_processing_events = map.next_value()?;
-                        }
-                        "receive_acknowledgments" => {
-                            field_receive_acknowledgments = map.next_value()?;
-                        }
-                        "receive_errors" => field_receive_errors = map.next_value()?,
-                        "receive_lifecycle_events" => {
-                            field_receive_lifecycle_events = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveMessagesConfig {
+    const NAME: &'static str = "LiveMessagesConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_receive_partial_transcripts: Option<bool> = None;
+        let mut field_receive_final_transcripts: Option<bool> = None;
+        let mut field_receive_speech_events: Option<bool> = None;
+        let mut field_receive_pre_processing_events: Option<bool> = None;
+        let mut field_receive_realtime_processing_events: Option<bool> = None;
+        let mut field_receive_post_processing_events: Option<bool> = None;
+        let mut field_receive_acknowledgments: Option<bool> = None;
+        let mut field_receive_errors: Option<bool> = None;
+        let mut field_receive_lifecycle_events: Option<bool> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "receive_partial_transcripts" => {
+                    field_receive_partial_transcripts = map.next_value()?;
                 }
-                Ok(LiveMessagesConfig {
-                    receive_partial_transcripts: field_receive_partial_transcripts,
-                    receive_final_transcripts: field_receive_final_transcripts,
-                    receive_speech_events: field_receive_speech_events,
-                    receive_pre_processing_events: field_receive_pre_processing_events,
-                    receive_realtime_processing_events: field_receive_realtime_processing_events,
-                    receive_post_processing_events: field_receive_post_processing_events,
-                    receive_acknowledgments: field_receive_acknowledgments,
-                    receive_errors: field_receive_errors,
-                    receive_lifecycle_events: field_receive_lifecycle_events,
-                })
+                "receive_final_transcripts" => {
+                    field_receive_final_transcripts = map.next_value()?;
+                }
+                "receive_speech_events" => {
+                    field_receive_speech_events = map.next_value()?;
+                }
+                "receive_pre_processing_events" => {
+                    field_receive_pre_processing_events = map.next_value()?;
+                }
+                "receive_realtime_processing_events" => {
+                    field_receive_realtime_processing_events = map.next_value()?;
+                }
+                "receive_post_processing_events" => {
+                    field_receive_post_processing_events = map.next_value()?;
+                }
+                "receive_acknowledgments" => {
+                    field_receive_acknowledgments = map.next_value()?;
+                }
+                "receive_errors" => field_receive_errors = map.next_value()?,
+                "receive_lifecycle_events" => {
+                    field_receive_lifecycle_events = map.next_value()?;
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            receive_partial_transcripts: field_receive_partial_transcripts,
+            receive_final_transcripts: field_receive_final_transcripts,
+            receive_speech_events: field_receive_speech_events,
+            receive_pre_processing_events: field_receive_pre_processing_events,
+            receive_realtime_processing_events: field_receive_realtime_processing_events,
+            receive_post_processing_events: field_receive_post_processing_events,
+            receive_acknowledgments: field_receive_acknowledgments,
+            receive_errors: field_receive_errors,
+            receive_lifecycle_events: field_receive_lifecycle_events,
+        })
     }
 }
 /// Which session messages are also sent to your callback URL.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveCallbackConfig {
     /// URL that receives the messages by `POST`
     ///
     /// Format: `uri`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Transcripts that may still change
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_partial_transcripts: Option<bool>,
     /// Transcripts of closed utterances
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_final_transcripts: Option<bool>,
     /// Start and end of speech
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_speech_events: Option<bool>,
     /// Results of pre-processing
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_pre_processing_events: Option<bool>,
     /// Results of real-time add-ons
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_realtime_processing_events: Option<bool>,
     /// Results of post-processing add-ons
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_post_processing_events: Option<bool>,
     /// Acknowledgments of the audio chunks you send
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_acknowledgments: Option<bool>,
     /// Errors
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_errors: Option<bool>,
     /// Start and end of the session and of the recording
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_lifecycle_events: Option<bool>,
+}
+impl serde::Serialize for LiveCallbackConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveCallbackConfig",
+                usize::from(self.url.is_some())
+                    + usize::from(self.receive_partial_transcripts.is_some())
+                    + usize::from(self.receive_final_transcripts.is_some())
+                    + usize::from(self.receive_speech_events.is_some())
+                    + usize::from(self.receive_pre_processing_events.is_some())
+                    + usize::from(self.receive_realtime_processing_events.is_some())
+                    + usize::from(self.receive_post_processing_events.is_some())
+                    + usize::from(self.receive_acknowledgments.is_some())
+                    + usize::from(self.receive_errors.is_some())
+                    + usize::from(self.receive_lifecycle_events.is_some()),
+            )?;
+        if let Some(value) = &self.url {
+            object.serialize_field("url", value)?;
+        }
+        if let Some(value) = &self.receive_partial_transcripts {
+            object.serialize_field("receive_partial_transcripts", value)?;
+        }
+        if let Some(value) = &self.receive_final_transcripts {
+            object.serialize_field("receive_final_transcripts", value)?;
+        }
+        if let Some(value) = &self.receive_speech_events {
+            object.serialize_field("receive_speech_events", value)?;
+        }
+        if let Some(value) = &self.receive_pre_processing_events {
+            object.serialize_field("receive_pre_processing_events", value)?;
+        }
+        if let Some(value) = &self.receive_realtime_processing_events {
+            object.serialize_field("receive_realtime_processing_events", value)?;
+        }
+        if let Some(value) = &self.receive_post_processing_events {
+            object.serialize_field("receive_post_processing_events", value)?;
+        }
+        if let Some(value) = &self.receive_acknowledgments {
+            object.serialize_field("receive_acknowledgments", value)?;
+        }
+        if let Some(value) = &self.receive_errors {
+            object.serialize_field("receive_errors", value)?;
+        }
+        if let Some(value) = &self.receive_lifecycle_events {
+            object.serialize_field("receive_lifecycle_events", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveCallbackConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveCallbackConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveCallbackConfig object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveCallbackConfig, A::Error> {
-                let mut field_url: Option<String> = None;
-                let mut field_receive_partial_transcripts: Option<bool> = None;
-                let mut field_receive_final_transcripts: Option<bool> = None;
-                let mut field_receive_speech_events: Option<bool> = None;
-                let mut field_receive_pre_processing_events: Option<bool> = None;
-                let mut field_receive_realtime_processing_events: Option<bool> = None;
-                let mut field_receive_post_processing_events: Option<bool> = None;
-                let mut field_receive_acknowledgments: Option<bool> = None;
-                let mut field_receive_errors: Option<bool> = None;
-                let mut field_receive_lifecycle_events: Option<bool> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "url" => field_url = map.next_value()?,
-                        "receive_partial_transcripts" => {
-                            field_receive_partial_transcripts = map.next_value()?;
-                        }
-                        "receive_final_transcripts" => {
-                            field_receive_final_transcripts = map.next_value()?;
-                        }
-                        "receive_speech_events" => {
-                            field_receive_speech_events = map.next_value()?;
-                        }
-                        "receive_pre_processing_events" => {
-                            field_receive_pre_processing_events = map.next_value()?;
-                        }
-                        "receive_realtime_processing_events" => {
-                            field_receive_realtime_processing_events = map.next_value()?;
-                        }
-                        "receive_post_processing_events" => {
-                            field_receive_post_processing_events = map.next_value()?;
-                        }
-                        "receive_acknowledgments" => {
-                            field_receive_acknowledgments = map.next_value()?;
-                        }
-                        "receive_errors" => field_receive_errors = map.next_value()?,
-                        "receive_lifecycle_events" => {
-                            field_receive_lifecycle_events = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveCallbackConfig {
+    const NAME: &'static str = "LiveCallbackConfig";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_url: Option<String> = None;
+        let mut field_receive_partial_transcripts: Option<bool> = None;
+        let mut field_receive_final_transcripts: Option<bool> = None;
+        let mut field_receive_speech_events: Option<bool> = None;
+        let mut field_receive_pre_processing_events: Option<bool> = None;
+        let mut field_receive_realtime_processing_events: Option<bool> = None;
+        let mut field_receive_post_processing_events: Option<bool> = None;
+        let mut field_receive_acknowledgments: Option<bool> = None;
+        let mut field_receive_errors: Option<bool> = None;
+        let mut field_receive_lifecycle_events: Option<bool> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "url" => field_url = map.next_value()?,
+                "receive_partial_transcripts" => {
+                    field_receive_partial_transcripts = map.next_value()?;
                 }
-                Ok(LiveCallbackConfig {
-                    url: field_url,
-                    receive_partial_transcripts: field_receive_partial_transcripts,
-                    receive_final_transcripts: field_receive_final_transcripts,
-                    receive_speech_events: field_receive_speech_events,
-                    receive_pre_processing_events: field_receive_pre_processing_events,
-                    receive_realtime_processing_events: field_receive_realtime_processing_events,
-                    receive_post_processing_events: field_receive_post_processing_events,
-                    receive_acknowledgments: field_receive_acknowledgments,
-                    receive_errors: field_receive_errors,
-                    receive_lifecycle_events: field_receive_lifecycle_events,
-                })
+                "receive_final_transcripts" => {
+                    field_receive_final_transcripts = map.next_value()?;
+                }
+                "receive_speech_events" => {
+                    field_receive_speech_events = map.next_value()?;
+                }
+                "receive_pre_processing_events" => {
+                    field_receive_pre_processing_events = map.next_value()?;
+                }
+                "receive_realtime_processing_events" => {
+                    field_receive_realtime_processing_events = map.next_value()?;
+                }
+                "receive_post_processing_events" => {
+                    field_receive_post_processing_events = map.next_value()?;
+                }
+                "receive_acknowledgments" => {
+                    field_receive_acknowledgments = map.next_value()?;
+                }
+                "receive_errors" => field_receive_errors = map.next_value()?,
+                "receive_lifecycle_events" => {
+                    field_receive_lifecycle_events = map.next_value()?;
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            url: field_url,
+            receive_partial_transcripts: field_receive_partial_transcripts,
+            receive_final_transcripts: field_receive_final_transcripts,
+            receive_speech_events: field_receive_speech_events,
+            receive_pre_processing_events: field_receive_pre_processing_events,
+            receive_realtime_processing_events: field_receive_realtime_processing_events,
+            receive_post_processing_events: field_receive_post_processing_events,
+            receive_acknowledgments: field_receive_acknowledgments,
+            receive_errors: field_receive_errors,
+            receive_lifecycle_events: field_receive_lifecycle_events,
+        })
     }
 }
 /// A new live session and where to stream its audio.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InitLiveSessionResponse {
     /// Id of the session
     ///
@@ -6628,60 +7355,66 @@ pub struct InitLiveSessionResponse {
     /// When the session was created
     ///
     /// Format: `date-time`.
-    #[serde(
-        with = "time::serde::rfc3339::option",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<time::OffsetDateTime>,
     /// WebSocket URL to stream the audio to
     ///
     /// Format: `uri`.
     pub url: String,
 }
+impl serde::Serialize for InitLiveSessionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "InitLiveSessionResponse",
+                2 + usize::from(self.created_at.is_some()),
+            )?;
+        object.serialize_field("id", &self.id)?;
+        if let Some(value) = &self.created_at {
+            object.serialize_field("created_at", &crate::wire::Rfc3339(*value))?;
+        }
+        object.serialize_field("url", &self.url)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for InitLiveSessionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = InitLiveSessionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a InitLiveSessionResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InitLiveSessionResponse, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_url: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = map
-                                .next_value::<Option<crate::wire::Rfc3339>>()?
-                                .map(|date| date.0);
-                        }
-                        "url" => field_url = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for InitLiveSessionResponse {
+    const NAME: &'static str = "InitLiveSessionResponse";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_url: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = map
+                        .next_value::<Option<crate::wire::Rfc3339>>()?
+                        .map(|date| date.0);
                 }
-                Ok(InitLiveSessionResponse {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    created_at: field_created_at,
-                    url: field_url.ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                })
+                "url" => field_url = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            created_at: field_created_at,
+            url: field_url.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+        })
     }
 }
 /// A live session, with its result once it has ended.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveResponse {
     /// Id of the session
     ///
@@ -6696,128 +7429,152 @@ pub struct LiveResponse {
     /// When the session was created
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     /// When the session finished, if it has
     ///
     /// Format: `date-time`.
-    #[serde(
-        with = "time::serde::rfc3339::option",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub completed_at: Option<time::OffsetDateTime>,
     /// The metadata attached when the session was created
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// HTTP-like code of the failure, when `status` is `error`
     ///
     /// Range: 400 to 599.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<i64>,
     /// Facts recorded once the session ended
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_session_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// See [`TranscriptionKind`].
     pub kind: TranscriptionKind,
     /// The recorded audio
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<FileResponse>,
     /// The options the session was created with
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_params: Option<InitLiveSessionRequest>,
     /// The transcription and add-on results, once the session has ended
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<TranscriptionResult>,
+}
+impl serde::Serialize for LiveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveResponse",
+                6 + usize::from(self.completed_at.is_some())
+                    + usize::from(self.custom_metadata.is_some())
+                    + usize::from(self.error_code.is_some())
+                    + usize::from(self.post_session_metadata.is_some())
+                    + usize::from(self.file.is_some())
+                    + usize::from(self.request_params.is_some())
+                    + usize::from(self.result.is_some()),
+            )?;
+        object.serialize_field("id", &self.id)?;
+        object.serialize_field("request_id", &self.request_id)?;
+        object.serialize_field("version", &self.version)?;
+        object.serialize_field("status", &self.status)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        if let Some(value) = &self.completed_at {
+            object.serialize_field("completed_at", &crate::wire::Rfc3339(*value))?;
+        }
+        if let Some(value) = &self.custom_metadata {
+            object.serialize_field("custom_metadata", value)?;
+        }
+        if let Some(value) = &self.error_code {
+            object.serialize_field("error_code", value)?;
+        }
+        if let Some(value) = &self.post_session_metadata {
+            object.serialize_field("post_session_metadata", value)?;
+        }
+        object.serialize_field("kind", &self.kind)?;
+        if let Some(value) = &self.file {
+            object.serialize_field("file", value)?;
+        }
+        if let Some(value) = &self.request_params {
+            object.serialize_field("request_params", value)?;
+        }
+        if let Some(value) = &self.result {
+            object.serialize_field("result", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveResponse, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_request_id: Option<String> = None;
-                let mut field_version: Option<i64> = None;
-                let mut field_status: Option<TranscriptionStatus> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_completed_at: Option<time::OffsetDateTime> = None;
-                let mut field_custom_metadata: Option<
-                    serde_json::Map<String, serde_json::Value>,
-                > = None;
-                let mut field_error_code: Option<i64> = None;
-                let mut field_post_session_metadata: Option<
-                    serde_json::Map<String, serde_json::Value>,
-                > = None;
-                let mut field_kind: Option<TranscriptionKind> = None;
-                let mut field_file: Option<FileResponse> = None;
-                let mut field_request_params: Option<InitLiveSessionRequest> = None;
-                let mut field_result: Option<TranscriptionResult> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field_id = Some(map.next_value()?),
-                        "request_id" => field_request_id = Some(map.next_value()?),
-                        "version" => field_version = Some(map.next_value()?),
-                        "status" => field_status = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "completed_at" => {
-                            field_completed_at = map
-                                .next_value::<Option<crate::wire::Rfc3339>>()?
-                                .map(|date| date.0);
-                        }
-                        "custom_metadata" => field_custom_metadata = map.next_value()?,
-                        "error_code" => field_error_code = map.next_value()?,
-                        "post_session_metadata" => {
-                            field_post_session_metadata = map.next_value()?;
-                        }
-                        "kind" => field_kind = Some(map.next_value()?),
-                        "file" => field_file = map.next_value()?,
-                        "request_params" => field_request_params = map.next_value()?,
-                        "result" => field_result = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveResponse {
+    const NAME: &'static str = "LiveResponse";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_request_id: Option<String> = None;
+        let mut field_version: Option<i64> = None;
+        let mut field_status: Option<TranscriptionStatus> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_completed_at: Option<time::OffsetDateTime> = None;
+        let mut field_custom_metadata: Option<
+            serde_json::Map<String, serde_json::Value>,
+        > = None;
+        let mut field_error_code: Option<i64> = None;
+        let mut field_post_session_metadata: Option<
+            serde_json::Map<String, serde_json::Value>,
+        > = None;
+        let mut field_kind: Option<TranscriptionKind> = None;
+        let mut field_file: Option<FileResponse> = None;
+        let mut field_request_params: Option<InitLiveSessionRequest> = None;
+        let mut field_result: Option<TranscriptionResult> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "request_id" => field_request_id = Some(map.next_value()?),
+                "version" => field_version = Some(map.next_value()?),
+                "status" => field_status = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LiveResponse {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    request_id: field_request_id
-                        .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-                    version: field_version
-                        .ok_or_else(|| serde::de::Error::missing_field("version"))?,
-                    status: field_status
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    completed_at: field_completed_at,
-                    custom_metadata: field_custom_metadata,
-                    error_code: field_error_code,
-                    post_session_metadata: field_post_session_metadata,
-                    kind: field_kind
-                        .ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-                    file: field_file,
-                    request_params: field_request_params,
-                    result: field_result,
-                })
+                "completed_at" => {
+                    field_completed_at = map
+                        .next_value::<Option<crate::wire::Rfc3339>>()?
+                        .map(|date| date.0);
+                }
+                "custom_metadata" => field_custom_metadata = map.next_value()?,
+                "error_code" => field_error_code = map.next_value()?,
+                "post_session_metadata" => {
+                    field_post_session_metadata = map.next_value()?;
+                }
+                "kind" => field_kind = Some(map.next_value()?),
+                "file" => field_file = map.next_value()?,
+                "request_params" => field_request_params = map.next_value()?,
+                "result" => field_result = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            request_id: field_request_id
+                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+            version: field_version
+                .ok_or_else(|| serde::de::Error::missing_field("version"))?,
+            status: field_status
+                .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            completed_at: field_completed_at,
+            custom_metadata: field_custom_metadata,
+            error_code: field_error_code,
+            post_session_metadata: field_post_session_metadata,
+            kind: field_kind.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+            file: field_file,
+            request_params: field_request_params,
+            result: field_result,
+        })
     }
 }
 /// One page of live sessions.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListLiveResponse {
     /// URL of the first page
     ///
@@ -6832,134 +7589,141 @@ pub struct ListLiveResponse {
     /// Format: `uri`.
     pub next: Option<String>,
     /// The sessions on this page
-    #[serde(with = "crate::wire::lenient_items")]
     pub items: Vec<Result<LiveResponse, crate::UnreadableItem>>,
+}
+impl serde::Serialize for ListLiveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("ListLiveResponse", 4)?;
+        object.serialize_field("first", &self.first)?;
+        object.serialize_field("current", &self.current)?;
+        object.serialize_field("next", &self.next)?;
+        object.serialize_field("items", &crate::wire::LenientItems(&self.items))?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ListLiveResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ListLiveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ListLiveResponse object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListLiveResponse, A::Error> {
-                let mut field_first: Option<String> = None;
-                let mut field_current: Option<String> = None;
-                let mut field_next: Option<String> = None;
-                let mut field_items: Option<
-                    Vec<Result<LiveResponse, crate::UnreadableItem>>,
-                > = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "first" => field_first = Some(map.next_value()?),
-                        "current" => field_current = Some(map.next_value()?),
-                        "next" => field_next = map.next_value()?,
-                        "items" => {
-                            field_items = Some(
-                                map.next_value::<crate::wire::LenientItems<_>>()?.0,
-                            );
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ListLiveResponse {
+    const NAME: &'static str = "ListLiveResponse";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_first: Option<String> = None;
+        let mut field_current: Option<String> = None;
+        let mut field_next: Option<String> = None;
+        let mut field_items: Option<Vec<Result<LiveResponse, crate::UnreadableItem>>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "first" => field_first = Some(map.next_value()?),
+                "current" => field_current = Some(map.next_value()?),
+                "next" => field_next = map.next_value()?,
+                "items" => {
+                    field_items = Some(
+                        map.next_value::<crate::wire::LenientItems<_>>()?.0,
+                    );
                 }
-                Ok(ListLiveResponse {
-                    first: field_first
-                        .ok_or_else(|| serde::de::Error::missing_field("first"))?,
-                    current: field_current
-                        .ok_or_else(|| serde::de::Error::missing_field("current"))?,
-                    next: field_next,
-                    items: field_items
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                })
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            first: field_first.ok_or_else(|| serde::de::Error::missing_field("first"))?,
+            current: field_current
+                .ok_or_else(|| serde::de::Error::missing_field("current"))?,
+            next: field_next,
+            items: field_items.ok_or_else(|| serde::de::Error::missing_field("items"))?,
+        })
     }
 }
 /// Which pre-recorded job a webhook is about.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PreRecordedEventPayload {
     /// Id of the job
     ///
     /// Format: `uuid`.
     pub id: String,
 }
+impl serde::Serialize for PreRecordedEventPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("PreRecordedEventPayload", 1)?;
+        object.serialize_field("id", &self.id)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for PreRecordedEventPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PreRecordedEventPayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PreRecordedEventPayload object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PreRecordedEventPayload, A::Error> {
-                let mut field_id: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field_id = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for PreRecordedEventPayload {
+    const NAME: &'static str = "PreRecordedEventPayload";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(PreRecordedEventPayload {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+        })
     }
 }
 /// Which live session a webhook is about.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveEventPayload {
     /// Id of the session
     ///
     /// Format: `uuid`.
     pub id: String,
 }
+impl serde::Serialize for LiveEventPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("LiveEventPayload", 1)?;
+        object.serialize_field("id", &self.id)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for LiveEventPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveEventPayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveEventPayload object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveEventPayload, A::Error> {
-                let mut field_id: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field_id = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveEventPayload {
+    const NAME: &'static str = "LiveEventPayload";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LiveEventPayload {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+        })
     }
 }
 /// Events of a pre-recorded job that Gladia sends to your webhook.
@@ -7037,47 +7801,50 @@ impl<'de> serde::Deserialize<'de> for WebhookTranscriptionEvent {
     }
 }
 /// Body of a webhook call about a pre-recorded job.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookTranscriptionPayload {
     /// See [`WebhookTranscriptionEvent`].
     pub event: WebhookTranscriptionEvent,
     /// See [`PreRecordedEventPayload`].
     pub payload: PreRecordedEventPayload,
 }
+impl serde::Serialize for WebhookTranscriptionPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("WebhookTranscriptionPayload", 2)?;
+        object.serialize_field("event", &self.event)?;
+        object.serialize_field("payload", &self.payload)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for WebhookTranscriptionPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookTranscriptionPayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a WebhookTranscriptionPayload object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookTranscriptionPayload, A::Error> {
-                let mut field_event: Option<WebhookTranscriptionEvent> = None;
-                let mut field_payload: Option<PreRecordedEventPayload> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "event" => field_event = Some(map.next_value()?),
-                        "payload" => field_payload = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for WebhookTranscriptionPayload {
+    const NAME: &'static str = "WebhookTranscriptionPayload";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_event: Option<WebhookTranscriptionEvent> = None;
+        let mut field_payload: Option<PreRecordedEventPayload> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "event" => field_event = Some(map.next_value()?),
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(WebhookTranscriptionPayload {
-                    event: field_event
-                        .ok_or_else(|| serde::de::Error::missing_field("event"))?,
-                    payload: field_payload
-                        .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            event: field_event.ok_or_else(|| serde::de::Error::missing_field("event"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+        })
     }
 }
 /// Events of a live session that Gladia sends to your webhook.
@@ -7160,47 +7927,50 @@ impl<'de> serde::Deserialize<'de> for WebhookLiveEvent {
     }
 }
 /// Body of a webhook call about a live session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookLivePayload {
     /// See [`WebhookLiveEvent`].
     pub event: WebhookLiveEvent,
     /// See [`LiveEventPayload`].
     pub payload: LiveEventPayload,
 }
+impl serde::Serialize for WebhookLivePayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("WebhookLivePayload", 2)?;
+        object.serialize_field("event", &self.event)?;
+        object.serialize_field("payload", &self.payload)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for WebhookLivePayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookLivePayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a WebhookLivePayload object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookLivePayload, A::Error> {
-                let mut field_event: Option<WebhookLiveEvent> = None;
-                let mut field_payload: Option<LiveEventPayload> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "event" => field_event = Some(map.next_value()?),
-                        "payload" => field_payload = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for WebhookLivePayload {
+    const NAME: &'static str = "WebhookLivePayload";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_event: Option<WebhookLiveEvent> = None;
+        let mut field_payload: Option<LiveEventPayload> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "event" => field_event = Some(map.next_value()?),
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(WebhookLivePayload {
-                    event: field_event
-                        .ok_or_else(|| serde::de::Error::missing_field("event"))?,
-                    payload: field_payload
-                        .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            event: field_event.ok_or_else(|| serde::de::Error::missing_field("event"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+        })
     }
 }
 /// Body of the callback of a pre-recorded job, told apart by its `event` field.
@@ -7245,290 +8015,190 @@ impl<'de> serde::Deserialize<'de> for CallbackTranscriptionPayload {
         }
     }
 }
-/// Always `transcription.success`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CallbackTranscriptionSuccessPayloadEvent {
-    /// `transcription.success`
-    TranscriptionSuccess,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl CallbackTranscriptionSuccessPayloadEvent {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::TranscriptionSuccess];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TranscriptionSuccess => "transcription.success",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for CallbackTranscriptionSuccessPayloadEvent {
-    const NAME: &'static str = "CallbackTranscriptionSuccessPayloadEvent";
-    const WIRE: &'static [&'static str] = &["transcription.success"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for CallbackTranscriptionSuccessPayloadEvent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CallbackTranscriptionSuccessPayloadEvent {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for CallbackTranscriptionSuccessPayloadEvent {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for CallbackTranscriptionSuccessPayloadEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CallbackTranscriptionSuccessPayloadEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
-    }
-}
 /// Callback body of a job that finished, with its result.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `event` is always `transcription.success`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct CallbackTranscriptionSuccessPayload {
     /// Id of the job
     ///
     /// Format: `uuid`.
     pub id: String,
-    /// Always `transcription.success`
-    pub event: CallbackTranscriptionSuccessPayloadEvent,
     /// See [`TranscriptionResult`].
     pub payload: TranscriptionResult,
     /// The metadata attached when the job was created
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl serde::Serialize for CallbackTranscriptionSuccessPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "CallbackTranscriptionSuccessPayload",
+                3 + usize::from(self.custom_metadata.is_some()),
+            )?;
+        object.serialize_field("id", &self.id)?;
+        object.serialize_field("event", "transcription.success")?;
+        object.serialize_field("payload", &self.payload)?;
+        if let Some(value) = &self.custom_metadata {
+            object.serialize_field("custom_metadata", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CallbackTranscriptionSuccessPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CallbackTranscriptionSuccessPayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CallbackTranscriptionSuccessPayload object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallbackTranscriptionSuccessPayload, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_event: Option<CallbackTranscriptionSuccessPayloadEvent> = None;
-                let mut field_payload: Option<TranscriptionResult> = None;
-                let mut field_custom_metadata: Option<
-                    serde_json::Map<String, serde_json::Value>,
-                > = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field_id = Some(map.next_value()?),
-                        "event" => field_event = Some(map.next_value()?),
-                        "payload" => field_payload = Some(map.next_value()?),
-                        "custom_metadata" => field_custom_metadata = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackTranscriptionSuccessPayload {
+    const NAME: &'static str = "CallbackTranscriptionSuccessPayload";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_payload: Option<TranscriptionResult> = None;
+        let mut field_custom_metadata: Option<
+            serde_json::Map<String, serde_json::Value>,
+        > = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "transcription.success")?
                 }
-                Ok(CallbackTranscriptionSuccessPayload {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    event: field_event
-                        .ok_or_else(|| serde::de::Error::missing_field("event"))?,
-                    payload: field_payload
-                        .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
-                    custom_metadata: field_custom_metadata,
-                })
+                "payload" => field_payload = Some(map.next_value()?),
+                "custom_metadata" => field_custom_metadata = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `transcription.error`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CallbackTranscriptionErrorPayloadEvent {
-    /// `transcription.error`
-    TranscriptionError,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl CallbackTranscriptionErrorPayloadEvent {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::TranscriptionError];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TranscriptionError => "transcription.error",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for CallbackTranscriptionErrorPayloadEvent {
-    const NAME: &'static str = "CallbackTranscriptionErrorPayloadEvent";
-    const WIRE: &'static [&'static str] = &["transcription.error"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for CallbackTranscriptionErrorPayloadEvent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CallbackTranscriptionErrorPayloadEvent {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for CallbackTranscriptionErrorPayloadEvent {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for CallbackTranscriptionErrorPayloadEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CallbackTranscriptionErrorPayloadEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            custom_metadata: field_custom_metadata,
+        })
     }
 }
 /// Callback body of a job that failed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `event` is always `transcription.error`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct CallbackTranscriptionErrorPayload {
     /// Id of the job
     ///
     /// Format: `uuid`.
     pub id: String,
-    /// Always `transcription.error`
-    pub event: CallbackTranscriptionErrorPayloadEvent,
     /// See [`CallbackError`].
     pub error: CallbackError,
     /// The metadata attached when the job was created
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl serde::Serialize for CallbackTranscriptionErrorPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "CallbackTranscriptionErrorPayload",
+                3 + usize::from(self.custom_metadata.is_some()),
+            )?;
+        object.serialize_field("id", &self.id)?;
+        object.serialize_field("event", "transcription.error")?;
+        object.serialize_field("error", &self.error)?;
+        if let Some(value) = &self.custom_metadata {
+            object.serialize_field("custom_metadata", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CallbackTranscriptionErrorPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CallbackTranscriptionErrorPayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CallbackTranscriptionErrorPayload object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallbackTranscriptionErrorPayload, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_event: Option<CallbackTranscriptionErrorPayloadEvent> = None;
-                let mut field_error: Option<CallbackError> = None;
-                let mut field_custom_metadata: Option<
-                    serde_json::Map<String, serde_json::Value>,
-                > = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field_id = Some(map.next_value()?),
-                        "event" => field_event = Some(map.next_value()?),
-                        "error" => field_error = Some(map.next_value()?),
-                        "custom_metadata" => field_custom_metadata = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackTranscriptionErrorPayload {
+    const NAME: &'static str = "CallbackTranscriptionErrorPayload";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_error: Option<CallbackError> = None;
+        let mut field_custom_metadata: Option<
+            serde_json::Map<String, serde_json::Value>,
+        > = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => crate::wire::expect_constant(&mut map, "transcription.error")?,
+                "error" => field_error = Some(map.next_value()?),
+                "custom_metadata" => field_custom_metadata = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(CallbackTranscriptionErrorPayload {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    event: field_event
-                        .ok_or_else(|| serde::de::Error::missing_field("event"))?,
-                    error: field_error
-                        .ok_or_else(|| serde::de::Error::missing_field("error"))?,
-                    custom_metadata: field_custom_metadata,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            error: field_error.ok_or_else(|| serde::de::Error::missing_field("error"))?,
+            custom_metadata: field_custom_metadata,
+        })
     }
 }
 /// Why a job failed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CallbackError {
     /// HTTP-like status of the failure
     pub code: i64,
     /// What went wrong
     pub message: String,
 }
+impl serde::Serialize for CallbackError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("CallbackError", 2)?;
+        object.serialize_field("code", &self.code)?;
+        object.serialize_field("message", &self.message)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for CallbackError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CallbackError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CallbackError object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallbackError, A::Error> {
-                let mut field_code: Option<i64> = None;
-                let mut field_message: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "code" => field_code = Some(map.next_value()?),
-                        "message" => field_message = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackError {
+    const NAME: &'static str = "CallbackError";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_code: Option<i64> = None;
+        let mut field_message: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "code" => field_code = Some(map.next_value()?),
+                "message" => field_message = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(CallbackError {
-                    code: field_code
-                        .ok_or_else(|| serde::de::Error::missing_field("code"))?,
-                    message: field_message
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            code: field_code.ok_or_else(|| serde::de::Error::missing_field("code"))?,
+            message: field_message
+                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+        })
     }
 }
 /// Callback body sent when a live session or its recording starts or ends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CallbackLiveLifecyclePayload {
     /// Id of the session
     ///
@@ -7539,43 +8209,47 @@ pub struct CallbackLiveLifecyclePayload {
     /// See [`LiveLifecycleMessage`].
     pub payload: LiveLifecycleMessage,
 }
+impl serde::Serialize for CallbackLiveLifecyclePayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("CallbackLiveLifecyclePayload", 3)?;
+        object.serialize_field("id", &self.id)?;
+        object.serialize_field("event", &self.event)?;
+        object.serialize_field("payload", &self.payload)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for CallbackLiveLifecyclePayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CallbackLiveLifecyclePayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CallbackLiveLifecyclePayload object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallbackLiveLifecyclePayload, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_event: Option<WebhookLiveEvent> = None;
-                let mut field_payload: Option<LiveLifecycleMessage> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field_id = Some(map.next_value()?),
-                        "event" => field_event = Some(map.next_value()?),
-                        "payload" => field_payload = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLiveLifecyclePayload {
+    const NAME: &'static str = "CallbackLiveLifecyclePayload";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event: Option<WebhookLiveEvent> = None;
+        let mut field_payload: Option<LiveLifecycleMessage> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => field_event = Some(map.next_value()?),
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(CallbackLiveLifecyclePayload {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    event: field_event
-                        .ok_or_else(|| serde::de::Error::missing_field("event"))?,
-                    payload: field_payload
-                        .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            event: field_event.ok_or_else(|| serde::de::Error::missing_field("event"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+        })
     }
 }
 /// What happened
@@ -7658,471 +8332,338 @@ impl<'de> serde::Deserialize<'de> for LiveLifecycleMessageType {
     }
 }
 /// A lifecycle message of a live session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveLifecycleMessage {
     /// Id of the session
     pub session_id: String,
     /// When the message was sent
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     /// What happened
     pub r#type: LiveLifecycleMessageType,
     /// See [`LiveRecordingData`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<LiveRecordingData>,
+}
+impl serde::Serialize for LiveLifecycleMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveLifecycleMessage",
+                3 + usize::from(self.data.is_some()),
+            )?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_field("type", &self.r#type)?;
+        if let Some(value) = &self.data {
+            object.serialize_field("data", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveLifecycleMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveLifecycleMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveLifecycleMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveLifecycleMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_type: Option<LiveLifecycleMessageType> = None;
-                let mut field_data: Option<LiveRecordingData> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "type" => field_type = Some(map.next_value()?),
-                        "data" => field_data = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveLifecycleMessage {
+    const NAME: &'static str = "LiveLifecycleMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_type: Option<LiveLifecycleMessageType> = None;
+        let mut field_data: Option<LiveRecordingData> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LiveLifecycleMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: field_data,
-                })
+                "type" => field_type = Some(map.next_value()?),
+                "data" => field_data = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            data: field_data,
+        })
     }
 }
 /// Facts about a recording that has ended.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveRecordingData {
     /// Length of the recording in seconds
     pub recording_duration: f64,
+}
+impl serde::Serialize for LiveRecordingData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("LiveRecordingData", 1)?;
+        object.serialize_field("recording_duration", &self.recording_duration)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveRecordingData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveRecordingData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveRecordingData object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveRecordingData, A::Error> {
-                let mut field_recording_duration: Option<f64> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "recording_duration" => {
-                            field_recording_duration = Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveRecordingData {
+    const NAME: &'static str = "LiveRecordingData";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_recording_duration: Option<f64> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "recording_duration" => {
+                    field_recording_duration = Some(map.next_value()?);
                 }
-                Ok(LiveRecordingData {
-                    recording_duration: field_recording_duration
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "recording_duration",
-                        ))?,
-                })
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `audio_chunk`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiveAudioChunkMessageType {
-    /// `audio_chunk`
-    AudioChunk,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LiveAudioChunkMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::AudioChunk];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AudioChunk => "audio_chunk",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LiveAudioChunkMessageType {
-    const NAME: &'static str = "LiveAudioChunkMessageType";
-    const WIRE: &'static [&'static str] = &["audio_chunk"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LiveAudioChunkMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LiveAudioChunkMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LiveAudioChunkMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LiveAudioChunkMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveAudioChunkMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            recording_duration: field_recording_duration
+                .ok_or_else(|| serde::de::Error::missing_field("recording_duration"))?,
+        })
     }
 }
 /// The audio.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveAudioChunkMessageData {
     /// Raw audio bytes in base64.
     pub chunk: String,
+}
+impl serde::Serialize for LiveAudioChunkMessageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("LiveAudioChunkMessageData", 1)?;
+        object.serialize_field("chunk", &self.chunk)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveAudioChunkMessageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveAudioChunkMessageData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveAudioChunkMessageData object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveAudioChunkMessageData, A::Error> {
-                let mut field_chunk: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "chunk" => field_chunk = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveAudioChunkMessageData {
+    const NAME: &'static str = "LiveAudioChunkMessageData";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_chunk: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "chunk" => field_chunk = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LiveAudioChunkMessageData {
-                    chunk: field_chunk
-                        .ok_or_else(|| serde::de::Error::missing_field("chunk"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            chunk: field_chunk.ok_or_else(|| serde::de::Error::missing_field("chunk"))?,
+        })
     }
 }
 /// Audio sent as JSON, for transports that cannot send binary frames.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `audio_chunk`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveAudioChunkMessage {
-    /// Always `audio_chunk`; tells the message apart.
-    pub r#type: LiveAudioChunkMessageType,
     /// The audio.
     pub data: LiveAudioChunkMessageData,
+}
+impl serde::Serialize for LiveAudioChunkMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("LiveAudioChunkMessage", 2)?;
+        object.serialize_field("type", "audio_chunk")?;
+        object.serialize_field("data", &self.data)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveAudioChunkMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveAudioChunkMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveAudioChunkMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveAudioChunkMessage, A::Error> {
-                let mut field_type: Option<LiveAudioChunkMessageType> = None;
-                let mut field_data: Option<LiveAudioChunkMessageData> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => field_type = Some(map.next_value()?),
-                        "data" => field_data = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveAudioChunkMessage {
+    const NAME: &'static str = "LiveAudioChunkMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_data: Option<LiveAudioChunkMessageData> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "type" => crate::wire::expect_constant(&mut map, "audio_chunk")?,
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LiveAudioChunkMessage {
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `stop_recording`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiveStopRecordingMessageType {
-    /// `stop_recording`
-    StopRecording,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LiveStopRecordingMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::StopRecording];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StopRecording => "stop_recording",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LiveStopRecordingMessageType {
-    const NAME: &'static str = "LiveStopRecordingMessageType";
-    const WIRE: &'static [&'static str] = &["stop_recording"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LiveStopRecordingMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LiveStopRecordingMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LiveStopRecordingMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LiveStopRecordingMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveStopRecordingMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+        })
     }
 }
 /// Asks the server to stop recording and finish the session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct LiveStopRecordingMessage {
-    /// Always `stop_recording`; tells the message apart.
-    pub r#type: LiveStopRecordingMessageType,
+///
+/// On the wire, `type` is always `stop_recording`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveStopRecordingMessage {}
+impl serde::Serialize for LiveStopRecordingMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("LiveStopRecordingMessage", 1)?;
+        object.serialize_field("type", "stop_recording")?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveStopRecordingMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveStopRecordingMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveStopRecordingMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveStopRecordingMessage, A::Error> {
-                let mut field_type: Option<LiveStopRecordingMessageType> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => field_type = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveStopRecordingMessage {
+    const NAME: &'static str = "LiveStopRecordingMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "type" => crate::wire::expect_constant(&mut map, "stop_recording")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LiveStopRecordingMessage {
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {})
     }
 }
 /// An HTTP-like code, or a status word.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum LiveMessageErrorStatusCode {
     /// The value as an integer.
     Integer(i64),
     /// The value as a string.
     String(String),
 }
+impl serde::Serialize for LiveMessageErrorStatusCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Integer(value) => value.serialize(serializer),
+            Self::String(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveMessageErrorStatusCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Ok(value) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::Integer(value));
+        }
+        if let Ok(value) = serde::Deserialize::deserialize(&value) {
+            return Ok(Self::String(value));
+        }
+        Err(
+            crate::wire::no_variant_fits("LiveMessageErrorStatusCode", "Integer, String"),
+        )
+    }
+}
 /// Why the server could not do what the message is about.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveMessageError {
     /// An HTTP-like code, or a status word.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_code: Option<LiveMessageErrorStatusCode>,
     /// Short name of the failure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exception: Option<String>,
     /// What went wrong, for people.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for LiveMessageError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveMessageError",
+                usize::from(self.status_code.is_some())
+                    + usize::from(self.exception.is_some())
+                    + usize::from(self.message.is_some()),
+            )?;
+        if let Some(value) = &self.status_code {
+            object.serialize_field("status_code", value)?;
+        }
+        if let Some(value) = &self.exception {
+            object.serialize_field("exception", value)?;
+        }
+        if let Some(value) = &self.message {
+            object.serialize_field("message", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveMessageError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveMessageError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveMessageError object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveMessageError, A::Error> {
-                let mut field_status_code: Option<LiveMessageErrorStatusCode> = None;
-                let mut field_exception: Option<String> = None;
-                let mut field_message: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "status_code" => field_status_code = map.next_value()?,
-                        "exception" => field_exception = map.next_value()?,
-                        "message" => field_message = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveMessageError {
+    const NAME: &'static str = "LiveMessageError";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_status_code: Option<LiveMessageErrorStatusCode> = None;
+        let mut field_exception: Option<String> = None;
+        let mut field_message: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "status_code" => field_status_code = map.next_value()?,
+                "exception" => field_exception = map.next_value()?,
+                "message" => field_message = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LiveMessageError {
-                    status_code: field_status_code,
-                    exception: field_exception,
-                    message: field_message,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `transcript`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiveTranscriptMessageType {
-    /// `transcript`
-    Transcript,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LiveTranscriptMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::Transcript];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Transcript => "transcript",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LiveTranscriptMessageType {
-    const NAME: &'static str = "LiveTranscriptMessageType";
-    const WIRE: &'static [&'static str] = &["transcript"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LiveTranscriptMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LiveTranscriptMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LiveTranscriptMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LiveTranscriptMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveTranscriptMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            status_code: field_status_code,
+            exception: field_exception,
+            message: field_message,
+        })
     }
 }
 /// The utterance and whether it may still change.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveTranscriptMessageData {
     /// Id of the utterance; partial transcripts of one utterance share it with its final one.
     pub id: String,
@@ -8131,460 +8672,292 @@ pub struct LiveTranscriptMessageData {
     /// See [`Utterance`].
     pub utterance: Utterance,
 }
+impl serde::Serialize for LiveTranscriptMessageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("LiveTranscriptMessageData", 3)?;
+        object.serialize_field("id", &self.id)?;
+        object.serialize_field("is_final", &self.is_final)?;
+        object.serialize_field("utterance", &self.utterance)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for LiveTranscriptMessageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveTranscriptMessageData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveTranscriptMessageData object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveTranscriptMessageData, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_is_final: Option<bool> = None;
-                let mut field_utterance: Option<Utterance> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field_id = Some(map.next_value()?),
-                        "is_final" => field_is_final = Some(map.next_value()?),
-                        "utterance" => field_utterance = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveTranscriptMessageData {
+    const NAME: &'static str = "LiveTranscriptMessageData";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_is_final: Option<bool> = None;
+        let mut field_utterance: Option<Utterance> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "is_final" => field_is_final = Some(map.next_value()?),
+                "utterance" => field_utterance = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LiveTranscriptMessageData {
-                    id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    is_final: field_is_final
-                        .ok_or_else(|| serde::de::Error::missing_field("is_final"))?,
-                    utterance: field_utterance
-                        .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            is_final: field_is_final
+                .ok_or_else(|| serde::de::Error::missing_field("is_final"))?,
+            utterance: field_utterance
+                .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
+        })
     }
 }
 /// An utterance of the session, partial or final.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `transcript`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveTranscriptMessage {
     /// Id of the session.
     pub session_id: String,
     /// When the server sent the message.
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
-    /// Always `transcript`; tells the message apart.
-    pub r#type: LiveTranscriptMessageType,
     /// The utterance and whether it may still change.
     pub data: LiveTranscriptMessageData,
+}
+impl serde::Serialize for LiveTranscriptMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("LiveTranscriptMessage", 4)?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_field("type", "transcript")?;
+        object.serialize_field("data", &self.data)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveTranscriptMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveTranscriptMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveTranscriptMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveTranscriptMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_type: Option<LiveTranscriptMessageType> = None;
-                let mut field_data: Option<LiveTranscriptMessageData> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "type" => field_type = Some(map.next_value()?),
-                        "data" => field_data = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveTranscriptMessage {
+    const NAME: &'static str = "LiveTranscriptMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_data: Option<LiveTranscriptMessageData> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LiveTranscriptMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                })
+                "type" => crate::wire::expect_constant(&mut map, "transcript")?,
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+        })
     }
 }
 /// When speech started or stopped, and on which channel.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveSpeechEvent {
     /// Seconds from the start of the audio.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<f64>,
     /// Audio channel, from 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<i64>,
+}
+impl serde::Serialize for LiveSpeechEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveSpeechEvent",
+                usize::from(self.time.is_some()) + usize::from(self.channel.is_some()),
+            )?;
+        if let Some(value) = &self.time {
+            object.serialize_field("time", value)?;
+        }
+        if let Some(value) = &self.channel {
+            object.serialize_field("channel", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveSpeechEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveSpeechEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveSpeechEvent object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveSpeechEvent, A::Error> {
-                let mut field_time: Option<f64> = None;
-                let mut field_channel: Option<i64> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "time" => field_time = map.next_value()?,
-                        "channel" => field_channel = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveSpeechEvent {
+    const NAME: &'static str = "LiveSpeechEvent";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_time: Option<f64> = None;
+        let mut field_channel: Option<i64> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "time" => field_time = map.next_value()?,
+                "channel" => field_channel = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LiveSpeechEvent {
-                    time: field_time,
-                    channel: field_channel,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `speech_start`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiveSpeechStartMessageType {
-    /// `speech_start`
-    SpeechStart,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LiveSpeechStartMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::SpeechStart];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SpeechStart => "speech_start",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LiveSpeechStartMessageType {
-    const NAME: &'static str = "LiveSpeechStartMessageType";
-    const WIRE: &'static [&'static str] = &["speech_start"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LiveSpeechStartMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LiveSpeechStartMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LiveSpeechStartMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LiveSpeechStartMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveSpeechStartMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            time: field_time,
+            channel: field_channel,
+        })
     }
 }
 /// Someone started speaking.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `speech_start`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveSpeechStartMessage {
     /// Id of the session.
     pub session_id: String,
     /// When the server sent the message.
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
-    /// Always `speech_start`; tells the message apart.
-    pub r#type: LiveSpeechStartMessageType,
     /// See [`LiveSpeechEvent`].
     pub data: LiveSpeechEvent,
+}
+impl serde::Serialize for LiveSpeechStartMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("LiveSpeechStartMessage", 4)?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_field("type", "speech_start")?;
+        object.serialize_field("data", &self.data)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveSpeechStartMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveSpeechStartMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveSpeechStartMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveSpeechStartMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_type: Option<LiveSpeechStartMessageType> = None;
-                let mut field_data: Option<LiveSpeechEvent> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "type" => field_type = Some(map.next_value()?),
-                        "data" => field_data = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveSpeechStartMessage {
+    const NAME: &'static str = "LiveSpeechStartMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_data: Option<LiveSpeechEvent> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LiveSpeechStartMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                })
+                "type" => crate::wire::expect_constant(&mut map, "speech_start")?,
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `speech_end`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiveSpeechEndMessageType {
-    /// `speech_end`
-    SpeechEnd,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LiveSpeechEndMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::SpeechEnd];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SpeechEnd => "speech_end",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LiveSpeechEndMessageType {
-    const NAME: &'static str = "LiveSpeechEndMessageType";
-    const WIRE: &'static [&'static str] = &["speech_end"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LiveSpeechEndMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LiveSpeechEndMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LiveSpeechEndMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LiveSpeechEndMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveSpeechEndMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+        })
     }
 }
 /// The speaking stopped.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `speech_end`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveSpeechEndMessage {
     /// Id of the session.
     pub session_id: String,
     /// When the server sent the message.
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
-    /// Always `speech_end`; tells the message apart.
-    pub r#type: LiveSpeechEndMessageType,
     /// See [`LiveSpeechEvent`].
     pub data: LiveSpeechEvent,
+}
+impl serde::Serialize for LiveSpeechEndMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("LiveSpeechEndMessage", 4)?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_field("type", "speech_end")?;
+        object.serialize_field("data", &self.data)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveSpeechEndMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveSpeechEndMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveSpeechEndMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveSpeechEndMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_type: Option<LiveSpeechEndMessageType> = None;
-                let mut field_data: Option<LiveSpeechEvent> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "type" => field_type = Some(map.next_value()?),
-                        "data" => field_data = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveSpeechEndMessage {
+    const NAME: &'static str = "LiveSpeechEndMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_data: Option<LiveSpeechEvent> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LiveSpeechEndMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                })
+                "type" => crate::wire::expect_constant(&mut map, "speech_end")?,
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `translation`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiveTranslationMessageType {
-    /// `translation`
-    Translation,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LiveTranslationMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::Translation];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Translation => "translation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LiveTranslationMessageType {
-    const NAME: &'static str = "LiveTranslationMessageType";
-    const WIRE: &'static [&'static str] = &["translation"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LiveTranslationMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LiveTranslationMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LiveTranslationMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LiveTranslationMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveTranslationMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+        })
     }
 }
 /// The utterance and its translation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveTranslationMessageData {
     /// Id of the utterance, as in its `transcript` message.
     pub utterance_id: String,
@@ -8597,253 +8970,211 @@ pub struct LiveTranslationMessageData {
     /// See [`Utterance`].
     pub translated_utterance: Utterance,
 }
+impl serde::Serialize for LiveTranslationMessageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("LiveTranslationMessageData", 5)?;
+        object.serialize_field("utterance_id", &self.utterance_id)?;
+        object.serialize_field("utterance", &self.utterance)?;
+        object.serialize_field("original_language", &self.original_language)?;
+        object.serialize_field("target_language", &self.target_language)?;
+        object.serialize_field("translated_utterance", &self.translated_utterance)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for LiveTranslationMessageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveTranslationMessageData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveTranslationMessageData object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveTranslationMessageData, A::Error> {
-                let mut field_utterance_id: Option<String> = None;
-                let mut field_utterance: Option<Utterance> = None;
-                let mut field_original_language: Option<TranscriptionLanguageCode> = None;
-                let mut field_target_language: Option<TranslationLanguageCode> = None;
-                let mut field_translated_utterance: Option<Utterance> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "utterance_id" => field_utterance_id = Some(map.next_value()?),
-                        "utterance" => field_utterance = Some(map.next_value()?),
-                        "original_language" => {
-                            field_original_language = Some(map.next_value()?);
-                        }
-                        "target_language" => {
-                            field_target_language = Some(map.next_value()?);
-                        }
-                        "translated_utterance" => {
-                            field_translated_utterance = Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveTranslationMessageData {
+    const NAME: &'static str = "LiveTranslationMessageData";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_utterance_id: Option<String> = None;
+        let mut field_utterance: Option<Utterance> = None;
+        let mut field_original_language: Option<TranscriptionLanguageCode> = None;
+        let mut field_target_language: Option<TranslationLanguageCode> = None;
+        let mut field_translated_utterance: Option<Utterance> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "utterance_id" => field_utterance_id = Some(map.next_value()?),
+                "utterance" => field_utterance = Some(map.next_value()?),
+                "original_language" => field_original_language = Some(map.next_value()?),
+                "target_language" => field_target_language = Some(map.next_value()?),
+                "translated_utterance" => {
+                    field_translated_utterance = Some(map.next_value()?);
                 }
-                Ok(LiveTranslationMessageData {
-                    utterance_id: field_utterance_id
-                        .ok_or_else(|| serde::de::Error::missing_field("utterance_id"))?,
-                    utterance: field_utterance
-                        .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
-                    original_language: field_original_language
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "original_language",
-                        ))?,
-                    target_language: field_target_language
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "target_language",
-                        ))?,
-                    translated_utterance: field_translated_utterance
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "translated_utterance",
-                        ))?,
-                })
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            utterance_id: field_utterance_id
+                .ok_or_else(|| serde::de::Error::missing_field("utterance_id"))?,
+            utterance: field_utterance
+                .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
+            original_language: field_original_language
+                .ok_or_else(|| serde::de::Error::missing_field("original_language"))?,
+            target_language: field_target_language
+                .ok_or_else(|| serde::de::Error::missing_field("target_language"))?,
+            translated_utterance: field_translated_utterance
+                .ok_or_else(|| serde::de::Error::missing_field("translated_utterance"))?,
+        })
     }
 }
 /// A final utterance in another language.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `translation`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveTranslationMessage {
     /// Id of the session.
     pub session_id: String,
     /// When the server sent the message.
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     /// Why the translation failed, if it did.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<LiveMessageError>,
-    /// Always `translation`; tells the message apart.
-    pub r#type: LiveTranslationMessageType,
     /// The utterance and its translation.
     pub data: LiveTranslationMessageData,
+}
+impl serde::Serialize for LiveTranslationMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveTranslationMessage",
+                4 + usize::from(self.error.is_some()),
+            )?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        if let Some(value) = &self.error {
+            object.serialize_field("error", value)?;
+        }
+        object.serialize_field("type", "translation")?;
+        object.serialize_field("data", &self.data)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveTranslationMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveTranslationMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveTranslationMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveTranslationMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_error: Option<LiveMessageError> = None;
-                let mut field_type: Option<LiveTranslationMessageType> = None;
-                let mut field_data: Option<LiveTranslationMessageData> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "error" => field_error = map.next_value()?,
-                        "type" => field_type = Some(map.next_value()?),
-                        "data" => field_data = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveTranslationMessage {
+    const NAME: &'static str = "LiveTranslationMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_error: Option<LiveMessageError> = None;
+        let mut field_data: Option<LiveTranslationMessageData> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LiveTranslationMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    error: field_error,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                })
+                "error" => field_error = map.next_value()?,
+                "type" => crate::wire::expect_constant(&mut map, "translation")?,
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            error: field_error,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+        })
     }
 }
 /// An entity found in an utterance.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveUtteranceEntity {
     /// What kind of entity it is, such as `NAME` or `LOCATION`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
     /// The words that name it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Start, in seconds from the start of the audio.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<f64>,
     /// End, in seconds from the start of the audio.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<f64>,
+}
+impl serde::Serialize for LiveUtteranceEntity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveUtteranceEntity",
+                usize::from(self.entity_type.is_some())
+                    + usize::from(self.text.is_some())
+                    + usize::from(self.start.is_some()) + usize::from(self.end.is_some()),
+            )?;
+        if let Some(value) = &self.entity_type {
+            object.serialize_field("entity_type", value)?;
+        }
+        if let Some(value) = &self.text {
+            object.serialize_field("text", value)?;
+        }
+        if let Some(value) = &self.start {
+            object.serialize_field("start", value)?;
+        }
+        if let Some(value) = &self.end {
+            object.serialize_field("end", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveUtteranceEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveUtteranceEntity;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveUtteranceEntity object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveUtteranceEntity, A::Error> {
-                let mut field_entity_type: Option<String> = None;
-                let mut field_text: Option<String> = None;
-                let mut field_start: Option<f64> = None;
-                let mut field_end: Option<f64> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "entity_type" => field_entity_type = map.next_value()?,
-                        "text" => field_text = map.next_value()?,
-                        "start" => field_start = map.next_value()?,
-                        "end" => field_end = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveUtteranceEntity {
+    const NAME: &'static str = "LiveUtteranceEntity";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_entity_type: Option<String> = None;
+        let mut field_text: Option<String> = None;
+        let mut field_start: Option<f64> = None;
+        let mut field_end: Option<f64> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "entity_type" => field_entity_type = map.next_value()?,
+                "text" => field_text = map.next_value()?,
+                "start" => field_start = map.next_value()?,
+                "end" => field_end = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LiveUtteranceEntity {
-                    entity_type: field_entity_type,
-                    text: field_text,
-                    start: field_start,
-                    end: field_end,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `named_entity_recognition`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiveNamedEntityRecognitionMessageType {
-    /// `named_entity_recognition`
-    NamedEntityRecognition,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LiveNamedEntityRecognitionMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::NamedEntityRecognition];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NamedEntityRecognition => "named_entity_recognition",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LiveNamedEntityRecognitionMessageType {
-    const NAME: &'static str = "LiveNamedEntityRecognitionMessageType";
-    const WIRE: &'static [&'static str] = &["named_entity_recognition"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LiveNamedEntityRecognitionMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LiveNamedEntityRecognitionMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LiveNamedEntityRecognitionMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LiveNamedEntityRecognitionMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveNamedEntityRecognitionMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            entity_type: field_entity_type,
+            text: field_text,
+            start: field_start,
+            end: field_end,
+        })
     }
 }
 /// The utterance and its entities.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveNamedEntityRecognitionMessageData {
     /// Id of the utterance, as in its `transcript` message.
     pub utterance_id: String,
@@ -8852,245 +9183,220 @@ pub struct LiveNamedEntityRecognitionMessageData {
     /// The entities, in the order they are spoken.
     pub results: Vec<LiveUtteranceEntity>,
 }
+impl serde::Serialize for LiveNamedEntityRecognitionMessageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct("LiveNamedEntityRecognitionMessageData", 3)?;
+        object.serialize_field("utterance_id", &self.utterance_id)?;
+        object.serialize_field("utterance", &self.utterance)?;
+        object.serialize_field("results", &self.results)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for LiveNamedEntityRecognitionMessageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveNamedEntityRecognitionMessageData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveNamedEntityRecognitionMessageData object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveNamedEntityRecognitionMessageData, A::Error> {
-                let mut field_utterance_id: Option<String> = None;
-                let mut field_utterance: Option<Utterance> = None;
-                let mut field_results: Option<Vec<LiveUtteranceEntity>> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "utterance_id" => field_utterance_id = Some(map.next_value()?),
-                        "utterance" => field_utterance = Some(map.next_value()?),
-                        "results" => field_results = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveNamedEntityRecognitionMessageData {
+    const NAME: &'static str = "LiveNamedEntityRecognitionMessageData";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_utterance_id: Option<String> = None;
+        let mut field_utterance: Option<Utterance> = None;
+        let mut field_results: Option<Vec<LiveUtteranceEntity>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "utterance_id" => field_utterance_id = Some(map.next_value()?),
+                "utterance" => field_utterance = Some(map.next_value()?),
+                "results" => field_results = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LiveNamedEntityRecognitionMessageData {
-                    utterance_id: field_utterance_id
-                        .ok_or_else(|| serde::de::Error::missing_field("utterance_id"))?,
-                    utterance: field_utterance
-                        .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
-                    results: field_results
-                        .ok_or_else(|| serde::de::Error::missing_field("results"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            utterance_id: field_utterance_id
+                .ok_or_else(|| serde::de::Error::missing_field("utterance_id"))?,
+            utterance: field_utterance
+                .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
+            results: field_results
+                .ok_or_else(|| serde::de::Error::missing_field("results"))?,
+        })
     }
 }
 /// The entities of a final utterance.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `named_entity_recognition`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveNamedEntityRecognitionMessage {
     /// Id of the session.
     pub session_id: String,
     /// When the server sent the message.
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     /// Why the recognition failed, if it did.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<LiveMessageError>,
-    /// Always `named_entity_recognition`; tells the message apart.
-    pub r#type: LiveNamedEntityRecognitionMessageType,
     /// The utterance and its entities.
     pub data: LiveNamedEntityRecognitionMessageData,
+}
+impl serde::Serialize for LiveNamedEntityRecognitionMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveNamedEntityRecognitionMessage",
+                4 + usize::from(self.error.is_some()),
+            )?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        if let Some(value) = &self.error {
+            object.serialize_field("error", value)?;
+        }
+        object.serialize_field("type", "named_entity_recognition")?;
+        object.serialize_field("data", &self.data)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveNamedEntityRecognitionMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveNamedEntityRecognitionMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveNamedEntityRecognitionMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveNamedEntityRecognitionMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_error: Option<LiveMessageError> = None;
-                let mut field_type: Option<LiveNamedEntityRecognitionMessageType> = None;
-                let mut field_data: Option<LiveNamedEntityRecognitionMessageData> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "error" => field_error = map.next_value()?,
-                        "type" => field_type = Some(map.next_value()?),
-                        "data" => field_data = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveNamedEntityRecognitionMessage {
+    const NAME: &'static str = "LiveNamedEntityRecognitionMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_error: Option<LiveMessageError> = None;
+        let mut field_data: Option<LiveNamedEntityRecognitionMessageData> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LiveNamedEntityRecognitionMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    error: field_error,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                })
+                "error" => field_error = map.next_value()?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "named_entity_recognition")?
+                }
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            error: field_error,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+        })
     }
 }
 /// The sentiment and emotion of part of an utterance.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveUtteranceSentiment {
     /// Such as `positive`, `neutral` or `negative`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment: Option<String>,
     /// Such as `joy` or `anger`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emotion: Option<String>,
     /// The words it applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Start, in seconds from the start of the audio.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<f64>,
     /// End, in seconds from the start of the audio.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<f64>,
     /// Audio channel, from 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<i64>,
+}
+impl serde::Serialize for LiveUtteranceSentiment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveUtteranceSentiment",
+                usize::from(self.sentiment.is_some())
+                    + usize::from(self.emotion.is_some())
+                    + usize::from(self.text.is_some())
+                    + usize::from(self.start.is_some()) + usize::from(self.end.is_some())
+                    + usize::from(self.channel.is_some()),
+            )?;
+        if let Some(value) = &self.sentiment {
+            object.serialize_field("sentiment", value)?;
+        }
+        if let Some(value) = &self.emotion {
+            object.serialize_field("emotion", value)?;
+        }
+        if let Some(value) = &self.text {
+            object.serialize_field("text", value)?;
+        }
+        if let Some(value) = &self.start {
+            object.serialize_field("start", value)?;
+        }
+        if let Some(value) = &self.end {
+            object.serialize_field("end", value)?;
+        }
+        if let Some(value) = &self.channel {
+            object.serialize_field("channel", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveUtteranceSentiment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveUtteranceSentiment;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveUtteranceSentiment object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveUtteranceSentiment, A::Error> {
-                let mut field_sentiment: Option<String> = None;
-                let mut field_emotion: Option<String> = None;
-                let mut field_text: Option<String> = None;
-                let mut field_start: Option<f64> = None;
-                let mut field_end: Option<f64> = None;
-                let mut field_channel: Option<i64> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "sentiment" => field_sentiment = map.next_value()?,
-                        "emotion" => field_emotion = map.next_value()?,
-                        "text" => field_text = map.next_value()?,
-                        "start" => field_start = map.next_value()?,
-                        "end" => field_end = map.next_value()?,
-                        "channel" => field_channel = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveUtteranceSentiment {
+    const NAME: &'static str = "LiveUtteranceSentiment";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_sentiment: Option<String> = None;
+        let mut field_emotion: Option<String> = None;
+        let mut field_text: Option<String> = None;
+        let mut field_start: Option<f64> = None;
+        let mut field_end: Option<f64> = None;
+        let mut field_channel: Option<i64> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "sentiment" => field_sentiment = map.next_value()?,
+                "emotion" => field_emotion = map.next_value()?,
+                "text" => field_text = map.next_value()?,
+                "start" => field_start = map.next_value()?,
+                "end" => field_end = map.next_value()?,
+                "channel" => field_channel = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LiveUtteranceSentiment {
-                    sentiment: field_sentiment,
-                    emotion: field_emotion,
-                    text: field_text,
-                    start: field_start,
-                    end: field_end,
-                    channel: field_channel,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `sentiment_analysis`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiveSentimentAnalysisMessageType {
-    /// `sentiment_analysis`
-    SentimentAnalysis,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LiveSentimentAnalysisMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::SentimentAnalysis];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SentimentAnalysis => "sentiment_analysis",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LiveSentimentAnalysisMessageType {
-    const NAME: &'static str = "LiveSentimentAnalysisMessageType";
-    const WIRE: &'static [&'static str] = &["sentiment_analysis"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LiveSentimentAnalysisMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LiveSentimentAnalysisMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LiveSentimentAnalysisMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LiveSentimentAnalysisMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveSentimentAnalysisMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            sentiment: field_sentiment,
+            emotion: field_emotion,
+            text: field_text,
+            start: field_start,
+            end: field_end,
+            channel: field_channel,
+        })
     }
 }
 /// The utterance and its sentiments.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveSentimentAnalysisMessageData {
     /// Id of the utterance, as in its `transcript` message.
     pub utterance_id: String,
@@ -9099,1553 +9405,1033 @@ pub struct LiveSentimentAnalysisMessageData {
     /// One result per part of the utterance.
     pub results: Vec<LiveUtteranceSentiment>,
 }
+impl serde::Serialize for LiveSentimentAnalysisMessageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct("LiveSentimentAnalysisMessageData", 3)?;
+        object.serialize_field("utterance_id", &self.utterance_id)?;
+        object.serialize_field("utterance", &self.utterance)?;
+        object.serialize_field("results", &self.results)?;
+        object.end()
+    }
+}
 impl<'de> serde::Deserialize<'de> for LiveSentimentAnalysisMessageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveSentimentAnalysisMessageData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveSentimentAnalysisMessageData object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveSentimentAnalysisMessageData, A::Error> {
-                let mut field_utterance_id: Option<String> = None;
-                let mut field_utterance: Option<Utterance> = None;
-                let mut field_results: Option<Vec<LiveUtteranceSentiment>> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "utterance_id" => field_utterance_id = Some(map.next_value()?),
-                        "utterance" => field_utterance = Some(map.next_value()?),
-                        "results" => field_results = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveSentimentAnalysisMessageData {
+    const NAME: &'static str = "LiveSentimentAnalysisMessageData";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_utterance_id: Option<String> = None;
+        let mut field_utterance: Option<Utterance> = None;
+        let mut field_results: Option<Vec<LiveUtteranceSentiment>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "utterance_id" => field_utterance_id = Some(map.next_value()?),
+                "utterance" => field_utterance = Some(map.next_value()?),
+                "results" => field_results = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LiveSentimentAnalysisMessageData {
-                    utterance_id: field_utterance_id
-                        .ok_or_else(|| serde::de::Error::missing_field("utterance_id"))?,
-                    utterance: field_utterance
-                        .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
-                    results: field_results
-                        .ok_or_else(|| serde::de::Error::missing_field("results"))?,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            utterance_id: field_utterance_id
+                .ok_or_else(|| serde::de::Error::missing_field("utterance_id"))?,
+            utterance: field_utterance
+                .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
+            results: field_results
+                .ok_or_else(|| serde::de::Error::missing_field("results"))?,
+        })
     }
 }
 /// The sentiments of a final utterance.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `sentiment_analysis`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveSentimentAnalysisMessage {
     /// Id of the session.
     pub session_id: String,
     /// When the server sent the message.
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     /// Why the analysis failed, if it did.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<LiveMessageError>,
-    /// Always `sentiment_analysis`; tells the message apart.
-    pub r#type: LiveSentimentAnalysisMessageType,
     /// The utterance and its sentiments.
     pub data: LiveSentimentAnalysisMessageData,
+}
+impl serde::Serialize for LiveSentimentAnalysisMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveSentimentAnalysisMessage",
+                4 + usize::from(self.error.is_some()),
+            )?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        if let Some(value) = &self.error {
+            object.serialize_field("error", value)?;
+        }
+        object.serialize_field("type", "sentiment_analysis")?;
+        object.serialize_field("data", &self.data)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveSentimentAnalysisMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveSentimentAnalysisMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveSentimentAnalysisMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveSentimentAnalysisMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_error: Option<LiveMessageError> = None;
-                let mut field_type: Option<LiveSentimentAnalysisMessageType> = None;
-                let mut field_data: Option<LiveSentimentAnalysisMessageData> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "error" => field_error = map.next_value()?,
-                        "type" => field_type = Some(map.next_value()?),
-                        "data" => field_data = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveSentimentAnalysisMessage {
+    const NAME: &'static str = "LiveSentimentAnalysisMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_error: Option<LiveMessageError> = None;
+        let mut field_data: Option<LiveSentimentAnalysisMessageData> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LiveSentimentAnalysisMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    error: field_error,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                })
+                "error" => field_error = map.next_value()?,
+                "type" => crate::wire::expect_constant(&mut map, "sentiment_analysis")?,
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `post_transcript`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LivePostTranscriptMessageType {
-    /// `post_transcript`
-    PostTranscript,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LivePostTranscriptMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::PostTranscript];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PostTranscript => "post_transcript",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LivePostTranscriptMessageType {
-    const NAME: &'static str = "LivePostTranscriptMessageType";
-    const WIRE: &'static [&'static str] = &["post_transcript"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LivePostTranscriptMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LivePostTranscriptMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LivePostTranscriptMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LivePostTranscriptMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LivePostTranscriptMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            error: field_error,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+        })
     }
 }
 /// The whole transcript of the session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `post_transcript`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LivePostTranscriptMessage {
     /// Id of the session.
     pub session_id: String,
     /// When the server sent the message.
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
-    /// Always `post_transcript`; tells the message apart.
-    pub r#type: LivePostTranscriptMessageType,
     /// See [`Transcription`].
     pub data: Transcription,
+}
+impl serde::Serialize for LivePostTranscriptMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("LivePostTranscriptMessage", 4)?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_field("type", "post_transcript")?;
+        object.serialize_field("data", &self.data)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LivePostTranscriptMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LivePostTranscriptMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LivePostTranscriptMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LivePostTranscriptMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_type: Option<LivePostTranscriptMessageType> = None;
-                let mut field_data: Option<Transcription> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "type" => field_type = Some(map.next_value()?),
-                        "data" => field_data = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LivePostTranscriptMessage {
+    const NAME: &'static str = "LivePostTranscriptMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_data: Option<Transcription> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LivePostTranscriptMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                })
+                "type" => crate::wire::expect_constant(&mut map, "post_transcript")?,
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `post_final_transcript`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LivePostFinalTranscriptMessageType {
-    /// `post_final_transcript`
-    PostFinalTranscript,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LivePostFinalTranscriptMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::PostFinalTranscript];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PostFinalTranscript => "post_final_transcript",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LivePostFinalTranscriptMessageType {
-    const NAME: &'static str = "LivePostFinalTranscriptMessageType";
-    const WIRE: &'static [&'static str] = &["post_final_transcript"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LivePostFinalTranscriptMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LivePostFinalTranscriptMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LivePostFinalTranscriptMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LivePostFinalTranscriptMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LivePostFinalTranscriptMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+        })
     }
 }
 /// The session's final result, as `GET /v2/live/{id}` gives it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `post_final_transcript`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LivePostFinalTranscriptMessage {
     /// Id of the session.
     pub session_id: String,
     /// When the server sent the message.
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
-    /// Always `post_final_transcript`; tells the message apart.
-    pub r#type: LivePostFinalTranscriptMessageType,
     /// See [`TranscriptionResult`].
     pub data: TranscriptionResult,
+}
+impl serde::Serialize for LivePostFinalTranscriptMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct("LivePostFinalTranscriptMessage", 4)?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_field("type", "post_final_transcript")?;
+        object.serialize_field("data", &self.data)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LivePostFinalTranscriptMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LivePostFinalTranscriptMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LivePostFinalTranscriptMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LivePostFinalTranscriptMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_type: Option<LivePostFinalTranscriptMessageType> = None;
-                let mut field_data: Option<TranscriptionResult> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "type" => field_type = Some(map.next_value()?),
-                        "data" => field_data = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LivePostFinalTranscriptMessage {
+    const NAME: &'static str = "LivePostFinalTranscriptMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_data: Option<TranscriptionResult> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LivePostFinalTranscriptMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                })
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "post_final_transcript")?
+                }
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+        })
     }
 }
 /// One chapter of the session.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveChapter {
     /// A title for the chapter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
     /// The chapter in a few words.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gist: Option<String>,
     /// The chapter in a few sentences.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Words that characterise the chapter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keywords: Option<Vec<String>>,
     /// Start, in seconds from the start of the audio.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<f64>,
     /// End, in seconds from the start of the audio.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<f64>,
+}
+impl serde::Serialize for LiveChapter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveChapter",
+                usize::from(self.headline.is_some()) + usize::from(self.gist.is_some())
+                    + usize::from(self.summary.is_some())
+                    + usize::from(self.keywords.is_some())
+                    + usize::from(self.start.is_some()) + usize::from(self.end.is_some()),
+            )?;
+        if let Some(value) = &self.headline {
+            object.serialize_field("headline", value)?;
+        }
+        if let Some(value) = &self.gist {
+            object.serialize_field("gist", value)?;
+        }
+        if let Some(value) = &self.summary {
+            object.serialize_field("summary", value)?;
+        }
+        if let Some(value) = &self.keywords {
+            object.serialize_field("keywords", value)?;
+        }
+        if let Some(value) = &self.start {
+            object.serialize_field("start", value)?;
+        }
+        if let Some(value) = &self.end {
+            object.serialize_field("end", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveChapter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveChapter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveChapter object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveChapter, A::Error> {
-                let mut field_headline: Option<String> = None;
-                let mut field_gist: Option<String> = None;
-                let mut field_summary: Option<String> = None;
-                let mut field_keywords: Option<Vec<String>> = None;
-                let mut field_start: Option<f64> = None;
-                let mut field_end: Option<f64> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "headline" => field_headline = map.next_value()?,
-                        "gist" => field_gist = map.next_value()?,
-                        "summary" => field_summary = map.next_value()?,
-                        "keywords" => field_keywords = map.next_value()?,
-                        "start" => field_start = map.next_value()?,
-                        "end" => field_end = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveChapter {
+    const NAME: &'static str = "LiveChapter";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_headline: Option<String> = None;
+        let mut field_gist: Option<String> = None;
+        let mut field_summary: Option<String> = None;
+        let mut field_keywords: Option<Vec<String>> = None;
+        let mut field_start: Option<f64> = None;
+        let mut field_end: Option<f64> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "headline" => field_headline = map.next_value()?,
+                "gist" => field_gist = map.next_value()?,
+                "summary" => field_summary = map.next_value()?,
+                "keywords" => field_keywords = map.next_value()?,
+                "start" => field_start = map.next_value()?,
+                "end" => field_end = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LiveChapter {
-                    headline: field_headline,
-                    gist: field_gist,
-                    summary: field_summary,
-                    keywords: field_keywords,
-                    start: field_start,
-                    end: field_end,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `post_chapterization`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LivePostChapterizationMessageType {
-    /// `post_chapterization`
-    PostChapterization,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LivePostChapterizationMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::PostChapterization];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PostChapterization => "post_chapterization",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LivePostChapterizationMessageType {
-    const NAME: &'static str = "LivePostChapterizationMessageType";
-    const WIRE: &'static [&'static str] = &["post_chapterization"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LivePostChapterizationMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LivePostChapterizationMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LivePostChapterizationMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LivePostChapterizationMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LivePostChapterizationMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            headline: field_headline,
+            gist: field_gist,
+            summary: field_summary,
+            keywords: field_keywords,
+            start: field_start,
+            end: field_end,
+        })
     }
 }
 /// The chapters.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivePostChapterizationMessageData {
     /// The chapters in order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<LiveChapter>>,
+}
+impl serde::Serialize for LivePostChapterizationMessageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LivePostChapterizationMessageData",
+                usize::from(self.results.is_some()),
+            )?;
+        if let Some(value) = &self.results {
+            object.serialize_field("results", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LivePostChapterizationMessageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LivePostChapterizationMessageData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LivePostChapterizationMessageData object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LivePostChapterizationMessageData, A::Error> {
-                let mut field_results: Option<Vec<LiveChapter>> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "results" => field_results = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LivePostChapterizationMessageData {
+    const NAME: &'static str = "LivePostChapterizationMessageData";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_results: Option<Vec<LiveChapter>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "results" => field_results = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LivePostChapterizationMessageData {
-                    results: field_results,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self { results: field_results })
     }
 }
 /// The session in chapters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `post_chapterization`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LivePostChapterizationMessage {
     /// Id of the session.
     pub session_id: String,
     /// When the server sent the message.
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     /// Why chapterization failed, if it did.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<LiveMessageError>,
-    /// Always `post_chapterization`; tells the message apart.
-    pub r#type: LivePostChapterizationMessageType,
     /// The chapters.
     pub data: LivePostChapterizationMessageData,
+}
+impl serde::Serialize for LivePostChapterizationMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LivePostChapterizationMessage",
+                4 + usize::from(self.error.is_some()),
+            )?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        if let Some(value) = &self.error {
+            object.serialize_field("error", value)?;
+        }
+        object.serialize_field("type", "post_chapterization")?;
+        object.serialize_field("data", &self.data)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LivePostChapterizationMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LivePostChapterizationMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LivePostChapterizationMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LivePostChapterizationMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_error: Option<LiveMessageError> = None;
-                let mut field_type: Option<LivePostChapterizationMessageType> = None;
-                let mut field_data: Option<LivePostChapterizationMessageData> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "error" => field_error = map.next_value()?,
-                        "type" => field_type = Some(map.next_value()?),
-                        "data" => field_data = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LivePostChapterizationMessage {
+    const NAME: &'static str = "LivePostChapterizationMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_error: Option<LiveMessageError> = None;
+        let mut field_data: Option<LivePostChapterizationMessageData> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LivePostChapterizationMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    error: field_error,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                })
+                "error" => field_error = map.next_value()?,
+                "type" => crate::wire::expect_constant(&mut map, "post_chapterization")?,
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `post_summarization`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LivePostSummarizationMessageType {
-    /// `post_summarization`
-    PostSummarization,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LivePostSummarizationMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::PostSummarization];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PostSummarization => "post_summarization",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LivePostSummarizationMessageType {
-    const NAME: &'static str = "LivePostSummarizationMessageType";
-    const WIRE: &'static [&'static str] = &["post_summarization"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LivePostSummarizationMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LivePostSummarizationMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LivePostSummarizationMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LivePostSummarizationMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LivePostSummarizationMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            error: field_error,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+        })
     }
 }
 /// The summary.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivePostSummarizationMessageData {
     /// The summary text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<String>,
+}
+impl serde::Serialize for LivePostSummarizationMessageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LivePostSummarizationMessageData",
+                usize::from(self.results.is_some()),
+            )?;
+        if let Some(value) = &self.results {
+            object.serialize_field("results", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LivePostSummarizationMessageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LivePostSummarizationMessageData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LivePostSummarizationMessageData object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LivePostSummarizationMessageData, A::Error> {
-                let mut field_results: Option<String> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "results" => field_results = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LivePostSummarizationMessageData {
+    const NAME: &'static str = "LivePostSummarizationMessageData";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_results: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "results" => field_results = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LivePostSummarizationMessageData {
-                    results: field_results,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self { results: field_results })
     }
 }
 /// A summary of the session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `post_summarization`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LivePostSummarizationMessage {
     /// Id of the session.
     pub session_id: String,
     /// When the server sent the message.
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     /// Why summarization failed, if it did.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<LiveMessageError>,
-    /// Always `post_summarization`; tells the message apart.
-    pub r#type: LivePostSummarizationMessageType,
     /// The summary.
     pub data: LivePostSummarizationMessageData,
+}
+impl serde::Serialize for LivePostSummarizationMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LivePostSummarizationMessage",
+                4 + usize::from(self.error.is_some()),
+            )?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        if let Some(value) = &self.error {
+            object.serialize_field("error", value)?;
+        }
+        object.serialize_field("type", "post_summarization")?;
+        object.serialize_field("data", &self.data)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LivePostSummarizationMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LivePostSummarizationMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LivePostSummarizationMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LivePostSummarizationMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_error: Option<LiveMessageError> = None;
-                let mut field_type: Option<LivePostSummarizationMessageType> = None;
-                let mut field_data: Option<LivePostSummarizationMessageData> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "error" => field_error = map.next_value()?,
-                        "type" => field_type = Some(map.next_value()?),
-                        "data" => field_data = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LivePostSummarizationMessage {
+    const NAME: &'static str = "LivePostSummarizationMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_error: Option<LiveMessageError> = None;
+        let mut field_data: Option<LivePostSummarizationMessageData> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LivePostSummarizationMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    error: field_error,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                })
+                "error" => field_error = map.next_value()?,
+                "type" => crate::wire::expect_constant(&mut map, "post_summarization")?,
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `audio_chunk`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiveAudioChunkAckMessageType {
-    /// `audio_chunk`
-    AudioChunk,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LiveAudioChunkAckMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::AudioChunk];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AudioChunk => "audio_chunk",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LiveAudioChunkAckMessageType {
-    const NAME: &'static str = "LiveAudioChunkAckMessageType";
-    const WIRE: &'static [&'static str] = &["audio_chunk"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LiveAudioChunkAckMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LiveAudioChunkAckMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LiveAudioChunkAckMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LiveAudioChunkAckMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveAudioChunkAckMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            error: field_error,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+        })
     }
 }
 /// The audio acknowledged.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveAudioChunkAckMessageData {
     /// First and last byte acknowledged, both included.
     ///
     /// Between 2 and 2 items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub byte_range: Option<Vec<i64>>,
     /// Start and end of that audio, in seconds.
     ///
     /// Between 2 and 2 items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_range: Option<Vec<f64>>,
+}
+impl serde::Serialize for LiveAudioChunkAckMessageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveAudioChunkAckMessageData",
+                usize::from(self.byte_range.is_some())
+                    + usize::from(self.time_range.is_some()),
+            )?;
+        if let Some(value) = &self.byte_range {
+            object.serialize_field("byte_range", value)?;
+        }
+        if let Some(value) = &self.time_range {
+            object.serialize_field("time_range", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveAudioChunkAckMessageData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveAudioChunkAckMessageData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveAudioChunkAckMessageData object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveAudioChunkAckMessageData, A::Error> {
-                let mut field_byte_range: Option<Vec<i64>> = None;
-                let mut field_time_range: Option<Vec<f64>> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "byte_range" => field_byte_range = map.next_value()?,
-                        "time_range" => field_time_range = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveAudioChunkAckMessageData {
+    const NAME: &'static str = "LiveAudioChunkAckMessageData";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_byte_range: Option<Vec<i64>> = None;
+        let mut field_time_range: Option<Vec<f64>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "byte_range" => field_byte_range = map.next_value()?,
+                "time_range" => field_time_range = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(LiveAudioChunkAckMessageData {
-                    byte_range: field_byte_range,
-                    time_range: field_time_range,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            byte_range: field_byte_range,
+            time_range: field_time_range,
+        })
     }
 }
 /// Which audio the server has. `byte_range` is inclusive and counts from the first byte of the session, across reconnections.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `audio_chunk`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveAudioChunkAckMessage {
     /// Id of the session.
     pub session_id: String,
     /// When the server sent the message.
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     /// Whether the server kept the audio.
     pub acknowledged: bool,
     /// Why the audio was refused, if it was.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<LiveMessageError>,
-    /// Always `audio_chunk`; tells the message apart.
-    pub r#type: LiveAudioChunkAckMessageType,
     /// The audio acknowledged.
     pub data: LiveAudioChunkAckMessageData,
+}
+impl serde::Serialize for LiveAudioChunkAckMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveAudioChunkAckMessage",
+                5 + usize::from(self.error.is_some()),
+            )?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_field("acknowledged", &self.acknowledged)?;
+        if let Some(value) = &self.error {
+            object.serialize_field("error", value)?;
+        }
+        object.serialize_field("type", "audio_chunk")?;
+        object.serialize_field("data", &self.data)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveAudioChunkAckMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveAudioChunkAckMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveAudioChunkAckMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveAudioChunkAckMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_acknowledged: Option<bool> = None;
-                let mut field_error: Option<LiveMessageError> = None;
-                let mut field_type: Option<LiveAudioChunkAckMessageType> = None;
-                let mut field_data: Option<LiveAudioChunkAckMessageData> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "acknowledged" => field_acknowledged = Some(map.next_value()?),
-                        "error" => field_error = map.next_value()?,
-                        "type" => field_type = Some(map.next_value()?),
-                        "data" => field_data = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveAudioChunkAckMessage {
+    const NAME: &'static str = "LiveAudioChunkAckMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_acknowledged: Option<bool> = None;
+        let mut field_error: Option<LiveMessageError> = None;
+        let mut field_data: Option<LiveAudioChunkAckMessageData> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LiveAudioChunkAckMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    acknowledged: field_acknowledged
-                        .ok_or_else(|| serde::de::Error::missing_field("acknowledged"))?,
-                    error: field_error,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                })
+                "acknowledged" => field_acknowledged = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "type" => crate::wire::expect_constant(&mut map, "audio_chunk")?,
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `stop_recording`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiveStopRecordingAckMessageType {
-    /// `stop_recording`
-    StopRecording,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LiveStopRecordingAckMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::StopRecording];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StopRecording => "stop_recording",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LiveStopRecordingAckMessageType {
-    const NAME: &'static str = "LiveStopRecordingAckMessageType";
-    const WIRE: &'static [&'static str] = &["stop_recording"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LiveStopRecordingAckMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LiveStopRecordingAckMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LiveStopRecordingAckMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LiveStopRecordingAckMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveStopRecordingAckMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            acknowledged: field_acknowledged
+                .ok_or_else(|| serde::de::Error::missing_field("acknowledged"))?,
+            error: field_error,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+        })
     }
 }
 /// The server's answer to `stop_recording`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `stop_recording`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveStopRecordingAckMessage {
     /// Id of the session.
     pub session_id: String,
     /// When the server sent the message.
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     /// Whether the server accepted to stop.
     pub acknowledged: bool,
     /// Why it refused, if it did.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<LiveMessageError>,
-    /// Always `stop_recording`; tells the message apart.
-    pub r#type: LiveStopRecordingAckMessageType,
     /// Details the server may add.
     pub data: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for LiveStopRecordingAckMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveStopRecordingAckMessage",
+                5 + usize::from(self.error.is_some()),
+            )?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_field("acknowledged", &self.acknowledged)?;
+        if let Some(value) = &self.error {
+            object.serialize_field("error", value)?;
+        }
+        object.serialize_field("type", "stop_recording")?;
+        object.serialize_field("data", &self.data)?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveStopRecordingAckMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveStopRecordingAckMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveStopRecordingAckMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveStopRecordingAckMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_acknowledged: Option<bool> = None;
-                let mut field_error: Option<LiveMessageError> = None;
-                let mut field_type: Option<LiveStopRecordingAckMessageType> = None;
-                let mut field_data: Option<serde_json::Map<String, serde_json::Value>> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "acknowledged" => field_acknowledged = Some(map.next_value()?),
-                        "error" => field_error = map.next_value()?,
-                        "type" => field_type = Some(map.next_value()?),
-                        "data" => field_data = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveStopRecordingAckMessage {
+    const NAME: &'static str = "LiveStopRecordingAckMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_acknowledged: Option<bool> = None;
+        let mut field_error: Option<LiveMessageError> = None;
+        let mut field_data: Option<serde_json::Map<String, serde_json::Value>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LiveStopRecordingAckMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    acknowledged: field_acknowledged
-                        .ok_or_else(|| serde::de::Error::missing_field("acknowledged"))?,
-                    error: field_error,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: field_data
-                        .ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                })
+                "acknowledged" => field_acknowledged = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "type" => crate::wire::expect_constant(&mut map, "stop_recording")?,
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `start_session`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiveStartSessionMessageType {
-    /// `start_session`
-    StartSession,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LiveStartSessionMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::StartSession];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StartSession => "start_session",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LiveStartSessionMessageType {
-    const NAME: &'static str = "LiveStartSessionMessageType";
-    const WIRE: &'static [&'static str] = &["start_session"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LiveStartSessionMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LiveStartSessionMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LiveStartSessionMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LiveStartSessionMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveStartSessionMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            acknowledged: field_acknowledged
+                .ok_or_else(|| serde::de::Error::missing_field("acknowledged"))?,
+            error: field_error,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+        })
     }
 }
 /// The session is ready.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `start_session`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveStartSessionMessage {
     /// Id of the session.
     pub session_id: String,
     /// When the server sent the message.
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
-    /// Always `start_session`; tells the message apart.
-    pub r#type: LiveStartSessionMessageType,
+}
+impl serde::Serialize for LiveStartSessionMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("LiveStartSessionMessage", 3)?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_field("type", "start_session")?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveStartSessionMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveStartSessionMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveStartSessionMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveStartSessionMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_type: Option<LiveStartSessionMessageType> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "type" => field_type = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveStartSessionMessage {
+    const NAME: &'static str = "LiveStartSessionMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LiveStartSessionMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
+                "type" => crate::wire::expect_constant(&mut map, "start_session")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `start_recording`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiveStartRecordingMessageType {
-    /// `start_recording`
-    StartRecording,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LiveStartRecordingMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::StartRecording];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StartRecording => "start_recording",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LiveStartRecordingMessageType {
-    const NAME: &'static str = "LiveStartRecordingMessageType";
-    const WIRE: &'static [&'static str] = &["start_recording"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LiveStartRecordingMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LiveStartRecordingMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LiveStartRecordingMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LiveStartRecordingMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveStartRecordingMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+        })
     }
 }
 /// The first audio arrived.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `start_recording`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveStartRecordingMessage {
     /// Id of the session.
     pub session_id: String,
     /// When the server sent the message.
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
-    /// Always `start_recording`; tells the message apart.
-    pub r#type: LiveStartRecordingMessageType,
+}
+impl serde::Serialize for LiveStartRecordingMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("LiveStartRecordingMessage", 3)?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_field("type", "start_recording")?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveStartRecordingMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveStartRecordingMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveStartRecordingMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveStartRecordingMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_type: Option<LiveStartRecordingMessageType> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "type" => field_type = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveStartRecordingMessage {
+    const NAME: &'static str = "LiveStartRecordingMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LiveStartRecordingMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
+                "type" => crate::wire::expect_constant(&mut map, "start_recording")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `end_recording`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiveEndRecordingMessageType {
-    /// `end_recording`
-    EndRecording,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LiveEndRecordingMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::EndRecording];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EndRecording => "end_recording",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LiveEndRecordingMessageType {
-    const NAME: &'static str = "LiveEndRecordingMessageType";
-    const WIRE: &'static [&'static str] = &["end_recording"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LiveEndRecordingMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LiveEndRecordingMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LiveEndRecordingMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LiveEndRecordingMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveEndRecordingMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+        })
     }
 }
 /// The server takes no more audio.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `end_recording`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveEndRecordingMessage {
     /// Id of the session.
     pub session_id: String,
     /// When the server sent the message.
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
-    /// Always `end_recording`; tells the message apart.
-    pub r#type: LiveEndRecordingMessageType,
     /// Details of the recording, such as its duration; they vary with the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl serde::Serialize for LiveEndRecordingMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveEndRecordingMessage",
+                3 + usize::from(self.data.is_some()),
+            )?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_field("type", "end_recording")?;
+        if let Some(value) = &self.data {
+            object.serialize_field("data", value)?;
+        }
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveEndRecordingMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveEndRecordingMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveEndRecordingMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveEndRecordingMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_type: Option<LiveEndRecordingMessageType> = None;
-                let mut field_data: Option<serde_json::Map<String, serde_json::Value>> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "type" => field_type = Some(map.next_value()?),
-                        "data" => field_data = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveEndRecordingMessage {
+    const NAME: &'static str = "LiveEndRecordingMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_data: Option<serde_json::Map<String, serde_json::Value>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LiveEndRecordingMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    data: field_data,
-                })
+                "type" => crate::wire::expect_constant(&mut map, "end_recording")?,
+                "data" => field_data = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Always `end_session`; tells the message apart.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiveEndSessionMessageType {
-    /// `end_session`
-    EndSession,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LiveEndSessionMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::EndSession];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EndSession => "end_session",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl crate::wire::StrEnum for LiveEndSessionMessageType {
-    const NAME: &'static str = "LiveEndSessionMessageType";
-    const WIRE: &'static [&'static str] = &["end_session"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
-impl std::fmt::Display for LiveEndSessionMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LiveEndSessionMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
-    }
-}
-impl From<&str> for LiveEndSessionMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
-    }
-}
-impl serde::Serialize for LiveEndSessionMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveEndSessionMessageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            data: field_data,
+        })
     }
 }
 /// The session is over; nothing follows.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// On the wire, `type` is always `end_session`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveEndSessionMessage {
     /// Id of the session.
     pub session_id: String,
     /// When the server sent the message.
     ///
     /// Format: `date-time`.
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
-    /// Always `end_session`; tells the message apart.
-    pub r#type: LiveEndSessionMessageType,
+}
+impl serde::Serialize for LiveEndSessionMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer.serialize_struct("LiveEndSessionMessage", 3)?;
+        object.serialize_field("session_id", &self.session_id)?;
+        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_field("type", "end_session")?;
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for LiveEndSessionMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LiveEndSessionMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a LiveEndSessionMessage object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveEndSessionMessage, A::Error> {
-                let mut field_session_id: Option<String> = None;
-                let mut field_created_at: Option<time::OffsetDateTime> = None;
-                let mut field_type: Option<LiveEndSessionMessageType> = None;
-                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "session_id" => field_session_id = Some(map.next_value()?),
-                        "created_at" => {
-                            field_created_at = Some(
-                                map.next_value::<crate::wire::Rfc3339>()?.0,
-                            );
-                        }
-                        "type" => field_type = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveEndSessionMessage {
+    const NAME: &'static str = "LiveEndSessionMessage";
+    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                Ok(LiveEndSessionMessage {
-                    session_id: field_session_id
-                        .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-                    created_at: field_created_at
-                        .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    r#type: field_type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
+                "type" => crate::wire::expect_constant(&mut map, "end_session")?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+        })
     }
 }
 /// A JSON message the client sends over a live session's WebSocket.

@@ -5,6 +5,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserializer, Visitor};
+use serde::{Serialize, Serializer};
 
 /// A value that is not one an enum lists; returned by the generated `FromStr` impls.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,7 +196,57 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
     }
 }
 
-/// A date-time in RFC 3339, as the generated struct decoders read one.
+/// A generated struct as its decoder sees it: built from the entries of a JSON object. The
+/// visitor around it is [`deserialize_object`], one for every struct, so that each struct adds
+/// only its own loop over the keys.
+pub(crate) trait Object: Sized {
+    /// The type's name, for errors: `a {NAME} object`.
+    const NAME: &'static str;
+    /// Reads the object's entries; unknown keys are skipped, a missing required one is serde's
+    /// `missing field` error.
+    fn from_entries<'de, A: de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize` of every generated struct.
+pub(crate) fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(PhantomData<T>);
+
+    impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a {} object", T::NAME)
+        }
+
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::from_entries(map)
+        }
+    }
+
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+/// Reads the value of a property that the spec fixes (a union's tag, such as a message's
+/// `type`): any other value is an error, as the type cannot hold it.
+pub(crate) fn expect_constant<'de, A: de::MapAccess<'de>>(
+    map: &mut A,
+    constant: &'static str,
+) -> Result<(), A::Error> {
+    let value = map.next_value::<Key<'de>>()?;
+    if value.as_str() == constant {
+        Ok(())
+    } else {
+        Err(de::Error::invalid_value(
+            de::Unexpected::Str(value.as_str()),
+            &constant,
+        ))
+    }
+}
+
+/// A date-time in RFC 3339, as the generated structs read and write one (`time`'s own serde
+/// form is another format).
 pub(crate) struct Rfc3339(pub(crate) time::OffsetDateTime);
 
 impl<'de> de::Deserialize<'de> for Rfc3339 {
@@ -204,14 +255,67 @@ impl<'de> de::Deserialize<'de> for Rfc3339 {
     }
 }
 
-/// A page's items, each decoded on its own (see [`lenient_items`]), as the generated struct
-/// decoders read them.
-pub(crate) struct LenientItems<T>(pub(crate) Vec<Result<T, UnreadableItem>>);
-
-impl<'de, T: de::DeserializeOwned> de::Deserialize<'de> for LenientItems<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        lenient_items::deserialize(deserializer).map(LenientItems)
+impl Serialize for Rfc3339 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        time::serde::rfc3339::serialize(&self.0, serializer)
     }
+}
+
+/// A page's items, each decoded on its own: an item that does not fit becomes an
+/// [`UnreadableItem`] in its place instead of failing the whole list. Written back, an unreadable
+/// item is its JSON as received.
+pub(crate) struct LenientItems<L>(pub(crate) L);
+
+impl<'de, T: de::DeserializeOwned> de::Deserialize<'de>
+    for LenientItems<Vec<Result<T, UnreadableItem>>>
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let values = Vec::<serde_json::Value>::deserialize(deserializer)?;
+        let items = values.into_iter().map(|json| {
+            T::deserialize(&json).map_err(|_| {
+                let (path, reason) = locate::<T>(&json);
+                UnreadableItem {
+                    id: json.get("id").and_then(|id| id.as_str()).map(str::to_owned),
+                    path,
+                    reason,
+                    json,
+                }
+            })
+        });
+        Ok(LenientItems(items.collect()))
+    }
+}
+
+impl<T: Serialize> Serialize for LenientItems<&Vec<Result<T, UnreadableItem>>> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|item| match item {
+            Ok(item) => Either::Item(item),
+            Err(unreadable) => Either::Json(&unreadable.json),
+        }))
+    }
+}
+
+/// One item of a lenient list as it is written back.
+enum Either<'a, T> {
+    Item(&'a T),
+    Json(&'a serde_json::Value),
+}
+
+impl<T: Serialize> Serialize for Either<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Either::Item(item) => item.serialize(serializer),
+            Either::Json(json) => json.serialize(serializer),
+        }
+    }
+}
+
+/// The error of an untagged union when none of its variants, tried in the spec's order, decodes
+/// the value; `variants` lists them.
+pub(crate) fn no_variant_fits<E: de::Error>(name: &str, variants: &str) -> E {
+    E::custom(format_args!(
+        "the value fits none of the variants of {name} ({variants})"
+    ))
 }
 
 /// Decodes a string enum without allocating for the values it knows; values it does not know
@@ -387,54 +491,3 @@ impl fmt::Display for UnreadableItem {
 }
 
 impl std::error::Error for UnreadableItem {}
-
-/// `#[serde(with)]` for list fields whose items are decoded one by one: an item that does not
-/// fit becomes an [`UnreadableItem`] in its place instead of failing the whole list.
-pub(crate) mod lenient_items {
-    use serde::ser::SerializeSeq;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    use super::{locate, UnreadableItem};
-
-    pub(crate) fn serialize<T, S>(
-        items: &[Result<T, UnreadableItem>],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error>
-    where
-        T: Serialize,
-        S: Serializer,
-    {
-        let mut seq = serializer.serialize_seq(Some(items.len()))?;
-        for item in items {
-            match item {
-                Ok(item) => seq.serialize_element(item)?,
-                Err(unreadable) => seq.serialize_element(&unreadable.json)?,
-            }
-        }
-        seq.end()
-    }
-
-    pub(crate) fn deserialize<'de, T, D>(
-        deserializer: D,
-    ) -> Result<Vec<Result<T, UnreadableItem>>, D::Error>
-    where
-        T: serde::de::DeserializeOwned,
-        D: Deserializer<'de>,
-    {
-        let values = Vec::<serde_json::Value>::deserialize(deserializer)?;
-        Ok(values
-            .into_iter()
-            .map(|json| {
-                T::deserialize(&json).map_err(|_| {
-                    let (path, reason) = locate::<T>(&json);
-                    UnreadableItem {
-                        id: json.get("id").and_then(|id| id.as_str()).map(str::to_owned),
-                        path,
-                        reason,
-                        json,
-                    }
-                })
-            })
-            .collect())
-    }
-}

@@ -39,6 +39,7 @@ pub fn convert(spec: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
     let mut types = converter.types;
     passes::check_alias_cycles(&types)?;
     passes::box_cycles(&mut types);
+    passes::constant_tags(&mut types, &operations);
     passes::describe_fields(&mut types);
     passes::mark_validated(&mut types, &operations);
     let service = service(spec, &mut converter.warnings);

@@ -393,6 +393,7 @@ impl<'a> Converter<'a> {
             nullable: false,
             boxed: false,
             flatten: false,
+            constant: None,
             docs: field_docs,
         };
         Ok((field, json))

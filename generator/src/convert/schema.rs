@@ -181,6 +181,7 @@ impl Converter<'_> {
                         nullable: false,
                         boxed: false,
                         flatten: true,
+                        constant: None,
                         docs: Docs {
                             description: Some(
                                 "The properties the spec does not list, by name.".to_owned(),
@@ -271,6 +272,7 @@ impl Converter<'_> {
                 nullable,
                 boxed: false,
                 flatten: false,
+                constant: None,
                 docs: field_docs,
             });
         }

@@ -133,11 +133,16 @@ fn kind_name(kind: &TypeKind) -> &'static str {
 /// `items` of a page type).
 type Side<'a> = (&'a Api, &'a TypeDef);
 
+/// A constant (a union's tag) is no Rust field.
+fn rust_fields(fields: &[Field]) -> Vec<&Field> {
+    fields.iter().filter(|f| f.constant.is_none()).collect()
+}
+
 fn compare_type(old: Side<'_>, new: Side<'_>, out: &mut Vec<Change>) {
     let name = &new.1.name;
     match (&old.1.kind, &new.1.kind) {
         (TypeKind::Struct(a), TypeKind::Struct(b)) => {
-            let (a, b): (Vec<&Field>, Vec<&Field>) = (a.iter().collect(), b.iter().collect());
+            let (a, b) = (rust_fields(a), rust_fields(b));
             compare_fields(old, &a, new, &b, out);
         }
         (TypeKind::Query(a), TypeKind::Query(b)) => {

@@ -28,48 +28,168 @@ pub(super) fn struct_def(
     page: bool,
     sent: bool,
 ) -> TokenStream {
-    let all_optional = fields.iter().all(Field::has_default);
+    let all_optional = fields
+        .iter()
+        .all(|f| f.has_default() || f.constant.is_some());
     let default = all_optional.then(|| quote!(Default,));
     let lenient = |field: &Field| page && field.wire == PAGE_ITEMS;
-    let field_tokens = fields.iter().map(|field| {
+    let field_tokens = rust_fields(fields).map(|field| {
         let ident = field_ident(&field.name);
         let ty = field_type(field, lenient(field));
         let docs = doc_attrs(&field.docs);
-        let mut serde = Vec::new();
-        if field.flatten {
-            serde.push(quote!(flatten));
-        } else if field.name != field.wire {
-            let wire = &field.wire;
-            serde.push(quote!(rename = #wire));
-        }
-        if lenient(field) {
-            serde.push(quote!(with = "crate::wire::lenient_items"));
-        } else if let Some(with) = typemap::serde_with(&field.ty, field.is_optional()) {
-            serde.push(quote!(with = #with));
-            if field.is_optional() {
-                serde.push(quote!(default));
-            }
-        }
-        if !field.required {
-            serde.push(quote!(skip_serializing_if = "Option::is_none"));
-        }
-        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
         let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
-        quote! { #docs #serde #deprecated pub #ident: #ty, }
+        quote! { #docs #deprecated pub #ident: #ty, }
     });
     let constructor = (sent && !all_optional).then(|| constructor(name, fields, lenient));
-    let deserialize = deserialize_struct(name, fields, lenient);
+    let serialize = serialize_struct(name, fields, &lenient);
+    let deserialize = deserialize_struct(name, fields, &lenient);
+    let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+    let constants = fields.iter().filter_map(|f| {
+        let value = f.constant.as_ref()?;
+        let doc = format!(
+            " On the wire, `{}` is always `{value}`: written and checked by serde.",
+            f.wire
+        );
+        Some(quote!(#separator #[doc = #doc]))
+    });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
+        #(#constants)*
+        #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name { #(#field_tokens)* }
+        #serialize
         #deserialize
         #constructor
     }
 }
 
+/// The fields the Rust struct has: all but the constants.
+fn rust_fields(fields: &[Field]) -> impl Iterator<Item = &Field> {
+    fields.iter().filter(|f| f.constant.is_none())
+}
+
+/// How a field's value is written and read on the wire, where its Rust type's own serde form is
+/// not the wire form.
+enum WireForm {
+    /// A page's list (see [`PAGE_ITEMS`]), through `crate::wire::LenientItems`.
+    LenientItems,
+    /// A date-time, through `crate::wire::Rfc3339` (`time`'s own serde form is another format).
+    DateTime,
+    Plain,
+}
+
+fn wire_form(field: &Field, lenient: bool) -> WireForm {
+    if lenient {
+        WireForm::LenientItems
+    } else if matches!(field.ty, TypeRef::Scalar(Scalar::DateTime)) {
+        WireForm::DateTime
+    } else {
+        WireForm::Plain
+    }
+}
+
+/// `Serialize` for a struct, written out rather than derived (see [`deserialize_struct`]): the
+/// fields in the spec's order, an optional field left out when it is `None`, as serde's derive
+/// with `skip_serializing_if` would write them. A struct with a flattened map is written as a map.
+fn serialize_struct(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    lenient: &impl Fn(&Field) -> bool,
+) -> TokenStream {
+    let flattened = fields.iter().any(|f| f.flatten);
+    let write = |key: TokenStream, value: TokenStream| {
+        if flattened {
+            quote!(object.serialize_entry(#key, #value)?;)
+        } else {
+            quote!(object.serialize_field(#key, #value)?;)
+        }
+    };
+    let statements = fields.iter().map(|field| {
+        let ident = field_ident(&field.name);
+        let wire = &field.wire;
+        if let Some(constant) = &field.constant {
+            return write(quote!(#wire), quote!(#constant));
+        }
+        if field.flatten {
+            return quote! {
+                for (key, value) in &self.#ident {
+                    object.serialize_entry(key, value)?;
+                }
+            };
+        }
+        let skipped_when_none = left_out_when_none(field);
+        let value = match (wire_form(field, lenient(field)), field.is_optional()) {
+            (WireForm::Plain, _) if skipped_when_none => quote!(value),
+            (WireForm::Plain, _) => quote!(&self.#ident),
+            (WireForm::DateTime, _) if skipped_when_none => quote!(&crate::wire::Rfc3339(*value)),
+            (WireForm::DateTime, true) => quote!(&self.#ident.map(crate::wire::Rfc3339)),
+            (WireForm::DateTime, false) => quote!(&crate::wire::Rfc3339(self.#ident)),
+            (WireForm::LenientItems, _) if skipped_when_none => {
+                quote!(&crate::wire::LenientItems(value))
+            }
+            (WireForm::LenientItems, true) => {
+                quote!(&self.#ident.as_ref().map(crate::wire::LenientItems))
+            }
+            (WireForm::LenientItems, false) => quote!(&crate::wire::LenientItems(&self.#ident)),
+        };
+        let write = write(quote!(#wire), value);
+        if skipped_when_none {
+            quote!(if let Some(value) = &self.#ident { #write })
+        } else {
+            write
+        }
+    });
+    let start = if flattened {
+        quote! {
+            use serde::ser::SerializeMap;
+            let mut object = serializer.serialize_map(None)?;
+        }
+    } else {
+        // The number of fields written, which formats other than JSON may need up front.
+        let always = fields.iter().filter(|f| !left_out_when_none(f)).count();
+        let always = (always > 0).then(|| proc_macro2::Literal::usize_unsuffixed(always));
+        let sometimes = fields.iter().filter(|f| left_out_when_none(f)).map(|f| {
+            let ident = field_ident(&f.name);
+            quote!(usize::from(self.#ident.is_some()))
+        });
+        let terms: Vec<TokenStream> = always
+            .map(|n| quote!(#n))
+            .into_iter()
+            .chain(sometimes)
+            .collect();
+        let len = if terms.is_empty() {
+            quote!(0)
+        } else {
+            quote!(#(#terms)+*)
+        };
+        let type_name = name.to_string();
+        quote! {
+            use serde::ser::SerializeStruct;
+            let mut object = serializer.serialize_struct(#type_name, #len)?;
+        }
+    };
+    let allow = allow_deprecated(fields);
+    quote! {
+        #allow
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #start
+                #(#statements)*
+                object.end()
+            }
+        }
+    }
+}
+
+/// An optional field that the spec does not require is left out of the object when `None`; a
+/// required one that may be `null` is written as `null`.
+fn left_out_when_none(field: &Field) -> bool {
+    field.is_optional() && !field.required
+}
+
 /// `Deserialize` for a struct, written out rather than derived: one loop over the object's keys
-/// and one `match` of the field names. serde's derive also writes a field enum with its own
+/// and one `match` of the field names, inside the visitor every struct shares
+/// (`crate::wire::deserialize_object`). serde's derive also writes a field enum with its own
 /// visitor, sequence support and duplicate checks for every struct; compiling that was half of
 /// what `types.rs` cost every crate that depends on it. Unknown keys are skipped (or kept in the
 /// flattened map), a missing required field is serde's `missing field` error, and `null` or a
@@ -77,9 +197,9 @@ pub(super) fn struct_def(
 fn deserialize_struct(
     name: &proc_macro2::Ident,
     fields: &[Field],
-    lenient: impl Fn(&Field) -> bool,
+    lenient: &impl Fn(&Field) -> bool,
 ) -> TokenStream {
-    let locals = fields.iter().map(|field| {
+    let locals = rust_fields(fields).map(|field| {
         let local = local(field);
         let ty = field_type(field, lenient(field));
         if field.flatten {
@@ -93,22 +213,28 @@ fn deserialize_struct(
     let arms = fields.iter().filter(|f| !f.flatten).map(|field| {
         let local = local(field);
         let wire = &field.wire;
-        let date_time = matches!(field.ty, TypeRef::Scalar(Scalar::DateTime));
-        let value = match (lenient(field), date_time, field.is_optional()) {
-            (true, _, false) => quote!(Some(map.next_value::<crate::wire::LenientItems<_>>()?.0)),
-            (true, _, true) => {
+        if let Some(constant) = &field.constant {
+            return quote!(#wire => crate::wire::expect_constant(&mut map, #constant)?,);
+        }
+        let value = match (wire_form(field, lenient(field)), field.is_optional()) {
+            (WireForm::LenientItems, false) => {
+                quote!(Some(map.next_value::<crate::wire::LenientItems<_>>()?.0))
+            }
+            (WireForm::LenientItems, true) => {
                 quote!(map
                     .next_value::<Option<crate::wire::LenientItems<_>>>()?
                     .map(|items| items.0))
             }
-            (false, true, false) => quote!(Some(map.next_value::<crate::wire::Rfc3339>()?.0)),
-            (false, true, true) => {
+            (WireForm::DateTime, false) => {
+                quote!(Some(map.next_value::<crate::wire::Rfc3339>()?.0))
+            }
+            (WireForm::DateTime, true) => {
                 quote!(map
                     .next_value::<Option<crate::wire::Rfc3339>>()?
                     .map(|date| date.0))
             }
-            (false, false, false) => quote!(Some(map.next_value()?)),
-            (false, false, true) => quote!(map.next_value()?),
+            (WireForm::Plain, false) => quote!(Some(map.next_value()?)),
+            (WireForm::Plain, true) => quote!(map.next_value()?),
         };
         quote!(#wire => #local = #value,)
     });
@@ -119,7 +245,7 @@ fn deserialize_struct(
         }
         None => quote!(_ => { map.next_value::<serde::de::IgnoredAny>()?; }),
     };
-    let inits = fields.iter().map(|field| {
+    let inits = rust_fields(fields).map(|field| {
         let ident = field_ident(&field.name);
         let local = local(field);
         if field.flatten || field.is_optional() {
@@ -129,59 +255,58 @@ fn deserialize_struct(
             quote!(#ident: #local.ok_or_else(|| serde::de::Error::missing_field(#wire))?)
         }
     });
-    let expecting = format!("a {name} object");
-    let allow = fields
-        .iter()
-        .any(|f| f.docs.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
+    let type_name = name.to_string();
+    let allow = allow_deprecated(fields);
     quote! {
-        #allow
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct __Visitor;
-                #allow
-                impl<'de> serde::de::Visitor<'de> for __Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #(#locals)*
-                        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-                            match key.as_str() {
-                                #(#arms)*
-                                #other
-                            }
-                        }
-                        Ok(#name { #(#inits),* })
+                crate::wire::deserialize_object(deserializer)
+            }
+        }
+        #allow
+        impl crate::wire::Object for #name {
+            const NAME: &'static str = #type_name;
+            fn from_entries<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                #(#locals)*
+                while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        #(#arms)*
+                        #other
                     }
                 }
-                deserializer.deserialize_map(__Visitor)
+                Ok(Self { #(#inits),* })
             }
         }
     }
 }
 
-/// `new(required...)` for structs that cannot derive `Default`; everything else starts as `None`.
+/// Reading or writing a deprecated field warns; the generated code does both on purpose.
+fn allow_deprecated(fields: &[Field]) -> Option<TokenStream> {
+    fields
+        .iter()
+        .any(|f| f.docs.deprecated)
+        .then(|| quote!(#[allow(deprecated)]))
+}
+
 /// The decoder's variable for a field: prefixed, so that no field name (`map`, `key`) can shadow
-/// the decoder's own variables. Likewise its visitor is `__Visitor`, a name no spec name becomes,
-/// so that no generated type is shadowed inside the decoder.
+/// the decoder's own variables.
 fn local(field: &Field) -> proc_macro2::Ident {
     quote::format_ident!("field_{}", field.name)
 }
 
+/// `new(required...)` for structs that cannot derive `Default`; everything else starts as `None`.
 pub(super) fn constructor(
     name: &proc_macro2::Ident,
     fields: &[Field],
     lenient: impl Fn(&Field) -> bool,
 ) -> TokenStream {
-    let needed: Vec<&Field> = fields.iter().filter(|f| !f.has_default()).collect();
+    let needed: Vec<&Field> = rust_fields(fields).filter(|f| !f.has_default()).collect();
     let params = needed.iter().map(|field| {
         let ident = field_ident(&field.name);
         let ty = field_type(field, lenient(field));
         quote!(#ident: impl Into<#ty>)
     });
-    let inits = fields.iter().map(|field| {
+    let inits = rust_fields(fields).map(|field| {
         let ident = field_ident(&field.name);
         if field.flatten {
             quote!(#ident: Default::default())
@@ -191,10 +316,7 @@ pub(super) fn constructor(
             quote!(#ident: #ident.into())
         }
     });
-    let allow = fields
-        .iter()
-        .any(|f| f.docs.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
+    let allow = allow_deprecated(fields);
     let doc = format!(" Builds a `{name}` from its required fields; every other field is `None`.");
     quote! {
         #allow
