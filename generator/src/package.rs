@@ -46,7 +46,7 @@ const RUNTIME: [(&str, &str); 9] = [
 
 /// The dependencies of the runtime and of generated code; the versions gladia-api builds with.
 const DEPENDENCIES: &str = r#"[dependencies]
-serde = { version = "1", features = ["derive"] }
+serde = "1"
 serde_json = "1"
 time = { version = "0.3", default-features = false, features = ["std", "serde-human-readable", "formatting", "parsing"] }
 serde_path_to_error = "0.1"

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde::Deserialize;
 
 use crate::wire::{locate_within, Invalid, UnreadableItem};
 
@@ -185,18 +184,18 @@ pub struct ApiError {
 
 impl ApiError {
     pub(crate) fn new(status: StatusCode, body: String) -> Self {
-        #[derive(Deserialize)]
-        struct Common {
-            message: Option<String>,
-            request_id: Option<String>,
-            #[serde(default)]
-            validation_errors: Vec<String>,
-        }
-        let common = serde_json::from_str::<Common>(&body).ok();
-        let (message, request_id, validation_errors) = match common {
-            Some(c) => (c.message, c.request_id, c.validation_errors),
-            None => (None, None, Vec::new()),
-        };
+        // Read field by field: one field of another shape leaves the others readable.
+        let json = serde_json::from_str::<serde_json::Value>(&body).ok();
+        let field = |name: &str| json.as_ref().and_then(|json| json.get(name));
+        let text = |name: &str| field(name).and_then(|v| v.as_str()).map(str::to_owned);
+        let (message, request_id) = (text("message"), text("request_id"));
+        let validation_errors = field("validation_errors")
+            .and_then(|v| v.as_array())
+            .map(|lines| {
+                let lines = lines.iter().filter_map(|line| line.as_str());
+                lines.map(str::to_owned).collect()
+            })
+            .unwrap_or_default();
         Self {
             status,
             message,
@@ -334,6 +333,16 @@ mod tests {
             error.to_string(),
             "422 Unprocessable Entity (request G-821fe9df): Invalid parameter"
         );
+    }
+
+    #[test]
+    fn api_error_fields_are_read_one_by_one() {
+        let body = r#"{"message":{"en":"Invalid"},"request_id":"G-1",
+            "validation_errors":["audio_url must be a URL",3]}"#;
+        let error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, body.to_owned());
+        assert_eq!(error.message, None);
+        assert_eq!(error.request_id.as_deref(), Some("G-1"));
+        assert_eq!(error.validation_errors, ["audio_url must be a URL"]);
     }
 
     #[test]

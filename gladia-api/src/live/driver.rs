@@ -361,14 +361,10 @@ enum Failure {
 
 /// The `type` and `error` of a message that does not decode, if it carries an error.
 fn reported_error(text: &str) -> Option<(String, LiveMessageError)> {
-    #[derive(serde::Deserialize)]
-    struct Reported {
-        #[serde(rename = "type")]
-        kind: String,
-        error: LiveMessageError,
-    }
-    let reported: Reported = serde_json::from_str(text).ok()?;
-    Some((reported.kind, reported.error))
+    let message: serde_json::Value = serde_json::from_str(text).ok()?;
+    let kind = message.get("type")?.as_str()?.to_owned();
+    let error = serde::Deserialize::deserialize(message.get("error")?).ok()?;
+    Some((kind, error))
 }
 
 /// The `type` of a message and the `error` it carries, if any.
