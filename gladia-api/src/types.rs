@@ -1389,6 +1389,8 @@ pub enum PiiRedactionConfigProcessedTextType {
 impl PiiRedactionConfigProcessedTextType {
     /// Every value the spec lists, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::Marker, Self::Mask];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["MARKER", "MASK"];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1396,16 +1398,6 @@ impl PiiRedactionConfigProcessedTextType {
             Self::Mask => "MASK",
             Self::Unknown(value) => value,
         }
-    }
-}
-impl crate::wire::StrEnum for PiiRedactionConfigProcessedTextType {
-    const NAME: &'static str = "PiiRedactionConfigProcessedTextType";
-    const WIRE: &'static [&'static str] = &["MARKER", "MASK"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
     }
 }
 impl std::fmt::Display for PiiRedactionConfigProcessedTextType {
@@ -1417,13 +1409,26 @@ impl std::str::FromStr for PiiRedactionConfigProcessedTextType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => {
+                Err(
+                    crate::wire::UnknownValue::new(
+                        "PiiRedactionConfigProcessedTextType",
+                        value,
+                    ),
+                )
+            }
+        }
     }
 }
 impl From<&str> for PiiRedactionConfigProcessedTextType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for PiiRedactionConfigProcessedTextType {
@@ -1659,6 +1664,8 @@ pub enum CallbackMethod {
 impl CallbackMethod {
     /// Every value the spec lists, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::Post, Self::Put];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["POST", "PUT"];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1666,16 +1673,6 @@ impl CallbackMethod {
             Self::Put => "PUT",
             Self::Unknown(value) => value,
         }
-    }
-}
-impl crate::wire::StrEnum for CallbackMethod {
-    const NAME: &'static str = "CallbackMethod";
-    const WIRE: &'static [&'static str] = &["POST", "PUT"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
     }
 }
 impl std::fmt::Display for CallbackMethod {
@@ -1687,13 +1684,19 @@ impl std::str::FromStr for CallbackMethod {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("CallbackMethod", value)),
+        }
     }
 }
 impl From<&str> for CallbackMethod {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for CallbackMethod {
@@ -1722,6 +1725,8 @@ pub enum SubtitlesFormat {
 impl SubtitlesFormat {
     /// Every value the spec lists, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::Srt, Self::Vtt];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["srt", "vtt"];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1729,16 +1734,6 @@ impl SubtitlesFormat {
             Self::Vtt => "vtt",
             Self::Unknown(value) => value,
         }
-    }
-}
-impl crate::wire::StrEnum for SubtitlesFormat {
-    const NAME: &'static str = "SubtitlesFormat";
-    const WIRE: &'static [&'static str] = &["srt", "vtt"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
     }
 }
 impl std::fmt::Display for SubtitlesFormat {
@@ -1750,13 +1745,19 @@ impl std::str::FromStr for SubtitlesFormat {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("SubtitlesFormat", value)),
+        }
     }
 }
 impl From<&str> for SubtitlesFormat {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for SubtitlesFormat {
@@ -1785,6 +1786,8 @@ pub enum SubtitlesStyle {
 impl SubtitlesStyle {
     /// Every value the spec lists, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::Default, Self::Compliance];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["default", "compliance"];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1792,16 +1795,6 @@ impl SubtitlesStyle {
             Self::Compliance => "compliance",
             Self::Unknown(value) => value,
         }
-    }
-}
-impl crate::wire::StrEnum for SubtitlesStyle {
-    const NAME: &'static str = "SubtitlesStyle";
-    const WIRE: &'static [&'static str] = &["default", "compliance"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
     }
 }
 impl std::fmt::Display for SubtitlesStyle {
@@ -1813,13 +1806,19 @@ impl std::str::FromStr for SubtitlesStyle {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("SubtitlesStyle", value)),
+        }
     }
 }
 impl From<&str> for SubtitlesStyle {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for SubtitlesStyle {
@@ -2145,6 +2144,109 @@ impl TranslationLanguageCode {
         Self::Yo,
         Self::Zh,
     ];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &[
+        "af",
+        "am",
+        "ar",
+        "as",
+        "az",
+        "ba",
+        "be",
+        "bg",
+        "bn",
+        "bo",
+        "br",
+        "bs",
+        "ca",
+        "cs",
+        "cy",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "et",
+        "eu",
+        "fa",
+        "fi",
+        "fo",
+        "fr",
+        "gl",
+        "gu",
+        "ha",
+        "haw",
+        "he",
+        "hi",
+        "hr",
+        "ht",
+        "hu",
+        "hy",
+        "id",
+        "is",
+        "it",
+        "ja",
+        "jw",
+        "ka",
+        "kk",
+        "km",
+        "kn",
+        "ko",
+        "la",
+        "lb",
+        "ln",
+        "lo",
+        "lt",
+        "lv",
+        "mg",
+        "mi",
+        "mk",
+        "ml",
+        "mn",
+        "mr",
+        "ms",
+        "mt",
+        "my",
+        "ne",
+        "nl",
+        "nn",
+        "no",
+        "oc",
+        "pa",
+        "pl",
+        "ps",
+        "pt",
+        "ro",
+        "ru",
+        "sa",
+        "sd",
+        "si",
+        "sk",
+        "sl",
+        "sn",
+        "so",
+        "sq",
+        "sr",
+        "su",
+        "sv",
+        "sw",
+        "ta",
+        "te",
+        "tg",
+        "th",
+        "tk",
+        "tl",
+        "tr",
+        "tt",
+        "uk",
+        "ur",
+        "uz",
+        "vi",
+        "wo",
+        "yi",
+        "yo",
+        "zh",
+    ];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2252,117 +2354,6 @@ impl TranslationLanguageCode {
         }
     }
 }
-impl crate::wire::StrEnum for TranslationLanguageCode {
-    const NAME: &'static str = "TranslationLanguageCode";
-    const WIRE: &'static [&'static str] = &[
-        "af",
-        "am",
-        "ar",
-        "as",
-        "az",
-        "ba",
-        "be",
-        "bg",
-        "bn",
-        "bo",
-        "br",
-        "bs",
-        "ca",
-        "cs",
-        "cy",
-        "da",
-        "de",
-        "el",
-        "en",
-        "es",
-        "et",
-        "eu",
-        "fa",
-        "fi",
-        "fo",
-        "fr",
-        "gl",
-        "gu",
-        "ha",
-        "haw",
-        "he",
-        "hi",
-        "hr",
-        "ht",
-        "hu",
-        "hy",
-        "id",
-        "is",
-        "it",
-        "ja",
-        "jw",
-        "ka",
-        "kk",
-        "km",
-        "kn",
-        "ko",
-        "la",
-        "lb",
-        "ln",
-        "lo",
-        "lt",
-        "lv",
-        "mg",
-        "mi",
-        "mk",
-        "ml",
-        "mn",
-        "mr",
-        "ms",
-        "mt",
-        "my",
-        "ne",
-        "nl",
-        "nn",
-        "no",
-        "oc",
-        "pa",
-        "pl",
-        "ps",
-        "pt",
-        "ro",
-        "ru",
-        "sa",
-        "sd",
-        "si",
-        "sk",
-        "sl",
-        "sn",
-        "so",
-        "sq",
-        "sr",
-        "su",
-        "sv",
-        "sw",
-        "ta",
-        "te",
-        "tg",
-        "th",
-        "tk",
-        "tl",
-        "tr",
-        "tt",
-        "uk",
-        "ur",
-        "uz",
-        "vi",
-        "wo",
-        "yi",
-        "yo",
-        "zh",
-    ];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
 impl std::fmt::Display for TranslationLanguageCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -2372,13 +2363,19 @@ impl std::str::FromStr for TranslationLanguageCode {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("TranslationLanguageCode", value)),
+        }
     }
 }
 impl From<&str> for TranslationLanguageCode {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for TranslationLanguageCode {
@@ -2407,6 +2404,8 @@ pub enum TranslationModel {
 impl TranslationModel {
     /// Every value the spec lists, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::Base, Self::Enhanced];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["base", "enhanced"];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2414,16 +2413,6 @@ impl TranslationModel {
             Self::Enhanced => "enhanced",
             Self::Unknown(value) => value,
         }
-    }
-}
-impl crate::wire::StrEnum for TranslationModel {
-    const NAME: &'static str = "TranslationModel";
-    const WIRE: &'static [&'static str] = &["base", "enhanced"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
     }
 }
 impl std::fmt::Display for TranslationModel {
@@ -2435,13 +2424,19 @@ impl std::str::FromStr for TranslationModel {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("TranslationModel", value)),
+        }
     }
 }
 impl From<&str> for TranslationModel {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for TranslationModel {
@@ -2472,6 +2467,8 @@ pub enum SummaryTypes {
 impl SummaryTypes {
     /// Every value the spec lists, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::General, Self::BulletPoints, Self::Concise];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["general", "bullet_points", "concise"];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2480,16 +2477,6 @@ impl SummaryTypes {
             Self::Concise => "concise",
             Self::Unknown(value) => value,
         }
-    }
-}
-impl crate::wire::StrEnum for SummaryTypes {
-    const NAME: &'static str = "SummaryTypes";
-    const WIRE: &'static [&'static str] = &["general", "bullet_points", "concise"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
     }
 }
 impl std::fmt::Display for SummaryTypes {
@@ -2501,13 +2488,19 @@ impl std::str::FromStr for SummaryTypes {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("SummaryTypes", value)),
+        }
     }
 }
 impl From<&str> for SummaryTypes {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for SummaryTypes {
@@ -2779,6 +2772,91 @@ impl PiiRedactionEntityType {
         Self::Trend,
         Self::Year,
     ];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &[
+        "APPI",
+        "APPI_SENSITIVE",
+        "CCI",
+        "CORE_ENTITIES",
+        "CPRA",
+        "GDPR",
+        "GDPR_SENSITIVE",
+        "HEALTH_INFORMATION",
+        "HIPAA_SAFE_HARBOR",
+        "LIDI",
+        "NUMERICAL_EXCL_PCI",
+        "PCI",
+        "QUEBEC_PRIVACY_ACT",
+        "ACCOUNT_NUMBER",
+        "AGE",
+        "DATE",
+        "DATE_INTERVAL",
+        "DOB",
+        "DRIVER_LICENSE",
+        "DURATION",
+        "EMAIL_ADDRESS",
+        "EVENT",
+        "FILENAME",
+        "GENDER",
+        "HEALTHCARE_NUMBER",
+        "IP_ADDRESS",
+        "LANGUAGE",
+        "LOCATION",
+        "LOCATION_ADDRESS",
+        "LOCATION_ADDRESS_STREET",
+        "LOCATION_CITY",
+        "LOCATION_COORDINATE",
+        "LOCATION_COUNTRY",
+        "LOCATION_STATE",
+        "LOCATION_ZIP",
+        "MARITAL_STATUS",
+        "MONEY",
+        "NAME",
+        "NAME_FAMILY",
+        "NAME_GIVEN",
+        "NAME_MEDICAL_PROFESSIONAL",
+        "NUMERICAL_PII",
+        "OCCUPATION",
+        "ORGANIZATION",
+        "ORGANIZATION_MEDICAL_FACILITY",
+        "ORIGIN",
+        "PASSPORT_NUMBER",
+        "PASSWORD",
+        "PHONE_NUMBER",
+        "PHYSICAL_ATTRIBUTE",
+        "POLITICAL_AFFILIATION",
+        "RELIGION",
+        "SEXUALITY",
+        "SSN",
+        "TIME",
+        "URL",
+        "USERNAME",
+        "VEHICLE_ID",
+        "ZODIAC_SIGN",
+        "BLOOD_TYPE",
+        "CONDITION",
+        "DOSE",
+        "DRUG",
+        "INJURY",
+        "MEDICAL_PROCESS",
+        "STATISTICS",
+        "BANK_ACCOUNT",
+        "CREDIT_CARD",
+        "CREDIT_CARD_EXPIRATION",
+        "CVV",
+        "ROUTING_NUMBER",
+        "CORPORATE_ACTION",
+        "DAY",
+        "EFFECT",
+        "FINANCIAL_METRIC",
+        "MEDICAL_CODE",
+        "MONTH",
+        "ORGANIZATION_ID",
+        "PRODUCT",
+        "PROJECT",
+        "TREND",
+        "YEAR",
+    ];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2868,99 +2946,6 @@ impl PiiRedactionEntityType {
         }
     }
 }
-impl crate::wire::StrEnum for PiiRedactionEntityType {
-    const NAME: &'static str = "PiiRedactionEntityType";
-    const WIRE: &'static [&'static str] = &[
-        "APPI",
-        "APPI_SENSITIVE",
-        "CCI",
-        "CORE_ENTITIES",
-        "CPRA",
-        "GDPR",
-        "GDPR_SENSITIVE",
-        "HEALTH_INFORMATION",
-        "HIPAA_SAFE_HARBOR",
-        "LIDI",
-        "NUMERICAL_EXCL_PCI",
-        "PCI",
-        "QUEBEC_PRIVACY_ACT",
-        "ACCOUNT_NUMBER",
-        "AGE",
-        "DATE",
-        "DATE_INTERVAL",
-        "DOB",
-        "DRIVER_LICENSE",
-        "DURATION",
-        "EMAIL_ADDRESS",
-        "EVENT",
-        "FILENAME",
-        "GENDER",
-        "HEALTHCARE_NUMBER",
-        "IP_ADDRESS",
-        "LANGUAGE",
-        "LOCATION",
-        "LOCATION_ADDRESS",
-        "LOCATION_ADDRESS_STREET",
-        "LOCATION_CITY",
-        "LOCATION_COORDINATE",
-        "LOCATION_COUNTRY",
-        "LOCATION_STATE",
-        "LOCATION_ZIP",
-        "MARITAL_STATUS",
-        "MONEY",
-        "NAME",
-        "NAME_FAMILY",
-        "NAME_GIVEN",
-        "NAME_MEDICAL_PROFESSIONAL",
-        "NUMERICAL_PII",
-        "OCCUPATION",
-        "ORGANIZATION",
-        "ORGANIZATION_MEDICAL_FACILITY",
-        "ORIGIN",
-        "PASSPORT_NUMBER",
-        "PASSWORD",
-        "PHONE_NUMBER",
-        "PHYSICAL_ATTRIBUTE",
-        "POLITICAL_AFFILIATION",
-        "RELIGION",
-        "SEXUALITY",
-        "SSN",
-        "TIME",
-        "URL",
-        "USERNAME",
-        "VEHICLE_ID",
-        "ZODIAC_SIGN",
-        "BLOOD_TYPE",
-        "CONDITION",
-        "DOSE",
-        "DRUG",
-        "INJURY",
-        "MEDICAL_PROCESS",
-        "STATISTICS",
-        "BANK_ACCOUNT",
-        "CREDIT_CARD",
-        "CREDIT_CARD_EXPIRATION",
-        "CVV",
-        "ROUTING_NUMBER",
-        "CORPORATE_ACTION",
-        "DAY",
-        "EFFECT",
-        "FINANCIAL_METRIC",
-        "MEDICAL_CODE",
-        "MONTH",
-        "ORGANIZATION_ID",
-        "PRODUCT",
-        "PROJECT",
-        "TREND",
-        "YEAR",
-    ];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
 impl std::fmt::Display for PiiRedactionEntityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -2970,13 +2955,19 @@ impl std::str::FromStr for PiiRedactionEntityType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("PiiRedactionEntityType", value)),
+        }
     }
 }
 impl From<&str> for PiiRedactionEntityType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for PiiRedactionEntityType {
@@ -3299,6 +3290,108 @@ impl TranscriptionLanguageCode {
         Self::Yo,
         Self::Zh,
     ];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &[
+        "af",
+        "am",
+        "ar",
+        "as",
+        "az",
+        "ba",
+        "be",
+        "bg",
+        "bn",
+        "bo",
+        "br",
+        "bs",
+        "ca",
+        "cs",
+        "cy",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "et",
+        "eu",
+        "fa",
+        "fi",
+        "fo",
+        "fr",
+        "gl",
+        "gu",
+        "ha",
+        "haw",
+        "he",
+        "hi",
+        "hr",
+        "ht",
+        "hu",
+        "hy",
+        "id",
+        "is",
+        "it",
+        "ja",
+        "jw",
+        "ka",
+        "kk",
+        "km",
+        "kn",
+        "ko",
+        "la",
+        "lb",
+        "ln",
+        "lo",
+        "lt",
+        "lv",
+        "mg",
+        "mi",
+        "mk",
+        "ml",
+        "mn",
+        "mr",
+        "ms",
+        "mt",
+        "my",
+        "ne",
+        "nl",
+        "nn",
+        "no",
+        "oc",
+        "pa",
+        "pl",
+        "ps",
+        "pt",
+        "ro",
+        "ru",
+        "sa",
+        "sd",
+        "si",
+        "sk",
+        "sl",
+        "sn",
+        "so",
+        "sq",
+        "sr",
+        "su",
+        "sv",
+        "sw",
+        "ta",
+        "te",
+        "tg",
+        "th",
+        "tk",
+        "tl",
+        "tr",
+        "tt",
+        "uk",
+        "ur",
+        "uz",
+        "vi",
+        "yi",
+        "yo",
+        "zh",
+    ];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3405,116 +3498,6 @@ impl TranscriptionLanguageCode {
         }
     }
 }
-impl crate::wire::StrEnum for TranscriptionLanguageCode {
-    const NAME: &'static str = "TranscriptionLanguageCode";
-    const WIRE: &'static [&'static str] = &[
-        "af",
-        "am",
-        "ar",
-        "as",
-        "az",
-        "ba",
-        "be",
-        "bg",
-        "bn",
-        "bo",
-        "br",
-        "bs",
-        "ca",
-        "cs",
-        "cy",
-        "da",
-        "de",
-        "el",
-        "en",
-        "es",
-        "et",
-        "eu",
-        "fa",
-        "fi",
-        "fo",
-        "fr",
-        "gl",
-        "gu",
-        "ha",
-        "haw",
-        "he",
-        "hi",
-        "hr",
-        "ht",
-        "hu",
-        "hy",
-        "id",
-        "is",
-        "it",
-        "ja",
-        "jw",
-        "ka",
-        "kk",
-        "km",
-        "kn",
-        "ko",
-        "la",
-        "lb",
-        "ln",
-        "lo",
-        "lt",
-        "lv",
-        "mg",
-        "mi",
-        "mk",
-        "ml",
-        "mn",
-        "mr",
-        "ms",
-        "mt",
-        "my",
-        "ne",
-        "nl",
-        "nn",
-        "no",
-        "oc",
-        "pa",
-        "pl",
-        "ps",
-        "pt",
-        "ro",
-        "ru",
-        "sa",
-        "sd",
-        "si",
-        "sk",
-        "sl",
-        "sn",
-        "so",
-        "sq",
-        "sr",
-        "su",
-        "sv",
-        "sw",
-        "ta",
-        "te",
-        "tg",
-        "th",
-        "tk",
-        "tl",
-        "tr",
-        "tt",
-        "uk",
-        "ur",
-        "uz",
-        "vi",
-        "yi",
-        "yo",
-        "zh",
-    ];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
 impl std::fmt::Display for TranscriptionLanguageCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -3524,13 +3507,21 @@ impl std::str::FromStr for TranscriptionLanguageCode {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => {
+                Err(crate::wire::UnknownValue::new("TranscriptionLanguageCode", value))
+            }
+        }
     }
 }
 impl From<&str> for TranscriptionLanguageCode {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for TranscriptionLanguageCode {
@@ -3939,6 +3930,8 @@ impl TranscriptionStatus {
         Self::Done,
         Self::Error,
     ];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["queued", "processing", "done", "error"];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3950,16 +3943,6 @@ impl TranscriptionStatus {
         }
     }
 }
-impl crate::wire::StrEnum for TranscriptionStatus {
-    const NAME: &'static str = "TranscriptionStatus";
-    const WIRE: &'static [&'static str] = &["queued", "processing", "done", "error"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
 impl std::fmt::Display for TranscriptionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -3969,13 +3952,19 @@ impl std::str::FromStr for TranscriptionStatus {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("TranscriptionStatus", value)),
+        }
     }
 }
 impl From<&str> for TranscriptionStatus {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for TranscriptionStatus {
@@ -4004,6 +3993,8 @@ pub enum TranscriptionKind {
 impl TranscriptionKind {
     /// Every value the spec lists, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::PreRecorded, Self::Live];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["pre-recorded", "live"];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4011,16 +4002,6 @@ impl TranscriptionKind {
             Self::Live => "live",
             Self::Unknown(value) => value,
         }
-    }
-}
-impl crate::wire::StrEnum for TranscriptionKind {
-    const NAME: &'static str = "TranscriptionKind";
-    const WIRE: &'static [&'static str] = &["pre-recorded", "live"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
     }
 }
 impl std::fmt::Display for TranscriptionKind {
@@ -4032,13 +4013,19 @@ impl std::str::FromStr for TranscriptionKind {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("TranscriptionKind", value)),
+        }
     }
 }
 impl From<&str> for TranscriptionKind {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for TranscriptionKind {
@@ -6211,6 +6198,8 @@ pub enum LiveRegion {
 impl LiveRegion {
     /// Every value the spec lists, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::EuWest, Self::UsWest];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["eu-west", "us-west"];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6218,16 +6207,6 @@ impl LiveRegion {
             Self::UsWest => "us-west",
             Self::Unknown(value) => value,
         }
-    }
-}
-impl crate::wire::StrEnum for LiveRegion {
-    const NAME: &'static str = "LiveRegion";
-    const WIRE: &'static [&'static str] = &["eu-west", "us-west"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
     }
 }
 impl std::fmt::Display for LiveRegion {
@@ -6239,13 +6218,19 @@ impl std::str::FromStr for LiveRegion {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("LiveRegion", value)),
+        }
     }
 }
 impl From<&str> for LiveRegion {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for LiveRegion {
@@ -6276,6 +6261,8 @@ pub enum LiveEncoding {
 impl LiveEncoding {
     /// Every value the spec lists, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::WavPcm, Self::WavAlaw, Self::WavUlaw];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["wav/pcm", "wav/alaw", "wav/ulaw"];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6284,16 +6271,6 @@ impl LiveEncoding {
             Self::WavUlaw => "wav/ulaw",
             Self::Unknown(value) => value,
         }
-    }
-}
-impl crate::wire::StrEnum for LiveEncoding {
-    const NAME: &'static str = "LiveEncoding";
-    const WIRE: &'static [&'static str] = &["wav/pcm", "wav/alaw", "wav/ulaw"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
     }
 }
 impl std::fmt::Display for LiveEncoding {
@@ -6305,13 +6282,19 @@ impl std::str::FromStr for LiveEncoding {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("LiveEncoding", value)),
+        }
     }
 }
 impl From<&str> for LiveEncoding {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for LiveEncoding {
@@ -6488,22 +6471,14 @@ pub enum LiveModel {
 impl LiveModel {
     /// Every value the spec lists, in the spec's order.
     pub const ALL: &'static [Self] = &[Self::Solaria1];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["solaria-1"];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Solaria1 => "solaria-1",
             Self::Unknown(value) => value,
         }
-    }
-}
-impl crate::wire::StrEnum for LiveModel {
-    const NAME: &'static str = "LiveModel";
-    const WIRE: &'static [&'static str] = &["solaria-1"];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
     }
 }
 impl std::fmt::Display for LiveModel {
@@ -6515,13 +6490,19 @@ impl std::str::FromStr for LiveModel {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("LiveModel", value)),
+        }
     }
 }
 impl From<&str> for LiveModel {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for LiveModel {
@@ -7746,6 +7727,12 @@ impl WebhookTranscriptionEvent {
         Self::TranscriptionSuccess,
         Self::TranscriptionError,
     ];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &[
+        "transcription.created",
+        "transcription.success",
+        "transcription.error",
+    ];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7754,20 +7741,6 @@ impl WebhookTranscriptionEvent {
             Self::TranscriptionError => "transcription.error",
             Self::Unknown(value) => value,
         }
-    }
-}
-impl crate::wire::StrEnum for WebhookTranscriptionEvent {
-    const NAME: &'static str = "WebhookTranscriptionEvent";
-    const WIRE: &'static [&'static str] = &[
-        "transcription.created",
-        "transcription.success",
-        "transcription.error",
-    ];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
     }
 }
 impl std::fmt::Display for WebhookTranscriptionEvent {
@@ -7779,13 +7752,21 @@ impl std::str::FromStr for WebhookTranscriptionEvent {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => {
+                Err(crate::wire::UnknownValue::new("WebhookTranscriptionEvent", value))
+            }
+        }
     }
 }
 impl From<&str> for WebhookTranscriptionEvent {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for WebhookTranscriptionEvent {
@@ -7870,6 +7851,13 @@ impl WebhookLiveEvent {
         Self::LiveEndRecording,
         Self::LiveEndSession,
     ];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &[
+        "live.start_session",
+        "live.start_recording",
+        "live.end_recording",
+        "live.end_session",
+    ];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7881,21 +7869,6 @@ impl WebhookLiveEvent {
         }
     }
 }
-impl crate::wire::StrEnum for WebhookLiveEvent {
-    const NAME: &'static str = "WebhookLiveEvent";
-    const WIRE: &'static [&'static str] = &[
-        "live.start_session",
-        "live.start_recording",
-        "live.end_recording",
-        "live.end_session",
-    ];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
 impl std::fmt::Display for WebhookLiveEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -7905,13 +7878,19 @@ impl std::str::FromStr for WebhookLiveEvent {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("WebhookLiveEvent", value)),
+        }
     }
 }
 impl From<&str> for WebhookLiveEvent {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for WebhookLiveEvent {
@@ -8275,6 +8254,13 @@ impl LiveLifecycleMessageType {
         Self::EndRecording,
         Self::EndSession,
     ];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &[
+        "start_session",
+        "start_recording",
+        "end_recording",
+        "end_session",
+    ];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8286,21 +8272,6 @@ impl LiveLifecycleMessageType {
         }
     }
 }
-impl crate::wire::StrEnum for LiveLifecycleMessageType {
-    const NAME: &'static str = "LiveLifecycleMessageType";
-    const WIRE: &'static [&'static str] = &[
-        "start_session",
-        "start_recording",
-        "end_recording",
-        "end_session",
-    ];
-    fn known() -> &'static [Self] {
-        Self::ALL
-    }
-    fn unknown(value: &str) -> Self {
-        Self::Unknown(value.to_owned())
-    }
-}
 impl std::fmt::Display for LiveLifecycleMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -8310,13 +8281,21 @@ impl std::str::FromStr for LiveLifecycleMessageType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        crate::wire::parse_str_enum(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => {
+                Err(crate::wire::UnknownValue::new("LiveLifecycleMessageType", value))
+            }
+        }
     }
 }
 impl From<&str> for LiveLifecycleMessageType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
-        crate::wire::str_enum_or_unknown(value)
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
     }
 }
 impl serde::Serialize for LiveLifecycleMessageType {

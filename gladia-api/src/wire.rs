@@ -121,34 +121,9 @@ pub(crate) fn check_count(
     Ok(())
 }
 
-/// What generated string enums share, so that their `FromStr` and `From<&str>` are calls to the
-/// two functions below rather than one `match` of every value per enum.
-pub(crate) trait StrEnum: Sized + Clone + 'static {
-    /// The enum's name, for errors.
-    const NAME: &'static str;
-    /// The wire value of each of [`StrEnum::known`], in the same order.
-    const WIRE: &'static [&'static str];
-    /// Every value the spec lists.
-    fn known() -> &'static [Self];
-    /// The `Unknown` variant holding `value`.
-    fn unknown(value: &str) -> Self;
-}
-
-/// The listed value spelled `value`, or an error naming the enum.
-pub(crate) fn parse_str_enum<T: StrEnum>(value: &str) -> Result<T, UnknownValue> {
-    match wire_index(T::WIRE, value) {
-        Some(index) => Ok(T::known()[index].clone()),
-        None => Err(UnknownValue::new(T::NAME, value)),
-    }
-}
-
-/// The listed value spelled `value`, or `Unknown(value)`.
-pub(crate) fn str_enum_or_unknown<T: StrEnum>(value: &str) -> T {
-    parse_str_enum(value).unwrap_or_else(|_| T::unknown(value))
-}
-
-/// Where `value` stands in `table`. Not generic, so compiled once for every enum.
-fn wire_index(table: &[&str], value: &str) -> Option<usize> {
+/// Where `value` stands in a string enum's table of wire values: the one search every generated
+/// `FromStr` and `From<&str>` shares, rather than one `match` of every value per enum.
+pub(crate) fn position(table: &[&str], value: &str) -> Option<usize> {
     table.iter().position(|wire| *wire == value)
 }
 

@@ -27,24 +27,14 @@ pub(super) fn string_enum(
         impl #name {
             /// Every value the spec lists, in the spec's order.
             pub const ALL: &'static [Self] = &[#(Self::#variants),*];
+            /// The wire value of each of `ALL`, in the same order: what parsing searches.
+            const WIRE: &'static [&'static str] = &[#(#wires),*];
             /// The value as it is sent on the wire.
             pub fn as_str(&self) -> &str {
                 match self {
                     #( Self::#variants => #wires, )*
                     Self::Unknown(value) => value,
                 }
-            }
-        }
-        // One `match` per enum (`as_str`); parsing goes through the shared helpers of
-        // `crate::wire`, which search `ALL`, so that each enum adds little code to compile.
-        impl crate::wire::StrEnum for #name {
-            const NAME: &'static str = #type_name;
-            const WIRE: &'static [&'static str] = &[#(#wires),*];
-            fn known() -> &'static [Self] {
-                Self::ALL
-            }
-            fn unknown(value: &str) -> Self {
-                Self::Unknown(value.to_owned())
             }
         }
         impl std::fmt::Display for #name {
@@ -56,13 +46,19 @@ pub(super) fn string_enum(
             type Err = crate::wire::UnknownValue;
             /// Accepts only the values the spec lists.
             fn from_str(value: &str) -> Result<Self, Self::Err> {
-                crate::wire::parse_str_enum(value)
+                match crate::wire::position(Self::WIRE, value) {
+                    Some(index) => Ok(Self::ALL[index].clone()),
+                    None => Err(crate::wire::UnknownValue::new(#type_name, value)),
+                }
             }
         }
         impl From<&str> for #name {
             /// Never fails: a value the spec does not list becomes `Unknown`.
             fn from(value: &str) -> Self {
-                crate::wire::str_enum_or_unknown(value)
+                match crate::wire::position(Self::WIRE, value) {
+                    Some(index) => Self::ALL[index].clone(),
+                    None => Self::Unknown(value.to_owned()),
+                }
             }
         }
         impl serde::Serialize for #name {
