@@ -3,6 +3,8 @@
 //! its helpers as `crate::wire` (and `crate::UnreadableItem`), so this crate has the runtime's
 //! `wire` module under that name.
 
+use serde_json::{json, Value};
+
 #[allow(dead_code)]
 #[path = "../gladia-api/src/wire.rs"]
 mod wire;
@@ -39,4 +41,52 @@ fn gladias_published_document_generates_types_that_compile() {
         "{} did not generate; `cargo test --test generator` says why",
         reference.display()
     );
+}
+
+/// The written-out serde code of the construct types, against JSON: what serde's derive did for
+/// these shapes, the generated impls must do too.
+fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(json: Value) -> T {
+    let typed: T = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&typed).unwrap(), json);
+    typed
+}
+
+#[test]
+fn optional_fields_are_left_out_and_required_nullable_ones_written_as_null() {
+    use constructs::nullable::Job;
+    let job: Job = round_trip(json!({"id": "j", "completed_at": null, "error_code": null}));
+    assert_eq!((job.completed_at, job.started_at), (None, None));
+    let job: Job = round_trip(json!({"id": "j", "completed_at": "2026-11-23T10:00:00Z",
+        "error_code": 404, "started_at": "2026-11-23T09:00:00Z", "note": "n"}));
+    assert_eq!(job.completed_at.unwrap().hour(), 10);
+    let error = serde_json::from_value::<Job>(json!({"completed_at": null, "error_code": 1}));
+    assert_eq!(error.unwrap_err().to_string(), "missing field `id`");
+}
+
+#[test]
+fn a_flattened_map_keeps_the_properties_the_spec_does_not_list() {
+    let item: constructs::real_world::Item =
+        round_trip(json!({"id": "i", "size": 2.5, "colour": "red", "shape": "round"}));
+    assert_eq!(item.size, Some(2.5));
+    assert_eq!(item.additional_properties.len(), 2);
+    assert_eq!(item.additional_properties["colour"], "red");
+}
+
+#[test]
+fn a_variants_tag_is_written_and_checked() {
+    use constructs::discriminator::{Cat, Pet};
+    let pet: Pet = round_trip(json!({"kind": "cat", "lives": 9}));
+    assert_eq!(pet, Pet::Cat(Cat { lives: 9 }));
+    let error = serde_json::from_value::<Cat>(json!({"kind": "dog", "lives": 9})).unwrap_err();
+    assert!(error.to_string().contains("expected cat"), "{error}");
+}
+
+#[test]
+fn untagged_unions_take_the_first_variant_that_fits() {
+    use constructs::untagged_oneof::{Deadline, VocabularyVocabularyItem as Item};
+    assert!(matches!(round_trip(json!("word")), Item::String(_)));
+    assert!(matches!(round_trip(json!({"value": "w"})), Item::Entry(_)));
+    let deadline: Deadline = round_trip(json!("2026-11-23T10:00:00Z"));
+    assert!(matches!(deadline, Deadline::DateTime(_)), "{deadline:?}");
+    assert!(matches!(round_trip(json!(7)), Deadline::Integer(7)));
 }
