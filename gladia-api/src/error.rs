@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::wire::{locate_within, Invalid, UnreadableItem};
+use crate::wire::{Invalid, UnreadableItem};
 
 /// Everything that can go wrong when talking to Gladia.
 #[derive(Debug)]
@@ -250,20 +250,23 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
+    /// `located`: where and why decoding failed, when it could be told (see `request::decode`);
+    /// otherwise the failure is at the root, in serde's words.
     pub(crate) fn new(
         operation: String,
         body: &[u8],
-        path: String,
+        located: Option<(String, String)>,
         source: serde_json::Error,
     ) -> Self {
         let text = String::from_utf8_lossy(body);
         let offset = byte_offset(&text, source.line(), source.column());
-        // serde's message without the position, which the snippet shows better.
-        let message = source.to_string();
-        let position = format!(" at line {} column {}", source.line(), source.column());
-        let message = message.strip_suffix(&position).unwrap_or(&message);
-        // A tagged union reports where inside it decoding stopped: the path goes on from there.
-        let (path, reason) = locate_within(path, message);
+        let (path, reason) = located.unwrap_or_else(|| {
+            // serde's message without the position, which the snippet shows better.
+            let message = source.to_string();
+            let position = format!(" at line {} column {}", source.line(), source.column());
+            let message = message.strip_suffix(&position).unwrap_or(&message);
+            (".".to_owned(), message.to_owned())
+        });
         Self {
             operation,
             path,

@@ -246,20 +246,19 @@ impl Reply {
     }
 }
 
-/// Decodes a body at full speed; only on failure is it decoded again, tracking the path, to say
-/// where it failed.
+/// Decodes a body at full speed; only on failure is it decoded again, as a buffered value and
+/// tracking the path (as list items and unions are), to say where it failed. The error and its
+/// place in the text are those of the first decoding.
 pub(crate) fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|error| {
-        let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let (path, error) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-            Err(located) => (located.path().to_string(), located.into_inner()),
-            // Only the end failed, on trailing characters: the path is the root.
-            Ok(_) => (".".to_owned(), error),
-        };
+        // `None` when the body is no JSON value, or only its end failed (trailing characters).
+        let located = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .and_then(|value| crate::wire::decode_located::<T>(&value).err());
         Error::Decode(Box::new(DecodeError::new(
             operation.to_owned(),
             body,
-            path,
+            located,
             error,
         )))
     })

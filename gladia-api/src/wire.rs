@@ -192,7 +192,7 @@ pub(crate) fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(
         type Value = T;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "a {} object", T::NAME)
+            expecting_object(f, T::NAME)
         }
 
         fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
@@ -201,6 +201,11 @@ pub(crate) fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(
     }
 
     deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+/// Not generic, so written once rather than once per struct.
+fn expecting_object(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
+    write!(f, "a {name} object")
 }
 
 /// Reads the value of a property that the spec fixes (a union's tag, such as a message's
@@ -247,14 +252,11 @@ impl<'de, T: de::DeserializeOwned> de::Deserialize<'de>
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let values = Vec::<serde_json::Value>::deserialize(deserializer)?;
         let items = values.into_iter().map(|json| {
-            T::deserialize(&json).map_err(|_| {
-                let (path, reason) = locate::<T>(&json);
-                UnreadableItem {
-                    id: json.get("id").and_then(|id| id.as_str()).map(str::to_owned),
-                    path,
-                    reason,
-                    json,
-                }
+            decode_located(&json).map_err(|(path, reason)| UnreadableItem {
+                id: json.get("id").and_then(|id| id.as_str()).map(str::to_owned),
+                path,
+                reason,
+                json,
             })
         });
         Ok(LenientItems(items.collect()))
@@ -395,28 +397,30 @@ where
     T: de::DeserializeOwned,
     E: de::Error,
 {
-    T::deserialize(value).map_err(|_| {
-        let (path, error) = locate::<T>(value);
+    decode_located(value).map_err(|(path, error)| {
         E::custom(format_args!(
             "{LOCATED_PREFIX}{path}{LOCATED_SUFFIX}{error}"
         ))
     })
 }
 
-/// Decodes `value` again, tracking the path, to say where decoding fails.
-fn locate<T: de::DeserializeOwned>(value: &serde_json::Value) -> (String, String) {
-    match serde_path_to_error::deserialize::<_, T>(value) {
-        Err(located) => {
-            let path = located.path().to_string();
-            locate_within(path, &located.into_inner().to_string())
-        }
-        Ok(_) => (".".to_owned(), "does not decode".to_owned()),
-    }
+/// Decodes `T` from a buffered value, tracking the path: on failure, where and why.
+///
+/// Every decoding from a buffered value goes through here, tracking or not: each way of
+/// decoding is one more copy of every model's decoder in the crates that use them, and
+/// tracking costs little next to what buffering already did.
+pub(crate) fn decode_located<T: de::DeserializeOwned>(
+    value: &serde_json::Value,
+) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|located| {
+        let path = located.path().to_string();
+        locate_within(path, &located.into_inner().to_string())
+    })
 }
 
 /// The path and reason of a failure at `path` whose message is `message`: when the message was
 /// made by `decode_variant` (a union inside), the path goes on to where inside it failed.
-pub(crate) fn locate_within(path: String, message: &str) -> (String, String) {
+fn locate_within(path: String, message: &str) -> (String, String) {
     let inner = message
         .strip_prefix(LOCATED_PREFIX)
         .and_then(|rest| rest.split_once(LOCATED_SUFFIX));
