@@ -67,7 +67,8 @@ fn type_def(def: &TypeDef, api: &Api) -> TokenStream {
 }
 
 /// The first variant, in the spec's order, that the value decodes as; written out rather than
-/// derived, through a buffered `serde_json::Value` as serde's untagged enums buffer theirs.
+/// derived, through a buffered `serde_json::Value` as serde's untagged enums buffer theirs, and
+/// decoded from it the one way the runtime decodes buffered values (`wire::decode_located`).
 fn untagged(name: &proc_macro2::Ident, docs: TokenStream, variants: &[Variant]) -> TokenStream {
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let variant_tokens = variants.iter().zip(&idents).map(|(v, ident)| {
@@ -86,13 +87,13 @@ fn untagged(name: &proc_macro2::Ident, docs: TokenStream, variants: &[Variant]) 
     let attempts = variants.iter().zip(&idents).map(|(v, ident)| {
         if date_time(v) {
             quote! {
-                if let Ok(crate::wire::Rfc3339(value)) = serde::Deserialize::deserialize(&value) {
+                if let Ok(crate::wire::Rfc3339(value)) = crate::wire::decode_located(&value) {
                     return Ok(Self::#ident(value));
                 }
             }
         } else {
             quote! {
-                if let Ok(value) = serde::Deserialize::deserialize(&value) {
+                if let Ok(value) = crate::wire::decode_located(&value) {
                     return Ok(Self::#ident(value));
                 }
             }

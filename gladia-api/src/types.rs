@@ -661,10 +661,10 @@ impl<'de> serde::Deserialize<'de> for CustomVocabularyConfigVocabularyItem {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Ok(value) = serde::Deserialize::deserialize(&value) {
+        if let Ok(value) = crate::wire::decode_located(&value) {
             return Ok(Self::CustomVocabularyEntry(value));
         }
-        if let Ok(value) = serde::Deserialize::deserialize(&value) {
+        if let Ok(value) = crate::wire::decode_located(&value) {
             return Ok(Self::String(value));
         }
         Err(
@@ -4276,10 +4276,10 @@ impl<'de> serde::Deserialize<'de> for PreRecordedRequestParamsCustomVocabulary {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Ok(value) = serde::Deserialize::deserialize(&value) {
+        if let Ok(value) = crate::wire::decode_located(&value) {
             return Ok(Self::Boolean(value));
         }
-        if let Ok(value) = serde::Deserialize::deserialize(&value) {
+        if let Ok(value) = crate::wire::decode_located(&value) {
             return Ok(Self::Array(value));
         }
         Err(
@@ -8566,10 +8566,10 @@ impl<'de> serde::Deserialize<'de> for LiveMessageErrorStatusCode {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Ok(value) = serde::Deserialize::deserialize(&value) {
+        if let Ok(value) = crate::wire::decode_located(&value) {
             return Ok(Self::Integer(value));
         }
-        if let Ok(value) = serde::Deserialize::deserialize(&value) {
+        if let Ok(value) = crate::wire::decode_located(&value) {
             return Ok(Self::String(value));
         }
         Err(

@@ -266,23 +266,23 @@ impl<'de, T: de::DeserializeOwned> de::Deserialize<'de>
 impl<T: Serialize> Serialize for LenientItems<&Vec<Result<T, UnreadableItem>>> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.0.iter().map(|item| match item {
-            Ok(item) => Either::Item(item),
-            Err(unreadable) => Either::Json(&unreadable.json),
+            Ok(item) => ItemOrJson::Item(item),
+            Err(unreadable) => ItemOrJson::Json(&unreadable.json),
         }))
     }
 }
 
 /// One item of a lenient list as it is written back.
-enum Either<'a, T> {
+enum ItemOrJson<'a, T> {
     Item(&'a T),
     Json(&'a serde_json::Value),
 }
 
-impl<T: Serialize> Serialize for Either<'_, T> {
+impl<T: Serialize> Serialize for ItemOrJson<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Either::Item(item) => item.serialize(serializer),
-            Either::Json(json) => json.serialize(serializer),
+            ItemOrJson::Item(item) => item.serialize(serializer),
+            ItemOrJson::Json(json) => json.serialize(serializer),
         }
     }
 }
