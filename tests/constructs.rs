@@ -57,8 +57,10 @@ fn optional_fields_are_left_out_and_required_nullable_ones_written_as_null() {
     let job: Job = round_trip(json!({"id": "j", "completed_at": null, "error_code": null}));
     assert_eq!((job.completed_at, job.started_at), (None, None));
     let job: Job = round_trip(json!({"id": "j", "completed_at": "2026-11-23T10:00:00Z",
-        "error_code": 404, "started_at": "2026-11-23T09:00:00Z", "note": "n"}));
+        "error_code": 404, "started_at": "2026-11-23T09:00:00Z", "note": "n",
+        "checkpoints": ["2026-11-23T09:30:00Z", "2026-11-23T09:45:00.5+01:00"]}));
     assert_eq!(job.completed_at.unwrap().hour(), 10);
+    assert_eq!(job.checkpoints.unwrap()[1].offset().whole_hours(), 1);
     let error = serde_json::from_value::<Job>(json!({"completed_at": null, "error_code": 1}));
     assert_eq!(error.unwrap_err().to_string(), "missing field `id`");
 }
@@ -89,4 +91,9 @@ fn untagged_unions_take_the_first_variant_that_fits() {
     let deadline: Deadline = round_trip(json!("2026-11-23T10:00:00Z"));
     assert!(matches!(deadline, Deadline::DateTime(_)), "{deadline:?}");
     assert!(matches!(round_trip(json!(7)), Deadline::Integer(7)));
+    let deadlines: Deadline = round_trip(json!(["2026-11-23T10:00:00Z"]));
+    assert!(
+        matches!(&deadlines, Deadline::Array(dates) if dates.len() == 1),
+        "{deadlines:?}"
+    );
 }

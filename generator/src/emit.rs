@@ -76,26 +76,31 @@ fn untagged(name: &proc_macro2::Ident, docs: TokenStream, variants: &[Variant]) 
         let doc = format!(" The value as {}.", type_phrase(&v.ty));
         quote!(#[doc = #doc] #ident(#ty),)
     });
-    let date_time = |v: &Variant| matches!(v.ty, TypeRef::Scalar(Scalar::DateTime));
-    let writes = variants.iter().zip(&idents).map(|(v, ident)| {
-        if date_time(v) {
-            quote!(Self::#ident(value) => crate::wire::Rfc3339(*value).serialize(serializer),)
-        } else {
-            quote!(Self::#ident(value) => value.serialize(serializer),)
+    // Date-times go through the runtime's RFC 3339 wrappers, as they do in structs.
+    let wrapper = |v: &Variant| match &v.ty {
+        TypeRef::Scalar(Scalar::DateTime) => Some((quote!(crate::wire::Rfc3339), quote!(*value))),
+        TypeRef::Array(item) if **item == TypeRef::Scalar(Scalar::DateTime) => {
+            Some((quote!(crate::wire::Rfc3339List), quote!(value)))
         }
-    });
-    let attempts = variants.iter().zip(&idents).map(|(v, ident)| {
-        if date_time(v) {
-            quote! {
-                if let Ok(crate::wire::Rfc3339(value)) = crate::wire::decode_located(&value) {
-                    return Ok(Self::#ident(value));
-                }
+        _ => None,
+    };
+    let writes = variants
+        .iter()
+        .zip(&idents)
+        .map(|(v, ident)| match wrapper(v) {
+            Some((wrapper, value)) => {
+                quote!(Self::#ident(value) => #wrapper(#value).serialize(serializer),)
             }
-        } else {
-            quote! {
-                if let Ok(value) = crate::wire::decode_located(&value) {
-                    return Ok(Self::#ident(value));
-                }
+            None => quote!(Self::#ident(value) => value.serialize(serializer),),
+        });
+    let attempts = variants.iter().zip(&idents).map(|(v, ident)| {
+        let pattern = match wrapper(v) {
+            Some((wrapper, _)) => quote!(#wrapper(value)),
+            None => quote!(value),
+        };
+        quote! {
+            if let Ok(#pattern) = crate::wire::decode_located(&value) {
+                return Ok(Self::#ident(value));
             }
         }
     });

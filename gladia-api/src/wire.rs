@@ -241,6 +241,24 @@ impl Serialize for Rfc3339 {
     }
 }
 
+/// A list of date-times in RFC 3339, as the generated structs read and write one.
+// For lists of date-times, which Gladia's spec has none of.
+#[allow(dead_code)]
+pub(crate) struct Rfc3339List<L>(pub(crate) L);
+
+impl<'de> de::Deserialize<'de> for Rfc3339List<Vec<time::OffsetDateTime>> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let dates = Vec::<Rfc3339>::deserialize(deserializer)?;
+        Ok(Rfc3339List(dates.into_iter().map(|date| date.0).collect()))
+    }
+}
+
+impl Serialize for Rfc3339List<&Vec<time::OffsetDateTime>> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|date| Rfc3339(*date)))
+    }
+}
+
 /// A page's items, each decoded on its own: an item that does not fit becomes an
 /// [`UnreadableItem`] in its place instead of failing the whole list. Written back, an unreadable
 /// item is its JSON as received.

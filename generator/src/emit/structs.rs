@@ -71,20 +71,22 @@ fn rust_fields(fields: &[Field]) -> impl Iterator<Item = &Field> {
 /// How a field's value is written and read on the wire, where its Rust type's own serde form is
 /// not the wire form.
 enum WireForm {
-    /// A page's list (see [`PAGE_ITEMS`]), through `crate::wire::LenientItems`.
-    LenientItems,
+    Plain,
     /// A date-time, through `crate::wire::Rfc3339` (`time`'s own serde form is another format).
     DateTime,
-    Plain,
+    /// A list through a wrapper of the runtime: a page's list (see [`PAGE_ITEMS`]) through
+    /// `crate::wire::LenientItems`, a list of date-times through `crate::wire::Rfc3339List`.
+    List(TokenStream),
 }
 
 fn wire_form(field: &Field, lenient: bool) -> WireForm {
-    if lenient {
-        WireForm::LenientItems
-    } else if matches!(field.ty, TypeRef::Scalar(Scalar::DateTime)) {
-        WireForm::DateTime
-    } else {
-        WireForm::Plain
+    match &field.ty {
+        _ if lenient => WireForm::List(quote!(crate::wire::LenientItems)),
+        TypeRef::Scalar(Scalar::DateTime) => WireForm::DateTime,
+        TypeRef::Array(item) if **item == TypeRef::Scalar(Scalar::DateTime) => {
+            WireForm::List(quote!(crate::wire::Rfc3339List))
+        }
+        _ => WireForm::Plain,
     }
 }
 
@@ -124,13 +126,9 @@ fn serialize_struct(
             (WireForm::DateTime, _) if skipped_when_none => quote!(&crate::wire::Rfc3339(*value)),
             (WireForm::DateTime, true) => quote!(&self.#ident.map(crate::wire::Rfc3339)),
             (WireForm::DateTime, false) => quote!(&crate::wire::Rfc3339(self.#ident)),
-            (WireForm::LenientItems, _) if skipped_when_none => {
-                quote!(&crate::wire::LenientItems(value))
-            }
-            (WireForm::LenientItems, true) => {
-                quote!(&self.#ident.as_ref().map(crate::wire::LenientItems))
-            }
-            (WireForm::LenientItems, false) => quote!(&crate::wire::LenientItems(&self.#ident)),
+            (WireForm::List(wrapper), _) if skipped_when_none => quote!(&#wrapper(value)),
+            (WireForm::List(wrapper), true) => quote!(&self.#ident.as_ref().map(#wrapper)),
+            (WireForm::List(wrapper), false) => quote!(&#wrapper(&self.#ident)),
         };
         let write = write(quote!(#wire), value);
         if skipped_when_none {
@@ -217,13 +215,9 @@ fn deserialize_struct(
             return quote!(#wire => crate::wire::expect_constant(&mut map, #constant)?,);
         }
         let value = match (wire_form(field, lenient(field)), field.is_optional()) {
-            (WireForm::LenientItems, false) => {
-                quote!(Some(map.next_value::<crate::wire::LenientItems<_>>()?.0))
-            }
-            (WireForm::LenientItems, true) => {
-                quote!(map
-                    .next_value::<Option<crate::wire::LenientItems<_>>>()?
-                    .map(|items| items.0))
+            (WireForm::List(wrapper), false) => quote!(Some(map.next_value::<#wrapper<_>>()?.0)),
+            (WireForm::List(wrapper), true) => {
+                quote!(map.next_value::<Option<#wrapper<_>>>()?.map(|list| list.0))
             }
             (WireForm::DateTime, false) => {
                 quote!(Some(map.next_value::<crate::wire::Rfc3339>()?.0))
