@@ -79,8 +79,16 @@ fn a_variants_tag_is_written_and_checked() {
     use constructs::discriminator::{Cat, Pet};
     let pet: Pet = round_trip(json!({"kind": "cat", "lives": 9}));
     assert_eq!(pet, Pet::Cat(Cat { lives: 9 }));
-    let error = serde_json::from_value::<Cat>(json!({"kind": "dog", "lives": 9})).unwrap_err();
-    assert!(error.to_string().contains("expected cat"), "{error}");
+    let error = |json| serde_json::from_value::<Cat>(json).unwrap_err().to_string();
+    assert_eq!(
+        error(json!({"kind": "dog", "lives": 9})),
+        "invalid value: string \"dog\", expected `cat`"
+    );
+    assert_eq!(
+        error(json!({"kind": 3, "lives": 9})),
+        "invalid type: integer `3`, expected `cat`"
+    );
+    assert_eq!(error(json!({"lives": 9})), "missing field `kind`");
 }
 
 #[test]
@@ -95,5 +103,20 @@ fn untagged_unions_take_the_first_variant_that_fits() {
     assert!(
         matches!(&deadlines, Deadline::Array(dates) if dates.len() == 1),
         "{deadlines:?}"
+    );
+}
+
+#[test]
+fn named_date_times_read_and_write_rfc_3339() {
+    use constructs::date_times::{Holder, HolderWhen};
+    let holder: Holder = round_trip(json!({
+        "a": {"at": "2026-11-23T10:00:00Z", "history": ["2026-11-22T10:00:00+02:00"]},
+        "when": "2026-11-24T08:00:00Z"
+    }));
+    assert_eq!(holder.a.history.unwrap()[0].offset().whole_hours(), 2);
+    assert!(
+        matches!(holder.when, Some(HolderWhen::Timestamp(_))),
+        "{:?}",
+        holder.when
     );
 }

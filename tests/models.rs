@@ -448,8 +448,8 @@ fn drop_nulls(value: &mut Value) {
     }
 }
 
-/// A message's `type` is no field: the encoder writes it, and the decoder refuses another value
-/// (a message of one kind is never read as another) but does not need it.
+/// A message's `type` is no field: the encoder writes it, and the decoder requires it and refuses
+/// another value (a message of one kind is never read as another).
 #[test]
 fn a_message_type_is_written_and_checked_but_not_held() {
     let stop = LiveClientMessage::StopRecording(LiveStopRecordingMessage {});
@@ -462,9 +462,10 @@ fn a_message_type_is_written_and_checked_but_not_held() {
         .to_string();
     assert_eq!(
         error,
-        "invalid value: string \"audio_chunk\", expected stop_recording"
+        "invalid value: string \"audio_chunk\", expected `stop_recording`"
     );
-    assert!(serde_json::from_value::<LiveStopRecordingMessage>(json!({})).is_ok());
+    let missing = serde_json::from_value::<LiveStopRecordingMessage>(json!({})).unwrap_err();
+    assert_eq!(missing.to_string(), "missing field `type`");
 }
 
 /// An untagged union takes the first variant that fits, and says which ones it tried when none does.

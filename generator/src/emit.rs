@@ -50,12 +50,10 @@ fn type_def(def: &TypeDef, api: &Api) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let validate = def.validated.then(|| validate(&name, &def.kind, api));
     let item = match &def.kind {
-        TypeKind::Struct(fields) => {
-            struct_def(&name, docs, fields, is_page(api, &def.name), def.sent)
-        }
+        TypeKind::Struct(fields) => struct_def(&name, docs, fields, api, def.sent),
         TypeKind::StringEnum(values) => string_enum(&name, docs, values),
         TypeKind::IntegerEnum(values) => integer_enum(&name, docs, values),
-        TypeKind::Untagged(variants) => untagged(&name, docs, variants),
+        TypeKind::Untagged(variants) => untagged(&name, docs, variants, api),
         TypeKind::Tagged { tag, variants } => tagged(&name, docs, tag, variants),
         TypeKind::Alias(ty) => {
             let ty = typemap::rust_type(ty);
@@ -69,7 +67,12 @@ fn type_def(def: &TypeDef, api: &Api) -> TokenStream {
 /// The first variant, in the spec's order, that the value decodes as; written out rather than
 /// derived, through a buffered `serde_json::Value` as serde's untagged enums buffer theirs, and
 /// decoded from it the one way the runtime decodes buffered values (`wire::decode_located`).
-fn untagged(name: &proc_macro2::Ident, docs: TokenStream, variants: &[Variant]) -> TokenStream {
+fn untagged(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    variants: &[Variant],
+    api: &Api,
+) -> TokenStream {
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let variant_tokens = variants.iter().zip(&idents).map(|(v, ident)| {
         let ty = variant_type(v);
@@ -77,9 +80,11 @@ fn untagged(name: &proc_macro2::Ident, docs: TokenStream, variants: &[Variant]) 
         quote!(#[doc = #doc] #ident(#ty),)
     });
     // Date-times go through the runtime's RFC 3339 wrappers, as they do in structs.
-    let wrapper = |v: &Variant| match &v.ty {
+    let wrapper = |v: &Variant| match through_aliases(&v.ty, api) {
         TypeRef::Scalar(Scalar::DateTime) => Some((quote!(crate::wire::Rfc3339), quote!(*value))),
-        TypeRef::Array(item) if **item == TypeRef::Scalar(Scalar::DateTime) => {
+        TypeRef::Array(item)
+            if *through_aliases(item, api) == TypeRef::Scalar(Scalar::DateTime) =>
+        {
             Some((quote!(crate::wire::Rfc3339List), quote!(value)))
         }
         _ => None,
@@ -387,6 +392,18 @@ fn inclusive(bound: Option<Bound>, integer: bool, direction: f64) -> TokenStream
         };
         proc_macro2::Literal::f64_unsuffixed(value)
     }))
+}
+
+/// What a type reference stands for once named aliases are followed (`Timestamp` for a
+/// date-time): how a value is written on the wire depends on it. Alias cycles were refused.
+fn through_aliases<'a>(ty: &'a TypeRef, api: &'a Api) -> &'a TypeRef {
+    let TypeRef::Named(name) = ty else {
+        return ty;
+    };
+    match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+        Some(TypeKind::Alias(target)) => through_aliases(target, api),
+        _ => ty,
+    }
 }
 
 fn variant_type(variant: &Variant) -> TokenStream {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::wire::{Invalid, UnreadableItem};
+use crate::wire::{locate_within, Invalid, UnreadableItem};
 
 /// Everything that can go wrong when talking to Gladia.
 #[derive(Debug)]
@@ -250,8 +250,9 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    /// `located`: where and why decoding failed, when it could be told (see `request::decode`);
-    /// otherwise the failure is at the root, in serde's words.
+    /// `located`: where and why decoding failed, when the body is one JSON value (see
+    /// `request::decode`); otherwise serde's words, and the path inside a tagged union they
+    /// carry. The snippet shows the place in the text either way.
     pub(crate) fn new(
         operation: String,
         body: &[u8],
@@ -265,7 +266,7 @@ impl DecodeError {
             let message = source.to_string();
             let position = format!(" at line {} column {}", source.line(), source.column());
             let message = message.strip_suffix(&position).unwrap_or(&message);
-            (".".to_owned(), message.to_owned())
+            locate_within(".".to_owned(), message)
         });
         Self {
             operation,
@@ -346,6 +347,21 @@ mod tests {
         assert_eq!(error.message, None);
         assert_eq!(error.request_id.as_deref(), Some("G-1"));
         assert_eq!(error.validation_errors, ["audio_url must be a URL"]);
+    }
+
+    /// A body that is not one JSON value cannot be decoded again to be located; the path a
+    /// tagged union put in serde's message is still read from it.
+    #[test]
+    fn a_decode_error_keeps_the_path_inside_a_union_when_the_body_is_cut_short() {
+        let source = <serde_json::Error as serde::de::Error>::custom(
+            "at `data.is_final`: invalid type: string \"yes\", expected a boolean",
+        );
+        let error = DecodeError::new("op".into(), br#"{"type":"transcript""#, None, source);
+        assert_eq!(error.path, "data.is_final");
+        assert_eq!(
+            error.reason,
+            "invalid type: string \"yes\", expected a boolean"
+        );
     }
 
     #[test]

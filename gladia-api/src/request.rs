@@ -247,11 +247,12 @@ impl Reply {
 }
 
 /// Decodes a body at full speed; only on failure is it decoded again, as a buffered value and
-/// tracking the path (as list items and unions are), to say where it failed. The error and its
-/// place in the text are those of the first decoding.
+/// tracking the path (as list items and unions are), to say where and why it failed. The place
+/// in the text, for the snippet, is the first decoding's.
 pub(crate) fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|error| {
-        // `None` when the body is no JSON value, or only its end failed (trailing characters).
+        // `None` when the body is not one JSON value (cut short, trailing characters, a syntax
+        // error): the first decoding's message and position then say what and where.
         let located = serde_json::from_slice::<serde_json::Value>(body)
             .ok()
             .and_then(|value| crate::wire::decode_located::<T>(&value).err());

@@ -212,9 +212,9 @@ impl<'de> serde::Deserialize<'de> for InitTranscriptionRequest {
 #[allow(deprecated)]
 impl crate::wire::Object for InitTranscriptionRequest {
     const NAME: &'static str = "InitTranscriptionRequest";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_custom_vocabulary: Option<bool> = None;
         let mut field_custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
         let mut field_callback_url: Option<String> = None;
@@ -400,9 +400,9 @@ impl<'de> serde::Deserialize<'de> for InitPreRecordedTranscriptionResponse {
 }
 impl crate::wire::Object for InitPreRecordedTranscriptionResponse {
     const NAME: &'static str = "InitPreRecordedTranscriptionResponse";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_id: Option<String> = None;
         let mut field_result_url: Option<String> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -465,9 +465,9 @@ impl<'de> serde::Deserialize<'de> for BadRequestErrorResponse {
 }
 impl crate::wire::Object for BadRequestErrorResponse {
     const NAME: &'static str = "BadRequestErrorResponse";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_timestamp: Option<String> = None;
         let mut field_path: Option<String> = None;
         let mut field_request_id: Option<String> = None;
@@ -536,9 +536,9 @@ impl<'de> serde::Deserialize<'de> for UnauthorizedErrorResponse {
 }
 impl crate::wire::Object for UnauthorizedErrorResponse {
     const NAME: &'static str = "UnauthorizedErrorResponse";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_timestamp: Option<String> = None;
         let mut field_path: Option<String> = None;
         let mut field_request_id: Option<String> = None;
@@ -605,9 +605,9 @@ impl<'de> serde::Deserialize<'de> for UnprocessableEntityErrorResponse {
 }
 impl crate::wire::Object for UnprocessableEntityErrorResponse {
     const NAME: &'static str = "UnprocessableEntityErrorResponse";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_timestamp: Option<String> = None;
         let mut field_path: Option<String> = None;
         let mut field_request_id: Option<String> = None;
@@ -719,9 +719,9 @@ impl<'de> serde::Deserialize<'de> for CustomVocabularyConfig {
 }
 impl crate::wire::Object for CustomVocabularyConfig {
     const NAME: &'static str = "CustomVocabularyConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_vocabulary: Option<Vec<CustomVocabularyConfigVocabularyItem>> = None;
         let mut field_default_intensity: Option<f64> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -801,9 +801,9 @@ impl<'de> serde::Deserialize<'de> for CallbackConfig {
 }
 impl crate::wire::Object for CallbackConfig {
     const NAME: &'static str = "CallbackConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_url: Option<String> = None;
         let mut field_method: Option<CallbackMethod> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -901,9 +901,9 @@ impl<'de> serde::Deserialize<'de> for SubtitlesConfig {
 }
 impl crate::wire::Object for SubtitlesConfig {
     const NAME: &'static str = "SubtitlesConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_formats: Option<Vec<SubtitlesFormat>> = None;
         let mut field_minimum_duration: Option<f64> = None;
         let mut field_maximum_duration: Option<f64> = None;
@@ -1016,9 +1016,9 @@ impl<'de> serde::Deserialize<'de> for DiarizationConfig {
 }
 impl crate::wire::Object for DiarizationConfig {
     const NAME: &'static str = "DiarizationConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_number_of_speakers: Option<i64> = None;
         let mut field_min_speakers: Option<i64> = None;
         let mut field_max_speakers: Option<i64> = None;
@@ -1134,9 +1134,9 @@ impl<'de> serde::Deserialize<'de> for TranslationConfig {
 }
 impl crate::wire::Object for TranslationConfig {
     const NAME: &'static str = "TranslationConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_target_languages: Option<Vec<TranslationLanguageCode>> = None;
         let mut field_model: Option<TranslationModel> = None;
         let mut field_match_original_utterances: Option<bool> = None;
@@ -1228,9 +1228,9 @@ impl<'de> serde::Deserialize<'de> for SummarizationConfig {
 }
 impl crate::wire::Object for SummarizationConfig {
     const NAME: &'static str = "SummarizationConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_type: Option<SummaryTypes> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -1266,9 +1266,9 @@ impl<'de> serde::Deserialize<'de> for CustomSpellingConfig {
 }
 impl crate::wire::Object for CustomSpellingConfig {
     const NAME: &'static str = "CustomSpellingConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_spelling_dictionary: Option<
             std::collections::BTreeMap<String, Vec<String>>,
         > = None;
@@ -1334,9 +1334,9 @@ impl<'de> serde::Deserialize<'de> for AudioToLlmListConfig {
 }
 impl crate::wire::Object for AudioToLlmListConfig {
     const NAME: &'static str = "AudioToLlmListConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_prompts: Option<Vec<String>> = None;
         let mut field_model: Option<String> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -1478,9 +1478,9 @@ impl<'de> serde::Deserialize<'de> for PiiRedactionConfig {
 }
 impl crate::wire::Object for PiiRedactionConfig {
     const NAME: &'static str = "PiiRedactionConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_entity_types: Option<Vec<PiiRedactionEntityType>> = None;
         let mut field_processed_text_type: Option<PiiRedactionConfigProcessedTextType> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -1537,9 +1537,9 @@ impl<'de> serde::Deserialize<'de> for LanguageConfig {
 }
 impl crate::wire::Object for LanguageConfig {
     const NAME: &'static str = "LanguageConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
         let mut field_code_switching: Option<bool> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -1603,9 +1603,9 @@ impl<'de> serde::Deserialize<'de> for CustomVocabularyEntry {
 }
 impl crate::wire::Object for CustomVocabularyEntry {
     const NAME: &'static str = "CustomVocabularyEntry";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_value: Option<String> = None;
         let mut field_intensity: Option<f64> = None;
         let mut field_pronunciations: Option<Vec<String>> = None;
@@ -3571,9 +3571,9 @@ impl<'de> serde::Deserialize<'de> for ForbiddenErrorResponse {
 }
 impl crate::wire::Object for ForbiddenErrorResponse {
     const NAME: &'static str = "ForbiddenErrorResponse";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_timestamp: Option<String> = None;
         let mut field_path: Option<String> = None;
         let mut field_request_id: Option<String> = None;
@@ -3639,9 +3639,9 @@ impl<'de> serde::Deserialize<'de> for NotFoundErrorResponse {
 }
 impl crate::wire::Object for NotFoundErrorResponse {
     const NAME: &'static str = "NotFoundErrorResponse";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_timestamp: Option<String> = None;
         let mut field_path: Option<String> = None;
         let mut field_request_id: Option<String> = None;
@@ -3697,9 +3697,9 @@ impl<'de> serde::Deserialize<'de> for UploadFileBody {
 }
 impl crate::wire::Object for UploadFileBody {
     const NAME: &'static str = "UploadFileBody";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_audio: Option<Vec<u8>> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -3739,9 +3739,9 @@ impl<'de> serde::Deserialize<'de> for UploadUrlBody {
 }
 impl crate::wire::Object for UploadUrlBody {
     const NAME: &'static str = "UploadUrlBody";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_audio_url: Option<String> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -3793,9 +3793,9 @@ impl<'de> serde::Deserialize<'de> for AudioUploadResponse {
 }
 impl crate::wire::Object for AudioUploadResponse {
     const NAME: &'static str = "AudioUploadResponse";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_audio_url: Option<String> = None;
         let mut field_audio_metadata: Option<AudioUploadMetadata> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -3866,9 +3866,9 @@ impl<'de> serde::Deserialize<'de> for AudioUploadMetadata {
 }
 impl crate::wire::Object for AudioUploadMetadata {
     const NAME: &'static str = "AudioUploadMetadata";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_id: Option<String> = None;
         let mut field_filename: Option<String> = None;
         let mut field_source: Option<String> = None;
@@ -4077,9 +4077,9 @@ impl<'de> serde::Deserialize<'de> for FileResponse {
 }
 impl crate::wire::Object for FileResponse {
     const NAME: &'static str = "FileResponse";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_id: Option<String> = None;
         let mut field_filename: Option<String> = None;
         let mut field_source: Option<String> = None;
@@ -4191,9 +4191,9 @@ impl<'de> serde::Deserialize<'de> for PreRecordedResponse {
 }
 impl crate::wire::Object for PreRecordedResponse {
     const NAME: &'static str = "PreRecordedResponse";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_id: Option<String> = None;
         let mut field_request_id: Option<String> = None;
         let mut field_version: Option<i64> = None;
@@ -4518,9 +4518,9 @@ impl<'de> serde::Deserialize<'de> for PreRecordedRequestParams {
 }
 impl crate::wire::Object for PreRecordedRequestParams {
     const NAME: &'static str = "PreRecordedRequestParams";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_context_prompt: Option<String> = None;
         let mut field_custom_vocabulary: Option<
             PreRecordedRequestParamsCustomVocabulary,
@@ -4683,9 +4683,9 @@ impl<'de> serde::Deserialize<'de> for CodeSwitchingConfig {
 }
 impl crate::wire::Object for CodeSwitchingConfig {
     const NAME: &'static str = "CodeSwitchingConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -4753,9 +4753,9 @@ impl<'de> serde::Deserialize<'de> for DiarizationConfigResponse {
 }
 impl crate::wire::Object for DiarizationConfigResponse {
     const NAME: &'static str = "DiarizationConfigResponse";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_number_of_speakers: Option<i64> = None;
         let mut field_min_speakers: Option<i64> = None;
         let mut field_max_speakers: Option<i64> = None;
@@ -4805,9 +4805,9 @@ impl<'de> serde::Deserialize<'de> for StructuredDataExtractionConfig {
 }
 impl crate::wire::Object for StructuredDataExtractionConfig {
     const NAME: &'static str = "StructuredDataExtractionConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_classes: Option<Vec<String>> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -4933,9 +4933,9 @@ impl<'de> serde::Deserialize<'de> for TranscriptionResult {
 }
 impl crate::wire::Object for TranscriptionResult {
     const NAME: &'static str = "TranscriptionResult";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_metadata: Option<TranscriptionMetadata> = None;
         let mut field_transcription: Option<Transcription> = None;
         let mut field_translation: Option<Translation> = None;
@@ -5037,9 +5037,9 @@ impl<'de> serde::Deserialize<'de> for TranscriptionMetadata {
 }
 impl crate::wire::Object for TranscriptionMetadata {
     const NAME: &'static str = "TranscriptionMetadata";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_audio_duration: Option<f64> = None;
         let mut field_number_of_distinct_channels: Option<i64> = None;
         let mut field_billing_time: Option<f64> = None;
@@ -5102,9 +5102,9 @@ impl<'de> serde::Deserialize<'de> for AddonError {
 }
 impl crate::wire::Object for AddonError {
     const NAME: &'static str = "AddonError";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_status_code: Option<i64> = None;
         let mut field_exception: Option<String> = None;
         let mut field_message: Option<String> = None;
@@ -5172,9 +5172,9 @@ impl<'de> serde::Deserialize<'de> for Transcription {
 }
 impl crate::wire::Object for Transcription {
     const NAME: &'static str = "Transcription";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_full_transcript: Option<String> = None;
         let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
         let mut field_sentences: Option<Vec<AddonTextListResult>> = None;
@@ -5230,9 +5230,9 @@ impl<'de> serde::Deserialize<'de> for Subtitle {
 }
 impl crate::wire::Object for Subtitle {
     const NAME: &'static str = "Subtitle";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_format: Option<SubtitlesFormat> = None;
         let mut field_subtitles: Option<String> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -5303,9 +5303,9 @@ impl<'de> serde::Deserialize<'de> for Utterance {
 }
 impl crate::wire::Object for Utterance {
     const NAME: &'static str = "Utterance";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_language: Option<TranscriptionLanguageCode> = None;
         let mut field_start: Option<f64> = None;
         let mut field_end: Option<f64> = None;
@@ -5376,9 +5376,9 @@ impl<'de> serde::Deserialize<'de> for Word {
 }
 impl crate::wire::Object for Word {
     const NAME: &'static str = "Word";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_word: Option<String> = None;
         let mut field_start: Option<f64> = None;
         let mut field_end: Option<f64> = None;
@@ -5438,9 +5438,9 @@ impl<'de> serde::Deserialize<'de> for Translation {
 }
 impl crate::wire::Object for Translation {
     const NAME: &'static str = "Translation";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_success: Option<bool> = None;
         let mut field_is_empty: Option<bool> = None;
         let mut field_exec_time: Option<f64> = None;
@@ -5517,9 +5517,9 @@ impl<'de> serde::Deserialize<'de> for TranslationResult {
 }
 impl crate::wire::Object for TranslationResult {
     const NAME: &'static str = "TranslationResult";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_error: Option<AddonError> = None;
         let mut field_full_transcript: Option<String> = None;
         let mut field_languages: Option<Vec<TranslationLanguageCode>> = None;
@@ -5587,9 +5587,9 @@ impl<'de> serde::Deserialize<'de> for AddonTextResult {
 }
 impl crate::wire::Object for AddonTextResult {
     const NAME: &'static str = "AddonTextResult";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_success: Option<bool> = None;
         let mut field_is_empty: Option<bool> = None;
         let mut field_exec_time: Option<f64> = None;
@@ -5654,9 +5654,9 @@ impl<'de> serde::Deserialize<'de> for AddonTextListResult {
 }
 impl crate::wire::Object for AddonTextListResult {
     const NAME: &'static str = "AddonTextListResult";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_success: Option<bool> = None;
         let mut field_is_empty: Option<bool> = None;
         let mut field_exec_time: Option<f64> = None;
@@ -5721,9 +5721,9 @@ impl<'de> serde::Deserialize<'de> for NamedEntityRecognition {
 }
 impl crate::wire::Object for NamedEntityRecognition {
     const NAME: &'static str = "NamedEntityRecognition";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_success: Option<bool> = None;
         let mut field_is_empty: Option<bool> = None;
         let mut field_exec_time: Option<f64> = None;
@@ -5789,9 +5789,9 @@ impl<'de> serde::Deserialize<'de> for AudioToLlmList {
 }
 impl crate::wire::Object for AudioToLlmList {
     const NAME: &'static str = "AudioToLlmList";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_success: Option<bool> = None;
         let mut field_is_empty: Option<bool> = None;
         let mut field_exec_time: Option<f64> = None;
@@ -5856,9 +5856,9 @@ impl<'de> serde::Deserialize<'de> for AudioToLlm {
 }
 impl crate::wire::Object for AudioToLlm {
     const NAME: &'static str = "AudioToLlm";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_success: Option<bool> = None;
         let mut field_is_empty: Option<bool> = None;
         let mut field_exec_time: Option<f64> = None;
@@ -5914,9 +5914,9 @@ impl<'de> serde::Deserialize<'de> for AudioToLlmResult {
 }
 impl crate::wire::Object for AudioToLlmResult {
     const NAME: &'static str = "AudioToLlmResult";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_prompt: Option<String> = None;
         let mut field_response: Option<String> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -5969,9 +5969,9 @@ impl<'de> serde::Deserialize<'de> for Chapterization {
 }
 impl crate::wire::Object for Chapterization {
     const NAME: &'static str = "Chapterization";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_success: Option<bool> = None;
         let mut field_is_empty: Option<bool> = None;
         let mut field_exec_time: Option<f64> = None;
@@ -6040,9 +6040,9 @@ impl<'de> serde::Deserialize<'de> for ListPreRecordedResponse {
 }
 impl crate::wire::Object for ListPreRecordedResponse {
     const NAME: &'static str = "ListPreRecordedResponse";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_first: Option<String> = None;
         let mut field_current: Option<String> = None;
         let mut field_next: Option<String> = None;
@@ -6111,9 +6111,9 @@ impl<'de> serde::Deserialize<'de> for ListTranscriptionResponse {
 }
 impl crate::wire::Object for ListTranscriptionResponse {
     const NAME: &'static str = "ListTranscriptionResponse";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_first: Option<String> = None;
         let mut field_current: Option<String> = None;
         let mut field_next: Option<String> = None;
@@ -6646,9 +6646,9 @@ impl<'de> serde::Deserialize<'de> for InitLiveSessionRequest {
 }
 impl crate::wire::Object for InitLiveSessionRequest {
     const NAME: &'static str = "InitLiveSessionRequest";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_encoding: Option<LiveEncoding> = None;
         let mut field_bit_depth: Option<LiveBitDepth> = None;
         let mut field_sample_rate: Option<LiveSampleRate> = None;
@@ -6775,9 +6775,9 @@ impl<'de> serde::Deserialize<'de> for LivePreProcessingConfig {
 }
 impl crate::wire::Object for LivePreProcessingConfig {
     const NAME: &'static str = "LivePreProcessingConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_audio_enhancer: Option<bool> = None;
         let mut field_speech_threshold: Option<f64> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -6886,9 +6886,9 @@ impl<'de> serde::Deserialize<'de> for LiveRealtimeProcessingConfig {
 }
 impl crate::wire::Object for LiveRealtimeProcessingConfig {
     const NAME: &'static str = "LiveRealtimeProcessingConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_custom_vocabulary: Option<bool> = None;
         let mut field_custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
         let mut field_custom_spelling: Option<bool> = None;
@@ -6988,9 +6988,9 @@ impl<'de> serde::Deserialize<'de> for LivePostProcessingConfig {
 }
 impl crate::wire::Object for LivePostProcessingConfig {
     const NAME: &'static str = "LivePostProcessingConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_summarization: Option<bool> = None;
         let mut field_summarization_config: Option<SummarizationConfig> = None;
         let mut field_chapterization: Option<bool> = None;
@@ -7106,9 +7106,9 @@ impl<'de> serde::Deserialize<'de> for LiveMessagesConfig {
 }
 impl crate::wire::Object for LiveMessagesConfig {
     const NAME: &'static str = "LiveMessagesConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_receive_partial_transcripts: Option<bool> = None;
         let mut field_receive_final_transcripts: Option<bool> = None;
         let mut field_receive_speech_events: Option<bool> = None;
@@ -7266,9 +7266,9 @@ impl<'de> serde::Deserialize<'de> for LiveCallbackConfig {
 }
 impl crate::wire::Object for LiveCallbackConfig {
     const NAME: &'static str = "LiveCallbackConfig";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_url: Option<String> = None;
         let mut field_receive_partial_transcripts: Option<bool> = None;
         let mut field_receive_final_transcripts: Option<bool> = None;
@@ -7367,9 +7367,9 @@ impl<'de> serde::Deserialize<'de> for InitLiveSessionResponse {
 }
 impl crate::wire::Object for InitLiveSessionResponse {
     const NAME: &'static str = "InitLiveSessionResponse";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_url: Option<String> = None;
@@ -7485,9 +7485,9 @@ impl<'de> serde::Deserialize<'de> for LiveResponse {
 }
 impl crate::wire::Object for LiveResponse {
     const NAME: &'static str = "LiveResponse";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_id: Option<String> = None;
         let mut field_request_id: Option<String> = None;
         let mut field_version: Option<i64> = None;
@@ -7592,9 +7592,9 @@ impl<'de> serde::Deserialize<'de> for ListLiveResponse {
 }
 impl crate::wire::Object for ListLiveResponse {
     const NAME: &'static str = "ListLiveResponse";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_first: Option<String> = None;
         let mut field_current: Option<String> = None;
         let mut field_next: Option<String> = None;
@@ -7648,9 +7648,9 @@ impl<'de> serde::Deserialize<'de> for PreRecordedEventPayload {
 }
 impl crate::wire::Object for PreRecordedEventPayload {
     const NAME: &'static str = "PreRecordedEventPayload";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_id: Option<String> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -7690,9 +7690,9 @@ impl<'de> serde::Deserialize<'de> for LiveEventPayload {
 }
 impl crate::wire::Object for LiveEventPayload {
     const NAME: &'static str = "LiveEventPayload";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_id: Option<String> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -7807,9 +7807,9 @@ impl<'de> serde::Deserialize<'de> for WebhookTranscriptionPayload {
 }
 impl crate::wire::Object for WebhookTranscriptionPayload {
     const NAME: &'static str = "WebhookTranscriptionPayload";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_event: Option<WebhookTranscriptionEvent> = None;
         let mut field_payload: Option<PreRecordedEventPayload> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -7931,9 +7931,9 @@ impl<'de> serde::Deserialize<'de> for WebhookLivePayload {
 }
 impl crate::wire::Object for WebhookLivePayload {
     const NAME: &'static str = "WebhookLivePayload";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_event: Option<WebhookLiveEvent> = None;
         let mut field_payload: Option<LiveEventPayload> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -8034,10 +8034,11 @@ impl<'de> serde::Deserialize<'de> for CallbackTranscriptionSuccessPayload {
 }
 impl crate::wire::Object for CallbackTranscriptionSuccessPayload {
     const NAME: &'static str = "CallbackTranscriptionSuccessPayload";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_id: Option<String> = None;
+        let mut field_event = false;
         let mut field_payload: Option<TranscriptionResult> = None;
         let mut field_custom_metadata: Option<
             serde_json::Map<String, serde_json::Value>,
@@ -8046,7 +8047,8 @@ impl crate::wire::Object for CallbackTranscriptionSuccessPayload {
             match key.as_str() {
                 "id" => field_id = Some(map.next_value()?),
                 "event" => {
-                    crate::wire::expect_constant(&mut map, "transcription.success")?
+                    crate::wire::expect_constant(&mut map, "transcription.success")?;
+                    field_event = true;
                 }
                 "payload" => field_payload = Some(map.next_value()?),
                 "custom_metadata" => field_custom_metadata = map.next_value()?,
@@ -8054,6 +8056,9 @@ impl crate::wire::Object for CallbackTranscriptionSuccessPayload {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
         }
         Ok(Self {
             id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
@@ -8103,10 +8108,11 @@ impl<'de> serde::Deserialize<'de> for CallbackTranscriptionErrorPayload {
 }
 impl crate::wire::Object for CallbackTranscriptionErrorPayload {
     const NAME: &'static str = "CallbackTranscriptionErrorPayload";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_id: Option<String> = None;
+        let mut field_event = false;
         let mut field_error: Option<CallbackError> = None;
         let mut field_custom_metadata: Option<
             serde_json::Map<String, serde_json::Value>,
@@ -8114,13 +8120,19 @@ impl crate::wire::Object for CallbackTranscriptionErrorPayload {
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "id" => field_id = Some(map.next_value()?),
-                "event" => crate::wire::expect_constant(&mut map, "transcription.error")?,
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "transcription.error")?;
+                    field_event = true;
+                }
                 "error" => field_error = Some(map.next_value()?),
                 "custom_metadata" => field_custom_metadata = map.next_value()?,
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
         }
         Ok(Self {
             id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
@@ -8155,9 +8167,9 @@ impl<'de> serde::Deserialize<'de> for CallbackError {
 }
 impl crate::wire::Object for CallbackError {
     const NAME: &'static str = "CallbackError";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_code: Option<i64> = None;
         let mut field_message: Option<String> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -8207,9 +8219,9 @@ impl<'de> serde::Deserialize<'de> for CallbackLiveLifecyclePayload {
 }
 impl crate::wire::Object for CallbackLiveLifecyclePayload {
     const NAME: &'static str = "CallbackLiveLifecyclePayload";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_id: Option<String> = None;
         let mut field_event: Option<WebhookLiveEvent> = None;
         let mut field_payload: Option<LiveLifecycleMessage> = None;
@@ -8350,9 +8362,9 @@ impl<'de> serde::Deserialize<'de> for LiveLifecycleMessage {
 }
 impl crate::wire::Object for LiveLifecycleMessage {
     const NAME: &'static str = "LiveLifecycleMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_type: Option<LiveLifecycleMessageType> = None;
@@ -8403,9 +8415,9 @@ impl<'de> serde::Deserialize<'de> for LiveRecordingData {
 }
 impl crate::wire::Object for LiveRecordingData {
     const NAME: &'static str = "LiveRecordingData";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_recording_duration: Option<f64> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -8446,9 +8458,9 @@ impl<'de> serde::Deserialize<'de> for LiveAudioChunkMessageData {
 }
 impl crate::wire::Object for LiveAudioChunkMessageData {
     const NAME: &'static str = "LiveAudioChunkMessageData";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_chunk: Option<String> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -8489,18 +8501,25 @@ impl<'de> serde::Deserialize<'de> for LiveAudioChunkMessage {
 }
 impl crate::wire::Object for LiveAudioChunkMessage {
     const NAME: &'static str = "LiveAudioChunkMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_type = false;
         let mut field_data: Option<LiveAudioChunkMessageData> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
-                "type" => crate::wire::expect_constant(&mut map, "audio_chunk")?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "audio_chunk")?;
+                    field_type = true;
+                }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
@@ -8529,16 +8548,23 @@ impl<'de> serde::Deserialize<'de> for LiveStopRecordingMessage {
 }
 impl crate::wire::Object for LiveStopRecordingMessage {
     const NAME: &'static str = "LiveStopRecordingMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_type = false;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
-                "type" => crate::wire::expect_constant(&mut map, "stop_recording")?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "stop_recording")?;
+                    field_type = true;
+                }
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {})
     }
@@ -8618,9 +8644,9 @@ impl<'de> serde::Deserialize<'de> for LiveMessageError {
 }
 impl crate::wire::Object for LiveMessageError {
     const NAME: &'static str = "LiveMessageError";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_status_code: Option<LiveMessageErrorStatusCode> = None;
         let mut field_exception: Option<String> = None;
         let mut field_message: Option<String> = None;
@@ -8670,9 +8696,9 @@ impl<'de> serde::Deserialize<'de> for LiveTranscriptMessageData {
 }
 impl crate::wire::Object for LiveTranscriptMessageData {
     const NAME: &'static str = "LiveTranscriptMessageData";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_id: Option<String> = None;
         let mut field_is_final: Option<bool> = None;
         let mut field_utterance: Option<Utterance> = None;
@@ -8729,11 +8755,12 @@ impl<'de> serde::Deserialize<'de> for LiveTranscriptMessage {
 }
 impl crate::wire::Object for LiveTranscriptMessage {
     const NAME: &'static str = "LiveTranscriptMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_type = false;
         let mut field_data: Option<LiveTranscriptMessageData> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -8741,12 +8768,18 @@ impl crate::wire::Object for LiveTranscriptMessage {
                 "created_at" => {
                     field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                "type" => crate::wire::expect_constant(&mut map, "transcript")?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "transcript")?;
+                    field_type = true;
+                }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             session_id: field_session_id
@@ -8791,9 +8824,9 @@ impl<'de> serde::Deserialize<'de> for LiveSpeechEvent {
 }
 impl crate::wire::Object for LiveSpeechEvent {
     const NAME: &'static str = "LiveSpeechEvent";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_time: Option<f64> = None;
         let mut field_channel: Option<i64> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -8845,11 +8878,12 @@ impl<'de> serde::Deserialize<'de> for LiveSpeechStartMessage {
 }
 impl crate::wire::Object for LiveSpeechStartMessage {
     const NAME: &'static str = "LiveSpeechStartMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_type = false;
         let mut field_data: Option<LiveSpeechEvent> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -8857,12 +8891,18 @@ impl crate::wire::Object for LiveSpeechStartMessage {
                 "created_at" => {
                     field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                "type" => crate::wire::expect_constant(&mut map, "speech_start")?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "speech_start")?;
+                    field_type = true;
+                }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             session_id: field_session_id
@@ -8907,11 +8947,12 @@ impl<'de> serde::Deserialize<'de> for LiveSpeechEndMessage {
 }
 impl crate::wire::Object for LiveSpeechEndMessage {
     const NAME: &'static str = "LiveSpeechEndMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_type = false;
         let mut field_data: Option<LiveSpeechEvent> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -8919,12 +8960,18 @@ impl crate::wire::Object for LiveSpeechEndMessage {
                 "created_at" => {
                     field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                "type" => crate::wire::expect_constant(&mut map, "speech_end")?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "speech_end")?;
+                    field_type = true;
+                }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             session_id: field_session_id
@@ -8970,9 +9017,9 @@ impl<'de> serde::Deserialize<'de> for LiveTranslationMessageData {
 }
 impl crate::wire::Object for LiveTranslationMessageData {
     const NAME: &'static str = "LiveTranslationMessageData";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_utterance_id: Option<String> = None;
         let mut field_utterance: Option<Utterance> = None;
         let mut field_original_language: Option<TranscriptionLanguageCode> = None;
@@ -9049,12 +9096,13 @@ impl<'de> serde::Deserialize<'de> for LiveTranslationMessage {
 }
 impl crate::wire::Object for LiveTranslationMessage {
     const NAME: &'static str = "LiveTranslationMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_error: Option<LiveMessageError> = None;
+        let mut field_type = false;
         let mut field_data: Option<LiveTranslationMessageData> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -9063,12 +9111,18 @@ impl crate::wire::Object for LiveTranslationMessage {
                     field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
                 "error" => field_error = map.next_value()?,
-                "type" => crate::wire::expect_constant(&mut map, "translation")?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "translation")?;
+                    field_type = true;
+                }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             session_id: field_session_id
@@ -9126,9 +9180,9 @@ impl<'de> serde::Deserialize<'de> for LiveUtteranceEntity {
 }
 impl crate::wire::Object for LiveUtteranceEntity {
     const NAME: &'static str = "LiveUtteranceEntity";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_entity_type: Option<String> = None;
         let mut field_text: Option<String> = None;
         let mut field_start: Option<f64> = None;
@@ -9182,9 +9236,9 @@ impl<'de> serde::Deserialize<'de> for LiveNamedEntityRecognitionMessageData {
 }
 impl crate::wire::Object for LiveNamedEntityRecognitionMessageData {
     const NAME: &'static str = "LiveNamedEntityRecognitionMessageData";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_utterance_id: Option<String> = None;
         let mut field_utterance: Option<Utterance> = None;
         let mut field_results: Option<Vec<LiveUtteranceEntity>> = None;
@@ -9251,12 +9305,13 @@ impl<'de> serde::Deserialize<'de> for LiveNamedEntityRecognitionMessage {
 }
 impl crate::wire::Object for LiveNamedEntityRecognitionMessage {
     const NAME: &'static str = "LiveNamedEntityRecognitionMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_error: Option<LiveMessageError> = None;
+        let mut field_type = false;
         let mut field_data: Option<LiveNamedEntityRecognitionMessageData> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -9266,13 +9321,17 @@ impl crate::wire::Object for LiveNamedEntityRecognitionMessage {
                 }
                 "error" => field_error = map.next_value()?,
                 "type" => {
-                    crate::wire::expect_constant(&mut map, "named_entity_recognition")?
+                    crate::wire::expect_constant(&mut map, "named_entity_recognition")?;
+                    field_type = true;
                 }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             session_id: field_session_id
@@ -9342,9 +9401,9 @@ impl<'de> serde::Deserialize<'de> for LiveUtteranceSentiment {
 }
 impl crate::wire::Object for LiveUtteranceSentiment {
     const NAME: &'static str = "LiveUtteranceSentiment";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_sentiment: Option<String> = None;
         let mut field_emotion: Option<String> = None;
         let mut field_text: Option<String> = None;
@@ -9404,9 +9463,9 @@ impl<'de> serde::Deserialize<'de> for LiveSentimentAnalysisMessageData {
 }
 impl crate::wire::Object for LiveSentimentAnalysisMessageData {
     const NAME: &'static str = "LiveSentimentAnalysisMessageData";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_utterance_id: Option<String> = None;
         let mut field_utterance: Option<Utterance> = None;
         let mut field_results: Option<Vec<LiveUtteranceSentiment>> = None;
@@ -9473,12 +9532,13 @@ impl<'de> serde::Deserialize<'de> for LiveSentimentAnalysisMessage {
 }
 impl crate::wire::Object for LiveSentimentAnalysisMessage {
     const NAME: &'static str = "LiveSentimentAnalysisMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_error: Option<LiveMessageError> = None;
+        let mut field_type = false;
         let mut field_data: Option<LiveSentimentAnalysisMessageData> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -9487,12 +9547,18 @@ impl crate::wire::Object for LiveSentimentAnalysisMessage {
                     field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
                 "error" => field_error = map.next_value()?,
-                "type" => crate::wire::expect_constant(&mut map, "sentiment_analysis")?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "sentiment_analysis")?;
+                    field_type = true;
+                }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             session_id: field_session_id
@@ -9538,11 +9604,12 @@ impl<'de> serde::Deserialize<'de> for LivePostTranscriptMessage {
 }
 impl crate::wire::Object for LivePostTranscriptMessage {
     const NAME: &'static str = "LivePostTranscriptMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_type = false;
         let mut field_data: Option<Transcription> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -9550,12 +9617,18 @@ impl crate::wire::Object for LivePostTranscriptMessage {
                 "created_at" => {
                     field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                "type" => crate::wire::expect_constant(&mut map, "post_transcript")?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "post_transcript")?;
+                    field_type = true;
+                }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             session_id: field_session_id
@@ -9601,11 +9674,12 @@ impl<'de> serde::Deserialize<'de> for LivePostFinalTranscriptMessage {
 }
 impl crate::wire::Object for LivePostFinalTranscriptMessage {
     const NAME: &'static str = "LivePostFinalTranscriptMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_type = false;
         let mut field_data: Option<TranscriptionResult> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -9614,13 +9688,17 @@ impl crate::wire::Object for LivePostFinalTranscriptMessage {
                     field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
                 "type" => {
-                    crate::wire::expect_constant(&mut map, "post_final_transcript")?
+                    crate::wire::expect_constant(&mut map, "post_final_transcript")?;
+                    field_type = true;
                 }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             session_id: field_session_id
@@ -9688,9 +9766,9 @@ impl<'de> serde::Deserialize<'de> for LiveChapter {
 }
 impl crate::wire::Object for LiveChapter {
     const NAME: &'static str = "LiveChapter";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_headline: Option<String> = None;
         let mut field_gist: Option<String> = None;
         let mut field_summary: Option<String> = None;
@@ -9749,9 +9827,9 @@ impl<'de> serde::Deserialize<'de> for LivePostChapterizationMessageData {
 }
 impl crate::wire::Object for LivePostChapterizationMessageData {
     const NAME: &'static str = "LivePostChapterizationMessageData";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_results: Option<Vec<LiveChapter>> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -9807,12 +9885,13 @@ impl<'de> serde::Deserialize<'de> for LivePostChapterizationMessage {
 }
 impl crate::wire::Object for LivePostChapterizationMessage {
     const NAME: &'static str = "LivePostChapterizationMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_error: Option<LiveMessageError> = None;
+        let mut field_type = false;
         let mut field_data: Option<LivePostChapterizationMessageData> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -9821,12 +9900,18 @@ impl crate::wire::Object for LivePostChapterizationMessage {
                     field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
                 "error" => field_error = map.next_value()?,
-                "type" => crate::wire::expect_constant(&mut map, "post_chapterization")?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "post_chapterization")?;
+                    field_type = true;
+                }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             session_id: field_session_id
@@ -9867,9 +9952,9 @@ impl<'de> serde::Deserialize<'de> for LivePostSummarizationMessageData {
 }
 impl crate::wire::Object for LivePostSummarizationMessageData {
     const NAME: &'static str = "LivePostSummarizationMessageData";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_results: Option<String> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -9925,12 +10010,13 @@ impl<'de> serde::Deserialize<'de> for LivePostSummarizationMessage {
 }
 impl crate::wire::Object for LivePostSummarizationMessage {
     const NAME: &'static str = "LivePostSummarizationMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_error: Option<LiveMessageError> = None;
+        let mut field_type = false;
         let mut field_data: Option<LivePostSummarizationMessageData> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -9939,12 +10025,18 @@ impl crate::wire::Object for LivePostSummarizationMessage {
                     field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
                 "error" => field_error = map.next_value()?,
-                "type" => crate::wire::expect_constant(&mut map, "post_summarization")?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "post_summarization")?;
+                    field_type = true;
+                }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             session_id: field_session_id
@@ -9995,9 +10087,9 @@ impl<'de> serde::Deserialize<'de> for LiveAudioChunkAckMessageData {
 }
 impl crate::wire::Object for LiveAudioChunkAckMessageData {
     const NAME: &'static str = "LiveAudioChunkAckMessageData";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_byte_range: Option<Vec<i64>> = None;
         let mut field_time_range: Option<Vec<f64>> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
@@ -10061,13 +10153,14 @@ impl<'de> serde::Deserialize<'de> for LiveAudioChunkAckMessage {
 }
 impl crate::wire::Object for LiveAudioChunkAckMessage {
     const NAME: &'static str = "LiveAudioChunkAckMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_acknowledged: Option<bool> = None;
         let mut field_error: Option<LiveMessageError> = None;
+        let mut field_type = false;
         let mut field_data: Option<LiveAudioChunkAckMessageData> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -10077,12 +10170,18 @@ impl crate::wire::Object for LiveAudioChunkAckMessage {
                 }
                 "acknowledged" => field_acknowledged = Some(map.next_value()?),
                 "error" => field_error = map.next_value()?,
-                "type" => crate::wire::expect_constant(&mut map, "audio_chunk")?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "audio_chunk")?;
+                    field_type = true;
+                }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             session_id: field_session_id
@@ -10142,13 +10241,14 @@ impl<'de> serde::Deserialize<'de> for LiveStopRecordingAckMessage {
 }
 impl crate::wire::Object for LiveStopRecordingAckMessage {
     const NAME: &'static str = "LiveStopRecordingAckMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_acknowledged: Option<bool> = None;
         let mut field_error: Option<LiveMessageError> = None;
+        let mut field_type = false;
         let mut field_data: Option<serde_json::Map<String, serde_json::Value>> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -10158,12 +10258,18 @@ impl crate::wire::Object for LiveStopRecordingAckMessage {
                 }
                 "acknowledged" => field_acknowledged = Some(map.next_value()?),
                 "error" => field_error = map.next_value()?,
-                "type" => crate::wire::expect_constant(&mut map, "stop_recording")?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "stop_recording")?;
+                    field_type = true;
+                }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             session_id: field_session_id
@@ -10208,22 +10314,29 @@ impl<'de> serde::Deserialize<'de> for LiveStartSessionMessage {
 }
 impl crate::wire::Object for LiveStartSessionMessage {
     const NAME: &'static str = "LiveStartSessionMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_type = false;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
                 "created_at" => {
                     field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                "type" => crate::wire::expect_constant(&mut map, "start_session")?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "start_session")?;
+                    field_type = true;
+                }
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             session_id: field_session_id
@@ -10264,22 +10377,29 @@ impl<'de> serde::Deserialize<'de> for LiveStartRecordingMessage {
 }
 impl crate::wire::Object for LiveStartRecordingMessage {
     const NAME: &'static str = "LiveStartRecordingMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_type = false;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
                 "created_at" => {
                     field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                "type" => crate::wire::expect_constant(&mut map, "start_recording")?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "start_recording")?;
+                    field_type = true;
+                }
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             session_id: field_session_id
@@ -10329,11 +10449,12 @@ impl<'de> serde::Deserialize<'de> for LiveEndRecordingMessage {
 }
 impl crate::wire::Object for LiveEndRecordingMessage {
     const NAME: &'static str = "LiveEndRecordingMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_type = false;
         let mut field_data: Option<serde_json::Map<String, serde_json::Value>> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -10341,12 +10462,18 @@ impl crate::wire::Object for LiveEndRecordingMessage {
                 "created_at" => {
                     field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                "type" => crate::wire::expect_constant(&mut map, "end_recording")?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "end_recording")?;
+                    field_type = true;
+                }
                 "data" => field_data = map.next_value()?,
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             session_id: field_session_id
@@ -10388,22 +10515,29 @@ impl<'de> serde::Deserialize<'de> for LiveEndSessionMessage {
 }
 impl crate::wire::Object for LiveEndSessionMessage {
     const NAME: &'static str = "LiveEndSessionMessage";
-    fn from_entries<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_type = false;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
                 "created_at" => {
                     field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
                 }
-                "type" => crate::wire::expect_constant(&mut map, "end_session")?,
+                "type" => {
+                    crate::wire::expect_constant(&mut map, "end_session")?;
+                    field_type = true;
+                }
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
+        }
+        if !field_type {
+            return Err(serde::de::Error::missing_field("type"));
         }
         Ok(Self {
             session_id: field_session_id

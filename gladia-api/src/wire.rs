@@ -214,14 +214,33 @@ pub(crate) fn expect_constant<'de, A: de::MapAccess<'de>>(
     map: &mut A,
     constant: &'static str,
 ) -> Result<(), A::Error> {
-    let value = map.next_value::<Key<'de>>()?;
-    if value.as_str() == constant {
-        Ok(())
-    } else {
-        Err(de::Error::invalid_value(
-            de::Unexpected::Str(value.as_str()),
-            &constant,
-        ))
+    map.next_value_seed(Constant(constant))
+}
+
+/// The one string a constant property may hold.
+struct Constant(&'static str);
+
+impl<'de> de::DeserializeSeed<'de> for Constant {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for Constant {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}`", self.0)
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<(), E> {
+        if value == self.0 {
+            Ok(())
+        } else {
+            Err(E::invalid_value(de::Unexpected::Str(value), &self))
+        }
     }
 }
 
@@ -438,7 +457,7 @@ pub(crate) fn decode_located<T: de::DeserializeOwned>(
 
 /// The path and reason of a failure at `path` whose message is `message`: when the message was
 /// made by `decode_variant` (a union inside), the path goes on to where inside it failed.
-fn locate_within(path: String, message: &str) -> (String, String) {
+pub(crate) fn locate_within(path: String, message: &str) -> (String, String) {
     let inner = message
         .strip_prefix(LOCATED_PREFIX)
         .and_then(|rest| rest.split_once(LOCATED_SUFFIX));

@@ -1,5 +1,5 @@
-//! Structs: the type, its written-out `Deserialize`, and `new(required…)` for the types requests
-//! send.
+//! Structs: the type, its written-out `Serialize` and `Deserialize`, and `new(required…)` for the
+//! types requests send.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -25,13 +25,15 @@ pub(super) fn struct_def(
     name: &proc_macro2::Ident,
     docs: TokenStream,
     fields: &[Field],
-    page: bool,
+    api: &Api,
     sent: bool,
 ) -> TokenStream {
+    let page = is_page(api, &name.to_string());
     let all_optional = fields
         .iter()
         .all(|f| f.has_default() || f.constant.is_some());
     let default = all_optional.then(|| quote!(Default,));
+    let form = |field: &Field| wire_form(field, page && field.wire == PAGE_ITEMS, api);
     let lenient = |field: &Field| page && field.wire == PAGE_ITEMS;
     let field_tokens = rust_fields(fields).map(|field| {
         let ident = field_ident(&field.name);
@@ -41,8 +43,8 @@ pub(super) fn struct_def(
         quote! { #docs #deprecated pub #ident: #ty, }
     });
     let constructor = (sent && !all_optional).then(|| constructor(name, fields, lenient));
-    let serialize = serialize_struct(name, fields, &lenient);
-    let deserialize = deserialize_struct(name, fields, &lenient);
+    let serialize = serialize_struct(name, fields, &form);
+    let deserialize = deserialize_struct(name, fields, &lenient, &form);
     let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     let constants = fields.iter().filter_map(|f| {
         let value = f.constant.as_ref()?;
@@ -79,11 +81,15 @@ enum WireForm {
     List(TokenStream),
 }
 
-fn wire_form(field: &Field, lenient: bool) -> WireForm {
-    match &field.ty {
-        _ if lenient => WireForm::List(quote!(crate::wire::LenientItems)),
+fn wire_form(field: &Field, lenient: bool, api: &Api) -> WireForm {
+    if lenient {
+        return WireForm::List(quote!(crate::wire::LenientItems));
+    }
+    match super::through_aliases(&field.ty, api) {
         TypeRef::Scalar(Scalar::DateTime) => WireForm::DateTime,
-        TypeRef::Array(item) if **item == TypeRef::Scalar(Scalar::DateTime) => {
+        TypeRef::Array(item)
+            if *super::through_aliases(item, api) == TypeRef::Scalar(Scalar::DateTime) =>
+        {
             WireForm::List(quote!(crate::wire::Rfc3339List))
         }
         _ => WireForm::Plain,
@@ -96,7 +102,7 @@ fn wire_form(field: &Field, lenient: bool) -> WireForm {
 fn serialize_struct(
     name: &proc_macro2::Ident,
     fields: &[Field],
-    lenient: &impl Fn(&Field) -> bool,
+    form: &impl Fn(&Field) -> WireForm,
 ) -> TokenStream {
     let flattened = fields.iter().any(|f| f.flatten);
     let write = |key: TokenStream, value: TokenStream| {
@@ -120,7 +126,7 @@ fn serialize_struct(
             };
         }
         let skipped_when_none = left_out_when_none(field);
-        let value = match (wire_form(field, lenient(field)), field.is_optional()) {
+        let value = match (form(field), field.is_optional()) {
             (WireForm::Plain, _) if skipped_when_none => quote!(value),
             (WireForm::Plain, _) => quote!(&self.#ident),
             (WireForm::DateTime, _) if skipped_when_none => quote!(&crate::wire::Rfc3339(*value)),
@@ -196,11 +202,15 @@ fn deserialize_struct(
     name: &proc_macro2::Ident,
     fields: &[Field],
     lenient: &impl Fn(&Field) -> bool,
+    form: &impl Fn(&Field) -> WireForm,
 ) -> TokenStream {
-    let locals = rust_fields(fields).map(|field| {
+    let locals = fields.iter().map(|field| {
         let local = local(field);
         let ty = field_type(field, lenient(field));
-        if field.flatten {
+        if field.constant.is_some() {
+            // Whether the constant was there: it is required like any other field.
+            quote!(let mut #local = false;)
+        } else if field.flatten {
             quote!(let mut #local: #ty = Default::default();)
         } else if field.is_optional() {
             quote!(let mut #local: #ty = None;)
@@ -212,9 +222,12 @@ fn deserialize_struct(
         let local = local(field);
         let wire = &field.wire;
         if let Some(constant) = &field.constant {
-            return quote!(#wire => crate::wire::expect_constant(&mut map, #constant)?,);
+            return quote!(#wire => {
+                crate::wire::expect_constant(&mut map, #constant)?;
+                #local = true;
+            });
         }
-        let value = match (wire_form(field, lenient(field)), field.is_optional()) {
+        let value = match (form(field), field.is_optional()) {
             (WireForm::List(wrapper), false) => quote!(Some(map.next_value::<#wrapper<_>>()?.0)),
             (WireForm::List(wrapper), true) => {
                 quote!(map.next_value::<Option<#wrapper<_>>>()?.map(|list| list.0))
@@ -249,6 +262,15 @@ fn deserialize_struct(
             quote!(#ident: #local.ok_or_else(|| serde::de::Error::missing_field(#wire))?)
         }
     });
+    let constants_present = fields.iter().filter(|f| f.constant.is_some()).map(|field| {
+        let local = local(field);
+        let wire = &field.wire;
+        quote! {
+            if !#local {
+                return Err(serde::de::Error::missing_field(#wire));
+            }
+        }
+    });
     let type_name = name.to_string();
     let allow = allow_deprecated(fields);
     quote! {
@@ -260,7 +282,7 @@ fn deserialize_struct(
         #allow
         impl crate::wire::Object for #name {
             const NAME: &'static str = #type_name;
-            fn from_entries<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            fn from_entries<'de, __A: serde::de::MapAccess<'de>>(mut map: __A) -> Result<Self, __A::Error> {
                 #(#locals)*
                 while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                     match key.as_str() {
@@ -268,6 +290,7 @@ fn deserialize_struct(
                         #other
                     }
                 }
+                #(#constants_present)*
                 Ok(Self { #(#inits),* })
             }
         }
@@ -283,7 +306,8 @@ fn allow_deprecated(fields: &[Field]) -> Option<TokenStream> {
 }
 
 /// The decoder's variable for a field: prefixed, so that no field name (`map`, `key`) can shadow
-/// the decoder's own variables.
+/// the decoder's own variables. Likewise its type parameter is `__A`, a name no spec name
+/// becomes, so that no generated type (a schema named `A`) is shadowed inside the decoder.
 fn local(field: &Field) -> proc_macro2::Ident {
     quote::format_ident!("field_{}", field.name)
 }

@@ -363,7 +363,7 @@ enum Failure {
 fn reported_error(text: &str) -> Option<(String, LiveMessageError)> {
     let message: serde_json::Value = serde_json::from_str(text).ok()?;
     let kind = message.get("type")?.as_str()?.to_owned();
-    let error = serde::Deserialize::deserialize(message.get("error")?).ok()?;
+    let error = crate::wire::decode_located(message.get("error")?).ok()?;
     Some((kind, error))
 }
 
