@@ -111,7 +111,8 @@ fn named_date_times_read_and_write_rfc_3339() {
     use constructs::date_times::{Holder, HolderWhen};
     let holder: Holder = round_trip(json!({
         "a": {"at": "2026-11-23T10:00:00Z", "history": ["2026-11-22T10:00:00+02:00"]},
-        "when": "2026-11-24T08:00:00Z"
+        "when": "2026-11-24T08:00:00Z",
+        "deadlines": {"draft": "2026-12-01T00:00:00Z"}
     }));
     assert_eq!(holder.a.history.unwrap()[0].offset().whole_hours(), 2);
     assert!(
@@ -119,4 +120,11 @@ fn named_date_times_read_and_write_rfc_3339() {
         "{:?}",
         holder.when
     );
+    assert_eq!(
+        holder.deadlines.unwrap()["draft"].month(),
+        time::Month::December
+    );
+    let calendar: constructs::date_times::Calendar =
+        round_trip(json!({"name": "c", "launch": "2026-12-24T18:00:00Z"}));
+    assert_eq!(calendar.additional_properties["launch"].day(), 24);
 }

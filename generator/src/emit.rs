@@ -87,6 +87,9 @@ fn untagged(
         {
             Some((quote!(crate::wire::Rfc3339List), quote!(value)))
         }
+        TypeRef::Map(item) if *through_aliases(item, api) == TypeRef::Scalar(Scalar::DateTime) => {
+            Some((quote!(crate::wire::Rfc3339Map), quote!(value)))
+        }
         _ => None,
     };
     let writes = variants

@@ -1,6 +1,7 @@
 //! Wire-format helpers that generated code calls: lenient enum decoding, query-string encoding
 //! and the checks made before a request is sent. Kept here so that each rule is written once, not once per type.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -275,6 +276,26 @@ impl<'de> de::Deserialize<'de> for Rfc3339List<Vec<time::OffsetDateTime>> {
 impl Serialize for Rfc3339List<&Vec<time::OffsetDateTime>> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.0.iter().map(|date| Rfc3339(*date)))
+    }
+}
+
+/// A map of date-times in RFC 3339, as the generated structs read and write one.
+// For maps of date-times, which Gladia's spec has none of.
+#[allow(dead_code)]
+pub(crate) struct Rfc3339Map<M>(pub(crate) M);
+
+impl<'de> de::Deserialize<'de> for Rfc3339Map<BTreeMap<String, time::OffsetDateTime>> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let dates = BTreeMap::<String, Rfc3339>::deserialize(deserializer)?;
+        Ok(Rfc3339Map(
+            dates.into_iter().map(|(k, date)| (k, date.0)).collect(),
+        ))
+    }
+}
+
+impl Serialize for Rfc3339Map<&BTreeMap<String, time::OffsetDateTime>> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(key, date)| (key, Rfc3339(*date))))
     }
 }
 

@@ -76,21 +76,27 @@ enum WireForm {
     Plain,
     /// A date-time, through `crate::wire::Rfc3339` (`time`'s own serde form is another format).
     DateTime,
-    /// A list through a wrapper of the runtime: a page's list (see [`PAGE_ITEMS`]) through
-    /// `crate::wire::LenientItems`, a list of date-times through `crate::wire::Rfc3339List`.
-    List(TokenStream),
+    /// A list or map through a wrapper of the runtime: a page's list (see [`PAGE_ITEMS`]) through
+    /// `crate::wire::LenientItems`, date-times through `crate::wire::Rfc3339List` and
+    /// `crate::wire::Rfc3339Map`. For a flattened map, each of its entries is a date-time.
+    Wrapped(TokenStream),
 }
 
 fn wire_form(field: &Field, lenient: bool, api: &Api) -> WireForm {
     if lenient {
-        return WireForm::List(quote!(crate::wire::LenientItems));
+        return WireForm::Wrapped(quote!(crate::wire::LenientItems));
     }
     match super::through_aliases(&field.ty, api) {
         TypeRef::Scalar(Scalar::DateTime) => WireForm::DateTime,
         TypeRef::Array(item)
             if *super::through_aliases(item, api) == TypeRef::Scalar(Scalar::DateTime) =>
         {
-            WireForm::List(quote!(crate::wire::Rfc3339List))
+            WireForm::Wrapped(quote!(crate::wire::Rfc3339List))
+        }
+        TypeRef::Map(value)
+            if *super::through_aliases(value, api) == TypeRef::Scalar(Scalar::DateTime) =>
+        {
+            WireForm::Wrapped(quote!(crate::wire::Rfc3339Map))
         }
         _ => WireForm::Plain,
     }
@@ -119,9 +125,13 @@ fn serialize_struct(
             return write(quote!(#wire), quote!(#constant));
         }
         if field.flatten {
+            let value = match form(field) {
+                WireForm::Wrapped(_) => quote!(&crate::wire::Rfc3339(*value)),
+                _ => quote!(value),
+            };
             return quote! {
                 for (key, value) in &self.#ident {
-                    object.serialize_entry(key, value)?;
+                    object.serialize_entry(key, #value)?;
                 }
             };
         }
@@ -132,9 +142,9 @@ fn serialize_struct(
             (WireForm::DateTime, _) if skipped_when_none => quote!(&crate::wire::Rfc3339(*value)),
             (WireForm::DateTime, true) => quote!(&self.#ident.map(crate::wire::Rfc3339)),
             (WireForm::DateTime, false) => quote!(&crate::wire::Rfc3339(self.#ident)),
-            (WireForm::List(wrapper), _) if skipped_when_none => quote!(&#wrapper(value)),
-            (WireForm::List(wrapper), true) => quote!(&self.#ident.as_ref().map(#wrapper)),
-            (WireForm::List(wrapper), false) => quote!(&#wrapper(&self.#ident)),
+            (WireForm::Wrapped(wrapper), _) if skipped_when_none => quote!(&#wrapper(value)),
+            (WireForm::Wrapped(wrapper), true) => quote!(&self.#ident.as_ref().map(#wrapper)),
+            (WireForm::Wrapped(wrapper), false) => quote!(&#wrapper(&self.#ident)),
         };
         let write = write(quote!(#wire), value);
         if skipped_when_none {
@@ -228,8 +238,8 @@ fn deserialize_struct(
             });
         }
         let value = match (form(field), field.is_optional()) {
-            (WireForm::List(wrapper), false) => quote!(Some(map.next_value::<#wrapper<_>>()?.0)),
-            (WireForm::List(wrapper), true) => {
+            (WireForm::Wrapped(wrapper), false) => quote!(Some(map.next_value::<#wrapper<_>>()?.0)),
+            (WireForm::Wrapped(wrapper), true) => {
                 quote!(map.next_value::<Option<#wrapper<_>>>()?.map(|list| list.0))
             }
             (WireForm::DateTime, false) => {
@@ -248,7 +258,11 @@ fn deserialize_struct(
     let other = match fields.iter().find(|f| f.flatten) {
         Some(field) => {
             let local = local(field);
-            quote!(_ => { #local.insert(key.into_string(), map.next_value()?); })
+            let value = match form(field) {
+                WireForm::Wrapped(_) => quote!(map.next_value::<crate::wire::Rfc3339>()?.0),
+                _ => quote!(map.next_value()?),
+            };
+            quote!(_ => { #local.insert(key.into_string(), #value); })
         }
         None => quote!(_ => { map.next_value::<serde::de::IgnoredAny>()?; }),
     };
