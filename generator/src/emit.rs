@@ -79,31 +79,25 @@ fn untagged(
         let doc = format!(" The value as {}.", type_phrase(&v.ty));
         quote!(#[doc = #doc] #ident(#ty),)
     });
-    // Date-times go through the runtime's RFC 3339 wrappers, as they do in structs.
-    let wrapper = |v: &Variant| match through_aliases(&v.ty, api) {
-        TypeRef::Scalar(Scalar::DateTime) => Some((quote!(crate::wire::Rfc3339), quote!(*value))),
-        TypeRef::Array(item)
-            if *through_aliases(item, api) == TypeRef::Scalar(Scalar::DateTime) =>
-        {
-            Some((quote!(crate::wire::Rfc3339List), quote!(value)))
-        }
-        TypeRef::Map(item) if *through_aliases(item, api) == TypeRef::Scalar(Scalar::DateTime) => {
-            Some((quote!(crate::wire::Rfc3339Map), quote!(value)))
-        }
-        _ => None,
-    };
     let writes = variants
         .iter()
         .zip(&idents)
-        .map(|(v, ident)| match wrapper(v) {
-            Some((wrapper, value)) => {
-                quote!(Self::#ident(value) => #wrapper(#value).serialize(serializer),)
+        .map(|(v, ident)| match DateTimes::of(&v.ty, api) {
+            Some(DateTimes::One) => {
+                quote!(Self::#ident(value) => crate::wire::Rfc3339(*value).serialize(serializer),)
+            }
+            Some(shape) => {
+                let wrapper = shape.wrapper();
+                quote!(Self::#ident(value) => #wrapper(value).serialize(serializer),)
             }
             None => quote!(Self::#ident(value) => value.serialize(serializer),),
         });
     let attempts = variants.iter().zip(&idents).map(|(v, ident)| {
-        let pattern = match wrapper(v) {
-            Some((wrapper, _)) => quote!(#wrapper(value)),
+        let pattern = match DateTimes::of(&v.ty, api) {
+            Some(shape) => {
+                let wrapper = shape.wrapper();
+                quote!(#wrapper(value))
+            }
             None => quote!(value),
         };
         quote! {
@@ -395,6 +389,38 @@ fn inclusive(bound: Option<Bound>, integer: bool, direction: f64) -> TokenStream
         };
         proc_macro2::Literal::f64_unsuffixed(value)
     }))
+}
+
+/// Date-times by the shape that holds them. `time`'s own serde form is not RFC 3339, so they are
+/// read and written through the runtime's wrappers, in structs and unions alike.
+enum DateTimes {
+    One,
+    List,
+    Map,
+}
+
+impl DateTimes {
+    /// The shape of date-times `ty` holds, if it holds date-times (through aliases too).
+    fn of(ty: &TypeRef, api: &Api) -> Option<Self> {
+        let date_time =
+            |ty: &TypeRef| *through_aliases(ty, api) == TypeRef::Scalar(Scalar::DateTime);
+        match through_aliases(ty, api) {
+            TypeRef::Scalar(Scalar::DateTime) => Some(Self::One),
+            TypeRef::Array(item) if date_time(item) => Some(Self::List),
+            TypeRef::Map(value) if date_time(value) => Some(Self::Map),
+            _ => None,
+        }
+    }
+
+    /// The runtime's wrapper: `Rfc3339` holds one date-time by value, the others borrow or own
+    /// their collection.
+    fn wrapper(&self) -> TokenStream {
+        match self {
+            Self::One => quote!(crate::wire::Rfc3339),
+            Self::List => quote!(crate::wire::Rfc3339List),
+            Self::Map => quote!(crate::wire::Rfc3339Map),
+        }
+    }
 }
 
 /// What a type reference stands for once named aliases are followed (`Timestamp` for a

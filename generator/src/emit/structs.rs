@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, field_ident};
+use super::{doc_attrs, field_ident, DateTimes};
 use crate::ir::*;
 use crate::typemap;
 
@@ -86,19 +86,10 @@ fn wire_form(field: &Field, lenient: bool, api: &Api) -> WireForm {
     if lenient {
         return WireForm::Wrapped(quote!(crate::wire::LenientItems));
     }
-    match super::through_aliases(&field.ty, api) {
-        TypeRef::Scalar(Scalar::DateTime) => WireForm::DateTime,
-        TypeRef::Array(item)
-            if *super::through_aliases(item, api) == TypeRef::Scalar(Scalar::DateTime) =>
-        {
-            WireForm::Wrapped(quote!(crate::wire::Rfc3339List))
-        }
-        TypeRef::Map(value)
-            if *super::through_aliases(value, api) == TypeRef::Scalar(Scalar::DateTime) =>
-        {
-            WireForm::Wrapped(quote!(crate::wire::Rfc3339Map))
-        }
-        _ => WireForm::Plain,
+    match DateTimes::of(&field.ty, api) {
+        Some(DateTimes::One) => WireForm::DateTime,
+        Some(shape) => WireForm::Wrapped(shape.wrapper()),
+        None => WireForm::Plain,
     }
 }
 
