@@ -323,25 +323,15 @@ impl<'de, T: de::DeserializeOwned> de::Deserialize<'de>
 
 impl<T: Serialize> Serialize for LenientItems<&Vec<Result<T, UnreadableItem>>> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|item| match item {
-            Ok(item) => ItemOrJson::Item(item),
-            Err(unreadable) => ItemOrJson::Json(&unreadable.json),
-        }))
-    }
-}
-
-/// One item of a lenient list as it is written back.
-enum ItemOrJson<'a, T> {
-    Item(&'a T),
-    Json(&'a serde_json::Value),
-}
-
-impl<T: Serialize> Serialize for ItemOrJson<'_, T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            ItemOrJson::Item(item) => item.serialize(serializer),
-            ItemOrJson::Json(json) => json.serialize(serializer),
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            match item {
+                Ok(item) => seq.serialize_element(item)?,
+                Err(unreadable) => seq.serialize_element(&unreadable.json)?,
+            }
         }
+        seq.end()
     }
 }
 

@@ -33,8 +33,8 @@ pub(super) fn struct_def(
         .iter()
         .all(|f| f.has_default() || f.constant.is_some());
     let default = all_optional.then(|| quote!(Default,));
-    let form = |field: &Field| wire_form(field, page && field.wire == PAGE_ITEMS, api);
     let lenient = |field: &Field| page && field.wire == PAGE_ITEMS;
+    let form = |field: &Field| wire_form(field, lenient(field), api);
     let field_tokens = rust_fields(fields).map(|field| {
         let ident = field_ident(&field.name);
         let ty = field_type(field, lenient(field));
@@ -78,15 +78,20 @@ enum WireForm {
     DateTime,
     /// A list or map through a wrapper of the runtime: a page's list (see [`PAGE_ITEMS`]) through
     /// `crate::wire::LenientItems`, date-times through `crate::wire::Rfc3339List` and
-    /// `crate::wire::Rfc3339Map`. For a flattened map, each of its entries is a date-time.
+    /// `crate::wire::Rfc3339Map`.
     Wrapped(TokenStream),
 }
 
+/// For a flattened map, the form of each of its entries: they sit in the object itself.
 fn wire_form(field: &Field, lenient: bool, api: &Api) -> WireForm {
     if lenient {
         return WireForm::Wrapped(quote!(crate::wire::LenientItems));
     }
-    match DateTimes::of(&field.ty, api) {
+    let ty = match &field.ty {
+        TypeRef::Map(entry) if field.flatten => entry,
+        ty => ty,
+    };
+    match DateTimes::of(ty, api) {
         Some(DateTimes::One) => WireForm::DateTime,
         Some(shape) => WireForm::Wrapped(shape.wrapper()),
         None => WireForm::Plain,
@@ -117,7 +122,7 @@ fn serialize_struct(
         }
         if field.flatten {
             let value = match form(field) {
-                WireForm::Wrapped(_) => quote!(&crate::wire::Rfc3339(*value)),
+                WireForm::DateTime => quote!(&crate::wire::Rfc3339(*value)),
                 _ => quote!(value),
             };
             return quote! {
@@ -250,7 +255,7 @@ fn deserialize_struct(
         Some(field) => {
             let local = local(field);
             let value = match form(field) {
-                WireForm::Wrapped(_) => quote!(map.next_value::<crate::wire::Rfc3339>()?.0),
+                WireForm::DateTime => quote!(map.next_value::<crate::wire::Rfc3339>()?.0),
                 _ => quote!(map.next_value()?),
             };
             quote!(_ => { #local.insert(key.into_string(), #value); })
