@@ -137,11 +137,7 @@ pub fn named_within(ty: &TypeRef) -> Option<&String> {
 /// typed those fields go when nothing else refers to them: each cost a type with its own parsing
 /// and printing code, for a value that never varies.
 pub fn constant_tags(types: &mut Vec<TypeDef>, operations: &[Operation]) {
-    let index: HashMap<String, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
+    let index = index(types);
     // (struct, field) → the value every union that holds the struct gives its tag.
     let mut constants: BTreeMap<(usize, usize), Option<String>> = BTreeMap::new();
     for def in types.iter() {
@@ -152,7 +148,7 @@ pub fn constant_tags(types: &mut Vec<TypeDef>, operations: &[Operation]) {
             let (TypeRef::Named(name), Some(value)) = (&variant.ty, &variant.wire) else {
                 continue;
             };
-            let Some(&owner) = index.get(name) else {
+            let Some(&owner) = index.get(name.as_str()) else {
                 continue;
             };
             let TypeKind::Struct(fields) = &types[owner].kind else {
@@ -165,7 +161,7 @@ pub fn constant_tags(types: &mut Vec<TypeDef>, operations: &[Operation]) {
             let fixed = field.required
                 && !field.nullable
                 && match &field.ty {
-                    TypeRef::Named(ty) => index.get(ty).is_some_and(|&i| {
+                    TypeRef::Named(ty) => index.get(ty.as_str()).is_some_and(|&i| {
                         matches!(&types[i].kind, TypeKind::StringEnum(values)
                             if values.len() == 1 && &values[0].wire == value)
                     }),
@@ -258,11 +254,7 @@ fn has_bounds(field: &Field) -> bool {
 /// Marks the types that requests send (`sent`), and those of them that carry bounds, themselves
 /// or deeper down (`validated`).
 pub fn mark_validated(types: &mut [TypeDef], operations: &[Operation]) {
-    let index: HashMap<String, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
+    let index = index(types);
     // Each type's direct bounds and the types it holds, worked out once.
     fn fields_of(kind: &TypeKind) -> Vec<&Field> {
         match kind {
@@ -285,7 +277,7 @@ pub fn mark_validated(types: &mut [TypeDef], operations: &[Operation]) {
                 other => fields_of(other).into_iter().map(|f| &f.ty).collect(),
             };
             refs.into_iter()
-                .filter_map(|ty| named_within(ty).and_then(|n| index.get(n).copied()))
+                .filter_map(|ty| named_within(ty).and_then(|n| index.get(n.as_str()).copied()))
                 .collect()
         })
         .collect();
@@ -301,7 +293,7 @@ pub fn mark_validated(types: &mut [TypeDef], operations: &[Operation]) {
                 .and_then(named_within);
             op.query.as_ref().into_iter().chain(body)
         })
-        .filter_map(|name| index.get(name).copied())
+        .filter_map(|name| index.get(name.as_str()).copied())
         .collect();
     while let Some(node) = stack.pop() {
         if !std::mem::replace(&mut sent[node], true) {
