@@ -1,15 +1,13 @@
 //! Compiles the types generated from every construct spec (see `build.rs`): recursion, keywords,
 //! maps, unions… must be valid Rust, not only look right in a snapshot. Generated code reaches
-//! its helpers as `crate::wire` (and `crate::UnreadableItem`), so this crate has the runtime's
-//! `wire` module under that name.
+//! its helpers as `crate::wire` (and `crate::UnreadableItem`), so this crate imports the
+//! runtime's `wire` module under that name, as gladia-api does.
 
 use serde_json::{json, Value};
 
-#[allow(dead_code)]
-#[path = "../gladia-api/src/wire.rs"]
-mod wire;
+use gladia_api_runtime::wire;
 // Page types name it at the crate root, as gladia-api re-exports it.
-use wire::UnreadableItem;
+use gladia_api_runtime::UnreadableItem;
 
 #[allow(dead_code, clippy::all)]
 mod constructs {

@@ -11,37 +11,40 @@ use crate::{GeneratedFile, Output};
 const RUNTIME: [(&str, &str); 9] = [
     (
         "src/client.rs",
-        include_str!("../../gladia-api/src/client.rs"),
+        include_str!("../../gladia-api/runtime/src/client.rs"),
     ),
     (
         "src/download.rs",
-        include_str!("../../gladia-api/src/download.rs"),
+        include_str!("../../gladia-api/runtime/src/download.rs"),
     ),
     (
         "src/error.rs",
-        include_str!("../../gladia-api/src/error.rs"),
+        include_str!("../../gladia-api/runtime/src/error.rs"),
     ),
     (
         "src/paging.rs",
-        include_str!("../../gladia-api/src/paging.rs"),
+        include_str!("../../gladia-api/runtime/src/paging.rs"),
     ),
     (
         "src/request.rs",
-        include_str!("../../gladia-api/src/request.rs"),
+        include_str!("../../gladia-api/runtime/src/request.rs"),
     ),
     (
         "src/retry.rs",
-        include_str!("../../gladia-api/src/retry.rs"),
+        include_str!("../../gladia-api/runtime/src/retry.rs"),
     ),
     (
         "src/stall.rs",
-        include_str!("../../gladia-api/src/stall.rs"),
+        include_str!("../../gladia-api/runtime/src/stall.rs"),
     ),
     (
         "src/upload.rs",
-        include_str!("../../gladia-api/src/upload.rs"),
+        include_str!("../../gladia-api/runtime/src/upload.rs"),
     ),
-    ("src/wire.rs", include_str!("../../gladia-api/src/wire.rs")),
+    (
+        "src/wire.rs",
+        include_str!("../../gladia-api/runtime/src/wire.rs"),
+    ),
 ];
 
 /// The dependencies of the runtime and of generated code; the versions gladia-api builds with.

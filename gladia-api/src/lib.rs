@@ -49,33 +49,23 @@ for utterance in done.result.and_then(|r| r.transcription).map(|t| t.utterances)
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-// Models: always there. `wire` holds the helpers generated types call.
-mod wire;
+// Models: always there. The runtime's modules are imported where generated code looks for them
+// (`crate::wire`, `crate::request`, …): generated code reads the same in a crate that embeds the
+// runtime's files (`cargo xtask codegen --crate`) as here, where the runtime is a crate of its own.
+use gladia_api_runtime::wire;
 // Generated: formatted by the generator (prettyplease), not by rustfmt.
 #[rustfmt::skip]
 pub mod types;
-pub use wire::{Invalid, UnknownValue, UnreadableItem};
+pub use gladia_api_runtime::{Invalid, UnknownValue, UnreadableItem};
 
-// The HTTP client (feature `client`): the generic runtime, then the generated endpoint
-// functions on it, then Gladia's helpers on top (`jobs`).
+// The HTTP client (feature `client`): the runtime's transport wrapped as `Client`, the generated
+// endpoint functions on it, then Gladia's helpers on top (`jobs`).
+#[cfg(feature = "client")]
+use gladia_api_runtime::{paging, request};
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
-mod download;
-#[cfg(feature = "client")]
-mod error;
-#[cfg(feature = "client")]
 mod jobs;
-#[cfg(feature = "client")]
-mod paging;
-#[cfg(feature = "client")]
-mod request;
-#[cfg(feature = "client")]
-mod retry;
-#[cfg(feature = "client")]
-mod stall;
-#[cfg(feature = "client")]
-mod upload;
 #[cfg(feature = "client")]
 #[rustfmt::skip]
 pub mod operations;
@@ -83,17 +73,13 @@ pub mod operations;
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder};
 #[cfg(feature = "client")]
-pub use download::Download;
-#[cfg(feature = "client")]
-pub use error::{ApiError, DecodeError, Error, LiveError};
+pub use gladia_api_runtime::{
+    ApiError, DecodeError, Download, Error, LiveError, RetryPolicy, UploadFile,
+};
 #[cfg(feature = "client")]
 pub use jobs::{AudioSource, WaitOptions};
 #[cfg(feature = "client")]
 pub use operations::DEFAULT_BASE_URL;
-#[cfg(feature = "client")]
-pub use retry::RetryPolicy;
-#[cfg(feature = "client")]
-pub use upload::UploadFile;
 
 // The live session (feature `live`), on top of the client.
 #[cfg(feature = "live")]

@@ -8,6 +8,8 @@ use crate::{Client, Error};
 /// Where requests go unless told otherwise: `https://api.gladia.io`, the spec's first server.
 pub const DEFAULT_BASE_URL: &str = "https://api.gladia.io";
 const SERVICE: crate::client::Service = crate::client::Service {
+    crate_name: env!("CARGO_PKG_NAME"),
+    crate_version: env!("CARGO_PKG_VERSION"),
     base_url: Some(DEFAULT_BASE_URL),
     key_header: Some(("x-gladia-key", "")),
 };
@@ -133,9 +135,7 @@ impl PreRecorded<'_> {
         Item = Result<crate::types::PreRecordedResponse, Error>,
     > + Send + Unpin + 'static {
         let first = Self::list_request(query);
-        crate::paging::items::<
-            crate::types::ListPreRecordedResponse,
-        >(self.client.clone(), first)
+        crate::paging::items::<crate::types::ListPreRecordedResponse>(self.client, first)
     }
     fn list_request(
         query: &crate::types::PreRecordedListQuery,
@@ -262,7 +262,7 @@ impl Transcriptions<'_> {
         let first = Self::list_request(query);
         crate::paging::items::<
             crate::types::ListTranscriptionResponse,
-        >(self.client.clone(), first)
+        >(self.client, first)
     }
     fn list_request(
         query: &crate::types::TranscriptionsListQuery,
@@ -357,9 +357,7 @@ impl Live<'_> {
         Item = Result<crate::types::LiveResponse, Error>,
     > + Send + Unpin + 'static {
         let first = Self::list_request(query);
-        crate::paging::items::<
-            crate::types::ListLiveResponse,
-        >(self.client.clone(), first)
+        crate::paging::items::<crate::types::ListLiveResponse>(self.client, first)
     }
     fn list_request(query: &crate::types::LiveListQuery) -> Result<Request, Error> {
         query.validate()?;

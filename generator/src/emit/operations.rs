@@ -83,6 +83,8 @@ fn constructors(service: &Service) -> TokenStream {
     quote! {
         #base_url
         const SERVICE: crate::client::Service = crate::client::Service {
+            crate_name: env!("CARGO_PKG_NAME"),
+            crate_version: env!("CARGO_PKG_VERSION"),
             base_url: #service_url,
             key_header: #key,
         };
@@ -350,7 +352,7 @@ fn function(op: &Operation, api: &Api) -> TokenStream {
             #deprecated
             pub fn #all(&self, #(#decls),*) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + Unpin + 'static {
                 let first = Self::#request_fn(#(#args),*);
-                crate::paging::items::<crate::types::#page>(self.client.clone(), first)
+                crate::paging::items::<crate::types::#page>(self.client, first)
             }
         }
     };

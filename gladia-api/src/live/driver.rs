@@ -16,9 +16,9 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::audio::Unacknowledged;
 use super::{Command, LiveEvent, LiveOptions};
-use crate::error::{ApiError, LiveError};
 use crate::types::{LiveMessageError, LiveServerMessage};
 use crate::Error;
+use crate::{ApiError, LiveError};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -319,23 +319,16 @@ impl Driver {
         if let Some(exception) = &error.exception {
             reason = format!("{exception}: {reason}");
         }
-        Error::Live(Box::new(LiveError {
-            session_id: self.session_id.clone(),
-            close_code: None,
-            message_type: Some(message_type.to_owned()),
-            fatal: false,
-            reason,
-        }))
+        let mut error = LiveError::new(self.session_id.clone(), reason);
+        error.message_type = Some(message_type.to_owned());
+        Error::Live(Box::new(error))
     }
 
     fn error(&self, close_code: Option<u16>, reason: String) -> Error {
-        Error::Live(Box::new(LiveError {
-            session_id: self.session_id.clone(),
-            close_code,
-            message_type: None,
-            fatal: true,
-            reason,
-        }))
+        let mut error = LiveError::new(self.session_id.clone(), reason);
+        error.close_code = close_code;
+        error.fatal = true;
+        Error::Live(Box::new(error))
     }
 
     /// `text` without the session URL's query, which holds the token.

@@ -46,9 +46,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::sync::{mpsc, Semaphore};
 
-use crate::error::LiveError;
 use crate::operations::Live;
 use crate::types::{InitLiveSessionRequest, LiveInitQuery, LiveServerMessage};
+use crate::LiveError;
 use crate::{Error, RetryPolicy};
 
 /// How a live session behaves on the wire.
@@ -208,13 +208,10 @@ impl LiveSender {
     }
 
     fn refused(&self, reason: &str) -> Error {
-        Error::Live(Box::new(LiveError {
-            session_id: self.shared.session_id.clone(),
-            close_code: None,
-            message_type: None,
-            fatal: false,
-            reason: reason.to_owned(),
-        }))
+        Error::Live(Box::new(LiveError::new(
+            self.shared.session_id.clone(),
+            reason.to_owned(),
+        )))
     }
 }
 

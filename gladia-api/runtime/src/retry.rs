@@ -62,7 +62,8 @@ impl RetryPolicy {
     }
 
     /// The pause before attempt `attempt + 1`, `attempt` counting from 1.
-    pub(crate) fn delay(&self, attempt: u32, headers: Option<&HeaderMap>) -> Duration {
+    #[doc(hidden)]
+    pub fn delay(&self, attempt: u32, headers: Option<&HeaderMap>) -> Duration {
         if let Some(wait) = headers.and_then(retry_after) {
             return wait.min(self.max_retry_after);
         }

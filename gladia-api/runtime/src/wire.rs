@@ -16,7 +16,8 @@ pub struct UnknownValue {
 }
 
 impl UnknownValue {
-    pub(crate) fn new(type_name: &'static str, value: &str) -> Self {
+    #[doc(hidden)]
+    pub fn new(type_name: &'static str, value: &str) -> Self {
         Self {
             type_name,
             value: value.to_owned(),
@@ -54,7 +55,8 @@ impl Invalid {
     }
 
     /// Prefixes the field path with the field that holds it, as in `diarization_config.min_speakers`.
-    pub(crate) fn within(mut self, parent: impl fmt::Display) -> Self {
+    #[doc(hidden)]
+    pub fn within(mut self, parent: impl fmt::Display) -> Self {
         self.field = format!("{parent}.{}", self.field);
         self
     }
@@ -79,7 +81,7 @@ impl fmt::Display for Invalid {
 impl std::error::Error for Invalid {}
 
 /// Checks a number against the bounds the spec gives it.
-pub(crate) fn check_range(
+pub fn check_range(
     field: &str,
     value: f64,
     minimum: Option<f64>,
@@ -101,7 +103,7 @@ pub(crate) fn check_range(
 }
 
 /// Checks the number of items of a list against the bounds the spec gives it.
-pub(crate) fn check_count(
+pub fn check_count(
     field: &str,
     count: usize,
     min_items: Option<usize>,
@@ -124,22 +126,22 @@ pub(crate) fn check_count(
 
 /// Where `value` stands in a string enum's table of wire values: the one search every generated
 /// `FromStr` and `From<&str>` shares, rather than one `match` of every value per enum.
-pub(crate) fn position(table: &[&str], value: &str) -> Option<usize> {
+pub fn position(table: &[&str], value: &str) -> Option<usize> {
     table.iter().position(|wire| *wire == value)
 }
 
 /// A key of a JSON object, borrowed from the input where it can be: what the generated struct
 /// decoders match field names on.
-pub(crate) struct Key<'de>(std::borrow::Cow<'de, str>);
+pub struct Key<'de>(std::borrow::Cow<'de, str>);
 
 impl Key<'_> {
-    pub(crate) fn as_str(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         &self.0
     }
 
     // For the flattened maps of `additionalProperties`, which Gladia's spec has none of.
     #[allow(dead_code)]
-    pub(crate) fn into_string(self) -> String {
+    pub fn into_string(self) -> String {
         self.0.into_owned()
     }
 }
@@ -175,7 +177,7 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
 /// A generated struct as its decoder sees it: built from the entries of a JSON object. The
 /// visitor around it is [`deserialize_object`], one for every struct, so that each struct adds
 /// only its own loop over the keys.
-pub(crate) trait Object: Sized {
+pub trait Object: Sized {
     /// The type's name, for errors: `a {NAME} object`.
     const NAME: &'static str;
     /// Reads the object's entries; unknown keys are skipped, a missing required one is serde's
@@ -184,7 +186,7 @@ pub(crate) trait Object: Sized {
 }
 
 /// `Deserialize` of every generated struct.
-pub(crate) fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(
     deserializer: D,
 ) -> Result<T, D::Error> {
     struct ObjectVisitor<T>(PhantomData<T>);
@@ -211,7 +213,7 @@ fn expecting_object(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
 
 /// Reads the value of a property that the spec fixes (a union's tag, such as a message's
 /// `type`): any other value is an error, as the type cannot hold it.
-pub(crate) fn expect_constant<'de, A: de::MapAccess<'de>>(
+pub fn expect_constant<'de, A: de::MapAccess<'de>>(
     map: &mut A,
     constant: &'static str,
 ) -> Result<(), A::Error> {
@@ -247,7 +249,7 @@ impl Visitor<'_> for Constant {
 
 /// A date-time in RFC 3339, as the generated structs read and write one (`time`'s own serde
 /// form is another format).
-pub(crate) struct Rfc3339(pub(crate) time::OffsetDateTime);
+pub struct Rfc3339(pub time::OffsetDateTime);
 
 impl<'de> de::Deserialize<'de> for Rfc3339 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -264,7 +266,7 @@ impl Serialize for Rfc3339 {
 /// A list of date-times in RFC 3339, as the generated structs read and write one.
 // For lists of date-times, which Gladia's spec has none of.
 #[allow(dead_code)]
-pub(crate) struct Rfc3339List<L>(pub(crate) L);
+pub struct Rfc3339List<L>(pub L);
 
 impl<'de> de::Deserialize<'de> for Rfc3339List<Vec<time::OffsetDateTime>> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -282,7 +284,7 @@ impl Serialize for Rfc3339List<&Vec<time::OffsetDateTime>> {
 /// A map of date-times in RFC 3339, as the generated structs read and write one.
 // For maps of date-times, which Gladia's spec has none of.
 #[allow(dead_code)]
-pub(crate) struct Rfc3339Map<M>(pub(crate) M);
+pub struct Rfc3339Map<M>(pub M);
 
 impl<'de> de::Deserialize<'de> for Rfc3339Map<BTreeMap<String, time::OffsetDateTime>> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -302,7 +304,7 @@ impl Serialize for Rfc3339Map<&BTreeMap<String, time::OffsetDateTime>> {
 /// A page's items, each decoded on its own: an item that does not fit becomes an
 /// [`UnreadableItem`] in its place instead of failing the whole list. Written back, an unreadable
 /// item is its JSON as received.
-pub(crate) struct LenientItems<L>(pub(crate) L);
+pub struct LenientItems<L>(pub L);
 
 impl<'de, T: de::DeserializeOwned> de::Deserialize<'de>
     for LenientItems<Vec<Result<T, UnreadableItem>>>
@@ -337,7 +339,7 @@ impl<T: Serialize> Serialize for LenientItems<&Vec<Result<T, UnreadableItem>>> {
 
 /// The error of an untagged union when none of its variants, tried in the spec's order, decodes
 /// the value; `variants` lists them.
-pub(crate) fn no_variant_fits<E: de::Error>(name: &str, variants: &str) -> E {
+pub fn no_variant_fits<E: de::Error>(name: &str, variants: &str) -> E {
     E::custom(format_args!(
         "the value fits none of the variants of {name} ({variants})"
     ))
@@ -345,7 +347,7 @@ pub(crate) fn no_variant_fits<E: de::Error>(name: &str, variants: &str) -> E {
 
 /// Decodes a string enum without allocating for the values it knows; values it does not know
 /// become the enum's `Unknown` variant, so a newer server never breaks an older client.
-pub(crate) fn deserialize_str_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub fn deserialize_str_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: for<'a> From<&'a str>,
@@ -369,7 +371,7 @@ where
 
 /// Decodes an integer enum; unknown values become its `Unknown` variant. Accepts `16.0` for `16`,
 /// as JSON does not tell them apart.
-pub(crate) fn deserialize_int_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub fn deserialize_int_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: From<i64>,
@@ -406,7 +408,7 @@ where
 }
 
 /// A date-time query value, in RFC 3339 as the server expects.
-pub(crate) fn query_date_time(
+pub fn query_date_time(
     param: &'static str,
     value: &time::OffsetDateTime,
 ) -> Result<String, Invalid> {
@@ -417,7 +419,7 @@ pub(crate) fn query_date_time(
 
 /// A query value sent as JSON text, like `custom_metadata={"user":"John"}`; `max_length` is the
 /// longest encoded text the server accepts, in characters.
-pub(crate) fn query_json<T: serde::Serialize>(
+pub fn query_json<T: serde::Serialize>(
     param: &'static str,
     value: &T,
     max_length: Option<usize>,
@@ -440,7 +442,7 @@ const LOCATED_PREFIX: &str = "at `";
 const LOCATED_SUFFIX: &str = "`: ";
 
 /// Decodes `T` from a buffered value; on failure, the error names the path inside the value.
-pub(crate) fn decode_variant<T, E>(value: &serde_json::Value) -> Result<T, E>
+pub fn decode_variant<T, E>(value: &serde_json::Value) -> Result<T, E>
 where
     T: de::DeserializeOwned,
     E: de::Error,
@@ -457,7 +459,7 @@ where
 /// Every decoding from a buffered value goes through here, tracking or not: each way of
 /// decoding is one more copy of every model's decoder in the crates that use them, and
 /// tracking costs little next to what buffering already did.
-pub(crate) fn decode_located<T: de::DeserializeOwned>(
+pub fn decode_located<T: de::DeserializeOwned>(
     value: &serde_json::Value,
 ) -> Result<T, (String, String)> {
     serde_path_to_error::deserialize::<_, T>(value).map_err(|located| {
@@ -468,7 +470,7 @@ pub(crate) fn decode_located<T: de::DeserializeOwned>(
 
 /// The path and reason of a failure at `path` whose message is `message`: when the message was
 /// made by `decode_variant` (a union inside), the path goes on to where inside it failed.
-pub(crate) fn locate_within(path: String, message: &str) -> (String, String) {
+pub fn locate_within(path: String, message: &str) -> (String, String) {
     let inner = message
         .strip_prefix(LOCATED_PREFIX)
         .and_then(|rest| rest.split_once(LOCATED_SUFFIX));

@@ -10,7 +10,7 @@ use crate::wire::UnreadableItem;
 use crate::{Client, Error};
 
 /// A list answer: its items and the link to the next page. Generated for every list type.
-pub(crate) trait Page: DeserializeOwned {
+pub trait Page: DeserializeOwned {
     type Item;
     fn into_parts(self) -> (Vec<Result<Self::Item, UnreadableItem>>, Option<String>);
 }
@@ -24,8 +24,8 @@ enum Next {
 /// Every item of every page, fetching the next page when the current one is used up. An item
 /// that does not decode is an [`Error::UnreadableItem`] in its place, and the items after it
 /// follow; an error of a whole page ends the stream.
-pub(crate) fn items<P>(
-    client: Client,
+pub fn items<P>(
+    client: &Client,
     first: Result<Request, Error>,
 ) -> impl futures_core::Stream<Item = Result<P::Item, Error>> + Send + Unpin + 'static
 where
@@ -36,7 +36,7 @@ where
     // Boxed so that callers can poll it without pinning it themselves.
     Box::pin(stream::unfold(
         (
-            client,
+            client.clone(),
             next,
             VecDeque::<Result<P::Item, UnreadableItem>>::new(),
         ),

@@ -18,18 +18,8 @@ const CHUNK: usize = 64 * 1024;
 
 type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
 
-/// A file to upload: a path on disk, read as it is sent, or bytes already in memory.
-///
-/// ```no_run
-/// # async fn run(client: gladia_api::Client) -> Result<(), gladia_api::Error> {
-/// use gladia_api::UploadFile;
-///
-/// let file = UploadFile::path("meeting.mp3")
-///     .on_progress(|sent, total| eprintln!("{sent}/{total} bytes"));
-/// let uploaded = client.upload().file(file).await?;
-/// println!("{}", uploaded.audio_url);
-/// # Ok(()) }
-/// ```
+/// A file to upload: a path on disk, read as it is sent, or bytes already in memory, with an
+/// optional progress report ([`UploadFile::on_progress`]).
 #[derive(Clone)]
 pub struct UploadFile {
     source: Source,

@@ -14,19 +14,19 @@ use crate::{Download, Error, UploadFile};
 
 /// One request as a generated endpoint function describes it.
 #[derive(Debug)]
-pub(crate) struct Request {
-    pub(crate) method: Method,
+pub struct Request {
+    pub method: Method,
     /// The spec's path, such as `/v2/pre-recorded/{id}`; it also names the operation in errors.
     template: &'static str,
     path_params: Vec<String>,
-    pub(crate) query: Vec<(&'static str, String)>,
+    pub query: Vec<(&'static str, String)>,
     body: Payload,
     /// Uploads and downloads: bounded by a stall limit, not by their total time.
-    pub(crate) streaming: bool,
+    pub streaming: bool,
     /// The path and query of a `next` link, already placed under the base URL's path.
-    pub(crate) link: Option<(String, Option<String>)>,
+    pub link: Option<(String, Option<String>)>,
     /// Header and cookie parameters of the operation.
-    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 #[derive(Debug)]
@@ -46,7 +46,7 @@ enum Payload {
 }
 
 impl Request {
-    pub(crate) fn new(method: Method, template: &'static str) -> Self {
+    pub fn new(method: Method, template: &'static str) -> Self {
         Self {
             method,
             template,
@@ -61,7 +61,7 @@ impl Request {
 
     /// The next path parameter of the template. An empty one would silently turn
     /// `GET /v2/pre-recorded/{id}` into the list endpoint, so it is refused.
-    pub(crate) fn path_param(mut self, name: &'static str, value: &str) -> Result<Self, Invalid> {
+    pub fn path_param(mut self, name: &'static str, value: &str) -> Result<Self, Invalid> {
         if value.is_empty() {
             return Err(Invalid::new(name, "must not be empty"));
         }
@@ -69,32 +69,32 @@ impl Request {
         Ok(self)
     }
 
-    pub(crate) fn query(mut self, pairs: Vec<(&'static str, String)>) -> Self {
+    pub fn query(mut self, pairs: Vec<(&'static str, String)>) -> Self {
         self.query = pairs;
         self
     }
 
-    pub(crate) fn json<T: serde::Serialize>(mut self, body: &T) -> Result<Self, Invalid> {
+    pub fn json<T: serde::Serialize>(mut self, body: &T) -> Result<Self, Invalid> {
         let bytes = serde_json::to_vec(body).map_err(|e| Invalid::new("body", e.to_string()))?;
         self.body = Payload::Json(bytes.into());
         Ok(self)
     }
 
-    pub(crate) fn multipart(mut self, part: &'static str, file: UploadFile) -> Self {
+    pub fn multipart(mut self, part: &'static str, file: UploadFile) -> Self {
         self.body = Payload::Multipart(part, file);
         self.streaming = true;
         self
     }
 
     /// The answer is a binary body read as a stream.
-    pub(crate) fn streaming(mut self) -> Self {
+    pub fn streaming(mut self) -> Self {
         self.streaming = true;
         self
     }
 
     /// The path segments of the template, with the parameters in place, in order: a whole
     /// segment (`{id}`) or inside one (`{Sid}.json`). The URL percent-encodes each segment.
-    pub(crate) fn segments(&self) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+    pub fn segments(&self) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
         let mut params = self.path_params.iter();
         self.template
             .split('/')
@@ -121,7 +121,7 @@ impl Request {
     /// The request for the page a `next` link points at. Only its path and query are kept, placed
     /// under the base URL's path: the page is fetched from the configured base URL (a proxy's
     /// prefix included), so the key goes nowhere else.
-    pub(crate) fn follow(&self, link: &str, base: &Url) -> Result<Self, Error> {
+    pub fn follow(&self, link: &str, base: &Url) -> Result<Self, Error> {
         let url = base
             .join(link)
             .map_err(|e| Invalid::new("next", format!("`{link}` is not a URL: {e}")))?;
@@ -148,12 +148,12 @@ impl Request {
     }
 
     /// Names the request in errors, as in `GET /v2/pre-recorded/{id}`.
-    pub(crate) fn operation(&self) -> String {
+    pub fn operation(&self) -> String {
         format!("{} {}", self.method, self.template)
     }
 
     /// Adds the body; `activity` hears of every chunk a streamed body hands over.
-    pub(crate) async fn attach_body(
+    pub async fn attach_body(
         &self,
         builder: reqwest::RequestBuilder,
         activity: &Activity,
@@ -189,16 +189,16 @@ impl Request {
 
 /// How long the client waits; `ClientBuilder::timeout` tells the rules.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Timeouts {
+pub struct Timeouts {
     /// The deadline of a JSON call; the longest a streamed body may stand still.
-    pub(crate) request: Option<Duration>,
+    pub request: Option<Duration>,
     /// Known when this crate built the HTTP client, which then applies it.
-    pub(crate) connect: Option<Duration>,
+    pub connect: Option<Duration>,
 }
 
 impl Timeouts {
     /// The one mapping from the HTTP client's errors to [`Error`].
-    pub(crate) fn error(&self, operation: &str, source: reqwest::Error) -> Error {
+    pub fn error(&self, operation: &str, source: reqwest::Error) -> Error {
         let limit = match source.is_connect() {
             true => self.connect,
             false => self.request,
@@ -217,14 +217,14 @@ impl Timeouts {
 }
 
 /// A success answer, read the way the endpoint function expects.
-pub(crate) struct Reply {
-    pub(crate) response: reqwest::Response,
-    pub(crate) operation: String,
-    pub(crate) timeouts: Timeouts,
+pub struct Reply {
+    pub response: reqwest::Response,
+    pub operation: String,
+    pub timeouts: Timeouts,
 }
 
 impl Reply {
-    pub(crate) async fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
+    pub async fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
         let body = self
             .response
             .bytes()
@@ -233,7 +233,7 @@ impl Reply {
         decode(&self.operation, &body)
     }
 
-    pub(crate) async fn empty(self) -> Result<(), Error> {
+    pub async fn empty(self) -> Result<(), Error> {
         self.response
             .bytes()
             .await
@@ -241,7 +241,7 @@ impl Reply {
             .map_err(|e| self.timeouts.error(&self.operation, e))
     }
 
-    pub(crate) fn download(self) -> Download {
+    pub fn download(self) -> Download {
         Download::new(self.response, self.operation, self.timeouts)
     }
 }
@@ -249,7 +249,7 @@ impl Reply {
 /// Decodes a body at full speed; only on failure is it decoded again, as a buffered value and
 /// tracking the path (as list items and unions are), to say where and why it failed. The place
 /// in the text, for the snippet, is the first decoding's.
-pub(crate) fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, Error> {
+pub fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|error| {
         // `None` when the body is not one JSON value (cut short, trailing characters, a syntax
         // error): the first decoding's message and position then say what and where.
@@ -271,7 +271,7 @@ pub(crate) fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Resul
 #[allow(dead_code)]
 impl Request {
     /// The text parts of a multipart form: one per field of `fields` (see [`form_fields`]).
-    pub(crate) fn form<T: serde::Serialize>(mut self, fields: &T) -> Result<Self, Invalid> {
+    pub fn form<T: serde::Serialize>(mut self, fields: &T) -> Result<Self, Invalid> {
         let text = form_fields(fields)?;
         match &mut self.body {
             Payload::Form(existing, _) => existing.extend(text),
@@ -282,7 +282,7 @@ impl Request {
     }
 
     /// A file part of a multipart form; `None` leaves the part out.
-    pub(crate) fn form_file(mut self, name: &'static str, file: Option<UploadFile>) -> Self {
+    pub fn form_file(mut self, name: &'static str, file: Option<UploadFile>) -> Self {
         let Some(file) = file else { return self };
         match &mut self.body {
             Payload::Form(_, files) => files.push((name, file)),
@@ -292,20 +292,20 @@ impl Request {
         self
     }
 
-    pub(crate) fn url_encoded<T: serde::Serialize>(mut self, fields: &T) -> Result<Self, Invalid> {
+    pub fn url_encoded<T: serde::Serialize>(mut self, fields: &T) -> Result<Self, Invalid> {
         let mut encoder = Url::parse("http://form.invalid/").expect("a valid URL");
         encoder.query_pairs_mut().extend_pairs(form_fields(fields)?);
         self.body = Payload::UrlEncoded(encoder.query().unwrap_or_default().to_owned());
         Ok(self)
     }
 
-    pub(crate) fn text(mut self, body: &str) -> Self {
+    pub fn text(mut self, body: &str) -> Self {
         self.body = Payload::Text(body.to_owned());
         self
     }
 
     /// Header parameters, as `(name, value)` pairs.
-    pub(crate) fn headers(mut self, pairs: Vec<(&'static str, String)>) -> Result<Self, Invalid> {
+    pub fn headers(mut self, pairs: Vec<(&'static str, String)>) -> Result<Self, Invalid> {
         for (name, value) in pairs {
             let header = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|e| Invalid::new(name, e.to_string()))?;
@@ -317,7 +317,7 @@ impl Request {
     }
 
     /// Cookie parameters, sent together in one `Cookie` header.
-    pub(crate) fn cookies(self, pairs: Vec<(&'static str, String)>) -> Result<Self, Invalid> {
+    pub fn cookies(self, pairs: Vec<(&'static str, String)>) -> Result<Self, Invalid> {
         if pairs.is_empty() {
             return Ok(self);
         }

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 
 use crate::wire::{locate_within, Invalid, UnreadableItem};
 
-/// Everything that can go wrong when talking to Gladia.
+/// Everything that can go wrong when talking to the API.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -148,6 +148,21 @@ pub struct LiveError {
     pub reason: String,
 }
 
+impl LiveError {
+    /// For the live session (in the generated crate): an error that is neither fatal nor carried
+    /// by a message; the fields say the rest.
+    #[doc(hidden)]
+    pub fn new(session_id: String, reason: String) -> Self {
+        Self {
+            session_id,
+            close_code: None,
+            message_type: None,
+            fatal: false,
+            reason,
+        }
+    }
+}
+
 impl fmt::Display for LiveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "live session {}", self.session_id)?;
@@ -164,8 +179,8 @@ impl fmt::Display for LiveError {
 
 /// An error answer of the server.
 ///
-/// Gladia's error bodies share one shape (`message`, `request_id`, `validation_errors`); its
-/// fields are read from it when it has that shape. The typed body of each status, listed on each
+/// Its fields are read from the body when it has the shape of Gladia's error bodies (`message`,
+/// `request_id`, `validation_errors`), a common one. The typed body of each status, listed on each
 /// endpoint function, can be decoded from [`ApiError::body`] with [`ApiError::decode_body`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -174,7 +189,7 @@ pub struct ApiError {
     pub status: StatusCode,
     /// The server's explanation, when the body carries one.
     pub message: Option<String>,
-    /// Id of the request on Gladia's side; quote it when asking for support.
+    /// Id of the request on the server's side; quote it when asking for support.
     pub request_id: Option<String>,
     /// One line per rejected field, for validation errors.
     pub validation_errors: Vec<String>,
@@ -183,7 +198,8 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub(crate) fn new(status: StatusCode, body: String) -> Self {
+    #[doc(hidden)]
+    pub fn new(status: StatusCode, body: String) -> Self {
         // Read field by field: one field of another shape leaves the others readable.
         let json = serde_json::from_str::<serde_json::Value>(&body).ok();
         let field = |name: &str| json.as_ref().and_then(|json| json.get(name));
