@@ -128,6 +128,7 @@ impl PreRecorded<'_> {
         self.client.send(&request).await?.json().await
     }
     /// Every item of every page of [`Self::list`], fetching the next page (its `next` link) as the stream is read. An item that does not decode is an [`Error::UnreadableItem`] in its place, and the stream goes on; an error of a whole page ends it.
+    #[inline]
     pub fn list_all(
         &self,
         query: &crate::types::PreRecordedListQuery,
@@ -253,6 +254,7 @@ impl Transcriptions<'_> {
         self.client.send(&request).await?.json().await
     }
     /// Every item of every page of [`Self::list`], fetching the next page (its `next` link) as the stream is read. An item that does not decode is an [`Error::UnreadableItem`] in its place, and the stream goes on; an error of a whole page ends it.
+    #[inline]
     pub fn list_all(
         &self,
         query: &crate::types::TranscriptionsListQuery,
@@ -350,6 +352,7 @@ impl Live<'_> {
         self.client.send(&request).await?.json().await
     }
     /// Every item of every page of [`Self::list`], fetching the next page (its `next` link) as the stream is read. An item that does not decode is an [`Error::UnreadableItem`] in its place, and the stream goes on; an error of a whole page ends it.
+    #[inline]
     pub fn list_all(
         &self,
         query: &crate::types::LiveListQuery,

@@ -347,9 +347,13 @@ fn function(op: &Operation, api: &Api) -> TokenStream {
              whole page ends it.",
             op.name.method
         );
+        // `#[inline]`: the stream's code (its drop glue reaches every future and item type of
+        // the pager) is compiled in the crate that reads it, as it must be in release builds,
+        // where instantiations are not shared; without it this crate compiles a second copy.
         quote! {
             #[doc = #doc]
             #deprecated
+            #[inline]
             pub fn #all(&self, #(#decls),*) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + Unpin + 'static {
                 let first = Self::#request_fn(#(#args),*);
                 crate::paging::items::<crate::types::#page>(self.client, first)
