@@ -25,7 +25,7 @@
 //! nothing (`''`, `-`, `_`, `Ω`) is an error at its place in the spec, except for enum values:
 //! `""` becomes `Empty` and any other such value `V` + its position in the list. Names that
 //! generated code uses unqualified are reserved ([`RESERVED_TYPE_NAMES`], and for resources
-//! [`RUNTIME_NAMES`] too).
+//! [`RUNTIME_NAMES`] too, and [`CLIENT_METHODS`] for their accessors).
 //!
 //! Collisions are never resolved by renaming: callers report them as errors.
 
@@ -49,6 +49,19 @@ pub const RESERVED_TYPE_NAMES: [&str; 11] = [
 
 /// The runtime's names that `operations.rs` imports, which a resource handle must not take.
 pub const RUNTIME_NAMES: [&str; 3] = ["Client", "Request", "Error"];
+
+/// The client's own methods, which a resource's accessor (`client.<resource>()`) must not take:
+/// the same name twice does not compile, and an accessor named like a trait's method (`clone`)
+/// would hide it.
+pub const CLIENT_METHODS: [&str; 7] = [
+    "new",
+    "from_env",
+    "builder",
+    "base_url",
+    "transport",
+    "clone",
+    "to_owned",
+];
 
 /// What kind of name [`identifier`] makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

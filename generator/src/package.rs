@@ -1,13 +1,16 @@
 //! A self-contained crate from any spec: the generated modules, the generic runtime they call
-//! (the same files gladia-api compiles, embedded here), a `lib.rs` and a `Cargo.toml`.
+//! (the files of gladia-api-runtime, `gladia-api/runtime/src/`, embedded here), a `lib.rs` and a
+//! `Cargo.toml`.
 //!
-//! The runtime is copied, not depended on: a crate generated from another API must not depend on
-//! Gladia's. Its files know nothing of any API (see ARCHITECTURE.md); what they need of one, the
-//! generated `operations.rs` gives them.
+//! The runtime is copied, not depended on: gladia-api-runtime is not published, and a generated
+//! crate must build wherever it is written. Its files know no API (see ARCHITECTURE.md); what
+//! they need of one, the generated `operations.rs` gives them. Here they are modules of the
+//! generated crate, named as generated code expects (`crate::wire`, `crate::request`…), and
+//! `Client` is the runtime's own (gladia-api wraps it instead).
 
 use crate::{GeneratedFile, Output};
 
-/// The runtime's files, as gladia-api has them.
+/// The runtime's files, as gladia-api-runtime has them.
 const RUNTIME: [(&str, &str); 9] = [
     (
         "src/client.rs",

@@ -3,34 +3,39 @@
 //! its methods, which a crate cannot add to another crate's type.
 
 use std::fmt;
-use std::ops::Deref;
 
 use gladia_api_runtime as runtime;
+use reqwest::Url;
 pub(crate) use runtime::client::Service;
 
 /// A Gladia API client. Cheap to clone: clones share one connection pool.
 ///
 /// The API key is sent, in the header the spec names (`x-gladia-key`), to the configured base
 /// URL's origin only: never to another origin a redirect points at, and never shown by `Debug` or
-/// in an error. The transport's own methods ([`base_url`](runtime::Client::base_url)) are
-/// reached through `Deref`.
+/// in an error.
 #[derive(Clone)]
 pub struct Client(runtime::Client);
 
 /// Configures a [`Client`]; start from [`Client::builder`].
 pub type ClientBuilder = runtime::ClientBuilder<Client>;
 
-impl From<runtime::Client> for Client {
-    fn from(transport: runtime::Client) -> Self {
-        Self(transport)
+impl Client {
+    /// The URL requests are sent to.
+    pub fn base_url(&self) -> &Url {
+        self.0.base_url()
+    }
+
+    /// What generated endpoint functions and the helpers send through.
+    pub(crate) fn transport(&self) -> &runtime::Client {
+        &self.0
     }
 }
 
-impl Deref for Client {
-    type Target = runtime::Client;
-
-    fn deref(&self) -> &runtime::Client {
-        &self.0
+// What `ClientBuilder::build` makes its `Client` with.
+#[doc(hidden)]
+impl From<runtime::Client> for Client {
+    fn from(transport: runtime::Client) -> Self {
+        Self(transport)
     }
 }
 

@@ -41,7 +41,21 @@ for utterance in done.result.and_then(|r| r.transcription).map(|t| t.utterances)
   `spec/gladia.yaml` by `cargo xtask codegen`, like every model and enum in [`types`].
 - Helpers built on them: [`PreRecorded::wait`](operations::PreRecorded::wait),
   [`Client::transcribe`], and the `list_all` streams that follow every page.
+- Uploads stream from disk, with progress if asked:
+
+```no_run
+# async fn run(client: gladia_api::Client) -> Result<(), gladia_api::Error> {
+use gladia_api::UploadFile;
+
+let file = UploadFile::path("meeting.mp3")
+    .on_progress(|sent, total| eprintln!("{sent}/{total} bytes"));
+let uploaded = client.upload().file(file).await?;
+println!("{}", uploaded.audio_url);
+# Ok(()) }
+```
 - One [`Error`] type; failed requests are retried as [`RetryPolicy`] says.
+- The transport, errors, retries, paging, uploads and downloads come from `gladia-api-runtime`
+  (generic, and compiled once, whatever the spec), re-exported here.
 - Every enum is `#[non_exhaustive]` and carries an `Unknown` variant: a value that a newer
   Gladia sends and this crate does not list is kept as received, and sent back unchanged.
 "##

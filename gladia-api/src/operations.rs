@@ -75,7 +75,7 @@ impl Upload<'_> {
     ) -> Result<crate::types::AudioUploadResponse, Error> {
         let request = Request::new(reqwest::Method::POST, "/v2/upload")
             .multipart("audio", audio.into());
-        self.client.send(&request).await?.json().await
+        self.client.transport().send(&request).await?.json().await
     }
     /// Upload an audio or video file, or register a remote one
     ///
@@ -96,7 +96,7 @@ impl Upload<'_> {
         body: &crate::types::UploadUrlBody,
     ) -> Result<crate::types::AudioUploadResponse, Error> {
         let request = Request::new(reqwest::Method::POST, "/v2/upload").json(body)?;
-        self.client.send(&request).await?.json().await
+        self.client.transport().send(&request).await?.json().await
     }
 }
 /// Transcription jobs over recorded audio: start one, follow it, read its result, list, download and delete them.
@@ -125,7 +125,7 @@ impl PreRecorded<'_> {
         query: &crate::types::PreRecordedListQuery,
     ) -> Result<crate::types::ListPreRecordedResponse, Error> {
         let request = Self::list_request(query)?;
-        self.client.send(&request).await?.json().await
+        self.client.transport().send(&request).await?.json().await
     }
     /// Every item of every page of [`Self::list`], fetching the next page (its `next` link) as the stream is read. An item that does not decode is an [`Error::UnreadableItem`] in its place, and the stream goes on; an error of a whole page ends it.
     #[inline]
@@ -136,7 +136,9 @@ impl PreRecorded<'_> {
         Item = Result<crate::types::PreRecordedResponse, Error>,
     > + Send + Unpin + 'static {
         let first = Self::list_request(query);
-        crate::paging::items::<crate::types::ListPreRecordedResponse>(self.client, first)
+        crate::paging::items::<
+            crate::types::ListPreRecordedResponse,
+        >(self.client.transport(), first)
     }
     fn list_request(
         query: &crate::types::PreRecordedListQuery,
@@ -165,7 +167,7 @@ impl PreRecorded<'_> {
         body.validate()?;
         let request = Request::new(reqwest::Method::POST, "/v2/pre-recorded")
             .json(body)?;
-        self.client.send(&request).await?.json().await
+        self.client.transport().send(&request).await?.json().await
     }
     /// Get a pre-recorded job
     ///
@@ -186,7 +188,7 @@ impl PreRecorded<'_> {
     ) -> Result<crate::types::PreRecordedResponse, Error> {
         let request = Request::new(reqwest::Method::GET, "/v2/pre-recorded/{id}")
             .path_param("id", id)?;
-        self.client.send(&request).await?.json().await
+        self.client.transport().send(&request).await?.json().await
     }
     /// Delete a pre-recorded job
     ///
@@ -205,7 +207,7 @@ impl PreRecorded<'_> {
     pub async fn delete(&self, id: &str) -> Result<(), Error> {
         let request = Request::new(reqwest::Method::DELETE, "/v2/pre-recorded/{id}")
             .path_param("id", id)?;
-        self.client.send(&request).await?.empty().await
+        self.client.transport().send(&request).await?.empty().await
     }
     /// Download the audio of a pre-recorded job
     ///
@@ -222,7 +224,7 @@ impl PreRecorded<'_> {
         let request = Request::new(reqwest::Method::GET, "/v2/pre-recorded/{id}/file")
             .path_param("id", id)?
             .streaming();
-        Ok(self.client.send(&request).await?.download())
+        Ok(self.client.transport().send(&request).await?.download())
     }
 }
 /// Jobs of both kinds, pre-recorded and live, through one listing.
@@ -251,7 +253,7 @@ impl Transcriptions<'_> {
         query: &crate::types::TranscriptionsListQuery,
     ) -> Result<crate::types::ListTranscriptionResponse, Error> {
         let request = Self::list_request(query)?;
-        self.client.send(&request).await?.json().await
+        self.client.transport().send(&request).await?.json().await
     }
     /// Every item of every page of [`Self::list`], fetching the next page (its `next` link) as the stream is read. An item that does not decode is an [`Error::UnreadableItem`] in its place, and the stream goes on; an error of a whole page ends it.
     #[inline]
@@ -264,7 +266,7 @@ impl Transcriptions<'_> {
         let first = Self::list_request(query);
         crate::paging::items::<
             crate::types::ListTranscriptionResponse,
-        >(self.client, first)
+        >(self.client.transport(), first)
     }
     fn list_request(
         query: &crate::types::TranscriptionsListQuery,
@@ -288,7 +290,7 @@ impl Transcriptions<'_> {
     pub async fn get(&self, id: &str) -> Result<crate::types::TranscriptionItem, Error> {
         let request = Request::new(reqwest::Method::GET, "/v2/transcription/{id}")
             .path_param("id", id)?;
-        self.client.send(&request).await?.json().await
+        self.client.transport().send(&request).await?.json().await
     }
     /// Delete a job of either kind
     ///
@@ -305,7 +307,7 @@ impl Transcriptions<'_> {
     pub async fn delete(&self, id: &str) -> Result<(), Error> {
         let request = Request::new(reqwest::Method::DELETE, "/v2/transcription/{id}")
             .path_param("id", id)?;
-        self.client.send(&request).await?.empty().await
+        self.client.transport().send(&request).await?.empty().await
     }
     /// Download the audio of a job of either kind
     ///
@@ -322,7 +324,7 @@ impl Transcriptions<'_> {
         let request = Request::new(reqwest::Method::GET, "/v2/transcription/{id}/file")
             .path_param("id", id)?
             .streaming();
-        Ok(self.client.send(&request).await?.download())
+        Ok(self.client.transport().send(&request).await?.download())
     }
 }
 /// Live (real-time) sessions: start one to get its WebSocket URL, then list, read, download and delete past sessions.
@@ -349,7 +351,7 @@ impl Live<'_> {
         query: &crate::types::LiveListQuery,
     ) -> Result<crate::types::ListLiveResponse, Error> {
         let request = Self::list_request(query)?;
-        self.client.send(&request).await?.json().await
+        self.client.transport().send(&request).await?.json().await
     }
     /// Every item of every page of [`Self::list`], fetching the next page (its `next` link) as the stream is read. An item that does not decode is an [`Error::UnreadableItem`] in its place, and the stream goes on; an error of a whole page ends it.
     #[inline]
@@ -360,7 +362,9 @@ impl Live<'_> {
         Item = Result<crate::types::LiveResponse, Error>,
     > + Send + Unpin + 'static {
         let first = Self::list_request(query);
-        crate::paging::items::<crate::types::ListLiveResponse>(self.client, first)
+        crate::paging::items::<
+            crate::types::ListLiveResponse,
+        >(self.client.transport(), first)
     }
     fn list_request(query: &crate::types::LiveListQuery) -> Result<Request, Error> {
         query.validate()?;
@@ -391,7 +395,7 @@ impl Live<'_> {
         let request = Request::new(reqwest::Method::POST, "/v2/live")
             .query(query.to_query_pairs()?)
             .json(body)?;
-        self.client.send(&request).await?.json().await
+        self.client.transport().send(&request).await?.json().await
     }
     /// Get a live session
     ///
@@ -407,7 +411,7 @@ impl Live<'_> {
     pub async fn get(&self, id: &str) -> Result<crate::types::LiveResponse, Error> {
         let request = Request::new(reqwest::Method::GET, "/v2/live/{id}")
             .path_param("id", id)?;
-        self.client.send(&request).await?.json().await
+        self.client.transport().send(&request).await?.json().await
     }
     /// Delete a live session
     ///
@@ -424,7 +428,7 @@ impl Live<'_> {
     pub async fn delete(&self, id: &str) -> Result<(), Error> {
         let request = Request::new(reqwest::Method::DELETE, "/v2/live/{id}")
             .path_param("id", id)?;
-        self.client.send(&request).await?.empty().await
+        self.client.transport().send(&request).await?.empty().await
     }
     /// Download the recorded audio of a live session
     ///
@@ -441,7 +445,7 @@ impl Live<'_> {
         let request = Request::new(reqwest::Method::GET, "/v2/live/{id}/file")
             .path_param("id", id)?
             .streaming();
-        Ok(self.client.send(&request).await?.download())
+        Ok(self.client.transport().send(&request).await?.download())
     }
 }
 impl crate::paging::Page for crate::types::ListPreRecordedResponse {

@@ -68,6 +68,13 @@ impl<'a> Converter<'a> {
                 })?;
                 let handle = naming::resource_type_name(&name.resource);
                 let tag_place = format!("{pointer}/tags/0");
+                if naming::CLIENT_METHODS.contains(&name.resource.as_str()) {
+                    return Err(Error::collision(
+                        &name.resource,
+                        format!("the client's own method `{}`", name.resource),
+                        &tag_place,
+                    ));
+                }
                 match handles.get(&handle) {
                     Some(first) if !first.starts_with("#/paths") => {
                         return Err(Error::collision(&handle, first.clone(), &tag_place))

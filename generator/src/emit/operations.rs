@@ -305,16 +305,17 @@ fn function(op: &Operation, api: &Api) -> TokenStream {
     let path = &op.path;
     let output = output(op);
     let (streaming, read) = match op.success().map(|r| &r.body) {
-        Some(ResponseBody::Json(_)) => {
-            (None, quote!(self.client.send(&request).await?.json().await))
-        }
+        Some(ResponseBody::Json(_)) => (
+            None,
+            quote!(self.client.transport().send(&request).await?.json().await),
+        ),
         Some(ResponseBody::Empty) | None => (
             None,
-            quote!(self.client.send(&request).await?.empty().await),
+            quote!(self.client.transport().send(&request).await?.empty().await),
         ),
         Some(ResponseBody::Binary) => (
             Some(quote!(.streaming())),
-            quote!(Ok(self.client.send(&request).await?.download())),
+            quote!(Ok(self.client.transport().send(&request).await?.download())),
         ),
     };
     let build = quote! {
@@ -347,16 +348,18 @@ fn function(op: &Operation, api: &Api) -> TokenStream {
              whole page ends it.",
             op.name.method
         );
-        // `#[inline]`: the stream's code (its drop glue reaches every future and item type of
-        // the pager) is compiled in the crate that reads it, as it must be in release builds,
-        // where instantiations are not shared; without it this crate compiles a second copy.
+        // `#[inline]`, so that this function is compiled in the crate that calls it, not here.
+        // Compiled here, it instantiates the pager (`paging::items::<P>`) and, for its unwinding
+        // path, the stream's drop glue, which reaches every future and item type of a page:
+        // most of what a release build of the generated crate compiled. The caller instantiates
+        // all of it anyway in release builds, where instantiations are not shared.
         quote! {
             #[doc = #doc]
             #deprecated
             #[inline]
             pub fn #all(&self, #(#decls),*) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + Unpin + 'static {
                 let first = Self::#request_fn(#(#args),*);
-                crate::paging::items::<crate::types::#page>(self.client, first)
+                crate::paging::items::<crate::types::#page>(self.client.transport(), first)
             }
         }
     };

@@ -58,6 +58,14 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// What generated endpoint functions send through. A crate with this file as its own
+    /// `client` module calls this type directly; gladia-api's `Client` wraps it and has a
+    /// `transport()` of its own, so generated code reads the same in both.
+    #[doc(hidden)]
+    pub fn transport(&self) -> &Client {
+        self
+    }
+
     /// Sends a request, following redirects and retrying as the policy allows, and returns the
     /// success answer; error answers become [`Error::Api`].
     #[doc(hidden)]
@@ -258,7 +266,7 @@ impl<C: From<Client>> ClientBuilder<C> {
     ///   last byte is sent. A server that stops reading ends the upload within about this time.
     ///
     /// Opening the connection has its own limit, [`ClientBuilder::connect_timeout`]. Helpers that
-    /// wait for a job (gladia-api's `wait`) have their own deadline.
+    /// wait for a job have their own deadline.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.settings.timeout = Some(timeout);
         self
@@ -453,7 +461,7 @@ fn parse_base_url(raw: &str) -> Result<Url, Error> {
     Ok(url)
 }
 
-pub fn same_origin(a: &Url, b: &Url) -> bool {
+pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
     a.origin() == b.origin()
 }
 

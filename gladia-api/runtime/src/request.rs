@@ -15,18 +15,18 @@ use crate::{Download, Error, UploadFile};
 /// One request as a generated endpoint function describes it.
 #[derive(Debug)]
 pub struct Request {
-    pub method: Method,
+    pub(crate) method: Method,
     /// The spec's path, such as `/v2/pre-recorded/{id}`; it also names the operation in errors.
     template: &'static str,
     path_params: Vec<String>,
-    pub query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(&'static str, String)>,
     body: Payload,
     /// Uploads and downloads: bounded by a stall limit, not by their total time.
-    pub streaming: bool,
+    pub(crate) streaming: bool,
     /// The path and query of a `next` link, already placed under the base URL's path.
-    pub link: Option<(String, Option<String>)>,
+    pub(crate) link: Option<(String, Option<String>)>,
     /// Header and cookie parameters of the operation.
-    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 #[derive(Debug)]
@@ -34,14 +34,11 @@ enum Payload {
     Empty,
     Json(Bytes),
     Multipart(&'static str, UploadFile),
-    // The next three serve operations generated from specs with such bodies; Gladia's has none.
+    // The next three serve operations generated from specs with such bodies.
     /// A multipart form of text fields and files.
-    #[allow(dead_code)]
     Form(Vec<(String, String)>, Vec<(&'static str, UploadFile)>),
     /// `application/x-www-form-urlencoded`, already encoded.
-    #[allow(dead_code)]
     UrlEncoded(String),
-    #[allow(dead_code)]
     Text(String),
 }
 
@@ -94,7 +91,7 @@ impl Request {
 
     /// The path segments of the template, with the parameters in place, in order: a whole
     /// segment (`{id}`) or inside one (`{Sid}.json`). The URL percent-encodes each segment.
-    pub fn segments(&self) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+    pub(crate) fn segments(&self) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
         let mut params = self.path_params.iter();
         self.template
             .split('/')
@@ -121,7 +118,7 @@ impl Request {
     /// The request for the page a `next` link points at. Only its path and query are kept, placed
     /// under the base URL's path: the page is fetched from the configured base URL (a proxy's
     /// prefix included), so the key goes nowhere else.
-    pub fn follow(&self, link: &str, base: &Url) -> Result<Self, Error> {
+    pub(crate) fn follow(&self, link: &str, base: &Url) -> Result<Self, Error> {
         let url = base
             .join(link)
             .map_err(|e| Invalid::new("next", format!("`{link}` is not a URL: {e}")))?;
@@ -148,12 +145,12 @@ impl Request {
     }
 
     /// Names the request in errors, as in `GET /v2/pre-recorded/{id}`.
-    pub fn operation(&self) -> String {
+    pub(crate) fn operation(&self) -> String {
         format!("{} {}", self.method, self.template)
     }
 
     /// Adds the body; `activity` hears of every chunk a streamed body hands over.
-    pub async fn attach_body(
+    pub(crate) async fn attach_body(
         &self,
         builder: reqwest::RequestBuilder,
         activity: &Activity,
@@ -189,16 +186,16 @@ impl Request {
 
 /// How long the client waits; `ClientBuilder::timeout` tells the rules.
 #[derive(Debug, Clone, Copy)]
-pub struct Timeouts {
+pub(crate) struct Timeouts {
     /// The deadline of a JSON call; the longest a streamed body may stand still.
-    pub request: Option<Duration>,
+    pub(crate) request: Option<Duration>,
     /// Known when this crate built the HTTP client, which then applies it.
-    pub connect: Option<Duration>,
+    pub(crate) connect: Option<Duration>,
 }
 
 impl Timeouts {
     /// The one mapping from the HTTP client's errors to [`Error`].
-    pub fn error(&self, operation: &str, source: reqwest::Error) -> Error {
+    pub(crate) fn error(&self, operation: &str, source: reqwest::Error) -> Error {
         let limit = match source.is_connect() {
             true => self.connect,
             false => self.request,
@@ -218,9 +215,9 @@ impl Timeouts {
 
 /// A success answer, read the way the endpoint function expects.
 pub struct Reply {
-    pub response: reqwest::Response,
-    pub operation: String,
-    pub timeouts: Timeouts,
+    pub(crate) response: reqwest::Response,
+    pub(crate) operation: String,
+    pub(crate) timeouts: Timeouts,
 }
 
 impl Reply {
@@ -266,9 +263,7 @@ pub fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, Er
 }
 
 // Builders for the form and text bodies generated code sends: multipart forms with several
-// parts, `application/x-www-form-urlencoded` and `text/plain`. Gladia's spec has none, so they
-// are unused in this crate's own build.
-#[allow(dead_code)]
+// parts, `application/x-www-form-urlencoded` and `text/plain` (Gladia's spec has none).
 impl Request {
     /// The text parts of a multipart form: one per field of `fields` (see [`form_fields`]).
     pub fn form<T: serde::Serialize>(mut self, fields: &T) -> Result<Self, Invalid> {
@@ -326,7 +321,6 @@ impl Request {
     }
 }
 
-#[allow(dead_code)]
 /// A struct's fields as form fields, in name order: strings as they are, `null`s left out,
 /// anything else as its JSON text (the only spelling a form field has for a number, a list or
 /// an object).

@@ -153,7 +153,7 @@ where
     })
 }
 
-/// Media types of the audio and video files Gladia takes; anything else is sent as bytes.
+/// Media types of common audio and video files; anything else is sent as bytes.
 fn guess_content_type(name: &Path) -> &'static str {
     let extension = name
         .extension()

@@ -139,8 +139,7 @@ impl Key<'_> {
         &self.0
     }
 
-    // For the flattened maps of `additionalProperties`, which Gladia's spec has none of.
-    #[allow(dead_code)]
+    // For the flattened maps of `additionalProperties` (Gladia's spec has none).
     pub fn into_string(self) -> String {
         self.0.into_owned()
     }
@@ -264,8 +263,7 @@ impl Serialize for Rfc3339 {
 }
 
 /// A list of date-times in RFC 3339, as the generated structs read and write one.
-// For lists of date-times, which Gladia's spec has none of.
-#[allow(dead_code)]
+// For lists of date-times (Gladia's spec has none).
 pub struct Rfc3339List<L>(pub L);
 
 impl<'de> de::Deserialize<'de> for Rfc3339List<Vec<time::OffsetDateTime>> {
@@ -282,8 +280,7 @@ impl Serialize for Rfc3339List<&Vec<time::OffsetDateTime>> {
 }
 
 /// A map of date-times in RFC 3339, as the generated structs read and write one.
-// For maps of date-times, which Gladia's spec has none of.
-#[allow(dead_code)]
+// For maps of date-times (Gladia's spec has none).
 pub struct Rfc3339Map<M>(pub M);
 
 impl<'de> de::Deserialize<'de> for Rfc3339Map<BTreeMap<String, time::OffsetDateTime>> {
