@@ -37,7 +37,11 @@ enum Source {
 impl UploadFile {
     /// A file on disk. It is opened when the request is sent and never read whole into memory.
     pub fn path(path: impl Into<PathBuf>) -> Self {
-        let path = path.into();
+        Self::from_path(path.into())
+    }
+
+    // The work of `path`, not generic: compiled once, here, not in each crate that calls `path`.
+    fn from_path(path: PathBuf) -> Self {
         let file_name = path
             .file_name()
             .map_or_else(|| "audio".to_owned(), |n| n.to_string_lossy().into_owned());
