@@ -2,7 +2,9 @@
 //! redirects, retries and error mapping.
 
 use std::fmt;
+use std::future::Future;
 use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,6 +30,9 @@ pub struct Service {
     pub base_url: Option<&'static str>,
     pub key_header: Option<(&'static str, &'static str)>,
 }
+
+/// A future compiled where it is defined: what the runtime hands generated code to await.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 const MAX_REDIRECTS: usize = 10;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -68,8 +73,16 @@ impl Client {
 
     /// Sends a request, following redirects and retrying as the policy allows, and returns the
     /// success answer; error answers become [`Error::Api`].
+    ///
+    /// Boxed, behind a function that is not generic: the future (the retry loop, and reqwest's
+    /// futures inside it) is compiled once, here, instead of in every crate whose code awaits an
+    /// endpoint function; one allocation per request is what it costs.
     #[doc(hidden)]
-    pub async fn send(&self, request: &Request) -> Result<Reply, Error> {
+    pub fn send<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Reply, Error>> {
+        Box::pin(self.send_with_retries(request))
+    }
+
+    async fn send_with_retries(&self, request: &Request) -> Result<Reply, Error> {
         let operation = request.operation();
         let url = self.url(request);
         let retry = &self.inner.retry;

@@ -7,6 +7,7 @@ use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 
+use crate::client::BoxFuture;
 use crate::error::DecodeError;
 use crate::stall::Activity;
 use crate::wire::Invalid;
@@ -222,20 +223,23 @@ pub struct Reply {
 
 impl Reply {
     pub async fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let body = self
-            .response
-            .bytes()
-            .await
-            .map_err(|e| self.timeouts.error(&self.operation, e))?;
-        decode(&self.operation, &body)
+        let (operation, body) = self.body().await?;
+        decode(&operation, &body)
     }
 
     pub async fn empty(self) -> Result<(), Error> {
-        self.response
-            .bytes()
-            .await
-            .map(drop)
-            .map_err(|e| self.timeouts.error(&self.operation, e))
+        self.body().await.map(drop)
+    }
+
+    // Boxed and not generic, as `Client::send` is: reading the body is compiled once, here,
+    // not once per type `json` decodes in every crate that calls it.
+    fn body(self) -> BoxFuture<'static, Result<(String, Bytes), Error>> {
+        Box::pin(async move {
+            match self.response.bytes().await {
+                Ok(body) => Ok((self.operation, body)),
+                Err(e) => Err(self.timeouts.error(&self.operation, e)),
+            }
+        })
     }
 
     pub fn download(self) -> Download {
