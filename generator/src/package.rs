@@ -59,7 +59,7 @@ serde_path_to_error = "0.1"
 reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "multipart", "stream"] }
 tokio = { version = "1", default-features = false, features = ["fs", "time", "io-util"] }
 tokio-util = { version = "0.7", default-features = false, features = ["io"] }
-futures-util = { version = "0.3", default-features = false }
+futures-util = { version = "0.3", default-features = false, features = ["alloc"] }
 futures-core = { version = "0.3", default-features = false }
 bytes = "1"
 httpdate = "1"

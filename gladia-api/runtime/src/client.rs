@@ -2,13 +2,11 @@
 //! redirects, retries and error mapping.
 
 use std::fmt;
-use std::future::Future;
 use std::marker::PhantomData;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::future::{self, Either};
+use futures_util::future::{self, BoxFuture, Either};
 use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE, LOCATION, PROXY_AUTHORIZATION,
     USER_AGENT,
@@ -30,9 +28,6 @@ pub struct Service {
     pub base_url: Option<&'static str>,
     pub key_header: Option<(&'static str, &'static str)>,
 }
-
-/// A future compiled where it is defined: what the runtime hands generated code to await.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 const MAX_REDIRECTS: usize = 10;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);

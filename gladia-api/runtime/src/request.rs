@@ -3,11 +3,11 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::future::BoxFuture;
 use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 
-use crate::client::BoxFuture;
 use crate::error::DecodeError;
 use crate::stall::Activity;
 use crate::wire::Invalid;

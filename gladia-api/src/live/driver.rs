@@ -17,8 +17,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use super::audio::Unacknowledged;
 use super::{Command, LiveEvent, LiveOptions};
 use crate::types::{LiveMessageError, LiveServerMessage};
-use crate::Error;
-use crate::{ApiError, LiveError};
+use crate::{ApiError, Error, LiveError};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 

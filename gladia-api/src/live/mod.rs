@@ -48,8 +48,7 @@ use tokio::sync::{mpsc, Semaphore};
 
 use crate::operations::Live;
 use crate::types::{InitLiveSessionRequest, LiveInitQuery, LiveServerMessage};
-use crate::LiveError;
-use crate::{Error, RetryPolicy};
+use crate::{Error, LiveError, RetryPolicy};
 
 /// How a live session behaves on the wire.
 #[derive(Debug, Clone, PartialEq)]
