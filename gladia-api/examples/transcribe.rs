@@ -114,7 +114,13 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(transcription) = &result.transcription {
         print_utterances(&transcription.utterances);
         let stem = stem(&args.source);
-        for subtitle in transcription.subtitles.iter().flatten() {
+        // Only the formats asked for: --out exists only then, and a job may carry others.
+        let asked = transcription
+            .subtitles
+            .iter()
+            .flatten()
+            .filter(|subtitle| args.subtitles.contains(&subtitle.format));
+        for subtitle in asked {
             let path = args.out.join(format!("{stem}.{}", subtitle.format));
             std::fs::write(&path, &subtitle.subtitles)
                 .map_err(|e| format!("{}: {e}", path.display()))?;
