@@ -8674,8 +8674,8 @@ pub struct LiveTranscriptMessageData {
     pub id: String,
     /// Whether the utterance is closed; a partial one may still change.
     pub is_final: bool,
-    /// See [`Utterance`].
-    pub utterance: Utterance,
+    /// See [`LiveUtterance`].
+    pub utterance: LiveUtterance,
 }
 impl serde::Serialize for LiveTranscriptMessageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8701,7 +8701,7 @@ impl crate::wire::Object for LiveTranscriptMessageData {
     ) -> Result<Self, __A::Error> {
         let mut field_id: Option<String> = None;
         let mut field_is_final: Option<bool> = None;
-        let mut field_utterance: Option<Utterance> = None;
+        let mut field_utterance: Option<LiveUtterance> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "id" => field_id = Some(map.next_value()?),
@@ -8987,14 +8987,14 @@ impl crate::wire::Object for LiveSpeechEndMessage {
 pub struct LiveTranslationMessageData {
     /// Id of the utterance, as in its `transcript` message.
     pub utterance_id: String,
-    /// See [`Utterance`].
-    pub utterance: Utterance,
+    /// See [`LiveUtterance`].
+    pub utterance: LiveUtterance,
     /// See [`TranscriptionLanguageCode`].
     pub original_language: TranscriptionLanguageCode,
     /// See [`TranslationLanguageCode`].
     pub target_language: TranslationLanguageCode,
-    /// See [`Utterance`].
-    pub translated_utterance: Utterance,
+    /// See [`LiveUtterance`].
+    pub translated_utterance: LiveUtterance,
 }
 impl serde::Serialize for LiveTranslationMessageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9021,10 +9021,10 @@ impl crate::wire::Object for LiveTranslationMessageData {
         mut map: __A,
     ) -> Result<Self, __A::Error> {
         let mut field_utterance_id: Option<String> = None;
-        let mut field_utterance: Option<Utterance> = None;
+        let mut field_utterance: Option<LiveUtterance> = None;
         let mut field_original_language: Option<TranscriptionLanguageCode> = None;
         let mut field_target_language: Option<TranslationLanguageCode> = None;
-        let mut field_translated_utterance: Option<Utterance> = None;
+        let mut field_translated_utterance: Option<LiveUtterance> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "utterance_id" => field_utterance_id = Some(map.next_value()?),
@@ -9067,7 +9067,7 @@ pub struct LiveTranslationMessage {
     /// Why the translation failed, if it did.
     pub error: Option<LiveMessageError>,
     /// The utterance and its translation.
-    pub data: LiveTranslationMessageData,
+    pub data: Option<LiveTranslationMessageData>,
 }
 impl serde::Serialize for LiveTranslationMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9075,7 +9075,7 @@ impl serde::Serialize for LiveTranslationMessage {
         let mut object = serializer
             .serialize_struct(
                 "LiveTranslationMessage",
-                4 + usize::from(self.error.is_some()),
+                3 + usize::from(self.error.is_some()) + usize::from(self.data.is_some()),
             )?;
         object.serialize_field("session_id", &self.session_id)?;
         object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
@@ -9083,7 +9083,9 @@ impl serde::Serialize for LiveTranslationMessage {
             object.serialize_field("error", value)?;
         }
         object.serialize_field("type", "translation")?;
-        object.serialize_field("data", &self.data)?;
+        if let Some(value) = &self.data {
+            object.serialize_field("data", value)?;
+        }
         object.end()
     }
 }
@@ -9115,7 +9117,7 @@ impl crate::wire::Object for LiveTranslationMessage {
                     crate::wire::expect_constant(&mut map, "translation")?;
                     field_type = true;
                 }
-                "data" => field_data = Some(map.next_value()?),
+                "data" => field_data = map.next_value()?,
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
@@ -9130,7 +9132,7 @@ impl crate::wire::Object for LiveTranslationMessage {
             created_at: field_created_at
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             error: field_error,
-            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            data: field_data,
         })
     }
 }
@@ -9211,8 +9213,8 @@ impl crate::wire::Object for LiveUtteranceEntity {
 pub struct LiveNamedEntityRecognitionMessageData {
     /// Id of the utterance, as in its `transcript` message.
     pub utterance_id: String,
-    /// See [`Utterance`].
-    pub utterance: Utterance,
+    /// See [`LiveUtterance`].
+    pub utterance: LiveUtterance,
     /// The entities, in the order they are spoken.
     pub results: Vec<LiveUtteranceEntity>,
 }
@@ -9240,7 +9242,7 @@ impl crate::wire::Object for LiveNamedEntityRecognitionMessageData {
         mut map: __A,
     ) -> Result<Self, __A::Error> {
         let mut field_utterance_id: Option<String> = None;
-        let mut field_utterance: Option<Utterance> = None;
+        let mut field_utterance: Option<LiveUtterance> = None;
         let mut field_results: Option<Vec<LiveUtteranceEntity>> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -9276,7 +9278,7 @@ pub struct LiveNamedEntityRecognitionMessage {
     /// Why the recognition failed, if it did.
     pub error: Option<LiveMessageError>,
     /// The utterance and its entities.
-    pub data: LiveNamedEntityRecognitionMessageData,
+    pub data: Option<LiveNamedEntityRecognitionMessageData>,
 }
 impl serde::Serialize for LiveNamedEntityRecognitionMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9284,7 +9286,7 @@ impl serde::Serialize for LiveNamedEntityRecognitionMessage {
         let mut object = serializer
             .serialize_struct(
                 "LiveNamedEntityRecognitionMessage",
-                4 + usize::from(self.error.is_some()),
+                3 + usize::from(self.error.is_some()) + usize::from(self.data.is_some()),
             )?;
         object.serialize_field("session_id", &self.session_id)?;
         object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
@@ -9292,7 +9294,9 @@ impl serde::Serialize for LiveNamedEntityRecognitionMessage {
             object.serialize_field("error", value)?;
         }
         object.serialize_field("type", "named_entity_recognition")?;
-        object.serialize_field("data", &self.data)?;
+        if let Some(value) = &self.data {
+            object.serialize_field("data", value)?;
+        }
         object.end()
     }
 }
@@ -9324,7 +9328,7 @@ impl crate::wire::Object for LiveNamedEntityRecognitionMessage {
                     crate::wire::expect_constant(&mut map, "named_entity_recognition")?;
                     field_type = true;
                 }
-                "data" => field_data = Some(map.next_value()?),
+                "data" => field_data = map.next_value()?,
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
@@ -9339,7 +9343,7 @@ impl crate::wire::Object for LiveNamedEntityRecognitionMessage {
             created_at: field_created_at
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             error: field_error,
-            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            data: field_data,
         })
     }
 }
@@ -9438,8 +9442,8 @@ impl crate::wire::Object for LiveUtteranceSentiment {
 pub struct LiveSentimentAnalysisMessageData {
     /// Id of the utterance, as in its `transcript` message.
     pub utterance_id: String,
-    /// See [`Utterance`].
-    pub utterance: Utterance,
+    /// See [`LiveUtterance`].
+    pub utterance: LiveUtterance,
     /// One result per part of the utterance.
     pub results: Vec<LiveUtteranceSentiment>,
 }
@@ -9467,7 +9471,7 @@ impl crate::wire::Object for LiveSentimentAnalysisMessageData {
         mut map: __A,
     ) -> Result<Self, __A::Error> {
         let mut field_utterance_id: Option<String> = None;
-        let mut field_utterance: Option<Utterance> = None;
+        let mut field_utterance: Option<LiveUtterance> = None;
         let mut field_results: Option<Vec<LiveUtteranceSentiment>> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -9503,7 +9507,7 @@ pub struct LiveSentimentAnalysisMessage {
     /// Why the analysis failed, if it did.
     pub error: Option<LiveMessageError>,
     /// The utterance and its sentiments.
-    pub data: LiveSentimentAnalysisMessageData,
+    pub data: Option<LiveSentimentAnalysisMessageData>,
 }
 impl serde::Serialize for LiveSentimentAnalysisMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9511,7 +9515,7 @@ impl serde::Serialize for LiveSentimentAnalysisMessage {
         let mut object = serializer
             .serialize_struct(
                 "LiveSentimentAnalysisMessage",
-                4 + usize::from(self.error.is_some()),
+                3 + usize::from(self.error.is_some()) + usize::from(self.data.is_some()),
             )?;
         object.serialize_field("session_id", &self.session_id)?;
         object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
@@ -9519,7 +9523,9 @@ impl serde::Serialize for LiveSentimentAnalysisMessage {
             object.serialize_field("error", value)?;
         }
         object.serialize_field("type", "sentiment_analysis")?;
-        object.serialize_field("data", &self.data)?;
+        if let Some(value) = &self.data {
+            object.serialize_field("data", value)?;
+        }
         object.end()
     }
 }
@@ -9551,7 +9557,7 @@ impl crate::wire::Object for LiveSentimentAnalysisMessage {
                     crate::wire::expect_constant(&mut map, "sentiment_analysis")?;
                     field_type = true;
                 }
-                "data" => field_data = Some(map.next_value()?),
+                "data" => field_data = map.next_value()?,
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
@@ -9566,7 +9572,7 @@ impl crate::wire::Object for LiveSentimentAnalysisMessage {
             created_at: field_created_at
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             error: field_error,
-            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            data: field_data,
         })
     }
 }
@@ -9581,8 +9587,8 @@ pub struct LivePostTranscriptMessage {
     ///
     /// Format: `date-time`.
     pub created_at: time::OffsetDateTime,
-    /// See [`Transcription`].
-    pub data: Transcription,
+    /// See [`LiveTranscription`].
+    pub data: LiveTranscription,
 }
 impl serde::Serialize for LivePostTranscriptMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9610,7 +9616,7 @@ impl crate::wire::Object for LivePostTranscriptMessage {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_type = false;
-        let mut field_data: Option<Transcription> = None;
+        let mut field_data: Option<LiveTranscription> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -9650,8 +9656,8 @@ pub struct LivePostFinalTranscriptMessage {
     ///
     /// Format: `date-time`.
     pub created_at: time::OffsetDateTime,
-    /// See [`TranscriptionResult`].
-    pub data: TranscriptionResult,
+    /// See [`LiveTranscriptionResult`].
+    pub data: LiveTranscriptionResult,
 }
 impl serde::Serialize for LivePostFinalTranscriptMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9680,7 +9686,7 @@ impl crate::wire::Object for LivePostFinalTranscriptMessage {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_type = false;
-        let mut field_data: Option<TranscriptionResult> = None;
+        let mut field_data: Option<LiveTranscriptionResult> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -9706,6 +9712,799 @@ impl crate::wire::Object for LivePostFinalTranscriptMessage {
             created_at: field_created_at
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+        })
+    }
+}
+/// An utterance as live messages carry it: Gladia's examples leave out `confidence`, `channel`, `words` and `language` in add-on messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveUtterance {
+    /// See [`TranscriptionLanguageCode`].
+    pub language: Option<TranscriptionLanguageCode>,
+    /// Start, in seconds from the start of the audio.
+    pub start: f64,
+    /// End, in seconds from the start of the audio.
+    pub end: f64,
+    /// How sure the model is, from 0 to 1.
+    pub confidence: Option<f64>,
+    /// Audio channel it was heard on, from 0.
+    pub channel: Option<i64>,
+    /// Speaker number, when speakers are told apart.
+    pub speaker: Option<i64>,
+    /// The words, with their timings.
+    pub words: Option<Vec<Word>>,
+    /// The text of the utterance.
+    pub text: String,
+}
+impl serde::Serialize for LiveUtterance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveUtterance",
+                3 + usize::from(self.language.is_some())
+                    + usize::from(self.confidence.is_some())
+                    + usize::from(self.channel.is_some())
+                    + usize::from(self.speaker.is_some())
+                    + usize::from(self.words.is_some()),
+            )?;
+        if let Some(value) = &self.language {
+            object.serialize_field("language", value)?;
+        }
+        object.serialize_field("start", &self.start)?;
+        object.serialize_field("end", &self.end)?;
+        if let Some(value) = &self.confidence {
+            object.serialize_field("confidence", value)?;
+        }
+        if let Some(value) = &self.channel {
+            object.serialize_field("channel", value)?;
+        }
+        if let Some(value) = &self.speaker {
+            object.serialize_field("speaker", value)?;
+        }
+        if let Some(value) = &self.words {
+            object.serialize_field("words", value)?;
+        }
+        object.serialize_field("text", &self.text)?;
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveUtterance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveUtterance {
+    const NAME: &'static str = "LiveUtterance";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_language: Option<TranscriptionLanguageCode> = None;
+        let mut field_start: Option<f64> = None;
+        let mut field_end: Option<f64> = None;
+        let mut field_confidence: Option<f64> = None;
+        let mut field_channel: Option<i64> = None;
+        let mut field_speaker: Option<i64> = None;
+        let mut field_words: Option<Vec<Word>> = None;
+        let mut field_text: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "language" => field_language = map.next_value()?,
+                "start" => field_start = Some(map.next_value()?),
+                "end" => field_end = Some(map.next_value()?),
+                "confidence" => field_confidence = map.next_value()?,
+                "channel" => field_channel = map.next_value()?,
+                "speaker" => field_speaker = map.next_value()?,
+                "words" => field_words = map.next_value()?,
+                "text" => field_text = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            language: field_language,
+            start: field_start.ok_or_else(|| serde::de::Error::missing_field("start"))?,
+            end: field_end.ok_or_else(|| serde::de::Error::missing_field("end"))?,
+            confidence: field_confidence,
+            channel: field_channel,
+            speaker: field_speaker,
+            words: field_words,
+            text: field_text.ok_or_else(|| serde::de::Error::missing_field("text"))?,
+        })
+    }
+}
+/// The transcript split into sentences.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveSentences {
+    /// Whether the add-on succeeded.
+    pub success: Option<bool>,
+    /// Whether it produced nothing.
+    pub is_empty: Option<bool>,
+    /// Seconds it took.
+    pub exec_time: Option<f64>,
+    /// Why it failed, if it did.
+    pub error: Option<LiveMessageError>,
+    /// The sentences.
+    pub results: Option<Vec<String>>,
+}
+impl serde::Serialize for LiveSentences {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveSentences",
+                usize::from(self.success.is_some())
+                    + usize::from(self.is_empty.is_some())
+                    + usize::from(self.exec_time.is_some())
+                    + usize::from(self.error.is_some())
+                    + usize::from(self.results.is_some()),
+            )?;
+        if let Some(value) = &self.success {
+            object.serialize_field("success", value)?;
+        }
+        if let Some(value) = &self.is_empty {
+            object.serialize_field("is_empty", value)?;
+        }
+        if let Some(value) = &self.exec_time {
+            object.serialize_field("exec_time", value)?;
+        }
+        if let Some(value) = &self.error {
+            object.serialize_field("error", value)?;
+        }
+        if let Some(value) = &self.results {
+            object.serialize_field("results", value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveSentences {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveSentences {
+    const NAME: &'static str = "LiveSentences";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<LiveMessageError> = None;
+        let mut field_results: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = map.next_value()?,
+                "is_empty" => field_is_empty = map.next_value()?,
+                "exec_time" => field_exec_time = map.next_value()?,
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            success: field_success,
+            is_empty: field_is_empty,
+            exec_time: field_exec_time,
+            error: field_error,
+            results: field_results,
+        })
+    }
+}
+/// The whole transcript of a session; Gladia's published example of `post_transcript` carries `full_transcript` alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveTranscription {
+    /// The whole transcript as one text.
+    pub full_transcript: String,
+    /// Languages heard, the most heard first.
+    pub languages: Option<Vec<TranscriptionLanguageCode>>,
+    /// The transcript in sentences, if asked for.
+    pub sentences: Option<Vec<LiveSentences>>,
+    /// Subtitles in each format asked for.
+    pub subtitles: Option<Vec<Subtitle>>,
+    /// The utterances, in order.
+    pub utterances: Option<Vec<LiveUtterance>>,
+}
+impl serde::Serialize for LiveTranscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveTranscription",
+                1 + usize::from(self.languages.is_some())
+                    + usize::from(self.sentences.is_some())
+                    + usize::from(self.subtitles.is_some())
+                    + usize::from(self.utterances.is_some()),
+            )?;
+        object.serialize_field("full_transcript", &self.full_transcript)?;
+        if let Some(value) = &self.languages {
+            object.serialize_field("languages", value)?;
+        }
+        if let Some(value) = &self.sentences {
+            object.serialize_field("sentences", value)?;
+        }
+        if let Some(value) = &self.subtitles {
+            object.serialize_field("subtitles", value)?;
+        }
+        if let Some(value) = &self.utterances {
+            object.serialize_field("utterances", value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveTranscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveTranscription {
+    const NAME: &'static str = "LiveTranscription";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_full_transcript: Option<String> = None;
+        let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
+        let mut field_sentences: Option<Vec<LiveSentences>> = None;
+        let mut field_subtitles: Option<Vec<Subtitle>> = None;
+        let mut field_utterances: Option<Vec<LiveUtterance>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "full_transcript" => field_full_transcript = Some(map.next_value()?),
+                "languages" => field_languages = map.next_value()?,
+                "sentences" => field_sentences = map.next_value()?,
+                "subtitles" => field_subtitles = map.next_value()?,
+                "utterances" => field_utterances = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            full_transcript: field_full_transcript
+                .ok_or_else(|| serde::de::Error::missing_field("full_transcript"))?,
+            languages: field_languages,
+            sentences: field_sentences,
+            subtitles: field_subtitles,
+            utterances: field_utterances,
+        })
+    }
+}
+/// The whole transcript in one target language.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveTranslatedTranscription {
+    /// Why this translation failed, if it did.
+    pub error: Option<LiveMessageError>,
+    /// The whole translated transcript as one text.
+    pub full_transcript: Option<String>,
+    /// The language it is in.
+    pub languages: Option<Vec<TranslationLanguageCode>>,
+    /// The translation in sentences, if asked for.
+    pub sentences: Option<Vec<LiveSentences>>,
+    /// Subtitles in each format asked for.
+    pub subtitles: Option<Vec<Subtitle>>,
+    /// The translated utterances, in order.
+    pub utterances: Option<Vec<LiveUtterance>>,
+}
+impl serde::Serialize for LiveTranslatedTranscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveTranslatedTranscription",
+                usize::from(self.error.is_some())
+                    + usize::from(self.full_transcript.is_some())
+                    + usize::from(self.languages.is_some())
+                    + usize::from(self.sentences.is_some())
+                    + usize::from(self.subtitles.is_some())
+                    + usize::from(self.utterances.is_some()),
+            )?;
+        if let Some(value) = &self.error {
+            object.serialize_field("error", value)?;
+        }
+        if let Some(value) = &self.full_transcript {
+            object.serialize_field("full_transcript", value)?;
+        }
+        if let Some(value) = &self.languages {
+            object.serialize_field("languages", value)?;
+        }
+        if let Some(value) = &self.sentences {
+            object.serialize_field("sentences", value)?;
+        }
+        if let Some(value) = &self.subtitles {
+            object.serialize_field("subtitles", value)?;
+        }
+        if let Some(value) = &self.utterances {
+            object.serialize_field("utterances", value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveTranslatedTranscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveTranslatedTranscription {
+    const NAME: &'static str = "LiveTranslatedTranscription";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_error: Option<LiveMessageError> = None;
+        let mut field_full_transcript: Option<String> = None;
+        let mut field_languages: Option<Vec<TranslationLanguageCode>> = None;
+        let mut field_sentences: Option<Vec<LiveSentences>> = None;
+        let mut field_subtitles: Option<Vec<Subtitle>> = None;
+        let mut field_utterances: Option<Vec<LiveUtterance>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "error" => field_error = map.next_value()?,
+                "full_transcript" => field_full_transcript = map.next_value()?,
+                "languages" => field_languages = map.next_value()?,
+                "sentences" => field_sentences = map.next_value()?,
+                "subtitles" => field_subtitles = map.next_value()?,
+                "utterances" => field_utterances = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            error: field_error,
+            full_transcript: field_full_transcript,
+            languages: field_languages,
+            sentences: field_sentences,
+            subtitles: field_subtitles,
+            utterances: field_utterances,
+        })
+    }
+}
+/// The session's translations.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveTranslationResult {
+    /// Whether the add-on succeeded.
+    pub success: Option<bool>,
+    /// Whether it produced nothing.
+    pub is_empty: Option<bool>,
+    /// Seconds it took.
+    pub exec_time: Option<f64>,
+    /// Why it failed, if it did.
+    pub error: Option<LiveMessageError>,
+    /// One transcript per target language.
+    pub results: Option<Vec<LiveTranslatedTranscription>>,
+}
+impl serde::Serialize for LiveTranslationResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveTranslationResult",
+                usize::from(self.success.is_some())
+                    + usize::from(self.is_empty.is_some())
+                    + usize::from(self.exec_time.is_some())
+                    + usize::from(self.error.is_some())
+                    + usize::from(self.results.is_some()),
+            )?;
+        if let Some(value) = &self.success {
+            object.serialize_field("success", value)?;
+        }
+        if let Some(value) = &self.is_empty {
+            object.serialize_field("is_empty", value)?;
+        }
+        if let Some(value) = &self.exec_time {
+            object.serialize_field("exec_time", value)?;
+        }
+        if let Some(value) = &self.error {
+            object.serialize_field("error", value)?;
+        }
+        if let Some(value) = &self.results {
+            object.serialize_field("results", value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveTranslationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveTranslationResult {
+    const NAME: &'static str = "LiveTranslationResult";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<LiveMessageError> = None;
+        let mut field_results: Option<Vec<LiveTranslatedTranscription>> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = map.next_value()?,
+                "is_empty" => field_is_empty = map.next_value()?,
+                "exec_time" => field_exec_time = map.next_value()?,
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            success: field_success,
+            is_empty: field_is_empty,
+            exec_time: field_exec_time,
+            error: field_error,
+            results: field_results,
+        })
+    }
+}
+/// An add-on whose result is a text (summary, sentiment analysis).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveTextResult {
+    /// Whether the add-on succeeded.
+    pub success: Option<bool>,
+    /// Whether it produced nothing.
+    pub is_empty: Option<bool>,
+    /// Seconds it took.
+    pub exec_time: Option<f64>,
+    /// Why it failed, if it did.
+    pub error: Option<LiveMessageError>,
+    /// The text it produced.
+    pub results: Option<String>,
+}
+impl serde::Serialize for LiveTextResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveTextResult",
+                usize::from(self.success.is_some())
+                    + usize::from(self.is_empty.is_some())
+                    + usize::from(self.exec_time.is_some())
+                    + usize::from(self.error.is_some())
+                    + usize::from(self.results.is_some()),
+            )?;
+        if let Some(value) = &self.success {
+            object.serialize_field("success", value)?;
+        }
+        if let Some(value) = &self.is_empty {
+            object.serialize_field("is_empty", value)?;
+        }
+        if let Some(value) = &self.exec_time {
+            object.serialize_field("exec_time", value)?;
+        }
+        if let Some(value) = &self.error {
+            object.serialize_field("error", value)?;
+        }
+        if let Some(value) = &self.results {
+            object.serialize_field("results", value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveTextResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveTextResult {
+    const NAME: &'static str = "LiveTextResult";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<LiveMessageError> = None;
+        let mut field_results: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = map.next_value()?,
+                "is_empty" => field_is_empty = map.next_value()?,
+                "exec_time" => field_exec_time = map.next_value()?,
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            success: field_success,
+            is_empty: field_is_empty,
+            exec_time: field_exec_time,
+            error: field_error,
+            results: field_results,
+        })
+    }
+}
+/// The session's named entities: a `results` list in Gladia's SDKs, an `entity` text in its published document.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveNamedEntitiesResult {
+    /// Whether the add-on succeeded.
+    pub success: Option<bool>,
+    /// Whether it produced nothing.
+    pub is_empty: Option<bool>,
+    /// Seconds it took.
+    pub exec_time: Option<f64>,
+    /// Why it failed, if it did.
+    pub error: Option<LiveMessageError>,
+    /// The entities, in the order they are spoken.
+    pub results: Option<Vec<LiveUtteranceEntity>>,
+    /// The entities as one text.
+    pub entity: Option<String>,
+}
+impl serde::Serialize for LiveNamedEntitiesResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveNamedEntitiesResult",
+                usize::from(self.success.is_some())
+                    + usize::from(self.is_empty.is_some())
+                    + usize::from(self.exec_time.is_some())
+                    + usize::from(self.error.is_some())
+                    + usize::from(self.results.is_some())
+                    + usize::from(self.entity.is_some()),
+            )?;
+        if let Some(value) = &self.success {
+            object.serialize_field("success", value)?;
+        }
+        if let Some(value) = &self.is_empty {
+            object.serialize_field("is_empty", value)?;
+        }
+        if let Some(value) = &self.exec_time {
+            object.serialize_field("exec_time", value)?;
+        }
+        if let Some(value) = &self.error {
+            object.serialize_field("error", value)?;
+        }
+        if let Some(value) = &self.results {
+            object.serialize_field("results", value)?;
+        }
+        if let Some(value) = &self.entity {
+            object.serialize_field("entity", value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveNamedEntitiesResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveNamedEntitiesResult {
+    const NAME: &'static str = "LiveNamedEntitiesResult";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<LiveMessageError> = None;
+        let mut field_results: Option<Vec<LiveUtteranceEntity>> = None;
+        let mut field_entity: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = map.next_value()?,
+                "is_empty" => field_is_empty = map.next_value()?,
+                "exec_time" => field_exec_time = map.next_value()?,
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = map.next_value()?,
+                "entity" => field_entity = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            success: field_success,
+            is_empty: field_is_empty,
+            exec_time: field_exec_time,
+            error: field_error,
+            results: field_results,
+            entity: field_entity,
+        })
+    }
+}
+/// The session in chapters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveChapterizationResult {
+    /// Whether the add-on succeeded.
+    pub success: Option<bool>,
+    /// Whether it produced nothing.
+    pub is_empty: Option<bool>,
+    /// Seconds it took.
+    pub exec_time: Option<f64>,
+    /// Why it failed, if it did.
+    pub error: Option<LiveMessageError>,
+    /// The chapters, in a shape that varies with the model (a list or an object).
+    pub results: Option<serde_json::Value>,
+}
+impl serde::Serialize for LiveChapterizationResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut object = serializer
+            .serialize_struct(
+                "LiveChapterizationResult",
+                usize::from(self.success.is_some())
+                    + usize::from(self.is_empty.is_some())
+                    + usize::from(self.exec_time.is_some())
+                    + usize::from(self.error.is_some())
+                    + usize::from(self.results.is_some()),
+            )?;
+        if let Some(value) = &self.success {
+            object.serialize_field("success", value)?;
+        }
+        if let Some(value) = &self.is_empty {
+            object.serialize_field("is_empty", value)?;
+        }
+        if let Some(value) = &self.exec_time {
+            object.serialize_field("exec_time", value)?;
+        }
+        if let Some(value) = &self.error {
+            object.serialize_field("error", value)?;
+        }
+        if let Some(value) = &self.results {
+            object.serialize_field("results", value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveChapterizationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveChapterizationResult {
+    const NAME: &'static str = "LiveChapterizationResult";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<LiveMessageError> = None;
+        let mut field_results: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = map.next_value()?,
+                "is_empty" => field_is_empty = map.next_value()?,
+                "exec_time" => field_exec_time = map.next_value()?,
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            success: field_success,
+            is_empty: field_is_empty,
+            exec_time: field_exec_time,
+            error: field_error,
+            results: field_results,
+        })
+    }
+}
+/// The final result of a session: the transcript and every add-on's result. What else the server sends is kept by name.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveTranscriptionResult {
+    /// See [`TranscriptionMetadata`].
+    pub metadata: Option<TranscriptionMetadata>,
+    /// See [`LiveTranscription`].
+    pub transcription: Option<LiveTranscription>,
+    /// See [`LiveTranslationResult`].
+    pub translation: Option<LiveTranslationResult>,
+    /// See [`LiveTextResult`].
+    pub summarization: Option<LiveTextResult>,
+    /// See [`LiveNamedEntitiesResult`].
+    pub named_entity_recognition: Option<LiveNamedEntitiesResult>,
+    /// See [`LiveTextResult`].
+    pub sentiment_analysis: Option<LiveTextResult>,
+    /// See [`LiveChapterizationResult`].
+    pub chapterization: Option<LiveChapterizationResult>,
+    /// The properties the spec does not list, by name.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for LiveTranscriptionResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        if let Some(value) = &self.metadata {
+            object.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.transcription {
+            object.serialize_entry("transcription", value)?;
+        }
+        if let Some(value) = &self.translation {
+            object.serialize_entry("translation", value)?;
+        }
+        if let Some(value) = &self.summarization {
+            object.serialize_entry("summarization", value)?;
+        }
+        if let Some(value) = &self.named_entity_recognition {
+            object.serialize_entry("named_entity_recognition", value)?;
+        }
+        if let Some(value) = &self.sentiment_analysis {
+            object.serialize_entry("sentiment_analysis", value)?;
+        }
+        if let Some(value) = &self.chapterization {
+            object.serialize_entry("chapterization", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveTranscriptionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveTranscriptionResult {
+    const NAME: &'static str = "LiveTranscriptionResult";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_metadata: Option<TranscriptionMetadata> = None;
+        let mut field_transcription: Option<LiveTranscription> = None;
+        let mut field_translation: Option<LiveTranslationResult> = None;
+        let mut field_summarization: Option<LiveTextResult> = None;
+        let mut field_named_entity_recognition: Option<LiveNamedEntitiesResult> = None;
+        let mut field_sentiment_analysis: Option<LiveTextResult> = None;
+        let mut field_chapterization: Option<LiveChapterizationResult> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "metadata" => field_metadata = map.next_value()?,
+                "transcription" => field_transcription = map.next_value()?,
+                "translation" => field_translation = map.next_value()?,
+                "summarization" => field_summarization = map.next_value()?,
+                "named_entity_recognition" => {
+                    field_named_entity_recognition = map.next_value()?;
+                }
+                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
+                "chapterization" => field_chapterization = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            metadata: field_metadata,
+            transcription: field_transcription,
+            translation: field_translation,
+            summarization: field_summarization,
+            named_entity_recognition: field_named_entity_recognition,
+            sentiment_analysis: field_sentiment_analysis,
+            chapterization: field_chapterization,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -9856,7 +10655,7 @@ pub struct LivePostChapterizationMessage {
     /// Why chapterization failed, if it did.
     pub error: Option<LiveMessageError>,
     /// The chapters.
-    pub data: LivePostChapterizationMessageData,
+    pub data: Option<LivePostChapterizationMessageData>,
 }
 impl serde::Serialize for LivePostChapterizationMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9864,7 +10663,7 @@ impl serde::Serialize for LivePostChapterizationMessage {
         let mut object = serializer
             .serialize_struct(
                 "LivePostChapterizationMessage",
-                4 + usize::from(self.error.is_some()),
+                3 + usize::from(self.error.is_some()) + usize::from(self.data.is_some()),
             )?;
         object.serialize_field("session_id", &self.session_id)?;
         object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
@@ -9872,7 +10671,9 @@ impl serde::Serialize for LivePostChapterizationMessage {
             object.serialize_field("error", value)?;
         }
         object.serialize_field("type", "post_chapterization")?;
-        object.serialize_field("data", &self.data)?;
+        if let Some(value) = &self.data {
+            object.serialize_field("data", value)?;
+        }
         object.end()
     }
 }
@@ -9904,7 +10705,7 @@ impl crate::wire::Object for LivePostChapterizationMessage {
                     crate::wire::expect_constant(&mut map, "post_chapterization")?;
                     field_type = true;
                 }
-                "data" => field_data = Some(map.next_value()?),
+                "data" => field_data = map.next_value()?,
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
@@ -9919,7 +10720,7 @@ impl crate::wire::Object for LivePostChapterizationMessage {
             created_at: field_created_at
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             error: field_error,
-            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            data: field_data,
         })
     }
 }
@@ -9981,7 +10782,7 @@ pub struct LivePostSummarizationMessage {
     /// Why summarization failed, if it did.
     pub error: Option<LiveMessageError>,
     /// The summary.
-    pub data: LivePostSummarizationMessageData,
+    pub data: Option<LivePostSummarizationMessageData>,
 }
 impl serde::Serialize for LivePostSummarizationMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9989,7 +10790,7 @@ impl serde::Serialize for LivePostSummarizationMessage {
         let mut object = serializer
             .serialize_struct(
                 "LivePostSummarizationMessage",
-                4 + usize::from(self.error.is_some()),
+                3 + usize::from(self.error.is_some()) + usize::from(self.data.is_some()),
             )?;
         object.serialize_field("session_id", &self.session_id)?;
         object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
@@ -9997,7 +10798,9 @@ impl serde::Serialize for LivePostSummarizationMessage {
             object.serialize_field("error", value)?;
         }
         object.serialize_field("type", "post_summarization")?;
-        object.serialize_field("data", &self.data)?;
+        if let Some(value) = &self.data {
+            object.serialize_field("data", value)?;
+        }
         object.end()
     }
 }
@@ -10029,7 +10832,7 @@ impl crate::wire::Object for LivePostSummarizationMessage {
                     crate::wire::expect_constant(&mut map, "post_summarization")?;
                     field_type = true;
                 }
-                "data" => field_data = Some(map.next_value()?),
+                "data" => field_data = map.next_value()?,
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
@@ -10044,17 +10847,17 @@ impl crate::wire::Object for LivePostSummarizationMessage {
             created_at: field_created_at
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             error: field_error,
-            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            data: field_data,
         })
     }
 }
 /// The audio acknowledged.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveAudioChunkAckMessageData {
-    /// First and last byte acknowledged, both included.
+    /// Start and end of the audio acknowledged, in bytes; numbers, which servers may write as floats (`3200.0`).
     ///
     /// Between 2 and 2 items.
-    pub byte_range: Option<Vec<i64>>,
+    pub byte_range: Option<Vec<f64>>,
     /// Start and end of that audio, in seconds.
     ///
     /// Between 2 and 2 items.
@@ -10090,7 +10893,7 @@ impl crate::wire::Object for LiveAudioChunkAckMessageData {
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
-        let mut field_byte_range: Option<Vec<i64>> = None;
+        let mut field_byte_range: Option<Vec<f64>> = None;
         let mut field_time_range: Option<Vec<f64>> = None;
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
@@ -10107,7 +10910,7 @@ impl crate::wire::Object for LiveAudioChunkAckMessageData {
         })
     }
 }
-/// Which audio the server has. `byte_range` is inclusive and counts from the first byte of the session, across reconnections.
+/// Which audio the server has. `byte_range` counts from the first byte of the session, across reconnections. Gladia's documents read its end as the last byte received, its SDKs as the number of bytes received: a client must be right under both readings.
 ///
 /// On the wire, `type` is always `audio_chunk`: written and checked by serde.
 #[derive(Debug, Clone, PartialEq)]
@@ -10123,7 +10926,7 @@ pub struct LiveAudioChunkAckMessage {
     /// Why the audio was refused, if it was.
     pub error: Option<LiveMessageError>,
     /// The audio acknowledged.
-    pub data: LiveAudioChunkAckMessageData,
+    pub data: Option<LiveAudioChunkAckMessageData>,
 }
 impl serde::Serialize for LiveAudioChunkAckMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10131,7 +10934,7 @@ impl serde::Serialize for LiveAudioChunkAckMessage {
         let mut object = serializer
             .serialize_struct(
                 "LiveAudioChunkAckMessage",
-                5 + usize::from(self.error.is_some()),
+                4 + usize::from(self.error.is_some()) + usize::from(self.data.is_some()),
             )?;
         object.serialize_field("session_id", &self.session_id)?;
         object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
@@ -10140,7 +10943,9 @@ impl serde::Serialize for LiveAudioChunkAckMessage {
             object.serialize_field("error", value)?;
         }
         object.serialize_field("type", "audio_chunk")?;
-        object.serialize_field("data", &self.data)?;
+        if let Some(value) = &self.data {
+            object.serialize_field("data", value)?;
+        }
         object.end()
     }
 }
@@ -10174,7 +10979,7 @@ impl crate::wire::Object for LiveAudioChunkAckMessage {
                     crate::wire::expect_constant(&mut map, "audio_chunk")?;
                     field_type = true;
                 }
-                "data" => field_data = Some(map.next_value()?),
+                "data" => field_data = map.next_value()?,
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
@@ -10191,7 +10996,7 @@ impl crate::wire::Object for LiveAudioChunkAckMessage {
             acknowledged: field_acknowledged
                 .ok_or_else(|| serde::de::Error::missing_field("acknowledged"))?,
             error: field_error,
-            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            data: field_data,
         })
     }
 }
@@ -10211,7 +11016,7 @@ pub struct LiveStopRecordingAckMessage {
     /// Why it refused, if it did.
     pub error: Option<LiveMessageError>,
     /// Details the server may add.
-    pub data: serde_json::Map<String, serde_json::Value>,
+    pub data: Option<serde_json::Map<String, serde_json::Value>>,
 }
 impl serde::Serialize for LiveStopRecordingAckMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10219,7 +11024,7 @@ impl serde::Serialize for LiveStopRecordingAckMessage {
         let mut object = serializer
             .serialize_struct(
                 "LiveStopRecordingAckMessage",
-                5 + usize::from(self.error.is_some()),
+                4 + usize::from(self.error.is_some()) + usize::from(self.data.is_some()),
             )?;
         object.serialize_field("session_id", &self.session_id)?;
         object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
@@ -10228,7 +11033,9 @@ impl serde::Serialize for LiveStopRecordingAckMessage {
             object.serialize_field("error", value)?;
         }
         object.serialize_field("type", "stop_recording")?;
-        object.serialize_field("data", &self.data)?;
+        if let Some(value) = &self.data {
+            object.serialize_field("data", value)?;
+        }
         object.end()
     }
 }
@@ -10262,7 +11069,7 @@ impl crate::wire::Object for LiveStopRecordingAckMessage {
                     crate::wire::expect_constant(&mut map, "stop_recording")?;
                     field_type = true;
                 }
-                "data" => field_data = Some(map.next_value()?),
+                "data" => field_data = map.next_value()?,
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
@@ -10279,7 +11086,7 @@ impl crate::wire::Object for LiveStopRecordingAckMessage {
             acknowledged: field_acknowledged
                 .ok_or_else(|| serde::de::Error::missing_field("acknowledged"))?,
             error: field_error,
-            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            data: field_data,
         })
     }
 }

@@ -17,13 +17,13 @@ use tokio_tungstenite::WebSocketStream;
 
 use super::*;
 
-const TOKEN: &str = "s3cret-session-token";
-const SESSION: &str = "4a39145c-2844-4557-8f34-34883f7be7d9";
+pub(super) const TOKEN: &str = "s3cret-session-token";
+pub(super) const SESSION: &str = "4a39145c-2844-4557-8f34-34883f7be7d9";
 
-type Ws = WebSocketStream<TcpStream>;
+pub(super) type Ws = WebSocketStream<TcpStream>;
 
 /// A WebSocket server whose `n`-th connection (from 0) is handled by `handler(n, socket)`.
-async fn ws_server<F, Fut>(handler: F) -> SocketAddr
+pub(super) async fn ws_server<F, Fut>(handler: F) -> SocketAddr
 where
     F: Fn(usize, Ws) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = ()> + Send + 'static,
@@ -45,7 +45,7 @@ where
 }
 
 /// `POST /v2/live` on a wiremock server, answering with the WebSocket server's URL.
-async fn init_server(ws: SocketAddr) -> MockServer {
+pub(super) async fn init_server(ws: SocketAddr) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v2/live"))
@@ -58,7 +58,7 @@ async fn init_server(ws: SocketAddr) -> MockServer {
     server
 }
 
-async fn start(ws: SocketAddr, options: LiveOptions) -> (MockServer, LiveSession) {
+pub(super) async fn start(ws: SocketAddr, options: LiveOptions) -> (MockServer, LiveSession) {
     let server = init_server(ws).await;
     let session = client(&server)
         .live()
@@ -72,7 +72,7 @@ async fn start(ws: SocketAddr, options: LiveOptions) -> (MockServer, LiveSession
     (server, session)
 }
 
-fn fast(options: LiveOptions) -> LiveOptions {
+pub(super) fn fast(options: LiveOptions) -> LiveOptions {
     LiveOptions {
         reconnect: RetryPolicy {
             max_attempts: 4,
@@ -84,7 +84,7 @@ fn fast(options: LiveOptions) -> LiveOptions {
     }
 }
 
-fn message(kind: &str, extra: Value) -> Message {
+pub(super) fn message(kind: &str, extra: Value) -> Message {
     let mut message =
         json!({"session_id": SESSION, "created_at": "2026-03-02T10:15:00Z", "type": kind});
     message
@@ -94,7 +94,7 @@ fn message(kind: &str, extra: Value) -> Message {
     Message::text(message.to_string())
 }
 
-fn ack(first: u64, last: u64) -> Message {
+pub(super) fn ack(first: u64, last: u64) -> Message {
     message(
         "audio_chunk",
         json!({"acknowledged": true, "error": null, "data": {"byte_range": [first, last]}}),
@@ -102,7 +102,7 @@ fn ack(first: u64, last: u64) -> Message {
 }
 
 /// The end of a session as the server plays it, after `stop_recording`.
-async fn finish(socket: &mut Ws) {
+pub(super) async fn finish(socket: &mut Ws) {
     for (kind, data) in [
         (
             "stop_recording",
@@ -147,13 +147,13 @@ async fn receive_audio(socket: &mut Ws, received: &Mutex<Vec<u8>>, keep: Option<
 }
 
 /// Every event until the stream ends.
-async fn all_events(events: LiveEvents) -> Vec<Result<LiveEvent, Error>> {
+pub(super) async fn all_events(events: LiveEvents) -> Vec<Result<LiveEvent, Error>> {
     tokio::time::timeout(Duration::from_secs(60), events.collect())
         .await
         .expect("the event stream never ended")
 }
 
-fn message_types(events: &[Result<LiveEvent, Error>]) -> Vec<&'static str> {
+pub(super) fn message_types(events: &[Result<LiveEvent, Error>]) -> Vec<&'static str> {
     events
         .iter()
         .filter_map(|event| match event {
@@ -216,7 +216,7 @@ async fn a_connection_cut_mid_stream_resumes_and_every_byte_arrives_once() {
         .any(|e| matches!(e, Ok(LiveEvent::Reconnecting { attempt: 1, .. }))));
     assert_eq!(
         message_types(&events),
-        ["stop_recording", "post_final_transcript", "end_session"]
+        ["post_final_transcript", "end_session"]
     );
     assert!(events.iter().all(Result::is_ok), "{events:?}");
 }
@@ -285,7 +285,7 @@ async fn a_half_open_connection_is_detected_and_replaced() {
     );
     assert_eq!(
         message_types(&events),
-        ["stop_recording", "post_final_transcript", "end_session"]
+        ["post_final_transcript", "end_session"]
     );
 }
 
@@ -308,13 +308,14 @@ async fn stop_recording_brings_the_final_transcript_then_the_end() {
     let events = all_events(events).await;
     assert_eq!(
         message_types(&events),
-        ["stop_recording", "post_final_transcript", "end_session"]
+        ["post_final_transcript", "end_session"]
     );
     let acks = events
         .iter()
         .filter(|e| matches!(e, Ok(LiveEvent::Message(m)) if matches!(**m, LiveServerMessage::AudioChunk(_))))
         .count();
-    assert_eq!(acks, 2);
+    // The request did not ask for acknowledgments: the session took them, the reader sees none.
+    assert_eq!(acks, 0);
     // After the end, no more audio.
     assert!(matches!(
         sender.send_audio(vec![0u8; 10]).await,
@@ -364,12 +365,17 @@ async fn an_error_in_a_message_is_reported_and_the_session_goes_on() {
     };
     assert_eq!(live.message_type.as_deref(), Some("translation"));
     assert!(!live.fatal);
-    // Its `data` is null, which does not decode: the error says why, and is the only report.
     assert!(
         first
             .to_string()
             .contains("TranslationError: model unavailable"),
         "{first}"
+    );
+    // Then the message itself, its `data` null as Gladia's SDKs type it when an add-on fails.
+    let failed = events.next().await.unwrap().unwrap();
+    assert!(
+        matches!(&failed, LiveEvent::Message(m) if matches!(&**m, LiveServerMessage::Translation(t) if t.data.is_none())),
+        "{failed:?}"
     );
     let unknown = events.next().await.unwrap().unwrap();
     assert!(
@@ -385,15 +391,15 @@ async fn an_error_in_a_message_is_reported_and_the_session_goes_on() {
     let rest = all_events(events).await;
     assert_eq!(
         message_types(&rest),
-        ["stop_recording", "post_final_transcript", "end_session"]
+        ["post_final_transcript", "end_session"]
     );
 }
 
 #[tokio::test]
-async fn a_close_code_with_a_reason_ends_the_session_with_it() {
+async fn a_close_code_in_4400_4499_ends_the_session_with_it() {
     let ws = ws_server(|_, mut socket| async move {
         let frame = CloseFrame {
-            code: CloseCode::Library(4001),
+            code: CloseCode::Library(4401),
             reason: "session expired".into(),
         };
         let _ = socket.close(Some(frame)).await;
@@ -407,7 +413,7 @@ async fn a_close_code_with_a_reason_ends_the_session_with_it() {
     };
     assert_eq!(
         (live.close_code, live.reason.as_str(), live.fatal),
-        (Some(4001), "session expired", true)
+        (Some(4401), "session expired", true)
     );
 }
 

@@ -1,10 +1,11 @@
 //! The task that runs a live session's WebSocket: sends the audio and the commands, reads the
 //! server's messages, keeps the heartbeat, and connects again when the connection drops.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures_util::{SinkExt, StreamExt};
 use reqwest::StatusCode;
 use tokio::net::TcpStream;
@@ -15,7 +16,7 @@ use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::audio::Unacknowledged;
-use super::{Command, LiveEvent, LiveOptions};
+use super::{Command, LiveEvent, LiveOptions, EVENT_BACKLOG, MAX_FRAME};
 use crate::types::{LiveMessageError, LiveServerMessage};
 use crate::{ApiError, Error, LiveError};
 
@@ -23,27 +24,72 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 const STOP_RECORDING: &str = r#"{"type":"stop_recording"}"#;
 
+/// What the session knows of its audio and of its reader, besides the options.
+pub(super) struct Wire {
+    /// Bytes per sample frame.
+    pub(super) frame: usize,
+    /// Whether the init request asked for acknowledgments as events.
+    pub(super) acks_asked: bool,
+    pub(super) options: LiveOptions,
+}
+
 /// How one connection ended.
 enum Outcome {
     /// `end_session`, a normal close, or the client's own close: the session is over.
     Ended,
-    /// Lost without a normal close: worth connecting again.
+    /// Lost, or closed with a code worth another try.
     Dropped(String),
+    /// Acknowledgments stopped: worth another try, a limited number of times in a row.
+    Stalled(String),
     /// The server refused to go on: the session is over, with this error.
     Fatal(Error),
+}
+
+/// The reader's side of the session: never waited for.
+pub(super) struct Events {
+    sender: mpsc::UnboundedSender<Result<LiveEvent, Error>>,
+    backlog: Arc<AtomicUsize>,
+}
+
+impl Events {
+    pub(super) fn new(
+        sender: mpsc::UnboundedSender<Result<LiveEvent, Error>>,
+        backlog: Arc<AtomicUsize>,
+    ) -> Self {
+        Self { sender, backlog }
+    }
+
+    fn send(&self, event: Result<LiveEvent, Error>) {
+        // A reader that went away wants no events; the session still runs for its sender.
+        if self.sender.send(event).is_ok() {
+            self.backlog.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn behind(&self) -> bool {
+        self.backlog.load(Ordering::Relaxed) >= EVENT_BACKLOG
+    }
 }
 
 pub(super) struct Driver {
     session_id: String,
     /// Carries the session token: never shown, and taken out of every message that could.
     url: String,
+    frame: usize,
+    acks_asked: bool,
     options: LiveOptions,
     commands: mpsc::UnboundedReceiver<Command>,
     commands_open: bool,
-    events: mpsc::Sender<Result<LiveEvent, Error>>,
+    events: Events,
     /// Given back a permit per byte the server acknowledges.
     room: Arc<Semaphore>,
     unacknowledged: Unacknowledged,
+    /// The start of a sample frame cut between two commands, held until the rest comes.
+    partial: BytesMut,
+    /// Since when the oldest unacknowledged byte has waited with no acknowledgment at all.
+    waiting_since: Instant,
+    /// Connections in a row that acknowledged nothing in time.
+    stalls: u32,
     /// Sent once; sent again after a reconnection, after the audio.
     stop_sent: bool,
 }
@@ -59,45 +105,84 @@ impl Driver {
     pub(super) fn new(
         session_id: String,
         url: String,
-        options: LiveOptions,
+        wire: Wire,
         commands: mpsc::UnboundedReceiver<Command>,
-        events: mpsc::Sender<Result<LiveEvent, Error>>,
+        events: Events,
         room: Arc<Semaphore>,
     ) -> Self {
         Self {
             session_id,
             url,
-            options,
+            frame: wire.frame,
+            acks_asked: wire.acks_asked,
+            options: wire.options,
             commands,
             commands_open: true,
             events,
             room,
-            unacknowledged: Unacknowledged::default(),
+            unacknowledged: Unacknowledged::new(wire.frame),
+            partial: BytesMut::new(),
+            waiting_since: Instant::now(),
+            stalls: 0,
             stop_sent: false,
         }
     }
 
-    /// The first connection: any failure is the caller's error.
+    /// The first connection, tried as often as the policy allows (as Gladia's SDKs do); a
+    /// refusal, or the last failure, is the caller's error.
     pub(super) async fn connect(&self) -> Result<Socket, Error> {
-        self.open().await.map_err(|failure| match failure {
-            Failure::Refused(error) => error,
-            Failure::Lost(reason) => self.error(None, reason),
-        })
+        let policy = &self.options.reconnect;
+        let mut attempt = 1;
+        loop {
+            match self.open().await {
+                Ok(socket) => return Ok(socket),
+                Err(Failure::Refused(error)) => return Err(error),
+                Err(Failure::Lost(reason)) if attempt >= policy.max_attempts => {
+                    return Err(self.error(
+                        None,
+                        format!("no connection after {attempt} attempt(s): {reason}"),
+                    ))
+                }
+                Err(Failure::Lost(_)) => {
+                    tokio::time::sleep(policy.delay(attempt, None)).await;
+                    attempt += 1;
+                }
+            }
+        }
     }
 
     pub(super) async fn run(mut self, mut socket: Socket) {
         loop {
-            match self.serve(&mut socket).await {
+            let reason = match self.serve(&mut socket).await {
                 Outcome::Ended => {
                     // The session is over either way; a failed close changes nothing.
                     let _ = socket.close(None).await;
                     return;
                 }
-                Outcome::Fatal(error) => return self.emit(Err(error)).await,
-                Outcome::Dropped(reason) => match self.reconnect(reason).await {
-                    Ok(again) => socket = again,
-                    Err(error) => return self.emit(Err(error)).await,
-                },
+                Outcome::Fatal(error) => return self.events.send(Err(error)),
+                Outcome::Dropped(reason) => reason,
+                Outcome::Stalled(reason) => {
+                    self.stalls += 1;
+                    if self.stalls >= self.options.reconnect.max_attempts {
+                        let reason = format!(
+                            "{reason}, on {} connection(s) in a row; the session is given up",
+                            self.stalls
+                        );
+                        return self.events.send(Err(self.error(None, reason)));
+                    }
+                    // Said to the server too, which may still be listening.
+                    let close = CloseFrame {
+                        code: CloseCode::Away,
+                        reason: "no acknowledgment".into(),
+                    };
+                    let _ = tokio::time::timeout(self.options.heartbeat, socket.close(Some(close)))
+                        .await;
+                    reason
+                }
+            };
+            match self.reconnect(reason).await {
+                Ok(again) => socket = again,
+                Err(error) => return self.events.send(Err(error)),
             }
         }
     }
@@ -105,22 +190,17 @@ impl Driver {
     /// Runs one connection until it ends.
     async fn serve(&mut self, socket: &mut Socket) -> Outcome {
         let heartbeat = self.options.heartbeat;
+        let ack_timeout = self.options.ack_timeout;
+        let check = heartbeat.min(ack_timeout) / 2;
         let mut last_heard = Instant::now();
-        let mut ticker =
-            tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
+        self.waiting_since = Instant::now();
+        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + check, check);
+        let mut last_ping = Instant::now();
         loop {
             tokio::select! {
                 command = self.commands.recv(), if self.commands_open => {
                     let sent = match command {
-                        // Audio a sender queued while another stopped the recording comes too late.
-                        Some(Command::Audio(chunk)) if self.stop_sent => {
-                            self.room.add_permits(chunk.len());
-                            Ok(())
-                        }
-                        Some(Command::Audio(chunk)) => {
-                            self.unacknowledged.push(chunk.clone());
-                            self.send(socket, Message::Binary(chunk)).await
-                        }
+                        Some(Command::Audio(chunk)) => self.audio(socket, chunk).await,
                         // Every sender gone is a stop too: no more audio can come.
                         Some(Command::Stop) | None => {
                             self.commands_open = command.is_some();
@@ -141,7 +221,7 @@ impl Driver {
                     last_heard = Instant::now();
                     match frame {
                         Some(Ok(Message::Text(text))) => {
-                            if let Some(outcome) = self.receive(text.as_str()).await {
+                            if let Some(outcome) = self.receive(text.as_str()) {
                                 return outcome;
                             }
                         }
@@ -157,16 +237,57 @@ impl Driver {
                     if silent >= heartbeat * 2 {
                         return Outcome::Dropped(format!("nothing heard for {silent:.1?}"));
                     }
-                    if let Err(reason) = self.send(socket, Message::Ping(Bytes::new())).await {
-                        return Outcome::Dropped(reason);
+                    let waited = self.waiting_since.elapsed();
+                    if self.unacknowledged.awaited() && waited >= ack_timeout {
+                        return Outcome::Stalled(format!(
+                            "{} bytes sent and no acknowledgment for {waited:.1?}",
+                            self.unacknowledged.len()
+                        ));
+                    }
+                    if last_ping.elapsed() >= heartbeat {
+                        last_ping = Instant::now();
+                        if let Err(reason) = self.send(socket, Message::Ping(Bytes::new())).await {
+                            return Outcome::Dropped(reason);
+                        }
                     }
                 }
             }
         }
     }
 
+    /// Sends the whole sample frames of `chunk` (with the start of a frame held from before),
+    /// and holds what is left of a frame for the next chunk.
+    async fn audio(&mut self, socket: &mut Socket, chunk: Bytes) -> Result<(), String> {
+        // Audio a sender queued while another stopped the recording comes too late.
+        if self.stop_sent {
+            self.room.add_permits(chunk.len());
+            return Ok(());
+        }
+        let whole = if self.partial.is_empty() && chunk.len().is_multiple_of(self.frame) {
+            chunk
+        } else {
+            self.partial.extend_from_slice(&chunk);
+            let end = self.partial.len() / self.frame * self.frame;
+            self.partial.split_to(end).freeze()
+        };
+        self.send_new(socket, whole).await
+    }
+
+    /// Sends audio not sent before, and keeps it until it is acknowledged.
+    async fn send_new(&mut self, socket: &mut Socket, audio: Bytes) -> Result<(), String> {
+        if audio.is_empty() {
+            return Ok(());
+        }
+        if !self.unacknowledged.awaited() {
+            // The wait for an acknowledgment starts with the first byte that awaits one.
+            self.waiting_since = Instant::now();
+        }
+        self.unacknowledged.push(audio.clone());
+        self.send(socket, Message::Binary(audio)).await
+    }
+
     /// Handles one server message; returns how the connection ends, if it does.
-    async fn receive(&mut self, text: &str) -> Option<Outcome> {
+    fn receive(&mut self, text: &str) -> Option<Outcome> {
         let message =
             match crate::request::decode::<LiveServerMessage>("live message", text.as_bytes()) {
                 Ok(message) => message,
@@ -175,47 +296,59 @@ impl Driver {
                     let error = reported_error(text)
                         .map(|(kind, reported)| self.message_error(&kind, &reported))
                         .unwrap_or(error);
-                    self.emit(Err(error)).await;
+                    self.events.send(Err(error));
                     return None;
                 }
             };
         if let (message_type, Some(error)) = message_error(&message) {
             let error = self.message_error(message_type, error);
-            self.emit(Err(error)).await;
+            self.events.send(Err(error));
         }
-        let ended = match &message {
-            LiveServerMessage::AudioChunk(ack) if ack.acknowledged => {
-                let last = ack
+        let (ended, acknowledgment) = match &message {
+            LiveServerMessage::AudioChunk(ack) => {
+                let range = ack
                     .data
-                    .byte_range
-                    .as_deref()
-                    .and_then(|range| range.get(1));
-                if let Some(&last) = last {
-                    let released = self.unacknowledged.acknowledge(last.max(0) as u64);
-                    self.room.add_permits(released as usize);
+                    .as_ref()
+                    .and_then(|data| data.byte_range.as_deref());
+                if let (true, Some([first, end, ..])) = (ack.acknowledged, range) {
+                    self.acknowledged(offset(*first), offset(*end));
                 }
-                false
+                (false, true)
             }
-            LiveServerMessage::EndSession(_) => true,
-            _ => false,
+            LiveServerMessage::StopRecording(_) => (false, true),
+            LiveServerMessage::EndSession(_) => (true, false),
+            _ => (false, false),
         };
-        self.emit(Ok(LiveEvent::Message(Box::new(message)))).await;
+        // Acknowledgments the reader did not ask for are the session's business only; those it
+        // asked for give way when it is far behind.
+        if !acknowledgment || (self.acks_asked && !self.events.behind()) {
+            self.events.send(Ok(LiveEvent::Message(Box::new(message))));
+        }
         ended.then_some(Outcome::Ended)
     }
 
+    fn acknowledged(&mut self, first: u64, end: u64) {
+        let released = self.unacknowledged.acknowledge(first, end);
+        if released > 0 {
+            self.room.add_permits(released as usize);
+            self.waiting_since = Instant::now();
+            self.stalls = 0;
+        }
+    }
+
+    /// Close codes as Gladia's SDKs treat them (`@gladiaio/sdk` `src/client.ts`, `wsRetry`;
+    /// `gladiaio-sdk` `client_options.py`, `WebSocketRetryOptions.close_codes`): 1000 is the end,
+    /// 1001 and 4400–4499 are final, any other code is worth another connection.
     fn closed(&self, frame: Option<CloseFrame>) -> Outcome {
         let Some(frame) = frame else {
             return Outcome::Dropped("closed without a code".into());
         };
         let code = u16::from(frame.code);
-        let reason = frame.reason.to_string();
-        match frame.code {
-            CloseCode::Normal => Outcome::Ended,
-            // Going away, server error, restart, try again later: the session lives on.
-            CloseCode::Away | CloseCode::Error | CloseCode::Restart | CloseCode::Again => {
-                Outcome::Dropped(format!("closed with code {code}: {reason}"))
-            }
-            _ => Outcome::Fatal(self.error(Some(code), self.redact(&reason))),
+        let reason = self.redact(&frame.reason);
+        match code {
+            1000 => Outcome::Ended,
+            1001 | 4400..=4499 => Outcome::Fatal(self.error(Some(code), reason)),
+            _ => Outcome::Dropped(format!("closed with code {code}: {reason}")),
         }
     }
 
@@ -223,14 +356,13 @@ impl Driver {
     /// acknowledged.
     async fn reconnect(&mut self, mut reason: String) -> Result<Socket, Error> {
         let policy = self.options.reconnect.clone();
-        for attempt in 1..policy.max_attempts {
+        for attempt in 1..=policy.max_attempts.max(1) {
             let delay = policy.delay(attempt, None);
-            self.emit(Ok(LiveEvent::Reconnecting {
+            self.events.send(Ok(LiveEvent::Reconnecting {
                 attempt,
                 delay,
                 reason: reason.clone(),
-            }))
-            .await;
+            }));
             tokio::time::sleep(delay).await;
             let mut socket = match self.open().await {
                 Ok(socket) => socket,
@@ -242,7 +374,7 @@ impl Driver {
             };
             match self.resend(&mut socket).await {
                 Ok(resent) => {
-                    self.emit(Ok(LiveEvent::Reconnected { resent })).await;
+                    self.events.send(Ok(LiveEvent::Reconnected { resent }));
                     return Ok(socket);
                 }
                 Err(lost) => reason = lost,
@@ -250,15 +382,23 @@ impl Driver {
         }
         Err(self.error(
             None,
-            format!("connection lost ({reason}); no reconnection left"),
+            format!(
+                "connection lost ({reason}); no reconnection left after {} attempt(s)",
+                policy.max_attempts.max(1)
+            ),
         ))
     }
 
-    /// The unacknowledged audio in order, then `stop_recording` if it was sent before.
+    /// The unacknowledged audio in order, in frames of at most [`MAX_FRAME`] bytes, then
+    /// `stop_recording` if it was sent before.
     async fn resend(&mut self, socket: &mut Socket) -> Result<u64, String> {
         let chunks: Vec<Bytes> = self.unacknowledged.chunks().cloned().collect();
+        let limit = MAX_FRAME / self.frame * self.frame;
         for chunk in chunks {
-            self.send(socket, Message::Binary(chunk)).await?;
+            for start in (0..chunk.len()).step_by(limit) {
+                let piece = chunk.slice(start..chunk.len().min(start + limit));
+                self.send(socket, Message::Binary(piece)).await?;
+            }
         }
         if self.stop_sent {
             self.send(socket, Message::text(STOP_RECORDING)).await?;
@@ -266,10 +406,13 @@ impl Driver {
         Ok(self.unacknowledged.len())
     }
 
+    /// Sends what is held of a last, incomplete sample frame, then `stop_recording`.
     async fn stop(&mut self, socket: &mut Socket) -> Result<(), String> {
         if self.stop_sent {
             return Ok(());
         }
+        let rest = self.partial.split().freeze();
+        self.send_new(socket, rest).await?;
         self.stop_sent = true;
         self.send(socket, Message::text(STOP_RECORDING)).await
     }
@@ -297,15 +440,18 @@ impl Driver {
                     .as_deref()
                     .map(|body| String::from_utf8_lossy(body).into_owned())
                     .unwrap_or_default();
-                match status.is_client_error() {
+                let passing = status.is_server_error()
+                    || status == StatusCode::REQUEST_TIMEOUT
+                    || status == StatusCode::TOO_MANY_REQUESTS;
+                match passing {
+                    true => Err(Failure::Lost(format!(
+                        "the upgrade was refused with {status}"
+                    ))),
                     // The token is refused or the session is over: trying again cannot help.
-                    true => Err(Failure::Refused(Error::Api(Box::new(ApiError::new(
+                    false => Err(Failure::Refused(Error::Api(Box::new(ApiError::new(
                         status,
                         self.redact(&body),
                     ))))),
-                    false => Err(Failure::Lost(format!(
-                        "the upgrade was refused with {status}"
-                    ))),
                 }
             }
             Ok(Err(error)) => Err(Failure::Lost(self.redact(&error.to_string()))),
@@ -337,15 +483,19 @@ impl Driver {
             _ => text.to_owned(),
         }
     }
+}
 
-    async fn emit(&self, event: Result<LiveEvent, Error>) {
-        // A reader that went away wants no events; the session still runs for its sender.
-        let _ = self.events.send(event).await;
+/// An offset of a `byte_range`, which servers may write as a float.
+fn offset(value: f64) -> u64 {
+    if value.is_finite() && value > 0.0 {
+        value as u64
+    } else {
+        0
     }
 }
 
 enum Failure {
-    /// The server answered the upgrade with a client error.
+    /// The server answered the upgrade with an error that another try cannot mend.
     Refused(Error),
     /// No connection, for a reason worth another try.
     Lost(String),

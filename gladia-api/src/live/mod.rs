@@ -27,18 +27,33 @@
 //! ```
 //!
 //! How it keeps the audio whole: the session asks for acknowledgments and keeps every byte sent
-//! until the server acknowledges it (`byte_range`, counted from the session's first byte). When
-//! the connection drops without a normal close, or stays silent past the heartbeat, it connects
-//! again to the same URL and sends the unacknowledged bytes again, in order, before any new one:
-//! acknowledged bytes are never sent twice, the others are sent until acknowledged. At most
-//! [`LiveOptions::max_unacknowledged`] bytes are kept; `send_audio` waits beyond that, so a
-//! fast producer facing a slow server never grows memory.
+//! until the server acknowledges it (`byte_range`, counted from the session's first byte; see
+//! `audio.rs` for the two readings of its end, both handled). When the connection drops, closes
+//! with a code worth another try, stays silent past the heartbeat, or stops acknowledging audio
+//! for [`LiveOptions::ack_timeout`], it connects again to the same URL and sends the
+//! unacknowledged bytes again, in order, before any new one. Acknowledged bytes are never sent
+//! again. Bytes the server received but whose acknowledgment was lost with the connection are
+//! sent again, so the server may receive them twice. At most [`LiveOptions::max_unacknowledged`]
+//! bytes are kept; `send_audio` waits beyond that, so a fast producer facing a slow server never
+//! grows memory, and it never waits forever: a server that acknowledges nothing over
+//! [`RetryPolicy::max_attempts`] connections in a row ends the session with an error.
+//!
+//! On the wire: audio goes in binary frames of at most 512 KiB of whole sample frames (Gladia's
+//! server closes a connection with 1009 on frames over 1 MiB; its SDKs send 512 KiB). Closes
+//! follow Gladia's SDKs (`@gladiaio/sdk` `src/client.ts`, `gladiaio-sdk` `client_options.py`):
+//! 1000 ends the session, 1001 and 4400–4499 end it with an error, any other code connects again;
+//! the first connection, like each reconnection, is tried up to five times.
+//!
+//! The socket is always read, whatever the reader of the events does: events wait in an
+//! unbounded queue until read. Acknowledgments are events only when the init request asked for
+//! them (`messages_config.receive_acknowledgments`, as the SDKs do), and are the one kind of event
+//! dropped, while the reader is more than [`EVENT_BACKLOG`] events behind.
 
 mod audio;
 mod driver;
 
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -47,35 +62,50 @@ use bytes::Bytes;
 use tokio::sync::{mpsc, Semaphore};
 
 use crate::operations::Live;
-use crate::types::{InitLiveSessionRequest, LiveInitQuery, LiveServerMessage};
+use crate::types::{
+    InitLiveSessionRequest, LiveBitDepth, LiveEncoding, LiveInitQuery, LiveServerMessage,
+};
 use crate::{Error, LiveError, RetryPolicy};
+
+/// The largest binary frame sent, in bytes (rounded down to whole sample frames): Gladia's
+/// server refuses frames over 1 MiB, its SDKs send at most 512 KiB.
+pub const MAX_FRAME: usize = 512 * 1024;
+
+/// How many unread events the session keeps before it drops acknowledgments the reader asked
+/// for; other events are always kept.
+pub const EVENT_BACKLOG: usize = 1024;
 
 /// How a live session behaves on the wire.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveOptions {
-    /// Reconnections after a connection drops: attempts per drop (the lost connection counts as
-    /// the first) and the delays between them. [`RetryPolicy::none`] turns them off.
+    /// Attempts to connect, for the session's first connection and again after each drop, and
+    /// the delays between them (as Gladia's SDKs: 5 attempts, 0.3 s doubling up to 2 s).
+    /// Also how many connections in a row may acknowledge no audio before the session ends.
     pub reconnect: RetryPolicy,
     /// The most audio kept until the server acknowledges it, in bytes, 4 MiB by default;
     /// [`LiveSender::send_audio`] waits while it is reached.
     pub max_unacknowledged: usize,
     /// How often a quiet connection is checked with a ping, 5 s by default. A connection that
     /// brings nothing for twice as long (no message, no pong), or does not take a frame for as
-    /// long, counts as dropped.
+    /// long, counts as dropped; so does a connection attempt that takes as long.
     pub heartbeat: Duration,
+    /// How long sent audio may go without any acknowledgment, 10 s by default; past it the
+    /// connection counts as dropped and the audio is sent again on a new one.
+    pub ack_timeout: Duration,
 }
 
 impl Default for LiveOptions {
     fn default() -> Self {
         Self {
             reconnect: RetryPolicy {
-                max_attempts: 6,
-                initial_delay: Duration::from_millis(250),
-                max_delay: Duration::from_secs(5),
+                max_attempts: 5,
+                initial_delay: Duration::from_millis(300),
+                max_delay: Duration::from_secs(2),
                 ..RetryPolicy::default()
             },
             max_unacknowledged: 4 * 1024 * 1024,
             heartbeat: Duration::from_secs(5),
+            ack_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -84,8 +114,8 @@ impl Default for LiveOptions {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum LiveEvent {
-    /// A message of the server: transcripts, add-on results, acknowledgments, lifecycle.
-    /// Boxed: the final result is large, transcripts are many.
+    /// A message of the server: transcripts, add-on results, lifecycle, and acknowledgments when
+    /// the init request asked for them. Boxed: the final result is large, transcripts are many.
     Message(Box<LiveServerMessage>),
     /// The connection dropped; the session connects again after `delay`.
     Reconnecting {
@@ -143,7 +173,8 @@ struct SenderShared {
     commands: mpsc::UnboundedSender<Command>,
     /// One permit per byte that may still be kept unacknowledged.
     room: Arc<Semaphore>,
-    max_chunk: usize,
+    /// The most bytes one command carries: whole sample frames, within a frame and the room.
+    max_piece: usize,
     stopped: AtomicBool,
 }
 
@@ -158,18 +189,19 @@ impl std::fmt::Debug for Command {
 }
 
 impl LiveSender {
-    /// Sends audio in the format declared when the session started. Waits while the server has
-    /// not acknowledged [`LiveOptions::max_unacknowledged`] bytes; fails once the recording is
-    /// stopped or the session is over.
+    /// Sends audio in the format declared when the session started, in pieces of any size (a
+    /// sample cut between two calls is sent whole). Waits while the server has not acknowledged
+    /// [`LiveOptions::max_unacknowledged`] bytes; fails once the recording is stopped or the
+    /// session is over, including when the server stopped acknowledging audio.
     pub async fn send_audio(&self, audio: impl Into<Bytes>) -> Result<(), Error> {
         let audio = audio.into();
         let shared = &*self.shared;
-        for start in (0..audio.len()).step_by(shared.max_chunk) {
-            let piece = audio.slice(start..audio.len().min(start + shared.max_chunk));
+        for start in (0..audio.len()).step_by(shared.max_piece) {
+            let piece = audio.slice(start..audio.len().min(start + shared.max_piece));
             if shared.stopped.load(Ordering::Acquire) {
                 return Err(self.refused("the recording is stopped"));
             }
-            // `max_chunk` fits a u32, so the cast is exact.
+            // `max_piece` fits a u32, so the cast is exact.
             let permit = shared
                 .room
                 .acquire_many(piece.len() as u32)
@@ -217,24 +249,31 @@ impl LiveSender {
 /// The events of a live session, in order; the stream ends after `end_session`, after
 /// [`LiveSender::close`], or after an error that ends the session (its last item). Other errors
 /// (an `error` in one message, a message that does not decode) are items of their own, and the
-/// stream goes on. Read it: the session waits for the reader when it falls behind.
+/// stream goes on. Reading late loses nothing but acknowledgments (see [`EVENT_BACKLOG`]): the
+/// session reads the socket whether or not the stream is read.
 #[derive(Debug)]
 pub struct LiveEvents {
-    events: mpsc::Receiver<Result<LiveEvent, Error>>,
+    events: mpsc::UnboundedReceiver<Result<LiveEvent, Error>>,
+    /// Events queued and not read yet, shared with the session.
+    backlog: Arc<AtomicUsize>,
 }
 
 impl futures_core::Stream for LiveEvents {
     type Item = Result<LiveEvent, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.events.poll_recv(cx)
+        let polled = self.events.poll_recv(cx);
+        if let Poll::Ready(Some(_)) = polled {
+            self.backlog.fetch_sub(1, Ordering::Relaxed);
+        }
+        polled
     }
 }
 
 impl Live<'_> {
     /// Starts a live session (`POST /v2/live`) and connects to it, with the default
     /// [`LiveOptions`]. Acknowledgments are turned on whatever the request says: the session
-    /// needs them to send no audio twice, and reports them as events.
+    /// needs them to send no audio twice; they are events only if the request asked for them.
     pub async fn start(&self, request: &InitLiveSessionRequest) -> Result<LiveSession, Error> {
         self.start_with(&LiveInitQuery::default(), request, LiveOptions::default())
             .await
@@ -247,29 +286,74 @@ impl Live<'_> {
         request: &InitLiveSessionRequest,
         options: LiveOptions,
     ) -> Result<LiveSession, Error> {
-        if options.max_unacknowledged == 0 || options.heartbeat.is_zero() {
-            return Err(Error::Config(
-                "live options: `max_unacknowledged` and `heartbeat` must not be zero".into(),
-            ));
+        let frame = sample_frame(request)?;
+        if options.max_unacknowledged < frame
+            || options.heartbeat.is_zero()
+            || options.ack_timeout.is_zero()
+        {
+            return Err(Error::Config(format!(
+                "live options: `max_unacknowledged` must hold a sample frame ({frame} bytes), \
+                 `heartbeat` and `ack_timeout` must not be zero"
+            )));
         }
         let mut request = request.clone();
-        request
-            .messages_config
-            .get_or_insert_with(Default::default)
-            .receive_acknowledgments = Some(true);
+        let messages = request.messages_config.get_or_insert_with(Default::default);
+        let acks_asked = messages.receive_acknowledgments == Some(true);
+        messages.receive_acknowledgments = Some(true);
         let session = self.init(query, &request).await?;
-        connect(session.id, session.url, options).await
+        let wire = driver::Wire {
+            frame,
+            acks_asked,
+            options,
+        };
+        connect(session.id, session.url, wire).await
     }
 }
 
+/// Bytes per sample frame (one sample of every channel) of the audio a request declares, with
+/// Gladia's defaults (16-bit PCM, one channel); a-law and u-law samples are one byte.
+fn sample_frame(request: &InitLiveSessionRequest) -> Result<usize, Error> {
+    let bytes = match (&request.encoding, request.bit_depth) {
+        (Some(LiveEncoding::WavAlaw | LiveEncoding::WavUlaw), _) => 1,
+        (_, None) => 2,
+        (_, Some(depth)) => match depth {
+            LiveBitDepth::V8 => 1,
+            LiveBitDepth::V16 => 2,
+            LiveBitDepth::V24 => 3,
+            LiveBitDepth::V32 => 4,
+            LiveBitDepth::Unknown(bits) if bits > 0 && bits % 8 == 0 && bits <= 64 => {
+                bits as usize / 8
+            }
+            LiveBitDepth::Unknown(bits) => {
+                return Err(Error::Config(format!("live request: bit depth {bits}")))
+            }
+        },
+    };
+    let channels = request.channels.unwrap_or(1);
+    if !(1..=64).contains(&channels) {
+        return Err(Error::Config(format!(
+            "live request: {channels} channels; 1 to 64 are possible"
+        )));
+    }
+    Ok(bytes * channels as usize)
+}
+
 /// Connects to a session's WebSocket URL and starts the task that runs it.
-async fn connect(id: String, url: String, options: LiveOptions) -> Result<LiveSession, Error> {
-    let max_chunk = options.max_unacknowledged.min(u32::MAX as usize);
-    let room = Arc::new(Semaphore::new(max_chunk));
+async fn connect(id: String, url: String, wire: driver::Wire) -> Result<LiveSession, Error> {
+    let room_size = wire.options.max_unacknowledged.min(u32::MAX as usize);
+    let max_piece = MAX_FRAME.min(room_size) / wire.frame * wire.frame;
+    let room = Arc::new(Semaphore::new(room_size));
     let (commands, command_rx) = mpsc::unbounded_channel();
-    // Room for a burst of messages; past it the session waits for the reader.
-    let (event_tx, events) = mpsc::channel(256);
-    let driver = driver::Driver::new(id.clone(), url, options, command_rx, event_tx, room.clone());
+    let (event_tx, events) = mpsc::unbounded_channel();
+    let backlog = Arc::new(AtomicUsize::new(0));
+    let driver = driver::Driver::new(
+        id.clone(),
+        url,
+        wire,
+        command_rx,
+        driver::Events::new(event_tx, backlog.clone()),
+        room.clone(),
+    );
     let socket = driver.connect().await?;
     tokio::spawn(driver.run(socket));
     Ok(LiveSession {
@@ -278,11 +362,11 @@ async fn connect(id: String, url: String, options: LiveOptions) -> Result<LiveSe
                 session_id: id.clone(),
                 commands,
                 room,
-                max_chunk,
+                max_piece,
                 stopped: AtomicBool::new(false),
             }),
         },
-        events: LiveEvents { events },
+        events: LiveEvents { events, backlog },
         id,
     })
 }
