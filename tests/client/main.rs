@@ -982,3 +982,4 @@ fn bad_settings_are_refused_with_a_reason() {
 
 mod field;
 mod live;
+mod live_gladia;
