@@ -31,6 +31,8 @@ use gladia_api::types::{
 use gladia_api::{Client, LiveEvent, LiveOptions, LiveSender};
 use indicatif::ProgressBar;
 
+// Values are parsed strictly (`str::parse`): clap would otherwise take the lenient `From<&str>`,
+// which keeps any text as an unknown value for the server to refuse.
 /// Transcribes a WAV file through a live session.
 #[derive(Parser)]
 struct Args {
@@ -40,16 +42,16 @@ struct Args {
     #[arg(long, default_value_t = 1.0)]
     speed: f64,
     /// The spoken language; detected when not given.
-    #[arg(long)]
+    #[arg(long, value_parser = str::parse::<TranscriptionLanguageCode>)]
     language: Option<TranscriptionLanguageCode>,
     /// Languages to translate each utterance into.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = str::parse::<TranslationLanguageCode>)]
     translate: Vec<TranslationLanguageCode>,
     /// Ask for a summary once the recording ends.
     #[arg(long)]
     summarize: bool,
     /// Where the session runs: eu-west or us-west.
-    #[arg(long, env = "GLADIA_REGION")]
+    #[arg(long, env = "GLADIA_REGION", value_parser = str::parse::<LiveRegion>)]
     region: Option<LiveRegion>,
 }
 
