@@ -136,6 +136,24 @@ impl Gladia {
     }
 }
 
+impl Gladia {
+    /// A WebSocket server whose first connection goes until `first` (then is dropped without a
+    /// close frame), the others until the stop, after which the session ends as Gladia ends it.
+    async fn listen(&self, first: Until) -> std::net::SocketAddr {
+        let gladia = self.clone();
+        ws_server(move |connection, mut socket| {
+            let gladia = gladia.clone();
+            async move {
+                let until = if connection == 0 { first } else { Until::Stop };
+                if gladia.take(&mut socket, until).await {
+                    finish(&mut socket).await;
+                }
+            }
+        })
+        .await
+    }
+}
+
 async fn start(
     ws: std::net::SocketAddr,
     request: InitLiveSessionRequest,
@@ -229,24 +247,7 @@ async fn a_cut_resumes_exactly_under_both_readings_of_byte_range() {
     for (reading, bit_depth, channels, cut) in cases {
         let case = format!("{reading:?}, {bit_depth} bits, {channels} channel(s), cut after {cut}");
         let gladia = Gladia::new(reading);
-        let server = gladia.clone();
-        let ws = ws_server(move |connection, mut socket| {
-            let gladia = server.clone();
-            async move {
-                let until = if connection == 0 {
-                    Until::Cut(cut)
-                } else {
-                    Until::Stop
-                };
-                if gladia.take(&mut socket, until).await {
-                    finish(&mut socket).await;
-                } else {
-                    // Gone without a close frame.
-                    drop(socket);
-                }
-            }
-        })
-        .await;
+        let ws = gladia.listen(Until::Cut(cut)).await;
         let (_server, session) =
             start(ws, pcm(bit_depth, channels), fast(LiveOptions::default())).await;
         let audio = noise(120 * 1001);
@@ -264,16 +265,7 @@ async fn a_cut_resumes_exactly_under_both_readings_of_byte_range() {
 #[tokio::test]
 async fn audio_goes_in_frames_of_at_most_512_kib() {
     let gladia = Gladia::new(Reading::Exclusive);
-    let server = gladia.clone();
-    let ws = ws_server(move |_, mut socket| {
-        let gladia = server.clone();
-        async move {
-            if gladia.take(&mut socket, Until::Stop).await {
-                finish(&mut socket).await;
-            }
-        }
-    })
-    .await;
+    let ws = gladia.listen(Until::Stop).await;
     let (_server, session) = start(ws, pcm(16, 1), fast(LiveOptions::default())).await;
     let audio = noise(3 * 1024 * 1024 + 1);
     let (producer, events) = produce(session, &audio, audio.len());
@@ -291,21 +283,7 @@ async fn audio_goes_in_frames_of_at_most_512_kib() {
 #[tokio::test]
 async fn acknowledgments_that_stop_bring_a_new_connection() {
     let gladia = Gladia::new(Reading::Inclusive);
-    let server = gladia.clone();
-    let ws = ws_server(move |connection, mut socket| {
-        let gladia = server.clone();
-        async move {
-            let until = if connection == 0 {
-                Until::Silent(10)
-            } else {
-                Until::Stop
-            };
-            if gladia.take(&mut socket, until).await {
-                finish(&mut socket).await;
-            }
-        }
-    })
-    .await;
+    let ws = gladia.listen(Until::Silent(10)).await;
     let options = fast(LiveOptions {
         ack_timeout: Duration::from_millis(300),
         ..LiveOptions::default()
@@ -390,16 +368,7 @@ async fn a_reader_that_pauses_costs_nothing() {
                     "utterance": {"start": 0.0, "end": 0.1, "text": "hello", "language": "en"}}}),
             )
         });
-        let server = gladia.clone();
-        let ws = ws_server(move |_, mut socket| {
-            let gladia = server.clone();
-            async move {
-                if gladia.take(&mut socket, Until::Stop).await {
-                    finish(&mut socket).await;
-                }
-            }
-        })
-        .await;
+        let ws = gladia.listen(Until::Stop).await;
         let heartbeat = Duration::from_millis(200);
         let options = fast(LiveOptions {
             heartbeat,

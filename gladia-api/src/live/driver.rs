@@ -1,5 +1,6 @@
 //! The task that runs a live session's WebSocket: sends the audio and the commands, reads the
-//! server's messages, keeps the heartbeat, and connects again when the connection drops.
+//! server's messages, keeps the heartbeat, watches the acknowledgments, and connects again when
+//! the connection drops, closes with a code worth it, or stops acknowledging audio.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -191,7 +192,8 @@ impl Driver {
     async fn serve(&mut self, socket: &mut Socket) -> Outcome {
         let heartbeat = self.options.heartbeat;
         let ack_timeout = self.options.ack_timeout;
-        let check = heartbeat.min(ack_timeout) / 2;
+        // Often enough for both bounds; never zero, which `interval` refuses.
+        let check = (heartbeat.min(ack_timeout) / 2).max(std::time::Duration::from_millis(1));
         let mut last_heard = Instant::now();
         self.waiting_since = Instant::now();
         let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + check, check);
