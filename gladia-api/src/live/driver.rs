@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::audio::Unacknowledged;
-use super::{Command, LiveEvent, LiveOptions, EVENT_BACKLOG, MAX_FRAME};
+use super::{Command, LiveEvent, LiveEvents, LiveOptions, LiveSender};
 use crate::types::{LiveMessageError, LiveServerMessage};
 use crate::{ApiError, Error, LiveError};
 
@@ -68,7 +68,7 @@ impl Events {
     }
 
     fn behind(&self) -> bool {
-        self.backlog.load(Ordering::Relaxed) >= EVENT_BACKLOG
+        self.backlog.load(Ordering::Relaxed) >= LiveEvents::BACKLOG
     }
 }
 
@@ -391,11 +391,11 @@ impl Driver {
         ))
     }
 
-    /// The unacknowledged audio in order, in frames of at most [`MAX_FRAME`] bytes, then
+    /// The unacknowledged audio in order, in frames of at most [`LiveSender::MAX_FRAME`] bytes, then
     /// `stop_recording` if it was sent before.
     async fn resend(&mut self, socket: &mut Socket) -> Result<u64, String> {
         let chunks: Vec<Bytes> = self.unacknowledged.chunks().cloned().collect();
-        let limit = MAX_FRAME / self.frame * self.frame;
+        let limit = LiveSender::MAX_FRAME / self.frame * self.frame;
         for chunk in chunks {
             for start in (0..chunk.len()).step_by(limit) {
                 let piece = chunk.slice(start..chunk.len().min(start + limit));

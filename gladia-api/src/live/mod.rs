@@ -32,8 +32,10 @@
 //! with a code worth another try, stays silent past the heartbeat, or stops acknowledging audio
 //! for [`LiveOptions::ack_timeout`], it connects again to the same URL and sends the
 //! unacknowledged bytes again, in order, before any new one. Acknowledged bytes are never sent
-//! again. Bytes the server received but whose acknowledgment was lost with the connection are
-//! sent again, so the server may receive them twice. At most [`LiveOptions::max_unacknowledged`]
+//! again (with one-byte samples, 8-bit mono, a-law or u-law, from the server's second
+//! acknowledgment on: before it, a cut may send one byte twice). Bytes the server received but
+//! whose acknowledgment was lost with the connection are sent again, so the server may receive
+//! them twice. At most [`LiveOptions::max_unacknowledged`]
 //! bytes are kept; `send_audio` waits beyond that, so a fast producer facing a slow server never
 //! grows memory, and it never waits forever: a server that acknowledges nothing over
 //! [`RetryPolicy::max_attempts`] connections in a row ends the session with an error.
@@ -47,7 +49,7 @@
 //! The socket is always read, whatever the reader of the events does: events wait in an
 //! unbounded queue until read. Acknowledgments are events only when the init request asked for
 //! them (`messages_config.receive_acknowledgments`, as the SDKs do), and are the one kind of event
-//! dropped, while the reader is more than [`EVENT_BACKLOG`] events behind.
+//! dropped, while the reader is more than [`LiveEvents::BACKLOG`] events behind.
 
 mod audio;
 mod driver;
@@ -66,14 +68,6 @@ use crate::types::{
     InitLiveSessionRequest, LiveBitDepth, LiveEncoding, LiveInitQuery, LiveServerMessage,
 };
 use crate::{Error, LiveError, RetryPolicy};
-
-/// The largest binary frame sent, in bytes (rounded down to whole sample frames): Gladia's
-/// server refuses frames over 1 MiB, its SDKs send at most 512 KiB.
-pub const MAX_FRAME: usize = 512 * 1024;
-
-/// How many unread events the session keeps before it drops acknowledgments the reader asked
-/// for; other events are always kept.
-pub const EVENT_BACKLOG: usize = 1024;
 
 /// How a live session behaves on the wire.
 #[derive(Debug, Clone, PartialEq)]
@@ -189,6 +183,10 @@ impl std::fmt::Debug for Command {
 }
 
 impl LiveSender {
+    /// The largest binary frame sent, in bytes (rounded down to whole sample frames): Gladia's
+    /// server refuses frames over 1 MiB, its SDKs send at most 512 KiB.
+    pub const MAX_FRAME: usize = 512 * 1024;
+
     /// Sends audio in the format declared when the session started, in pieces of any size (a
     /// sample cut between two calls is sent whole). Waits while the server has not acknowledged
     /// [`LiveOptions::max_unacknowledged`] bytes; fails once the recording is stopped or the
@@ -249,13 +247,19 @@ impl LiveSender {
 /// The events of a live session, in order; the stream ends after `end_session`, after
 /// [`LiveSender::close`], or after an error that ends the session (its last item). Other errors
 /// (an `error` in one message, a message that does not decode) are items of their own, and the
-/// stream goes on. Reading late loses nothing but acknowledgments (see [`EVENT_BACKLOG`]): the
+/// stream goes on. Reading late loses nothing but acknowledgments (see [`Self::BACKLOG`]): the
 /// session reads the socket whether or not the stream is read.
 #[derive(Debug)]
 pub struct LiveEvents {
     events: mpsc::UnboundedReceiver<Result<LiveEvent, Error>>,
     /// Events queued and not read yet, shared with the session.
     backlog: Arc<AtomicUsize>,
+}
+
+impl LiveEvents {
+    /// How many unread events the session keeps before it drops acknowledgments the reader
+    /// asked for; other events are always kept.
+    pub const BACKLOG: usize = 1024;
 }
 
 impl futures_core::Stream for LiveEvents {
@@ -341,7 +345,7 @@ fn sample_frame(request: &InitLiveSessionRequest) -> Result<usize, Error> {
 /// Connects to a session's WebSocket URL and starts the task that runs it.
 async fn connect(id: String, url: String, wire: driver::Wire) -> Result<LiveSession, Error> {
     let room_size = wire.options.max_unacknowledged.min(u32::MAX as usize);
-    let max_piece = MAX_FRAME.min(room_size) / wire.frame * wire.frame;
+    let max_piece = LiveSender::MAX_FRAME.min(room_size) / wire.frame * wire.frame;
     let room = Arc::new(Semaphore::new(room_size));
     let (commands, command_rx) = mpsc::unbounded_channel();
     let (event_tx, events) = mpsc::unbounded_channel();
