@@ -1,5 +1,5 @@
 //! Live transcription: a session over Gladia's WebSocket that streams audio in and typed messages
-//! out, survives dropped connections, and loses or repeats no audio.
+//! out, survives dropped connections, and loses no audio.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), gladia_api::Error> {
@@ -32,12 +32,12 @@
 //! with a code worth another try, stays silent past the heartbeat, or stops acknowledging audio
 //! for [`LiveOptions::ack_timeout`], it connects again to the same URL and sends the
 //! unacknowledged bytes again, in order, before any new one. Acknowledged bytes are never sent
-//! again (with one-byte samples, 8-bit mono, a-law or u-law, from the server's second
-//! acknowledgment on: before it, a cut may send one byte twice). Bytes the server received but
-//! whose acknowledgment was lost with the connection are sent again, so the server may receive
-//! them twice. At most [`LiveOptions::max_unacknowledged`]
-//! bytes are kept; `send_audio` waits beyond that, so a fast producer facing a slow server never
-//! grows memory, and it never waits forever: a server that acknowledges nothing over
+//! again; with one-byte sample frames (8-bit, a-law or u-law mono) this holds from the server's
+//! second acknowledgment on, before which a cut may send one byte twice. Bytes the server
+//! received but whose acknowledgment was lost with the connection are sent again, so the server
+//! may receive them twice. At most [`LiveOptions::max_unacknowledged`] bytes are kept;
+//! `send_audio` waits beyond that, so a fast producer facing a slow server never grows memory,
+//! and it never waits forever: a server that acknowledges nothing over
 //! [`RetryPolicy::max_attempts`] connections in a row ends the session with an error.
 //!
 //! On the wire: audio goes in binary frames of at most 512 KiB of whole sample frames (Gladia's
