@@ -285,7 +285,7 @@ async fn acknowledgments_that_stop_bring_a_new_connection() {
     let gladia = Gladia::new(Reading::Inclusive);
     let ws = gladia.listen(Until::Silent(10)).await;
     let options = fast(LiveOptions {
-        ack_timeout: Duration::from_millis(300),
+        ack_timeout: Duration::from_millis(500),
         ..LiveOptions::default()
     });
     let (_server, session) = start(ws, pcm(16, 1), options).await;
@@ -369,10 +369,10 @@ async fn a_reader_that_pauses_costs_nothing() {
             )
         });
         let ws = gladia.listen(Until::Stop).await;
-        let heartbeat = Duration::from_millis(200);
+        let heartbeat = Duration::from_millis(300);
         let options = fast(LiveOptions {
             heartbeat,
-            ack_timeout: Duration::from_millis(400),
+            ack_timeout: Duration::from_secs(1),
             ..LiveOptions::default()
         });
         let mut request = pcm(16, 1);
