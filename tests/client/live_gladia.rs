@@ -647,3 +647,75 @@ async fn gladias_message_shapes_all_arrive_typed() {
     assert_eq!(reconnections(&events).len(), 1, "{events:?}");
     assert_exactly_once(&gladia, &audio, "Gladia's message shapes");
 }
+
+/// A stop the server acknowledged is not sent again after a cut: Gladia refuses a second one
+/// (its published `StopRecordingAckMessage` example: 409, "Recording already stopped"), which
+/// would reach the reader as an error while post-processing goes on.
+#[tokio::test]
+async fn a_stop_acknowledged_before_a_cut_is_not_sent_again() {
+    let gladia = Gladia::new(Reading::Exclusive);
+    let server = gladia.clone();
+    let stops = Arc::new(AtomicUsize::new(0));
+    let counted = stops.clone();
+    let ws = ws_server(move |connection, mut socket| {
+        let gladia = server.clone();
+        let stops = counted.clone();
+        async move {
+            if connection == 0 {
+                if gladia.take(&mut socket, Until::Stop).await {
+                    stops.fetch_add(1, Ordering::SeqCst);
+                    let ack = json!({"acknowledged": true, "error": null, "data": {}});
+                    socket.send(message("stop_recording", ack)).await.unwrap();
+                }
+                let close = CloseFrame {
+                    code: CloseCode::Error,
+                    reason: "internal error".into(),
+                };
+                let _ = socket.close(Some(close)).await;
+                return;
+            }
+            // What the client sends again comes before its first ping.
+            while let Some(Ok(frame)) = socket.next().await {
+                match frame {
+                    Message::Text(text) if text.contains("stop_recording") => {
+                        stops.fetch_add(1, Ordering::SeqCst);
+                        let refusal = json!({"acknowledged": false, "data": {},
+                            "error": {"status_code": 409, "exception": "ConflictError",
+                                "message": "Recording already stopped"}});
+                        socket
+                            .send(message("stop_recording", refusal))
+                            .await
+                            .unwrap();
+                    }
+                    Message::Ping(_) => break,
+                    _ => {}
+                }
+            }
+            let result = json!({"data": {"transcription": {"full_transcript": "hello"}}});
+            socket
+                .send(message("post_final_transcript", result))
+                .await
+                .unwrap();
+            socket
+                .send(message("end_session", json!({})))
+                .await
+                .unwrap();
+            let _ = socket.close(None).await;
+        }
+    })
+    .await;
+    let options = fast(LiveOptions {
+        heartbeat: Duration::from_millis(200),
+        ..LiveOptions::default()
+    });
+    let (_server, session) = start(ws, pcm(16, 1), options).await;
+    let audio = noise(20 * 3200);
+    let (producer, events) = produce(session, &audio, 3200);
+    let events = all_events(events).await;
+    producer.await.unwrap().unwrap();
+    assert!(events.iter().all(Result::is_ok), "{events:?}");
+    assert_eq!(reconnections(&events).len(), 1, "{events:?}");
+    assert_eq!(stops.load(Ordering::SeqCst), 1);
+    assert!(finished(&events), "{events:?}");
+    assert_exactly_once(&gladia, &audio, "a stop acknowledged before a cut");
+}

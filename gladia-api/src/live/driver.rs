@@ -91,8 +91,10 @@ pub(super) struct Driver {
     waiting_since: Instant,
     /// Connections in a row that acknowledged nothing in time.
     stalls: u32,
-    /// Sent once; sent again after a reconnection, after the audio.
+    /// Sent once; sent again after a reconnection, after the audio, until acknowledged.
     stop_sent: bool,
+    /// The server has the stop: another would be refused ("Recording already stopped").
+    stop_acknowledged: bool,
 }
 
 impl Drop for Driver {
@@ -126,6 +128,7 @@ impl Driver {
             waiting_since: Instant::now(),
             stalls: 0,
             stop_sent: false,
+            stop_acknowledged: false,
         }
     }
 
@@ -317,7 +320,10 @@ impl Driver {
                 }
                 (false, true)
             }
-            LiveServerMessage::StopRecording(_) => (false, true),
+            LiveServerMessage::StopRecording(ack) => {
+                self.stop_acknowledged |= ack.acknowledged;
+                (false, true)
+            }
             LiveServerMessage::EndSession(_) => (true, false),
             _ => (false, false),
         };
@@ -392,7 +398,7 @@ impl Driver {
     }
 
     /// The unacknowledged audio in order, in frames of at most [`LiveSender::MAX_FRAME`] bytes, then
-    /// `stop_recording` if it was sent before.
+    /// `stop_recording` if it was sent before and not acknowledged.
     async fn resend(&mut self, socket: &mut Socket) -> Result<u64, String> {
         let chunks: Vec<Bytes> = self.unacknowledged.chunks().cloned().collect();
         let limit = LiveSender::MAX_FRAME / self.frame * self.frame;
@@ -402,7 +408,7 @@ impl Driver {
                 self.send(socket, Message::Binary(piece)).await?;
             }
         }
-        if self.stop_sent {
+        if self.stop_sent && !self.stop_acknowledged {
             self.send(socket, Message::text(STOP_RECORDING)).await?;
         }
         Ok(self.unacknowledged.len())
