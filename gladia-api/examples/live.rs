@@ -11,8 +11,10 @@
 //! `--speed 1.0` sends the audio in real time, `2.0` twice as fast, `0` as fast as the server
 //! takes it. Partial utterances show on one updating line (on a terminal), final ones are
 //! printed with their time and channel, the whole transcript at the end. Ctrl-C stops the
-//! recording and waits for the final transcript. `--region` (or `GLADIA_REGION`) picks where the
-//! session runs, `eu-west` or `us-west`; `GLADIA_API_URL` points the example at another server.
+//! recording and waits for the final transcript; a second Ctrl-C ends the session without it.
+//! An error that ends the session gives a non-zero exit status. `--region` (or `GLADIA_REGION`)
+//! picks where the session runs, `eu-west` or `us-west`; `GLADIA_API_URL` points the example at
+//! another server.
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -255,7 +257,15 @@ async fn run(
         .await?;
     eprintln!("live session {}", session.id());
     let (sender, mut events) = session.split();
+    let closer = sender.clone();
     let streaming = tokio::spawn(stream_audio(sender, audio, args.speed));
+    // The first Ctrl-C stops the recording (in `stream_audio`); a second one ends the session
+    // without waiting for the server any longer.
+    let mut given_up = std::pin::pin!(async {
+        let _ = tokio::signal::ctrl_c().await;
+        let _ = tokio::signal::ctrl_c().await;
+    });
+    let mut closed = false;
 
     // The partial utterance of the moment, on one line that final utterances push up; drawn
     // only on a terminal, where `suspend` keeps the printed lines clear of it.
@@ -264,7 +274,21 @@ async fn run(
     // whichever comes, it is printed once, at the end.
     let mut transcript = None;
     let mut summary = None;
-    while let Some(event) = events.next().await {
+    // An error that ended the session: the last event, and the example's exit status.
+    let mut fatal = None;
+    loop {
+        let event = tokio::select! {
+            event = events.next() => match event {
+                Some(event) => event,
+                None => break,
+            },
+            _ = &mut given_up, if !closed => {
+                closed = true;
+                partial.suspend(|| eprintln!("(interrupted again: closing the session)"));
+                closer.close();
+                continue;
+            }
+        };
         let message = match event {
             Ok(LiveEvent::Message(message)) => message,
             Ok(LiveEvent::Reconnecting {
@@ -280,6 +304,10 @@ async fn run(
                 continue;
             }
             Ok(_) => continue,
+            Err(gladia_api::Error::Live(error)) if error.fatal => {
+                fatal = Some(error);
+                continue;
+            }
             // An error in one message: say it and go on; the session's end comes as the last one.
             Err(error) => {
                 partial.suspend(|| eprintln!("error: {error}"));
@@ -319,6 +347,12 @@ async fn run(
     }
     if let Some(summary) = summary {
         println!("\n== summary\n{}", summary.trim());
+    }
+    if let Some(error) = fatal {
+        return Err(gladia_api::Error::Live(error).into());
+    }
+    if closed {
+        return Err("interrupted before the session ended".into());
     }
     streaming.await??;
     Ok(())

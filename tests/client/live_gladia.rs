@@ -719,3 +719,58 @@ async fn a_stop_acknowledged_before_a_cut_is_not_sent_again() {
     assert!(finished(&events), "{events:?}");
     assert_exactly_once(&gladia, &audio, "a stop acknowledged before a cut");
 }
+
+/// What the example's second Ctrl-C does: `close` while the server post-processes without end
+/// (it acknowledged the stop, answers pings and sends nothing more) ends the stream of events,
+/// and the server sees a normal close.
+#[tokio::test]
+async fn close_ends_a_session_the_server_never_ends() {
+    let gladia = Gladia::new(Reading::Exclusive);
+    let server = gladia.clone();
+    let (closed, close_code) = tokio::sync::oneshot::channel();
+    let closed = Arc::new(Mutex::new(Some(closed)));
+    let ws = ws_server(move |_, mut socket| {
+        let gladia = server.clone();
+        let closed = closed.clone();
+        async move {
+            if gladia.take(&mut socket, Until::Stop).await {
+                let ack = json!({"acknowledged": true, "error": null, "data": {}});
+                socket.send(message("stop_recording", ack)).await.unwrap();
+            }
+            let mut code = None;
+            while let Some(Ok(frame)) = socket.next().await {
+                if let Message::Close(frame) = frame {
+                    code = frame.map(|frame| u16::from(frame.code));
+                }
+            }
+            if let Some(closed) = closed.lock().unwrap().take() {
+                let _ = closed.send(code);
+            }
+        }
+    })
+    .await;
+    let mut request = pcm(16, 1);
+    request.messages_config = Some(LiveMessagesConfig {
+        receive_acknowledgments: Some(true),
+        ..Default::default()
+    });
+    let (_server, session) = start(ws, request, fast(LiveOptions::default())).await;
+    let (sender, mut events) = session.split();
+    let audio = noise(10 * 3200);
+    for chunk in audio.chunks(3200) {
+        sender.send_audio(chunk.to_vec()).await.unwrap();
+    }
+    sender.stop_recording().await.unwrap();
+    while let Some(event) = events.next().await {
+        let event = event.unwrap();
+        if matches!(&event, LiveEvent::Message(m) if matches!(**m, LiveServerMessage::StopRecording(_)))
+        {
+            break;
+        }
+    }
+    sender.close();
+    let rest = all_events(events).await;
+    assert!(rest.iter().all(Result::is_ok), "{rest:?}");
+    assert_eq!(close_code.await.unwrap(), Some(1000));
+    assert_exactly_once(&gladia, &audio, "closed during post-processing");
+}
