@@ -270,8 +270,8 @@ async fn run(
     // The partial utterance of the moment, on one line that final utterances push up; drawn
     // only on a terminal, where `suspend` keeps the printed lines clear of it.
     let partial = ProgressBar::new_spinner();
-    // The whole transcript comes in `post_transcript`, and again in `post_final_transcript`:
-    // whichever comes, it is printed once, at the end.
+    // The whole transcript comes in `post_transcript`, the summary in `post_summarization`, and
+    // both again in `post_final_transcript`: whichever comes, each is printed once, at the end.
     let mut transcript = None;
     let mut summary = None;
     // An error that ended the session: the last event, and the example's exit status.
@@ -336,7 +336,14 @@ async fn run(
                 if let Some(transcription) = result.transcription {
                     transcript = Some(transcription.full_transcript);
                 }
-                summary = result.summarization.and_then(|s| s.results);
+                if let Some(results) = result.summarization.and_then(|s| s.results) {
+                    summary = Some(results);
+                }
+            }
+            LiveServerMessage::PostSummarization(message) => {
+                if let Some(results) = message.data.and_then(|data| data.results) {
+                    summary = Some(results);
+                }
             }
             _ => {}
         }
