@@ -774,3 +774,46 @@ async fn close_ends_a_session_the_server_never_ends() {
     assert_eq!(close_code.await.unwrap(), Some(1000));
     assert_exactly_once(&gladia, &audio, "closed during post-processing");
 }
+
+/// Point 3, the other way acknowledgments stop: a server that closes every connection with 1011
+/// on its first audio, before acknowledging any. The session gives up after the policy's
+/// attempts in a row with a clear error, instead of sending the audio again forever.
+#[tokio::test]
+async fn connections_that_close_before_any_acknowledgment_end_the_session() {
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counter = connections.clone();
+    let ws = ws_server(move |_, mut socket| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        async move {
+            while let Some(Ok(frame)) = socket.next().await {
+                if let Message::Binary(_) = frame {
+                    let close = CloseFrame {
+                        code: CloseCode::Error,
+                        reason: "internal error".into(),
+                    };
+                    let _ = socket.close(Some(close)).await;
+                }
+            }
+        }
+    })
+    .await;
+    let options = fast(LiveOptions::default());
+    let attempts = options.reconnect.max_attempts as usize;
+    let (_server, session) = start(ws, pcm(16, 1), options).await;
+    let audio = noise(100 * 3200);
+    let (producer, events) = produce(session, &audio, 3200);
+    let events = all_events(events).await;
+    let _ = producer.await.unwrap();
+    let Some(Err(Error::Live(last))) = events.last() else {
+        panic!("no final error: {events:?}");
+    };
+    assert!(last.fatal, "{last:?}");
+    assert!(
+        last.reason.contains("1011")
+            && last.reason.contains("no audio acknowledged")
+            && last.reason.contains("in a row"),
+        "{}",
+        last.reason
+    );
+    assert_eq!(connections.load(Ordering::SeqCst), attempts);
+}

@@ -89,8 +89,10 @@ pub(super) struct Driver {
     partial: BytesMut,
     /// Since when the oldest unacknowledged byte has waited with no acknowledgment at all.
     waiting_since: Instant,
-    /// Connections in a row that acknowledged nothing in time.
+    /// Connections in a row that acknowledged nothing in time, or ended acknowledging nothing.
     stalls: u32,
+    /// Whether the current connection acknowledged audio.
+    acknowledging: bool,
     /// Sent once; sent again after a reconnection, after the audio, until acknowledged.
     stop_sent: bool,
     /// The server has the stop: another would be refused ("Recording already stopped").
@@ -127,6 +129,7 @@ impl Driver {
             partial: BytesMut::new(),
             waiting_since: Instant::now(),
             stalls: 0,
+            acknowledging: false,
             stop_sent: false,
             stop_acknowledged: false,
         }
@@ -164,16 +167,23 @@ impl Driver {
                     return;
                 }
                 Outcome::Fatal(error) => return self.events.send(Err(error)),
+                // A connection that ends with audio sent and none acknowledged (a server that
+                // closes each one on its first audio) is no better than one that stops
+                // acknowledging: left uncounted, the session would resend forever.
+                Outcome::Dropped(reason)
+                    if self.unacknowledged.awaited() && !self.acknowledging =>
+                {
+                    match self.fruitless(format!("{reason}, no audio acknowledged")) {
+                        Ok(reason) => reason,
+                        Err(error) => return self.events.send(Err(error)),
+                    }
+                }
                 Outcome::Dropped(reason) => reason,
                 Outcome::Stalled(reason) => {
-                    self.stalls += 1;
-                    if self.stalls >= self.options.reconnect.max_attempts {
-                        let reason = format!(
-                            "{reason}, on {} connection(s) in a row; the session is given up",
-                            self.stalls
-                        );
-                        return self.events.send(Err(self.error(None, reason)));
-                    }
+                    let reason = match self.fruitless(reason) {
+                        Ok(reason) => reason,
+                        Err(error) => return self.events.send(Err(error)),
+                    };
                     // Said to the server too, which may still be listening.
                     let close = CloseFrame {
                         code: CloseCode::Away,
@@ -191,6 +201,20 @@ impl Driver {
         }
     }
 
+    /// Counts a connection that acknowledged no audio; past the policy's attempts in a row, the
+    /// error that ends the session.
+    fn fruitless(&mut self, reason: String) -> Result<String, Error> {
+        self.stalls += 1;
+        if self.stalls < self.options.reconnect.max_attempts {
+            return Ok(reason);
+        }
+        let reason = format!(
+            "{reason}, on {} connection(s) in a row; the session is given up",
+            self.stalls
+        );
+        Err(self.error(None, reason))
+    }
+
     /// Runs one connection until it ends.
     async fn serve(&mut self, socket: &mut Socket) -> Outcome {
         let heartbeat = self.options.heartbeat;
@@ -199,6 +223,7 @@ impl Driver {
         let check = (heartbeat.min(ack_timeout) / 2).max(std::time::Duration::from_millis(1));
         let mut last_heard = Instant::now();
         self.waiting_since = Instant::now();
+        self.acknowledging = false;
         let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + check, check);
         let mut last_ping = Instant::now();
         loop {
@@ -341,6 +366,7 @@ impl Driver {
             self.room.add_permits(released as usize);
             self.waiting_since = Instant::now();
             self.stalls = 0;
+            self.acknowledging = true;
         }
     }
 
