@@ -154,6 +154,25 @@ impl Gladia {
     }
 }
 
+/// A WebSocket server that answers every audio frame with `answer`, on every connection, and
+/// counts the connections.
+async fn answering_audio(answer: fn() -> Message) -> (std::net::SocketAddr, Arc<AtomicUsize>) {
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counter = connections.clone();
+    let ws = ws_server(move |_, mut socket| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        async move {
+            while let Some(Ok(frame)) = socket.next().await {
+                if let Message::Binary(_) = frame {
+                    let _ = socket.send(answer()).await;
+                }
+            }
+        }
+    })
+    .await;
+    (ws, connections)
+}
+
 async fn start(
     ws: std::net::SocketAddr,
     request: InitLiveSessionRequest,
@@ -306,21 +325,11 @@ async fn acknowledgments_that_stop_bring_a_new_connection() {
 /// bounded number of connections, and `send_audio` stops waiting.
 #[tokio::test]
 async fn acknowledgments_that_never_decode_end_the_session_with_a_clear_error() {
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counter = connections.clone();
-    let ws = ws_server(move |_, mut socket| {
-        counter.fetch_add(1, Ordering::SeqCst);
-        async move {
-            while let Some(Ok(frame)) = socket.next().await {
-                if let Message::Binary(_) = frame {
-                    let ack = message(
-                        "audio_chunk",
-                        json!({"acknowledged": true, "data": {"byte_range": ["0", "3199"]}}),
-                    );
-                    let _ = socket.send(ack).await;
-                }
-            }
-        }
+    let (ws, connections) = answering_audio(|| {
+        message(
+            "audio_chunk",
+            json!({"acknowledged": true, "data": {"byte_range": ["0", "3199"]}}),
+        )
     })
     .await;
     let options = LiveOptions {
@@ -780,21 +789,11 @@ async fn close_ends_a_session_the_server_never_ends() {
 /// attempts in a row with a clear error, instead of sending the audio again forever.
 #[tokio::test]
 async fn connections_that_close_before_any_acknowledgment_end_the_session() {
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counter = connections.clone();
-    let ws = ws_server(move |_, mut socket| {
-        counter.fetch_add(1, Ordering::SeqCst);
-        async move {
-            while let Some(Ok(frame)) = socket.next().await {
-                if let Message::Binary(_) = frame {
-                    let close = CloseFrame {
-                        code: CloseCode::Error,
-                        reason: "internal error".into(),
-                    };
-                    let _ = socket.close(Some(close)).await;
-                }
-            }
-        }
+    let (ws, connections) = answering_audio(|| {
+        Message::Close(Some(CloseFrame {
+            code: CloseCode::Error,
+            reason: "internal error".into(),
+        }))
     })
     .await;
     let options = fast(LiveOptions::default());
