@@ -93,9 +93,10 @@ pub(super) struct Driver {
     stalls: u32,
     /// Whether the current connection acknowledged audio.
     acknowledging: bool,
-    /// Sent once; sent again after a reconnection, after the audio, until acknowledged.
+    /// Sent once; sent again after a reconnection, after the audio, as Gladia's SDKs do.
     stop_sent: bool,
-    /// The server has the stop: another would be refused ("Recording already stopped").
+    /// The server has the stop: its refusal of one sent again ("Recording already stopped") is
+    /// no error.
     stop_acknowledged: bool,
 }
 
@@ -330,7 +331,12 @@ impl Driver {
                     return None;
                 }
             };
-        if let (message_type, Some(error)) = message_error(&message) {
+        let (message_type, error) = message_error(&message);
+        // The refusal of a stop sent again after the server acknowledged one says only that the
+        // server has it.
+        let stop_again = matches!(&message, LiveServerMessage::StopRecording(ack)
+            if !ack.acknowledged && self.stop_acknowledged);
+        if let (Some(error), false) = (error, stop_again) {
             let error = self.message_error(message_type, error);
             self.events.send(Err(error));
         }
@@ -424,7 +430,7 @@ impl Driver {
     }
 
     /// The unacknowledged audio in order, in frames of at most [`LiveSender::MAX_FRAME`] bytes, then
-    /// `stop_recording` if it was sent before and not acknowledged.
+    /// `stop_recording` if it was sent before.
     async fn resend(&mut self, socket: &mut Socket) -> Result<u64, String> {
         let chunks: Vec<Bytes> = self.unacknowledged.chunks().cloned().collect();
         let limit = LiveSender::MAX_FRAME / self.frame * self.frame;
@@ -434,7 +440,7 @@ impl Driver {
                 self.send(socket, Message::Binary(piece)).await?;
             }
         }
-        if self.stop_sent && !self.stop_acknowledged {
+        if self.stop_sent {
             self.send(socket, Message::text(STOP_RECORDING)).await?;
         }
         Ok(self.unacknowledged.len())
