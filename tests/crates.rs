@@ -11,7 +11,13 @@ use gladia_tests::{gladia_spec, root, specs};
 
 /// Writes the crate `name` generated from `spec` and returns its folder.
 fn write_crate(spec: &str, name: &str) -> PathBuf {
-    let output = generator::generate(spec).unwrap_or_else(|e| panic!("{name}: {e}"));
+    write_crate_from(spec, None, name)
+}
+
+/// [`write_crate`] of a document read from `path`, whose `$ref`s may reach other files.
+fn write_crate_from(spec: &str, path: Option<&Path>, name: &str) -> PathBuf {
+    let output =
+        generator::generate_document(spec, path, None).unwrap_or_else(|e| panic!("{name}: {e}"));
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("crates")
         .join(name);
@@ -40,16 +46,26 @@ fn check(dir: &Path) -> Option<String> {
 
 #[test]
 fn crates_from_whole_documents_compile() {
-    let mut documents = vec![("gladia-rest", gladia_spec())];
     let published = root().join("../shared/reference/gladia-openapi-2024.json");
-    match std::fs::read_to_string(&published) {
-        Ok(text) => documents.push(("gladia-2024", text)),
-        // The reference folder sits beside the repository; a checkout without it has only ours.
-        Err(e) => eprintln!("skipping {}: {e}", published.display()),
-    }
+    let published_text = std::fs::read_to_string(&published).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; the reference documents sit beside the repository (../shared/reference)",
+            published.display()
+        )
+    });
+    let split = root().join("tests/specs/multifile/split/openapi.yaml");
+    let split_text = std::fs::read_to_string(&split).unwrap();
+    let documents = [
+        ("gladia-rest", gladia_spec(), None),
+        ("gladia-2024", published_text, None),
+        // A document split over files, YAML and JSON.
+        ("multifile-split", split_text, Some(split.as_path())),
+    ];
     let failures: Vec<String> = documents
         .iter()
-        .filter_map(|(name, spec)| check(&write_crate(spec, name)).map(|e| format!("{name}:\n{e}")))
+        .filter_map(|(name, spec, path)| {
+            check(&write_crate_from(spec, *path, name)).map(|e| format!("{name}:\n{e}"))
+        })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

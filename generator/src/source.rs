@@ -65,6 +65,7 @@ fn json_error(e: &serde_json::Error) -> Error {
         at: Place {
             pointer: "#".to_owned(),
             line_column: Some((e.line(), e.column())),
+            file: None,
         },
     }
 }
@@ -83,6 +84,7 @@ fn yaml_error(e: &serde_yaml::Error) -> Error {
         at: Place {
             pointer,
             line_column: location,
+            file: None,
         },
     }
 }

@@ -201,8 +201,8 @@ fn codegen(args: &Args) -> Result<ExitCode, Failure> {
         openapi_name: &openapi_name,
     });
     // Everything is generated in memory first: a bad spec writes nothing.
-    let output =
-        generator::generate_with(&spec, messages).map_err(|e| Failure::BadSpec(e.to_string()))?;
+    let output = generator::generate_document(&spec, Some(&args.spec), messages)
+        .map_err(|e| Failure::BadSpec(e.to_string()))?;
     for warning in &output.warnings {
         eprintln!("{}: {warning}", sources(args));
     }

@@ -1,0 +1,1005 @@
+//! A document split over several files made one tree, and `$ref`s into the middle of a schema
+//! made references to components: after this step every `$ref` is local and names a component,
+//! or is one the resolver reports.
+//!
+//! Each file is read once (keyed by its canonical path). What a `$ref` reaches in another file
+//! goes where OpenAPI keeps such things:
+//! - a schema, parameter, response, request body or header is hoisted into `components`, under
+//!   the name of the component entry that refers to it, else the pointer's last segment, else
+//!   the file's stem; a name already taken gets `2`, `3`… in the order references are met. The
+//!   same target referred to twice is hoisted once.
+//! - anything else (a path item, an operation, a whole `schemas` map, a description) is copied
+//!   where the `$ref` was; a loop of such copies is an error.
+//!
+//! `$ref`s inside a copied or hoisted part are relative to the file it came from. Every copied
+//! part keeps its origin (file and pointer), so that errors and warnings found later in the
+//! bundled tree name the file, line and column a maintainer has to edit.
+//!
+//! A `$ref` into the middle of a schema (`#/components/schemas/Tag/allOf/0`) is resolved the same
+//! way once the tree is whole: the part it names moves into a component of its own (named by its
+//! pointer: `TagAllOf0`), and both its old place and the `$ref` refer to that component.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::{Component, Path, PathBuf};
+
+use serde_yaml::{Mapping, Value};
+
+use crate::error::{Error, Place};
+use crate::source::{self, escape, unescape};
+
+/// The files a document was read from, and where each part of the bundled tree came from.
+pub struct Bundle {
+    /// `files[0]` is the document `--spec` names.
+    files: Vec<SourceFile>,
+    /// A pointer of the bundled tree to the file and pointer its node was copied from.
+    origins: HashMap<String, (usize, String)>,
+}
+
+struct SourceFile {
+    /// How messages name the file: relative to the root document's folder where it can be.
+    shown: String,
+    text: String,
+}
+
+impl Bundle {
+    /// Fills in the file, line and column of a place of the bundled tree.
+    pub fn locate(&self, place: &mut Place) {
+        if place.line_column.is_some() {
+            return;
+        }
+        let file = match &place.file {
+            Some(shown) => self.files.iter().position(|f| &f.shown == shown),
+            None => {
+                if let Some((file, pointer)) = origin(&self.origins, &place.pointer) {
+                    place.pointer = pointer;
+                    if file != 0 {
+                        place.file = Some(self.files[file].shown.clone());
+                    }
+                    Some(file)
+                } else {
+                    Some(0)
+                }
+            }
+        };
+        if let Some(file) = file {
+            place.line_column = source::locate(&self.files[file].text, &place.pointer);
+        }
+    }
+}
+
+/// The tree of the document `text` (read from `path`, if it was read from a file) with every
+/// other file it refers to bundled in.
+pub fn bundle(text: &str, path: Option<&Path>) -> Result<(Value, Bundle), Error> {
+    let tree = source::read(text).map_err(|e| e.locate(text))?;
+    let root = SourceFile {
+        shown: path.map_or_else(String::new, |p| p.display().to_string()),
+        text: text.to_owned(),
+    };
+    let mut bundler = Bundler {
+        tree,
+        folder: path.and_then(Path::parent).map(Path::to_owned),
+        files: vec![root],
+        trees: vec![Value::Null],
+        paths: vec![path.map(Path::to_owned).unwrap_or_default()],
+        by_path: HashMap::new(),
+        hoisted: HashMap::new(),
+        taken: HashMap::new(),
+        origins: HashMap::new(),
+        queue: VecDeque::new(),
+    };
+    let result = bundler.run();
+    let bundle = Bundle {
+        files: bundler.files,
+        origins: bundler.origins,
+    };
+    match result {
+        Ok(()) => Ok((bundler.tree, bundle)),
+        Err(mut error) => {
+            if let Some(place) = error.place_mut() {
+                bundle.locate(place);
+            }
+            Err(error)
+        }
+    }
+}
+
+/// What a `$ref` stands for, by where it is: the component sections it can be hoisted into,
+/// the places where it is copied, and free-form data (examples, defaults, extensions) where a
+/// `$ref` key means nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Document,
+    Components,
+    PathItems,
+    PathItem,
+    Operation,
+    Callbacks,
+    Parameters,
+    Responses,
+    Headers,
+    MediaTypes,
+    MediaType,
+    Schemas,
+    SchemaList,
+    Discriminator,
+    Schema,
+    Parameter,
+    Response,
+    RequestBody,
+    Header,
+    RequestBodies,
+    Other,
+    Data,
+}
+
+impl Kind {
+    /// The `components` section a `$ref` of this kind is hoisted into.
+    fn section(self) -> Option<&'static str> {
+        match self {
+            Kind::Schema => Some("schemas"),
+            Kind::Parameter => Some("parameters"),
+            Kind::Response => Some("responses"),
+            Kind::RequestBody => Some("requestBodies"),
+            Kind::Header => Some("headers"),
+            _ => None,
+        }
+    }
+
+    /// The kind of the value under `key` (a map's key, or a list's index).
+    fn child(self, key: &str) -> Kind {
+        // Extensions, except in maps whose keys are names (a header `x-request-id`).
+        let named = matches!(
+            self,
+            Kind::PathItems
+                | Kind::Callbacks
+                | Kind::Parameters
+                | Kind::Responses
+                | Kind::Headers
+                | Kind::MediaTypes
+                | Kind::Schemas
+                | Kind::SchemaList
+                | Kind::RequestBodies
+        );
+        if key.starts_with("x-") && !named {
+            return Kind::Data;
+        }
+        match (self, key) {
+            (Kind::Data, _) => Kind::Data,
+            (Kind::Document, "paths" | "webhooks") => Kind::PathItems,
+            (Kind::Document, "components") => Kind::Components,
+            (Kind::Components, "schemas") => Kind::Schemas,
+            (Kind::Components, "parameters") => Kind::Parameters,
+            (Kind::Components, "responses") => Kind::Responses,
+            (Kind::Components, "requestBodies") => Kind::RequestBodies,
+            (Kind::Components, "headers") => Kind::Headers,
+            (Kind::Components, "pathItems") => Kind::PathItems,
+            (Kind::Components, "callbacks") => Kind::Callbacks,
+            (Kind::PathItems, _) => Kind::PathItem,
+            (Kind::Callbacks, _) => Kind::PathItems,
+            (Kind::PathItem, "parameters") | (Kind::Operation, "parameters") => Kind::Parameters,
+            (Kind::PathItem, method) if crate::normalize::HTTP_METHODS.contains(&method) => {
+                Kind::Operation
+            }
+            (Kind::Operation, "requestBody") => Kind::RequestBody,
+            (Kind::Operation, "responses") => Kind::Responses,
+            (Kind::Operation, "callbacks") => Kind::Callbacks,
+            (Kind::Parameters, _) => Kind::Parameter,
+            (Kind::RequestBodies, _) => Kind::RequestBody,
+            (Kind::Responses, _) => Kind::Response,
+            (Kind::Headers, _) => Kind::Header,
+            (Kind::Schemas | Kind::SchemaList, _) => Kind::Schema,
+            (Kind::MediaTypes, _) => Kind::MediaType,
+            (Kind::Parameter | Kind::Header | Kind::MediaType, "schema") => Kind::Schema,
+            (Kind::Parameter | Kind::Header | Kind::Response | Kind::RequestBody, "content") => {
+                Kind::MediaTypes
+            }
+            (Kind::Response, "headers") => Kind::Headers,
+            (
+                Kind::Schema,
+                "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas",
+            ) => Kind::Schemas,
+            (Kind::Schema, "allOf" | "oneOf" | "anyOf" | "prefixItems") => Kind::SchemaList,
+            (
+                Kind::Schema,
+                "items"
+                | "additionalProperties"
+                | "not"
+                | "contains"
+                | "propertyNames"
+                | "if"
+                | "then"
+                | "else"
+                | "unevaluatedProperties"
+                | "unevaluatedItems"
+                | "additionalItems",
+            ) => Kind::Schema,
+            (Kind::Schema, "discriminator") => Kind::Discriminator,
+            (_, "example" | "examples" | "default" | "enum" | "const") => Kind::Data,
+            (Kind::Discriminator, "mapping") => Kind::Data,
+            _ => Kind::Other,
+        }
+    }
+}
+
+/// A node holding a `$ref` to rewrite: a map with `$ref`, or a discriminator's mapping value.
+struct Site {
+    pointer: String,
+    kind: Kind,
+    /// A discriminator's mapping value: the string itself is the reference.
+    mapping: bool,
+}
+
+/// A part of the bundled tree to walk, with the file its relative references start from.
+struct Work {
+    pointer: String,
+    file: usize,
+    kind: Kind,
+    /// The copies this part lies in (file, pointer), to refuse a file that copies itself.
+    copies: Vec<(usize, String)>,
+}
+
+struct Bundler {
+    tree: Value,
+    /// The root document's folder; `None` for a document given as text.
+    folder: Option<PathBuf>,
+    files: Vec<SourceFile>,
+    /// Each file's tree as read (`trees[0]` is unused: the root's is `tree`).
+    trees: Vec<Value>,
+    paths: Vec<PathBuf>,
+    by_path: HashMap<PathBuf, usize>,
+    /// A target (file, pointer) to the bundled pointer of the component it became.
+    hoisted: HashMap<(usize, String), String>,
+    /// The names taken in each `components` section, as Rust type names.
+    taken: HashMap<&'static str, HashSet<String>>,
+    origins: HashMap<String, (usize, String)>,
+    queue: VecDeque<Work>,
+}
+
+impl Bundler {
+    fn run(&mut self) -> Result<(), Error> {
+        if any_ref(&self.tree, &|r| !r.starts_with('#')) {
+            self.bundle_files()?;
+        }
+        if any_ref(&self.tree, &|r| r.starts_with('#') && !is_component(r)) {
+            self.hoist_inner_parts()?;
+        }
+        Ok(())
+    }
+
+    fn bundle_files(&mut self) -> Result<(), Error> {
+        if let Ok(path) = self.paths[0].canonicalize() {
+            self.by_path.insert(path, 0);
+        }
+        // Components first, so that a component entry that is a `$ref` to another file gives
+        // that file's content the entry's name, whoever else refers to it.
+        let sections = self.expand_components()?;
+        self.taken_names();
+        let mut entries = Vec::new();
+        for (section, file) in sections {
+            let section_pointer = format!("#/components/{}", escape(&section));
+            let kind = Kind::Components.child(&section);
+            for name in keys(get(&self.tree, &section_pointer)) {
+                let pointer = format!("{section_pointer}/{}", escape(&name));
+                let kind = kind.child(&name);
+                let file = match kind.section() {
+                    Some(_) => self.claim_entry(&pointer, file)?,
+                    None => file,
+                };
+                entries.push(Work {
+                    pointer,
+                    file,
+                    kind,
+                    copies: Vec::new(),
+                });
+            }
+        }
+        self.queue.push_back(Work {
+            pointer: "#".to_owned(),
+            file: 0,
+            kind: Kind::Document,
+            copies: Vec::new(),
+        });
+        self.queue.extend(entries);
+        while let Some(work) = self.queue.pop_front() {
+            self.walk(work)?;
+        }
+        Ok(())
+    }
+
+    /// Copies `components`, and each of its sections, in where they are `$ref`s to other files;
+    /// returns each section with the file its entries' references start from.
+    fn expand_components(&mut self) -> Result<Vec<(String, usize)>, Error> {
+        let mut copies = Vec::new();
+        let components_file = self.expand("#/components", 0, &mut copies)?;
+        let mut sections = Vec::new();
+        for name in keys(get(&self.tree, "#/components")) {
+            if name.starts_with("x-") {
+                continue;
+            }
+            let pointer = format!("#/components/{}", escape(&name));
+            let file = self.expand(&pointer, components_file, &mut copies.clone())?;
+            sections.push((name, file));
+        }
+        Ok(sections)
+    }
+
+    /// Replaces the node at `pointer` by what its `$ref` names, for as long as it is a `$ref`
+    /// to another file; returns the file its content came from.
+    fn expand(
+        &mut self,
+        pointer: &str,
+        mut file: usize,
+        copies: &mut Vec<(usize, String)>,
+    ) -> Result<usize, Error> {
+        while let Some(reference) = reference_at(&self.tree, pointer, false) {
+            let (target_file, target) = self.target(&reference, file, pointer)?;
+            if target_file == 0 {
+                break;
+            }
+            self.copy_in(pointer, target_file, &target, &reference, copies)?;
+            copies.push((target_file, target));
+            file = target_file;
+        }
+        Ok(file)
+    }
+
+    fn taken_names(&mut self) {
+        for section in [
+            "schemas",
+            "parameters",
+            "responses",
+            "requestBodies",
+            "headers",
+        ] {
+            let names = keys(get(&self.tree, &format!("#/components/{section}")))
+                .iter()
+                .map(|name| taken_key(name))
+                .collect();
+            self.taken.insert(section, names);
+        }
+    }
+
+    /// A component entry that is only a `$ref` to another file takes that file's content, under
+    /// the entry's name, unless an entry before it took it; returns the file the entry's
+    /// content now comes from.
+    fn claim_entry(&mut self, pointer: &str, file: usize) -> Result<usize, Error> {
+        let Some(reference) = reference_at(&self.tree, pointer, false) else {
+            return Ok(file);
+        };
+        if has_siblings(get(&self.tree, pointer)) {
+            return Ok(file);
+        }
+        let (target_file, target) = self.target(&reference, file, pointer)?;
+        let key = (target_file, target);
+        if target_file == 0 || self.hoisted.contains_key(&key) {
+            return Ok(file);
+        }
+        let content = self.node(target_file, &key.1, pointer, &reference)?.clone();
+        set(&mut self.tree, pointer, content);
+        self.origins.insert(pointer.to_owned(), key.clone());
+        self.hoisted.insert(key, pointer.to_owned());
+        Ok(target_file)
+    }
+
+    /// Rewrites every `$ref` of one part of the tree.
+    fn walk(&mut self, work: Work) -> Result<(), Error> {
+        let mut sites = Vec::new();
+        if let Some(node) = get(&self.tree, &work.pointer) {
+            collect(
+                node,
+                &work.pointer,
+                work.kind,
+                work.kind != Kind::Document,
+                &mut sites,
+            );
+        }
+        for site in sites {
+            let Some(reference) = reference_at(&self.tree, &site.pointer, site.mapping) else {
+                continue;
+            };
+            if site.mapping && !looks_like_file(&reference) {
+                continue;
+            }
+            if work.file == 0 && reference.starts_with('#') {
+                // The root's own references: local already.
+                continue;
+            }
+            let (file, target) = self.target(&reference, work.file, &site.pointer)?;
+            match site.kind.section() {
+                Some(section) => {
+                    let local =
+                        self.hoist(file, target, section, site.kind, &site.pointer, &reference)?;
+                    set_reference(&mut self.tree, &site.pointer, site.mapping, local);
+                }
+                None => {
+                    if work.copies.contains(&(file, target.clone())) {
+                        return Err(Error::unsupported(
+                            &format!("{}/$ref", site.pointer),
+                            format!("`{reference}`: a loop of `$ref`s, each copying the next in"),
+                        ));
+                    }
+                    self.copy_in(&site.pointer, file, &target, &reference, &work.copies)?;
+                    let mut copies = work.copies.clone();
+                    copies.push((file, target));
+                    self.queue.push_back(Work {
+                        pointer: site.pointer,
+                        file,
+                        kind: site.kind,
+                        copies,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The local `$ref` of what `(file, target)` became in `components`.
+    fn hoist(
+        &mut self,
+        file: usize,
+        target: String,
+        section: &'static str,
+        kind: Kind,
+        used_at: &str,
+        reference: &str,
+    ) -> Result<String, Error> {
+        if file == 0 {
+            return Ok(target);
+        }
+        if let Some(local) = self.hoisted.get(&(file, target.clone())) {
+            return Ok(local.clone());
+        }
+        // Inside a part already hoisted: a `$ref` into the middle of it, for the last step.
+        let mut prefix = target.as_str();
+        while let Some(slash) = prefix.rfind('/') {
+            prefix = &prefix[..slash];
+            if let Some(local) = self.hoisted.get(&(file, prefix.to_owned())) {
+                return Ok(format!("{local}{}", &target[prefix.len()..]));
+            }
+        }
+        let content = self.node(file, &target, used_at, reference)?.clone();
+        let name = self.free_name(section, &hoisted_name(&target, &self.paths[file]));
+        let pointer = format!("#/components/{section}/{}", escape(&name));
+        insert_component(&mut self.tree, section, name, content);
+        self.origins.insert(pointer.clone(), (file, target.clone()));
+        self.hoisted.insert((file, target), pointer.clone());
+        self.queue.push_back(Work {
+            pointer: pointer.clone(),
+            file,
+            kind,
+            copies: Vec::new(),
+        });
+        Ok(pointer)
+    }
+
+    /// `name`, or `name2`, `name3`… : the first no component of the section has.
+    fn free_name(&mut self, section: &'static str, name: &str) -> String {
+        let taken = self.taken.entry(section).or_default();
+        let mut candidate = name.to_owned();
+        let mut n = 1;
+        while !taken.insert(taken_key(&candidate)) {
+            n += 1;
+            candidate = format!("{name}{n}");
+        }
+        candidate
+    }
+
+    /// Replaces the node at `pointer` by a copy of `(file, target)`, keeping keys written beside
+    /// the `$ref` (a description) over the copy's.
+    fn copy_in(
+        &mut self,
+        pointer: &str,
+        file: usize,
+        target: &str,
+        reference: &str,
+        copies: &[(usize, String)],
+    ) -> Result<(), Error> {
+        if copies.iter().any(|(f, t)| *f == file && t == target) {
+            return Err(Error::unsupported(
+                &format!("{pointer}/$ref"),
+                format!("`{reference}`: a loop of `$ref`s, each copying the next in"),
+            ));
+        }
+        let mut content = self.node(file, target, pointer, reference)?.clone();
+        if let (Some(Value::Mapping(site)), Value::Mapping(copy)) =
+            (get(&self.tree, pointer), &mut content)
+        {
+            for (key, value) in site {
+                if key.as_str() != Some("$ref") {
+                    copy.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        set(&mut self.tree, pointer, content);
+        let origin = match file {
+            0 => origin(&self.origins, target).unwrap_or((0, target.to_owned())),
+            _ => (file, target.to_owned()),
+        };
+        self.origins.insert(pointer.to_owned(), origin);
+        Ok(())
+    }
+
+    /// The node a target names, or the error of a `$ref` that names nothing.
+    fn node(
+        &self,
+        file: usize,
+        target: &str,
+        used_at: &str,
+        reference: &str,
+    ) -> Result<&Value, Error> {
+        let tree = if file == 0 {
+            &self.tree
+        } else {
+            &self.trees[file]
+        };
+        get(tree, target).ok_or_else(|| Error::unresolved(reference, used_at))
+    }
+
+    /// The file (read now if it was not yet) and the pointer a `$ref` met in `from` names.
+    fn target(
+        &mut self,
+        reference: &str,
+        from: usize,
+        used_at: &str,
+    ) -> Result<(usize, String), Error> {
+        let at = format!("{used_at}/$ref");
+        // A fragment is a JSON pointer; a `#` before anything else is part of a file name.
+        let (file_part, fragment) = match reference.split_once('#') {
+            Some((file, fragment)) if fragment.is_empty() || fragment.starts_with('/') => {
+                (file, fragment)
+            }
+            _ => (reference, ""),
+        };
+        let pointer = format!("#{}", percent_decode(fragment));
+        if file_part.is_empty() {
+            return Ok((from, pointer));
+        }
+        if file_part.contains("://") || file_part.starts_with("//") {
+            return Err(Error::unsupported(
+                &at,
+                format!(
+                    "`{reference}`: a `$ref` to a URL; the generator reads no network: save the \
+                     file beside the document and refer to it by a relative path"
+                ),
+            ));
+        }
+        let folder = match from {
+            0 => self.folder.clone().ok_or_else(|| {
+                Error::unsupported(
+                    &at,
+                    format!(
+                        "`{reference}`: a `$ref` to another file, in a document given as text: \
+                         read it from its file (`--spec PATH`) so that the file can be found"
+                    ),
+                )
+            })?,
+            _ => self.paths[from]
+                .parent()
+                .map(Path::to_owned)
+                .unwrap_or_default(),
+        };
+        let path = clean(&folder.join(percent_decode(file_part)));
+        let cannot_read = |e: std::io::Error| {
+            Error::invalid(
+                &at,
+                format!("`{reference}`: cannot read {}: {e}", self.shown(&path)),
+            )
+        };
+        let canonical = path.canonicalize().map_err(cannot_read)?;
+        if let Some(&file) = self.by_path.get(&canonical) {
+            return Ok((file, pointer));
+        }
+        let text = std::fs::read_to_string(&canonical).map_err(cannot_read)?;
+        let file = self.files.len();
+        let shown = self.shown(&path);
+        self.files.push(SourceFile {
+            shown: shown.clone(),
+            text,
+        });
+        self.paths.push(path);
+        self.by_path.insert(canonical, file);
+        let tree = source::read(&self.files[file].text).map_err(|mut e| {
+            if let Some(place) = e.place_mut() {
+                place.file = Some(shown);
+            }
+            e
+        })?;
+        self.trees.resize(file, Value::Null);
+        self.trees.push(tree);
+        Ok((file, pointer))
+    }
+
+    /// A path as messages show it: relative to the root document's folder where it is in it.
+    fn shown(&self, path: &Path) -> String {
+        let folder = self.folder.as_deref().map(clean).unwrap_or_default();
+        path.strip_prefix(&folder)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+
+    /// Moves each part of a schema (or other component) that a `$ref` names from the middle of
+    /// something into a component of its own, and points the `$ref` and the part's old place
+    /// at it.
+    fn hoist_inner_parts(&mut self) -> Result<(), Error> {
+        self.taken_names();
+        let mut sites = Vec::new();
+        collect(&self.tree, "#", Kind::Document, true, &mut sites);
+        let mut moved: HashMap<String, String> = HashMap::new();
+        for site in sites {
+            let Some(section) = site.kind.section() else {
+                continue;
+            };
+            let pointer = relocate(&moved, &site.pointer);
+            let Some(reference) = reference_at(&self.tree, &pointer, site.mapping) else {
+                continue;
+            };
+            if !reference.starts_with('#') || is_component(&reference) {
+                continue;
+            }
+            // An unresolved one is the resolver's to report, with its place.
+            let Some(target) = resolve_pointer(&self.tree, &reference) else {
+                continue;
+            };
+            let local = if component_section(&target) == Some(section) {
+                target
+            } else if let Some(Value::String(next)) = get(&self.tree, &target)
+                .and_then(|node| node.as_mapping())
+                .filter(|map| map.len() == 1)
+                .and_then(|map| map.get("$ref"))
+            {
+                next.clone()
+            } else {
+                let name = self.free_name(section, &inner_name(&target));
+                let local = format!("#/components/{section}/{}", escape(&name));
+                let content = std::mem::replace(
+                    get_mut(&mut self.tree, &target).expect("resolved above"),
+                    reference_node(&local),
+                );
+                insert_component(&mut self.tree, section, name, content);
+                let from = origin(&self.origins, &target).unwrap_or((0, target.clone()));
+                let nested: Vec<(String, (usize, String))> = self
+                    .origins
+                    .iter()
+                    .filter(|(at, _)| is_under(at, &target))
+                    .map(|(at, o)| (format!("{local}{}", &at[target.len()..]), o.clone()))
+                    .collect();
+                self.origins.extend(nested);
+                self.origins.insert(local.clone(), from);
+                moved.insert(target, local.clone());
+                local
+            };
+            set_reference(&mut self.tree, &pointer, site.mapping, local);
+        }
+        Ok(())
+    }
+}
+
+/// Every `$ref` site under `node`, in the document's order; a `$ref` site is not entered.
+fn collect(node: &Value, pointer: &str, kind: Kind, enter_components: bool, out: &mut Vec<Site>) {
+    if kind == Kind::Data {
+        return;
+    }
+    match node {
+        Value::Mapping(map) => {
+            if matches!(map.get("$ref"), Some(Value::String(_))) {
+                out.push(Site {
+                    pointer: pointer.to_owned(),
+                    kind,
+                    mapping: false,
+                });
+                return;
+            }
+            if kind == Kind::Discriminator {
+                if let Some(Value::Mapping(mapping)) = map.get("mapping") {
+                    for (key, value) in mapping {
+                        if let (Some(key), Value::String(_)) = (key.as_str(), value) {
+                            out.push(Site {
+                                pointer: format!("{pointer}/mapping/{}", escape(key)),
+                                kind: Kind::Schema,
+                                mapping: true,
+                            });
+                        }
+                    }
+                }
+            }
+            for (key, value) in map {
+                let Some(key) = key.as_str() else { continue };
+                if kind == Kind::Document && key == "components" && !enter_components {
+                    continue;
+                }
+                let child = format!("{pointer}/{}", escape(key));
+                collect(value, &child, kind.child(key), enter_components, out);
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let index = i.to_string();
+                let child = format!("{pointer}/{index}");
+                collect(item, &child, kind.child(&index), enter_components, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether any `$ref` of the tree matches.
+fn any_ref(node: &Value, matches: &dyn Fn(&str) -> bool) -> bool {
+    match node {
+        Value::Mapping(map) => map.iter().any(|(key, value)| match (key.as_str(), value) {
+            (Some("$ref"), Value::String(reference)) => matches(reference),
+            _ => any_ref(value, matches),
+        }),
+        Value::Sequence(items) => items.iter().any(|item| any_ref(item, matches)),
+        _ => false,
+    }
+}
+
+/// `#/components/{section}/{name}`: what the resolver reads.
+fn is_component(reference: &str) -> bool {
+    component_section(reference).is_some()
+}
+
+fn component_section(reference: &str) -> Option<&str> {
+    let rest = reference.strip_prefix("#/components/")?;
+    let (section, name) = rest.split_once('/')?;
+    (!name.is_empty() && !name.contains('/')).then_some(section)
+}
+
+/// A discriminator's mapping value names a schema by name, or by a reference to a file.
+fn looks_like_file(value: &str) -> bool {
+    let file = value.split('#').next().unwrap_or_default();
+    [".yaml", ".yml", ".json"]
+        .iter()
+        .any(|ext| file.ends_with(ext))
+}
+
+fn is_under(pointer: &str, ancestor: &str) -> bool {
+    pointer
+        .strip_prefix(ancestor)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// A pointer of a node as it was before nodes around it moved into components.
+fn relocate(moved: &HashMap<String, String>, pointer: &str) -> String {
+    let mut pointer = pointer.to_owned();
+    'again: for _ in 0..source::MAX_DEPTH {
+        let mut prefix = pointer.as_str();
+        loop {
+            if let Some(to) = moved.get(prefix) {
+                pointer = format!("{to}{}", &pointer[prefix.len()..]);
+                continue 'again;
+            }
+            match prefix.rfind('/') {
+                Some(slash) => prefix = &prefix[..slash],
+                None => break 'again,
+            }
+        }
+    }
+    pointer
+}
+
+/// The pointer of the node a local reference names, following `$ref`s met on the way (a
+/// reference into a part that already moved); `None` if it names nothing.
+fn resolve_pointer(tree: &Value, reference: &str) -> Option<String> {
+    let mut hops = 0;
+    let mut at = "#".to_owned();
+    let mut node = tree;
+    let mut rest: Vec<String> = segments(reference)?.collect();
+    rest.reverse();
+    while let Some(segment) = rest.pop() {
+        if let Some(Value::String(next)) = node.as_mapping().and_then(|m| m.get("$ref")) {
+            hops += 1;
+            if hops > source::MAX_DEPTH || !next.starts_with('#') {
+                return None;
+            }
+            rest.push(segment);
+            let next = next.clone();
+            at = "#".to_owned();
+            node = tree;
+            rest.extend(segments(&next)?.collect::<Vec<_>>().into_iter().rev());
+            continue;
+        }
+        node = child(node, &segment)?;
+        at.push('/');
+        at.push_str(&escape(&segment));
+    }
+    Some(at)
+}
+
+fn segments(pointer: &str) -> Option<impl Iterator<Item = String> + '_> {
+    let rest = pointer.strip_prefix('#')?;
+    Some(rest.split('/').skip(1).map(unescape))
+}
+
+fn child<'v>(node: &'v Value, segment: &str) -> Option<&'v Value> {
+    match node {
+        Value::Mapping(map) => map.get(segment),
+        Value::Sequence(items) => items.get(segment.parse::<usize>().ok()?),
+        _ => None,
+    }
+}
+
+fn get<'v>(tree: &'v Value, pointer: &str) -> Option<&'v Value> {
+    segments(pointer)?.try_fold(tree, |node, segment| child(node, &segment))
+}
+
+fn get_mut<'v>(tree: &'v mut Value, pointer: &str) -> Option<&'v mut Value> {
+    segments(pointer)?.try_fold(tree, |node, segment| match node {
+        Value::Mapping(map) => map.get_mut(segment.as_str()),
+        Value::Sequence(items) => items.get_mut(segment.parse::<usize>().ok()?),
+        _ => None,
+    })
+}
+
+fn set(tree: &mut Value, pointer: &str, value: Value) {
+    if let Some(node) = get_mut(tree, pointer) {
+        *node = value;
+    }
+}
+
+fn keys(node: Option<&Value>) -> Vec<String> {
+    match node {
+        Some(Value::Mapping(map)) => map
+            .keys()
+            .filter_map(|key| key.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The `$ref` of the node at `pointer` (or the string there, for a mapping value).
+fn reference_at(tree: &Value, pointer: &str, mapping: bool) -> Option<String> {
+    let node = get(tree, pointer)?;
+    let reference = if mapping {
+        node
+    } else {
+        node.as_mapping()?.get("$ref")?
+    };
+    reference.as_str().map(str::to_owned)
+}
+
+fn has_siblings(node: Option<&Value>) -> bool {
+    node.and_then(Value::as_mapping)
+        .is_some_and(|map| map.len() > 1)
+}
+
+fn set_reference(tree: &mut Value, pointer: &str, mapping: bool, reference: String) {
+    let Some(node) = get_mut(tree, pointer) else {
+        return;
+    };
+    match node {
+        Value::Mapping(map) if !mapping => {
+            map.insert("$ref".into(), Value::String(reference));
+        }
+        _ => *node = Value::String(reference),
+    }
+}
+
+fn reference_node(reference: &str) -> Value {
+    let mut map = Mapping::new();
+    map.insert("$ref".into(), Value::String(reference.to_owned()));
+    Value::Mapping(map)
+}
+
+fn insert_component(tree: &mut Value, section: &str, name: String, content: Value) {
+    let Value::Mapping(root) = tree else { return };
+    let components = root
+        .entry("components".into())
+        .or_insert_with(|| Value::Mapping(Mapping::new()));
+    let Value::Mapping(components) = components else {
+        return;
+    };
+    let items = components
+        .entry(section.into())
+        .or_insert_with(|| Value::Mapping(Mapping::new()));
+    if let Value::Mapping(items) = items {
+        items.insert(Value::String(name), content);
+    }
+}
+
+/// The origin of a bundled pointer, through its nearest copied ancestor.
+fn origin(origins: &HashMap<String, (usize, String)>, pointer: &str) -> Option<(usize, String)> {
+    let mut prefix = pointer;
+    loop {
+        if let Some((file, at)) = origins.get(prefix) {
+            return Some((*file, format!("{at}{}", &pointer[prefix.len()..])));
+        }
+        prefix = &prefix[..prefix.rfind('/')?];
+    }
+}
+
+/// Two names that make one Rust type name are one name.
+fn taken_key(name: &str) -> String {
+    crate::naming::type_name(name).unwrap_or_else(|| name.to_owned())
+}
+
+/// The name of a part hoisted from another file: the pointer's last segment, else the file's
+/// stem.
+fn hoisted_name(target: &str, path: &Path) -> String {
+    let last = target.rsplit('/').next().map(unescape).unwrap_or_default();
+    let usable = |name: &str| {
+        !name.starts_with('#')
+            && !name.chars().all(|c| c.is_ascii_digit())
+            && crate::naming::type_name(name).is_some()
+    };
+    if usable(&last) {
+        return last;
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if usable(&stem) {
+        stem
+    } else {
+        "Part".to_owned()
+    }
+}
+
+/// The name of a part hoisted from the middle of another: its pointer's segments, without the
+/// words every such pointer has (`components/schemas/Tag/allOf/0` → `Tag_allOf_0`).
+fn inner_name(pointer: &str) -> String {
+    const NOISE: [&str; 7] = [
+        "components",
+        "schemas",
+        "properties",
+        "paths",
+        "content",
+        "schema",
+        "application/json",
+    ];
+    let words: Vec<String> = segments(pointer)
+        .into_iter()
+        .flatten()
+        .filter(|s| !NOISE.contains(&s.as_str()))
+        .collect();
+    let name = words.join("_");
+    if crate::naming::type_name(&name).is_some() {
+        name
+    } else {
+        "Part".to_owned()
+    }
+}
+
+/// `a/./b/../c` → `a/c`, without asking the file system.
+fn clean(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `%7B` → `{`: references are URIs.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
