@@ -22,7 +22,7 @@ fn write_crate_from(spec: &str, path: Option<&Path>, name: &str) -> PathBuf {
         .join("crates")
         .join(name);
     let _ = std::fs::remove_dir_all(&dir);
-    for file in generator::crate_files(&output, name) {
+    for file in generator::crate_files(&output, name).unwrap() {
         let path = dir.join(file.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, file.contents).unwrap();
@@ -33,15 +33,28 @@ fn write_crate_from(spec: &str, path: Option<&Path>, name: &str) -> PathBuf {
 
 /// `cargo check` of a generated crate: its errors, or `None`.
 fn check(dir: &Path) -> Option<String> {
+    let (success, stderr) = cargo_check(dir, &[]);
+    (!success).then_some(stderr)
+}
+
+/// [`check`] with more arguments (features), failing on warnings too.
+fn check_with(dir: &Path, arguments: &[&str]) -> Option<String> {
+    let (success, stderr) = cargo_check(dir, arguments);
+    (!success || stderr.contains("warning")).then_some(stderr)
+}
+
+fn cargo_check(dir: &Path, arguments: &[&str]) -> (bool, String) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let result = Command::new(cargo)
         .args(["check", "--offline", "--quiet", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
+        .args(arguments)
         // Shared by every generated crate and every run: the dependencies are checked once.
         .env("CARGO_TARGET_DIR", root().join("target/generated-crates"))
         .output()
         .expect("cargo runs");
-    (!result.status.success()).then(|| String::from_utf8_lossy(&result.stderr).into_owned())
+    let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
+    (result.status.success(), stderr)
 }
 
 #[test]
@@ -136,4 +149,36 @@ paths:
         assert!(result.status.success(), "{name}: {stderr}");
         assert!(!stderr.contains("warning"), "{name}: {stderr}");
     }
+}
+
+/// Each resource of a generated crate is a feature (`full`, the default, is all): with any one
+/// of them, or none, the crate still compiles, without warnings, and leaves out the functions
+/// and the types only the other resources use.
+#[test]
+fn each_resource_feature_compiles_alone() {
+    let path = root().join("tests/specs/multifile/split/openapi.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let dir = write_crate_from(&text, Some(&path), "multifile-features");
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains(
+            "default = [\"full\"]\nfull = [\"pets\", \"owners\"]\npets = []\nowners = []"
+        ),
+        "{manifest}"
+    );
+    let types = std::fs::read_to_string(dir.join("src/types.rs")).unwrap();
+    assert!(types.contains(
+        "#[cfg(feature = \"owners\")]\n#[derive(Debug, Clone, PartialEq, Default)]\npub struct OwnersList200response"
+    ));
+    let mut failures = Vec::new();
+    for features in [
+        &["--no-default-features"][..],
+        &["--no-default-features", "--features", "pets"],
+        &["--no-default-features", "--features", "owners"],
+    ] {
+        if let Some(errors) = check_with(&dir, features) {
+            failures.push(format!("{features:?}:\n{errors}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -44,26 +44,45 @@ struct SourceFile {
 impl Bundle {
     /// Fills in the file, line and column of a place of the bundled tree.
     pub fn locate(&self, place: &mut Place) {
-        if place.line_column.is_some() {
-            return;
-        }
-        let file = match &place.file {
-            Some(shown) => self.files.iter().position(|f| &f.shown == shown),
-            None => {
-                if let Some((file, pointer)) = origin(&self.origins, &place.pointer) {
-                    place.pointer = pointer;
-                    if file != 0 {
-                        place.file = Some(self.files[file].shown.clone());
-                    }
-                    Some(file)
-                } else {
-                    Some(0)
-                }
+        self.locate_all(vec![place]);
+    }
+
+    /// [`Bundle::locate`] of many places, each file read once for all of its places.
+    pub fn locate_all(&self, places: Vec<&mut Place>) {
+        let mut by_file: Vec<Vec<&mut Place>> = self.files.iter().map(|_| Vec::new()).collect();
+        for place in places {
+            if place.line_column.is_some() {
+                continue;
             }
-        };
-        if let Some(file) = file {
-            place.line_column = source::locate(&self.files[file].text, &place.pointer);
+            if let Some(file) = self.file_of(place) {
+                by_file[file].push(place);
+            }
         }
+        for (file, places) in self.files.iter().zip(by_file) {
+            if places.is_empty() {
+                continue;
+            }
+            let pointers: Vec<&str> = places.iter().map(|p| p.pointer.as_str()).collect();
+            let found = crate::locate::locate_all(&file.text, &pointers);
+            for (place, line_column) in places.into_iter().zip(found) {
+                place.line_column = line_column;
+            }
+        }
+    }
+
+    /// The file a place is in, its pointer made one into that file.
+    fn file_of(&self, place: &mut Place) -> Option<usize> {
+        if let Some(shown) = &place.file {
+            return self.files.iter().position(|f| &f.shown == shown);
+        }
+        let Some((file, pointer)) = origin(&self.origins, &place.pointer) else {
+            return Some(0);
+        };
+        place.pointer = pointer;
+        if file != 0 {
+            place.file = Some(self.files[file].shown.clone());
+        }
+        Some(file)
     }
 }
 

@@ -16,6 +16,7 @@ pub mod diff;
 mod emit;
 mod error;
 pub mod ir;
+mod locate;
 pub mod naming;
 mod normalize;
 mod package;
@@ -101,18 +102,18 @@ pub fn parse_document(
 ) -> Result<(ir::Api, Vec<Warning>), Error> {
     let (tree, bundle) = bundle::bundle(spec, path)?;
     let other = messages.map_or("", |m| m.text);
-    let locate = |place: &mut Place| {
-        bundle.locate(place);
-        place.locate(other);
-    };
     match parse_tree(tree, messages) {
         Ok((api, mut warnings)) => {
-            warnings.iter_mut().for_each(|w| locate(&mut w.at));
+            bundle.locate_all(warnings.iter_mut().map(|w| &mut w.at).collect());
+            for warning in &mut warnings {
+                warning.at.locate(other);
+            }
             Ok((api, warnings))
         }
         Err(mut error) => {
             if let Some(place) = error.place_mut() {
-                locate(place);
+                bundle.locate(place);
+                place.locate(other);
             }
             Err(error)
         }

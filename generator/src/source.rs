@@ -29,7 +29,7 @@ pub fn read(text: &str) -> Result<Value, Error> {
 
 /// JSON text is read as JSON: YAML 1.2 reads most of it, not all (a `\ud83d\udc4d` surrogate
 /// pair is refused).
-fn is_json(text: &str) -> bool {
+pub(crate) fn is_json(text: &str) -> bool {
     text.trim_start_matches('\u{feff}')
         .trim_start()
         .starts_with('{')
@@ -37,7 +37,7 @@ fn is_json(text: &str) -> bool {
 
 /// serde_json reports a scalar where it finished reading it (its last byte); YAML, and readers,
 /// want where it starts: back over the string or the number. A map or list is at its bracket.
-fn json_node_start(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn json_node_start(text: &str, line: usize, column: usize) -> usize {
     let Some(upto) = text.lines().nth(line - 1).and_then(|l| l.get(..column)) else {
         return column;
     };
@@ -228,7 +228,7 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     error.location().map(|l| (l.line(), l.column()))
 }
 
-const FOUND: &str = "\u{0}found";
+pub(crate) const FOUND: &str = "\u{0}found";
 
 struct Seek<'p> {
     path: &'p [String],

@@ -207,7 +207,9 @@ fn codegen(args: &Args) -> Result<ExitCode, Failure> {
         eprintln!("{}: {warning}", sources(args));
     }
     let files = match &args.crate_name {
-        Some(name) => generator::crate_files(&output, name),
+        Some(name) => {
+            generator::crate_files(&output, name).map_err(|e| Failure::BadSpec(e.to_string()))?
+        }
         None => output.files.clone(),
     };
     let mut written = 0;
