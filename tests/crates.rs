@@ -22,7 +22,7 @@ fn write_crate_from(spec: &str, path: Option<&Path>, name: &str) -> PathBuf {
         .join("crates")
         .join(name);
     let _ = std::fs::remove_dir_all(&dir);
-    for file in generator::crate_files(&output, name).unwrap() {
+    for file in generator::crate_files(&output.api, name).unwrap() {
         let path = dir.join(file.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, file.contents).unwrap();

@@ -276,10 +276,13 @@ struct Bundler {
 
 impl Bundler {
     fn run(&mut self) -> Result<(), Error> {
-        if any_ref(&self.tree, &|r| !r.starts_with('#')) {
+        let mut refs = Refs::default();
+        refs.scan(&self.tree);
+        if refs.foreign {
             self.bundle_files()?;
         }
-        if any_ref(&self.tree, &|r| r.starts_with('#') && !is_component(r)) {
+        // Files bundled in may hold some of their own.
+        if refs.inner || refs.foreign {
             self.hoist_inner_parts()?;
         }
         Ok(())
@@ -742,15 +745,35 @@ fn collect(node: &Value, pointer: &str, kind: Kind, enter_components: bool, out:
     }
 }
 
-/// Whether any `$ref` of the tree matches.
-fn any_ref(node: &Value, matches: &dyn Fn(&str) -> bool) -> bool {
-    match node {
-        Value::Mapping(map) => map.iter().any(|(key, value)| match (key.as_str(), value) {
-            (Some("$ref"), Value::String(reference)) => matches(reference),
-            _ => any_ref(value, matches),
-        }),
-        Value::Sequence(items) => items.iter().any(|item| any_ref(item, matches)),
-        _ => false,
+/// What kinds of `$ref` a tree holds: most documents need no bundling, and are read once.
+#[derive(Default)]
+struct Refs {
+    /// To another file.
+    foreign: bool,
+    /// Into the middle of something.
+    inner: bool,
+}
+
+impl Refs {
+    fn scan(&mut self, node: &Value) {
+        match node {
+            Value::Mapping(map) => {
+                for (key, value) in map {
+                    match (key.as_str(), value) {
+                        (Some("$ref"), Value::String(reference)) => {
+                            if !reference.starts_with('#') {
+                                self.foreign = true;
+                            } else if !is_component(reference) {
+                                self.inner = true;
+                            }
+                        }
+                        _ => self.scan(value),
+                    }
+                }
+            }
+            Value::Sequence(items) => items.iter().for_each(|item| self.scan(item)),
+            _ => {}
+        }
     }
 }
 

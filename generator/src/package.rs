@@ -9,7 +9,7 @@
 //! `Client` is the runtime's own (gladia-api wraps it instead).
 
 use crate::ir::Api;
-use crate::{Error, GeneratedFile, Output};
+use crate::{Error, GeneratedFile};
 
 /// The runtime's files, as gladia-api-runtime has them.
 const RUNTIME: [(&str, &str); 9] = [
@@ -66,36 +66,30 @@ bytes = "1"
 httpdate = "1"
 "#;
 
-/// Every file of a crate named `name` around `output`: paths relative to the crate's folder.
+/// Every file of a crate named `name` around the API `api`: paths relative to the crate's folder.
 /// `name` must be a crate name ([`is_crate_name`]). Each resource (an operation's first tag) is
 /// a cargo feature, all on by default (`full`): a crate that uses a few resources of a large API
 /// turns the default off and compiles only those resources' functions.
-pub fn crate_files(output: &Output, name: &str) -> Result<Vec<GeneratedFile>, Error> {
+pub fn crate_files(api: &Api, name: &str) -> Result<Vec<GeneratedFile>, Error> {
+    let gates = crate::emit::Gates::new(api);
     let mut files = vec![
         GeneratedFile {
             path: "Cargo.toml",
-            contents: manifest(name, &output.api),
+            contents: manifest(name, api),
         },
         GeneratedFile {
             path: "src/lib.rs",
-            contents: lib_rs(output),
+            contents: lib_rs(api),
+        },
+        GeneratedFile {
+            path: "src/types.rs",
+            contents: crate::emit::types_file_gated(api, Some(&gates))?,
+        },
+        GeneratedFile {
+            path: "src/operations.rs",
+            contents: crate::emit::operations_file_gated(api, Some(&gates))?,
         },
     ];
-    let gates = crate::emit::Gates::new(&output.api);
-    for file in &output.files {
-        let (path, contents) = match file.path {
-            "types.rs" => (
-                "src/types.rs",
-                crate::emit::types_file_gated(&output.api, Some(&gates))?,
-            ),
-            "operations.rs" => (
-                "src/operations.rs",
-                crate::emit::operations_file_gated(&output.api, Some(&gates))?,
-            ),
-            other => (other, file.contents.clone()),
-        };
-        files.push(GeneratedFile { path, contents });
-    }
     files.extend(RUNTIME.iter().map(|(path, contents)| GeneratedFile {
         path,
         contents: (*contents).to_owned(),
@@ -143,8 +137,8 @@ fn manifest(name: &str, api: &Api) -> String {
     )
 }
 
-fn lib_rs(output: &Output) -> String {
-    let base_url = match output.api.service.base_url {
+fn lib_rs(api: &Api) -> String {
+    let base_url = match api.service.base_url {
         Some(_) => "pub use operations::DEFAULT_BASE_URL;\n",
         None => "",
     };

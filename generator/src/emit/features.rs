@@ -138,12 +138,26 @@ fn used_by(op: &Operation) -> Vec<&TypeRef> {
     used
 }
 
-/// The items of `tokens`, each behind `gate`.
-pub fn gated(tokens: TokenStream, gate: &TokenStream) -> TokenStream {
-    let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else {
-        // Not items: left for `format_file` to report.
-        return tokens;
-    };
-    let items = file.items.iter();
-    quote!(#(#gate #items)*)
+/// Puts each item of `file` behind `gate` (a `#[cfg(…)]`).
+pub fn gate_items(file: &mut syn::File, gate: TokenStream) -> Result<(), crate::Error> {
+    for item in &mut file.items {
+        // syn is built without `clone-impls`: one attribute parsed per item.
+        let attribute: syn::Attribute = syn::parse_quote!(#gate);
+        let attributes = match item {
+            syn::Item::Struct(item) => &mut item.attrs,
+            syn::Item::Enum(item) => &mut item.attrs,
+            syn::Item::Impl(item) => &mut item.attrs,
+            syn::Item::Type(item) => &mut item.attrs,
+            syn::Item::Const(item) => &mut item.attrs,
+            syn::Item::Fn(item) => &mut item.attrs,
+            other => {
+                return Err(crate::Error::Internal {
+                    file: "types.rs".to_owned(),
+                    message: format!("no feature gate for {}", quote!(#other)),
+                })
+            }
+        };
+        attributes.insert(0, attribute);
+    }
+    Ok(())
 }

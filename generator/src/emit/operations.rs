@@ -32,13 +32,6 @@ pub fn operations_file_gated(api: &Api, gates: Option<&super::Gates>) -> Result<
         let accessor = accessor(resource);
         quote!(#gate #accessor)
     });
-    let resources = api.resources.iter().map(|resource| {
-        let operations = api
-            .operations
-            .iter()
-            .filter(|op| op.name.resource == resource.name);
-        resource_def(resource, operations, api, gate(resource))
-    });
     let mut pages: Vec<&Paged> = Vec::new();
     for paged in api.operations.iter().filter_map(|op| op.paged.as_ref()) {
         if !pages.iter().any(|p| p.page == paged.page) {
@@ -57,7 +50,7 @@ pub fn operations_file_gated(api: &Api, gates: Option<&super::Gates>) -> Result<
             use crate::request::Request;
         )
     });
-    format_file(
+    let header = format_file(
         "operations.rs",
         quote! {
             //! Endpoint functions, generated from the spec: one per operation, reached through
@@ -66,10 +59,22 @@ pub fn operations_file_gated(api: &Api, gates: Option<&super::Gates>) -> Result<
             use crate::{Client, Error};
             #constructors
             impl Client { #(#accessors)* }
-            #(#resources)*
-            #(#pages)*
         },
-    )
+    )?;
+    // Each resource formatted on its own, on every core (see `types_file_gated`).
+    let resources = super::format_each(&api.resources, |resource| {
+        let operations = api
+            .operations
+            .iter()
+            .filter(|op| op.name.resource == resource.name);
+        let tokens = resource_def(resource, operations, api, gate(resource));
+        Ok(prettyplease::unparse(&super::parse_file(
+            "operations.rs",
+            tokens,
+        )?))
+    })?;
+    let pages = prettyplease::unparse(&super::parse_file("operations.rs", quote!(#(#pages)*))?);
+    Ok(header + &resources + &pages)
 }
 
 /// `Client::new`, `from_env` and `builder`, with the spec's server and key header: the runtime
