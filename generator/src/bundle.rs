@@ -19,6 +19,7 @@
 //! way once the tree is whole: the part it names moves into a component of its own (named by its
 //! pointer: `TagAllOf0`), and both its old place and the `$ref` refer to that component.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 
@@ -28,20 +29,20 @@ use crate::error::{Error, Place};
 use crate::source::{self, escape, unescape};
 
 /// The files a document was read from, and where each part of the bundled tree came from.
-pub struct Bundle {
+pub struct Bundle<'a> {
     /// `files[0]` is the document `--spec` names.
-    files: Vec<SourceFile>,
+    files: Vec<SourceFile<'a>>,
     /// A pointer of the bundled tree to the file and pointer its node was copied from.
     origins: HashMap<String, (usize, String)>,
 }
 
-struct SourceFile {
+struct SourceFile<'a> {
     /// How messages name the file: relative to the root document's folder where it can be.
     shown: String,
-    text: String,
+    text: Cow<'a, str>,
 }
 
-impl Bundle {
+impl Bundle<'_> {
     /// Fills in the file, line and column of a place of the bundled tree.
     pub fn locate(&self, place: &mut Place) {
         self.locate_all(vec![place]);
@@ -88,11 +89,11 @@ impl Bundle {
 
 /// The tree of the document `text` (read from `path`, if it was read from a file) with every
 /// other file it refers to bundled in.
-pub fn bundle(text: &str, path: Option<&Path>) -> Result<(Value, Bundle), Error> {
+pub fn bundle<'a>(text: &'a str, path: Option<&Path>) -> Result<(Value, Bundle<'a>), Error> {
     let tree = source::read(text).map_err(|e| e.locate(text))?;
     let root = SourceFile {
         shown: path.map_or_else(String::new, |p| p.display().to_string()),
-        text: text.to_owned(),
+        text: Cow::Borrowed(text),
     };
     let mut bundler = Bundler {
         tree,
@@ -257,11 +258,11 @@ struct Work {
     copies: Vec<(usize, String)>,
 }
 
-struct Bundler {
+struct Bundler<'a> {
     tree: Value,
     /// The root document's folder; `None` for a document given as text.
     folder: Option<PathBuf>,
-    files: Vec<SourceFile>,
+    files: Vec<SourceFile<'a>>,
     /// Each file's tree as read (`trees[0]` is unused: the root's is `tree`).
     trees: Vec<Value>,
     paths: Vec<PathBuf>,
@@ -274,7 +275,7 @@ struct Bundler {
     queue: VecDeque<Work>,
 }
 
-impl Bundler {
+impl Bundler<'_> {
     fn run(&mut self) -> Result<(), Error> {
         let mut refs = Refs::default();
         refs.scan(&self.tree);
@@ -616,7 +617,7 @@ impl Bundler {
         let shown = self.shown(&path);
         self.files.push(SourceFile {
             shown: shown.clone(),
-            text,
+            text: Cow::Owned(text),
         });
         self.paths.push(path);
         self.by_path.insert(canonical, file);
