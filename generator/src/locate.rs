@@ -129,12 +129,7 @@ impl<'de> Visitor<'de> for Walk<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
         while let Some(key) = map.next_key::<Value>()? {
-            let key = match key {
-                Value::String(s) => s,
-                Value::Number(n) => n.to_string(),
-                Value::Bool(b) => b.to_string(),
-                _ => String::new(),
-            };
+            let key = source::map_key(key);
             match self.want.children.get(&key) {
                 Some(child) => {
                     let result = map.next_value_seed(self.child(child));

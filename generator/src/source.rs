@@ -228,6 +228,16 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     error.location().map(|l| (l.line(), l.column()))
 }
 
+/// A map key as text: YAML reads `200:` as a number, OpenAPI means the string.
+pub(crate) fn map_key(key: Value) -> String {
+    match key {
+        Value::String(s) => s,
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
 pub(crate) const FOUND: &str = "\u{0}found";
 
 struct Seek<'p> {
@@ -252,12 +262,7 @@ impl<'de> Visitor<'de> for Seek<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<Value>()? {
-            let key = match key {
-                Value::String(s) => s,
-                Value::Number(n) => n.to_string(),
-                Value::Bool(b) => b.to_string(),
-                _ => String::new(),
-            };
+            let key = map_key(key);
             if key == self.path[0] {
                 return map.next_value_seed(Seek {
                     path: &self.path[1..],
