@@ -620,13 +620,23 @@ impl Bundler<'_> {
             text: Cow::Owned(text),
         });
         self.paths.push(path);
-        self.by_path.insert(canonical, file);
-        let tree = source::read(&self.files[file].text).map_err(|mut e| {
-            if let Some(place) = e.place_mut() {
-                place.file = Some(shown);
-            }
-            e
-        })?;
+        self.by_path.insert(canonical.clone(), file);
+        // Redocly's convention: a `$ref` to a Markdown (or any other text) file is its text,
+        // as descriptions are written.
+        let is_text = canonical
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| !matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"));
+        let tree = if is_text {
+            Value::String(self.files[file].text.to_string())
+        } else {
+            source::read(&self.files[file].text).map_err(|mut e| {
+                if let Some(place) = e.place_mut() {
+                    place.file = Some(shown);
+                }
+                e
+            })?
+        };
         self.trees.resize(file, Value::Null);
         self.trees.push(tree);
         Ok((file, pointer))
