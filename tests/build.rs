@@ -1,8 +1,8 @@
 //! Generates the types of every construct spec (`specs/constructs/*.yaml`) into `OUT_DIR`, so
 //! that the `constructs` test compiles them: a construct whose output does not compile fails the
 //! build of that test. A spec that does not generate is left out; the `constructs` test names it.
-//! Gladia's published 2024 document is compiled the same way when `../shared/reference` has it
-//! (it is read where it is, never copied into the repository).
+//! Gladia's published 2024 document is compiled the same way from `../shared/reference` (it is
+//! read where it is, never copied into the repository; the `constructs` test fails without it).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -11,12 +11,18 @@ use gladia_tests::{gladia_spec, root, specs};
 
 /// Writes the crate `name` generated from `spec` and returns its folder.
 fn write_crate(spec: &str, name: &str) -> PathBuf {
-    let output = generator::generate(spec).unwrap_or_else(|e| panic!("{name}: {e}"));
+    write_crate_from(spec, None, name)
+}
+
+/// [`write_crate`] of a document read from `path`, whose `$ref`s may reach other files.
+fn write_crate_from(spec: &str, path: Option<&Path>, name: &str) -> PathBuf {
+    let output =
+        generator::generate_document(spec, path, None).unwrap_or_else(|e| panic!("{name}: {e}"));
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("crates")
         .join(name);
     let _ = std::fs::remove_dir_all(&dir);
-    for file in generator::crate_files(&output, name) {
+    for file in generator::crate_files(&output.api, name).unwrap() {
         let path = dir.join(file.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, file.contents).unwrap();
@@ -27,29 +33,52 @@ fn write_crate(spec: &str, name: &str) -> PathBuf {
 
 /// `cargo check` of a generated crate: its errors, or `None`.
 fn check(dir: &Path) -> Option<String> {
+    let (success, stderr) = cargo_check(dir, &[]);
+    (!success).then_some(stderr)
+}
+
+/// [`check`] with more arguments (features), failing on warnings too.
+fn check_with(dir: &Path, arguments: &[&str]) -> Option<String> {
+    let (success, stderr) = cargo_check(dir, arguments);
+    (!success || stderr.contains("warning")).then_some(stderr)
+}
+
+fn cargo_check(dir: &Path, arguments: &[&str]) -> (bool, String) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let result = Command::new(cargo)
         .args(["check", "--offline", "--quiet", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
+        .args(arguments)
         // Shared by every generated crate and every run: the dependencies are checked once.
         .env("CARGO_TARGET_DIR", root().join("target/generated-crates"))
         .output()
         .expect("cargo runs");
-    (!result.status.success()).then(|| String::from_utf8_lossy(&result.stderr).into_owned())
+    let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
+    (result.status.success(), stderr)
 }
 
 #[test]
 fn crates_from_whole_documents_compile() {
-    let mut documents = vec![("gladia-rest", gladia_spec())];
     let published = root().join("../shared/reference/gladia-openapi-2024.json");
-    match std::fs::read_to_string(&published) {
-        Ok(text) => documents.push(("gladia-2024", text)),
-        // The reference folder sits beside the repository; a checkout without it has only ours.
-        Err(e) => eprintln!("skipping {}: {e}", published.display()),
-    }
+    let published_text = std::fs::read_to_string(&published).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; the reference documents sit beside the repository (../shared/reference)",
+            published.display()
+        )
+    });
+    let split = root().join("tests/specs/multifile/split/openapi.yaml");
+    let split_text = std::fs::read_to_string(&split).unwrap();
+    let documents = [
+        ("gladia-rest", gladia_spec(), None),
+        ("gladia-2024", published_text, None),
+        // A document split over files, YAML and JSON.
+        ("multifile-split", split_text, Some(split.as_path())),
+    ];
     let failures: Vec<String> = documents
         .iter()
-        .filter_map(|(name, spec)| check(&write_crate(spec, name)).map(|e| format!("{name}:\n{e}")))
+        .filter_map(|(name, spec, path)| {
+            check(&write_crate_from(spec, *path, name)).map(|e| format!("{name}:\n{e}"))
+        })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -120,4 +149,36 @@ paths:
         assert!(result.status.success(), "{name}: {stderr}");
         assert!(!stderr.contains("warning"), "{name}: {stderr}");
     }
+}
+
+/// Each resource of a generated crate is a feature (`full`, the default, is all): with any one
+/// of them, or none, the crate still compiles, without warnings, and leaves out the functions
+/// and the types only the other resources use.
+#[test]
+fn each_resource_feature_compiles_alone() {
+    let path = root().join("tests/specs/multifile/split/openapi.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let dir = write_crate_from(&text, Some(&path), "multifile-features");
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains(
+            "default = [\"full\"]\nfull = [\"pets\", \"owners\"]\npets = []\nowners = []"
+        ),
+        "{manifest}"
+    );
+    let types = std::fs::read_to_string(dir.join("src/types.rs")).unwrap();
+    assert!(types.contains(
+        "#[cfg(feature = \"owners\")]\n#[derive(Debug, Clone, PartialEq, Default)]\npub struct OwnersList200response"
+    ));
+    let mut failures = Vec::new();
+    for features in [
+        &["--no-default-features"][..],
+        &["--no-default-features", "--features", "pets"],
+        &["--no-default-features", "--features", "owners"],
+    ] {
+        if let Some(errors) = check_with(&dir, features) {
+            failures.push(format!("{features:?}:\n{errors}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -147,7 +147,9 @@ fn each_broken_spec_gives_its_error() {
     let broken = specs("broken");
     assert!(broken.len() >= 12, "broken specs went missing");
     for (name, spec) in broken {
-        match generator::generate(&spec) {
+        // Read as `--spec` reads it: a `$ref` to another file is looked for beside it.
+        let path = root().join(format!("tests/specs/broken/{name}.yaml"));
+        match generator::generate_document(&spec, Some(&path), None) {
             Ok(_) => panic!("{name}: a broken spec generated code"),
             Err(error) => insta::assert_snapshot!(format!("broken__{name}"), error.to_string()),
         }
@@ -174,12 +176,48 @@ fn yaml_keeps_no_as_a_string() {
 #[test]
 fn gladias_published_document_generates() {
     let path = root().join("../shared/reference/gladia-openapi-2024.json");
-    let Ok(spec) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: {} is absent", path.display());
-        return;
-    };
+    let spec = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; the reference documents sit beside the repository (../shared/reference)",
+            path.display()
+        )
+    });
     let output = generator::generate(&spec).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let warnings: Vec<String> = output.warnings.iter().map(|w| w.to_string()).collect();
     insta::assert_snapshot!("reference_2024_warnings", warnings.join("\n"));
     assert!(output.api.operations.len() >= 15);
+}
+
+/// Documents split over several files, each `tests/specs/multifile/<case>/openapi.yaml` read as
+/// `--spec` reads it: the code each generates, or its error, which names the file, line and
+/// column to edit.
+#[test]
+fn multi_file_documents() {
+    let folder = root().join("tests/specs/multifile");
+    let mut cases: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 5, "multi-file specs went missing");
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let path = case.join("openapi.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let snapshot = match generator::generate_document(&text, Some(&path), None) {
+            Ok(output) => {
+                let mut code: String = output
+                    .files
+                    .iter()
+                    .map(|file| format!("// ==== {} ====\n{}", file.path, file.contents))
+                    .collect();
+                for warning in &output.warnings {
+                    code.push_str(&format!("// warning: {warning}\n"));
+                }
+                code
+            }
+            Err(error) => format!("error: {error}"),
+        };
+        insta::assert_snapshot!(format!("multifile__{name}"), snapshot);
+    }
 }

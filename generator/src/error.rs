@@ -10,6 +10,9 @@ pub struct Place {
     pub pointer: String,
     /// 1-based line and column of the node, filled in by [`Error::locate`].
     pub line_column: Option<(usize, usize)>,
+    /// The file of a document split over several, when the node is not in the one `--spec`
+    /// names (relative to that one's folder); `pointer` is then a pointer into that file.
+    pub file: Option<String>,
 }
 
 impl Place {
@@ -17,11 +20,12 @@ impl Place {
         Place {
             pointer: pointer.into(),
             line_column: None,
+            file: None,
         }
     }
 
-    fn locate(&mut self, text: &str) {
-        if self.line_column.is_none() && self.pointer.starts_with('#') {
+    pub(crate) fn locate(&mut self, text: &str) {
+        if self.line_column.is_none() && self.file.is_none() && self.pointer.starts_with('#') {
             self.line_column = crate::source::locate(text, &self.pointer);
         }
     }
@@ -29,6 +33,9 @@ impl Place {
 
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file} ")?;
+        }
         match self.line_column {
             Some((line, column)) => write!(f, "line {line}, column {column} ({})", self.pointer),
             None => f.write_str(&self.pointer),
@@ -137,14 +144,20 @@ impl Error {
         }
     }
 
-    /// Adds the line and column of the place, found in the spec text.
-    pub(crate) fn locate(mut self, text: &str) -> Self {
-        match &mut self {
+    pub(crate) fn place_mut(&mut self) -> Option<&mut Place> {
+        match self {
             Error::Parse { at, .. }
             | Error::UnresolvedRef { at, .. }
             | Error::Unsupported { at, .. }
-            | Error::NameCollision { at, .. } => at.locate(text),
-            Error::Internal { .. } => {}
+            | Error::NameCollision { at, .. } => Some(at),
+            Error::Internal { .. } => None,
+        }
+    }
+
+    /// Adds the line and column of the place, found in the spec text.
+    pub(crate) fn locate(mut self, text: &str) -> Self {
+        if let Some(at) = self.place_mut() {
+            at.locate(text);
         }
         self
     }
@@ -163,11 +176,6 @@ impl Warning {
             message: message.into(),
             at: Place::new(pointer),
         }
-    }
-
-    pub(crate) fn locate(mut self, text: &str) -> Self {
-        self.at.locate(text);
-        self
     }
 }
 

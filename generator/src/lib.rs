@@ -5,15 +5,18 @@
 //! OpenAPI 3.1 rewritten as 3.0, schema shapes checked) → openapiv3 → `convert` (to the IR in
 //! [`ir`], with `resolve` for every `$ref`) → `passes` (boxing, docs, validation) → `emit` (to
 //! tokens, formatted by prettyplease). Naming rules live in [`naming`], the type mapping in
-//! [`typemap`]. [`diff`] compares the APIs of two specs, for the change report. Nothing here
-//! touches the file system: the caller decides where files go.
+//! [`typemap`]. [`diff`] compares the APIs of two specs, for the change report. Before
+//! `normalize`, `bundle` reads the other files a document's `$ref`s reach: the only file system
+//! access; the caller decides where generated files go.
 
 mod asyncapi;
+mod bundle;
 mod convert;
 pub mod diff;
 mod emit;
 mod error;
 pub mod ir;
+mod locate;
 pub mod naming;
 mod normalize;
 mod package;
@@ -22,6 +25,8 @@ mod resolve;
 mod source;
 mod tree;
 pub mod typemap;
+
+use std::path::Path;
 
 pub use emit::PREAMBLE;
 pub use error::{Error, Place, Warning};
@@ -85,23 +90,40 @@ pub fn parse_with(
     spec: &str,
     messages: Option<Messages<'_>>,
 ) -> Result<(ir::Api, Vec<Warning>), Error> {
-    let other = messages.map_or("", |m| m.text);
-    parse_unlocated(spec, messages)
-        .map(|(api, warnings)| {
-            let warnings = warnings
-                .into_iter()
-                .map(|w| w.locate(spec).locate(other))
-                .collect();
-            (api, warnings)
-        })
-        .map_err(|e| e.locate(spec).locate(other))
+    parse_document(spec, None, messages)
 }
 
-fn parse_unlocated(
+/// [`parse_with`] of a document read from `path` (or given as text, without a path): `$ref`s to
+/// other files are read relative to it, and places in them name their file.
+pub fn parse_document(
     spec: &str,
+    path: Option<&Path>,
     messages: Option<Messages<'_>>,
 ) -> Result<(ir::Api, Vec<Warning>), Error> {
-    let mut tree = source::read(spec)?;
+    let (tree, bundle) = bundle::bundle(spec, path)?;
+    let other = messages.map_or("", |m| m.text);
+    match parse_tree(tree, messages) {
+        Ok((api, mut warnings)) => {
+            bundle.locate_all(warnings.iter_mut().map(|w| &mut w.at).collect());
+            for warning in &mut warnings {
+                warning.at.locate(other);
+            }
+            Ok((api, warnings))
+        }
+        Err(mut error) => {
+            if let Some(place) = error.place_mut() {
+                bundle.locate(place);
+                place.locate(other);
+            }
+            Err(error)
+        }
+    }
+}
+
+fn parse_tree(
+    mut tree: serde_yaml::Value,
+    messages: Option<Messages<'_>>,
+) -> Result<(ir::Api, Vec<Warning>), Error> {
     if let Some(messages) = messages {
         // Located in the AsyncAPI text alone: its pointers mean nothing in the OpenAPI one.
         let located = |e: Error| e.locate(messages.text);
@@ -125,7 +147,17 @@ pub fn generate(spec: &str) -> Result<Output, Error> {
 
 /// [`generate`], with the WebSocket messages of the API.
 pub fn generate_with(spec: &str, messages: Option<Messages<'_>>) -> Result<Output, Error> {
-    let (api, warnings) = parse_with(spec, messages)?;
+    generate_document(spec, None, messages)
+}
+
+/// [`generate_with`] of a document read from `path`: `$ref`s to other files are read relative
+/// to it (see [`parse_document`]).
+pub fn generate_document(
+    spec: &str,
+    path: Option<&Path>,
+    messages: Option<Messages<'_>>,
+) -> Result<Output, Error> {
+    let (api, warnings) = parse_document(spec, path, messages)?;
     let files = vec![
         GeneratedFile {
             path: "types.rs",

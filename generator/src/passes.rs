@@ -241,6 +241,46 @@ pub fn describe_fields(types: &mut [TypeDef]) {
 }
 
 /// Whether a field carries a bound that `validate` checks.
+/// An exclusive bound at the end of the `f64` range leaves no number in range: `validate()`
+/// could not be written for it (the next value past it is infinite), so it is refused here,
+/// at the field.
+pub fn check_bounds(types: &[TypeDef]) -> Result<(), Error> {
+    for def in types {
+        let fields: Vec<&Field> = match &def.kind {
+            TypeKind::Struct(fields) => fields.iter().collect(),
+            TypeKind::Query(params) => params.iter().map(|p| &p.field).collect(),
+            _ => continue,
+        };
+        for field in fields {
+            let ends = [
+                (field.docs.minimum, f64::MAX, "exclusiveMinimum", "above"),
+                (field.docs.maximum, f64::MIN, "exclusiveMaximum", "below"),
+            ];
+            for (bound, end, keyword, side) in ends {
+                if bound.is_some_and(|b| b.exclusive && b.value == end) {
+                    let pointer = match &def.kind {
+                        TypeKind::Struct(_) => format!(
+                            "{}/properties/{}/{keyword}",
+                            def.pointer,
+                            crate::source::escape(&field.wire)
+                        ),
+                        _ => def.pointer.clone(),
+                    };
+                    return Err(Error::unsupported(
+                        &pointer,
+                        format!(
+                            "`{}` excludes {end:e}, and no number lies {side} it: \
+                             the field could never hold a value",
+                            field.wire
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn has_bounds(field: &Field) -> bool {
     match &field.ty {
         TypeRef::Scalar(Scalar::Integer | Scalar::Integer32 | Scalar::Number | Scalar::Float) => {

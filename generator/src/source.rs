@@ -29,7 +29,7 @@ pub fn read(text: &str) -> Result<Value, Error> {
 
 /// JSON text is read as JSON: YAML 1.2 reads most of it, not all (a `\ud83d\udc4d` surrogate
 /// pair is refused).
-fn is_json(text: &str) -> bool {
+pub(crate) fn is_json(text: &str) -> bool {
     text.trim_start_matches('\u{feff}')
         .trim_start()
         .starts_with('{')
@@ -37,7 +37,7 @@ fn is_json(text: &str) -> bool {
 
 /// serde_json reports a scalar where it finished reading it (its last byte); YAML, and readers,
 /// want where it starts: back over the string or the number. A map or list is at its bracket.
-fn json_node_start(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn json_node_start(text: &str, line: usize, column: usize) -> usize {
     let Some(upto) = text.lines().nth(line - 1).and_then(|l| l.get(..column)) else {
         return column;
     };
@@ -65,6 +65,7 @@ fn json_error(e: &serde_json::Error) -> Error {
         at: Place {
             pointer: "#".to_owned(),
             line_column: Some((e.line(), e.column())),
+            file: None,
         },
     }
 }
@@ -83,6 +84,7 @@ fn yaml_error(e: &serde_yaml::Error) -> Error {
         at: Place {
             pointer,
             line_column: location,
+            file: None,
         },
     }
 }
@@ -226,7 +228,17 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     error.location().map(|l| (l.line(), l.column()))
 }
 
-const FOUND: &str = "\u{0}found";
+/// A map key as text: YAML reads `200:` as a number, OpenAPI means the string.
+pub(crate) fn map_key(key: Value) -> String {
+    match key {
+        Value::String(s) => s,
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+pub(crate) const FOUND: &str = "\u{0}found";
 
 struct Seek<'p> {
     path: &'p [String],
@@ -250,12 +262,7 @@ impl<'de> Visitor<'de> for Seek<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<Value>()? {
-            let key = match key {
-                Value::String(s) => s,
-                Value::Number(n) => n.to_string(),
-                Value::Bool(b) => b.to_string(),
-                _ => String::new(),
-            };
+            let key = map_key(key);
             if key == self.path[0] {
                 return map.next_value_seed(Seek {
                     path: &self.path[1..],

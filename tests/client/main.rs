@@ -678,12 +678,13 @@ async fn done_after(server: &MockServer, id: &str, polls: u64) {
 async fn wait_polls_once_more_at_its_deadline() {
     let server = MockServer::start().await;
     done_after(&server, "late", 2).await;
-    // Polls at 0 and 150 ms; the next pause would end past the deadline, so the third poll is
-    // at the deadline itself, and finds the job done.
+    // Polls at 0 and 1 s; the next pause would end past the deadline, so the third poll is at
+    // the deadline itself, and finds the job done. The first two round trips have 800 ms
+    // between them and the deadline: enough on a loaded machine.
     let options = WaitOptions {
-        interval: Duration::from_millis(150),
+        interval: Duration::from_millis(1000),
         backoff: 1.0,
-        deadline: Some(Duration::from_millis(250)),
+        deadline: Some(Duration::from_millis(1800)),
         ..WaitOptions::default()
     };
     let done = client(&server).pre_recorded().wait("late", &options).await;

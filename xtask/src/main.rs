@@ -201,18 +201,30 @@ fn codegen(args: &Args) -> Result<ExitCode, Failure> {
         openapi_name: &openapi_name,
     });
     // Everything is generated in memory first: a bad spec writes nothing.
-    let output =
-        generator::generate_with(&spec, messages).map_err(|e| Failure::BadSpec(e.to_string()))?;
+    let bad_spec = |e: generator::Error| Failure::BadSpec(e.to_string());
+    let output = match &args.crate_name {
+        // A crate's files are its own (feature gates): gladia-api's are not made first.
+        Some(name) => {
+            let (api, warnings) =
+                generator::parse_document(&spec, Some(&args.spec), messages).map_err(bad_spec)?;
+            let files = generator::crate_files(&api, name).map_err(bad_spec)?;
+            generator::Output {
+                files,
+                api,
+                warnings,
+            }
+        }
+        None => {
+            generator::generate_document(&spec, Some(&args.spec), messages).map_err(bad_spec)?
+        }
+    };
     for warning in &output.warnings {
         eprintln!("{}: {warning}", sources(args));
     }
-    let files = match &args.crate_name {
-        Some(name) => generator::crate_files(&output, name),
-        None => output.files.clone(),
-    };
+    let files = &output.files;
     let mut written = 0;
     let mut stale = Vec::new();
-    for file in &files {
+    for file in files {
         let path = args.out.join(file.path);
         let current = fs::read_to_string(&path).ok();
         if current.as_deref() == Some(file.contents.as_str()) {

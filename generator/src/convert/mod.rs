@@ -38,6 +38,7 @@ pub fn convert(spec: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
     let resources = operations::resources(spec, &operations);
     let mut types = converter.types;
     passes::check_alias_cycles(&types)?;
+    passes::check_bounds(&types)?;
     passes::box_cycles(&mut types);
     passes::constant_tags(&mut types, &operations);
     passes::describe_fields(&mut types);

@@ -16,13 +16,21 @@ use crate::typemap;
 
 /// The text of the generated `operations.rs`.
 pub fn operations_file(api: &Api) -> Result<String, Error> {
-    let accessors = api.resources.iter().map(accessor);
-    let resources = api.resources.iter().map(|resource| {
-        let operations = api
-            .operations
-            .iter()
-            .filter(|op| op.name.resource == resource.name);
-        resource_def(resource, operations, api)
+    operations_file_gated(api, None)
+}
+
+/// [`operations_file`], each resource's accessor, handle and functions behind the cargo feature
+/// of its name, and each page's impl behind its type's (see `features`), when `gates` are given:
+/// what `--crate` writes, so that a crate that uses a few resources of a large API compiles only
+/// theirs.
+pub fn operations_file_gated(api: &Api, gates: Option<&super::Gates>) -> Result<String, Error> {
+    let gate = |resource: &Resource| {
+        gates.map(|_| super::features::cfg(&[super::features::feature_name(&resource.name)]))
+    };
+    let accessors = api.resources.iter().map(|resource| {
+        let gate = gate(resource);
+        let accessor = accessor(resource);
+        quote!(#gate #accessor)
     });
     let mut pages: Vec<&Paged> = Vec::new();
     for paged in api.operations.iter().filter_map(|op| op.paged.as_ref()) {
@@ -30,7 +38,11 @@ pub fn operations_file(api: &Api) -> Result<String, Error> {
             pages.push(paged);
         }
     }
-    let pages = pages.into_iter().map(page_impl);
+    let pages = pages.into_iter().map(|paged| {
+        let gate = gates.and_then(|g| g.of_type(&paged.page));
+        let page = page_impl(paged);
+        quote!(#gate #page)
+    });
     let constructors = constructors(&api.service);
     // A document without operations builds no request: the import would be unused.
     let request = (!api.operations.is_empty()).then(|| {
@@ -38,7 +50,7 @@ pub fn operations_file(api: &Api) -> Result<String, Error> {
             use crate::request::Request;
         )
     });
-    format_file(
+    let header = format_file(
         "operations.rs",
         quote! {
             //! Endpoint functions, generated from the spec: one per operation, reached through
@@ -47,10 +59,22 @@ pub fn operations_file(api: &Api) -> Result<String, Error> {
             use crate::{Client, Error};
             #constructors
             impl Client { #(#accessors)* }
-            #(#resources)*
-            #(#pages)*
         },
-    )
+    )?;
+    // Each resource formatted on its own, on every core (see `types_file_gated`).
+    let resources = super::format_each(&api.resources, |resource| {
+        let operations = api
+            .operations
+            .iter()
+            .filter(|op| op.name.resource == resource.name);
+        let tokens = resource_def(resource, operations, api, gate(resource));
+        Ok(prettyplease::unparse(&super::parse_file(
+            "operations.rs",
+            tokens,
+        )?))
+    })?;
+    let pages = prettyplease::unparse(&super::parse_file("operations.rs", quote!(#(#pages)*))?);
+    Ok(header + &resources + &pages)
 }
 
 /// `Client::new`, `from_env` and `builder`, with the spec's server and key header: the runtime
@@ -134,6 +158,7 @@ fn resource_def<'a>(
     resource: &Resource,
     operations: impl Iterator<Item = &'a Operation>,
     api: &Api,
+    gate: Option<TokenStream>,
 ) -> TokenStream {
     let handle = ident(&naming::resource_type_name(&resource.name));
     let docs = doc_attrs(&resource_docs(resource));
@@ -144,9 +169,11 @@ fn resource_def<'a>(
         #[doc = ""]
         #[doc = #reached]
         #[derive(Debug, Clone, Copy)]
+        #gate
         pub struct #handle<'c> {
             client: &'c Client,
         }
+        #gate
         impl #handle<'_> { #(#functions)* }
     }
 }

@@ -25,7 +25,7 @@ use crate::source::escape;
 mod schema;
 use schema::schema;
 
-const HTTP_METHODS: [&str; 8] = [
+pub(crate) const HTTP_METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 

@@ -78,15 +78,9 @@ impl fmt::Display for Error {
             Error::Timeout { operation, after } => {
                 write!(f, "{operation} timed out after {after:?}")
             }
-            Error::Transport { operation, source } => {
-                write!(f, "{operation} failed: {source}")?;
-                let mut cause = std::error::Error::source(source);
-                while let Some(inner) = cause {
-                    write!(f, ": {inner}")?;
-                    cause = inner.source();
-                }
-                Ok(())
-            }
+            // Its causes (a refused connection, a TLS failure) are reqwest's sources, reached
+            // through `source()`; an error's text does not repeat them.
+            Error::Transport { operation, source } => write!(f, "{operation} failed: {source}"),
             Error::Decode(decode) => decode.fmt(f),
             Error::UnreadableItem(item) => item.fmt(f),
             Error::InvalidRequest(invalid) => write!(f, "invalid request: {invalid}"),
@@ -112,7 +106,8 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            // Display already walks the transport chain, so it is not repeated here.
+            Error::Transport { source, .. } => Some(source),
+            Error::Decode(decode) => Some(&decode.source),
             Error::Io { source, .. } => Some(source),
             Error::InvalidRequest(invalid) => Some(invalid),
             _ => None,
@@ -378,6 +373,41 @@ mod tests {
             error.reason,
             "invalid type: string \"yes\", expected a boolean"
         );
+    }
+
+    /// Error reporters (anyhow, `{:#}`) walk `source()`: each underlying error is reachable, as
+    /// its own type, and is not in the text of the one above it.
+    #[test]
+    fn source_is_the_underlying_error() {
+        use std::error::Error as _;
+        let reqwest_error = reqwest::Client::new().get("not a url").build().unwrap_err();
+        let shown = reqwest_error.to_string();
+        let error = Error::Transport {
+            operation: "GET /v2/x".into(),
+            source: reqwest_error,
+        };
+        let source = error.source().expect("a transport error has a source");
+        assert!(source.downcast_ref::<reqwest::Error>().is_some());
+        assert_eq!(error.to_string(), format!("GET /v2/x failed: {shown}"));
+
+        let serde_error = serde_json::from_str::<u8>("true").unwrap_err();
+        let error = Error::Decode(Box::new(DecodeError::new(
+            "GET /v2/x".into(),
+            b"true",
+            None,
+            serde_error,
+        )));
+        let source = error.source().expect("a decode error has a source");
+        assert!(source.downcast_ref::<serde_json::Error>().is_some());
+
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        let error = Error::io(Some(std::path::Path::new("a.wav")), io);
+        let source = error.source().expect("an I/O error has a source");
+        assert_eq!(
+            source.downcast_ref::<std::io::Error>().map(|e| e.kind()),
+            Some(std::io::ErrorKind::NotFound)
+        );
+        assert!(Error::Config("no key".into()).source().is_none());
     }
 
     #[test]
