@@ -212,8 +212,38 @@ fn query(name: &proc_macro2::Ident, docs: TokenStream, params: &[QueryParam]) ->
             "The cookie parameters as `(name, value)` pairs, in the spec's order.",
         ),
     ];
+    let structured: Vec<&QueryParam> = params.iter().filter(|p| p.object.is_some()).collect();
+    let structured_encoder = (!structured.is_empty()).then(|| {
+        let pushes = structured.iter().map(|p| {
+            let ident = field_ident(&p.field.name);
+            let key = &p.field.wire;
+            let style = match p.object {
+                Some(ObjectStyle::Deep) => "deepObject",
+                Some(ObjectStyle::Form) => "form",
+                _ => "explode",
+            };
+            let push = quote! { pairs.extend(crate::wire::query_object(#key, value, #style)?); };
+            if p.field.is_optional() {
+                quote! { if let Some(value) = &self.#ident { #push } }
+            } else {
+                quote! { { let value = &self.#ident; #push } }
+            }
+        });
+        quote! {
+            /// The query parameters that hold objects, as `(key, value)` pairs: `name[key]` for
+            /// `deepObject`, the object's own keys when exploded.
+            pub fn to_object_query_pairs(&self) -> Result<Vec<(String, String)>, crate::wire::Invalid> {
+                let mut pairs = Vec::new();
+                #(#pushes)*
+                Ok(pairs)
+            }
+        }
+    });
     let encoders = encoders.into_iter().filter_map(|(location, method, doc)| {
-        let here: Vec<&QueryParam> = params.iter().filter(|p| p.location == location).collect();
+        let here: Vec<&QueryParam> = params
+            .iter()
+            .filter(|p| p.location == location && p.object.is_none())
+            .collect();
         if here.is_empty() {
             return None;
         }
@@ -240,7 +270,7 @@ fn query(name: &proc_macro2::Ident, docs: TokenStream, params: &[QueryParam]) ->
         #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name { #(#field_tokens)* }
         #constructor
-        impl #name { #(#encoders)* }
+        impl #name { #(#encoders)* #structured_encoder }
     }
 }
 
@@ -287,7 +317,12 @@ fn validate(name: &proc_macro2::Ident, kind: &TypeKind, api: &Api) -> TokenStrea
                 let ident = ident(&v.name);
                 quote!(Self::#ident(value) => value.validate(),)
             });
-            quote! { match self { #(#arms)* _ => Ok(()), } }
+            // Tagged unions have their `Unknown` variant besides; an untagged one whose every
+            // variant is checked needs no catch-all arm (it would be unreachable).
+            let all = matches!(kind, TypeKind::Untagged(_))
+                && variants.iter().all(|v| is_validated(&v.ty));
+            let rest = (!all).then(|| quote!(_ => Ok(()),));
+            quote! { match self { #(#arms)* #rest } }
         }
         TypeKind::Struct(fields) => field_checks(fields, is_validated),
         TypeKind::Query(params) => {

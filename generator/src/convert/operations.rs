@@ -93,20 +93,17 @@ impl<'a> Converter<'a> {
                     match parameter {
                         Parameter::Path { parameter_data, .. } => {
                             let (field, _) =
-                                self.parameter(parameter_data, &stem, param_pointer)?;
+                                self.parameter(parameter_data, &stem, param_pointer, false)?;
                             if !matches!(field.ty, TypeRef::Scalar(_) | TypeRef::Named(_)) {
                                 return Err(Error::unsupported(
                                     param_pointer,
                                     "a path parameter that is not a single value",
                                 ));
                             }
-                            if path_params.iter().any(|p: &Field| p.name == field.name) {
-                                return Err(Error::collision(
-                                    &field.name,
-                                    "another argument of the endpoint function",
-                                    param_pointer,
-                                ));
-                            }
+                            let mut field = field;
+                            rename_if_taken(&mut field, |name| {
+                                path_params.iter().any(|p: &Field| p.name == name)
+                            });
                             path_params.push(field);
                         }
                         Parameter::Query { parameter_data, .. }
@@ -117,28 +114,43 @@ impl<'a> Converter<'a> {
                                 Parameter::Header { .. } => ParamIn::Header,
                                 _ => ParamIn::Cookie,
                             };
-                            let (field, json) =
-                                self.parameter(parameter_data, &stem, param_pointer)?;
+                            let (field, json) = self.parameter(
+                                parameter_data,
+                                &stem,
+                                param_pointer,
+                                location == ParamIn::Query,
+                            )?;
+                            // An object (or a list of objects) in the query string: spelled as
+                            // its `style` says.
+                            let object = match parameter {
+                                Parameter::Query { style, .. }
+                                    if !json && !self.is_plain_text(&field.ty) =>
+                                {
+                                    Some(match style {
+                                        openapiv3::QueryStyle::DeepObject => ObjectStyle::Deep,
+                                        _ if parameter_data.explode == Some(false) => {
+                                            ObjectStyle::Form
+                                        }
+                                        _ => ObjectStyle::Explode,
+                                    })
+                                }
+                                _ => None,
+                            };
                             let max_length =
                                 max_length_extension(&parameter_data.extensions, param_pointer)?;
                             if location != ParamIn::Query {
                                 check_header_parameter(&field, json, param_pointer)?;
                             }
-                            if let Some(other) = query
-                                .iter()
-                                .find(|q: &&QueryParam| q.field.name == field.name)
-                            {
-                                return Err(Error::collision(
-                                    &field.name,
-                                    format!("parameter `{}`", other.field.wire),
-                                    param_pointer,
-                                ));
-                            }
+                            let mut field = field;
+                            rename_if_taken(&mut field, |name| {
+                                query.iter().any(|q: &QueryParam| q.field.name == name)
+                            });
                             query.push(QueryParam {
                                 field,
                                 location,
                                 json,
                                 max_length,
+                                object,
                             });
                         }
                     }
@@ -167,13 +179,15 @@ impl<'a> Converter<'a> {
                         )),
                         ..Docs::default()
                     };
-                    self.define(
+                    match self.define(
                         &query_name,
                         &format!("{pointer}/parameters"),
                         query_docs,
                         TypeKind::Query(query),
-                    )?;
-                    Some(query_name)
+                    )? {
+                        TypeRef::Named(defined) => Some(defined),
+                        _ => None,
+                    }
                 };
                 let bodies = match &operation.request_body {
                     Some(body) => self.request_bodies(body, &name.method, &stem, &pointer)?,
@@ -191,23 +205,68 @@ impl<'a> Converter<'a> {
                     if let Some(form_method) = form_method {
                         name.method = form_method;
                     }
-                    check_arguments(&path_params, query_arg, body.as_ref(), &pointer)?;
-                    let mut claimed = vec![name.method.clone()];
-                    if paged.is_some() {
-                        claimed.push(naming::all_pages_method(&name.method));
-                        claimed.push(naming::request_method(&name.method));
-                    }
-                    for function in claimed {
-                        let key = format!("{}().{function}", name.resource);
-                        if let Some(first) = functions.insert(key.clone(), pointer.clone()) {
-                            return Err(Error::collision(&key, first, &pointer));
+                    let mut path_params = path_params.clone();
+                    for param in &mut path_params {
+                        // The generator's own arguments keep their names; a path parameter
+                        // spelled like one (`query`) is renamed.
+                        if Some(param.name.as_str()) == query_arg
+                            || (body.is_some() && ["body", "form"].contains(&param.name.as_str()))
+                        {
+                            let taken = param.name.clone();
+                            param.name = format!("{taken}_path");
+                            super::add_note(
+                                &mut param.docs,
+                                format!(
+                                    "Named `{}` in Rust: `{taken}` is the function's argument of that name.",
+                                    param.name
+                                ),
+                            );
                         }
+                    }
+                    check_arguments(&path_params, query_arg, body.as_ref(), &pointer)?;
+                    let claimed = |method: &str| {
+                        let mut claimed = vec![method.to_owned()];
+                        if paged.is_some() {
+                            claimed.push(naming::all_pages_method(method));
+                            claimed.push(naming::request_method(method));
+                        }
+                        claimed
+                            .into_iter()
+                            .map(|function| format!("{}().{function}", name.resource))
+                            .collect::<Vec<_>>()
+                    };
+                    let mut op_docs = op_docs.clone();
+                    if claimed(&name.method)
+                        .iter()
+                        .any(|k| functions.contains_key(k))
+                    {
+                        // The operation first in the spec keeps the name.
+                        let wanted = name.method.clone();
+                        let first = functions[&claimed(&wanted)
+                            .into_iter()
+                            .find(|k| functions.contains_key(k))
+                            .expect("one is taken")]
+                            .clone();
+                        name.method = (2..)
+                            .map(|n| format!("{wanted}_{n}"))
+                            .find(|m| claimed(m).iter().all(|k| !functions.contains_key(k)))
+                            .expect("some number is free");
+                        super::add_note(
+                            &mut op_docs,
+                            format!(
+                                "Named `{}` in Rust: `{wanted}` is the function of {first}.",
+                                name.method
+                            ),
+                        );
+                    }
+                    for key in claimed(&name.method) {
+                        functions.insert(key, pointer.clone());
                     }
                     operations.push(Operation {
                         name,
                         http_method,
                         path: path.clone(),
-                        docs: op_docs.clone(),
+                        docs: op_docs,
                         path_params: path_params.clone(),
                         query: query.clone(),
                         body,
@@ -342,6 +401,7 @@ impl<'a> Converter<'a> {
         data: &openapiv3::ParameterData,
         owner: &str,
         pointer: &str,
+        structured_allowed: bool,
     ) -> Result<(Field, bool), Error> {
         let name = naming::field_name(&data.name).ok_or_else(|| {
             Error::unsupported(
@@ -378,10 +438,10 @@ impl<'a> Converter<'a> {
             }
         };
         let ty = self.type_ref(schema, &inline_name, &schema_pointer)?;
-        if !json && !self.is_plain_text(&ty) {
+        if !json && !self.is_plain_text(&ty) && !structured_allowed {
             return Err(Error::unsupported(
                 &schema_pointer,
-                "a structured parameter that is not sent as JSON (use `content: application/json`)",
+                "a structured path, header or cookie parameter that is not sent as JSON (use `content: application/json`)",
             ));
         }
         let mut field_docs = match schema {
@@ -445,6 +505,26 @@ fn check_header_parameter(field: &Field, json: bool, pointer: &str) -> Result<()
 }
 
 /// The endpoint function's arguments: path parameters, `query`, the body's, each file part.
+/// Renames a parameter whose Rust name an earlier one has, to the first free `{name}_2`,
+/// `{name}_3`…, and says so in its docs.
+fn rename_if_taken(field: &mut Field, taken: impl Fn(&str) -> bool) {
+    if !taken(&field.name) {
+        return;
+    }
+    let wanted = field.name.clone();
+    field.name = (2..)
+        .map(|n| format!("{wanted}_{n}"))
+        .find(|c| !taken(c))
+        .expect("some number is free");
+    super::add_note(
+        &mut field.docs,
+        format!(
+            "Named `{}` in Rust: `{wanted}` is an earlier parameter's name.",
+            field.name
+        ),
+    );
+}
+
 fn check_arguments(
     path_params: &[Field],
     query: Option<&'static str>,

@@ -204,7 +204,6 @@ impl Converter<'_> {
         pointer: &str,
     ) -> Result<Vec<EnumValue<T>>, Error> {
         let mut values: Vec<EnumValue<T>> = Vec::with_capacity(wires.len());
-        let mut positions = Vec::with_capacity(wires.len());
         for (position, wire) in wires {
             let shown = text(&wire);
             if values.iter().any(|v| v.wire == wire) {
@@ -218,12 +217,21 @@ impl Converter<'_> {
                 variant: naming::variant_name(&shown, position),
                 wire,
             });
-            positions.push(position);
         }
-        check_variants(values.iter().zip(&positions).map(|(v, position)| {
-            let at = format!("{pointer}/enum/{position}");
-            (&v.variant, text(&v.wire), at)
-        }))?;
+        let mut names: Vec<String> = values.iter().map(|v| v.variant.clone()).collect();
+        for (index, wanted) in dedupe_variants(&mut names) {
+            self.warnings.push(Warning::new(
+                pointer,
+                format!(
+                    "enum value {:?} is the variant `{}`: `{wanted}` is an earlier value's",
+                    text(&values[index].wire),
+                    names[index]
+                ),
+            ));
+        }
+        for (value, name) in values.iter_mut().zip(names) {
+            value.variant = name;
+        }
         Ok(values)
     }
 
@@ -252,18 +260,33 @@ impl Converter<'_> {
                     ),
                 )
             })?;
-            if let Some(other) = fields.iter().find(|f| f.name == name) {
-                return Err(Error::collision(&name, place(&other.wire), &field_pointer));
-            }
+            let mut field_docs_note = None;
+            let name = if let Some(other) = fields.iter().find(|f| f.name == name) {
+                // The first property in the spec's order keeps the name.
+                let fresh = (2..)
+                    .map(|n| format!("{name}_{n}"))
+                    .find(|c| fields.iter().all(|f| &f.name != c))
+                    .expect("some number is free");
+                field_docs_note = Some(format!(
+                    "Named `{fresh}` in Rust: `{name}` is the field of the property `{}`.",
+                    other.wire
+                ));
+                fresh
+            } else {
+                name
+            };
             let ty = self.type_ref(
                 schema,
                 &naming::inline_type_name(owner, wire),
                 &field_pointer,
             )?;
-            let (nullable, field_docs) = match schema {
+            let (nullable, mut field_docs) = match schema {
                 ReferenceOr::Item(schema) => (schema.schema_data.nullable, docs(schema)),
                 ReferenceOr::Reference { .. } => (false, Docs::default()),
             };
+            if let Some(note) = field_docs_note {
+                super::add_note(&mut field_docs, note);
+            }
             fields.push(Field {
                 name,
                 wire: wire.clone(),
@@ -291,7 +314,7 @@ impl Converter<'_> {
     /// `within` holds the schemas being gathered, so that one that includes itself is an error;
     /// `places` records, for each property, the schema whose `properties` hold it.
     fn collect_all_of(
-        &self,
+        &mut self,
         parts: &[ReferenceOr<Schema>],
         pointer: &str,
         within: &mut Vec<String>,
@@ -325,14 +348,18 @@ impl Converter<'_> {
                                 places.insert(key.clone(), at.clone());
                             }
                             Some(Some(Narrower::First)) => {}
+                            // The later part refines the earlier (an extension redefining
+                            // a base's property): it wins, with a warning.
                             Some(None) => {
-                                return Err(Error::unsupported(
+                                self.warnings.push(Warning::new(
                                     &format!("{at}/properties/{}", escape(key)),
                                     format!(
                                         "property `{key}` is defined by two parts of the allOf \
-                                         with different types"
+                                         with different types; the later one is used"
                                     ),
-                                ))
+                                ));
+                                properties.insert(key.clone(), value.clone());
+                                places.insert(key.clone(), at.clone());
                             }
                         }
                     }
@@ -377,16 +404,46 @@ impl Converter<'_> {
             }
             return self.type_ref(single, name, &at);
         }
+        // An inline member of a discriminated union is named by its tag's one value; without one,
+        // the union is read untagged (each variant tried in turn).
+        let discriminator = discriminator.filter(|d| {
+            let tagged = members.iter().all(|m| match m {
+                ReferenceOr::Reference { .. } => true,
+                ReferenceOr::Item(member) => tag_value(member, &d.property_name).is_some(),
+            });
+            if !tagged {
+                self.warnings.push(Warning::new(
+                    &format!("{pointer}/discriminator"),
+                    "an inline member without one value of the tag; the union is read untagged",
+                ));
+            }
+            tagged
+        });
         let mut variants = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
             let member_pointer = format!("{pointer}/{keyword}/{index}");
             let variant = match discriminator {
                 Some(discriminator) => {
                     let ReferenceOr::Reference { reference } = member else {
-                        return Err(Error::unsupported(
+                        let wire = match member {
+                            ReferenceOr::Item(item) => {
+                                tag_value(item, &discriminator.property_name)
+                            }
+                            ReferenceOr::Reference { .. } => None,
+                        }
+                        .unwrap_or_default();
+                        let ty = self.type_ref(
+                            member,
+                            &naming::inline_type_name(name, &naming::variant_name(&wire, index)),
                             &member_pointer,
-                            format!("a discriminated {keyword} member must be a $ref"),
-                        ));
+                        )?;
+                        variants.push(Variant {
+                            name: naming::variant_name(&wire, index),
+                            wire: Some(wire),
+                            ty,
+                            boxed: false,
+                        });
+                        continue;
                     };
                     let ty = self.resolve.schema_name(reference, &member_pointer)?;
                     let wire = discriminator
@@ -405,13 +462,20 @@ impl Converter<'_> {
                     }
                 }
                 None => {
+                    // A member that extends a component (`allOf: [shared, $ref: A]`, as shared
+                    // properties beside a union become) is named after it: variant `A`, type
+                    // `{Union}A`.
+                    let extended = self.extended_component(member);
+                    let part = extended
+                        .clone()
+                        .unwrap_or_else(|| format!("Variant{index}"));
                     let ty = self.type_ref(
                         member,
-                        &naming::inline_type_name(name, &format!("Variant{index}")),
+                        &naming::inline_type_name(name, &part),
                         &member_pointer,
                     )?;
                     Variant {
-                        name: variant_name_for(&ty),
+                        name: extended.unwrap_or_else(|| variant_name_for(&ty)),
                         wire: None,
                         ty,
                         boxed: false,
@@ -420,10 +484,28 @@ impl Converter<'_> {
             };
             variants.push(variant);
         }
-        check_variants(variants.iter().enumerate().map(|(index, v)| {
-            let wire = v.wire.clone().unwrap_or_else(|| v.name.clone());
-            (&v.name, wire, format!("{pointer}/{keyword}/{index}"))
-        }))?;
+        let mut names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
+        if discriminator.is_none() && has_duplicates(&names) {
+            // Untagged variants named after what they hold: a name two share says more.
+            for (variant, name) in variants.iter().zip(names.iter_mut()) {
+                if variants.iter().filter(|v| v.name == variant.name).count() > 1 {
+                    *name = descriptive_variant_name(&variant.ty);
+                }
+            }
+        }
+        let mut union_docs = docs(schema);
+        for (index, wanted) in dedupe_variants(&mut names) {
+            super::add_note(
+                &mut union_docs,
+                format!(
+                    "`{}` holds {pointer}/{keyword}/{index}: `{wanted}` is an earlier member's name.",
+                    names[index]
+                ),
+            );
+        }
+        for (variant, name) in variants.iter_mut().zip(names) {
+            variant.name = name;
+        }
         let kind = match discriminator {
             Some(discriminator) => TypeKind::Tagged {
                 tag: discriminator.property_name.clone(),
@@ -431,7 +513,43 @@ impl Converter<'_> {
             },
             None => TypeKind::Untagged(variants),
         };
-        self.define(name, pointer, docs(schema), kind)
+        self.define(name, pointer, union_docs, kind)
+    }
+}
+
+/// The one value an inline union member gives its discriminator property (`enum: [x]`, or
+/// `const: x` before normalization).
+fn tag_value(member: &Schema, tag: &str) -> Option<String> {
+    let SchemaKind::Type(Type::Object(object)) = &member.schema_kind else {
+        return None;
+    };
+    match object.properties.get(tag)? {
+        ReferenceOr::Item(property) => match &property.schema_kind {
+            SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
+                [Some(value)] => Some(value.clone()),
+                _ => None,
+            },
+            _ => None,
+        },
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+impl Converter<'_> {
+    /// The Rust name of the component an inline `allOf` member ends with, if it does.
+    fn extended_component(&self, member: &ReferenceOr<Schema>) -> Option<String> {
+        let ReferenceOr::Item(member) = member else {
+            return None;
+        };
+        let SchemaKind::AllOf { all_of } = &member.schema_kind else {
+            return None;
+        };
+        match all_of.as_slice() {
+            [_, .., ReferenceOr::Reference { reference }] => {
+                self.resolve.schema_name(reference, "#").ok()
+            }
+            _ => None,
+        }
     }
 }
 
@@ -534,22 +652,44 @@ fn present<T: Clone>(values: &[Option<T>]) -> Vec<(usize, T)> {
         .collect()
 }
 
-/// Two wire values that become one variant name would not compile: refuse them. `values` are
-/// the variant name, the wire value as text, and the pointer of the value.
-fn check_variants<'v>(
-    values: impl Iterator<Item = (&'v String, String, String)>,
-) -> Result<(), Error> {
-    let mut seen: HashMap<&str, String> = HashMap::new();
-    seen.insert(
-        naming::UNKNOWN_VARIANT,
-        "the catch-all variant for unlisted values".to_owned(),
-    );
-    for (variant, wire, pointer) in values {
-        if let Some(first) = seen.insert(variant, format!("{wire:?} ({pointer})")) {
-            return Err(Error::collision(variant, first, &pointer));
+/// Two values or members that make one variant name would not compile: in the spec's order,
+/// the first keeps the name and the next gets the first free `{name}2`, `{name}3`…
+/// (`Unknown`, the catch-all variant, is never free). Returns the renamed positions with the
+/// names they wanted.
+fn dedupe_variants(names: &mut [String]) -> Vec<(usize, String)> {
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    seen.insert(naming::UNKNOWN_VARIANT.to_owned());
+    let mut renamed = Vec::new();
+    for index in 0..names.len() {
+        if seen.contains(&names[index]) {
+            let wanted = names[index].clone();
+            let fresh = (2..)
+                .map(|n| format!("{wanted}{n}"))
+                .find(|c| !seen.contains(c) && !names.contains(c))
+                .expect("some number is free");
+            names[index] = fresh;
+            renamed.push((index, wanted));
         }
+        seen.insert(names[index].clone());
     }
-    Ok(())
+    renamed
+}
+
+fn has_duplicates(names: &[String]) -> bool {
+    names
+        .iter()
+        .enumerate()
+        .any(|(i, name)| names[..i].contains(name))
+}
+
+/// A variant name that says what an untagged variant holds, lists and maps included:
+/// `NumberArray`, `StringArrayArray`, `IntegerMap`.
+fn descriptive_variant_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Array(item) => format!("{}Array", descriptive_variant_name(item)),
+        TypeRef::Map(value) => format!("{}Map", descriptive_variant_name(value)),
+        other => variant_name_for(other),
+    }
 }
 
 fn variant_name_for(ty: &TypeRef) -> String {

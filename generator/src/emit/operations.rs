@@ -209,9 +209,18 @@ pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
         } else {
             quote!(query)
         };
+        let query_params = |test: fn(&QueryParam) -> bool| {
+            api.types.iter().any(|t| {
+                t.name == *query
+                    && matches!(&t.kind, TypeKind::Query(params) if params.iter().any(test))
+            })
+        };
         let mut build = TokenStream::new();
-        if located(ParamIn::Query) {
+        if query_params(|p| p.location == ParamIn::Query && p.object.is_none()) {
             build.extend(quote!(.query(#arg.to_query_pairs()?)));
+        }
+        if query_params(|p| p.object.is_some()) {
+            build.extend(quote!(.object_query(#arg.to_object_query_pairs()?)));
         }
         if located(ParamIn::Header) {
             build.extend(quote!(.headers(#arg.to_header_pairs()?)?));
@@ -265,7 +274,12 @@ pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
             for file in files {
                 let ident = field_ident(&file.param);
                 let part = &file.part;
-                let (ty, build) = if file.required {
+                let (ty, build) = if file.list {
+                    (
+                        quote!(Vec<crate::UploadFile>),
+                        quote!(.form_files(#part, #ident)),
+                    )
+                } else if file.required {
                     (
                         quote!(impl Into<crate::UploadFile>),
                         quote!(.form_file(#part, Some(#ident.into()))),
@@ -289,6 +303,12 @@ pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
             arg: quote!(body),
             check: None,
             build: quote!(.text(body)),
+        }),
+        Some(Body::Binary(media)) => params.push(Param {
+            ty: quote!(impl Into<crate::UploadFile>),
+            arg: quote!(body),
+            check: None,
+            build: quote!(.binary(#media, body.into())),
         }),
         None => {}
     }
