@@ -288,6 +288,12 @@ fn query_push(param: &QueryParam) -> TokenStream {
             quote!(crate::wire::query_json(#key, value, #max_length)?)
         }
         TypeRef::Scalar(Scalar::DateTime) => quote!(crate::wire::query_date_time(#key, value)?),
+        // Headers and cookies that hold an object or a union: the text of the value.
+        TypeRef::Named(_) | TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_)
+            if param.location != ParamIn::Query && !param.plain =>
+        {
+            quote!(crate::wire::plain_text(#key, value)?)
+        }
         // Scalars and enums (checked in `convert`) print their wire form with `Display`.
         _ => quote!(value.to_string()),
     };

@@ -134,6 +134,8 @@ pub struct QueryParam {
     /// A query parameter whose value is an object, a union, a map or a list of them: how its
     /// keys are spelled (`None` for plain text and JSON).
     pub object: Option<ObjectStyle>,
+    /// Its value prints as text with `Display` (a scalar, an enum, or a list of them).
+    pub plain: bool,
 }
 
 /// How an object in the query string is spelled (OpenAPI's `style` and `explode`).

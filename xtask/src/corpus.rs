@@ -109,10 +109,10 @@ fn documents(folder: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(documents)
 }
 
-/// `c-` and the file's stem, lowercase, anything but letters and digits a `-`: a crate name
-/// that cannot clash with the workspace's own folders.
+/// `c-` and the file's name, lowercase, anything but letters and digits a `-`: a crate name
+/// that cannot clash with the workspace's own folders, nor `x.json`'s with `x.yaml`'s.
 fn crate_name(document: &Path) -> String {
-    let stem = document.file_stem().unwrap_or_default().to_string_lossy();
+    let stem = document.file_name().unwrap_or_default().to_string_lossy();
     let mut name = String::from("c-");
     for c in stem.chars() {
         name.push(if c.is_ascii_alphanumeric() {

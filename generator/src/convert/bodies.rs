@@ -120,9 +120,16 @@ impl<'a> Converter<'a> {
             _ => None,
         };
         let Some(fields) = fields else {
+            // A union of forms (Discord), a map: its fields as text parts, no file.
+            if self.is_object(form) {
+                return Ok(Body::Form {
+                    fields: Some(form.clone()),
+                    files: Vec::new(),
+                });
+            }
             return Err(Error::unsupported(
                 &schema_pointer,
-                "a multipart form whose schema is not an object with properties",
+                "a multipart form whose schema is not an object",
             ));
         };
         let is_file = |f: &Field| f.ty == TypeRef::Scalar(Scalar::Binary);

@@ -28,6 +28,7 @@ pub fn convert(spec: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
         types: Vec::new(),
         owners: HashMap::new(),
         warnings: Vec::new(),
+        distributing: 0,
     };
     converter.reserve_component_names()?;
     for (name, schema) in &components.schemas {
@@ -118,6 +119,9 @@ struct Converter<'a> {
     /// Rust type name to the spec place it came from, to report collisions.
     owners: HashMap<String, String>,
     warnings: Vec<Warning>,
+    /// How many `allOf`s over a union are being distributed, one inside the other: a bound, so
+    /// that a union that includes itself through its members cannot recurse without end.
+    distributing: usize,
 }
 
 impl Converter<'_> {

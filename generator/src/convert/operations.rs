@@ -50,30 +50,35 @@ impl<'a> Converter<'a> {
                     named_by = "operationId";
                 }
                 let tag = operation.tags.first().map(String::as_str);
-                let name = naming::operation_name(tag, method, path, explicit).map_err(|part| {
-                    let at = match part {
-                        "the tag" => format!("{pointer}/tags/0"),
-                        naming::METHOD_EXTENSION => format!("{pointer}/{named_by}"),
-                        _ => pointer.clone(),
-                    };
-                    let part = if part == naming::METHOD_EXTENSION {
-                        named_by
-                    } else {
-                        part
-                    };
-                    Error::unsupported(
-                        &at,
-                        format!("{part} gives no Rust name (no ASCII letter or digit)"),
-                    )
-                })?;
-                let handle = naming::resource_type_name(&name.resource);
+                let mut name =
+                    naming::operation_name(tag, method, path, explicit).map_err(|part| {
+                        let at = match part {
+                            "the tag" => format!("{pointer}/tags/0"),
+                            naming::METHOD_EXTENSION => format!("{pointer}/{named_by}"),
+                            _ => pointer.clone(),
+                        };
+                        let part = if part == naming::METHOD_EXTENSION {
+                            named_by
+                        } else {
+                            part
+                        };
+                        Error::unsupported(
+                            &at,
+                            format!("{part} gives no Rust name (no ASCII letter or digit)"),
+                        )
+                    })?;
+                let mut handle = naming::resource_type_name(&name.resource);
                 let tag_place = format!("{pointer}/tags/0");
-                if naming::CLIENT_METHODS.contains(&name.resource.as_str()) {
-                    return Err(Error::collision(
-                        &name.resource,
-                        format!("the client's own method `{}`", name.resource),
-                        &tag_place,
-                    ));
+                let taken = |handle: &str| {
+                    handles
+                        .get(handle)
+                        .is_some_and(|first| !first.starts_with("#/paths"))
+                };
+                if naming::CLIENT_METHODS.contains(&name.resource.as_str()) || taken(&handle) {
+                    // A tag named like the client's methods or the runtime's types (WorkOS's
+                    // `client`): its resource is `{tag}_api`, documented in `resources`.
+                    name.resource = format!("{}{RENAMED_RESOURCE}", name.resource);
+                    handle = naming::resource_type_name(&name.resource);
                 }
                 match handles.get(&handle) {
                     Some(first) if !first.starts_with("#/paths") => {
@@ -120,6 +125,7 @@ impl<'a> Converter<'a> {
                                 param_pointer,
                                 location == ParamIn::Query,
                             )?;
+                            let plain = self.is_plain_text(&field.ty);
                             // An object (or a list of objects) in the query string: spelled as
                             // its `style` says.
                             let object = match parameter {
@@ -151,11 +157,12 @@ impl<'a> Converter<'a> {
                                 json,
                                 max_length,
                                 object,
+                                plain,
                             });
                         }
                     }
                 }
-                check_placeholders(path, &path_params, &pointer)?;
+                check_placeholders(path, &mut path_params, &pointer, &mut self.warnings)?;
                 let query_arg = match query.iter().all(|q| q.location == ParamIn::Query) {
                     _ if query.is_empty() => None,
                     true => Some("query"),
@@ -438,10 +445,14 @@ impl<'a> Converter<'a> {
             }
         };
         let ty = self.type_ref(schema, &inline_name, &schema_pointer)?;
-        if !json && !self.is_plain_text(&ty) && !structured_allowed {
+        // A path, header or cookie parameter whose schema is an object or a union is sent as
+        // the text of its value (`crate::wire::plain_text`); one that is a list of such things
+        // has no one spelling.
+        let nested = matches!(&ty, TypeRef::Array(item) if !self.is_plain_text(item));
+        if !json && nested && !structured_allowed {
             return Err(Error::unsupported(
                 &schema_pointer,
-                "a structured path, header or cookie parameter that is not sent as JSON (use `content: application/json`)",
+                "a path, header or cookie parameter that is a list of objects or lists",
             ));
         }
         let mut field_docs = match schema {
@@ -495,10 +506,11 @@ fn check_header_parameter(field: &Field, json: bool, pointer: &str) -> Result<()
             format!("`{}` as a header or cookie name", field.wire),
         ));
     }
-    if json || matches!(field.ty, TypeRef::Array(_)) {
+    // A list is sent as one header per item, which HTTP reads as the comma-separated list.
+    if json {
         return Err(Error::unsupported(
             pointer,
-            "a header or cookie parameter that is not a single value",
+            "a header or cookie parameter sent as JSON",
         ));
     }
     Ok(())
@@ -599,16 +611,42 @@ fn convention_clashes(spec: &OpenAPI) -> HashSet<String> {
 
 /// Every `{placeholder}` of the path needs its parameter, and every path parameter its
 /// placeholder.
-fn check_placeholders(path: &str, params: &[Field], pointer: &str) -> Result<(), Error> {
+/// A placeholder the spec declares no parameter for (Svix's `{app_id}` on some operations) is
+/// a required string argument, with a warning; a parameter without a placeholder is an error.
+fn check_placeholders(
+    path: &str,
+    params: &mut Vec<Field>,
+    pointer: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), Error> {
     let placeholders = path_placeholders(path);
-    if let Some(missing) = placeholders
-        .iter()
-        .find(|p| !params.iter().any(|f| f.wire == **p))
-    {
-        return Err(Error::unsupported(
+    for missing in &placeholders {
+        if params.iter().any(|f| f.wire == *missing) {
+            continue;
+        }
+        let name = naming::field_name(missing).ok_or_else(|| {
+            Error::unsupported(
+                pointer,
+                format!("path placeholder `{{{missing}}}` without a path parameter"),
+            )
+        })?;
+        warnings.push(Warning::new(
             pointer,
-            format!("path placeholder `{{{missing}}}` without a path parameter"),
+            format!("path placeholder `{{{missing}}}` without a path parameter; read as a string"),
         ));
+        let mut field = Field {
+            name,
+            wire: (*missing).to_owned(),
+            ty: TypeRef::Scalar(Scalar::String),
+            required: true,
+            nullable: false,
+            boxed: false,
+            flatten: false,
+            constant: None,
+            docs: Docs::default(),
+        };
+        rename_if_taken(&mut field, |name| params.iter().any(|p| p.name == name));
+        params.push(field);
     }
     if let Some(extra) = params
         .iter()
@@ -669,15 +707,31 @@ pub(super) fn resources(spec: &OpenAPI, operations: &[Operation]) -> Vec<Resourc
             .iter()
             .position(|t| naming::resource_name(&t.name).as_deref() == Some(name))
     };
+    let tag_of =
+        |name: &str| tag_of(name).or_else(|| name.strip_suffix(RENAMED_RESOURCE).and_then(tag_of));
     names.sort_by_key(|name| tag_of(name).unwrap_or(usize::MAX));
     names
         .into_iter()
-        .map(|name| Resource {
-            name: name.to_owned(),
-            docs: Docs {
+        .map(|name| {
+            let mut docs = Docs {
                 description: tag_of(name).and_then(|i| spec.tags[i].description.clone()),
                 ..Docs::default()
-            },
+            };
+            if let Some(tag) = name.strip_suffix(RENAMED_RESOURCE) {
+                super::add_note(
+                    &mut docs,
+                    format!(
+                        "Named `{name}` in Rust: `{tag}` is a name of the client or the runtime."
+                    ),
+                );
+            }
+            Resource {
+                name: name.to_owned(),
+                docs,
+            }
         })
         .collect()
 }
+
+/// What a resource whose tag is a name of the client or the runtime gets after its name.
+const RENAMED_RESOURCE: &str = "_api";

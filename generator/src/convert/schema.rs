@@ -18,6 +18,10 @@ use crate::typemap;
 
 type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
 
+/// How deep `allOf`s over unions are distributed inside one another before the rest is merged
+/// as it is (and a union part refused).
+const MAX_DISTRIBUTION: usize = 4;
+
 impl Converter<'_> {
     pub(super) fn define_component(
         &mut self,
@@ -79,21 +83,16 @@ impl Converter<'_> {
                     self.type_ref(single, name, &at)
                 }
                 [] => Err(Error::unsupported(pointer, "empty allOf")),
-                parts => {
-                    let mut properties = IndexMap::new();
-                    let mut required = Vec::new();
-                    let mut places = HashMap::new();
-                    let mut within = vec![pointer.to_owned()];
-                    self.collect_all_of(
-                        parts,
-                        pointer,
-                        &mut within,
-                        (&mut properties, &mut places),
-                        &mut required,
-                    )?;
-                    let fields = self.fields(&properties, &required, name, pointer, &places)?;
-                    self.define(name, pointer, docs(schema), TypeKind::Struct(fields))
+                parts if self.distributing < MAX_DISTRIBUTION => {
+                    if let Some(union) = self.distribute_over_union(schema, parts) {
+                        self.distributing += 1;
+                        let ty = self.schema(&union, name, pointer);
+                        self.distributing -= 1;
+                        return ty;
+                    }
+                    self.all_of(schema, parts, name, pointer)
                 }
+                parts => self.all_of(schema, parts, name, pointer),
             },
             SchemaKind::OneOf { one_of } => self.union(schema, one_of, "oneOf", name, pointer),
             SchemaKind::AnyOf { any_of } => self.union(schema, any_of, "anyOf", name, pointer),
@@ -193,6 +192,94 @@ impl Converter<'_> {
                 self.define(name, pointer, docs(schema), TypeKind::Struct(fields))
             }
         }
+    }
+
+    /// The struct of an `allOf`: every part's properties merged.
+    fn all_of(
+        &mut self,
+        schema: &Schema,
+        parts: &[ReferenceOr<Schema>],
+        name: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
+        let scalar = |part: &ReferenceOr<Schema>| {
+            let target = match part {
+                ReferenceOr::Reference { reference } => self.resolve.schema(reference, "#").ok(),
+                ReferenceOr::Item(item) => Some((item, String::new())),
+            };
+            target.is_some_and(|(schema, _)| {
+                matches!(
+                    schema.schema_kind,
+                    SchemaKind::Type(
+                        Type::String(_) | Type::Integer(_) | Type::Number(_) | Type::Boolean(_)
+                    )
+                )
+            })
+        };
+        if parts.iter().all(scalar) {
+            // Values that fit every part (OpenAlex's two enums of field names): the first part's
+            // type reads them all (enums keep unlisted values).
+            self.warnings.push(Warning::new(
+                &format!("{pointer}/allOf"),
+                "an allOf of values that are not objects; read as its first part",
+            ));
+            let at = format!("{pointer}/allOf/0");
+            return self.type_ref(&parts[0], name, &at);
+        }
+        let mut properties = IndexMap::new();
+        let mut required = Vec::new();
+        let mut places = HashMap::new();
+        let mut within = vec![pointer.to_owned()];
+        self.collect_all_of(
+            parts,
+            pointer,
+            &mut within,
+            (&mut properties, &mut places),
+            &mut required,
+        )?;
+        let fields = self.fields(&properties, &required, name, pointer, &places)?;
+        self.define(name, pointer, docs(schema), TypeKind::Struct(fields))
+    }
+
+    /// `allOf: [$ref: U, X]` where U is a union of A and B holds what A and X, or B and X, hold:
+    /// the union of `allOf: [A, X]` and `allOf: [B, X]` (text-generation-inference's `Message`).
+    /// `None` when no part is a union.
+    fn distribute_over_union(
+        &self,
+        schema: &Schema,
+        parts: &[ReferenceOr<Schema>],
+    ) -> Option<Schema> {
+        let (index, members) = parts.iter().enumerate().find_map(|(index, part)| {
+            let target = match part {
+                ReferenceOr::Reference { reference } => self.resolve.schema(reference, "#").ok()?.0,
+                ReferenceOr::Item(item) => item,
+            };
+            match &target.schema_kind {
+                SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
+                    if members.len() > 1 =>
+                {
+                    Some((index, members))
+                }
+                _ => None,
+            }
+        })?;
+        let one_of = members
+            .iter()
+            .map(|member| {
+                let mut all_of = parts.to_vec();
+                all_of[index] = member.clone();
+                ReferenceOr::Item(Schema {
+                    schema_data: Default::default(),
+                    schema_kind: SchemaKind::AllOf { all_of },
+                })
+            })
+            .collect();
+        let mut schema_data = schema.schema_data.clone();
+        schema_data.discriminator = None;
+        Some(Schema {
+            schema_data,
+            schema_kind: SchemaKind::OneOf { one_of },
+        })
     }
 
     /// One variant per distinct value, in the spec's order; a repeated value is folded into the
@@ -544,12 +631,13 @@ impl Converter<'_> {
         let SchemaKind::AllOf { all_of } = &member.schema_kind else {
             return None;
         };
-        match all_of.as_slice() {
-            [_, .., ReferenceOr::Reference { reference }] => {
-                self.resolve.schema_name(reference, "#").ok()
-            }
-            _ => None,
+        if all_of.len() < 2 {
+            return None;
         }
+        all_of.iter().rev().find_map(|part| match part {
+            ReferenceOr::Reference { reference } => self.resolve.schema_name(reference, "#").ok(),
+            ReferenceOr::Item(_) => None,
+        })
     }
 }
 

@@ -107,6 +107,25 @@ fn constructors(service: &Service) -> TokenStream {
     }
 }
 
+/// Whether the Rust type of `ty` prints its wire text with `Display`: scalars and enums (and
+/// aliases of them) do; structs, unions and JSON values do not.
+fn displays(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Scalar(_) => true,
+        TypeRef::Named(name) => {
+            api.types
+                .iter()
+                .find(|t| t.name == *name)
+                .is_some_and(|t| match &t.kind {
+                    TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => true,
+                    TypeKind::Alias(target) => displays(api, target),
+                    _ => false,
+                })
+        }
+        _ => false,
+    }
+}
+
 fn types_module() -> TokenStream {
     quote!(crate::types::)
 }
@@ -181,6 +200,14 @@ pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
         let (ty, value) = match &field.ty {
             TypeRef::Scalar(Scalar::String | Scalar::Uuid | Scalar::Uri) => {
                 (quote!(&str), quote!(#ident))
+            }
+            // An object or a union (Oxide's NameOrId) goes as the text of its value.
+            ty if !displays(api, ty) => {
+                let ty = typemap::rust_type_in(ty, &types);
+                (
+                    quote!(&#ty),
+                    quote!(&crate::wire::plain_text(#wire, #ident)?),
+                )
             }
             ty => (
                 typemap::rust_type_in(ty, &types),

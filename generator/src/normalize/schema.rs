@@ -44,6 +44,13 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
             "`not` excludes values a Rust type cannot tell apart; ignored",
         ));
     }
+    if map.contains_key("oneOf") && map.remove("anyOf").is_some() {
+        // Both (ElevenLabs): a value matches one `oneOf` member, which is the narrower claim.
+        w.push(Warning::new(
+            &at("anyOf"),
+            "`anyOf` beside `oneOf`; ignored, the `oneOf` decides",
+        ));
+    }
     drop_constraint_unions(map, pointer, w);
     pull_union_out_of_all_of(map);
     fold_into_all_of(map);
@@ -557,6 +564,28 @@ fn drop_type_beside_composition(map: &mut Mapping, pointer: &str, w: &mut Vec<Wa
         return;
     }
     map.remove("type");
+    if let Some(values) = map.remove("enum") {
+        // `anyOf: [{type: string}, {type: 'null'}]` with an `enum` beside (ElevenLabs): the
+        // values belong to the one member left; beside anything else the members decide.
+        let keyword = ["anyOf", "oneOf"].into_iter().find(|k| {
+            map.get(*k)
+                .and_then(Value::as_sequence)
+                .is_some_and(|m| m.len() == 1)
+        });
+        let single = match keyword.and_then(|k| map.get_mut(k)) {
+            Some(Value::Sequence(members)) => members[0].as_mapping_mut(),
+            _ => None,
+        };
+        match single {
+            Some(member) if !member.contains_key("$ref") => {
+                member.insert("enum".into(), values);
+            }
+            _ => w.push(Warning::new(
+                &format!("{pointer}/enum"),
+                "`enum` beside a composition; ignored, its members decide",
+            )),
+        }
+    }
     // Keywords of one scalar type (`format: date-time` beside an allOf of objects) say nothing
     // the members do not: the members decide.
     for (keyword, types) in TYPED_KEYWORDS {

@@ -432,6 +432,15 @@ pub fn query_json<T: serde::Serialize>(
     }
 }
 
+/// A path, header or cookie parameter that holds an object or a union, as text: a string as it
+/// is, a number or a boolean as written, anything else as JSON text.
+pub fn plain_text<T: serde::Serialize>(param: &'static str, value: &T) -> Result<String, Invalid> {
+    match serde_json::to_value(value).map_err(|e| Invalid::new(param, e.to_string()))? {
+        serde_json::Value::String(text) => Ok(text),
+        other => Ok(other.to_string()),
+    }
+}
+
 /// A query parameter that holds an object (or a list, a map, a union) as `(key, value)` pairs,
 /// as OpenAPI's `style` spells it: `deepObject` as `param[key]=value` (nested objects
 /// `param[a][b]`), `explode` as the object's own keys, `form` as `param=key,value,…`. Lists
