@@ -229,9 +229,14 @@ fn query(name: &proc_macro2::Ident, docs: TokenStream, params: &[QueryParam]) ->
                 quote! { { let value = &self.#ident; #push } }
             }
         });
+        let allow = structured
+            .iter()
+            .any(|p| p.field.docs.deprecated)
+            .then(|| quote!(#[allow(deprecated)]));
         quote! {
             /// The query parameters that hold objects, as `(key, value)` pairs: `name[key]` for
             /// `deepObject`, the object's own keys when exploded.
+            #allow
             pub fn to_object_query_pairs(&self) -> Result<Vec<(String, String)>, crate::wire::Invalid> {
                 let mut pairs = Vec::new();
                 #(#pushes)*

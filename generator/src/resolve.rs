@@ -44,11 +44,19 @@ impl<'a> Resolver<'a> {
         let taken: std::collections::HashSet<&str> = full.values().map(String::as_str).collect();
         let mut rust_names = HashMap::new();
         let mut renamed = HashMap::new();
-        let mut chosen_names = std::collections::HashSet::new();
+        // Rust's and the runtime's names are taken before any component's.
+        let mut chosen_names: std::collections::HashSet<String> = naming::RESERVED_TYPE_NAMES
+            .iter()
+            .map(|name| (*name).to_owned())
+            .collect();
         // In the spec's order: the first component keeps the name, the next gets a number.
         for (name, rust) in &full {
             let mut chosen = match naming::short_type_name(rust) {
-                Some(short) if !taken.contains(short) && short_count[short] == 1 => {
+                Some(short)
+                    if !taken.contains(short)
+                        && short_count[short] == 1
+                        && !naming::RESERVED_TYPE_NAMES.contains(&short) =>
+                {
                     short.to_owned()
                 }
                 _ => rust.clone(),

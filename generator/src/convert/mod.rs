@@ -36,7 +36,7 @@ pub fn convert(spec: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
         converter.define_component(&rust_name, schema, &schema_pointer(name))?;
         if let Some(wanted) = converter.resolve.renamed.get(name.as_str()) {
             let note = format!(
-                "Named `{rust_name}` in Rust: `{wanted}` is an earlier schema's name (spec name `{name}`)."
+                "Named `{rust_name}` in Rust (spec name `{name}`): `{wanted}` is the name of Rust's, the runtime's or an earlier schema's type."
             );
             if let Some(def) = converter.types.iter_mut().find(|t| t.name == rust_name) {
                 add_note(&mut def.docs, note);

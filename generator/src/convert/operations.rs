@@ -99,7 +99,9 @@ impl<'a> Converter<'a> {
                         Parameter::Path { parameter_data, .. } => {
                             let (field, _) =
                                 self.parameter(parameter_data, &stem, param_pointer, false)?;
-                            if !matches!(field.ty, TypeRef::Scalar(_) | TypeRef::Named(_)) {
+                            let list = matches!(&field.ty, TypeRef::Array(item) if self.is_plain_text(item));
+                            if !list && !matches!(field.ty, TypeRef::Scalar(_) | TypeRef::Named(_))
+                            {
                                 return Err(Error::unsupported(
                                     param_pointer,
                                     "a path parameter that is not a single value",

@@ -201,6 +201,14 @@ pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
             TypeRef::Scalar(Scalar::String | Scalar::Uuid | Scalar::Uri) => {
                 (quote!(&str), quote!(#ident))
             }
+            // A list goes as its items joined by commas (OpenAPI's `simple` style).
+            TypeRef::Array(item) => {
+                let item = typemap::rust_type_in(item, &types);
+                (
+                    quote!(&[#item]),
+                    quote!(&#ident.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
+                )
+            }
             // An object or a union (Oxide's NameOrId) goes as the text of its value.
             ty if !displays(api, ty) => {
                 let ty = typemap::rust_type_in(ty, &types);

@@ -702,6 +702,7 @@ fn infer_type(map: &mut Mapping) {
         });
     let inferred = if has(&[
         "properties",
+        "required",
         "additionalProperties",
         "minProperties",
         "maxProperties",
