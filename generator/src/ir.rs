@@ -406,4 +406,6 @@ pub enum ResponseBody {
     Empty,
     Json(TypeRef),
     Binary,
+    /// `text/event-stream`: server-sent events, each event's data of this type.
+    Events(TypeRef),
 }

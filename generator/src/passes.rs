@@ -209,7 +209,7 @@ fn referenced(types: &[TypeDef], operations: &[Operation]) -> BTreeSet<String> {
         refs.extend(op.path_params.iter().map(|f| &f.ty));
         refs.extend(op.body.as_ref().and_then(Body::sent_type));
         refs.extend(op.responses.iter().filter_map(|r| match &r.body {
-            ResponseBody::Json(ty) => Some(ty),
+            ResponseBody::Json(ty) | ResponseBody::Events(ty) => Some(ty),
             ResponseBody::Empty | ResponseBody::Binary => None,
         }));
         refs.extend(op.paged.as_ref().map(|p| &p.item));

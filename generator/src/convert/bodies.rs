@@ -208,6 +208,11 @@ impl<'a> Converter<'a> {
                 name,
                 &media_pointer,
             )?)),
+            "text/event-stream" => Ok(ResponseBody::Events(self.media_schema(
+                media_type,
+                &format!("{name}Event"),
+                &media_pointer,
+            )?)),
             // `*/*`, `application/zip`, images, audio, text: the bytes as they come.
             _ => Ok(ResponseBody::Binary),
         }
