@@ -29,6 +29,7 @@ pub fn convert(spec: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
         owners: HashMap::new(),
         warnings: Vec::new(),
         distributing: 0,
+        in_progress: Vec::new(),
     };
     converter.reserve_component_names()?;
     for (name, schema) in &components.schemas {
@@ -122,6 +123,8 @@ struct Converter<'a> {
     /// How many `allOf`s over a union are being distributed, one inside the other: a bound, so
     /// that a union that includes itself through its members cannot recurse without end.
     distributing: usize,
+    /// The pointers of the inline schemas being converted, outermost first.
+    in_progress: Vec<String>,
 }
 
 impl Converter<'_> {

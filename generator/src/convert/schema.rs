@@ -18,9 +18,11 @@ use crate::typemap;
 
 type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
 
-/// How deep `allOf`s over unions are distributed inside one another before the rest is merged
-/// as it is (and a union part refused).
-const MAX_DISTRIBUTION: usize = 4;
+/// How deep `allOf`s over unions are distributed inside one another, and over how many members
+/// at most, before the rest is merged as it is (and a union part refused): each level multiplies
+/// the types, so hostile documents must not make millions.
+const MAX_DISTRIBUTION: usize = 2;
+const MAX_DISTRIBUTED_MEMBERS: usize = 64;
 
 impl Converter<'_> {
     pub(super) fn define_component(
@@ -64,7 +66,21 @@ impl Converter<'_> {
                 .resolve
                 .schema_name(reference, pointer)
                 .map(TypeRef::Named),
-            ReferenceOr::Item(schema) => self.schema(schema.borrow(), name, pointer),
+            // A schema met again inside itself (an `allOf` that includes a component holding it,
+            // whose properties are then merged anew): no Rust type can expand it forever.
+            ReferenceOr::Item(_) if self.in_progress.iter().any(|p| p == pointer) => {
+                self.warnings.push(Warning::new(
+                    pointer,
+                    "a schema that contains itself through an allOf; read as any JSON value",
+                ));
+                Ok(TypeRef::Json)
+            }
+            ReferenceOr::Item(schema) => {
+                self.in_progress.push(pointer.to_owned());
+                let ty = self.schema(schema.borrow(), name, pointer);
+                self.in_progress.pop();
+                ty
+            }
         }
     }
 
@@ -249,20 +265,35 @@ impl Converter<'_> {
         schema: &Schema,
         parts: &[ReferenceOr<Schema>],
     ) -> Option<Schema> {
-        let (index, members) = parts.iter().enumerate().find_map(|(index, part)| {
-            let target = match part {
-                ReferenceOr::Reference { reference } => self.resolve.schema(reference, "#").ok()?.0,
-                ReferenceOr::Item(item) => item,
-            };
-            match &target.schema_kind {
-                SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
-                    if members.len() > 1 =>
-                {
-                    Some((index, members))
+        let unions: Vec<(usize, &Vec<ReferenceOr<Schema>>)> = parts
+            .iter()
+            .enumerate()
+            .filter_map(|(index, part)| {
+                let target = match part {
+                    ReferenceOr::Reference { reference } => {
+                        self.resolve.schema(reference, "#").ok()?.0
+                    }
+                    ReferenceOr::Item(item) => item,
+                };
+                match &target.schema_kind {
+                    SchemaKind::OneOf { one_of: members }
+                    | SchemaKind::AnyOf { any_of: members }
+                        if members.len() > 1 =>
+                    {
+                        Some((index, members))
+                    }
+                    _ => None,
                 }
-                _ => None,
-            }
-        })?;
+            })
+            .collect();
+        // One union part only: two would multiply.
+        let [(index, members)] = unions.as_slice() else {
+            return None;
+        };
+        let (index, members) = (*index, *members);
+        if members.len() > MAX_DISTRIBUTED_MEMBERS {
+            return None;
+        }
         let one_of = members
             .iter()
             .map(|member| {

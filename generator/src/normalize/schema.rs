@@ -380,19 +380,12 @@ fn pull_union_out_of_all_of(map: &mut Mapping) {
     let Some(Value::Sequence(parts)) = map.get_mut("allOf") else {
         return;
     };
-    let union_part = parts.iter().position(|part| {
-        part.as_mapping().is_some_and(|part| {
-            (part.contains_key("oneOf") || part.contains_key("anyOf"))
-                && part.keys().all(|k| {
-                    k.as_str().is_some_and(|k| {
-                        matches!(k, "oneOf" | "anyOf" | "discriminator")
-                            || ANNOTATIONS.contains(&k)
-                            || k.starts_with("x-")
-                    })
-                })
-        })
-    });
+    let union_part = parts.iter().position(is_union_part);
     let Some(index) = union_part else { return };
+    // Of several union parts, none: each pulled out would multiply the members of the others.
+    if parts.iter().filter(|part| is_union_part(part)).count() > 1 {
+        return;
+    }
     let Value::Mapping(part) = parts.remove(index) else {
         return;
     };
@@ -432,6 +425,32 @@ fn untyped_enum(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
     }
 }
 
+fn contains_union(value: &Value) -> bool {
+    match value {
+        Value::Mapping(map) => map.iter().any(|(key, value)| {
+            let members = value.as_sequence().map_or(0, Vec::len);
+            (matches!(key.as_str(), Some("oneOf" | "anyOf")) && members > 1)
+                || contains_union(value)
+        }),
+        Value::Sequence(items) => items.iter().any(contains_union),
+        _ => false,
+    }
+}
+
+/// An `allOf` part that is only a union (`{oneOf: [A, B]}`, annotated or not).
+fn is_union_part(part: &Value) -> bool {
+    part.as_mapping().is_some_and(|part| {
+        (part.contains_key("oneOf") || part.contains_key("anyOf"))
+            && part.keys().all(|k| {
+                k.as_str().is_some_and(|k| {
+                    matches!(k, "oneOf" | "anyOf" | "discriminator")
+                        || ANNOTATIONS.contains(&k)
+                        || k.starts_with("x-")
+                })
+            })
+    })
+}
+
 /// `allOf: [X]` beside `oneOf: [A, B]` holds what X and one of A, B hold: `oneOf: [allOf: [X, A],
 /// allOf: [X, B]]`, a union of structs that each merge X's properties.
 fn distribute_all_of_over_union(map: &mut Mapping) {
@@ -442,6 +461,11 @@ fn distribute_all_of_over_union(map: &mut Mapping) {
         return;
     };
     if !map.get("allOf").is_some_and(Value::is_sequence) {
+        return;
+    }
+    // Parts that hold unions themselves would be copied into every member and distributed
+    // again there: members multiply at each level, so those are left as they are.
+    if map.get("allOf").is_some_and(contains_union) {
         return;
     }
     let Some(Value::Sequence(parts)) = map.remove("allOf") else {
