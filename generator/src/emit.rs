@@ -504,6 +504,7 @@ fn type_phrase(ty: &TypeRef) -> String {
         TypeRef::Array(item) => format!("a list, each item {}", type_phrase(item)),
         TypeRef::Map(_) | TypeRef::JsonObject => "a JSON object".to_owned(),
         TypeRef::Json => "any JSON value".to_owned(),
+        TypeRef::Nullable(inner) => format!("{} or null", type_phrase(inner)),
         TypeRef::Scalar(scalar) => match scalar {
             Scalar::String | Scalar::Uuid | Scalar::Uri => "a string",
             Scalar::Boolean => "a boolean",

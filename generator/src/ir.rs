@@ -168,6 +168,8 @@ pub enum TypeRef {
     JsonObject,
     /// Any JSON value.
     Json,
+    /// A list item or map value that may be `null` (`items: {type: [string, 'null']}`).
+    Nullable(Box<TypeRef>),
 }
 
 /// Leaf types; `typemap` decides what each is in Rust.

@@ -126,7 +126,7 @@ fn reaches(held: &[BTreeSet<usize>], from: usize, to: usize) -> bool {
 pub fn named_within(ty: &TypeRef) -> Option<&String> {
     match ty {
         TypeRef::Named(name) => Some(name),
-        TypeRef::Array(item) | TypeRef::Map(item) => named_within(item),
+        TypeRef::Array(item) | TypeRef::Map(item) | TypeRef::Nullable(item) => named_within(item),
         _ => None,
     }
 }

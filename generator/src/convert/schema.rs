@@ -153,11 +153,14 @@ impl Converter<'_> {
             }
             SchemaKind::Type(Type::Array(array)) => {
                 let item = match &array.items {
-                    Some(items) => self.type_ref(
-                        items,
-                        &naming::inline_type_name(name, "Item"),
-                        &format!("{pointer}/items"),
-                    )?,
+                    Some(items) => {
+                        let item = self.type_ref(
+                            items,
+                            &naming::inline_type_name(name, "Item"),
+                            &format!("{pointer}/items"),
+                        )?;
+                        maybe_null(items, item)
+                    }
                     None => TypeRef::Json,
                 };
                 Ok(TypeRef::Array(Box::new(item)))
@@ -165,13 +168,13 @@ impl Converter<'_> {
             SchemaKind::Type(Type::Object(object)) => {
                 if object.properties.is_empty() {
                     return match &object.additional_properties {
-                        Some(AdditionalProperties::Schema(value)) => {
+                        Some(AdditionalProperties::Schema(schema)) => {
                             let value = self.type_ref(
-                                value,
+                                schema,
                                 &naming::inline_type_name(name, "Value"),
                                 &format!("{pointer}/additionalProperties"),
                             )?;
-                            Ok(TypeRef::Map(Box::new(value)))
+                            Ok(TypeRef::Map(Box::new(maybe_null(schema, value))))
                         }
                         _ => Ok(TypeRef::JsonObject),
                     };
@@ -811,6 +814,20 @@ fn descriptive_variant_name(ty: &TypeRef) -> String {
     }
 }
 
+/// A list item or map value whose schema allows `null` (3.1's `type: [T, 'null']`) is an
+/// `Option`; JSON values and date-times (written by `wire::Rfc3339List`) hold theirs as they are.
+fn maybe_null<S: Borrow<Schema>>(schema: &ReferenceOr<S>, ty: TypeRef) -> TypeRef {
+    let nullable = match schema {
+        ReferenceOr::Item(schema) => schema.borrow().schema_data.nullable,
+        ReferenceOr::Reference { .. } => false,
+    };
+    match ty {
+        TypeRef::Json | TypeRef::Scalar(Scalar::DateTime) => ty,
+        ty if nullable => TypeRef::Nullable(Box::new(ty)),
+        ty => ty,
+    }
+}
+
 fn variant_name_for(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(name) => name.clone(),
@@ -818,6 +835,7 @@ fn variant_name_for(ty: &TypeRef) -> String {
         TypeRef::Array(_) => "Array".to_owned(),
         TypeRef::Map(_) | TypeRef::JsonObject => "Object".to_owned(),
         TypeRef::Json => "Json".to_owned(),
+        TypeRef::Nullable(inner) => variant_name_for(inner),
     }
 }
 
