@@ -410,4 +410,6 @@ pub enum ResponseBody {
     Binary,
     /// `text/event-stream`: server-sent events, each event's data of this type.
     Events(TypeRef),
+    /// `text/plain`: the answer as a `String`.
+    Text,
 }

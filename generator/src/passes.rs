@@ -210,7 +210,7 @@ fn referenced(types: &[TypeDef], operations: &[Operation]) -> BTreeSet<String> {
         refs.extend(op.body.as_ref().and_then(Body::sent_type));
         refs.extend(op.responses.iter().filter_map(|r| match &r.body {
             ResponseBody::Json(ty) | ResponseBody::Events(ty) => Some(ty),
-            ResponseBody::Empty | ResponseBody::Binary => None,
+            ResponseBody::Empty | ResponseBody::Binary | ResponseBody::Text => None,
         }));
         refs.extend(op.paged.as_ref().map(|p| &p.item));
     }

@@ -213,7 +213,8 @@ impl<'a> Converter<'a> {
                 &format!("{name}Event"),
                 &media_pointer,
             )?)),
-            // `*/*`, `application/zip`, images, audio, text: the bytes as they come.
+            "text/plain" => Ok(ResponseBody::Text),
+            // `*/*`, `application/zip`, images, audio: the bytes as they come.
             _ => Ok(ResponseBody::Binary),
         }
     }

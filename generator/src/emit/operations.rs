@@ -372,6 +372,10 @@ fn function(op: &Operation, api: &Api) -> TokenStream {
             Some(quote!(.streaming())),
             quote!(Ok(self.client.transport().send(&request).await?.download())),
         ),
+        Some(ResponseBody::Text) => (
+            None,
+            quote!(self.client.transport().send(&request).await?.text().await),
+        ),
         Some(ResponseBody::Events(_)) => (
             Some(quote!(.streaming())),
             quote!(Ok(self
@@ -449,6 +453,7 @@ pub(super) fn output(op: &Operation) -> TokenStream {
         Some(ResponseBody::Json(ty)) => typemap::rust_type_in(ty, &types_module()),
         Some(ResponseBody::Empty) | None => quote!(()),
         Some(ResponseBody::Binary) => quote!(crate::Download),
+        Some(ResponseBody::Text) => quote!(String),
         Some(ResponseBody::Events(ty)) => {
             let ty = typemap::rust_type_in(ty, &types_module());
             quote!(crate::EventStream<#ty>)

@@ -256,6 +256,12 @@ impl Reply {
         self.body().await.map(drop)
     }
 
+    /// A `text/plain` answer; bytes that are not UTF-8 are replaced, as a browser shows them.
+    pub async fn text(self) -> Result<String, Error> {
+        let (_, body) = self.body().await?;
+        Ok(String::from_utf8_lossy(&body).into_owned())
+    }
+
     // Boxed and not generic, as `Client::send` is: reading the body is compiled once, here,
     // not once per type `json` decodes in every crate that calls it.
     fn body(self) -> BoxFuture<'static, Result<(String, Bytes), Error>> {
