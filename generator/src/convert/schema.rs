@@ -585,8 +585,10 @@ impl Converter<'_> {
                 None => {
                     // A member that extends a component (`allOf: [shared, $ref: A]`, as shared
                     // properties beside a union become) is named after it: variant `A`, type
-                    // `{Union}A`.
-                    let extended = self.extended_component(member);
+                    // `{Union}A`; an inline object after the property only it has (`ResourceId`).
+                    let extended = self
+                        .extended_component(member)
+                        .or_else(|| own_property(members, index));
                     let part = extended
                         .clone()
                         .unwrap_or_else(|| format!("Variant{index}"));
@@ -636,6 +638,53 @@ impl Converter<'_> {
         };
         self.define(name, pointer, union_docs, kind)
     }
+}
+
+/// The properties an inline union member lists (its own, or its inline `allOf` parts'), the
+/// required ones first.
+fn inline_properties(member: &ReferenceOr<Schema>) -> Vec<&String> {
+    let ReferenceOr::Item(member) = member else {
+        return Vec::new();
+    };
+    let objects: Vec<&openapiv3::ObjectType> = match &member.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => vec![object],
+        SchemaKind::AllOf { all_of } => all_of
+            .iter()
+            .filter_map(|part| match part {
+                ReferenceOr::Item(Schema {
+                    schema_kind: SchemaKind::Type(Type::Object(object)),
+                    ..
+                }) => Some(object),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut names: Vec<&String> = objects
+        .iter()
+        .flat_map(|o| o.properties.keys().filter(|k| o.required.contains(k)))
+        .collect();
+    names.extend(
+        objects
+            .iter()
+            .flat_map(|o| o.properties.keys().filter(|k| !o.required.contains(k))),
+    );
+    names
+}
+
+/// The name of the first property member `index` lists and no other member does, as a variant
+/// name (`resource_id` → `ResourceId`): what tells the member apart.
+fn own_property(members: &[ReferenceOr<Schema>], index: usize) -> Option<String> {
+    let others: Vec<&String> = members
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .flat_map(|(_, m)| inline_properties(m))
+        .collect();
+    inline_properties(&members[index])
+        .into_iter()
+        .find(|name| !others.contains(name))
+        .and_then(|name| naming::identifier(name, naming::Case::Variant))
 }
 
 /// The one value an inline union member gives its discriminator property (`enum: [x]`, or
