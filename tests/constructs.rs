@@ -127,3 +127,46 @@ fn named_date_times_read_and_write_rfc_3339() {
         round_trip(json!({"name": "c", "launch": "2026-12-24T18:00:00Z"}));
     assert_eq!(calendar.additional_properties["launch"].day(), 24);
 }
+
+/// 3.1's nullable items and map values keep their `null`s, several types are a union that
+/// takes each, Kubernetes' int-or-string takes both, and a type that is only `null` reads it.
+#[test]
+fn openapi_31_types_read_what_documents_send() {
+    use constructs::openapi_31_types::{IntOrString, Job, JobId};
+    let job: Job = round_trip(json!({
+        "id": 7,
+        "tags": ["a", null],
+        "labels": {"x": 1, "y": null},
+        "point": [1.5, "north"],
+    }));
+    assert_eq!(job.id, Some(JobId::Integer(7)));
+    assert_eq!(job.tags, Some(vec![Some("a".to_owned()), None]));
+    let labels = job.labels.unwrap();
+    assert_eq!((labels["x"], labels["y"]), (Some(1), None));
+    let job: Job = serde_json::from_value(json!({"gone": null})).unwrap();
+    assert_eq!(job.gone, None);
+    let id: JobId = serde_json::from_value(json!("j-1")).unwrap();
+    assert_eq!(id, JobId::String("j-1".to_owned()));
+    let surge: IntOrString = serde_json::from_value(json!("25%")).unwrap();
+    assert_eq!(surge, IntOrString::String("25%".to_owned()));
+    let surge: IntOrString = serde_json::from_value(json!(3)).unwrap();
+    assert_eq!(surge, IntOrString::Integer(3));
+}
+
+/// Shared properties beside a union reach every member (untagged, the first that fits wins:
+/// here every field is optional, so `A`); an inline discriminated member is picked by its tag.
+#[test]
+fn compositions_beside_keywords_decode_by_member() {
+    use constructs::composition_beside_keywords::AorB;
+    use constructs::discriminated_inline_members::Completion;
+    let value: AorB = round_trip(json!({"kind": "k", "a": "ay"}));
+    assert!(
+        matches!(&value, AorB::A(a) if a.kind.as_deref() == Some("k") && a.a.as_deref() == Some("ay")),
+        "{value:?}"
+    );
+    let completion: Completion = round_trip(json!({"object": "chat.completion", "tokens": 3}));
+    assert!(
+        matches!(&completion, Completion::ChatCompletion(c) if c.tokens == 3),
+        "{completion:?}"
+    );
+}

@@ -259,8 +259,43 @@ fn query(name: &proc_macro2::Ident, docs: TokenStream, params: &[QueryParam]) ->
             "The cookie parameters as `(name, value)` pairs, in the spec's order.",
         ),
     ];
+    let structured: Vec<&QueryParam> = params.iter().filter(|p| p.object.is_some()).collect();
+    let structured_encoder = (!structured.is_empty()).then(|| {
+        let pushes = structured.iter().map(|p| {
+            let ident = field_ident(&p.field.name);
+            let key = &p.field.wire;
+            let style = match p.object {
+                Some(ObjectStyle::Deep) => "deepObject",
+                Some(ObjectStyle::Form) => "form",
+                _ => "explode",
+            };
+            let push = quote! { pairs.extend(crate::wire::query_object(#key, value, #style)?); };
+            if p.field.is_optional() {
+                quote! { if let Some(value) = &self.#ident { #push } }
+            } else {
+                quote! { { let value = &self.#ident; #push } }
+            }
+        });
+        let allow = structured
+            .iter()
+            .any(|p| p.field.docs.deprecated)
+            .then(|| quote!(#[allow(deprecated)]));
+        quote! {
+            /// The query parameters that hold objects, as `(key, value)` pairs: `name[key]` for
+            /// `deepObject`, the object's own keys when exploded.
+            #allow
+            pub fn to_object_query_pairs(&self) -> Result<Vec<(String, String)>, crate::wire::Invalid> {
+                let mut pairs = Vec::new();
+                #(#pushes)*
+                Ok(pairs)
+            }
+        }
+    });
     let encoders = encoders.into_iter().filter_map(|(location, method, doc)| {
-        let here: Vec<&QueryParam> = params.iter().filter(|p| p.location == location).collect();
+        let here: Vec<&QueryParam> = params
+            .iter()
+            .filter(|p| p.location == location && p.object.is_none())
+            .collect();
         if here.is_empty() {
             return None;
         }
@@ -287,7 +322,7 @@ fn query(name: &proc_macro2::Ident, docs: TokenStream, params: &[QueryParam]) ->
         #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name { #(#field_tokens)* }
         #constructor
-        impl #name { #(#encoders)* }
+        impl #name { #(#encoders)* #structured_encoder }
     }
 }
 
@@ -305,6 +340,12 @@ fn query_push(param: &QueryParam) -> TokenStream {
             quote!(crate::wire::query_json(#key, value, #max_length)?)
         }
         TypeRef::Scalar(Scalar::DateTime) => quote!(crate::wire::query_date_time(#key, value)?),
+        // Headers and cookies that hold an object or a union: the text of the value.
+        TypeRef::Named(_) | TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_)
+            if param.location != ParamIn::Query && !param.plain =>
+        {
+            quote!(crate::wire::plain_text(#key, value)?)
+        }
         // Scalars and enums (checked in `convert`) print their wire form with `Display`.
         _ => quote!(value.to_string()),
     };
@@ -334,7 +375,12 @@ fn validate(name: &proc_macro2::Ident, kind: &TypeKind, api: &Api) -> TokenStrea
                 let ident = ident(&v.name);
                 quote!(Self::#ident(value) => value.validate(),)
             });
-            quote! { match self { #(#arms)* _ => Ok(()), } }
+            // Tagged unions have their `Unknown` variant besides; an untagged one whose every
+            // variant is checked needs no catch-all arm (it would be unreachable).
+            let all = matches!(kind, TypeKind::Untagged(_))
+                && variants.iter().all(|v| is_validated(&v.ty));
+            let rest = (!all).then(|| quote!(_ => Ok(()),));
+            quote! { match self { #(#arms)* #rest } }
         }
         TypeKind::Struct(fields) => field_checks(fields, is_validated),
         TypeKind::Query(params) => {
@@ -505,6 +551,7 @@ fn type_phrase(ty: &TypeRef) -> String {
         TypeRef::Array(item) => format!("a list, each item {}", type_phrase(item)),
         TypeRef::Map(_) | TypeRef::JsonObject => "a JSON object".to_owned(),
         TypeRef::Json => "any JSON value".to_owned(),
+        TypeRef::Nullable(inner) => format!("{} or null", type_phrase(inner)),
         TypeRef::Scalar(scalar) => match scalar {
             Scalar::String | Scalar::Uuid | Scalar::Uri => "a string",
             Scalar::Boolean => "a boolean",

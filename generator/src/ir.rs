@@ -131,6 +131,22 @@ pub struct QueryParam {
     pub json: bool,
     /// The longest encoded value the server takes, in characters (`x-max-length`).
     pub max_length: Option<usize>,
+    /// A query parameter whose value is an object, a union, a map or a list of them: how its
+    /// keys are spelled (`None` for plain text and JSON).
+    pub object: Option<ObjectStyle>,
+    /// Its value prints as text with `Display` (a scalar, an enum, or a list of them).
+    pub plain: bool,
+}
+
+/// How an object in the query string is spelled (OpenAPI's `style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectStyle {
+    /// `style: deepObject`: `name[key]=value`.
+    Deep,
+    /// `style: form`, `explode: true` (the default): the object's keys are the parameters.
+    Explode,
+    /// `style: form`, `explode: false`: `name=key,value,key,value`.
+    Form,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +168,8 @@ pub enum TypeRef {
     JsonObject,
     /// Any JSON value.
     Json,
+    /// A list item or map value that may be `null` (`items: {type: [string, 'null']}`).
+    Nullable(Box<TypeRef>),
 }
 
 /// Leaf types; `typemap` decides what each is in Rust.
@@ -352,6 +370,9 @@ pub enum Body {
     UrlEncoded(TypeRef),
     /// `text/plain`.
     Text,
+    /// Any other media type (`application/octet-stream`, `image/png`, `*/*`): a file sent as the
+    /// whole body; the spec's media type, which the file's own may replace.
+    Binary(String),
 }
 
 /// A file part of a multipart form.
@@ -360,6 +381,8 @@ pub struct FilePart {
     pub part: String,
     pub param: String,
     pub required: bool,
+    /// A list of files sent as parts of one name.
+    pub list: bool,
 }
 
 impl Body {
@@ -368,7 +391,7 @@ impl Body {
         match self {
             Body::Json(ty) | Body::UrlEncoded(ty) => Some(ty),
             Body::Form { fields, .. } => fields.as_ref(),
-            Body::Multipart { .. } | Body::Text => None,
+            Body::Multipart { .. } | Body::Text | Body::Binary(_) => None,
         }
     }
 }
@@ -385,4 +408,8 @@ pub enum ResponseBody {
     Empty,
     Json(TypeRef),
     Binary,
+    /// `text/event-stream`: server-sent events, each event's data of this type.
+    Events(TypeRef),
+    /// `text/plain`: the answer as a `String`.
+    Text,
 }

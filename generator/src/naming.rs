@@ -136,6 +136,15 @@ pub fn inline_type_name(owner: &str, part: &str) -> String {
 
 /// Rust name of a struct field or function argument; keywords are left for emit to make raw.
 pub fn field_name(wire: &str) -> Option<String> {
+    // heck drops a sign, which would make GitHub's reactions `+1` and `-1` one field.
+    for (sign, word) in [('+', "plus"), ('-', "minus")] {
+        if let Some(rest) = wire
+            .strip_prefix(sign)
+            .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            return identifier(&format!("{word}_{rest}"), Case::Snake);
+        }
+    }
     identifier(wire, Case::Snake)
 }
 
@@ -369,6 +378,8 @@ mod tests {
         assert_eq!(field("self"), "self_");
         assert_eq!(field("crate"), "crate_");
         assert_eq!(field("3d"), "n3d");
+        assert_eq!(field("+1"), "plus_1");
+        assert_eq!(field("-1"), "minus_1");
         assert_eq!(field("StartTime<"), "start_time_lt");
         assert_eq!(field("StartTime>="), "start_time_ge");
         assert_eq!(variant_name("<", 0), "Lt");

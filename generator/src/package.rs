@@ -168,7 +168,7 @@ fn lib_rs(api: &Api) -> String {
          pub mod types;\n\
          \n\
          pub use client::{{Client, ClientBuilder}};\n\
-         pub use download::Download;\n\
+         pub use download::{{Download, EventStream}};\n\
          pub use error::{{ApiError, DecodeError, Error}};\n\
          pub use retry::RetryPolicy;\n\
          pub use upload::UploadFile;\n\

@@ -126,7 +126,7 @@ fn reaches(held: &[BTreeSet<usize>], from: usize, to: usize) -> bool {
 pub fn named_within(ty: &TypeRef) -> Option<&String> {
     match ty {
         TypeRef::Named(name) => Some(name),
-        TypeRef::Array(item) | TypeRef::Map(item) => named_within(item),
+        TypeRef::Array(item) | TypeRef::Map(item) | TypeRef::Nullable(item) => named_within(item),
         _ => None,
     }
 }
@@ -209,8 +209,8 @@ fn referenced(types: &[TypeDef], operations: &[Operation]) -> BTreeSet<String> {
         refs.extend(op.path_params.iter().map(|f| &f.ty));
         refs.extend(op.body.as_ref().and_then(Body::sent_type));
         refs.extend(op.responses.iter().filter_map(|r| match &r.body {
-            ResponseBody::Json(ty) => Some(ty),
-            ResponseBody::Empty | ResponseBody::Binary => None,
+            ResponseBody::Json(ty) | ResponseBody::Events(ty) => Some(ty),
+            ResponseBody::Empty | ResponseBody::Binary | ResponseBody::Text => None,
         }));
         refs.extend(op.paged.as_ref().map(|p| &p.item));
     }

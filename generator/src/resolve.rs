@@ -15,6 +15,9 @@ pub struct Resolver<'a> {
     pub components: &'a Components,
     /// Spec name of each component schema to its Rust name.
     rust_names: HashMap<&'a str, String>,
+    /// Components whose Rust name another one took first (`nullTime` after `NullTime`), with
+    /// the name they would have had.
+    pub renamed: HashMap<&'a str, String>,
 }
 
 impl<'a> Resolver<'a> {
@@ -39,21 +42,40 @@ impl<'a> Resolver<'a> {
             }
         }
         let taken: std::collections::HashSet<&str> = full.values().map(String::as_str).collect();
-        let rust_names = full
+        let mut rust_names = HashMap::new();
+        let mut renamed = HashMap::new();
+        // Rust's and the runtime's names are taken before any component's.
+        let mut chosen_names: std::collections::HashSet<String> = naming::RESERVED_TYPE_NAMES
             .iter()
-            .map(|(name, rust)| {
-                let chosen = match naming::short_type_name(rust) {
-                    Some(short) if !taken.contains(short) && short_count[short] == 1 => {
-                        short.to_owned()
-                    }
-                    _ => rust.clone(),
-                };
-                (*name, chosen)
-            })
+            .map(|name| (*name).to_owned())
             .collect();
+        // In the spec's order: the first component keeps the name, the next gets a number.
+        for (name, rust) in &full {
+            let mut chosen = match naming::short_type_name(rust) {
+                Some(short)
+                    if !taken.contains(short)
+                        && short_count[short] == 1
+                        && !naming::RESERVED_TYPE_NAMES.contains(&short) =>
+                {
+                    short.to_owned()
+                }
+                _ => rust.clone(),
+            };
+            if chosen_names.contains(&chosen) {
+                let wanted = chosen.clone();
+                chosen = (2..)
+                    .map(|n| format!("{wanted}{n}"))
+                    .find(|c| !chosen_names.contains(c) && !taken.contains(c.as_str()))
+                    .expect("some number is free");
+                renamed.insert(*name, wanted);
+            }
+            chosen_names.insert(chosen.clone());
+            rust_names.insert(*name, chosen);
+        }
         Ok(Resolver {
             components,
             rust_names,
+            renamed,
         })
     }
 

@@ -76,6 +76,10 @@ pub fn rust_type_in(ty: &TypeRef, module: &TokenStream) -> TokenStream {
         }
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type_in(inner, module);
+            quote!(Option<#inner>)
+        }
     }
 }
 

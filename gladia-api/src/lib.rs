@@ -88,7 +88,7 @@ pub mod operations;
 pub use client::{Client, ClientBuilder};
 #[cfg(feature = "client")]
 pub use gladia_api_runtime::{
-    ApiError, DecodeError, Download, Error, LiveError, RetryPolicy, UploadFile,
+    ApiError, DecodeError, Download, Error, EventStream, LiveError, RetryPolicy, UploadFile,
 };
 #[cfg(feature = "client")]
 pub use jobs::{AudioSource, WaitOptions};

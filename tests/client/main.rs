@@ -984,3 +984,43 @@ fn bad_settings_are_refused_with_a_reason() {
 mod field;
 mod live;
 mod live_gladia;
+
+/// A `text/event-stream` answer read as typed events, as the functions generated for such
+/// answers return them (`Download::events`; here on a binary endpoint of Gladia's whose server
+/// answers with events): `data` lines joined, comments and other fields skipped, `[DONE]` ends
+/// the stream, and an event whose data is not the type is a decode error naming the operation.
+#[tokio::test]
+async fn server_sent_events_arrive_typed() {
+    let server = MockServer::start().await;
+    let events =
+        ": keep-alive\r\nevent: delta\ndata: {\"n\": 1}\n\ndata: {\"n\":\ndata:  2}\nid: 7\n\n\
+                  data: [DONE]\n\ndata: {\"n\": 3}\n\n";
+    for (id, body) in [(JOB_ID, events), ("bad", "data: {\"n\": \"x\"}")] {
+        Mock::given(method("GET"))
+            .and(path(format!("/v2/pre-recorded/{id}/file")))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/event-stream"))
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server);
+    let read = |id: &'static str| {
+        let client = client.clone();
+        async move {
+            let download = client.pre_recorded().audio(id).await.unwrap();
+            download
+                .events::<std::collections::BTreeMap<String, u32>>()
+                .try_collect::<Vec<_>>()
+                .await
+        }
+    };
+    let numbers: Vec<u32> = read(JOB_ID)
+        .await
+        .unwrap()
+        .iter()
+        .map(|event| event["n"])
+        .collect();
+    assert_eq!(numbers, [1, 2]);
+    let error = read("bad").await.unwrap_err();
+    assert!(matches!(error, Error::Decode(_)), "{error}");
+    assert!(error.to_string().contains("/file"), "{error}");
+}

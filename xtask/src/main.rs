@@ -4,15 +4,18 @@
 //! Holds argument parsing and the write policy; the generator does the rest.
 //! `cargo xtask fuzz --seconds N [--seed S]`: runs the generator on mutated specs (see `fuzz`).
 //! `cargo xtask diff [--base REV]`: the API change report since REV (see `diff`).
+//! `cargo xtask corpus DIR [--out DIR] [--seconds N]`: generates and checks a crate from every
+//! document of a folder (see `corpus`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::{env, fs};
 
+mod corpus;
 mod diff;
 mod fuzz;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR] [--crate NAME]\n       cargo xtask fuzz --seconds N [--seed S] [--spec PATH] [--save DIR]\n       cargo xtask diff [--base REV] [--spec PATH] [--messages PATH] [--manifest PATH]";
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR] [--crate NAME]\n       cargo xtask fuzz --seconds N [--seed S] [--spec PATH] [--save DIR]\n       cargo xtask diff [--base REV] [--spec PATH] [--messages PATH] [--manifest PATH]\n       cargo xtask corpus DIR [--out DIR] [--seconds N]";
 
 /// Exit codes: 1 for stale files or a failed write, 2 for a bad or unreadable spec or bad arguments.
 const EXIT_STALE: u8 = 1;
@@ -37,6 +40,22 @@ fn main() -> ExitCode {
                 ExitCode::from(EXIT_BAD_INPUT)
             }
             Ok(args) => match fuzz::fuzz(&args) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(EXIT_STALE),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(EXIT_BAD_INPUT)
+                }
+            },
+        };
+    }
+    if env::args().nth(1).as_deref() == Some("corpus") {
+        return match parse_corpus_args(env::args().skip(2)) {
+            Err(message) => {
+                eprintln!("error: {message}\n{USAGE}");
+                ExitCode::from(EXIT_BAD_INPUT)
+            }
+            Ok(args) => match corpus::run(&args) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::from(EXIT_STALE),
                 Err(message) => {
@@ -164,6 +183,30 @@ fn parse_fuzz_args(mut args: impl Iterator<Item = String>) -> Result<fuzz::FuzzA
             "--seed" => parsed.seed = number(args.next(), "--seed")?,
             "--spec" => parsed.spec = args.next().ok_or("--spec needs a path")?.into(),
             "--save" => parsed.save = args.next().ok_or("--save needs a folder")?.into(),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(parsed)
+}
+
+fn parse_corpus_args(mut args: impl Iterator<Item = String>) -> Result<corpus::CorpusArgs, String> {
+    let documents = args
+        .next()
+        .ok_or("corpus needs the folder of the documents")?;
+    let mut parsed = corpus::CorpusArgs {
+        documents: documents.into(),
+        out: workspace_root().join("target/corpus"),
+        seconds: 60,
+    };
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--out" => parsed.out = args.next().ok_or("--out needs a folder")?.into(),
+            "--seconds" => {
+                parsed.seconds = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or("--seconds needs a whole number")?
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }

@@ -24,11 +24,25 @@ impl<'a> Converter<'a> {
     ) -> Result<Vec<BodyForm>, Error> {
         let body_pointer = format!("{pointer}/requestBody");
         let body = self.resolve.request_body(body, &body_pointer)?;
-        let several = body.content.len() > 1;
+        // One function per kind of body: `image/png` and `image/jpeg` are one binary body (the
+        // file says which it is), `application/json` and `application/merge-patch+json` one JSON.
+        let mut kinds: Vec<&str> = Vec::new();
+        let content: Vec<(&String, &MediaType)> = body
+            .content
+            .iter()
+            .filter(|(media, _)| {
+                let kind = body_kind(media);
+                let first = !kinds.contains(&kind);
+                kinds.push(kind);
+                first
+            })
+            .collect();
+        let several = content.len() > 1;
+        let several_binary = kinds.iter().filter(|k| **k == "binary").count() > 1;
         let mut forms = Vec::new();
-        for (media, media_type) in &body.content {
+        for (media, media_type) in content {
             let media_pointer = format!("{body_pointer}/content/{}", escape(media));
-            let (form, body) = match media.as_str() {
+            let (form, body) = match media_kind(media) {
                 "application/json" => {
                     let ty =
                         self.media_schema(media_type, &format!("{owner}Body"), &media_pointer)?;
@@ -42,21 +56,19 @@ impl<'a> Converter<'a> {
                 "application/x-www-form-urlencoded" => {
                     let ty =
                         self.media_schema(media_type, &format!("{owner}Form"), &media_pointer)?;
-                    if !self.is_struct(&ty) {
+                    if !self.is_object(&ty) {
                         return Err(Error::unsupported(
                             &format!("{media_pointer}/schema"),
-                            "a url-encoded form whose schema is not an object with properties",
+                            "a url-encoded form whose schema is not an object",
                         ));
                     }
                     ("form", Body::UrlEncoded(ty))
                 }
                 "text/plain" => ("text", Body::Text),
-                other => {
-                    return Err(Error::unsupported(
-                        &media_pointer,
-                        format!("request body media type `{other}`"),
-                    ))
-                }
+                // Of several binary media types (`image/png`, `image/jpeg`), the file's own
+                // decides: none is the spec's one.
+                _ if several_binary => ("binary", Body::Binary("*/*".to_owned())),
+                _ => ("binary", Body::Binary(media.clone())),
             };
             let name = if several {
                 let explicit = method_extension(&media_type.extensions, &media_pointer)?;
@@ -81,9 +93,18 @@ impl<'a> Converter<'a> {
         Ok(forms)
     }
 
-    fn is_struct(&self, ty: &TypeRef) -> bool {
-        matches!(ty, TypeRef::Named(name)
-            if self.find_type(name).is_some_and(|t| matches!(t.kind, TypeKind::Struct(_))))
+    /// Whether values of the type are JSON objects, which a form spells as its fields: a
+    /// struct, a union (of structs), a map.
+    fn is_object(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(name) => self.find_type(name).is_some_and(|t| match &t.kind {
+                TypeKind::Struct(_) | TypeKind::Untagged(_) | TypeKind::Tagged { .. } => true,
+                TypeKind::Alias(target) => self.is_object(&target.clone()),
+                _ => false,
+            }),
+            TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Json => true,
+            _ => false,
+        }
     }
 
     /// A multipart form: one file part alone is streamed as it is; otherwise file parts become
@@ -99,9 +120,16 @@ impl<'a> Converter<'a> {
             _ => None,
         };
         let Some(fields) = fields else {
+            // A union of forms (Discord), a map: its fields as text parts, no file.
+            if self.is_object(form) {
+                return Ok(Body::Form {
+                    fields: Some(form.clone()),
+                    files: Vec::new(),
+                });
+            }
             return Err(Error::unsupported(
                 &schema_pointer,
-                "a multipart form whose schema is not an object with properties",
+                "a multipart form whose schema is not an object",
             ));
         };
         let is_file = |f: &Field| f.ty == TypeRef::Scalar(Scalar::Binary);
@@ -113,24 +141,21 @@ impl<'a> Converter<'a> {
                 });
             }
         }
-        if let Some(list) = fields.iter().find(
-            |f| matches!(&f.ty, TypeRef::Array(item) if **item == TypeRef::Scalar(Scalar::Binary)),
-        ) {
-            return Err(Error::unsupported(
-                &format!("{schema_pointer}/properties/{}", escape(&list.wire)),
-                "a list of files in one part",
-            ));
-        }
+        let is_files = |f: &Field| matches!(&f.ty, TypeRef::Array(item) if **item == TypeRef::Scalar(Scalar::Binary));
         let files: Vec<FilePart> = fields
             .iter()
-            .filter(|f| is_file(f))
+            .filter(|f| is_file(f) || is_files(f))
             .map(|f| FilePart {
                 part: f.wire.clone(),
                 param: f.name.clone(),
                 required: !f.is_optional(),
+                list: is_files(f),
             })
             .collect();
-        let text: Vec<Field> = fields.into_iter().filter(|f| !is_file(f)).collect();
+        let text: Vec<Field> = fields
+            .into_iter()
+            .filter(|f| !is_file(f) && !is_files(f))
+            .collect();
         let fields = if text.is_empty() {
             None
         } else if *form == TypeRef::Named(name.to_owned()) {
@@ -167,31 +192,56 @@ impl<'a> Converter<'a> {
         name: &str,
         pointer: &str,
     ) -> Result<ResponseBody, Error> {
-        let Some((media, media_type)) = content.first() else {
+        // Of several media types, JSON is read when offered (the client asks for nothing else);
+        // otherwise the first, as bytes.
+        let chosen = content
+            .iter()
+            .find(|(media, _)| media_kind(media) == "application/json")
+            .or_else(|| content.first());
+        let Some((media, media_type)) = chosen else {
             return Ok(ResponseBody::Empty);
         };
         let media_pointer = format!("{pointer}/content/{}", escape(media));
-        if content.len() > 1 {
-            return Err(Error::unsupported(
-                &media_pointer,
-                "a response with several media types",
-            ));
-        }
-        match media.as_str() {
+        match media_kind(media) {
             "application/json" => Ok(ResponseBody::Json(self.media_schema(
                 media_type,
                 name,
                 &media_pointer,
             )?)),
-            "application/octet-stream" => Ok(ResponseBody::Binary),
-            media if media.starts_with("audio/") || media.starts_with("video/") => {
-                Ok(ResponseBody::Binary)
-            }
-            other => Err(Error::unsupported(
+            "text/event-stream" => Ok(ResponseBody::Events(self.media_schema(
+                media_type,
+                &format!("{name}Event"),
                 &media_pointer,
-                format!("response media type `{other}`"),
-            )),
+            )?)),
+            "text/plain" => Ok(ResponseBody::Text),
+            // `*/*`, `application/zip`, images, audio: the bytes as they come.
+            _ => Ok(ResponseBody::Binary),
         }
+    }
+}
+
+/// Which function a request body's media type belongs to.
+fn body_kind(media: &str) -> &str {
+    match media_kind(media) {
+        kind @ ("application/json"
+        | "multipart/form-data"
+        | "application/x-www-form-urlencoded"
+        | "text/plain") => kind,
+        _ => "binary",
+    }
+}
+
+/// The media types that read alike: `application/json` for JSON by any name (`; charset=…`,
+/// `application/problem+json`, `text/json`), else the media type without its parameters.
+fn media_kind(media: &str) -> &str {
+    let essence = media.split(';').next().unwrap_or(media).trim();
+    let json = essence.eq_ignore_ascii_case("application/json")
+        || essence.eq_ignore_ascii_case("text/json")
+        || (essence.to_ascii_lowercase().ends_with("+json") && !essence.contains('*'));
+    if json {
+        "application/json"
+    } else {
+        essence
     }
 }
 

@@ -28,11 +28,21 @@ pub fn convert(spec: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
         types: Vec::new(),
         owners: HashMap::new(),
         warnings: Vec::new(),
+        distributing: 0,
+        in_progress: Vec::new(),
     };
     converter.reserve_component_names()?;
     for (name, schema) in &components.schemas {
         let rust_name = converter.component_name(name);
         converter.define_component(&rust_name, schema, &schema_pointer(name))?;
+        if let Some(wanted) = converter.resolve.renamed.get(name.as_str()) {
+            let note = format!(
+                "Named `{rust_name}` in Rust (spec name `{name}`): `{wanted}` is the name of Rust's, the runtime's or an earlier schema's type."
+            );
+            if let Some(def) = converter.types.iter_mut().find(|t| t.name == rust_name) {
+                add_note(&mut def.docs, note);
+            }
+        }
     }
     let operations = converter.operations(spec)?;
     let resources = operations::resources(spec, &operations);
@@ -111,6 +121,11 @@ struct Converter<'a> {
     /// Rust type name to the spec place it came from, to report collisions.
     owners: HashMap<String, String>,
     warnings: Vec<Warning>,
+    /// How many `allOf`s over a union are being distributed, one inside the other: a bound, so
+    /// that a union that includes itself through its members cannot recurse without end.
+    distributing: usize,
+    /// The pointers of the inline schemas being converted, outermost first.
+    in_progress: Vec<String>,
 }
 
 impl Converter<'_> {
@@ -159,26 +174,51 @@ impl Converter<'_> {
         }
     }
 
+    /// Defines a type under `name`, or, when an earlier spec place has that name, under the
+    /// first `{name}2`, `{name}3`… that is free, with the rename in its doc comment.
     fn define(
         &mut self,
         name: &str,
         pointer: &str,
-        docs: Docs,
+        mut docs: Docs,
         kind: TypeKind,
     ) -> Result<TypeRef, Error> {
-        self.claim(name, pointer)?;
+        let name = match self.owners.get(name) {
+            Some(first) if first != pointer => {
+                let first = first.clone();
+                let fresh = (2..)
+                    .map(|n| format!("{name}{n}"))
+                    .find(|c| !self.owners.contains_key(c))
+                    .expect("some number is free");
+                add_note(
+                    &mut docs,
+                    format!("Named `{fresh}` in Rust: `{name}` is the name of {first}."),
+                );
+                fresh
+            }
+            _ => name.to_owned(),
+        };
+        self.claim(&name, pointer)?;
         self.types.push(TypeDef {
-            name: name.to_owned(),
+            name: name.clone(),
             pointer: pointer.to_owned(),
             docs,
             kind,
             validated: false,
             sent: false,
         });
-        Ok(TypeRef::Named(name.to_owned()))
+        Ok(TypeRef::Named(name))
     }
 
     fn find_type(&self, name: &str) -> Option<&TypeDef> {
         self.types.iter().find(|t| t.name == name)
     }
+}
+
+/// Adds a sentence to a doc comment (a rename, what a name stands for).
+pub(crate) fn add_note(docs: &mut Docs, note: String) {
+    docs.description = Some(match docs.description.take() {
+        Some(description) if !description.is_empty() => format!("{description}\n\n{note}"),
+        _ => note,
+    });
 }

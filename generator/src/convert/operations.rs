@@ -50,30 +50,35 @@ impl<'a> Converter<'a> {
                     named_by = "operationId";
                 }
                 let tag = operation.tags.first().map(String::as_str);
-                let name = naming::operation_name(tag, method, path, explicit).map_err(|part| {
-                    let at = match part {
-                        "the tag" => format!("{pointer}/tags/0"),
-                        naming::METHOD_EXTENSION => format!("{pointer}/{named_by}"),
-                        _ => pointer.clone(),
-                    };
-                    let part = if part == naming::METHOD_EXTENSION {
-                        named_by
-                    } else {
-                        part
-                    };
-                    Error::unsupported(
-                        &at,
-                        format!("{part} gives no Rust name (no ASCII letter or digit)"),
-                    )
-                })?;
-                let handle = naming::resource_type_name(&name.resource);
+                let mut name =
+                    naming::operation_name(tag, method, path, explicit).map_err(|part| {
+                        let at = match part {
+                            "the tag" => format!("{pointer}/tags/0"),
+                            naming::METHOD_EXTENSION => format!("{pointer}/{named_by}"),
+                            _ => pointer.clone(),
+                        };
+                        let part = if part == naming::METHOD_EXTENSION {
+                            named_by
+                        } else {
+                            part
+                        };
+                        Error::unsupported(
+                            &at,
+                            format!("{part} gives no Rust name (no ASCII letter or digit)"),
+                        )
+                    })?;
+                let mut handle = naming::resource_type_name(&name.resource);
                 let tag_place = format!("{pointer}/tags/0");
-                if naming::CLIENT_METHODS.contains(&name.resource.as_str()) {
-                    return Err(Error::collision(
-                        &name.resource,
-                        format!("the client's own method `{}`", name.resource),
-                        &tag_place,
-                    ));
+                let taken = |handle: &str| {
+                    handles
+                        .get(handle)
+                        .is_some_and(|first| !first.starts_with("#/paths"))
+                };
+                if naming::CLIENT_METHODS.contains(&name.resource.as_str()) || taken(&handle) {
+                    // A tag named like the client's methods or the runtime's types (WorkOS's
+                    // `client`): its resource is `{tag}_api`, documented in `resources`.
+                    name.resource = format!("{}{RENAMED_RESOURCE}", name.resource);
+                    handle = naming::resource_type_name(&name.resource);
                 }
                 match handles.get(&handle) {
                     Some(first) if !first.starts_with("#/paths") => {
@@ -93,20 +98,19 @@ impl<'a> Converter<'a> {
                     match parameter {
                         Parameter::Path { parameter_data, .. } => {
                             let (field, _) =
-                                self.parameter(parameter_data, &stem, param_pointer)?;
-                            if !matches!(field.ty, TypeRef::Scalar(_) | TypeRef::Named(_)) {
+                                self.parameter(parameter_data, &stem, param_pointer, false)?;
+                            let list = matches!(&field.ty, TypeRef::Array(item) if self.is_plain_text(item));
+                            if !list && !matches!(field.ty, TypeRef::Scalar(_) | TypeRef::Named(_))
+                            {
                                 return Err(Error::unsupported(
                                     param_pointer,
                                     "a path parameter that is not a single value",
                                 ));
                             }
-                            if path_params.iter().any(|p: &Field| p.name == field.name) {
-                                return Err(Error::collision(
-                                    &field.name,
-                                    "another argument of the endpoint function",
-                                    param_pointer,
-                                ));
-                            }
+                            let mut field = field;
+                            rename_if_taken(&mut field, |name| {
+                                path_params.iter().any(|p: &Field| p.name == name)
+                            });
                             path_params.push(field);
                         }
                         Parameter::Query { parameter_data, .. }
@@ -117,33 +121,50 @@ impl<'a> Converter<'a> {
                                 Parameter::Header { .. } => ParamIn::Header,
                                 _ => ParamIn::Cookie,
                             };
-                            let (field, json) =
-                                self.parameter(parameter_data, &stem, param_pointer)?;
+                            let (field, json) = self.parameter(
+                                parameter_data,
+                                &stem,
+                                param_pointer,
+                                location == ParamIn::Query,
+                            )?;
+                            let plain = self.is_plain_text(&field.ty);
+                            // An object (or a list of objects) in the query string: spelled as
+                            // its `style` says.
+                            let object = match parameter {
+                                Parameter::Query { style, .. }
+                                    if !json && !self.is_plain_text(&field.ty) =>
+                                {
+                                    Some(match style {
+                                        openapiv3::QueryStyle::DeepObject => ObjectStyle::Deep,
+                                        _ if parameter_data.explode == Some(false) => {
+                                            ObjectStyle::Form
+                                        }
+                                        _ => ObjectStyle::Explode,
+                                    })
+                                }
+                                _ => None,
+                            };
                             let max_length =
                                 max_length_extension(&parameter_data.extensions, param_pointer)?;
                             if location != ParamIn::Query {
                                 check_header_parameter(&field, json, param_pointer)?;
                             }
-                            if let Some(other) = query
-                                .iter()
-                                .find(|q: &&QueryParam| q.field.name == field.name)
-                            {
-                                return Err(Error::collision(
-                                    &field.name,
-                                    format!("parameter `{}`", other.field.wire),
-                                    param_pointer,
-                                ));
-                            }
+                            let mut field = field;
+                            rename_if_taken(&mut field, |name| {
+                                query.iter().any(|q: &QueryParam| q.field.name == name)
+                            });
                             query.push(QueryParam {
                                 field,
                                 location,
                                 json,
                                 max_length,
+                                object,
+                                plain,
                             });
                         }
                     }
                 }
-                check_placeholders(path, &path_params, &pointer)?;
+                check_placeholders(path, &mut path_params, &pointer, &mut self.warnings)?;
                 let query_arg = match query.iter().all(|q| q.location == ParamIn::Query) {
                     _ if query.is_empty() => None,
                     true => Some("query"),
@@ -167,13 +188,15 @@ impl<'a> Converter<'a> {
                         )),
                         ..Docs::default()
                     };
-                    self.define(
+                    match self.define(
                         &query_name,
                         &format!("{pointer}/parameters"),
                         query_docs,
                         TypeKind::Query(query),
-                    )?;
-                    Some(query_name)
+                    )? {
+                        TypeRef::Named(defined) => Some(defined),
+                        _ => None,
+                    }
                 };
                 let bodies = match &operation.request_body {
                     Some(body) => self.request_bodies(body, &name.method, &stem, &pointer)?,
@@ -191,23 +214,68 @@ impl<'a> Converter<'a> {
                     if let Some(form_method) = form_method {
                         name.method = form_method;
                     }
-                    check_arguments(&path_params, query_arg, body.as_ref(), &pointer)?;
-                    let mut claimed = vec![name.method.clone()];
-                    if paged.is_some() {
-                        claimed.push(naming::all_pages_method(&name.method));
-                        claimed.push(naming::request_method(&name.method));
-                    }
-                    for function in claimed {
-                        let key = format!("{}().{function}", name.resource);
-                        if let Some(first) = functions.insert(key.clone(), pointer.clone()) {
-                            return Err(Error::collision(&key, first, &pointer));
+                    let mut path_params = path_params.clone();
+                    for param in &mut path_params {
+                        // The generator's own arguments keep their names; a path parameter
+                        // spelled like one (`query`) is renamed.
+                        if Some(param.name.as_str()) == query_arg
+                            || (body.is_some() && ["body", "form"].contains(&param.name.as_str()))
+                        {
+                            let taken = param.name.clone();
+                            param.name = format!("{taken}_path");
+                            super::add_note(
+                                &mut param.docs,
+                                format!(
+                                    "Named `{}` in Rust: `{taken}` is the function's argument of that name.",
+                                    param.name
+                                ),
+                            );
                         }
+                    }
+                    check_arguments(&path_params, query_arg, body.as_ref(), &pointer)?;
+                    let claimed = |method: &str| {
+                        let mut claimed = vec![method.to_owned()];
+                        if paged.is_some() {
+                            claimed.push(naming::all_pages_method(method));
+                            claimed.push(naming::request_method(method));
+                        }
+                        claimed
+                            .into_iter()
+                            .map(|function| format!("{}().{function}", name.resource))
+                            .collect::<Vec<_>>()
+                    };
+                    let mut op_docs = op_docs.clone();
+                    if claimed(&name.method)
+                        .iter()
+                        .any(|k| functions.contains_key(k))
+                    {
+                        // The operation first in the spec keeps the name.
+                        let wanted = name.method.clone();
+                        let first = functions[&claimed(&wanted)
+                            .into_iter()
+                            .find(|k| functions.contains_key(k))
+                            .expect("one is taken")]
+                            .clone();
+                        name.method = (2..)
+                            .map(|n| format!("{wanted}_{n}"))
+                            .find(|m| claimed(m).iter().all(|k| !functions.contains_key(k)))
+                            .expect("some number is free");
+                        super::add_note(
+                            &mut op_docs,
+                            format!(
+                                "Named `{}` in Rust: `{wanted}` is the function of {first}.",
+                                name.method
+                            ),
+                        );
+                    }
+                    for key in claimed(&name.method) {
+                        functions.insert(key, pointer.clone());
                     }
                     operations.push(Operation {
                         name,
                         http_method,
                         path: path.clone(),
-                        docs: op_docs.clone(),
+                        docs: op_docs,
                         path_params: path_params.clone(),
                         query: query.clone(),
                         body,
@@ -342,6 +410,7 @@ impl<'a> Converter<'a> {
         data: &openapiv3::ParameterData,
         owner: &str,
         pointer: &str,
+        structured_allowed: bool,
     ) -> Result<(Field, bool), Error> {
         let name = naming::field_name(&data.name).ok_or_else(|| {
             Error::unsupported(
@@ -378,10 +447,14 @@ impl<'a> Converter<'a> {
             }
         };
         let ty = self.type_ref(schema, &inline_name, &schema_pointer)?;
-        if !json && !self.is_plain_text(&ty) {
+        // A path, header or cookie parameter whose schema is an object or a union is sent as
+        // the text of its value (`crate::wire::plain_text`); one that is a list of such things
+        // has no one spelling.
+        let nested = matches!(&ty, TypeRef::Array(item) if !self.is_plain_text(item));
+        if !json && nested && !structured_allowed {
             return Err(Error::unsupported(
                 &schema_pointer,
-                "a structured parameter that is not sent as JSON (use `content: application/json`)",
+                "a path, header or cookie parameter that is a list of objects or lists",
             ));
         }
         let mut field_docs = match schema {
@@ -435,16 +508,37 @@ fn check_header_parameter(field: &Field, json: bool, pointer: &str) -> Result<()
             format!("`{}` as a header or cookie name", field.wire),
         ));
     }
-    if json || matches!(field.ty, TypeRef::Array(_)) {
+    // A list is sent as one header per item, which HTTP reads as the comma-separated list.
+    if json {
         return Err(Error::unsupported(
             pointer,
-            "a header or cookie parameter that is not a single value",
+            "a header or cookie parameter sent as JSON",
         ));
     }
     Ok(())
 }
 
 /// The endpoint function's arguments: path parameters, `query`, the body's, each file part.
+/// Renames a parameter whose Rust name an earlier one has, to the first free `{name}_2`,
+/// `{name}_3`…, and says so in its docs.
+fn rename_if_taken(field: &mut Field, taken: impl Fn(&str) -> bool) {
+    if !taken(&field.name) {
+        return;
+    }
+    let wanted = field.name.clone();
+    field.name = (2..)
+        .map(|n| format!("{wanted}_{n}"))
+        .find(|c| !taken(c))
+        .expect("some number is free");
+    super::add_note(
+        &mut field.docs,
+        format!(
+            "Named `{}` in Rust: `{wanted}` is an earlier parameter's name.",
+            field.name
+        ),
+    );
+}
+
 fn check_arguments(
     path_params: &[Field],
     query: Option<&'static str>,
@@ -519,16 +613,42 @@ fn convention_clashes(spec: &OpenAPI) -> HashSet<String> {
 
 /// Every `{placeholder}` of the path needs its parameter, and every path parameter its
 /// placeholder.
-fn check_placeholders(path: &str, params: &[Field], pointer: &str) -> Result<(), Error> {
+/// A placeholder the spec declares no parameter for (Svix's `{app_id}` on some operations) is
+/// a required string argument, with a warning; a parameter without a placeholder is an error.
+fn check_placeholders(
+    path: &str,
+    params: &mut Vec<Field>,
+    pointer: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), Error> {
     let placeholders = path_placeholders(path);
-    if let Some(missing) = placeholders
-        .iter()
-        .find(|p| !params.iter().any(|f| f.wire == **p))
-    {
-        return Err(Error::unsupported(
+    for missing in &placeholders {
+        if params.iter().any(|f| f.wire == *missing) {
+            continue;
+        }
+        let name = naming::field_name(missing).ok_or_else(|| {
+            Error::unsupported(
+                pointer,
+                format!("path placeholder `{{{missing}}}` without a path parameter"),
+            )
+        })?;
+        warnings.push(Warning::new(
             pointer,
-            format!("path placeholder `{{{missing}}}` without a path parameter"),
+            format!("path placeholder `{{{missing}}}` without a path parameter; read as a string"),
         ));
+        let mut field = Field {
+            name,
+            wire: (*missing).to_owned(),
+            ty: TypeRef::Scalar(Scalar::String),
+            required: true,
+            nullable: false,
+            boxed: false,
+            flatten: false,
+            constant: None,
+            docs: Docs::default(),
+        };
+        rename_if_taken(&mut field, |name| params.iter().any(|p| p.name == name));
+        params.push(field);
     }
     if let Some(extra) = params
         .iter()
@@ -589,15 +709,31 @@ pub(super) fn resources(spec: &OpenAPI, operations: &[Operation]) -> Vec<Resourc
             .iter()
             .position(|t| naming::resource_name(&t.name).as_deref() == Some(name))
     };
+    let tag_of =
+        |name: &str| tag_of(name).or_else(|| name.strip_suffix(RENAMED_RESOURCE).and_then(tag_of));
     names.sort_by_key(|name| tag_of(name).unwrap_or(usize::MAX));
     names
         .into_iter()
-        .map(|name| Resource {
-            name: name.to_owned(),
-            docs: Docs {
+        .map(|name| {
+            let mut docs = Docs {
                 description: tag_of(name).and_then(|i| spec.tags[i].description.clone()),
                 ..Docs::default()
-            },
+            };
+            if let Some(tag) = name.strip_suffix(RENAMED_RESOURCE) {
+                super::add_note(
+                    &mut docs,
+                    format!(
+                        "Named `{name}` in Rust: `{tag}` is a name of the client or the runtime."
+                    ),
+                );
+            }
+            Resource {
+                name: name.to_owned(),
+                docs,
+            }
         })
         .collect()
 }
+
+/// What a resource whose tag is a name of the client or the runtime gets after its name.
+const RENAMED_RESOURCE: &str = "_api";

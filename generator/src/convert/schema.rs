@@ -18,6 +18,12 @@ use crate::typemap;
 
 type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
 
+/// How deep `allOf`s over unions are distributed inside one another, and over how many members
+/// at most, before the rest is merged as it is (and a union part refused): each level multiplies
+/// the types, so hostile documents must not make millions.
+const MAX_DISTRIBUTION: usize = 2;
+const MAX_DISTRIBUTED_MEMBERS: usize = 64;
+
 impl Converter<'_> {
     pub(super) fn define_component(
         &mut self,
@@ -60,7 +66,21 @@ impl Converter<'_> {
                 .resolve
                 .schema_name(reference, pointer)
                 .map(TypeRef::Named),
-            ReferenceOr::Item(schema) => self.schema(schema.borrow(), name, pointer),
+            // A schema met again inside itself (an `allOf` that includes a component holding it,
+            // whose properties are then merged anew): no Rust type can expand it forever.
+            ReferenceOr::Item(_) if self.in_progress.iter().any(|p| p == pointer) => {
+                self.warnings.push(Warning::new(
+                    pointer,
+                    "a schema that contains itself through an allOf; read as any JSON value",
+                ));
+                Ok(TypeRef::Json)
+            }
+            ReferenceOr::Item(schema) => {
+                self.in_progress.push(pointer.to_owned());
+                let ty = self.schema(schema.borrow(), name, pointer);
+                self.in_progress.pop();
+                ty
+            }
         }
     }
 
@@ -79,21 +99,16 @@ impl Converter<'_> {
                     self.type_ref(single, name, &at)
                 }
                 [] => Err(Error::unsupported(pointer, "empty allOf")),
-                parts => {
-                    let mut properties = IndexMap::new();
-                    let mut required = Vec::new();
-                    let mut places = HashMap::new();
-                    let mut within = vec![pointer.to_owned()];
-                    self.collect_all_of(
-                        parts,
-                        pointer,
-                        &mut within,
-                        (&mut properties, &mut places),
-                        &mut required,
-                    )?;
-                    let fields = self.fields(&properties, &required, name, pointer, &places)?;
-                    self.define(name, pointer, docs(schema), TypeKind::Struct(fields))
+                parts if self.distributing < MAX_DISTRIBUTION => {
+                    if let Some(union) = self.distribute_over_union(schema, parts) {
+                        self.distributing += 1;
+                        let ty = self.schema(&union, name, pointer);
+                        self.distributing -= 1;
+                        return ty;
+                    }
+                    self.all_of(schema, parts, name, pointer)
                 }
+                parts => self.all_of(schema, parts, name, pointer),
             },
             SchemaKind::OneOf { one_of } => self.union(schema, one_of, "oneOf", name, pointer),
             SchemaKind::AnyOf { any_of } => self.union(schema, any_of, "anyOf", name, pointer),
@@ -138,11 +153,14 @@ impl Converter<'_> {
             }
             SchemaKind::Type(Type::Array(array)) => {
                 let item = match &array.items {
-                    Some(items) => self.type_ref(
-                        items,
-                        &naming::inline_type_name(name, "Item"),
-                        &format!("{pointer}/items"),
-                    )?,
+                    Some(items) => {
+                        let item = self.type_ref(
+                            items,
+                            &naming::inline_type_name(name, "Item"),
+                            &format!("{pointer}/items"),
+                        )?;
+                        maybe_null(items, item)
+                    }
                     None => TypeRef::Json,
                 };
                 Ok(TypeRef::Array(Box::new(item)))
@@ -150,13 +168,13 @@ impl Converter<'_> {
             SchemaKind::Type(Type::Object(object)) => {
                 if object.properties.is_empty() {
                     return match &object.additional_properties {
-                        Some(AdditionalProperties::Schema(value)) => {
+                        Some(AdditionalProperties::Schema(schema)) => {
                             let value = self.type_ref(
-                                value,
+                                schema,
                                 &naming::inline_type_name(name, "Value"),
                                 &format!("{pointer}/additionalProperties"),
                             )?;
-                            Ok(TypeRef::Map(Box::new(value)))
+                            Ok(TypeRef::Map(Box::new(maybe_null(schema, value))))
                         }
                         _ => Ok(TypeRef::JsonObject),
                     };
@@ -195,6 +213,109 @@ impl Converter<'_> {
         }
     }
 
+    /// The struct of an `allOf`: every part's properties merged.
+    fn all_of(
+        &mut self,
+        schema: &Schema,
+        parts: &[ReferenceOr<Schema>],
+        name: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
+        let scalar = |part: &ReferenceOr<Schema>| {
+            let target = match part {
+                ReferenceOr::Reference { reference } => self.resolve.schema(reference, "#").ok(),
+                ReferenceOr::Item(item) => Some((item, String::new())),
+            };
+            target.is_some_and(|(schema, _)| {
+                matches!(
+                    schema.schema_kind,
+                    SchemaKind::Type(
+                        Type::String(_) | Type::Integer(_) | Type::Number(_) | Type::Boolean(_)
+                    )
+                )
+            })
+        };
+        if parts.iter().all(scalar) {
+            // Values that fit every part (OpenAlex's two enums of field names): the first part's
+            // type reads them all (enums keep unlisted values).
+            self.warnings.push(Warning::new(
+                &format!("{pointer}/allOf"),
+                "an allOf of values that are not objects; read as its first part",
+            ));
+            let at = format!("{pointer}/allOf/0");
+            return self.type_ref(&parts[0], name, &at);
+        }
+        let mut properties = IndexMap::new();
+        let mut required = Vec::new();
+        let mut places = HashMap::new();
+        let mut within = vec![pointer.to_owned()];
+        self.collect_all_of(
+            parts,
+            pointer,
+            &mut within,
+            (&mut properties, &mut places),
+            &mut required,
+        )?;
+        let fields = self.fields(&properties, &required, name, pointer, &places)?;
+        self.define(name, pointer, docs(schema), TypeKind::Struct(fields))
+    }
+
+    /// `allOf: [$ref: U, X]` where U is a union of A and B holds what A and X, or B and X, hold:
+    /// the union of `allOf: [A, X]` and `allOf: [B, X]` (text-generation-inference's `Message`).
+    /// `None` when no part is a union.
+    fn distribute_over_union(
+        &self,
+        schema: &Schema,
+        parts: &[ReferenceOr<Schema>],
+    ) -> Option<Schema> {
+        let unions: Vec<(usize, &Vec<ReferenceOr<Schema>>)> = parts
+            .iter()
+            .enumerate()
+            .filter_map(|(index, part)| {
+                let target = match part {
+                    ReferenceOr::Reference { reference } => {
+                        self.resolve.schema(reference, "#").ok()?.0
+                    }
+                    ReferenceOr::Item(item) => item,
+                };
+                match &target.schema_kind {
+                    SchemaKind::OneOf { one_of: members }
+                    | SchemaKind::AnyOf { any_of: members }
+                        if members.len() > 1 =>
+                    {
+                        Some((index, members))
+                    }
+                    _ => None,
+                }
+            })
+            .collect();
+        // One union part only: two would multiply.
+        let [(index, members)] = unions.as_slice() else {
+            return None;
+        };
+        let (index, members) = (*index, *members);
+        if members.len() > MAX_DISTRIBUTED_MEMBERS {
+            return None;
+        }
+        let one_of = members
+            .iter()
+            .map(|member| {
+                let mut all_of = parts.to_vec();
+                all_of[index] = member.clone();
+                ReferenceOr::Item(Schema {
+                    schema_data: Default::default(),
+                    schema_kind: SchemaKind::AllOf { all_of },
+                })
+            })
+            .collect();
+        let mut schema_data = schema.schema_data.clone();
+        schema_data.discriminator = None;
+        Some(Schema {
+            schema_data,
+            schema_kind: SchemaKind::OneOf { one_of },
+        })
+    }
+
     /// One variant per distinct value, in the spec's order; a repeated value is folded into the
     /// first with a warning, two values that make one variant name are an error.
     fn enum_values<T: PartialEq>(
@@ -204,7 +325,6 @@ impl Converter<'_> {
         pointer: &str,
     ) -> Result<Vec<EnumValue<T>>, Error> {
         let mut values: Vec<EnumValue<T>> = Vec::with_capacity(wires.len());
-        let mut positions = Vec::with_capacity(wires.len());
         for (position, wire) in wires {
             let shown = text(&wire);
             if values.iter().any(|v| v.wire == wire) {
@@ -218,12 +338,21 @@ impl Converter<'_> {
                 variant: naming::variant_name(&shown, position),
                 wire,
             });
-            positions.push(position);
         }
-        check_variants(values.iter().zip(&positions).map(|(v, position)| {
-            let at = format!("{pointer}/enum/{position}");
-            (&v.variant, text(&v.wire), at)
-        }))?;
+        let mut names: Vec<String> = values.iter().map(|v| v.variant.clone()).collect();
+        for (index, wanted) in dedupe_variants(&mut names) {
+            self.warnings.push(Warning::new(
+                pointer,
+                format!(
+                    "enum value {:?} is the variant `{}`: `{wanted}` is an earlier value's",
+                    text(&values[index].wire),
+                    names[index]
+                ),
+            ));
+        }
+        for (value, name) in values.iter_mut().zip(names) {
+            value.variant = name;
+        }
         Ok(values)
     }
 
@@ -252,18 +381,33 @@ impl Converter<'_> {
                     ),
                 )
             })?;
-            if let Some(other) = fields.iter().find(|f| f.name == name) {
-                return Err(Error::collision(&name, place(&other.wire), &field_pointer));
-            }
+            let mut field_docs_note = None;
+            let name = if let Some(other) = fields.iter().find(|f| f.name == name) {
+                // The first property in the spec's order keeps the name.
+                let fresh = (2..)
+                    .map(|n| format!("{name}_{n}"))
+                    .find(|c| fields.iter().all(|f| &f.name != c))
+                    .expect("some number is free");
+                field_docs_note = Some(format!(
+                    "Named `{fresh}` in Rust: `{name}` is the field of the property `{}`.",
+                    other.wire
+                ));
+                fresh
+            } else {
+                name
+            };
             let ty = self.type_ref(
                 schema,
                 &naming::inline_type_name(owner, wire),
                 &field_pointer,
             )?;
-            let (nullable, field_docs) = match schema {
+            let (nullable, mut field_docs) = match schema {
                 ReferenceOr::Item(schema) => (schema.schema_data.nullable, docs(schema)),
                 ReferenceOr::Reference { .. } => (false, Docs::default()),
             };
+            if let Some(note) = field_docs_note {
+                super::add_note(&mut field_docs, note);
+            }
             fields.push(Field {
                 name,
                 wire: wire.clone(),
@@ -291,7 +435,7 @@ impl Converter<'_> {
     /// `within` holds the schemas being gathered, so that one that includes itself is an error;
     /// `places` records, for each property, the schema whose `properties` hold it.
     fn collect_all_of(
-        &self,
+        &mut self,
         parts: &[ReferenceOr<Schema>],
         pointer: &str,
         within: &mut Vec<String>,
@@ -325,14 +469,18 @@ impl Converter<'_> {
                                 places.insert(key.clone(), at.clone());
                             }
                             Some(Some(Narrower::First)) => {}
+                            // The later part refines the earlier (an extension redefining
+                            // a base's property): it wins, with a warning.
                             Some(None) => {
-                                return Err(Error::unsupported(
+                                self.warnings.push(Warning::new(
                                     &format!("{at}/properties/{}", escape(key)),
                                     format!(
                                         "property `{key}` is defined by two parts of the allOf \
-                                         with different types"
+                                         with different types; the later one is used"
                                     ),
-                                ))
+                                ));
+                                properties.insert(key.clone(), value.clone());
+                                places.insert(key.clone(), at.clone());
                             }
                         }
                     }
@@ -377,16 +525,46 @@ impl Converter<'_> {
             }
             return self.type_ref(single, name, &at);
         }
+        // An inline member of a discriminated union is named by its tag's one value; without one,
+        // the union is read untagged (each variant tried in turn).
+        let discriminator = discriminator.filter(|d| {
+            let tagged = members.iter().all(|m| match m {
+                ReferenceOr::Reference { .. } => true,
+                ReferenceOr::Item(member) => tag_value(member, &d.property_name).is_some(),
+            });
+            if !tagged {
+                self.warnings.push(Warning::new(
+                    &format!("{pointer}/discriminator"),
+                    "an inline member without one value of the tag; the union is read untagged",
+                ));
+            }
+            tagged
+        });
         let mut variants = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
             let member_pointer = format!("{pointer}/{keyword}/{index}");
             let variant = match discriminator {
                 Some(discriminator) => {
                     let ReferenceOr::Reference { reference } = member else {
-                        return Err(Error::unsupported(
+                        let wire = match member {
+                            ReferenceOr::Item(item) => {
+                                tag_value(item, &discriminator.property_name)
+                            }
+                            ReferenceOr::Reference { .. } => None,
+                        }
+                        .unwrap_or_default();
+                        let ty = self.type_ref(
+                            member,
+                            &naming::inline_type_name(name, &naming::variant_name(&wire, index)),
                             &member_pointer,
-                            format!("a discriminated {keyword} member must be a $ref"),
-                        ));
+                        )?;
+                        variants.push(Variant {
+                            name: naming::variant_name(&wire, index),
+                            wire: Some(wire),
+                            ty,
+                            boxed: false,
+                        });
+                        continue;
                     };
                     let ty = self.resolve.schema_name(reference, &member_pointer)?;
                     let wire = discriminator
@@ -405,13 +583,22 @@ impl Converter<'_> {
                     }
                 }
                 None => {
+                    // A member that extends a component (`allOf: [shared, $ref: A]`, as shared
+                    // properties beside a union become) is named after it: variant `A`, type
+                    // `{Union}A`; an inline object after the property only it has (`ResourceId`).
+                    let extended = self
+                        .extended_component(member)
+                        .or_else(|| own_property(members, index));
+                    let part = extended
+                        .clone()
+                        .unwrap_or_else(|| format!("Variant{index}"));
                     let ty = self.type_ref(
                         member,
-                        &naming::inline_type_name(name, &format!("Variant{index}")),
+                        &naming::inline_type_name(name, &part),
                         &member_pointer,
                     )?;
                     Variant {
-                        name: variant_name_for(&ty),
+                        name: extended.unwrap_or_else(|| variant_name_for(&ty)),
                         wire: None,
                         ty,
                         boxed: false,
@@ -420,10 +607,28 @@ impl Converter<'_> {
             };
             variants.push(variant);
         }
-        check_variants(variants.iter().enumerate().map(|(index, v)| {
-            let wire = v.wire.clone().unwrap_or_else(|| v.name.clone());
-            (&v.name, wire, format!("{pointer}/{keyword}/{index}"))
-        }))?;
+        let mut names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
+        if discriminator.is_none() && has_duplicates(&names) {
+            // Untagged variants named after what they hold: a name two share says more.
+            for (variant, name) in variants.iter().zip(names.iter_mut()) {
+                if variants.iter().filter(|v| v.name == variant.name).count() > 1 {
+                    *name = descriptive_variant_name(&variant.ty);
+                }
+            }
+        }
+        let mut union_docs = docs(schema);
+        for (index, wanted) in dedupe_variants(&mut names) {
+            super::add_note(
+                &mut union_docs,
+                format!(
+                    "`{}` holds {pointer}/{keyword}/{index}: `{wanted}` is an earlier member's name.",
+                    names[index]
+                ),
+            );
+        }
+        for (variant, name) in variants.iter_mut().zip(names) {
+            variant.name = name;
+        }
         let kind = match discriminator {
             Some(discriminator) => TypeKind::Tagged {
                 tag: discriminator.property_name.clone(),
@@ -431,7 +636,91 @@ impl Converter<'_> {
             },
             None => TypeKind::Untagged(variants),
         };
-        self.define(name, pointer, docs(schema), kind)
+        self.define(name, pointer, union_docs, kind)
+    }
+}
+
+/// The properties an inline union member lists (its own, or its inline `allOf` parts'), the
+/// required ones first.
+fn inline_properties(member: &ReferenceOr<Schema>) -> Vec<&String> {
+    let ReferenceOr::Item(member) = member else {
+        return Vec::new();
+    };
+    let objects: Vec<&openapiv3::ObjectType> = match &member.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => vec![object],
+        SchemaKind::AllOf { all_of } => all_of
+            .iter()
+            .filter_map(|part| match part {
+                ReferenceOr::Item(Schema {
+                    schema_kind: SchemaKind::Type(Type::Object(object)),
+                    ..
+                }) => Some(object),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut names: Vec<&String> = objects
+        .iter()
+        .flat_map(|o| o.properties.keys().filter(|k| o.required.contains(k)))
+        .collect();
+    names.extend(
+        objects
+            .iter()
+            .flat_map(|o| o.properties.keys().filter(|k| !o.required.contains(k))),
+    );
+    names
+}
+
+/// The name of the first property member `index` lists and no other member does, as a variant
+/// name (`resource_id` → `ResourceId`): what tells the member apart.
+fn own_property(members: &[ReferenceOr<Schema>], index: usize) -> Option<String> {
+    let others: Vec<&String> = members
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .flat_map(|(_, m)| inline_properties(m))
+        .collect();
+    inline_properties(&members[index])
+        .into_iter()
+        .find(|name| !others.contains(name))
+        .and_then(|name| naming::identifier(name, naming::Case::Variant))
+}
+
+/// The one value an inline union member gives its discriminator property (`enum: [x]`, or
+/// `const: x` before normalization).
+fn tag_value(member: &Schema, tag: &str) -> Option<String> {
+    let SchemaKind::Type(Type::Object(object)) = &member.schema_kind else {
+        return None;
+    };
+    match object.properties.get(tag)? {
+        ReferenceOr::Item(property) => match &property.schema_kind {
+            SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
+                [Some(value)] => Some(value.clone()),
+                _ => None,
+            },
+            _ => None,
+        },
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+impl Converter<'_> {
+    /// The Rust name of the component an inline `allOf` member ends with, if it does.
+    fn extended_component(&self, member: &ReferenceOr<Schema>) -> Option<String> {
+        let ReferenceOr::Item(member) = member else {
+            return None;
+        };
+        let SchemaKind::AllOf { all_of } = &member.schema_kind else {
+            return None;
+        };
+        if all_of.len() < 2 {
+            return None;
+        }
+        all_of.iter().rev().find_map(|part| match part {
+            ReferenceOr::Reference { reference } => self.resolve.schema_name(reference, "#").ok(),
+            ReferenceOr::Item(_) => None,
+        })
     }
 }
 
@@ -534,22 +823,58 @@ fn present<T: Clone>(values: &[Option<T>]) -> Vec<(usize, T)> {
         .collect()
 }
 
-/// Two wire values that become one variant name would not compile: refuse them. `values` are
-/// the variant name, the wire value as text, and the pointer of the value.
-fn check_variants<'v>(
-    values: impl Iterator<Item = (&'v String, String, String)>,
-) -> Result<(), Error> {
-    let mut seen: HashMap<&str, String> = HashMap::new();
-    seen.insert(
-        naming::UNKNOWN_VARIANT,
-        "the catch-all variant for unlisted values".to_owned(),
-    );
-    for (variant, wire, pointer) in values {
-        if let Some(first) = seen.insert(variant, format!("{wire:?} ({pointer})")) {
-            return Err(Error::collision(variant, first, &pointer));
+/// Two values or members that make one variant name would not compile: in the spec's order,
+/// the first keeps the name and the next gets the first free `{name}2`, `{name}3`…
+/// (`Unknown`, the catch-all variant, is never free). Returns the renamed positions with the
+/// names they wanted.
+fn dedupe_variants(names: &mut [String]) -> Vec<(usize, String)> {
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    seen.insert(naming::UNKNOWN_VARIANT.to_owned());
+    let mut renamed = Vec::new();
+    for index in 0..names.len() {
+        if seen.contains(&names[index]) {
+            let wanted = names[index].clone();
+            let fresh = (2..)
+                .map(|n| format!("{wanted}{n}"))
+                .find(|c| !seen.contains(c) && !names.contains(c))
+                .expect("some number is free");
+            names[index] = fresh;
+            renamed.push((index, wanted));
         }
+        seen.insert(names[index].clone());
     }
-    Ok(())
+    renamed
+}
+
+fn has_duplicates(names: &[String]) -> bool {
+    names
+        .iter()
+        .enumerate()
+        .any(|(i, name)| names[..i].contains(name))
+}
+
+/// A variant name that says what an untagged variant holds, lists and maps included:
+/// `NumberArray`, `StringArrayArray`, `IntegerMap`.
+fn descriptive_variant_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Array(item) => format!("{}Array", descriptive_variant_name(item)),
+        TypeRef::Map(value) => format!("{}Map", descriptive_variant_name(value)),
+        other => variant_name_for(other),
+    }
+}
+
+/// A list item or map value whose schema allows `null` (3.1's `type: [T, 'null']`) is an
+/// `Option`; JSON values and date-times (written by `wire::Rfc3339List`) hold theirs as they are.
+fn maybe_null<S: Borrow<Schema>>(schema: &ReferenceOr<S>, ty: TypeRef) -> TypeRef {
+    let nullable = match schema {
+        ReferenceOr::Item(schema) => schema.borrow().schema_data.nullable,
+        ReferenceOr::Reference { .. } => false,
+    };
+    match ty {
+        TypeRef::Json | TypeRef::Scalar(Scalar::DateTime) => ty,
+        ty if nullable => TypeRef::Nullable(Box::new(ty)),
+        ty => ty,
+    }
 }
 
 fn variant_name_for(ty: &TypeRef) -> String {
@@ -559,6 +884,7 @@ fn variant_name_for(ty: &TypeRef) -> String {
         TypeRef::Array(_) => "Array".to_owned(),
         TypeRef::Map(_) | TypeRef::JsonObject => "Object".to_owned(),
         TypeRef::Json => "Json".to_owned(),
+        TypeRef::Nullable(inner) => variant_name_for(inner),
     }
 }
 

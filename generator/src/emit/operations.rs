@@ -131,6 +131,25 @@ fn constructors(service: &Service) -> TokenStream {
     }
 }
 
+/// Whether the Rust type of `ty` prints its wire text with `Display`: scalars and enums (and
+/// aliases of them) do; structs, unions and JSON values do not.
+fn displays(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Scalar(_) => true,
+        TypeRef::Named(name) => {
+            api.types
+                .iter()
+                .find(|t| t.name == *name)
+                .is_some_and(|t| match &t.kind {
+                    TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => true,
+                    TypeKind::Alias(target) => displays(api, target),
+                    _ => false,
+                })
+        }
+        _ => false,
+    }
+}
+
 fn types_module() -> TokenStream {
     quote!(crate::types::)
 }
@@ -209,6 +228,22 @@ pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
             TypeRef::Scalar(Scalar::String | Scalar::Uuid | Scalar::Uri) => {
                 (quote!(&str), quote!(#ident))
             }
+            // A list goes as its items joined by commas (OpenAPI's `simple` style).
+            TypeRef::Array(item) => {
+                let item = typemap::rust_type_in(item, &types);
+                (
+                    quote!(&[#item]),
+                    quote!(&#ident.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
+                )
+            }
+            // An object or a union (Oxide's NameOrId) goes as the text of its value.
+            ty if !displays(api, ty) => {
+                let ty = typemap::rust_type_in(ty, &types);
+                (
+                    quote!(&#ty),
+                    quote!(&crate::wire::plain_text(#wire, #ident)?),
+                )
+            }
             ty => (
                 typemap::rust_type_in(ty, &types),
                 quote!(&#ident.to_string()),
@@ -236,9 +271,18 @@ pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
         } else {
             quote!(query)
         };
+        let query_params = |test: fn(&QueryParam) -> bool| {
+            api.types.iter().any(|t| {
+                t.name == *query
+                    && matches!(&t.kind, TypeKind::Query(params) if params.iter().any(test))
+            })
+        };
         let mut build = TokenStream::new();
-        if located(ParamIn::Query) {
+        if query_params(|p| p.location == ParamIn::Query && p.object.is_none()) {
             build.extend(quote!(.query(#arg.to_query_pairs()?)));
+        }
+        if query_params(|p| p.object.is_some()) {
+            build.extend(quote!(.object_query(#arg.to_object_query_pairs()?)));
         }
         if located(ParamIn::Header) {
             build.extend(quote!(.headers(#arg.to_header_pairs()?)?));
@@ -292,7 +336,12 @@ pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
             for file in files {
                 let ident = field_ident(&file.param);
                 let part = &file.part;
-                let (ty, build) = if file.required {
+                let (ty, build) = if file.list {
+                    (
+                        quote!(Vec<crate::UploadFile>),
+                        quote!(.form_files(#part, #ident)),
+                    )
+                } else if file.required {
                     (
                         quote!(impl Into<crate::UploadFile>),
                         quote!(.form_file(#part, Some(#ident.into()))),
@@ -316,6 +365,12 @@ pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
             arg: quote!(body),
             check: None,
             build: quote!(.text(body)),
+        }),
+        Some(Body::Binary(media)) => params.push(Param {
+            ty: quote!(impl Into<crate::UploadFile>),
+            arg: quote!(body),
+            check: None,
+            build: quote!(.binary(#media, body.into())),
         }),
         None => {}
     }
@@ -343,6 +398,20 @@ fn function(op: &Operation, api: &Api) -> TokenStream {
         Some(ResponseBody::Binary) => (
             Some(quote!(.streaming())),
             quote!(Ok(self.client.transport().send(&request).await?.download())),
+        ),
+        Some(ResponseBody::Text) => (
+            None,
+            quote!(self.client.transport().send(&request).await?.text().await),
+        ),
+        Some(ResponseBody::Events(_)) => (
+            Some(quote!(.streaming())),
+            quote!(Ok(self
+                .client
+                .transport()
+                .send(&request)
+                .await?
+                .download()
+                .events())),
         ),
     };
     let build = quote! {
@@ -411,6 +480,11 @@ pub(super) fn output(op: &Operation) -> TokenStream {
         Some(ResponseBody::Json(ty)) => typemap::rust_type_in(ty, &types_module()),
         Some(ResponseBody::Empty) | None => quote!(()),
         Some(ResponseBody::Binary) => quote!(crate::Download),
+        Some(ResponseBody::Text) => quote!(String),
+        Some(ResponseBody::Events(ty)) => {
+            let ty = typemap::rust_type_in(ty, &types_module());
+            quote!(crate::EventStream<#ty>)
+        }
     }
 }
 

@@ -40,6 +40,20 @@ pub fn normalize(doc: &mut Value) -> Result<Vec<Warning>, Error> {
     check_version(root)?;
     root.entry(Value::from("paths"))
         .or_insert_with(|| Value::Mapping(Mapping::new()));
+    if let Some(Value::Sequence(tags)) = root.get_mut("tags") {
+        // Tags only document; one described by something other than text loses the description.
+        for (i, tag) in tags.iter_mut().enumerate() {
+            if let Value::Mapping(tag) = tag {
+                if tag.get("description").is_some_and(|d| !d.is_string()) {
+                    tag.remove("description");
+                    warnings.push(Warning::new(
+                        &format!("#/tags/{i}/description"),
+                        "a tag description that is not a string; ignored",
+                    ));
+                }
+            }
+        }
+    }
     if let Some(Value::Mapping(components)) = root.get_mut("components") {
         let sections: [(&str, Visit); 5] = [
             ("schemas", schema),

@@ -19,6 +19,7 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
         _ => {}
     }
     let map = object(item, pointer, "a schema")?;
+    recursive_reference(map, pointer, w);
     if map.contains_key("$ref") {
         reference(map, pointer)?;
         wrap_reference(map);
@@ -26,19 +27,37 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
     }
     let at = |keyword: &str| format!("{pointer}/{}", escape(keyword));
     lift_annotation_parts(map);
+    int_or_string(map);
     type_keyword(map, &at("type"))?;
-    fold_into_all_of(map);
-    drop_type_beside_composition(map);
-    infer_type(map);
-    ignore_foreign_keywords(map, pointer, w);
-    for keyword in ["anyOf", "oneOf"] {
-        drop_null_member(map, keyword);
-    }
     if let Some(value) = map.remove("const") {
         if !map.contains_key("enum") {
             map.insert("enum".into(), Value::Sequence(vec![value]));
         }
     }
+    untyped_enum(map, pointer, w);
+    for keyword in ["anyOf", "oneOf"] {
+        drop_null_member(map, keyword);
+    }
+    if map.remove("not").is_some() {
+        w.push(Warning::new(
+            &at("not"),
+            "`not` excludes values a Rust type cannot tell apart; ignored",
+        ));
+    }
+    if map.contains_key("oneOf") && map.remove("anyOf").is_some() {
+        // Both (ElevenLabs): a value matches one `oneOf` member, which is the narrower claim.
+        w.push(Warning::new(
+            &at("anyOf"),
+            "`anyOf` beside `oneOf`; ignored, the `oneOf` decides",
+        ));
+    }
+    drop_constraint_unions(map, pointer, w);
+    pull_union_out_of_all_of(map);
+    fold_into_all_of(map);
+    distribute_all_of_over_union(map);
+    drop_type_beside_composition(map, pointer, w);
+    infer_type(map);
+    ignore_foreign_keywords(map, pointer, w);
     if let Some(examples) = map.remove("examples") {
         if let (false, Value::Sequence(mut examples)) = (map.contains_key("example"), examples) {
             if !examples.is_empty() {
@@ -133,26 +152,20 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
         }
     }
     discriminator(map, &at("discriminator"))?;
-    enum_keyword(map, &at("enum"))?;
+    enum_keyword(map, &at("enum"), w)?;
+    if map.remove("prefixItems").is_some() {
+        // A tuple's members have types of their own: no one Rust item type holds them all.
+        map.remove("items");
+        w.push(Warning::new(
+            &at("prefixItems"),
+            "a tuple (`prefixItems`) is read as a list of JSON values",
+        ));
+    }
     if let Some(items) = map.get_mut("items") {
         if items.is_sequence() {
             return Err(Error::unsupported(&at("items"), "a list of item schemas"));
         }
         schema(items, &at("items"), w)?;
-    }
-    for keyword in ["$recursiveRef", "$dynamicRef"] {
-        if map.contains_key(keyword) {
-            return Err(Error::unsupported(
-                &at(keyword),
-                format!("`{keyword}`; write a `$ref` to the component instead"),
-            ));
-        }
-    }
-    if map.contains_key("prefixItems") {
-        return Err(Error::unsupported(
-            &at("prefixItems"),
-            "tuples (`prefixItems`)",
-        ));
     }
     if let Some(properties) = map.get_mut("properties") {
         let Value::Mapping(properties) = properties else {
@@ -206,10 +219,12 @@ fn type_keyword(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
         return Err(Error::invalid(pointer, format!("unknown type `{unknown}`")));
     }
     match rest.as_slice() {
-        [] => Err(Error::unsupported(
-            pointer,
-            "a schema whose only type is `null`",
-        )),
+        // Always `null`: the field holds nothing, any JSON value reads it.
+        [] => {
+            map.remove("type");
+            map.insert("nullable".into(), Value::Bool(true));
+            Ok(())
+        }
         [one] => {
             let one = Value::from(one.as_str());
             map.insert("type".into(), one);
@@ -218,16 +233,252 @@ fn type_keyword(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
             }
             Ok(())
         }
-        _ => Err(Error::unsupported(
-            pointer,
-            format!(
-                "a schema of several types ({}); use oneOf",
-                rest.iter()
-                    .map(|t| t.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )),
+        // `type: [string, integer]` is `oneOf` a schema of each type, each with the keywords
+        // that apply to it; beside a composition, the members say the type already.
+        many => {
+            map.remove("type");
+            if ["allOf", "oneOf", "anyOf"]
+                .iter()
+                .any(|k| map.contains_key(*k))
+            {
+                return Ok(());
+            }
+            let members = many
+                .iter()
+                .map(|ty| {
+                    let mut member = Mapping::new();
+                    member.insert("type".into(), Value::from(ty.as_str()));
+                    for (keyword, types) in TYPED_KEYWORDS {
+                        if types.contains(&ty.as_str()) {
+                            if let Some(value) = map.get(keyword) {
+                                member.insert(keyword.into(), value.clone());
+                            }
+                        }
+                    }
+                    if let Some(values) = map.get("enum") {
+                        member.insert("enum".into(), values.clone());
+                    }
+                    Value::Mapping(member)
+                })
+                .collect();
+            for (keyword, _) in TYPED_KEYWORDS {
+                map.remove(keyword);
+            }
+            map.remove("enum");
+            map.insert("oneOf".into(), Value::Sequence(members));
+            if nullable {
+                map.insert("nullable".into(), Value::Bool(true));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `$recursiveRef: '#'` and `$dynamicRef` (JSON Schema's references to the schema being
+/// defined) as a `$ref` to the component they sit in; outside a component they cannot be
+/// followed, and the schema is any JSON value.
+fn recursive_reference(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
+    for keyword in ["$recursiveRef", "$dynamicRef"] {
+        if map.remove(keyword).is_none() {
+            continue;
+        }
+        let component = pointer
+            .strip_prefix("#/components/schemas/")
+            .map(|rest| rest.split('/').next().unwrap_or(rest));
+        match component {
+            Some(name) => {
+                map.insert(
+                    "$ref".into(),
+                    Value::from(format!("#/components/schemas/{name}")),
+                );
+            }
+            None => w.push(Warning::new(
+                &format!("{pointer}/{}", escape(keyword)),
+                format!("`{keyword}` outside a component schema cannot be followed; read as any JSON value"),
+            )),
+        }
+    }
+}
+
+/// Kubernetes' `IntOrString` (`format: int-or-string`, or `x-kubernetes-int-or-string`): a
+/// value that is an integer or a string, so a union of the two, whatever `type` says.
+fn int_or_string(map: &mut Mapping) {
+    let marked = map.get("format").and_then(Value::as_str) == Some("int-or-string")
+        || map.get("x-kubernetes-int-or-string") == Some(&Value::Bool(true));
+    if !marked {
+        return;
+    }
+    map.remove("type");
+    map.remove("format");
+    map.remove("anyOf");
+    let member = |ty: &str| {
+        let mut member = Mapping::new();
+        member.insert("type".into(), Value::from(ty));
+        Value::Mapping(member)
+    };
+    map.insert(
+        "oneOf".into(),
+        Value::Sequence(vec![member("integer"), member("string")]),
+    );
+}
+
+/// Whether a union member only narrows what the schema beside it says (`{required: [a]}`,
+/// `{properties: {kind: {enum: [x]}}}` for a property the schema has, `{}`): such members pick
+/// among values of one Rust type, they are not variants of their own.
+fn constrains_only(member: &Value, properties: Option<&Mapping>) -> bool {
+    let Some(member) = member.as_mapping() else {
+        return false;
+    };
+    member
+        .iter()
+        .all(|(keyword, value)| match keyword.as_str() {
+            Some("required" | "not" | "minProperties" | "maxProperties") => true,
+            Some("type") => value.as_str() == Some("object") && properties.is_some(),
+            Some("properties") => value.as_mapping().is_some_and(|own| {
+                own.keys()
+                    .all(|name| properties.is_some_and(|p| p.contains_key(name)))
+            }),
+            Some(other) => ANNOTATIONS.contains(&other) || other.starts_with("x-"),
+            None => false,
+        })
+}
+
+/// A `oneOf`/`anyOf` beside `properties` or `allOf` whose members only narrow the schema (which
+/// properties are required together, which value a property takes) constrains values, it does
+/// not make variants: it is dropped, with a warning.
+fn drop_constraint_unions(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
+    let beside = ["properties", "allOf", "type"]
+        .iter()
+        .any(|k| map.contains_key(*k));
+    if !beside {
+        return;
+    }
+    let properties = map.get("properties").and_then(Value::as_mapping).cloned();
+    for keyword in ["oneOf", "anyOf"] {
+        let Some(Value::Sequence(members)) = map.get(keyword) else {
+            continue;
+        };
+        if members
+            .iter()
+            .all(|m| constrains_only(m, properties.as_ref()))
+        {
+            map.remove(keyword);
+            w.push(Warning::new(
+                &format!("{pointer}/{keyword}"),
+                format!("`{keyword}` members that only narrow the schema beside them; ignored"),
+            ));
+        }
+    }
+}
+
+/// `allOf: [X, {oneOf: [A, B]}]`: the union part moves beside the `allOf`, where
+/// [`distribute_all_of_over_union`] reads it.
+fn pull_union_out_of_all_of(map: &mut Mapping) {
+    if map.contains_key("oneOf") || map.contains_key("anyOf") {
+        return;
+    }
+    let Some(Value::Sequence(parts)) = map.get_mut("allOf") else {
+        return;
+    };
+    let union_part = parts.iter().position(is_union_part);
+    let Some(index) = union_part else { return };
+    // Of several union parts, none: each pulled out would multiply the members of the others.
+    if parts.iter().filter(|part| is_union_part(part)).count() > 1 {
+        return;
+    }
+    let Value::Mapping(part) = parts.remove(index) else {
+        return;
+    };
+    if parts.is_empty() {
+        map.remove("allOf");
+    }
+    for (keyword, value) in part {
+        if !map.contains_key(&keyword) {
+            map.insert(keyword, value);
+        }
+    }
+}
+
+/// An `enum` without `type` whose values have no one type: `[null]` is a value that is always
+/// null, any JSON value reads it; values of several types are any JSON value too (warned).
+fn untyped_enum(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
+    if map.contains_key("type") {
+        return;
+    }
+    let Some(Value::Sequence(values)) = map.get("enum") else {
+        return;
+    };
+    let present: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+    let one_type = |test: fn(&Value) -> bool| present.iter().all(|v| test(v));
+    if present.is_empty() {
+        map.remove("enum");
+        map.insert("nullable".into(), Value::Bool(true));
+    } else if !(one_type(Value::is_string)
+        || one_type(Value::is_number)
+        || one_type(Value::is_bool))
+    {
+        map.remove("enum");
+        w.push(Warning::new(
+            &format!("{pointer}/enum"),
+            "enum values of several types; read as any JSON value",
+        ));
+    }
+}
+
+fn contains_union(value: &Value) -> bool {
+    match value {
+        Value::Mapping(map) => map.iter().any(|(key, value)| {
+            let members = value.as_sequence().map_or(0, Vec::len);
+            (matches!(key.as_str(), Some("oneOf" | "anyOf")) && members > 1)
+                || contains_union(value)
+        }),
+        Value::Sequence(items) => items.iter().any(contains_union),
+        _ => false,
+    }
+}
+
+/// An `allOf` part that is only a union (`{oneOf: [A, B]}`, annotated or not).
+fn is_union_part(part: &Value) -> bool {
+    part.as_mapping().is_some_and(|part| {
+        (part.contains_key("oneOf") || part.contains_key("anyOf"))
+            && part.keys().all(|k| {
+                k.as_str().is_some_and(|k| {
+                    matches!(k, "oneOf" | "anyOf" | "discriminator")
+                        || ANNOTATIONS.contains(&k)
+                        || k.starts_with("x-")
+                })
+            })
+    })
+}
+
+/// `allOf: [X]` beside `oneOf: [A, B]` holds what X and one of A, B hold: `oneOf: [allOf: [X, A],
+/// allOf: [X, B]]`, a union of structs that each merge X's properties.
+fn distribute_all_of_over_union(map: &mut Mapping) {
+    let Some(keyword) = ["oneOf", "anyOf"]
+        .into_iter()
+        .find(|k| map.contains_key(*k))
+    else {
+        return;
+    };
+    if !map.get("allOf").is_some_and(Value::is_sequence) {
+        return;
+    }
+    // Parts that hold unions themselves would be copied into every member and distributed
+    // again there: members multiply at each level, so those are left as they are.
+    if map.get("allOf").is_some_and(contains_union) {
+        return;
+    }
+    let Some(Value::Sequence(parts)) = map.remove("allOf") else {
+        return;
+    };
+    if let Some(Value::Sequence(members)) = map.get_mut(keyword) {
+        for member in members.iter_mut() {
+            let mut all = parts.clone();
+            all.push(std::mem::take(member));
+            let mut wrapper = Mapping::new();
+            wrapper.insert("allOf".into(), Value::Sequence(all));
+            *member = Value::Mapping(wrapper);
+        }
     }
 }
 
@@ -235,10 +486,24 @@ fn type_keyword(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
 /// object keywords become the last member, so that merging sees them.
 fn fold_into_all_of(map: &mut Mapping) {
     const OBJECT_KEYWORDS: [&str; 3] = ["properties", "required", "additionalProperties"];
-    if !map.get("allOf").is_some_and(Value::is_sequence)
-        || !OBJECT_KEYWORDS.iter().any(|k| map.contains_key(*k))
+    // `additionalProperties: false` beside a composition only forbids what the members do not
+    // list, which their structs already ignore.
+    if ["allOf", "oneOf", "anyOf"]
+        .iter()
+        .any(|k| map.contains_key(*k))
+        && map.get("additionalProperties").is_some_and(Value::is_bool)
     {
+        map.remove("additionalProperties");
+    }
+    let union = map.contains_key("oneOf") || map.contains_key("anyOf");
+    if !union && !map.get("allOf").is_some_and(Value::is_sequence) {
         return;
+    }
+    if !OBJECT_KEYWORDS.iter().any(|k| map.contains_key(*k)) {
+        return;
+    }
+    if !map.contains_key("allOf") {
+        map.insert("allOf".into(), Value::Sequence(Vec::new()));
     }
     let mut member = Mapping::new();
     member.insert("type".into(), Value::from("object"));
@@ -274,16 +539,23 @@ const ANNOTATIONS: [&str; 11] = [
 /// only annotates constrains nothing, so its keywords move beside the `allOf` (where the schema
 /// has none of its own) and the part goes, leaving the description wrapper conversion reads.
 fn lift_annotation_parts(map: &mut Mapping) {
+    let Some(Value::Sequence(parts)) = map.get_mut("allOf") else {
+        return;
+    };
+    // Beside a `$ref`, `{type: string, description: …}` only says again what the target is.
+    let beside_reference = parts
+        .iter()
+        .any(|p| p.as_mapping().is_some_and(|p| p.contains_key("$ref")));
     let annotation_only = |part: &Value| {
         part.as_mapping().is_some_and(|part| {
             part.keys().all(|k| {
-                k.as_str()
-                    .is_some_and(|k| ANNOTATIONS.contains(&k) || k.starts_with("x-"))
+                k.as_str().is_some_and(|k| {
+                    ANNOTATIONS.contains(&k)
+                        || k.starts_with("x-")
+                        || (beside_reference && k == "type")
+                })
             })
         })
-    };
-    let Some(Value::Sequence(parts)) = map.get_mut("allOf") else {
-        return;
     };
     if !parts.iter().any(annotation_only) {
         return;
@@ -298,7 +570,7 @@ fn lift_annotation_parts(map: &mut Mapping) {
     for part in annotations {
         let Value::Mapping(part) = part else { continue };
         for (keyword, value) in part {
-            if !map.contains_key(&keyword) {
+            if keyword.as_str() != Some("type") && !map.contains_key(&keyword) {
                 map.insert(keyword, value);
             }
         }
@@ -308,12 +580,45 @@ fn lift_annotation_parts(map: &mut Mapping) {
 /// `type: object` beside `allOf`/`oneOf`/`anyOf` says what the members already say (openapiv3
 /// would read the schema as neither a type nor a composition): the members decide. Other keywords
 /// of the type stay, and are refused by name in conversion.
-fn drop_type_beside_composition(map: &mut Mapping) {
-    if ["allOf", "oneOf", "anyOf"]
+fn drop_type_beside_composition(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
+    if !["allOf", "oneOf", "anyOf"]
         .iter()
         .any(|k| map.contains_key(*k))
     {
-        map.remove("type");
+        return;
+    }
+    map.remove("type");
+    if let Some(values) = map.remove("enum") {
+        // `anyOf: [{type: string}, {type: 'null'}]` with an `enum` beside (ElevenLabs): the
+        // values belong to the one member left; beside anything else the members decide.
+        let keyword = ["anyOf", "oneOf"].into_iter().find(|k| {
+            map.get(*k)
+                .and_then(Value::as_sequence)
+                .is_some_and(|m| m.len() == 1)
+        });
+        let single = match keyword.and_then(|k| map.get_mut(k)) {
+            Some(Value::Sequence(members)) => members[0].as_mapping_mut(),
+            _ => None,
+        };
+        match single {
+            Some(member) if !member.contains_key("$ref") => {
+                member.insert("enum".into(), values);
+            }
+            _ => w.push(Warning::new(
+                &format!("{pointer}/enum"),
+                "`enum` beside a composition; ignored, its members decide",
+            )),
+        }
+    }
+    // Keywords of one scalar type (`format: date-time` beside an allOf of objects) say nothing
+    // the members do not: the members decide.
+    for (keyword, types) in TYPED_KEYWORDS {
+        if !types.contains(&"object") && map.remove(keyword).is_some() {
+            w.push(Warning::new(
+                &format!("{pointer}/{keyword}"),
+                format!("`{keyword}` beside a composition; ignored, its members decide"),
+            ));
+        }
     }
 }
 
@@ -370,6 +675,14 @@ const REFERENCE_SIBLINGS: [&str; 7] = [
 ];
 
 fn wrap_reference(map: &mut Mapping) {
+    // `format`, `maxLength`… beside a `$ref` restate the target (PayPal writes them): the
+    // target decides.
+    for (keyword, types) in TYPED_KEYWORDS {
+        if !types.contains(&"object") {
+            map.remove(keyword);
+        }
+    }
+    map.remove("enum");
     if !REFERENCE_SIBLINGS.iter().any(|k| map.contains_key(*k)) {
         return;
     }
@@ -413,6 +726,7 @@ fn infer_type(map: &mut Mapping) {
         });
     let inferred = if has(&[
         "properties",
+        "required",
         "additionalProperties",
         "minProperties",
         "maxProperties",
@@ -485,14 +799,38 @@ fn discriminator(map: &Mapping, pointer: &str) -> Result<(), Error> {
 }
 
 /// Enum values must have the schema's type: openapiv3 would fail without saying which one.
-fn enum_keyword(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
+fn enum_keyword(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
+    let ty = map
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if ty == "string" {
+        // `type: string, enum: [0, 1]` (Google Maps, Plaid): the values as the strings they
+        // are written as, which is what a string-typed field carries.
+        if let Some(Value::Sequence(values)) = map.get_mut("enum") {
+            let mut converted = false;
+            for value in values.iter_mut() {
+                if matches!(value, Value::Number(_) | Value::Bool(_)) {
+                    *value = Value::from(scalar_text(value));
+                    converted = true;
+                }
+            }
+            if converted {
+                w.push(Warning::new(
+                    pointer,
+                    "enum values that are not strings in a string schema; read as their text",
+                ));
+            }
+        }
+    }
     let Some(values) = map.get("enum") else {
         return Ok(());
     };
     let Value::Sequence(values) = values else {
         return Err(Error::invalid(pointer, "`enum` is a list"));
     };
-    let ty = map.get("type").and_then(Value::as_str).unwrap_or_default();
+    let ty = ty.as_str();
     let fits: fn(&Value) -> bool = match ty {
         "string" => Value::is_string,
         "integer" => |v| v.as_i64().is_some(),

@@ -197,8 +197,10 @@ impl Client {
             // `build` refuses base URLs that cannot take a path, so this branch always runs.
             segments.pop_if_empty().extend(request.segments());
         }
-        if !request.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&request.query);
+        if !request.query.is_empty() || !request.object_query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(&request.query)
+                .extend_pairs(&request.object_query);
         }
         url
     }

@@ -4,10 +4,67 @@ use std::path::Path;
 
 use bytes::{Bytes, BytesMut};
 use futures_util::stream;
+use serde::de::DeserializeOwned;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use crate::request::Timeouts;
 use crate::Error;
+
+/// A `text/event-stream` answer: its events, each decoded, in order (see [`Download::events`]).
+pub type EventStream<T> = futures_util::stream::BoxStream<'static, Result<T, Error>>;
+
+/// Reads server-sent events out of a body, a line at a time.
+struct Events {
+    download: Download,
+    /// Bytes received and not yet read as lines.
+    buffer: Vec<u8>,
+    /// The `data` of the event being read, once it has some.
+    data: Option<String>,
+    ended: bool,
+}
+
+impl Events {
+    /// The data of the next event: the `data` lines up to a blank line (or the body's end).
+    async fn next_data(&mut self) -> Result<Option<String>, Error> {
+        loop {
+            while let Some(end) = self.buffer.iter().position(|b| *b == b'\n') {
+                let line: Vec<u8> = self.buffer.drain(..=end).collect();
+                let line = String::from_utf8_lossy(&line);
+                let line = line.trim_end_matches(['\r', '\n']);
+                if line.is_empty() {
+                    if let Some(data) = self.data.take() {
+                        return Ok(Some(data));
+                    }
+                    continue;
+                }
+                let (field, value) = match line.split_once(':') {
+                    Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
+                    None => (line, ""),
+                };
+                if field == "data" {
+                    match &mut self.data {
+                        Some(data) => {
+                            data.push('\n');
+                            data.push_str(value);
+                        }
+                        None => self.data = Some(value.to_owned()),
+                    }
+                }
+            }
+            if self.ended {
+                return Ok(self.data.take());
+            }
+            match self.download.chunk().await? {
+                Some(chunk) => self.buffer.extend_from_slice(&chunk),
+                None => {
+                    self.ended = true;
+                    // A last line without its newline is still a line.
+                    self.buffer.push(b'\n');
+                }
+            }
+        }
+    }
+}
 
 /// A binary body on its way: read it as a stream, into a writer, or into a file.
 ///
@@ -47,6 +104,28 @@ impl Download {
         stream::try_unfold(self, |mut download| async move {
             Ok(download.chunk().await?.map(|chunk| (chunk, download)))
         })
+    }
+
+    /// The body as server-sent events (`text/event-stream`): each event's `data` lines, joined
+    /// by newlines, decoded as `T`, as they arrive. Comments and the `event`, `id` and `retry`
+    /// fields carry no data; a `[DONE]` event (OpenAI's last) ends the stream.
+    pub fn events<T: DeserializeOwned + Send + 'static>(self) -> EventStream<T> {
+        let events = Events {
+            download: self,
+            buffer: Vec::new(),
+            data: None,
+            ended: false,
+        };
+        Box::pin(stream::try_unfold(events, |mut events| async move {
+            let Some(data) = events.next_data().await? else {
+                return Ok(None);
+            };
+            if data == "[DONE]" {
+                return Ok(None);
+            }
+            let event = crate::request::decode(&events.download.operation, data.as_bytes())?;
+            Ok(Some((event, events)))
+        }))
     }
 
     /// Copies the body into `writer`, chunk by chunk; returns the number of bytes written.

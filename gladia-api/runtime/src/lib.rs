@@ -43,7 +43,7 @@ pub mod upload;
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder};
 #[cfg(feature = "client")]
-pub use download::Download;
+pub use download::{Download, EventStream};
 #[cfg(feature = "client")]
 pub use error::{ApiError, DecodeError, Error, LiveError};
 #[cfg(feature = "client")]

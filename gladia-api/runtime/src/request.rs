@@ -21,6 +21,8 @@ pub struct Request {
     template: &'static str,
     path_params: Vec<String>,
     pub(crate) query: Vec<(&'static str, String)>,
+    /// Query parameters whose keys come from an object's (`filter[status]=open`).
+    pub(crate) object_query: Vec<(String, String)>,
     body: Payload,
     /// Uploads and downloads: bounded by a stall limit, not by their total time.
     pub(crate) streaming: bool,
@@ -41,6 +43,9 @@ enum Payload {
     /// `application/x-www-form-urlencoded`, already encoded.
     UrlEncoded(String),
     Text(String),
+    /// A file sent as the whole body (`application/octet-stream`, `image/png`…), with the
+    /// spec's media type.
+    Binary(&'static str, UploadFile),
 }
 
 impl Request {
@@ -50,6 +55,7 @@ impl Request {
             template,
             path_params: Vec::new(),
             query: Vec::new(),
+            object_query: Vec::new(),
             body: Payload::Empty,
             streaming: false,
             link: None,
@@ -69,6 +75,12 @@ impl Request {
 
     pub fn query(mut self, pairs: Vec<(&'static str, String)>) -> Self {
         self.query = pairs;
+        self
+    }
+
+    /// The query parameters that hold objects, after the others.
+    pub fn object_query(mut self, pairs: Vec<(String, String)>) -> Self {
+        self.object_query = pairs;
         self
     }
 
@@ -138,6 +150,7 @@ impl Request {
             template: self.template,
             path_params: Vec::new(),
             query: Vec::new(),
+            object_query: Vec::new(),
             body: Payload::Empty,
             streaming: self.streaming,
             link: Some((path, url.query().map(str::to_owned))),
@@ -181,6 +194,18 @@ impl Request {
             Payload::Text(text) => builder
                 .header(CONTENT_TYPE, "text/plain; charset=utf-8")
                 .body(text.clone()),
+            Payload::Binary(media, file) => {
+                let media_type = file.media_type(Some(media));
+                let value = HeaderValue::from_str(media_type).map_err(|_| {
+                    let reason = format!("`{media_type}` is not a media type");
+                    Error::InvalidRequest(Invalid::new("content_type", reason))
+                })?;
+                let (body, length) = file.body(activity).await?;
+                builder
+                    .header(CONTENT_TYPE, value)
+                    .header(reqwest::header::CONTENT_LENGTH, length)
+                    .body(body)
+            }
         })
     }
 }
@@ -229,6 +254,12 @@ impl Reply {
 
     pub async fn empty(self) -> Result<(), Error> {
         self.body().await.map(drop)
+    }
+
+    /// A `text/plain` answer; bytes that are not UTF-8 are replaced, as a browser shows them.
+    pub async fn text(self) -> Result<String, Error> {
+        let (_, body) = self.body().await?;
+        Ok(String::from_utf8_lossy(&body).into_owned())
     }
 
     // Boxed and not generic, as `Client::send` is: reading the body is compiled once, here,
@@ -291,6 +322,15 @@ impl Request {
         self
     }
 
+    /// Files sent as parts of one name, in order.
+    pub fn form_files(mut self, name: &'static str, files: Vec<UploadFile>) -> Self {
+        for file in files {
+            self = self.form_file(name, Some(file));
+        }
+        self.streaming = true;
+        self
+    }
+
     pub fn url_encoded<T: serde::Serialize>(mut self, fields: &T) -> Result<Self, Invalid> {
         let mut encoder = Url::parse("http://form.invalid/").expect("a valid URL");
         encoder.query_pairs_mut().extend_pairs(form_fields(fields)?);
@@ -300,6 +340,13 @@ impl Request {
 
     pub fn text(mut self, body: &str) -> Self {
         self.body = Payload::Text(body.to_owned());
+        self
+    }
+
+    /// A file as the whole body, streamed; `media` is the spec's media type for it.
+    pub fn binary(mut self, media: &'static str, file: UploadFile) -> Self {
+        self.body = Payload::Binary(media, file);
+        self.streaming = true;
         self
     }
 

@@ -83,10 +83,30 @@ impl UploadFile {
     /// Builds the multipart part; called once per attempt, so a retry starts from the beginning.
     /// `activity` hears of every chunk handed to the connection.
     pub(crate) async fn part(&self, activity: &Activity) -> Result<Part, Error> {
-        let content_type = self
-            .content_type
+        let content_type = self.media_type(None);
+        let (body, total) = self.body(activity).await?;
+        Part::stream_with_length(body, total)
+            .file_name(self.file_name.clone())
+            .mime_str(content_type)
+            .map_err(|_| {
+                let reason = format!("`{content_type}` is not a media type");
+                Error::InvalidRequest(Invalid::new("content_type", reason))
+            })
+    }
+
+    /// The media type the file is sent as: the one set with [`UploadFile::content_type`], else
+    /// `spec`'s (an endpoint's one media type) unless it is a range such as `image/*`, else one
+    /// guessed from the file name.
+    pub(crate) fn media_type<'s>(&'s self, spec: Option<&'s str>) -> &'s str {
+        self.content_type
             .as_deref()
-            .unwrap_or_else(|| guess_content_type(Path::new(&self.file_name)));
+            .or(spec.filter(|media| !media.contains('*')))
+            .unwrap_or_else(|| guess_content_type(Path::new(&self.file_name)))
+    }
+
+    /// The file as a streamed body, with its length; built once per attempt, so that a retry
+    /// starts from the beginning.
+    pub(crate) async fn body(&self, activity: &Activity) -> Result<(reqwest::Body, u64), Error> {
         let report = Report {
             progress: self.progress.clone(),
             activity: activity.clone(),
@@ -119,13 +139,7 @@ impl UploadFile {
                 )
             }
         };
-        Part::stream_with_length(body, total)
-            .file_name(self.file_name.clone())
-            .mime_str(content_type)
-            .map_err(|_| {
-                let reason = format!("`{content_type}` is not a media type");
-                Error::InvalidRequest(Invalid::new("content_type", reason))
-            })
+        Ok((body, total))
     }
 }
 
@@ -157,7 +171,7 @@ where
     })
 }
 
-/// Media types of common audio and video files; anything else is sent as bytes.
+/// Media types of common audio, video, image and document files; anything else is sent as bytes.
 fn guess_content_type(name: &Path) -> &'static str {
     let extension = name
         .extension()
@@ -173,6 +187,15 @@ fn guess_content_type(name: &Path) -> &'static str {
         Some("webm") => "audio/webm",
         Some("mp4") => "video/mp4",
         Some("mov") => "video/quicktime",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("pdf") => "application/pdf",
+        Some("zip") => "application/zip",
+        Some("json") => "application/json",
+        Some("txt") => "text/plain",
+        Some("csv") => "text/csv",
         _ => "application/octet-stream",
     }
 }

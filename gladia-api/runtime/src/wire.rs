@@ -432,6 +432,73 @@ pub fn query_json<T: serde::Serialize>(
     }
 }
 
+/// A path, header or cookie parameter that holds an object or a union, as text: a string as it
+/// is, a number or a boolean as written, anything else as JSON text.
+pub fn plain_text<T: serde::Serialize>(param: &'static str, value: &T) -> Result<String, Invalid> {
+    match serde_json::to_value(value).map_err(|e| Invalid::new(param, e.to_string()))? {
+        serde_json::Value::String(text) => Ok(text),
+        other => Ok(other.to_string()),
+    }
+}
+
+/// A query parameter that holds an object (or a list, a map, a union) as `(key, value)` pairs,
+/// as OpenAPI's `style` spells it: `deepObject` as `param[key]=value` (nested objects
+/// `param[a][b]`), `explode` as the object's own keys, `form` as `param=key,value,…`. Lists
+/// repeat their key; `null`s are left out; values that are neither text nor number nor boolean
+/// go as JSON text.
+pub fn query_object<T: serde::Serialize>(
+    param: &'static str,
+    value: &T,
+    style: &str,
+) -> Result<Vec<(String, String)>, Invalid> {
+    fn text(value: &serde_json::Value) -> String {
+        match value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+    fn push(pairs: &mut Vec<(String, String)>, key: String, value: &serde_json::Value, deep: bool) {
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    push(pairs, key.clone(), item, false);
+                }
+            }
+            serde_json::Value::Object(map) if deep => {
+                for (name, inner) in map {
+                    push(pairs, format!("{key}[{name}]"), inner, true);
+                }
+            }
+            other => pairs.push((key, text(other))),
+        }
+    }
+    let value = serde_json::to_value(value).map_err(|e| Invalid::new(param, e.to_string()))?;
+    let mut pairs = Vec::new();
+    match (&value, style) {
+        (serde_json::Value::Object(map), "deepObject") => {
+            for (name, inner) in map {
+                push(&mut pairs, format!("{param}[{name}]"), inner, true);
+            }
+        }
+        (serde_json::Value::Object(map), "form") => {
+            let joined: Vec<String> = map
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .flat_map(|(k, v)| [k.clone(), text(v)])
+                .collect();
+            pairs.push((param.to_owned(), joined.join(",")));
+        }
+        (serde_json::Value::Object(map), _) => {
+            for (name, inner) in map {
+                push(&mut pairs, name.clone(), inner, false);
+            }
+        }
+        (other, _) => push(&mut pairs, param.to_owned(), other, false),
+    }
+    Ok(pairs)
+}
+
 /// Where a failure inside a buffered value happened, carried through serde's error message: a
 /// tagged union decodes its variant from a buffered `serde_json::Value`, and serde has no other
 /// way to hand the inner path to the decoder outside. `locate_within` reads it back.
