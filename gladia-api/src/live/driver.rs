@@ -432,13 +432,9 @@ impl Driver {
     /// The unacknowledged audio in order, in frames of at most [`LiveSender::MAX_FRAME`] bytes, then
     /// `stop_recording` if it was sent before.
     async fn resend(&mut self, socket: &mut Socket) -> Result<u64, String> {
-        let chunks: Vec<Bytes> = self.unacknowledged.chunks().cloned().collect();
         let limit = LiveSender::MAX_FRAME / self.frame * self.frame;
-        for chunk in chunks {
-            for start in (0..chunk.len()).step_by(limit) {
-                let piece = chunk.slice(start..chunk.len().min(start + limit));
-                self.send(socket, Message::Binary(piece)).await?;
-            }
+        for message in self.unacknowledged.resend(limit) {
+            self.send(socket, Message::Binary(message)).await?;
         }
         if self.stop_sent {
             self.send(socket, Message::text(STOP_RECORDING)).await?;

@@ -32,8 +32,8 @@
 //! with a code worth another try, stays silent past the heartbeat, or stops acknowledging audio
 //! for [`LiveOptions::ack_timeout`], it connects again to the same URL and sends the
 //! unacknowledged bytes again, in order, before any new one. Acknowledged bytes are never sent
-//! again; with one-byte sample frames (8-bit, a-law or u-law mono) this holds from the server's
-//! second acknowledgment on, before which a cut may send one byte twice. Bytes the server
+//! again (for one-byte sample frames, 8-bit, a-law or u-law mono, as long as the server
+//! acknowledges each message it receives, as Gladia's does: that tells its reading). Bytes the server
 //! received but whose acknowledgment was lost with the connection are sent again, so the server
 //! may receive them twice. At most [`LiveOptions::max_unacknowledged`] bytes are kept;
 //! `send_audio` waits beyond that, so a fast producer facing a slow server never grows memory,
