@@ -183,9 +183,19 @@ impl Converter<'_> {
         mut docs: Docs,
         kind: TypeKind,
     ) -> Result<TypeRef, Error> {
-        let name = match self.owners.get(name) {
-            Some(first) if first != pointer => {
-                let first = first.clone();
+        let first = match self.owners.get(name) {
+            Some(first) if first != pointer => Some(first.clone()),
+            // The same place converted again, as a part the members of a union share: one type
+            // when it reads the same, another name when the context made it another type.
+            Some(_) => match self.find_type(name) {
+                Some(existing) if existing.kind == kind => return Ok(TypeRef::Named(name.into())),
+                Some(_) => Some(format!("{pointer} read in another context")),
+                None => None,
+            },
+            None => None,
+        };
+        let name = match first {
+            Some(first) => {
                 let fresh = (2..)
                     .map(|n| format!("{name}{n}"))
                     .find(|c| !self.owners.contains_key(c))
