@@ -32,10 +32,9 @@ impl Converter<'_> {
         pointer: &str,
     ) -> Result<(), Error> {
         let (ty, docs) = match schema {
-            ReferenceOr::Reference { reference } => (
-                TypeRef::Named(self.resolve.schema_name(reference, pointer)?),
-                Docs::default(),
-            ),
+            ReferenceOr::Reference { reference } => {
+                (self.schema_ref(reference, pointer)?, Docs::default())
+            }
             ReferenceOr::Item(schema) => (self.schema(schema, rust_name, pointer)?, docs(schema)),
         };
         // A component that is itself a struct, enum or union was defined under its own name by
@@ -62,10 +61,7 @@ impl Converter<'_> {
         pointer: &str,
     ) -> Result<TypeRef, Error> {
         match schema {
-            ReferenceOr::Reference { reference } => self
-                .resolve
-                .schema_name(reference, pointer)
-                .map(TypeRef::Named),
+            ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
             // A schema met again inside itself (an `allOf` that includes a component holding it,
             // whose properties are then merged anew): no Rust type can expand it forever.
             ReferenceOr::Item(_) if self.in_progress.iter().any(|p| p == pointer) => {
@@ -81,6 +77,22 @@ impl Converter<'_> {
                 self.in_progress.pop();
                 ty
             }
+        }
+    }
+
+    /// The type a schema `$ref` names. A component the document does not have (Keycloak's
+    /// `oas_any_type_not_mapped`) says nothing of the value: any JSON value, with a warning.
+    fn schema_ref(&mut self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
+        match self.resolve.schema_name(reference, pointer) {
+            Ok(name) => Ok(TypeRef::Named(name)),
+            Err(Error::UnresolvedRef { .. }) => {
+                self.warnings.push(Warning::new(
+                    pointer,
+                    format!("`{reference}` does not exist; read as any JSON value"),
+                ));
+                Ok(TypeRef::Json)
+            }
+            Err(error) => Err(error),
         }
     }
 
