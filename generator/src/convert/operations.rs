@@ -614,7 +614,8 @@ fn convention_clashes(spec: &OpenAPI) -> HashSet<String> {
 /// Every `{placeholder}` of the path needs its parameter, and every path parameter its
 /// placeholder.
 /// A placeholder the spec declares no parameter for (Svix's `{app_id}` on some operations) is
-/// a required string argument, with a warning; a parameter without a placeholder is an error.
+/// a required string argument, with a warning; a parameter without a placeholder (Sonarr's
+/// `path` on `/`) has nowhere to go in the URL and is dropped, with a warning.
 fn check_placeholders(
     path: &str,
     params: &mut Vec<Field>,
@@ -650,18 +651,19 @@ fn check_placeholders(
         rename_if_taken(&mut field, |name| params.iter().any(|p| p.name == name));
         params.push(field);
     }
-    if let Some(extra) = params
-        .iter()
-        .find(|f| !placeholders.contains(&f.wire.as_str()))
-    {
-        return Err(Error::unsupported(
-            pointer,
-            format!(
-                "path parameter `{}` without a `{{{}}}` in the path",
-                extra.wire, extra.wire
-            ),
-        ));
-    }
+    params.retain(|param| {
+        let used = placeholders.contains(&param.wire.as_str());
+        if !used {
+            warnings.push(Warning::new(
+                pointer,
+                format!(
+                    "path parameter `{}` without a `{{{}}}` in the path; ignored",
+                    param.wire, param.wire
+                ),
+            ));
+        }
+        used
+    });
     Ok(())
 }
 
