@@ -385,15 +385,26 @@ impl Converter<'_> {
         };
         for (wire, schema) in properties {
             let field_pointer = place(wire);
-            let name = naming::field_name(wire).ok_or_else(|| {
-                Error::unsupported(
+            // A property named `""` (SendGrid's) or only punctuation still holds a value: its
+            // field is `field` (then `field_2`…, as any taken name), its docs give the wire name.
+            let named = naming::field_name(wire);
+            let mut field_docs_note = None;
+            if named.is_none() {
+                self.warnings.push(Warning::new(
                     &field_pointer,
                     format!(
-                        "property `{wire}` has no ASCII letter or digit to make a field name from"
+                        "property `{wire}` has no ASCII letter or digit to make a field name from; named `{}`",
+                        naming::UNNAMABLE_FIELD
                     ),
-                )
-            })?;
-            let mut field_docs_note = None;
+                ));
+                field_docs_note = Some(format!("The property `{wire}` in the JSON."));
+            }
+            let part = if named.is_none() {
+                naming::UNNAMABLE_FIELD
+            } else {
+                wire
+            };
+            let name = named.unwrap_or_else(|| naming::UNNAMABLE_FIELD.to_owned());
             let name = if let Some(other) = fields.iter().find(|f| f.name == name) {
                 // The first property in the spec's order keeps the name.
                 let fresh = (2..)
@@ -401,7 +412,8 @@ impl Converter<'_> {
                     .find(|c| fields.iter().all(|f| &f.name != c))
                     .expect("some number is free");
                 field_docs_note = Some(format!(
-                    "Named `{fresh}` in Rust: `{name}` is the field of the property `{}`.",
+                    "{}Named `{fresh}` in Rust: `{name}` is the field of the property `{}`.",
+                    field_docs_note.map_or(String::new(), |note| format!("{note} ")),
                     other.wire
                 ));
                 fresh
@@ -410,7 +422,7 @@ impl Converter<'_> {
             };
             let ty = self.type_ref(
                 schema,
-                &naming::inline_type_name(owner, wire),
+                &naming::inline_type_name(owner, part),
                 &field_pointer,
             )?;
             let (nullable, mut field_docs) = match schema {
