@@ -82,10 +82,14 @@ impl Converter<'_> {
 
     /// The type a schema `$ref` names. A component the document does not have (Keycloak's
     /// `oas_any_type_not_mapped`) says nothing of the value: any JSON value, with a warning.
+    /// A pointer elsewhere that leads nowhere stays an error: it meant some part of the text.
     fn schema_ref(&mut self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
+        let component = reference
+            .strip_prefix("#/components/schemas/")
+            .is_some_and(|name| !name.contains('/'));
         match self.resolve.schema_name(reference, pointer) {
             Ok(name) => Ok(TypeRef::Named(name)),
-            Err(Error::UnresolvedRef { .. }) => {
+            Err(Error::UnresolvedRef { .. }) if component => {
                 self.warnings.push(Warning::new(
                     pointer,
                     format!("`{reference}` does not exist; read as any JSON value"),
