@@ -134,6 +134,10 @@ pub fn inline_type_name(owner: &str, part: &str) -> String {
     format!("{owner}{}", upper_camel(part))
 }
 
+/// The field or argument of a property or parameter whose name has no ASCII letter or digit
+/// (`""`, `½`): numbered like any taken name when there are several.
+pub const UNNAMABLE_FIELD: &str = "field";
+
 /// Rust name of a struct field or function argument; keywords are left for emit to make raw.
 pub fn field_name(wire: &str) -> Option<String> {
     // heck drops a sign, which would make GitHub's reactions `+1` and `-1` one field.

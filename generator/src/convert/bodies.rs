@@ -96,14 +96,26 @@ impl<'a> Converter<'a> {
     /// Whether values of the type are JSON objects, which a form spells as its fields: a
     /// struct, a union (of structs), a map.
     fn is_object(&self, ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::Named(name) => self.find_type(name).is_some_and(|t| match &t.kind {
-                TypeKind::Struct(_) | TypeKind::Untagged(_) | TypeKind::Tagged { .. } => true,
-                TypeKind::Alias(target) => self.is_object(&target.clone()),
+        // Aliases followed in a loop, not recursively: a loop of aliases (an error that
+        // `passes::check_alias_cycles` reports later) must not overflow the stack first.
+        let mut ty = ty;
+        let mut followed = 0;
+        loop {
+            return match ty {
+                TypeRef::Named(name) => match self.find_type(name).map(|t| &t.kind) {
+                    Some(TypeKind::Struct(_) | TypeKind::Untagged(_) | TypeKind::Tagged { .. }) => {
+                        true
+                    }
+                    Some(TypeKind::Alias(target)) if followed < self.types.len() => {
+                        followed += 1;
+                        ty = target;
+                        continue;
+                    }
+                    _ => false,
+                },
+                TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Json => true,
                 _ => false,
-            }),
-            TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Json => true,
-            _ => false,
+            };
         }
     }
 

@@ -412,16 +412,23 @@ impl<'a> Converter<'a> {
         pointer: &str,
         structured_allowed: bool,
     ) -> Result<(Field, bool), Error> {
-        let name = naming::field_name(&data.name).ok_or_else(|| {
-            Error::unsupported(
+        // A parameter named only with punctuation (or `""`) is still sent: its argument is
+        // `field`, its docs give the wire name.
+        let named = naming::field_name(&data.name);
+        let unnamable = named.is_none();
+        if unnamable {
+            self.warnings.push(Warning::new(
                 &format!("{pointer}/name"),
                 format!(
-                    "parameter `{}` has no ASCII letter or digit to make a name from",
-                    data.name
+                    "parameter `{}` has no ASCII letter or digit to make a name from; named `{}`",
+                    data.name,
+                    naming::UNNAMABLE_FIELD
                 ),
-            )
-        })?;
-        let inline_name = naming::inline_type_name(owner, &data.name);
+            ));
+        }
+        let name = named.unwrap_or_else(|| naming::UNNAMABLE_FIELD.to_owned());
+        let part = if unnamable { &name } else { &data.name };
+        let inline_name = naming::inline_type_name(owner, part);
         let (schema, json, schema_pointer) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 (schema, false, format!("{pointer}/schema"))
@@ -465,6 +472,12 @@ impl<'a> Converter<'a> {
             field_docs.description = data.description.clone();
         }
         field_docs.deprecated |= data.deprecated.unwrap_or(false);
+        if unnamable {
+            super::add_note(
+                &mut field_docs,
+                format!("The parameter `{}` on the wire.", data.name),
+            );
+        }
         let field = Field {
             name,
             wire: data.name.clone(),
@@ -614,7 +627,8 @@ fn convention_clashes(spec: &OpenAPI) -> HashSet<String> {
 /// Every `{placeholder}` of the path needs its parameter, and every path parameter its
 /// placeholder.
 /// A placeholder the spec declares no parameter for (Svix's `{app_id}` on some operations) is
-/// a required string argument, with a warning; a parameter without a placeholder is an error.
+/// a required string argument, with a warning; a parameter without a placeholder (Sonarr's
+/// `path` on `/`) has nowhere to go in the URL and is dropped, with a warning.
 fn check_placeholders(
     path: &str,
     params: &mut Vec<Field>,
@@ -650,18 +664,19 @@ fn check_placeholders(
         rename_if_taken(&mut field, |name| params.iter().any(|p| p.name == name));
         params.push(field);
     }
-    if let Some(extra) = params
-        .iter()
-        .find(|f| !placeholders.contains(&f.wire.as_str()))
-    {
-        return Err(Error::unsupported(
-            pointer,
-            format!(
-                "path parameter `{}` without a `{{{}}}` in the path",
-                extra.wire, extra.wire
-            ),
-        ));
-    }
+    params.retain(|param| {
+        let used = placeholders.contains(&param.wire.as_str());
+        if !used {
+            warnings.push(Warning::new(
+                pointer,
+                format!(
+                    "path parameter `{}` without a `{{{}}}` in the path; ignored",
+                    param.wire, param.wire
+                ),
+            ));
+        }
+        used
+    });
     Ok(())
 }
 

@@ -32,10 +32,9 @@ impl Converter<'_> {
         pointer: &str,
     ) -> Result<(), Error> {
         let (ty, docs) = match schema {
-            ReferenceOr::Reference { reference } => (
-                TypeRef::Named(self.resolve.schema_name(reference, pointer)?),
-                Docs::default(),
-            ),
+            ReferenceOr::Reference { reference } => {
+                (self.schema_ref(reference, pointer)?, Docs::default())
+            }
             ReferenceOr::Item(schema) => (self.schema(schema, rust_name, pointer)?, docs(schema)),
         };
         // A component that is itself a struct, enum or union was defined under its own name by
@@ -62,10 +61,7 @@ impl Converter<'_> {
         pointer: &str,
     ) -> Result<TypeRef, Error> {
         match schema {
-            ReferenceOr::Reference { reference } => self
-                .resolve
-                .schema_name(reference, pointer)
-                .map(TypeRef::Named),
+            ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
             // A schema met again inside itself (an `allOf` that includes a component holding it,
             // whose properties are then merged anew): no Rust type can expand it forever.
             ReferenceOr::Item(_) if self.in_progress.iter().any(|p| p == pointer) => {
@@ -81,6 +77,26 @@ impl Converter<'_> {
                 self.in_progress.pop();
                 ty
             }
+        }
+    }
+
+    /// The type a schema `$ref` names. A component the document does not have (Keycloak's
+    /// `oas_any_type_not_mapped`) says nothing of the value: any JSON value, with a warning.
+    /// A pointer elsewhere that leads nowhere stays an error: it meant some part of the text.
+    fn schema_ref(&mut self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
+        let component = reference
+            .strip_prefix("#/components/schemas/")
+            .is_some_and(|name| !name.contains('/'));
+        match self.resolve.schema_name(reference, pointer) {
+            Ok(name) => Ok(TypeRef::Named(name)),
+            Err(Error::UnresolvedRef { .. }) if component => {
+                self.warnings.push(Warning::new(
+                    pointer,
+                    format!("`{reference}` does not exist; read as any JSON value"),
+                ));
+                Ok(TypeRef::Json)
+            }
+            Err(error) => Err(error),
         }
     }
 
@@ -373,15 +389,26 @@ impl Converter<'_> {
         };
         for (wire, schema) in properties {
             let field_pointer = place(wire);
-            let name = naming::field_name(wire).ok_or_else(|| {
-                Error::unsupported(
+            // A property named `""` (SendGrid's) or only punctuation still holds a value: its
+            // field is `field` (then `field_2`…, as any taken name), its docs give the wire name.
+            let named = naming::field_name(wire);
+            let mut field_docs_note = None;
+            if named.is_none() {
+                self.warnings.push(Warning::new(
                     &field_pointer,
                     format!(
-                        "property `{wire}` has no ASCII letter or digit to make a field name from"
+                        "property `{wire}` has no ASCII letter or digit to make a field name from; named `{}`",
+                        naming::UNNAMABLE_FIELD
                     ),
-                )
-            })?;
-            let mut field_docs_note = None;
+                ));
+                field_docs_note = Some(format!("The property `{wire}` in the JSON."));
+            }
+            let part = if named.is_none() {
+                naming::UNNAMABLE_FIELD
+            } else {
+                wire
+            };
+            let name = named.unwrap_or_else(|| naming::UNNAMABLE_FIELD.to_owned());
             let name = if let Some(other) = fields.iter().find(|f| f.name == name) {
                 // The first property in the spec's order keeps the name.
                 let fresh = (2..)
@@ -389,7 +416,8 @@ impl Converter<'_> {
                     .find(|c| fields.iter().all(|f| &f.name != c))
                     .expect("some number is free");
                 field_docs_note = Some(format!(
-                    "Named `{fresh}` in Rust: `{name}` is the field of the property `{}`.",
+                    "{}Named `{fresh}` in Rust: `{name}` is the field of the property `{}`.",
+                    field_docs_note.map_or(String::new(), |note| format!("{note} ")),
                     other.wire
                 ));
                 fresh
@@ -398,7 +426,7 @@ impl Converter<'_> {
             };
             let ty = self.type_ref(
                 schema,
-                &naming::inline_type_name(owner, wire),
+                &naming::inline_type_name(owner, part),
                 &field_pointer,
             )?;
             let (nullable, mut field_docs) = match schema {

@@ -151,7 +151,7 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
             return Err(Error::invalid(&at("required"), "a list of property names"));
         }
     }
-    discriminator(map, &at("discriminator"))?;
+    discriminator(map, &at("discriminator"), w);
     enum_keyword(map, &at("enum"), w)?;
     if map.remove("prefixItems").is_some() {
         // A tuple's members have types of their own: no one Rust item type holds them all.
@@ -777,9 +777,12 @@ fn drop_null_member(map: &mut Mapping, keyword: &str) {
     map.insert("nullable".into(), Value::Bool(true));
 }
 
-fn discriminator(map: &Mapping, pointer: &str) -> Result<(), Error> {
+/// A discriminator without a `propertyName` (Revolut's has only a `mapping`), or with a
+/// mapping that is not of strings, names no property to read the tag from: the union is read
+/// untagged (each member tried in turn), with a warning.
+fn discriminator(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
     let Some(value) = map.get("discriminator") else {
-        return Ok(());
+        return;
     };
     let valid = value.as_mapping().is_some_and(|d| {
         d.get("propertyName").is_some_and(Value::is_string)
@@ -788,13 +791,12 @@ fn discriminator(map: &Mapping, pointer: &str) -> Result<(), Error> {
                     .is_some_and(|m| m.values().all(Value::is_string))
             })
     });
-    if valid {
-        Ok(())
-    } else {
-        Err(Error::invalid(
+    if !valid {
+        map.remove("discriminator");
+        w.push(Warning::new(
             pointer,
-            "a discriminator is a map with a `propertyName` and a `mapping` of strings",
-        ))
+            "a discriminator is a map with a `propertyName` and a `mapping` of strings; ignored, the union is untagged",
+        ));
     }
 }
 
