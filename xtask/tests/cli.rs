@@ -90,7 +90,7 @@ fn bad_spec_exits_2_and_writes_nothing() {
     let out = scratch("bad-spec");
     let existing = out.join("types.rs");
     std::fs::write(&existing, "// committed\n").unwrap();
-    let spec = workspace().join("tests/specs/broken/unresolved_ref.yaml");
+    let spec = workspace().join("tests/specs/broken/unresolved_pointer_ref.yaml");
     let result = xtask(&[
         "codegen",
         "--spec",
@@ -100,8 +100,11 @@ fn bad_spec_exits_2_and_writes_nothing() {
     ]);
     assert_eq!(result.status.code(), Some(2));
     let stderr = text(&result.stderr);
-    assert!(stderr.contains("unresolved_ref.yaml"), "{stderr}");
-    assert!(stderr.contains("#/components/schemas/Missing"), "{stderr}");
+    assert!(stderr.contains("unresolved_pointer_ref.yaml"), "{stderr}");
+    assert!(
+        stderr.contains("#/components/schemas/Account/properties/id"),
+        "{stderr}"
+    );
     assert_eq!(
         std::fs::read_to_string(&existing).unwrap(),
         "// committed\n"
@@ -359,7 +362,7 @@ fn diff_reads_messages_the_base_did_not_have_as_none() {
 fn diff_errors_name_their_side_and_exit_2() {
     let good = diff_spec("compatible", "before.yaml");
     let broken =
-        std::fs::read_to_string(workspace().join("tests/specs/broken/unresolved_ref.yaml"))
+        std::fs::read_to_string(workspace().join("tests/specs/broken/unresolved_pointer_ref.yaml"))
             .unwrap();
     let repo = repository("diff-errors", &[&[("api.yaml", &broken)]]);
     let spec = repo.join("api.yaml").display().to_string();
@@ -376,7 +379,10 @@ fn diff_errors_name_their_side_and_exit_2() {
     git(&repo, &["commit", "--quiet", "--all", "--message", "fixed"]);
     std::fs::write(&spec, &broken).unwrap();
     fails(&["diff", "--spec", &spec], "(working tree): ");
-    fails(&["diff", "--spec", &spec], "#/components/schemas/Missing");
+    fails(
+        &["diff", "--spec", &spec],
+        "#/components/schemas/Account/properties/id",
+    );
     std::fs::write(&spec, &good).unwrap();
 
     fails(
