@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
 };
 
 use super::Converter;
@@ -235,15 +235,28 @@ impl Converter<'_> {
                 )
             })
         };
-        if parts.iter().all(scalar) {
+        // Parts that constrain nothing (`{nullable: true}`, `{}`) take nothing away from the
+        // others: OpenAPI 3.0's `nullable` applies to its own schema, not to the allOf.
+        let kept: Vec<usize> = (0..parts.len())
+            .filter(|&i| !unconstrained(&parts[i]))
+            .collect();
+        if let [index] = kept[..] {
+            let at = format!("{pointer}/allOf/{index}");
+            if let ReferenceOr::Item(_) = &parts[index] {
+                self.hand_over(name, pointer, &at);
+            }
+            return self.type_ref(&parts[index], name, &at);
+        }
+        if kept.iter().all(|&i| scalar(&parts[i])) {
             // Values that fit every part (OpenAlex's two enums of field names): the first part's
             // type reads them all (enums keep unlisted values).
             self.warnings.push(Warning::new(
                 &format!("{pointer}/allOf"),
                 "an allOf of values that are not objects; read as its first part",
             ));
-            let at = format!("{pointer}/allOf/0");
-            return self.type_ref(&parts[0], name, &at);
+            let index = kept.first().copied().unwrap_or(0);
+            let at = format!("{pointer}/allOf/{index}");
+            return self.type_ref(&parts[index], name, &at);
         }
         let mut properties = IndexMap::new();
         let mut required = Vec::new();
@@ -493,6 +506,7 @@ impl Converter<'_> {
                 SchemaKind::AllOf { all_of } => {
                     self.collect_all_of(all_of, &at, within, (properties, places), required)?
                 }
+                SchemaKind::Any(any) if *any == AnySchema::default() => {}
                 _ => {
                     return Err(Error::unsupported(
                         &part_pointer,
@@ -939,4 +953,9 @@ pub(super) fn docs(schema: &Schema) -> Docs {
         _ => {}
     }
     docs
+}
+
+/// An inline schema that holds any value: no keyword beyond annotations and `nullable`.
+fn unconstrained(part: &ReferenceOr<Schema>) -> bool {
+    matches!(part, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if *any == AnySchema::default())
 }

@@ -389,12 +389,26 @@ fn pull_union_out_of_all_of(map: &mut Mapping) {
     let Value::Mapping(part) = parts.remove(index) else {
         return;
     };
-    if parts.is_empty() {
+    let alone = parts.is_empty();
+    if alone {
         map.remove("allOf");
     }
     for (keyword, value) in part {
         if !map.contains_key(&keyword) {
             map.insert(keyword, value);
+        }
+    }
+    for keyword in ["anyOf", "oneOf"] {
+        if alone {
+            drop_null_member(map, keyword);
+        } else if let Some(Value::Sequence(members)) = map.get_mut(keyword) {
+            // Beside the other parts, objects, a `null` member holds nothing (utoipa's
+            // flattened `Option<T>`: `allOf: [{oneOf: [null, T]}, {properties}]`): the value is
+            // never null, T's fields may be absent.
+            members.retain(|m| !is_null_member(m));
+            if members.is_empty() {
+                map.remove(keyword);
+            }
         }
     }
 }
@@ -763,18 +777,20 @@ fn drop_null_member(map: &mut Mapping, keyword: &str) {
     let Some(Value::Sequence(members)) = map.get_mut(keyword) else {
         return;
     };
-    let is_null = |m: &Value| {
-        m.as_mapping()
-            .is_some_and(|m| m.len() == 1 && m.get("type").and_then(Value::as_str) == Some("null"))
-    };
     let before = members.len();
-    members.retain(|m| !is_null(m));
+    members.retain(|m| !is_null_member(m));
     if members.len() == before || members.is_empty() {
         return;
     }
     // One member left stays under its keyword, so that its pointer is the text's when the null
     // member came last: conversion reads a one-member union as that member.
     map.insert("nullable".into(), Value::Bool(true));
+}
+
+fn is_null_member(member: &Value) -> bool {
+    member
+        .as_mapping()
+        .is_some_and(|m| m.len() == 1 && m.get("type").and_then(Value::as_str) == Some("null"))
 }
 
 fn discriminator(map: &Mapping, pointer: &str) -> Result<(), Error> {
