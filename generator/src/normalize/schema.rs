@@ -415,7 +415,16 @@ fn pull_union_out_of_all_of(map: &mut Mapping) {
 
 /// An `enum` without `type` whose values have no one type: `[null]` is a value that is always
 /// null, any JSON value reads it; values of several types are any JSON value too (warned).
+/// An `enum` of only `null` is that too, whatever `type` says (Lob's `type: object, enum: [null]`).
 fn untyped_enum(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
+    let only_null = |values: &Vec<Value>| !values.is_empty() && values.iter().all(Value::is_null);
+    if map
+        .get("enum")
+        .and_then(Value::as_sequence)
+        .is_some_and(only_null)
+    {
+        map.remove("type");
+    }
     if map.contains_key("type") {
         return;
     }
