@@ -281,40 +281,23 @@ impl Converter<'_> {
         schema: &Schema,
         parts: &[ReferenceOr<Schema>],
     ) -> Option<Schema> {
-        let unions: Vec<(usize, &Vec<ReferenceOr<Schema>>)> = parts
+        let unions: Vec<(usize, Vec<ReferenceOr<Schema>>)> = parts
             .iter()
             .enumerate()
-            .filter_map(|(index, part)| {
-                let target = match part {
-                    ReferenceOr::Reference { reference } => {
-                        self.resolve.schema(reference, "#").ok()?.0
-                    }
-                    ReferenceOr::Item(item) => item,
-                };
-                match &target.schema_kind {
-                    SchemaKind::OneOf { one_of: members }
-                    | SchemaKind::AnyOf { any_of: members }
-                        if members.len() > 1 =>
-                    {
-                        Some((index, members))
-                    }
-                    _ => None,
-                }
-            })
+            .filter_map(|(index, part)| Some((index, self.union_choices(part)?)))
             .collect();
         // One union part only: two would multiply.
-        let [(index, members)] = unions.as_slice() else {
+        let [(index, choices)] = unions.as_slice() else {
             return None;
         };
-        let (index, members) = (*index, *members);
-        if members.len() > MAX_DISTRIBUTED_MEMBERS {
+        if choices.len() > MAX_DISTRIBUTED_MEMBERS {
             return None;
         }
-        let one_of = members
+        let one_of = choices
             .iter()
-            .map(|member| {
+            .map(|choice| {
                 let mut all_of = parts.to_vec();
-                all_of[index] = member.clone();
+                all_of[*index] = choice.clone();
                 ReferenceOr::Item(Schema {
                     schema_data: Default::default(),
                     schema_kind: SchemaKind::AllOf { all_of },
@@ -327,6 +310,58 @@ impl Converter<'_> {
             schema_data,
             schema_kind: SchemaKind::OneOf { one_of },
         })
+    }
+
+    /// What an `allOf` part that is a union may be, one schema per member: the members of a
+    /// union, or, for a part that is itself an `allOf` with one union part (Meilisearch's
+    /// `SearchResultWithIndex` over `SearchResult` over `HitsInfo`), that `allOf` with each
+    /// member in the union's place.
+    fn union_choices(&self, part: &ReferenceOr<Schema>) -> Option<Vec<ReferenceOr<Schema>>> {
+        let target = match part {
+            ReferenceOr::Reference { reference } => self.resolve.schema(reference, "#").ok()?.0,
+            ReferenceOr::Item(item) => item,
+        };
+        fn members_of(schema: &Schema) -> Option<&Vec<ReferenceOr<Schema>>> {
+            match &schema.schema_kind {
+                SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
+                    if members.len() > 1 =>
+                {
+                    Some(members)
+                }
+                _ => None,
+            }
+        }
+        if let Some(members) = members_of(target) {
+            return Some(members.clone());
+        }
+        let SchemaKind::AllOf { all_of: inner } = &target.schema_kind else {
+            return None;
+        };
+        let unions: Vec<(usize, &Vec<ReferenceOr<Schema>>)> = inner
+            .iter()
+            .enumerate()
+            .filter_map(|(index, part)| {
+                let schema = match part {
+                    ReferenceOr::Reference { reference } => {
+                        self.resolve.schema(reference, "#").ok()?.0
+                    }
+                    ReferenceOr::Item(item) => item,
+                };
+                Some((index, members_of(schema)?))
+            })
+            .collect();
+        let [(index, members)] = unions.as_slice() else {
+            return None;
+        };
+        let choices = members.iter().map(|member| {
+            let mut all_of = inner.clone();
+            all_of[*index] = member.clone();
+            ReferenceOr::Item(Schema {
+                schema_data: Default::default(),
+                schema_kind: SchemaKind::AllOf { all_of },
+            })
+        });
+        Some(choices.collect())
     }
 
     /// One variant per distinct value, in the spec's order; a repeated value is folded into the

@@ -495,7 +495,15 @@ fn distribute_all_of_over_union(map: &mut Mapping) {
         return;
     };
     if let Some(Value::Sequence(members)) = map.get_mut(keyword) {
-        for member in members.iter_mut() {
+        // Object keywords constrain objects only: a scalar or list member (Lob's
+        // `oneOf: [{type: boolean}, {type: object}]` beside `properties`) stays as it is.
+        let not_object = |member: &Value| {
+            member
+                .get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t != "object")
+        };
+        for member in members.iter_mut().filter(|m| !not_object(m)) {
             let mut all = parts.clone();
             all.push(std::mem::take(member));
             let mut wrapper = Mapping::new();
