@@ -69,6 +69,51 @@ impl Bundler<'_> {
     }
 }
 
+impl Bundler<'_> {
+    /// Replaces each local `$ref` where OpenAPI allows none ([`Kind::copied_in`]) by a copy of
+    /// what it names, as parts of other files are copied in. Rounds, for copies that hold such
+    /// `$ref`s themselves.
+    pub(super) fn copy_in_local_parts(&mut self) -> Result<(), Error> {
+        for _ in 0..=source::MAX_DEPTH {
+            let mut sites = Vec::new();
+            collect(&self.tree, "#", Kind::Document, true, &mut sites);
+            let mut copied = false;
+            for site in sites.iter().filter(|s| s.kind.copied_in() && !s.mapping) {
+                let Some(reference) = reference_at(&self.tree, &site.pointer, false) else {
+                    continue;
+                };
+                if !reference.starts_with('#') {
+                    continue;
+                }
+                let used_at = format!("{}/$ref", site.pointer);
+                let target = resolve_pointer(&self.tree, &reference)
+                    .ok_or_else(|| Error::unresolved(&reference, &used_at))?;
+                if target == "#" || site.pointer == target || is_under(&site.pointer, &target) {
+                    return Err(Error::unsupported(
+                        &used_at,
+                        format!("`{reference}` names a part that holds this `$ref`"),
+                    ));
+                }
+                let content = get(&self.tree, &target).cloned().expect("resolved above");
+                set(&mut self.tree, &site.pointer, content);
+                let from = origin(&self.origins, &target).unwrap_or((0, target));
+                self.origins.insert(site.pointer.clone(), from);
+                copied = true;
+            }
+            if !copied {
+                return Ok(());
+            }
+        }
+        Err(Error::unsupported(
+            "#",
+            format!(
+                "`$ref`s copied in more than {} levels deep: a loop of them",
+                source::MAX_DEPTH
+            ),
+        ))
+    }
+}
+
 fn is_under(pointer: &str, ancestor: &str) -> bool {
     pointer
         .strip_prefix(ancestor)

@@ -46,6 +46,21 @@ impl Kind {
         }
     }
 
+    /// Where OpenAPI allows no `$ref`, yet documents write one (`content: {$ref: …}` to a map
+    /// of media types kept under `components`): the part it names is copied in.
+    pub(super) fn copied_in(self) -> bool {
+        matches!(
+            self,
+            Kind::MediaTypes
+                | Kind::MediaType
+                | Kind::Parameters
+                | Kind::Responses
+                | Kind::Headers
+                | Kind::Schemas
+                | Kind::SchemaList
+        )
+    }
+
     /// The kind of the value under `key` (a map's key, or a list's index).
     pub(super) fn child(self, key: &str) -> Kind {
         // Extensions, except in maps whose keys are names (a header `x-request-id`).

@@ -97,7 +97,8 @@ impl Bundle<'_> {
 /// The tree of the document `text` (read from `path`, if it was read from a file) with every
 /// other file it refers to bundled in.
 pub fn bundle<'a>(text: &'a str, path: Option<&Path>) -> Result<(Value, Bundle<'a>), Error> {
-    let tree = source::read(text).map_err(|e| e.locate(text))?;
+    let mut tree = source::read(text).map_err(|e| e.locate(text))?;
+    decode_fragments(&mut tree);
     let root = SourceFile {
         shown: path.map_or_else(String::new, |p| p.display().to_string()),
         text: Cow::Borrowed(text),
@@ -165,6 +166,7 @@ impl Bundler<'_> {
         }
         // Files bundled in may hold some of their own.
         if refs.inner || refs.foreign {
+            self.copy_in_local_parts()?;
             self.hoist_inner_parts()?;
         }
         Ok(())
@@ -454,7 +456,8 @@ impl Bundler<'_> {
             }
             _ => (reference, ""),
         };
-        let pointer = format!("#{}", percent_decode(fragment));
+        // Already decoded, as the file was read (`decode_fragments`).
+        let pointer = format!("#{fragment}");
         if file_part.is_empty() {
             return Ok((from, pointer));
         }
@@ -511,12 +514,14 @@ impl Bundler<'_> {
         let tree = if is_text {
             Value::String(self.files[file].text.to_string())
         } else {
-            source::read(&self.files[file].text).map_err(|mut e| {
+            let mut tree = source::read(&self.files[file].text).map_err(|mut e| {
                 if let Some(place) = e.place_mut() {
                     place.file = Some(shown);
                 }
                 e
-            })?
+            })?;
+            decode_fragments(&mut tree);
+            tree
         };
         self.trees.resize(file, Value::Null);
         self.trees.push(tree);
@@ -551,7 +556,8 @@ impl Refs {
                         (Some("$ref"), Value::String(reference)) => {
                             if !reference.starts_with('#') {
                                 self.foreign = true;
-                            } else if !is_component(reference) {
+                            } else if !component_section(reference).is_some_and(is_resolved_section)
+                            {
                                 self.inner = true;
                             }
                         }

@@ -17,6 +17,15 @@ pub(super) fn component_section(reference: &str) -> Option<&str> {
     (!name.is_empty() && !name.contains('/')).then_some(section)
 }
 
+/// The `components` sections the resolver follows `$ref`s into; a `$ref` to any other (Lob's
+/// `mediaTypes`) is copied in.
+pub(super) fn is_resolved_section(section: &str) -> bool {
+    matches!(
+        section,
+        "schemas" | "parameters" | "responses" | "requestBodies" | "headers"
+    )
+}
+
 /// A discriminator's mapping value names a schema by name, or by a reference to a file.
 pub(super) fn looks_like_file(value: &str) -> bool {
     let file = value.split('#').next().unwrap_or_default();
@@ -131,6 +140,31 @@ pub(super) fn clean(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// A `$ref`'s fragment is a URI fragment, so the JSON pointer in it may be percent-encoded
+/// (`%7B` for `{`, RFC 6901 §6). Every `$ref` of a tree is decoded once, as the tree is read, so
+/// that whatever follows a reference (bundler, inner parts, resolver) reads plain pointers and
+/// no escape is decoded twice.
+pub(super) fn decode_fragments(node: &mut Value) {
+    match node {
+        Value::Mapping(map) => {
+            for (key, value) in map.iter_mut() {
+                match (key.as_str(), value) {
+                    (Some("$ref"), Value::String(reference)) => {
+                        if let Some((file, fragment)) = reference.split_once('#') {
+                            if fragment.starts_with('/') && fragment.contains('%') {
+                                *reference = format!("{file}#{}", percent_decode(fragment));
+                            }
+                        }
+                    }
+                    (_, value) => decode_fragments(value),
+                }
+            }
+        }
+        Value::Sequence(items) => items.iter_mut().for_each(decode_fragments),
+        _ => {}
+    }
 }
 
 /// `%7B` → `{`: references are URIs.

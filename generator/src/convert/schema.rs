@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
 };
 
 use super::Converter;
@@ -251,15 +251,28 @@ impl Converter<'_> {
                 )
             })
         };
-        if parts.iter().all(scalar) {
+        // Parts that constrain nothing (`{nullable: true}`, `{}`) take nothing away from the
+        // others: OpenAPI 3.0's `nullable` applies to its own schema, not to the allOf.
+        let kept: Vec<usize> = (0..parts.len())
+            .filter(|&i| !unconstrained(&parts[i]))
+            .collect();
+        if let [index] = kept[..] {
+            let at = format!("{pointer}/allOf/{index}");
+            if let ReferenceOr::Item(_) = &parts[index] {
+                self.hand_over(name, pointer, &at);
+            }
+            return self.type_ref(&parts[index], name, &at);
+        }
+        if kept.iter().all(|&i| scalar(&parts[i])) {
             // Values that fit every part (OpenAlex's two enums of field names): the first part's
             // type reads them all (enums keep unlisted values).
             self.warnings.push(Warning::new(
                 &format!("{pointer}/allOf"),
                 "an allOf of values that are not objects; read as its first part",
             ));
-            let at = format!("{pointer}/allOf/0");
-            return self.type_ref(&parts[0], name, &at);
+            let index = kept.first().copied().unwrap_or(0);
+            let at = format!("{pointer}/allOf/{index}");
+            return self.type_ref(&parts[index], name, &at);
         }
         let mut properties = IndexMap::new();
         let mut required = Vec::new();
@@ -284,40 +297,23 @@ impl Converter<'_> {
         schema: &Schema,
         parts: &[ReferenceOr<Schema>],
     ) -> Option<Schema> {
-        let unions: Vec<(usize, &Vec<ReferenceOr<Schema>>)> = parts
+        let unions: Vec<(usize, Vec<ReferenceOr<Schema>>)> = parts
             .iter()
             .enumerate()
-            .filter_map(|(index, part)| {
-                let target = match part {
-                    ReferenceOr::Reference { reference } => {
-                        self.resolve.schema(reference, "#").ok()?.0
-                    }
-                    ReferenceOr::Item(item) => item,
-                };
-                match &target.schema_kind {
-                    SchemaKind::OneOf { one_of: members }
-                    | SchemaKind::AnyOf { any_of: members }
-                        if members.len() > 1 =>
-                    {
-                        Some((index, members))
-                    }
-                    _ => None,
-                }
-            })
+            .filter_map(|(index, part)| Some((index, self.union_choices(part)?)))
             .collect();
         // One union part only: two would multiply.
-        let [(index, members)] = unions.as_slice() else {
+        let [(index, choices)] = unions.as_slice() else {
             return None;
         };
-        let (index, members) = (*index, *members);
-        if members.len() > MAX_DISTRIBUTED_MEMBERS {
+        if choices.len() > MAX_DISTRIBUTED_MEMBERS {
             return None;
         }
-        let one_of = members
+        let one_of = choices
             .iter()
-            .map(|member| {
+            .map(|choice| {
                 let mut all_of = parts.to_vec();
-                all_of[index] = member.clone();
+                all_of[*index] = choice.clone();
                 ReferenceOr::Item(Schema {
                     schema_data: Default::default(),
                     schema_kind: SchemaKind::AllOf { all_of },
@@ -330,6 +326,58 @@ impl Converter<'_> {
             schema_data,
             schema_kind: SchemaKind::OneOf { one_of },
         })
+    }
+
+    /// What an `allOf` part that is a union may be, one schema per member: the members of a
+    /// union, or, for a part that is itself an `allOf` with one union part (Meilisearch's
+    /// `SearchResultWithIndex` over `SearchResult` over `HitsInfo`), that `allOf` with each
+    /// member in the union's place.
+    fn union_choices(&self, part: &ReferenceOr<Schema>) -> Option<Vec<ReferenceOr<Schema>>> {
+        let target = match part {
+            ReferenceOr::Reference { reference } => self.resolve.schema(reference, "#").ok()?.0,
+            ReferenceOr::Item(item) => item,
+        };
+        fn members_of(schema: &Schema) -> Option<&Vec<ReferenceOr<Schema>>> {
+            match &schema.schema_kind {
+                SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
+                    if members.len() > 1 =>
+                {
+                    Some(members)
+                }
+                _ => None,
+            }
+        }
+        if let Some(members) = members_of(target) {
+            return Some(members.clone());
+        }
+        let SchemaKind::AllOf { all_of: inner } = &target.schema_kind else {
+            return None;
+        };
+        let unions: Vec<(usize, &Vec<ReferenceOr<Schema>>)> = inner
+            .iter()
+            .enumerate()
+            .filter_map(|(index, part)| {
+                let schema = match part {
+                    ReferenceOr::Reference { reference } => {
+                        self.resolve.schema(reference, "#").ok()?.0
+                    }
+                    ReferenceOr::Item(item) => item,
+                };
+                Some((index, members_of(schema)?))
+            })
+            .collect();
+        let [(index, members)] = unions.as_slice() else {
+            return None;
+        };
+        let choices = members.iter().map(|member| {
+            let mut all_of = inner.clone();
+            all_of[*index] = member.clone();
+            ReferenceOr::Item(Schema {
+                schema_data: Default::default(),
+                schema_kind: SchemaKind::AllOf { all_of },
+            })
+        });
+        Some(choices.collect())
     }
 
     /// One variant per distinct value, in the spec's order; a repeated value is folded into the
@@ -521,6 +569,7 @@ impl Converter<'_> {
                 SchemaKind::AllOf { all_of } => {
                     self.collect_all_of(all_of, &at, within, (properties, places), required)?
                 }
+                SchemaKind::Any(any) if *any == AnySchema::default() => {}
                 _ => {
                     return Err(Error::unsupported(
                         &part_pointer,
@@ -967,4 +1016,9 @@ pub(super) fn docs(schema: &Schema) -> Docs {
         _ => {}
     }
     docs
+}
+
+/// An inline schema that holds any value: no keyword beyond annotations and `nullable`.
+fn unconstrained(part: &ReferenceOr<Schema>) -> bool {
+    matches!(part, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if *any == AnySchema::default())
 }

@@ -389,7 +389,8 @@ fn pull_union_out_of_all_of(map: &mut Mapping) {
     let Value::Mapping(part) = parts.remove(index) else {
         return;
     };
-    if parts.is_empty() {
+    let alone = parts.is_empty();
+    if alone {
         map.remove("allOf");
     }
     for (keyword, value) in part {
@@ -397,11 +398,33 @@ fn pull_union_out_of_all_of(map: &mut Mapping) {
             map.insert(keyword, value);
         }
     }
+    for keyword in ["anyOf", "oneOf"] {
+        if alone {
+            drop_null_member(map, keyword);
+        } else if let Some(Value::Sequence(members)) = map.get_mut(keyword) {
+            // Beside the other parts, objects, a `null` member holds nothing (utoipa's
+            // flattened `Option<T>`: `allOf: [{oneOf: [null, T]}, {properties}]`): the value is
+            // never null, T's fields may be absent.
+            members.retain(|m| !is_null_member(m));
+            if members.is_empty() {
+                map.remove(keyword);
+            }
+        }
+    }
 }
 
 /// An `enum` without `type` whose values have no one type: `[null]` is a value that is always
 /// null, any JSON value reads it; values of several types are any JSON value too (warned).
+/// An `enum` of only `null` is that too, whatever `type` says (Lob's `type: object, enum: [null]`).
 fn untyped_enum(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
+    let only_null = |values: &Vec<Value>| !values.is_empty() && values.iter().all(Value::is_null);
+    if map
+        .get("enum")
+        .and_then(Value::as_sequence)
+        .is_some_and(only_null)
+    {
+        map.remove("type");
+    }
     if map.contains_key("type") {
         return;
     }
@@ -472,7 +495,15 @@ fn distribute_all_of_over_union(map: &mut Mapping) {
         return;
     };
     if let Some(Value::Sequence(members)) = map.get_mut(keyword) {
-        for member in members.iter_mut() {
+        // Object keywords constrain objects only: a scalar or list member (Lob's
+        // `oneOf: [{type: boolean}, {type: object}]` beside `properties`) stays as it is.
+        let not_object = |member: &Value| {
+            member
+                .get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t != "object")
+        };
+        for member in members.iter_mut().filter(|m| !not_object(m)) {
             let mut all = parts.clone();
             all.push(std::mem::take(member));
             let mut wrapper = Mapping::new();
@@ -763,18 +794,20 @@ fn drop_null_member(map: &mut Mapping, keyword: &str) {
     let Some(Value::Sequence(members)) = map.get_mut(keyword) else {
         return;
     };
-    let is_null = |m: &Value| {
-        m.as_mapping()
-            .is_some_and(|m| m.len() == 1 && m.get("type").and_then(Value::as_str) == Some("null"))
-    };
     let before = members.len();
-    members.retain(|m| !is_null(m));
+    members.retain(|m| !is_null_member(m));
     if members.len() == before || members.is_empty() {
         return;
     }
     // One member left stays under its keyword, so that its pointer is the text's when the null
     // member came last: conversion reads a one-member union as that member.
     map.insert("nullable".into(), Value::Bool(true));
+}
+
+fn is_null_member(member: &Value) -> bool {
+    member
+        .as_mapping()
+        .is_some_and(|m| m.len() == 1 && m.get("type").and_then(Value::as_str) == Some("null"))
 }
 
 /// A discriminator without a `propertyName` (Revolut's has only a `mapping`), or with a
