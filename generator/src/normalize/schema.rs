@@ -448,14 +448,17 @@ fn untyped_enum(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
     }
 }
 
+/// Whether a schema (or each of a list of `allOf` parts) is a union of several members, itself
+/// or through its own `allOf`s. A union inside a property is the property's type, not the
+/// schema's: it is not looked for there.
 fn contains_union(value: &Value) -> bool {
     match value {
-        Value::Mapping(map) => map.iter().any(|(key, value)| {
-            let members = value.as_sequence().map_or(0, Vec::len);
-            (matches!(key.as_str(), Some("oneOf" | "anyOf")) && members > 1)
-                || contains_union(value)
+        Value::Mapping(map) => map.iter().any(|(key, value)| match key.as_str() {
+            Some("oneOf" | "anyOf") => value.as_sequence().is_some_and(|m| m.len() > 1),
+            Some("allOf") => contains_union(value),
+            _ => false,
         }),
-        Value::Sequence(items) => items.iter().any(contains_union),
+        Value::Sequence(parts) => parts.iter().any(contains_union),
         _ => false,
     }
 }
