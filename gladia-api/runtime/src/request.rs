@@ -196,10 +196,8 @@ impl Request {
                 .body(text.clone()),
             Payload::Binary(media, file) => {
                 let media_type = file.media_type(Some(media));
-                let value = HeaderValue::from_str(media_type).map_err(|_| {
-                    let reason = format!("`{media_type}` is not a media type");
-                    Error::InvalidRequest(Invalid::new("content_type", reason))
-                })?;
+                let value = HeaderValue::from_str(media_type)
+                    .map_err(|_| crate::upload::not_a_media_type(media_type))?;
                 let (body, length) = file.body(activity).await?;
                 builder
                     .header(CONTENT_TYPE, value)
@@ -327,7 +325,6 @@ impl Request {
         for file in files {
             self = self.form_file(name, Some(file));
         }
-        self.streaming = true;
         self
     }
 
@@ -380,9 +377,9 @@ fn form_fields<T: serde::Serialize>(fields: &T) -> Result<Vec<(String, String)>,
         serde_json::Value::Object(map) => Ok(map
             .into_iter()
             .filter(|(_, value)| !value.is_null())
-            .map(|(name, value)| match value {
-                serde_json::Value::String(text) => (name, text),
-                other => (name, other.to_string()),
+            .map(|(name, value)| {
+                let text = crate::wire::value_text(&value);
+                (name, text)
             })
             .collect()),
         other => Err(Invalid::new(

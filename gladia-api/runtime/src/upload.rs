@@ -88,10 +88,7 @@ impl UploadFile {
         Part::stream_with_length(body, total)
             .file_name(self.file_name.clone())
             .mime_str(content_type)
-            .map_err(|_| {
-                let reason = format!("`{content_type}` is not a media type");
-                Error::InvalidRequest(Invalid::new("content_type", reason))
-            })
+            .map_err(|_| not_a_media_type(content_type))
     }
 
     /// The media type the file is sent as: the one set with [`UploadFile::content_type`], else
@@ -169,6 +166,12 @@ where
         }
         chunk
     })
+}
+
+/// A file's media type, set by hand or taken from the spec, that a header cannot carry.
+pub(crate) fn not_a_media_type(media_type: &str) -> Error {
+    let reason = format!("`{media_type}` is not a media type");
+    Error::InvalidRequest(Invalid::new("content_type", reason))
 }
 
 /// Media types of common audio, video, image and document files; anything else is sent as bytes.

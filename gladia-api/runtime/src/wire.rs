@@ -435,9 +435,16 @@ pub fn query_json<T: serde::Serialize>(
 /// A path, header or cookie parameter that holds an object or a union, as text: a string as it
 /// is, a number or a boolean as written, anything else as JSON text.
 pub fn plain_text<T: serde::Serialize>(param: &'static str, value: &T) -> Result<String, Invalid> {
-    match serde_json::to_value(value).map_err(|e| Invalid::new(param, e.to_string()))? {
-        serde_json::Value::String(text) => Ok(text),
-        other => Ok(other.to_string()),
+    let value = serde_json::to_value(value).map_err(|e| Invalid::new(param, e.to_string()))?;
+    Ok(value_text(&value))
+}
+
+/// How text on the wire (a form field, a query value, a path segment) spells a JSON value: a
+/// string as it is, anything else as its JSON text.
+pub(crate) fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -451,12 +458,6 @@ pub fn query_object<T: serde::Serialize>(
     value: &T,
     style: &str,
 ) -> Result<Vec<(String, String)>, Invalid> {
-    fn text(value: &serde_json::Value) -> String {
-        match value {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        }
-    }
     fn push(pairs: &mut Vec<(String, String)>, key: String, value: &serde_json::Value, deep: bool) {
         match value {
             serde_json::Value::Null => {}
@@ -470,7 +471,7 @@ pub fn query_object<T: serde::Serialize>(
                     push(pairs, format!("{key}[{name}]"), inner, true);
                 }
             }
-            other => pairs.push((key, text(other))),
+            other => pairs.push((key, value_text(other))),
         }
     }
     let value = serde_json::to_value(value).map_err(|e| Invalid::new(param, e.to_string()))?;
@@ -485,7 +486,7 @@ pub fn query_object<T: serde::Serialize>(
             let joined: Vec<String> = map
                 .iter()
                 .filter(|(_, v)| !v.is_null())
-                .flat_map(|(k, v)| [k.clone(), text(v)])
+                .flat_map(|(k, v)| [k.clone(), value_text(v)])
                 .collect();
             pairs.push((param.to_owned(), joined.join(",")));
         }
