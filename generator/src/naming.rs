@@ -138,6 +138,16 @@ pub fn inline_type_name(owner: &str, part: &str) -> String {
 /// (`""`, `½`): numbered like any taken name when there are several.
 pub const UNNAMABLE_FIELD: &str = "field";
 
+/// The name a later comer gets when `wanted` is taken: the first free of `{wanted}{separator}2`,
+/// `…3`… (`""` for type names, `"_"` for fields and functions). The spec's order decides who
+/// keeps `wanted`; every rename goes through here, so they all read alike.
+pub fn numbered(wanted: &str, separator: &str, taken: impl Fn(&str) -> bool) -> String {
+    (2..)
+        .map(|n| format!("{wanted}{separator}{n}"))
+        .find(|candidate| !taken(candidate))
+        .expect("some number is free")
+}
+
 /// Rust name of a struct field or function argument; keywords are left for emit to make raw.
 pub fn field_name(wire: &str) -> Option<String> {
     // heck drops a sign, which would make GitHub's reactions `+1` and `-1` one field.

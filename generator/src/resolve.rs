@@ -63,10 +63,9 @@ impl<'a> Resolver<'a> {
             };
             if chosen_names.contains(&chosen) {
                 let wanted = chosen.clone();
-                chosen = (2..)
-                    .map(|n| format!("{wanted}{n}"))
-                    .find(|c| !chosen_names.contains(c) && !taken.contains(c.as_str()))
-                    .expect("some number is free");
+                chosen = naming::numbered(&wanted, "", |c| {
+                    chosen_names.contains(c) || taken.contains(c)
+                });
                 renamed.insert(*name, wanted);
             }
             chosen_names.insert(chosen.clone());

@@ -196,10 +196,7 @@ impl Converter<'_> {
         };
         let name = match first {
             Some(first) => {
-                let fresh = (2..)
-                    .map(|n| format!("{name}{n}"))
-                    .find(|c| !self.owners.contains_key(c))
-                    .expect("some number is free");
+                let fresh = naming::numbered(name, "", |c| self.owners.contains_key(c));
                 add_note(
                     &mut docs,
                     format!("Named `{fresh}` in Rust: `{name}` is the name of {first}."),

@@ -131,9 +131,7 @@ impl<'a> Converter<'a> {
                             // An object (or a list of objects) in the query string: spelled as
                             // its `style` says.
                             let object = match parameter {
-                                Parameter::Query { style, .. }
-                                    if !json && !self.is_plain_text(&field.ty) =>
-                                {
+                                Parameter::Query { style, .. } if !json && !plain => {
                                     Some(match style {
                                         openapiv3::QueryStyle::DeepObject => ObjectStyle::Deep,
                                         _ if parameter_data.explode == Some(false) => {
@@ -256,10 +254,9 @@ impl<'a> Converter<'a> {
                             .find(|k| functions.contains_key(k))
                             .expect("one is taken")]
                             .clone();
-                        name.method = (2..)
-                            .map(|n| format!("{wanted}_{n}"))
-                            .find(|m| claimed(m).iter().all(|k| !functions.contains_key(k)))
-                            .expect("some number is free");
+                        name.method = naming::numbered(&wanted, "_", |m| {
+                            claimed(m).iter().any(|k| functions.contains_key(k))
+                        });
                         super::add_note(
                             &mut op_docs,
                             format!(
@@ -539,10 +536,7 @@ fn rename_if_taken(field: &mut Field, taken: impl Fn(&str) -> bool) {
         return;
     }
     let wanted = field.name.clone();
-    field.name = (2..)
-        .map(|n| format!("{wanted}_{n}"))
-        .find(|c| !taken(c))
-        .expect("some number is free");
+    field.name = naming::numbered(&wanted, "_", &taken);
     super::add_note(
         &mut field.docs,
         format!(

@@ -459,10 +459,7 @@ impl Converter<'_> {
             let name = named.unwrap_or_else(|| naming::UNNAMABLE_FIELD.to_owned());
             let name = if let Some(other) = fields.iter().find(|f| f.name == name) {
                 // The first property in the spec's order keeps the name.
-                let fresh = (2..)
-                    .map(|n| format!("{name}_{n}"))
-                    .find(|c| fields.iter().all(|f| &f.name != c))
-                    .expect("some number is free");
+                let fresh = naming::numbered(&name, "_", |c| fields.iter().any(|f| f.name == c));
                 field_docs_note = Some(format!(
                     "{}Named `{fresh}` in Rust: `{name}` is the field of the property `{}`.",
                     field_docs_note.map_or(String::new(), |note| format!("{note} ")),
@@ -911,10 +908,9 @@ fn dedupe_variants(names: &mut [String]) -> Vec<(usize, String)> {
     for index in 0..names.len() {
         if seen.contains(&names[index]) {
             let wanted = names[index].clone();
-            let fresh = (2..)
-                .map(|n| format!("{wanted}{n}"))
-                .find(|c| !seen.contains(c) && !names.contains(c))
-                .expect("some number is free");
+            let fresh = naming::numbered(&wanted, "", |c| {
+                seen.iter().any(|s| s == c) || names.iter().any(|n| n == c)
+            });
             names[index] = fresh;
             renamed.push((index, wanted));
         }
