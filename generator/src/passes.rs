@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::error::Error;
 use crate::ir::*;
 
-fn index(types: &[TypeDef]) -> HashMap<&str, usize> {
+pub(crate) fn index(types: &[TypeDef]) -> HashMap<&str, usize> {
     types
         .iter()
         .enumerate()
@@ -192,29 +192,42 @@ pub fn constant_tags(types: &mut Vec<TypeDef>, operations: &[Operation]) {
 
 /// Every type name that a type or an operation refers to, constant fields aside.
 fn referenced(types: &[TypeDef], operations: &[Operation]) -> BTreeSet<String> {
-    let mut refs: Vec<&TypeRef> = Vec::new();
-    let fields = |f: &&Field| f.constant.is_none();
-    for def in types {
-        match &def.kind {
-            TypeKind::Struct(list) => refs.extend(list.iter().filter(fields).map(|f| &f.ty)),
-            TypeKind::Query(params) => refs.extend(params.iter().map(|p| &p.field.ty)),
-            TypeKind::Untagged(variants) | TypeKind::Tagged { variants, .. } => {
-                refs.extend(variants.iter().map(|v| &v.ty));
-            }
-            TypeKind::Alias(ty) => refs.push(ty),
-            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => {}
+    let defined = types.iter().flat_map(|def| defined_with(&def.kind));
+    let signed = operations.iter().flat_map(signed_with);
+    defined
+        .chain(signed)
+        .filter_map(named_within)
+        .cloned()
+        .collect()
+}
+
+/// Every type a definition's code names (a constant field's type is not written).
+pub(crate) fn defined_with(kind: &TypeKind) -> Vec<&TypeRef> {
+    match kind {
+        TypeKind::Struct(fields) => fields
+            .iter()
+            .filter(|f| f.constant.is_none())
+            .map(|f| &f.ty)
+            .collect(),
+        TypeKind::Query(params) => params.iter().map(|p| &p.field.ty).collect(),
+        TypeKind::Untagged(variants) | TypeKind::Tagged { variants, .. } => {
+            variants.iter().map(|v| &v.ty).collect()
         }
+        TypeKind::Alias(ty) => vec![ty],
+        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => Vec::new(),
     }
-    for op in operations {
-        refs.extend(op.path_params.iter().map(|f| &f.ty));
-        refs.extend(op.body.as_ref().and_then(Body::sent_type));
-        refs.extend(op.responses.iter().filter_map(|r| match &r.body {
-            ResponseBody::Json(ty) | ResponseBody::Events(ty) => Some(ty),
-            ResponseBody::Empty | ResponseBody::Binary | ResponseBody::Text => None,
-        }));
-        refs.extend(op.paged.as_ref().map(|p| &p.item));
-    }
-    refs.into_iter().filter_map(named_within).cloned().collect()
+}
+
+/// Every type an endpoint function's signature names, but its query type (named by name).
+pub(crate) fn signed_with(op: &Operation) -> Vec<&TypeRef> {
+    let mut refs: Vec<&TypeRef> = op.path_params.iter().map(|f| &f.ty).collect();
+    refs.extend(op.body.as_ref().and_then(Body::sent_type));
+    refs.extend(op.responses.iter().filter_map(|r| match &r.body {
+        ResponseBody::Json(ty) | ResponseBody::Events(ty) => Some(ty),
+        ResponseBody::Empty | ResponseBody::Binary | ResponseBody::Text => None,
+    }));
+    refs.extend(op.paged.as_ref().map(|p| &p.item));
+    refs
 }
 
 /// A field the spec leaves undescribed points at the type it holds, so that every public item

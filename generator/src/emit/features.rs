@@ -9,6 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::*;
+use crate::passes;
 
 /// The features each gated type sits behind, by type name; a type not here is always compiled.
 pub struct Gates {
@@ -26,19 +27,19 @@ pub fn feature_name(resource: &str) -> String {
 
 impl Gates {
     pub fn new(api: &Api) -> Self {
-        let index: HashMap<&str, usize> = api
-            .types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.name.as_str(), i))
-            .collect();
+        let index = passes::index(&api.types);
         let named = |ty: &TypeRef| -> Option<usize> {
-            crate::passes::named_within(ty).and_then(|n| index.get(n.as_str()).copied())
+            passes::named_within(ty).and_then(|n| index.get(n.as_str()).copied())
         };
         let children: Vec<Vec<usize>> = api
             .types
             .iter()
-            .map(|t| held(&t.kind).into_iter().filter_map(named).collect())
+            .map(|t| {
+                passes::defined_with(&t.kind)
+                    .into_iter()
+                    .filter_map(named)
+                    .collect()
+            })
             .collect();
         let mut reached: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); api.types.len()];
         for (r, resource) in api.resources.iter().enumerate() {
@@ -47,7 +48,10 @@ impl Gates {
                 .iter()
                 .filter(|op| op.name.resource == resource.name)
                 .flat_map(|op| {
-                    let mut roots: Vec<usize> = used_by(op).into_iter().filter_map(named).collect();
+                    let mut roots: Vec<usize> = passes::signed_with(op)
+                        .into_iter()
+                        .filter_map(named)
+                        .collect();
                     roots.extend(op.query.as_deref().and_then(|q| index.get(q).copied()));
                     roots.extend(op.paged.as_ref().and_then(|p| index.get(p.page.as_str())));
                     roots
@@ -102,40 +106,6 @@ pub fn cfg(features: &[String]) -> TokenStream {
         [one] => quote!(#[cfg(feature = #one)]),
         many => quote!(#[cfg(any(#(feature = #many),*))]),
     }
-}
-
-/// Every type a type's definition names.
-fn held(kind: &TypeKind) -> Vec<&TypeRef> {
-    match kind {
-        TypeKind::Struct(fields) => fields.iter().map(|f| &f.ty).collect(),
-        TypeKind::Query(params) => params.iter().map(|p| &p.field.ty).collect(),
-        TypeKind::Untagged(variants) | TypeKind::Tagged { variants, .. } => {
-            variants.iter().map(|v| &v.ty).collect()
-        }
-        TypeKind::Alias(ty) => vec![ty],
-        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => Vec::new(),
-    }
-}
-
-/// Every type an operation's signature names, but its query type.
-fn used_by(op: &Operation) -> Vec<&TypeRef> {
-    let mut used: Vec<&TypeRef> = op.path_params.iter().map(|f| &f.ty).collect();
-    match &op.body {
-        Some(Body::Json(ty) | Body::UrlEncoded(ty)) => used.push(ty),
-        Some(Body::Form {
-            fields: Some(ty), ..
-        }) => used.push(ty),
-        _ => {}
-    }
-    for response in &op.responses {
-        if let ResponseBody::Json(ty) = &response.body {
-            used.push(ty);
-        }
-    }
-    if let Some(paged) = &op.paged {
-        used.push(&paged.item);
-    }
-    used
 }
 
 /// Puts each item of `file` behind `gate` (a `#[cfg(…)]`).
