@@ -26,7 +26,7 @@ impl Place {
 
     pub(crate) fn locate(&mut self, text: &str) {
         if self.line_column.is_none() && self.file.is_none() && self.pointer.starts_with('#') {
-            self.line_column = crate::source::locate(text, &self.pointer);
+            self.line_column = crate::locate::locate_all(text, &[&self.pointer])[0];
         }
     }
 }
