@@ -126,6 +126,21 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// A `$ref` to a component the document does not have (Keycloak's `oas_any_type_not_mapped`)
+/// says nothing of what it stood for: `Ok(None)`, for the caller to warn of and read as
+/// unknown. A pointer elsewhere that leads nowhere stays an error: it meant some part of the
+/// text.
+pub fn unless_missing<T>(found: Result<T, Error>, section: &str) -> Result<Option<T>, Error> {
+    match found {
+        Err(Error::UnresolvedRef { reference, .. })
+            if component_name(&reference, section).is_some() =>
+        {
+            Ok(None)
+        }
+        found => found.map(Some),
+    }
+}
+
 pub fn schema_pointer(name: &str) -> String {
     format!("#/components/schemas/{}", escape(name))
 }

@@ -28,7 +28,13 @@ impl Bundler<'_> {
             let Some(reference) = reference_at(&self.tree, &pointer, site.mapping) else {
                 continue;
             };
-            if !reference.starts_with('#') || is_component(&reference) {
+            if !reference.starts_with('#') {
+                continue;
+            }
+            if let Some(named) = component_section(&reference) {
+                if named != section && !site.mapping && interchangeable(named, section) {
+                    self.copy_component(&pointer, &reference);
+                }
                 continue;
             }
             // An unresolved one is the resolver's to report, with its place.
@@ -70,6 +76,26 @@ impl Bundler<'_> {
 }
 
 impl Bundler<'_> {
+    /// Puts a copy of the component `reference` names at `pointer`, keeping the keys written
+    /// beside the `$ref` (a description) over the copy's. An unresolved one is left for the
+    /// resolver to report.
+    fn copy_component(&mut self, pointer: &str, reference: &str) {
+        let Some(target) = resolve_pointer(&self.tree, reference) else {
+            return;
+        };
+        let Some(Value::Mapping(mut content)) = get(&self.tree, &target).cloned() else {
+            return;
+        };
+        if let Some(Value::Mapping(beside)) = get(&self.tree, pointer) {
+            for (key, value) in beside.iter().filter(|(key, _)| *key != "$ref") {
+                content.insert(key.clone(), value.clone());
+            }
+        }
+        set(&mut self.tree, pointer, Value::Mapping(content));
+        let from = origin(&self.origins, &target).unwrap_or((0, target));
+        self.origins.insert(pointer.to_owned(), from);
+    }
+
     /// Replaces each local `$ref` where OpenAPI allows none ([`Kind::copied_in`]) by a copy of
     /// what it names, as parts of other files are copied in. Rounds, for copies that hold such
     /// `$ref`s themselves.
@@ -112,6 +138,16 @@ impl Bundler<'_> {
             ),
         ))
     }
+}
+
+/// Whether a component of section `from` reads as one of section `to`: a request body and a
+/// response are both a description and `content` (PagerDuty answers with its request bodies),
+/// a parameter is a header with a name and a place.
+fn interchangeable(from: &str, to: &str) -> bool {
+    matches!(
+        (from, to),
+        ("requestBodies", "responses") | ("responses", "requestBodies") | ("parameters", "headers")
+    )
 }
 
 fn is_under(pointer: &str, ancestor: &str) -> bool {

@@ -160,7 +160,7 @@ struct Bundler<'a> {
 impl Bundler<'_> {
     fn run(&mut self) -> Result<(), Error> {
         let mut refs = Refs::default();
-        refs.scan(&self.tree);
+        refs.scan(&self.tree, ["", ""]);
         if refs.foreign {
             self.bundle_files()?;
         }
@@ -543,12 +543,13 @@ impl Bundler<'_> {
 struct Refs {
     /// To another file.
     foreign: bool,
-    /// Into the middle of something.
+    /// Into the middle of something, or to a component of another section than its place's.
     inner: bool,
 }
 
 impl Refs {
-    fn scan(&mut self, node: &Value) {
+    /// `keys`: the two keys above the node, which tell a response's or a request body's place.
+    fn scan(&mut self, node: &Value, keys: [&str; 2]) {
         match node {
             Value::Mapping(map) => {
                 for (key, value) in map {
@@ -556,19 +557,32 @@ impl Refs {
                         (Some("$ref"), Value::String(reference)) => {
                             if !reference.starts_with('#') {
                                 self.foreign = true;
-                            } else if !component_section(reference).is_some_and(is_resolved_section)
-                            {
-                                self.inner = true;
+                            } else {
+                                let section = component_section(reference);
+                                self.inner |= !section.is_some_and(is_resolved_section)
+                                    || section.is_some_and(|s| elsewhere(s, keys));
                             }
                         }
-                        _ => self.scan(value),
+                        _ => self.scan(value, [keys[1], key.as_str().unwrap_or_default()]),
                     }
                 }
             }
-            Value::Sequence(items) => items.iter().for_each(|item| self.scan(item)),
+            Value::Sequence(items) => items.iter().for_each(|item| self.scan(item, keys)),
             _ => {}
         }
     }
+}
+
+/// Whether a `$ref` to a component of `section` may stand where another section's belongs (a
+/// response that names a request body): the keys above it say where it stands.
+fn elsewhere(section: &str, [grandparent, parent]: [&str; 2]) -> bool {
+    let place = match (grandparent, parent) {
+        ("responses", _) => "responses",
+        ("requestBodies", _) | (_, "requestBody") => "requestBodies",
+        ("headers", _) => "headers",
+        _ => return false,
+    };
+    place != section
 }
 
 /// The origin of a bundled pointer, through its nearest copied ancestor.

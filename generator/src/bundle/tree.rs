@@ -7,10 +7,6 @@ use serde_yaml::{Mapping, Value};
 use crate::source::unescape;
 
 /// `#/components/{section}/{name}`: what the resolver reads.
-pub(super) fn is_component(reference: &str) -> bool {
-    component_section(reference).is_some()
-}
-
 pub(super) fn component_section(reference: &str) -> Option<&str> {
     let rest = reference.strip_prefix("#/components/")?;
     let (section, name) = rest.split_once('/')?;

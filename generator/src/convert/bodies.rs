@@ -4,11 +4,12 @@
 use indexmap::IndexMap;
 use openapiv3::{MediaType, ReferenceOr};
 
+use super::operations::reference_text;
 use super::Converter;
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::ir::*;
-use crate::naming;
 use crate::source::escape;
+use crate::{naming, resolve};
 
 /// One form of a request body, with its own function name when the body takes several.
 pub(super) type BodyForm = (Option<String>, Option<Body>);
@@ -23,7 +24,17 @@ impl<'a> Converter<'a> {
         pointer: &str,
     ) -> Result<Vec<BodyForm>, Error> {
         let body_pointer = format!("{pointer}/requestBody");
-        let body = self.resolve.request_body(body, &body_pointer)?;
+        let found = self.resolve.request_body(body, &body_pointer);
+        let Some(body) = resolve::unless_missing(found, "requestBodies")? else {
+            self.warnings.push(Warning::new(
+                &body_pointer,
+                format!(
+                    "{} does not exist; the body is read as any JSON value",
+                    reference_text(body)
+                ),
+            ));
+            return Ok(vec![(None, Some(Body::Json(TypeRef::Json)))]);
+        };
         // One function per kind of body: `image/png` and `image/jpeg` are one binary body (the
         // file says which it is), `application/json` and `application/merge-patch+json` one JSON.
         let mut kinds: Vec<&str> = Vec::new();

@@ -11,8 +11,8 @@ use super::schema::docs;
 use super::Converter;
 use crate::error::{Error, Warning};
 use crate::ir::*;
-use crate::naming;
 use crate::source::escape;
+use crate::{naming, resolve};
 
 impl<'a> Converter<'a> {
     pub(super) fn operations(&mut self, spec: &'a OpenAPI) -> Result<Vec<Operation>, Error> {
@@ -288,7 +288,7 @@ impl<'a> Converter<'a> {
     /// The parameters of an operation with their pointers: the path item's, then the
     /// operation's; an operation parameter replaces the path item's of the same name and place.
     fn parameters(
-        &self,
+        &mut self,
         item: &'a openapiv3::PathItem,
         operation: &'a openapiv3::Operation,
         path_pointer: &str,
@@ -307,8 +307,18 @@ impl<'a> Converter<'a> {
                     .enumerate()
                     .map(|(i, p)| (format!("{pointer}/parameters/{i}"), p)),
             );
-        for (at, parameter) in all {
-            let parameter = self.resolve.parameter(parameter, &at)?;
+        for (at, written) in all {
+            let found = self.resolve.parameter(written, &at);
+            let Some(parameter) = resolve::unless_missing(found, "parameters")? else {
+                self.warnings.push(Warning::new(
+                    &at,
+                    format!(
+                        "{} does not exist; left out (a path placeholder it named is read as a string)",
+                        reference_text(written)
+                    ),
+                ));
+                continue;
+            };
             let same = |other: &&Parameter| {
                 std::mem::discriminant(*other) == std::mem::discriminant(parameter)
                     && other.parameter_data_ref().name == parameter.parameter_data_ref().name
@@ -352,7 +362,22 @@ impl<'a> Converter<'a> {
                 None => Status::Default,
             };
             let response_pointer = format!("{pointer}/responses/{status}");
-            let response = self.resolve.response(response, &response_pointer)?;
+            let found = self.resolve.response(response, &response_pointer);
+            let Some(response) = resolve::unless_missing(found, "responses")? else {
+                self.warnings.push(Warning::new(
+                    &response_pointer,
+                    format!(
+                        "{} does not exist; the answer's body is not read",
+                        reference_text(response)
+                    ),
+                ));
+                out.push(Response {
+                    status,
+                    description: String::new(),
+                    body: ResponseBody::Empty,
+                });
+                continue;
+            };
             let body = self.response_body(
                 &response.content,
                 &naming::inline_type_name(stem, &format!("{status}Response")),
@@ -746,3 +771,11 @@ pub(super) fn resources(spec: &OpenAPI, operations: &[Operation]) -> Vec<Resourc
 
 /// What a resource whose tag is a name of the client or the runtime gets after its name.
 const RENAMED_RESOURCE: &str = "_api";
+
+/// The `$ref` written at a place, for messages.
+pub(super) fn reference_text<T>(item: &ReferenceOr<T>) -> String {
+    match item {
+        ReferenceOr::Reference { reference } => format!("`{reference}`"),
+        ReferenceOr::Item(_) => "what it names".to_owned(),
+    }
+}
