@@ -91,6 +91,39 @@ fn a_variants_tag_is_written_and_checked() {
 }
 
 #[test]
+fn each_tag_value_of_a_shared_member_is_its_own_variant() {
+    use constructs::discriminator_shared_member::{Deleted, Event, ExportError};
+    let users: Event = round_trip(json!({"type": "export.users.error", "error": "quota"}));
+    let expected = ExportError {
+        r#type: "export.users.error".into(),
+        error: Some("quota".into()),
+    };
+    assert_eq!(users, Event::ExportUsersError(expected));
+    let channels: Event = round_trip(json!({"type": "export.channels.error"}));
+    assert!(matches!(channels, Event::ExportChannelsError(_)));
+    let deleted: Event = round_trip(json!({"type": "channel.deleted"}));
+    let deleted_type = "channel.deleted".into();
+    assert_eq!(
+        deleted,
+        Event::ChannelDeleted(Deleted {
+            r#type: deleted_type
+        })
+    );
+}
+
+#[test]
+fn loosely_written_keywords_read_as_meant() {
+    use constructs::loose_keywords::{Settings, SettingsChannels, SettingsContentFilterItem};
+    let settings: Settings = round_trip(json!({
+        "channels": 2, "ratio": 0.25, "level": 7, "content_filter": ["safe", "drugs"]
+    }));
+    assert_eq!(settings.channels, SettingsChannels::V2);
+    let filters = settings.content_filter.unwrap();
+    assert_eq!(filters[0], SettingsContentFilterItem::Safe);
+    assert_eq!((settings.ratio, settings.level), (Some(0.25), Some(7)));
+}
+
+#[test]
 fn untagged_unions_take_the_first_variant_that_fits() {
     use constructs::untagged_oneof::{Deadline, VocabularyVocabularyItem as Item};
     assert!(matches!(round_trip(json!("word")), Item::String(_)));

@@ -12,9 +12,8 @@ use openapiv3::{
 use super::Converter;
 use crate::error::{Error, Warning};
 use crate::ir::*;
-use crate::naming;
 use crate::source::escape;
-use crate::typemap;
+use crate::{naming, resolve, typemap};
 
 type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
 
@@ -80,23 +79,19 @@ impl Converter<'_> {
         }
     }
 
-    /// The type a schema `$ref` names. A component the document does not have (Keycloak's
-    /// `oas_any_type_not_mapped`) says nothing of the value: any JSON value, with a warning.
-    /// A pointer elsewhere that leads nowhere stays an error: it meant some part of the text.
+    /// The type a schema `$ref` names; a component the document does not have is any JSON
+    /// value, with a warning.
     fn schema_ref(&mut self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
-        let component = reference
-            .strip_prefix("#/components/schemas/")
-            .is_some_and(|name| !name.contains('/'));
-        match self.resolve.schema_name(reference, pointer) {
-            Ok(name) => Ok(TypeRef::Named(name)),
-            Err(Error::UnresolvedRef { .. }) if component => {
+        let name = self.resolve.schema_name(reference, pointer);
+        match resolve::unless_missing(name, "schemas")? {
+            Some(name) => Ok(TypeRef::Named(name)),
+            None => {
                 self.warnings.push(Warning::new(
                     pointer,
                     format!("`{reference}` does not exist; read as any JSON value"),
                 ));
                 Ok(TypeRef::Json)
             }
-            Err(error) => Err(error),
         }
     }
 
@@ -157,10 +152,11 @@ impl Converter<'_> {
             }
             SchemaKind::Type(Type::Number(number)) => {
                 if !number.enumeration.is_empty() {
-                    // Whole-valued ones became integer enums in `normalize`.
-                    return Err(Error::unsupported(
-                        pointer,
-                        "an enum of numbers that are not all whole",
+                    // Whole-valued ones became integer enums in `normalize`; a Rust enum
+                    // cannot be matched on fractions, so the number is read as it is.
+                    self.warnings.push(Warning::new(
+                        &format!("{pointer}/enum"),
+                        "an enum of numbers that are not all whole; read as a number",
                     ));
                 }
                 Ok(TypeRef::Scalar(typemap::number_format(
@@ -641,11 +637,22 @@ impl Converter<'_> {
                         continue;
                     };
                     let ty = self.resolve.schema_name(reference, &member_pointer)?;
-                    let wire = discriminator
+                    // One schema listed once per tag value that names it (GetStream's five
+                    // export errors): each listing takes the next of those values.
+                    let listed_before = members[..index]
+                        .iter()
+                        .filter(|m| matches!(m, ReferenceOr::Reference { reference: r } if r == reference))
+                        .count();
+                    let mut values = discriminator
                         .mapping
                         .iter()
-                        .find(|(_, target)| *target == reference)
-                        .map(|(value, _)| value.clone())
+                        .filter(|(_, target)| *target == reference)
+                        .map(|(value, _)| value);
+                    let wire = values
+                        .clone()
+                        .nth(listed_before)
+                        .or_else(|| values.next())
+                        .cloned()
                         .unwrap_or_else(|| {
                             reference.rsplit('/').next().unwrap_or_default().to_owned()
                         });
@@ -680,6 +687,25 @@ impl Converter<'_> {
                 }
             };
             variants.push(variant);
+        }
+        if let Some(discriminator) = discriminator {
+            // A tag value that names a member no listing took is a variant of its own.
+            for (value, target) in &discriminator.mapping {
+                let member = members.iter().any(
+                    |m| matches!(m, ReferenceOr::Reference { reference } if reference == target),
+                );
+                if member && !variants.iter().any(|v| v.wire.as_ref() == Some(value)) {
+                    let ty = self
+                        .resolve
+                        .schema_name(target, &format!("{pointer}/discriminator"))?;
+                    variants.push(Variant {
+                        name: naming::variant_name(value, variants.len()),
+                        wire: Some(value.clone()),
+                        ty: TypeRef::Named(ty),
+                        boxed: false,
+                    });
+                }
+            }
         }
         let mut names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
         if discriminator.is_none() && has_duplicates(&names) {

@@ -184,6 +184,9 @@ fn path_item(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<()
 }
 
 fn parameters(owner: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
+    if owner.get("parameters").is_some_and(Value::is_null) {
+        owner.remove("parameters");
+    }
     match owner.get_mut("parameters") {
         None => Ok(()),
         Some(Value::Sequence(items)) => items
@@ -235,10 +238,10 @@ fn response(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(),
     if map.contains_key("$ref") {
         return reference(map, pointer);
     }
+    check_keywords(map, pointer, &RESPONSE_KEYWORDS)?;
     // Required by OpenAPI, yet often left out; nothing depends on it but docs.
     map.entry("description".into())
         .or_insert_with(|| Value::from(""));
-    check_keywords(map, pointer, &RESPONSE_KEYWORDS)?;
     if let Some(Value::Mapping(headers)) = map.get_mut("headers") {
         for (name, header) in headers.iter_mut() {
             parameter(header, &format!("{pointer}/headers/{}", key(name)), w)?;
@@ -283,8 +286,16 @@ const PARAMETER_KEYWORDS: [(&str, char); 5] = [
 ];
 const RESPONSE_KEYWORDS: [(&str, char); 1] = [("description", 'S')];
 
-fn check_keywords(map: &Mapping, pointer: &str, keywords: &[(&str, char)]) -> Result<(), Error> {
+/// A keyword written as `null` (Exoscale's `description: null`) was not written; it is left out.
+fn check_keywords(
+    map: &mut Mapping,
+    pointer: &str,
+    keywords: &[(&str, char)],
+) -> Result<(), Error> {
     for (keyword, kind) in keywords {
+        if map.get(*keyword).is_some_and(Value::is_null) {
+            map.remove(*keyword);
+        }
         let fits = match (map.get(*keyword), kind) {
             (None, _) => true,
             (Some(value), 'S') => value.is_string(),

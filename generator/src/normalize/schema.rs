@@ -7,6 +7,35 @@ use super::*;
 
 const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
+/// Keywords whose `null` value means they were not written (`default: null` and `enum: [null]`
+/// mean a value).
+const NULL_IS_UNSAID: [&str; 24] = [
+    "description",
+    "title",
+    "pattern",
+    "format",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+    "nullable",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "uniqueItems",
+    "externalDocs",
+    "required",
+    "properties",
+    "items",
+];
+
 pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
     match item {
         Value::Bool(true) => {
@@ -19,6 +48,13 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
         _ => {}
     }
     let map = object(item, pointer, "a schema")?;
+    // `description: null` (Exoscale's generator writes one for what it lacks) says nothing.
+    map.retain(|keyword, value| {
+        !(value.is_null()
+            && keyword
+                .as_str()
+                .is_some_and(|k| NULL_IS_UNSAID.contains(&k)))
+    });
     recursive_reference(map, pointer, w);
     if map.contains_key("$ref") {
         reference(map, pointer)?;
@@ -862,13 +898,22 @@ fn enum_keyword(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Resul
             }
         }
     }
-    let Some(values) = map.get("enum") else {
+    match map.get("enum") {
+        None => return Ok(()),
+        Some(Value::Sequence(_)) => {}
+        Some(_) => return Err(Error::invalid(pointer, "`enum` is a list")),
+    }
+    let ty = ty.as_str();
+    if ty == "array" {
+        values_of_items(map, pointer, w);
+        return Ok(());
+    }
+    if ty == "integer" || ty == "number" {
+        numbers_written_as_text(map, ty, pointer, w);
+    }
+    let Some(Value::Sequence(values)) = map.get("enum") else {
         return Ok(());
     };
-    let Value::Sequence(values) = values else {
-        return Err(Error::invalid(pointer, "`enum` is a list"));
-    };
-    let ty = ty.as_str();
     let fits: fn(&Value) -> bool = match ty {
         "string" => Value::is_string,
         "integer" => |v| v.as_i64().is_some(),
@@ -903,4 +948,73 @@ fn enum_keyword(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Resul
         map.remove("format");
     }
     Ok(())
+}
+
+/// `type: array, enum: [a, b], items: {type: string}` (Vimeo): the values are what each item
+/// may be, which is where a Rust type can say so. Lists as values are left as they are.
+fn values_of_items(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
+    let scalars = map
+        .get("enum")
+        .and_then(Value::as_sequence)
+        .is_some_and(|values| values.iter().all(|v| !v.is_sequence() && !v.is_mapping()));
+    let Some(Value::Mapping(items)) = map.get("items") else {
+        return;
+    };
+    if !scalars || items.contains_key("enum") || items.contains_key("$ref") {
+        return;
+    }
+    let values = map.remove("enum").expect("checked above");
+    if let Some(Value::Mapping(items)) = map.get_mut("items") {
+        items.insert("enum".into(), values);
+    }
+    w.push(Warning::new(
+        pointer,
+        "an enum of single values on a list; read as the values of its items",
+    ));
+}
+
+/// `type: integer, enum: ["1", "2"]` (GetStream): numbers quoted by the writer, read as the
+/// numbers they spell, since that is what a field of that type carries. Values that spell no
+/// number leave the enum out: the type still holds.
+fn numbers_written_as_text(map: &mut Mapping, ty: &str, pointer: &str, w: &mut Vec<Warning>) {
+    let Some(Value::Sequence(values)) = map.get_mut("enum") else {
+        return;
+    };
+    if !values.iter().any(Value::is_string) {
+        return;
+    }
+    let number = |text: &str| -> Option<Value> {
+        match ty {
+            "integer" => text.trim().parse::<i64>().ok().map(Value::from),
+            _ => text
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .map(Value::from),
+        }
+    };
+    let read: Option<Vec<Value>> = values
+        .iter()
+        .map(|value| match value {
+            Value::String(text) => number(text),
+            other => Some(other.clone()),
+        })
+        .collect();
+    match read {
+        Some(read) => {
+            *values = read;
+            w.push(Warning::new(
+                pointer,
+                format!("enum values written as text in a schema of type {ty}; read as numbers"),
+            ));
+        }
+        None => {
+            map.remove("enum");
+            w.push(Warning::new(
+                pointer,
+                format!("enum values that are not of type {ty}; the enum is ignored"),
+            ));
+        }
+    }
 }
