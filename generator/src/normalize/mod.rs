@@ -95,16 +95,16 @@ fn check_version(root: &Mapping) -> Result<(), Error> {
             "not an OpenAPI document: no `openapi` version",
         )),
         Some(Value::String(version))
-            if ["3.0.", "3.1."].iter().any(|v| version.starts_with(v))
-                || version == "3.0"
-                || version == "3.1" =>
+            if ["3.0", "3.1", "3.2"]
+                .iter()
+                .any(|v| version == v || version.starts_with(&format!("{v}."))) =>
         {
             Ok(())
         }
         Some(other) => Err(Error::invalid(
             "#/openapi",
             format!(
-                "OpenAPI version `{}`; only 3.0.x and 3.1.x are read (quote the version as a string)",
+                "OpenAPI version `{}`; only 3.0.x, 3.1.x and 3.2.x are read (quote the version as a string)",
                 scalar_text(other)
             ),
         )),
@@ -130,6 +130,15 @@ fn path_item(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<()
     let Value::Mapping(item) = item else {
         return Err(Error::invalid(pointer, "a path item is a map"));
     };
+    // OpenAPI 3.2's QUERY method and methods of its own choosing: not generated yet.
+    for key in ["query", "additionalOperations"] {
+        if item.remove(key).is_some() {
+            w.push(Warning::new(
+                &format!("{pointer}/{key}"),
+                format!("`{key}` (OpenAPI 3.2) is not generated; ignored"),
+            ));
+        }
+    }
     parameters(item, pointer, w)?;
     for method in HTTP_METHODS {
         if let Some(operation) = item.get_mut(method) {
@@ -200,11 +209,38 @@ fn parameters(owner: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Resul
     }
 }
 
+/// OpenAPI 3.2's `in: querystring`, the whole query string as one value (most often a form of
+/// an object's fields): read as an object whose fields are the query's parameters, as an
+/// exploded `form` object is sent.
+fn whole_query(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
+    if map.get("in").and_then(Value::as_str) != Some("querystring") {
+        return;
+    }
+    let schema = match map.remove("content") {
+        Some(Value::Mapping(media_types)) => media_types
+            .into_iter()
+            .next()
+            .and_then(|(_, media)| media.get("schema").cloned()),
+        _ => None,
+    };
+    map.insert("in".into(), Value::from("query"));
+    map.insert("style".into(), Value::from("form"));
+    map.insert("explode".into(), Value::Bool(true));
+    map.entry("schema".into()).or_insert_with(|| {
+        schema.unwrap_or_else(|| serde_yaml::from_str("{type: object}").expect("YAML"))
+    });
+    w.push(Warning::new(
+        &format!("{pointer}/in"),
+        "`in: querystring` (OpenAPI 3.2): read as query parameters, the fields of its object",
+    ));
+}
+
 fn parameter(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
     let map = object(item, pointer, "a parameter")?;
     if map.contains_key("$ref") {
         return reference(map, pointer);
     }
+    whole_query(map, pointer, w);
     check_keywords(map, pointer, &PARAMETER_KEYWORDS)?;
     let place = map.get("in").and_then(Value::as_str);
     // Header objects (under `headers`) have neither `name` nor `in`.
