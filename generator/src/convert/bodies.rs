@@ -6,10 +6,10 @@ use openapiv3::{MediaType, ReferenceOr};
 
 use super::operations::reference_text;
 use super::Converter;
-use crate::error::{Error, Warning};
+use crate::error::Error;
 use crate::ir::*;
+use crate::naming;
 use crate::source::escape;
-use crate::{naming, resolve};
 
 /// One form of a request body, with its own function name when the body takes several.
 pub(super) type BodyForm = (Option<String>, Option<Body>);
@@ -25,14 +25,11 @@ impl<'a> Converter<'a> {
     ) -> Result<Vec<BodyForm>, Error> {
         let body_pointer = format!("{pointer}/requestBody");
         let found = self.resolve.request_body(body, &body_pointer);
-        let Some(body) = resolve::unless_missing(found, "requestBodies")? else {
-            self.warnings.push(Warning::new(
-                &body_pointer,
-                format!(
-                    "{} does not exist; the body is read as any JSON value",
-                    reference_text(body)
-                ),
-            ));
+        let instead = "the body is read as any JSON value";
+        let reference = reference_text(body);
+        let Some(body) =
+            self.unless_missing(found, "requestBodies", reference, &body_pointer, instead)?
+        else {
             return Ok(vec![(None, Some(Body::Json(TypeRef::Json)))]);
         };
         // One function per kind of body: `image/png` and `image/jpeg` are one binary body (the

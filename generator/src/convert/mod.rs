@@ -129,6 +129,26 @@ struct Converter<'a> {
 }
 
 impl Converter<'_> {
+    /// What a `$ref` to a component of `section` resolved to; one the document does not have
+    /// is warned of at `at`, with what is made `instead` (`None`, for the caller to make it).
+    fn unless_missing<T>(
+        &mut self,
+        found: Result<T, Error>,
+        section: &str,
+        reference: &str,
+        at: &str,
+        instead: &str,
+    ) -> Result<Option<T>, Error> {
+        let found = crate::resolve::unless_missing(found, section)?;
+        if found.is_none() {
+            self.warnings.push(Warning::new(
+                at,
+                format!("`{reference}` does not exist; {instead}"),
+            ));
+        }
+        Ok(found)
+    }
+
     fn component_name(&self, spec_name: &str) -> String {
         self.resolve
             .rust_name(spec_name)

@@ -11,8 +11,8 @@ use super::schema::docs;
 use super::Converter;
 use crate::error::{Error, Warning};
 use crate::ir::*;
+use crate::naming;
 use crate::source::escape;
-use crate::{naming, resolve};
 
 impl<'a> Converter<'a> {
     pub(super) fn operations(&mut self, spec: &'a OpenAPI) -> Result<Vec<Operation>, Error> {
@@ -309,14 +309,11 @@ impl<'a> Converter<'a> {
             );
         for (at, written) in all {
             let found = self.resolve.parameter(written, &at);
-            let Some(parameter) = resolve::unless_missing(found, "parameters")? else {
-                self.warnings.push(Warning::new(
-                    &at,
-                    format!(
-                        "{} does not exist; left out (a path placeholder it named is read as a string)",
-                        reference_text(written)
-                    ),
-                ));
+            let instead = "left out (a path placeholder it named is read as a string)";
+            let reference = reference_text(written);
+            let Some(parameter) =
+                self.unless_missing(found, "parameters", reference, &at, instead)?
+            else {
                 continue;
             };
             let same = |other: &&Parameter| {
@@ -363,14 +360,11 @@ impl<'a> Converter<'a> {
             };
             let response_pointer = format!("{pointer}/responses/{status}");
             let found = self.resolve.response(response, &response_pointer);
-            let Some(response) = resolve::unless_missing(found, "responses")? else {
-                self.warnings.push(Warning::new(
-                    &response_pointer,
-                    format!(
-                        "{} does not exist; the answer's body is not read",
-                        reference_text(response)
-                    ),
-                ));
+            let instead = "the answer's body is not read";
+            let reference = reference_text(response);
+            let Some(response) =
+                self.unless_missing(found, "responses", reference, &response_pointer, instead)?
+            else {
                 out.push(Response {
                     status,
                     description: String::new(),
@@ -773,9 +767,9 @@ pub(super) fn resources(spec: &OpenAPI, operations: &[Operation]) -> Vec<Resourc
 const RENAMED_RESOURCE: &str = "_api";
 
 /// The `$ref` written at a place, for messages.
-pub(super) fn reference_text<T>(item: &ReferenceOr<T>) -> String {
+pub(super) fn reference_text<T>(item: &ReferenceOr<T>) -> &str {
     match item {
-        ReferenceOr::Reference { reference } => format!("`{reference}`"),
-        ReferenceOr::Item(_) => "what it names".to_owned(),
+        ReferenceOr::Reference { reference } => reference,
+        ReferenceOr::Item(_) => "",
     }
 }

@@ -13,7 +13,7 @@ use super::Converter;
 use crate::error::{Error, Warning};
 use crate::ir::*;
 use crate::source::escape;
-use crate::{naming, resolve, typemap};
+use crate::{naming, typemap};
 
 type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
 
@@ -83,16 +83,13 @@ impl Converter<'_> {
     /// value, with a warning.
     fn schema_ref(&mut self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
         let name = self.resolve.schema_name(reference, pointer);
-        match resolve::unless_missing(name, "schemas")? {
-            Some(name) => Ok(TypeRef::Named(name)),
-            None => {
-                self.warnings.push(Warning::new(
-                    pointer,
-                    format!("`{reference}` does not exist; read as any JSON value"),
-                ));
-                Ok(TypeRef::Json)
-            }
-        }
+        let instead = "read as any JSON value";
+        Ok(
+            match self.unless_missing(name, "schemas", reference, pointer, instead)? {
+                Some(name) => TypeRef::Named(name),
+                None => TypeRef::Json,
+            },
+        )
     }
 
     /// The type of an inline schema; structs, enums and unions are defined under `name`.

@@ -7,34 +7,41 @@ use super::*;
 
 const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
-/// Keywords whose `null` value means they were not written (`default: null` and `enum: [null]`
-/// mean a value).
-const NULL_IS_UNSAID: [&str; 24] = [
-    "description",
-    "title",
-    "pattern",
-    "format",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
+/// Keywords checked to be numbers, whole numbers, strings and booleans.
+const BOUNDS: [&str; 3] = ["minimum", "maximum", "multipleOf"];
+const COUNTS: [&str; 6] = [
     "minLength",
     "maxLength",
     "minItems",
     "maxItems",
     "minProperties",
     "maxProperties",
+];
+const TEXTS: [&str; 4] = ["description", "title", "pattern", "format"];
+const FLAGS: [&str; 5] = [
     "nullable",
     "deprecated",
     "readOnly",
     "writeOnly",
     "uniqueItems",
-    "externalDocs",
-    "required",
-    "properties",
-    "items",
 ];
+
+/// Whether a keyword's `null` value means it was not written (`default: null` and
+/// `enum: [null]` mean a value).
+fn null_is_unsaid(keyword: &str) -> bool {
+    [&BOUNDS[..], &COUNTS, &TEXTS, &FLAGS]
+        .iter()
+        .any(|k| k.contains(&keyword))
+        || [
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "externalDocs",
+            "required",
+            "properties",
+            "items",
+        ]
+        .contains(&keyword)
+}
 
 pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
     match item {
@@ -49,12 +56,7 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
     }
     let map = object(item, pointer, "a schema")?;
     // `description: null` (Exoscale's generator writes one for what it lacks) says nothing.
-    map.retain(|keyword, value| {
-        !(value.is_null()
-            && keyword
-                .as_str()
-                .is_some_and(|k| NULL_IS_UNSAID.contains(&k)))
-    });
+    map.retain(|keyword, value| !(value.is_null() && keyword.as_str().is_some_and(null_is_unsaid)));
     recursive_reference(map, pointer, w);
     if map.contains_key("$ref") {
         reference(map, pointer)?;
@@ -116,7 +118,7 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
         }
     }
     let integer = map.get("type").and_then(Value::as_str) == Some("integer");
-    for keyword in ["minimum", "maximum", "multipleOf"] {
+    for keyword in BOUNDS {
         match map.get(keyword) {
             Some(value) if !value.is_number() => {
                 return Err(Error::invalid(&at(keyword), "a number"));
@@ -151,30 +153,17 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
             ));
         }
     }
-    for keyword in [
-        "minLength",
-        "maxLength",
-        "minItems",
-        "maxItems",
-        "minProperties",
-        "maxProperties",
-    ] {
+    for keyword in COUNTS {
         if map.get(keyword).is_some_and(|v| v.as_u64().is_none()) {
             return Err(Error::invalid(&at(keyword), "a whole number, 0 or more"));
         }
     }
-    for keyword in ["description", "title", "pattern", "format"] {
+    for keyword in TEXTS {
         if map.get(keyword).is_some_and(|v| !v.is_string()) {
             return Err(Error::invalid(&at(keyword), "a string"));
         }
     }
-    for keyword in [
-        "nullable",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "uniqueItems",
-    ] {
+    for keyword in FLAGS {
         if map.get(keyword).is_some_and(|v| !v.is_bool()) {
             return Err(Error::invalid(&at(keyword), "true or false"));
         }
