@@ -113,7 +113,9 @@ fn each_tag_value_of_a_shared_member_is_its_own_variant() {
 
 #[test]
 fn loosely_written_keywords_read_as_meant() {
-    use constructs::loose_keywords::{Settings, SettingsChannels, SettingsContentFilterItem};
+    use constructs::loose_keywords::{
+        ReviewState, Settings, SettingsChannels, SettingsContentFilterItem,
+    };
     let settings: Settings = round_trip(json!({
         "channels": 2, "ratio": 0.25, "level": 7, "content_filter": ["safe", "drugs"]
     }));
@@ -121,6 +123,32 @@ fn loosely_written_keywords_read_as_meant() {
     let filters = settings.content_filter.unwrap();
     assert_eq!(filters[0], SettingsContentFilterItem::Safe);
     assert_eq!((settings.ratio, settings.level), (Some(0.25), Some(7)));
+    let typed: Settings = round_trip(json!({
+        "channels": 1, "address": "1 Main St", "count": 3, "review": "approved"
+    }));
+    assert_eq!(
+        (typed.address.as_deref(), typed.count),
+        (Some("1 Main St"), Some(3))
+    );
+    assert_eq!(typed.review, Some(ReviewState::Approved));
+}
+
+#[test]
+fn a_header_that_holds_a_list_of_objects_is_its_json_text() {
+    use constructs::header_list_of_objects::ThingsReplaceParams;
+    use constructs::header_list_of_objects::ThingsReplacePutMetadataItem as Item;
+    let item = Item {
+        key: Some("*/a".into()),
+        value: Some(json!({"n": 1})),
+    };
+    let params = ThingsReplaceParams {
+        put_metadata: Some(vec![item]),
+        tags: Some(vec!["x".into(), "y".into()]),
+    };
+    let pairs = params.to_header_pairs().unwrap();
+    let metadata = r#"[{"key":"*/a","value":{"n":1}}]"#.to_owned();
+    let tags = |tag: &str| ("tags", tag.to_owned());
+    assert_eq!(pairs, [("put-metadata", metadata), tags("x"), tags("y")]);
 }
 
 #[test]

@@ -330,8 +330,13 @@ fn query_push(param: &QueryParam) -> TokenStream {
     let field = &param.field;
     let ident = field_ident(&field.name);
     let key = &field.wire;
+    // A list of plain values repeats its key; a header's list of objects is one value.
     let (item_ty, repeated) = match &field.ty {
-        TypeRef::Array(item) if !param.json => (item.as_ref(), true),
+        TypeRef::Array(item)
+            if !param.json && (param.plain || param.location == ParamIn::Query) =>
+        {
+            (item.as_ref(), true)
+        }
         other => (other, false),
     };
     let encode = match item_ty {
@@ -341,7 +346,11 @@ fn query_push(param: &QueryParam) -> TokenStream {
         }
         TypeRef::Scalar(Scalar::DateTime) => quote!(crate::wire::query_date_time(#key, value)?),
         // Headers and cookies that hold an object or a union: the text of the value.
-        TypeRef::Named(_) | TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_)
+        TypeRef::Named(_)
+        | TypeRef::Json
+        | TypeRef::JsonObject
+        | TypeRef::Map(_)
+        | TypeRef::Array(_)
             if param.location != ParamIn::Query && !param.plain =>
         {
             quote!(crate::wire::plain_text(#key, value)?)

@@ -96,12 +96,22 @@ impl<'a> Resolver<'a> {
         follow(&self.components.schemas, "schemas", reference, used_at)
     }
 
+    /// A parameter, with the pointer of its definition: a `$ref`'s component, where errors
+    /// inside it are placed.
     pub fn parameter(
         &self,
         item: &'a ReferenceOr<Parameter>,
         used_at: &str,
-    ) -> Result<&'a Parameter, Error> {
-        item_or(&self.components.parameters, "parameters", item, used_at)
+    ) -> Result<(&'a Parameter, String), Error> {
+        match item {
+            ReferenceOr::Item(item) => Ok((item, used_at.to_owned())),
+            ReferenceOr::Reference { reference } => follow(
+                &self.components.parameters,
+                "parameters",
+                reference,
+                used_at,
+            ),
+        }
     }
 
     pub fn response(

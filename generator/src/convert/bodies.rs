@@ -6,7 +6,7 @@ use openapiv3::{MediaType, ReferenceOr};
 
 use super::operations::reference_text;
 use super::Converter;
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::ir::*;
 use crate::naming;
 use crate::source::escape;
@@ -59,12 +59,21 @@ impl<'a> Converter<'a> {
                 "multipart/form-data" => {
                     let name = format!("{owner}Form");
                     let form = self.media_schema(media_type, &name, &media_pointer)?;
+                    let one_file = form == TypeRef::Scalar(Scalar::Binary);
+                    if several && !one_file && !self.is_object(&form) {
+                        self.leave_out_form(&media_pointer, "multipart");
+                        continue;
+                    }
                     ("multipart", self.multipart(&form, &name, &media_pointer)?)
                 }
                 "application/x-www-form-urlencoded" => {
                     let ty =
                         self.media_schema(media_type, &format!("{owner}Form"), &media_pointer)?;
                     if !self.is_object(&ty) {
+                        if several {
+                            self.leave_out_form(&media_pointer, "url-encoded");
+                            continue;
+                        }
                         return Err(Error::unsupported(
                             &format!("{media_pointer}/schema"),
                             "a url-encoded form whose schema is not an object",
@@ -98,7 +107,19 @@ impl<'a> Converter<'a> {
                 "a request body without content",
             ));
         }
+        if let [(name, _)] = forms.as_mut_slice() {
+            *name = None;
+        }
         Ok(forms)
+    }
+
+    /// A form whose schema has no fields to make parts or pairs of (Flagsmith's list), beside
+    /// other media types of the body (JSON): the others are the body's functions.
+    fn leave_out_form(&mut self, media_pointer: &str, form: &str) {
+        self.warnings.push(Warning::new(
+            &format!("{media_pointer}/schema"),
+            format!("a {form} form whose schema is not an object; left out, the body's other media types are sent"),
+        ));
     }
 
     /// Whether values of the type are JSON objects, which a form spells as its fields: a
@@ -139,6 +160,18 @@ impl<'a> Converter<'a> {
             }),
             _ => None,
         };
+        if *form == TypeRef::Scalar(Scalar::Binary) {
+            // Listmonk's `multipart/form-data: {schema: {type: string, format: binary}}`: one
+            // file, whose part the schema cannot name; `file`, as forms name it.
+            self.warnings.push(Warning::new(
+                &schema_pointer,
+                "a multipart form whose schema is one file; sent as the part `file`",
+            ));
+            return Ok(Body::Multipart {
+                part: "file".to_owned(),
+                param: "file".to_owned(),
+            });
+        }
         let Some(fields) = fields else {
             // A union of forms (Discord), a map: its fields as text parts, no file.
             if self.is_object(form) {

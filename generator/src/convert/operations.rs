@@ -98,7 +98,7 @@ impl<'a> Converter<'a> {
                     match parameter {
                         Parameter::Path { parameter_data, .. } => {
                             let (field, _) =
-                                self.parameter(parameter_data, &stem, param_pointer, false)?;
+                                self.parameter(parameter_data, &stem, param_pointer)?;
                             let list = matches!(&field.ty, TypeRef::Array(item) if self.is_plain_text(item));
                             if !list && !matches!(field.ty, TypeRef::Scalar(_) | TypeRef::Named(_))
                             {
@@ -121,12 +121,8 @@ impl<'a> Converter<'a> {
                                 Parameter::Header { .. } => ParamIn::Header,
                                 _ => ParamIn::Cookie,
                             };
-                            let (field, json) = self.parameter(
-                                parameter_data,
-                                &stem,
-                                param_pointer,
-                                location == ParamIn::Query,
-                            )?;
+                            let (field, json) =
+                                self.parameter(parameter_data, &stem, param_pointer)?;
                             let plain = self.is_plain_text(&field.ty);
                             // An object (or a list of objects) in the query string: spelled as
                             // its `style` says.
@@ -285,8 +281,9 @@ impl<'a> Converter<'a> {
         Ok(operations)
     }
 
-    /// The parameters of an operation with their pointers: the path item's, then the
-    /// operation's; an operation parameter replaces the path item's of the same name and place.
+    /// The parameters of an operation with the pointers of their definitions: the path item's,
+    /// then the operation's; an operation parameter replaces the path item's of the same name
+    /// and place.
     fn parameters(
         &mut self,
         item: &'a openapiv3::PathItem,
@@ -294,7 +291,8 @@ impl<'a> Converter<'a> {
         path_pointer: &str,
         pointer: &str,
     ) -> Result<Vec<(String, &'a Parameter)>, Error> {
-        let mut out: Vec<(String, &'a Parameter)> = Vec::new();
+        // (where listed, where defined, the parameter)
+        let mut out: Vec<(String, String, &'a Parameter)> = Vec::new();
         let all = item
             .parameters
             .iter()
@@ -311,7 +309,7 @@ impl<'a> Converter<'a> {
             let found = self.resolve.parameter(written, &at);
             let instead = "left out (a path placeholder it named is read as a string)";
             let reference = reference_text(written);
-            let Some(parameter) =
+            let Some((parameter, defined_at)) =
                 self.unless_missing(found, "parameters", reference, &at, instead)?
             else {
                 continue;
@@ -321,9 +319,9 @@ impl<'a> Converter<'a> {
                     && other.parameter_data_ref().name == parameter.parameter_data_ref().name
             };
             let from_operation = |at: &str| at.starts_with(&format!("{pointer}/"));
-            match out.iter().position(|(_, other)| same(other)) {
+            match out.iter().position(|(_, _, other)| same(other)) {
                 Some(index) if from_operation(&at) && !from_operation(&out[index].0) => {
-                    out[index] = (at, parameter)
+                    out[index] = (at, defined_at, parameter)
                 }
                 Some(_) => {
                     return Err(Error::unsupported(
@@ -334,10 +332,13 @@ impl<'a> Converter<'a> {
                         ),
                     ))
                 }
-                None => out.push((at, parameter)),
+                None => out.push((at, defined_at, parameter)),
             }
         }
-        Ok(out)
+        Ok(out
+            .into_iter()
+            .map(|(_, defined_at, parameter)| (defined_at, parameter))
+            .collect())
     }
 
     fn responses(
@@ -426,7 +427,6 @@ impl<'a> Converter<'a> {
         data: &openapiv3::ParameterData,
         owner: &str,
         pointer: &str,
-        structured_allowed: bool,
     ) -> Result<(Field, bool), Error> {
         // A parameter named only with punctuation (or `""`) is still sent: its argument is
         // `field`, its docs give the wire name.
@@ -469,17 +469,11 @@ impl<'a> Converter<'a> {
                 )
             }
         };
+        // A header or cookie parameter whose schema is an object, a union, or a list of them
+        // (Eclipse Ditto's `put-metadata`) is sent as the text of its value
+        // (`crate::wire::plain_text`); a path parameter that is not one value is refused with
+        // the path's other parameters.
         let ty = self.type_ref(schema, &inline_name, &schema_pointer)?;
-        // A path, header or cookie parameter whose schema is an object or a union is sent as
-        // the text of its value (`crate::wire::plain_text`); one that is a list of such things
-        // has no one spelling.
-        let nested = matches!(&ty, TypeRef::Array(item) if !self.is_plain_text(item));
-        if !json && nested && !structured_allowed {
-            return Err(Error::unsupported(
-                &schema_pointer,
-                "a path, header or cookie parameter that is a list of objects or lists",
-            ));
-        }
         let mut field_docs = match schema {
             ReferenceOr::Item(schema) => docs(schema),
             ReferenceOr::Reference { .. } => Docs::default(),

@@ -66,7 +66,7 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
     let at = |keyword: &str| format!("{pointer}/{}", escape(keyword));
     lift_annotation_parts(map);
     int_or_string(map);
-    type_keyword(map, &at("type"))?;
+    type_keyword(map, &at("type"), w)?;
     if let Some(value) = map.remove("const") {
         if !map.contains_key("enum") {
             map.insert("enum".into(), Value::Sequence(vec![value]));
@@ -221,8 +221,27 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
     Ok(())
 }
 
-fn type_keyword(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
-    let types: Vec<String> = match map.get("type") {
+/// The JSON Schema type a `type` means: one of them, or the same with a stray character or case
+/// (ShipEngine's `string,`), or a name other languages give it (`int`, `float`, `bool`, Swagger
+/// 2's `file`). `None`: no type.
+fn read_as_type(written: &str) -> Option<&'static str> {
+    let word = written
+        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_ascii_lowercase();
+    let known = TYPES.iter().chain(["null"].iter()).find(|t| **t == word);
+    known.copied().or(match word.as_str() {
+        "int" | "int32" | "int64" | "long" => Some("integer"),
+        "float" | "double" | "decimal" => Some("number"),
+        "bool" => Some("boolean"),
+        "file" | "str" => Some("string"),
+        "dict" | "map" => Some("object"),
+        "list" => Some("array"),
+        _ => None,
+    })
+}
+
+fn type_keyword(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
+    let written: Vec<String> = match map.get("type") {
         None => return Ok(()),
         Some(Value::String(one)) => vec![one.clone()],
         Some(Value::Sequence(many)) => many
@@ -237,12 +256,26 @@ fn type_keyword(map: &mut Mapping, pointer: &str) -> Result<(), Error> {
             ))
         }
     };
+    let mut types = Vec::with_capacity(written.len());
+    for ty in written {
+        match read_as_type(&ty) {
+            Some(read) if read == ty => types.push(ty),
+            Some(read) => {
+                w.push(Warning::new(
+                    pointer,
+                    format!("unknown type `{ty}`; read as `{read}`"),
+                ));
+                if ty.eq_ignore_ascii_case("file") && !map.contains_key("format") {
+                    map.insert("format".into(), Value::from("binary"));
+                }
+                types.push(read.to_owned());
+            }
+            None => return Err(Error::invalid(pointer, format!("unknown type `{ty}`"))),
+        }
+    }
     let nullable = types.iter().any(|t| t == "null");
     let mut rest: Vec<&String> = types.iter().filter(|t| *t != "null").collect();
     rest.dedup();
-    if let Some(unknown) = rest.iter().find(|t| !TYPES.contains(&t.as_str())) {
-        return Err(Error::invalid(pointer, format!("unknown type `{unknown}`")));
-    }
     match rest.as_slice() {
         // Always `null`: the field holds nothing, any JSON value reads it.
         [] => {
@@ -605,13 +638,20 @@ fn lift_annotation_parts(map: &mut Mapping) {
     let beside_reference = parts
         .iter()
         .any(|p| p.as_mapping().is_some_and(|p| p.contains_key("$ref")));
+    // So does ODK's `{type: object, properties: {}}` beside a string enum: no property, none
+    // required.
+    let says_nothing = |k: &str, v: &Value| match k {
+        "properties" => v.as_mapping().is_some_and(Mapping::is_empty),
+        "required" => v.as_sequence().is_some_and(Vec::is_empty),
+        _ => false,
+    };
     let annotation_only = |part: &Value| {
         part.as_mapping().is_some_and(|part| {
-            part.keys().all(|k| {
+            part.iter().all(|(k, v)| {
                 k.as_str().is_some_and(|k| {
                     ANNOTATIONS.contains(&k)
                         || k.starts_with("x-")
-                        || (beside_reference && k == "type")
+                        || (beside_reference && (k == "type" || says_nothing(k, v)))
                 })
             })
         })
@@ -629,7 +669,10 @@ fn lift_annotation_parts(map: &mut Mapping) {
     for part in annotations {
         let Value::Mapping(part) = part else { continue };
         for (keyword, value) in part {
-            if keyword.as_str() != Some("type") && !map.contains_key(&keyword) {
+            let annotates = keyword
+                .as_str()
+                .is_some_and(|k| ANNOTATIONS.contains(&k) || k.starts_with("x-"));
+            if annotates && !map.contains_key(&keyword) {
                 map.insert(keyword, value);
             }
         }
