@@ -152,6 +152,18 @@ fn a_header_that_holds_a_list_of_objects_is_its_json_text() {
 }
 
 #[test]
+fn inline_union_members_are_named_by_their_title() {
+    use constructs::untagged_oneof::{Source, SourceUpload};
+    assert!(matches!(
+        round_trip(json!("https://x.test/a.wav")),
+        Source::Url(_)
+    ));
+    let upload: Source = round_trip(json!({"file_id": "f"}));
+    let file_id = "f".to_owned();
+    assert_eq!(upload, Source::Upload(SourceUpload { file_id }));
+}
+
+#[test]
 fn untagged_unions_take_the_first_variant_that_fits() {
     use constructs::untagged_oneof::{Deadline, VocabularyVocabularyItem as Item};
     assert!(matches!(round_trip(json!("word")), Item::String(_)));

@@ -663,9 +663,11 @@ impl Converter<'_> {
                 None => {
                     // A member that extends a component (`allOf: [shared, $ref: A]`, as shared
                     // properties beside a union become) is named after it: variant `A`, type
-                    // `{Union}A`; an inline object after the property only it has (`ResourceId`).
+                    // `{Union}A`; an inline member after its `title`, else an object after the
+                    // property only it has (`ResourceId`).
                     let extended = self
                         .extended_component(member)
+                        .or_else(|| titled(member))
                         .or_else(|| own_property(members, index));
                     let part = extended
                         .clone()
@@ -771,6 +773,14 @@ fn inline_properties(member: &ReferenceOr<Schema>) -> Vec<&String> {
 
 /// The name of the first property member `index` lists and no other member does, as a variant
 /// name (`resource_id` → `ResourceId`): what tells the member apart.
+/// An inline member's `title` (`{title: Url, type: string}`), the name its writer gave it.
+fn titled(member: &ReferenceOr<Schema>) -> Option<String> {
+    let ReferenceOr::Item(member) = member else {
+        return None;
+    };
+    naming::identifier(member.schema_data.title.as_deref()?, naming::Case::Variant)
+}
+
 fn own_property(members: &[ReferenceOr<Schema>], index: usize) -> Option<String> {
     let others: Vec<&String> = members
         .iter()
