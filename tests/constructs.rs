@@ -164,6 +164,15 @@ fn inline_union_members_are_named_by_their_title() {
 }
 
 #[test]
+fn swagger_2_leftovers_read_as_meant() {
+    use constructs::swagger2_leftovers::{Feed, FeedSpec, FeedValue};
+    let feed: Feed = round_trip(json!({"spec": "GTFS", "value": 2.5, "line": [1.5, 2.5]}));
+    assert_eq!(feed.spec, Some(FeedSpec::Gtfs));
+    assert_eq!(feed.value, Some(FeedValue::Number(2.5)));
+    assert_eq!(feed.line.map(|line| line.len()), Some(2));
+}
+
+#[test]
 fn untagged_unions_take_the_first_variant_that_fits() {
     use constructs::untagged_oneof::{Deadline, VocabularyVocabularyItem as Item};
     assert!(matches!(round_trip(json!("word")), Item::String(_)));

@@ -258,6 +258,14 @@ pub fn resource_name(tag: &str) -> Option<String> {
     identifier(tag, Case::Snake)
 }
 
+/// The tag that names an operation's resource: its first tag that gives a Rust name (Bungie
+/// tags some operations `""`); none, and the path names it.
+pub fn resource_tag(tags: &[String]) -> Option<&str> {
+    tags.iter()
+        .map(String::as_str)
+        .find(|tag| resource_name(tag).is_some())
+}
+
 /// The function of one form of a body that comes in several (JSON or multipart): the media
 /// type's `x-rust-method`, else the operation's method with the form appended (`create_json`).
 pub fn body_form_method(

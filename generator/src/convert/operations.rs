@@ -49,7 +49,13 @@ impl<'a> Converter<'a> {
                     explicit = operation.operation_id.as_deref();
                     named_by = "operationId";
                 }
-                let tag = operation.tags.first().map(String::as_str);
+                let tag = naming::resource_tag(&operation.tags);
+                if let Some(unnamed) = operation.tags.first().filter(|t| Some(t.as_str()) != tag) {
+                    self.warnings.push(Warning::new(
+                        &format!("{pointer}/tags/0"),
+                        format!("tag `{unnamed}` gives no Rust name; the resource is named by the next tag or the path"),
+                    ));
+                }
                 let mut name =
                     naming::operation_name(tag, method, path, explicit).map_err(|part| {
                         let at = match part {
@@ -97,8 +103,17 @@ impl<'a> Converter<'a> {
                     let param_pointer = param_pointer.as_str();
                     match parameter {
                         Parameter::Path { parameter_data, .. } => {
-                            let (field, _) =
+                            let (mut field, _) =
                                 self.parameter(parameter_data, &stem, param_pointer)?;
+                            if field.ty == TypeRef::Json {
+                                // A schema that says nothing (Grocy's `$ref` to a schema it
+                                // lacks): a path segment is text.
+                                self.warnings.push(Warning::new(
+                                    param_pointer,
+                                    "a path parameter of any JSON value; read as a string",
+                                ));
+                                field.ty = TypeRef::Scalar(Scalar::String);
+                            }
                             let list = matches!(&field.ty, TypeRef::Array(item) if self.is_plain_text(item));
                             if !list && !matches!(field.ty, TypeRef::Scalar(_) | TypeRef::Named(_))
                             {
@@ -107,7 +122,6 @@ impl<'a> Converter<'a> {
                                     "a path parameter that is not a single value",
                                 ));
                             }
-                            let mut field = field;
                             rename_if_taken(&mut field, |name| {
                                 path_params.iter().any(|p: &Field| p.name == name)
                             });
@@ -314,6 +328,10 @@ impl<'a> Converter<'a> {
             else {
                 continue;
             };
+            let extensions = &parameter.parameter_data_ref().extensions;
+            if extensions.contains_key(crate::normalize::MOVED_TO_BODY) {
+                continue;
+            }
             let same = |other: &&Parameter| {
                 std::mem::discriminant(*other) == std::mem::discriminant(parameter)
                     && other.parameter_data_ref().name == parameter.parameter_data_ref().name
@@ -610,7 +628,7 @@ fn convention_clashes(spec: &OpenAPI) -> HashSet<String> {
             if operation.extensions.contains_key(naming::METHOD_EXTENSION) {
                 continue;
             }
-            let tag = operation.tags.first().map(String::as_str);
+            let tag = naming::resource_tag(&operation.tags);
             let Ok(name) = naming::operation_name(tag, method, path, None) else {
                 continue;
             };

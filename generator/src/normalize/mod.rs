@@ -139,6 +139,7 @@ fn path_item(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<()
             ));
         }
     }
+    body_parameters(item, false, pointer, w);
     parameters(item, pointer, w)?;
     for method in HTTP_METHODS {
         if let Some(operation) = item.get_mut(method) {
@@ -165,6 +166,7 @@ fn path_item(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<()
                     ));
                 }
             }
+            body_parameters(operation, true, &pointer, w);
             parameters(operation, &pointer, w)?;
             if let Some(request) = operation.get_mut("requestBody") {
                 body(request, &format!("{pointer}/requestBody"), w)?;
@@ -207,6 +209,100 @@ fn parameters(owner: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Resul
             "`parameters` is a list",
         )),
     }
+}
+
+/// The extension that marks a parameter whose value went into the request body: conversion
+/// leaves it out. The parameter stays where it was, so that pointers after it keep their place.
+pub(crate) const MOVED_TO_BODY: &str = "x-generator-moved-to-body";
+
+/// Swagger 2's `in: formData` and `in: body` parameters left in an OpenAPI 3 document
+/// (AnythingLLM): an operation without a `requestBody` gets one made of them (a form of the
+/// `formData` fields, multipart when one is a file; the `body` parameter's schema as JSON).
+fn body_parameters(owner: &mut Mapping, operation: bool, pointer: &str, w: &mut Vec<Warning>) {
+    let Some(Value::Sequence(items)) = owner.get_mut("parameters") else {
+        return;
+    };
+    let mut fields = Mapping::new();
+    let mut required = Vec::new();
+    let mut json = None;
+    let mut file = false;
+    for (index, item) in items.iter_mut().enumerate() {
+        let Value::Mapping(param) = item else {
+            continue;
+        };
+        let place = param
+            .get("in")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        if place != "formData" && place != "body" {
+            continue;
+        }
+        let name = param
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let schema = param.get("schema").cloned().unwrap_or_else(|| {
+            // Swagger 2 writes a form field's schema keywords on the parameter itself.
+            let keywords = [
+                "type", "format", "items", "enum", "default", "minimum", "maximum",
+            ];
+            Value::Mapping(
+                keywords
+                    .iter()
+                    .filter_map(|k| Some(((*k).into(), param.get(*k)?.clone())))
+                    .collect(),
+            )
+        });
+        file |= schema.get("type").and_then(Value::as_str) == Some("file")
+            || schema.get("format").and_then(Value::as_str) == Some("binary");
+        if place == "body" {
+            json.get_or_insert(schema);
+        } else {
+            if param.get("required").and_then(Value::as_bool) == Some(true) {
+                required.push(Value::from(name.as_str()));
+            }
+            fields.insert(name.into(), schema);
+        }
+        param.insert("in".into(), Value::from("query"));
+        param.insert(MOVED_TO_BODY.into(), Value::Bool(true));
+        // Its schema went into the body; the parameter itself is only left out.
+        param.insert("schema".into(), Value::Mapping(Mapping::new()));
+        w.push(Warning::new(
+            &format!("{pointer}/parameters/{index}/in"),
+            format!("`in: {place}` is Swagger 2's; read as part of the request body"),
+        ));
+    }
+    if !operation || owner.contains_key("requestBody") {
+        // A path item's, or an operation that has a body already: the parameters only go.
+        return;
+    }
+    let (media, schema) = match json {
+        Some(schema) => ("application/json", schema),
+        None if fields.is_empty() => return,
+        None => {
+            let mut form = Mapping::new();
+            form.insert("type".into(), Value::from("object"));
+            form.insert("properties".into(), Value::Mapping(fields));
+            if !required.is_empty() {
+                form.insert("required".into(), Value::Sequence(required));
+            }
+            let media = if file {
+                "multipart/form-data"
+            } else {
+                "application/x-www-form-urlencoded"
+            };
+            (media, Value::Mapping(form))
+        }
+    };
+    let mut media_type = Mapping::new();
+    media_type.insert("schema".into(), schema);
+    let mut content = Mapping::new();
+    content.insert(media.into(), Value::Mapping(media_type));
+    let mut body = Mapping::new();
+    body.insert("content".into(), Value::Mapping(content));
+    owner.insert("requestBody".into(), Value::Mapping(body));
 }
 
 /// OpenAPI 3.2's `in: querystring`, the whole query string as one value (most often a form of

@@ -52,6 +52,20 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
         Value::Bool(false) => {
             return Err(Error::unsupported(pointer, "the `false` schema"));
         }
+        // FIWARE's `oneOf: [string, number, boolean, array, object]`: each a type's name.
+        Value::String(name) => {
+            if let Some(ty) = read_as_type(name) {
+                w.push(Warning::new(
+                    pointer,
+                    format!(
+                        "a type's name, `{name}`, where a schema belongs; read as `{{type: {ty}}}`"
+                    ),
+                ));
+                let mut typed = Mapping::new();
+                typed.insert("type".into(), Value::from(ty));
+                *item = Value::Mapping(typed);
+            }
+        }
         _ => {}
     }
     let map = object(item, pointer, "a schema")?;
@@ -64,7 +78,7 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
         return Ok(());
     }
     let at = |keyword: &str| format!("{pointer}/{}", escape(keyword));
-    lift_annotation_parts(map);
+    lift_annotation_parts(map, pointer, w);
     int_or_string(map);
     type_keyword(map, &at("type"), w)?;
     if let Some(value) = map.remove("const") {
@@ -167,6 +181,15 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
         if map.get(keyword).is_some_and(|v| !v.is_bool()) {
             return Err(Error::invalid(&at(keyword), "true or false"));
         }
+    }
+    if map.get("required").is_some_and(Value::is_bool) {
+        // A parameter's or Swagger 2 property's `required: true` on a schema (Alchemy): the
+        // schema's own `required` lists property names, so this says nothing of them.
+        map.remove("required");
+        w.push(Warning::new(
+            &at("required"),
+            "`required: true or false` on a schema (a list of property names there); ignored",
+        ));
     }
     if let Some(required) = map.get("required") {
         let strings = required
@@ -630,7 +653,7 @@ const ANNOTATIONS: [&str; 11] = [
 /// `allOf: [{$ref: X}, {description: d}]`, the common way to document a use of X: a part that
 /// only annotates constrains nothing, so its keywords move beside the `allOf` (where the schema
 /// has none of its own) and the part goes, leaving the description wrapper conversion reads.
-fn lift_annotation_parts(map: &mut Mapping) {
+fn lift_annotation_parts(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
     let Some(Value::Sequence(parts)) = map.get_mut("allOf") else {
         return;
     };
@@ -640,10 +663,12 @@ fn lift_annotation_parts(map: &mut Mapping) {
         .any(|p| p.as_mapping().is_some_and(|p| p.contains_key("$ref")));
     // So does ODK's `{type: object, properties: {}}` beside a string enum: no property, none
     // required.
+    // FIWARE's `allOf: [{$ref: positionArray}, {minItems: 2}]` only bounds the value: no type
+    // changes.
     let says_nothing = |k: &str, v: &Value| match k {
         "properties" => v.as_mapping().is_some_and(Mapping::is_empty),
         "required" => v.as_sequence().is_some_and(Vec::is_empty),
-        _ => false,
+        _ => is_bound(k),
     };
     let annotation_only = |part: &Value| {
         part.as_mapping().is_some_and(|part| {
@@ -669,14 +694,32 @@ fn lift_annotation_parts(map: &mut Mapping) {
     for part in annotations {
         let Value::Mapping(part) = part else { continue };
         for (keyword, value) in part {
-            let annotates = keyword
-                .as_str()
-                .is_some_and(|k| ANNOTATIONS.contains(&k) || k.starts_with("x-"));
+            let name = keyword.as_str().unwrap_or_default();
+            if is_bound(name) {
+                w.push(Warning::new(
+                    &format!("{pointer}/allOf"),
+                    format!("`{name}` in an allOf part beside a `$ref`; the bound is not checked"),
+                ));
+            }
+            let annotates = ANNOTATIONS.contains(&name) || name.starts_with("x-");
             if annotates && !map.contains_key(&keyword) {
                 map.insert(keyword, value);
             }
         }
     }
+}
+
+/// A keyword that bounds a value without changing its type.
+fn is_bound(keyword: &str) -> bool {
+    BOUNDS.contains(&keyword)
+        || COUNTS.contains(&keyword)
+        || [
+            "pattern",
+            "uniqueItems",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+        ]
+        .contains(&keyword)
 }
 
 /// `type: object` beside `allOf`/`oneOf`/`anyOf` says what the members already say (openapiv3
@@ -935,10 +978,13 @@ fn enum_keyword(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Resul
         Some(Value::Sequence(_)) => {}
         Some(_) => return Err(Error::invalid(pointer, "`enum` is a list")),
     }
-    let ty = ty.as_str();
+    let mut ty = ty.as_str();
     if ty == "array" {
         values_of_items(map, pointer, w);
         return Ok(());
+    }
+    if ty == "object" {
+        ty = scalar_values_of_an_object(map, pointer, w);
     }
     if ty == "integer" || ty == "number" {
         numbers_written_as_text(map, ty, pointer, w);
@@ -1049,4 +1095,38 @@ fn numbers_written_as_text(map: &mut Mapping, ty: &str, pointer: &str, w: &mut V
             ));
         }
     }
+}
+
+/// `type: object, enum: [GTFS, GBFS]` (Transitland): values of one scalar type say what the
+/// schema holds better than its `type`; returns the type read.
+fn scalar_values_of_an_object(
+    map: &mut Mapping,
+    pointer: &str,
+    w: &mut Vec<Warning>,
+) -> &'static str {
+    let Some(Value::Sequence(values)) = map.get("enum") else {
+        return "object";
+    };
+    if map.contains_key("properties") || map.contains_key("additionalProperties") {
+        return "object";
+    }
+    let present: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+    let all = |test: fn(&Value) -> bool| !present.is_empty() && present.iter().all(|v| test(v));
+    let ty = if all(Value::is_string) {
+        "string"
+    } else if all(|v| v.as_i64().is_some()) {
+        "integer"
+    } else if all(Value::is_number) {
+        "number"
+    } else if all(Value::is_bool) {
+        "boolean"
+    } else {
+        return "object";
+    };
+    map.insert("type".into(), Value::from(ty));
+    w.push(Warning::new(
+        pointer,
+        format!("enum values of type {ty} in a schema of type object; read as type {ty}"),
+    ));
+    ty
 }
