@@ -230,19 +230,14 @@ fn body_parameters(owner: &mut Mapping, operation: bool, pointer: &str, w: &mut 
         let Value::Mapping(param) = item else {
             continue;
         };
-        let place = param
-            .get("in")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
+        let text = |key: &str| param.get(key).and_then(Value::as_str).map(str::to_owned);
+        let (place, name) = (
+            text("in").unwrap_or_default(),
+            text("name").unwrap_or_default(),
+        );
         if place != "formData" && place != "body" {
             continue;
         }
-        let name = param
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
         let schema = param.get("schema").cloned().unwrap_or_else(|| {
             // Swagger 2 writes a form field's schema keywords on the parameter itself.
             let keywords = [
