@@ -173,6 +173,29 @@ fn swagger_2_leftovers_read_as_meant() {
 }
 
 #[test]
+fn json_headers_and_required_beside_a_reference() {
+    use constructs::loose_parameters_and_refs::UploadsPostUploadMetadata as Metadata;
+    use constructs::loose_parameters_and_refs::{
+        UploadsPost200responseItem as Item, UploadsPostParams,
+    };
+    let params = UploadsPostParams {
+        upload_metadata: Metadata {
+            name_base64: Some("eA==".into()),
+        },
+        since: None,
+    };
+    let metadata = r#"{"name_base64":"eA=="}"#.to_owned();
+    assert_eq!(
+        params.to_header_pairs().unwrap(),
+        [("Upload-Metadata", metadata)]
+    );
+    let route: Item = round_trip(json!({"id": "r", "stops": 3}));
+    assert_eq!((route.id.as_str(), route.stops), ("r", 3));
+    let missing = serde_json::from_value::<Item>(json!({"id": "r"})).unwrap_err();
+    assert_eq!(missing.to_string(), "missing field `stops`");
+}
+
+#[test]
 fn untagged_unions_take_the_first_variant_that_fits() {
     use constructs::untagged_oneof::{Deadline, VocabularyVocabularyItem as Item};
     assert!(matches!(round_trip(json!("word")), Item::String(_)));

@@ -31,6 +31,14 @@ impl Bundler<'_> {
             if !reference.starts_with('#') {
                 continue;
             }
+            // Supabase's `schema: {$ref: '#/components/responses/Unauthorized'}`: the schema of
+            // the answer it names, a part inside it.
+            let reference = match component_section(&reference) {
+                Some("responses" | "requestBodies") if section == "schemas" => {
+                    content_schema(&self.tree, &reference).unwrap_or(reference)
+                }
+                _ => reference,
+            };
             if let Some(named) = component_section(&reference) {
                 if named != section && !site.mapping && interchangeable(named, section) {
                     self.copy_component(&pointer, &reference);
@@ -138,6 +146,20 @@ impl Bundler<'_> {
             ),
         ))
     }
+}
+
+/// The pointer of the schema of a response's or request body's content (its JSON one first).
+fn content_schema(tree: &Value, reference: &str) -> Option<String> {
+    let target = resolve_pointer(tree, reference)?;
+    let content = get(tree, &target)?.get("content")?.as_mapping()?;
+    let (media, _) = content
+        .iter()
+        .filter(|(_, media)| media.get("schema").is_some())
+        .min_by_key(|(media, _)| media.as_str() != Some("application/json"))?;
+    Some(format!(
+        "{target}/content/{}/schema",
+        escape(media.as_str()?)
+    ))
 }
 
 /// Whether a component of section `from` reads as one of section `to`: a request body and a

@@ -580,6 +580,8 @@ fn elsewhere(section: &str, [grandparent, parent]: [&str; 2]) -> bool {
         ("responses", _) => "responses",
         ("requestBodies", _) | (_, "requestBody") => "requestBodies",
         ("headers", _) => "headers",
+        (_, "schema" | "items" | "additionalProperties" | "allOf" | "oneOf" | "anyOf")
+        | ("properties", _) => "schemas",
         _ => return false,
     };
     place != section

@@ -101,10 +101,18 @@ impl<'a> Converter<'a> {
             };
             forms.push((name, Some(body)));
         }
+        if body.content.is_empty() {
+            // PrusaLink's `requestBody: {content: {}}`: a body that says it holds nothing.
+            self.warnings.push(Warning::new(
+                &body_pointer,
+                "a request body without content; the function sends none",
+            ));
+            return Ok(vec![(None, None)]);
+        }
         if forms.is_empty() {
             return Err(Error::unsupported(
                 &body_pointer,
-                "a request body without content",
+                "a request body whose every form's schema is not an object",
             ));
         }
         if let [(name, _)] = forms.as_mut_slice() {

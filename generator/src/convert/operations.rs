@@ -155,7 +155,7 @@ impl<'a> Converter<'a> {
                             let max_length =
                                 max_length_extension(&parameter_data.extensions, param_pointer)?;
                             if location != ParamIn::Query {
-                                check_header_parameter(&field, json, param_pointer)?;
+                                check_header_parameter(&field, param_pointer)?;
                             }
                             let mut field = field;
                             rename_if_taken(&mut field, |name| {
@@ -523,21 +523,32 @@ impl<'a> Converter<'a> {
     /// Whether a parameter can be written as plain text: a scalar, an enum, or a list of them
     /// (sent as repeated keys).
     fn is_plain_text(&self, ty: &TypeRef) -> bool {
+        self.is_plain_text_within(ty, self.types.len())
+    }
+
+    /// `aliases`: how many more aliases may be followed (a loop of them, an error reported
+    /// later, must end here).
+    fn is_plain_text_within(&self, ty: &TypeRef, aliases: usize) -> bool {
         match ty {
             TypeRef::Scalar(scalar) => *scalar != Scalar::Binary,
-            TypeRef::Named(name) => self.find_type(name).is_some_and(|t| {
-                matches!(t.kind, TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_))
+            TypeRef::Named(name) => self.find_type(name).is_some_and(|t| match &t.kind {
+                TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => true,
+                // Elasticsearch's `_types.Name`, a string by another name.
+                TypeKind::Alias(target) if !matches!(target, TypeRef::Array(_)) => {
+                    aliases > 0 && self.is_plain_text_within(target, aliases - 1)
+                }
+                _ => false,
             }),
             TypeRef::Array(item) => {
-                !matches!(**item, TypeRef::Array(_)) && self.is_plain_text(item)
+                !matches!(**item, TypeRef::Array(_)) && self.is_plain_text_within(item, aliases)
             }
             _ => false,
         }
     }
 }
 
-/// Headers and cookies take one plain value: a scalar or an enum, with an HTTP token as name.
-fn check_header_parameter(field: &Field, json: bool, pointer: &str) -> Result<(), Error> {
+/// Headers and cookies need an HTTP token as name.
+fn check_header_parameter(field: &Field, pointer: &str) -> Result<(), Error> {
     let token = !field.wire.is_empty()
         && field
             .wire
@@ -549,13 +560,8 @@ fn check_header_parameter(field: &Field, json: bool, pointer: &str) -> Result<()
             format!("`{}` as a header or cookie name", field.wire),
         ));
     }
-    // A list is sent as one header per item, which HTTP reads as the comma-separated list.
-    if json {
-        return Err(Error::unsupported(
-            pointer,
-            "a header or cookie parameter sent as JSON",
-        ));
-    }
+    // A list is sent as one header per item, which HTTP reads as the comma-separated list; a
+    // JSON one (Canva's `Asset-Upload-Metadata`) as its JSON text.
     Ok(())
 }
 

@@ -238,18 +238,10 @@ fn body_parameters(owner: &mut Mapping, operation: bool, pointer: &str, w: &mut 
         if place != "formData" && place != "body" {
             continue;
         }
-        let schema = param.get("schema").cloned().unwrap_or_else(|| {
-            // Swagger 2 writes a form field's schema keywords on the parameter itself.
-            let keywords = [
-                "type", "format", "items", "enum", "default", "minimum", "maximum",
-            ];
-            Value::Mapping(
-                keywords
-                    .iter()
-                    .filter_map(|k| Some(((*k).into(), param.get(*k)?.clone())))
-                    .collect(),
-            )
-        });
+        let schema = param
+            .get("schema")
+            .cloned()
+            .unwrap_or_else(|| swagger2_schema(param));
         file |= schema.get("type").and_then(Value::as_str) == Some("file")
             || schema.get("format").and_then(Value::as_str) == Some("binary");
         if place == "body" {
@@ -300,6 +292,42 @@ fn body_parameters(owner: &mut Mapping, operation: bool, pointer: &str, w: &mut 
     owner.insert("requestBody".into(), Value::Mapping(body));
 }
 
+/// Swagger 2 writes a parameter's or header's schema keywords on the parameter itself.
+fn swagger2_schema(param: &Mapping) -> Value {
+    let keywords = [
+        "type", "format", "items", "enum", "default", "minimum", "maximum",
+    ];
+    Value::Mapping(
+        keywords
+            .iter()
+            .filter_map(|k| Some(((*k).into(), param.get(*k)?.clone())))
+            .collect(),
+    )
+}
+
+/// A parameter or header with neither `schema` nor `content` (Orthanc's response headers, a
+/// Swagger 2 leftover): its Swagger 2 keywords, else a parameter's text.
+fn schema_of_a_bare_parameter(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
+    if ["schema", "content", "$ref"]
+        .iter()
+        .any(|k| map.contains_key(*k))
+    {
+        return;
+    }
+    let mut schema = swagger2_schema(map);
+    let is_parameter = map.contains_key("in");
+    if let (Value::Mapping(keywords), true) = (&mut schema, is_parameter) {
+        if keywords.is_empty() {
+            keywords.insert("type".into(), Value::from("string"));
+        }
+        w.push(Warning::new(
+            pointer,
+            "a parameter without `schema` or `content`; read as its Swagger 2 keywords, else a string",
+        ));
+    }
+    map.insert("schema".into(), schema);
+}
+
 /// OpenAPI 3.2's `in: querystring`, the whole query string as one value (most often a form of
 /// an object's fields): read as an object whose fields are the query's parameters, as an
 /// exploded `form` object is sent.
@@ -332,6 +360,7 @@ fn parameter(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<()
         return reference(map, pointer);
     }
     whole_query(map, pointer, w);
+    schema_of_a_bare_parameter(map, pointer, w);
     check_keywords(map, pointer, &PARAMETER_KEYWORDS)?;
     let place = map.get("in").and_then(Value::as_str);
     // Header objects (under `headers`) have neither `name` nor `in`.

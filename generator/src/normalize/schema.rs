@@ -256,7 +256,8 @@ fn read_as_type(written: &str) -> Option<&'static str> {
         "int" | "int32" | "int64" | "long" => Some("integer"),
         "float" | "double" | "decimal" => Some("number"),
         "bool" => Some("boolean"),
-        "file" | "str" => Some("string"),
+        "file" | "str" | "date" | "datetime" | "date-time" | "time" | "uuid" | "uri" | "email"
+        | "binary" | "byte" => Some("string"),
         "dict" | "map" => Some("object"),
         "list" => Some("array"),
         _ => None,
@@ -288,8 +289,17 @@ fn type_keyword(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Resul
                     pointer,
                     format!("unknown type `{ty}`; read as `{read}`"),
                 ));
-                if ty.eq_ignore_ascii_case("file") && !map.contains_key("format") {
-                    map.insert("format".into(), Value::from("binary"));
+                // A format's name as the type (etalab's `date`) is that format of a string.
+                let format = match ty.to_ascii_lowercase().as_str() {
+                    "file" => Some("binary"),
+                    "datetime" => Some("date-time"),
+                    f @ ("date" | "date-time" | "time" | "uuid" | "uri" | "email" | "binary"
+                    | "byte") => Some(f),
+                    _ => None,
+                }
+                .map(str::to_owned);
+                if let (Some(format), false) = (format, map.contains_key("format")) {
+                    map.insert("format".into(), Value::from(format));
                 }
                 types.push(read.to_owned());
             }
@@ -828,17 +838,34 @@ fn wrap_reference(map: &mut Mapping) {
         }
     }
     map.remove("enum");
-    if !REFERENCE_SIBLINGS.iter().any(|k| map.contains_key(*k)) {
+    // `required` (or `properties`) beside a `$ref` (TripGo): the target with those too, as
+    // `allOf: [$ref, {type: object, required}]` reads.
+    let mut object = Mapping::new();
+    for keyword in ["properties", "required", "additionalProperties"] {
+        // Only what constrains the object: InfluxDB's `required: true` beside a `$ref` says
+        // what its parent's list would, and stays where openapiv3 ignores it.
+        let constrains = match map.get(keyword) {
+            Some(Value::Sequence(names)) => !names.is_empty(),
+            Some(Value::Mapping(properties)) => !properties.is_empty(),
+            _ => false,
+        };
+        if let Some(value) = map.remove(keyword).filter(|_| constrains) {
+            object.insert(keyword.into(), value);
+        }
+    }
+    if object.is_empty() && !REFERENCE_SIBLINGS.iter().any(|k| map.contains_key(*k)) {
         return;
     }
     let mut reference = Mapping::new();
     if let Some(target) = map.remove("$ref") {
         reference.insert("$ref".into(), target);
     }
-    map.insert(
-        "allOf".into(),
-        Value::Sequence(vec![Value::Mapping(reference)]),
-    );
+    let mut parts = vec![Value::Mapping(reference)];
+    if !object.is_empty() {
+        object.insert("type".into(), Value::from("object"));
+        parts.push(Value::Mapping(object));
+    }
+    map.insert("allOf".into(), Value::Sequence(parts));
     // `type: object` beside the `$ref` (Asana writes it) repeats what the target says.
     map.remove("type");
 }
