@@ -49,13 +49,21 @@ pub fn locate_all(text: &str, pointers: &[&str]) -> Vec<Option<(usize, usize)>> 
     } else {
         let _ = walk.deserialize(serde_yaml::Deserializer::from_str(text));
     }
+    let lines: Vec<&str> = if json {
+        text.lines().collect()
+    } else {
+        Vec::new()
+    };
     found
         .into_inner()
         .into_iter()
         .zip(pointers)
         .map(|(found, pointer)| match found {
             Found::At(line, column) if json => {
-                Some((line, source::json_node_start(text, line, column)))
+                let start = lines
+                    .get(line - 1)
+                    .map_or(column, |l| source::json_column(l, column));
+                Some((line, start))
             }
             Found::At(line, column) => Some((line, column)),
             Found::Empty => source::locate(text, pointer),

@@ -38,7 +38,15 @@ pub(crate) fn is_json(text: &str) -> bool {
 /// serde_json reports a scalar where it finished reading it (its last byte); YAML, and readers,
 /// want where it starts: back over the string or the number. A map or list is at its bracket.
 pub(crate) fn json_node_start(text: &str, line: usize, column: usize) -> usize {
-    let Some(upto) = text.lines().nth(line - 1).and_then(|l| l.get(..column)) else {
+    text.lines()
+        .nth(line - 1)
+        .map_or(column, |text| json_column(text, column))
+}
+
+/// [`json_node_start`] on the text of the node's line, for callers that place many nodes (a
+/// search from the document's start for each would make placing them quadratic).
+pub(crate) fn json_column(line: &str, column: usize) -> usize {
+    let Some(upto) = line.get(..column) else {
         return column;
     };
     let bytes = upto.as_bytes();
