@@ -196,6 +196,17 @@ fn json_headers_and_required_beside_a_reference() {
 }
 
 #[test]
+fn extensions_of_a_union_and_one_required_name() {
+    use constructs::union_of_its_extensions::{Absolute, Relative};
+    let relative: Relative = round_trip(json!({"type": "relative", "value": 3}));
+    assert_eq!(relative.value, 3);
+    let absolute: Absolute = round_trip(json!({"labels": ["a"]}));
+    assert_eq!(absolute.labels, ["a"]);
+    let missing = serde_json::from_value::<Absolute>(json!({"type": "absolute"})).unwrap_err();
+    assert_eq!(missing.to_string(), "missing field `labels`");
+}
+
+#[test]
 fn untagged_unions_take_the_first_variant_that_fits() {
     use constructs::untagged_oneof::{Deadline, VocabularyVocabularyItem as Item};
     assert!(matches!(round_trip(json!("word")), Item::String(_)));

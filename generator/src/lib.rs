@@ -136,7 +136,13 @@ fn parse_tree(
         Error::invalid(&pointer, e.into_inner().to_string())
     })?;
     let (api, more) = convert::convert(&document)?;
-    warnings.extend(more);
+    // A schema converted more than once (an allOf gathered for each union member that holds
+    // it) says its warnings once.
+    let mut said = std::collections::HashSet::new();
+    warnings.extend(
+        more.into_iter()
+            .filter(|w| said.insert((w.at.pointer.clone(), w.message.clone()))),
+    );
     Ok((api, warnings))
 }
 

@@ -108,7 +108,7 @@ impl Converter<'_> {
                 }
                 [] => Err(Error::unsupported(pointer, "empty allOf")),
                 parts if self.distributing < MAX_DISTRIBUTION => {
-                    if let Some(union) = self.distribute_over_union(schema, parts) {
+                    if let Some(union) = self.distribute_over_union(schema, parts, pointer) {
                         self.distributing += 1;
                         let ty = self.schema(&union, name, pointer);
                         self.distributing -= 1;
@@ -289,11 +289,15 @@ impl Converter<'_> {
         &self,
         schema: &Schema,
         parts: &[ReferenceOr<Schema>],
+        pointer: &str,
     ) -> Option<Schema> {
+        // A union of this schema and its siblings names their family: not distributed over.
+        let this = [pointer.to_owned()];
         let unions: Vec<(usize, Vec<ReferenceOr<Schema>>)> = parts
             .iter()
             .enumerate()
             .filter_map(|(index, part)| Some((index, self.union_choices(part)?)))
+            .filter(|(_, choices)| !self.lists_any_of(choices, &this))
             .collect();
         // One union part only: two would multiply.
         let [(index, choices)] = unions.as_slice() else {
@@ -560,6 +564,17 @@ impl Converter<'_> {
                     self.collect_all_of(all_of, &at, within, (properties, places), required)?
                 }
                 SchemaKind::Any(any) if *any == AnySchema::default() => {}
+                // Palo Alto's `Relative: allOf: [$ref: TimeRange, {…}]` where `TimeRange` is
+                // the union of `Relative` and its siblings: the part names the family, and adds
+                // no field of its own.
+                SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
+                    if self.lists_any_of(members, within) =>
+                {
+                    self.warnings.push(Warning::new(
+                        &part_pointer,
+                        "an allOf part that is a union holding this schema; ignored",
+                    ));
+                }
                 _ => {
                     return Err(Error::unsupported(
                         &part_pointer,
@@ -570,6 +585,22 @@ impl Converter<'_> {
             within.pop();
         }
         Ok(())
+    }
+
+    /// Whether a union's members name one of `schemas` (pointers), themselves or as a part of
+    /// theirs (properties beside the union were merged into each member as `allOf` parts).
+    fn lists_any_of(&self, members: &[ReferenceOr<Schema>], schemas: &[String]) -> bool {
+        members.iter().any(|member| match member {
+            ReferenceOr::Reference { reference } => self
+                .resolve
+                .schema(reference, "#")
+                .is_ok_and(|(_, at)| schemas.contains(&at)),
+            ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::AllOf { all_of },
+                ..
+            }) => self.lists_any_of(all_of, schemas),
+            ReferenceOr::Item(_) => false,
+        })
     }
 
     /// `oneOf` or `anyOf`: tagged by its discriminator if it has one, else untagged (the first

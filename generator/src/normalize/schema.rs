@@ -182,6 +182,15 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
             return Err(Error::invalid(&at(keyword), "true or false"));
         }
     }
+    if let Some(Value::String(name)) = map.get("required") {
+        // Kobo's `required: labels`: one name where a list of them belongs.
+        let names = Value::Sequence(vec![Value::from(name.as_str())]);
+        map.insert("required".into(), names);
+        w.push(Warning::new(
+            &at("required"),
+            "`required` is one name, not a list of them; read as a list of one",
+        ));
+    }
     if map.get("required").is_some_and(Value::is_bool) {
         // A parameter's or Swagger 2 property's `required: true` on a schema (Alchemy): the
         // schema's own `required` lists property names, so this says nothing of them.
