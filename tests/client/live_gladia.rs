@@ -196,15 +196,12 @@ fn pcm(bit_depth: i64, channels: i64) -> InitLiveSessionRequest {
 }
 
 /// Sends `audio` in pieces of `piece` bytes (any size: samples may be cut between two), then
-/// stops the recording.
-fn produce(
+/// stops the recording, while every event is read: the events, and what sending gave.
+async fn exchange(
     session: LiveSession,
     audio: &[u8],
     piece: usize,
-) -> (
-    tokio::task::JoinHandle<Result<(), Error>>,
-    gladia_api::LiveEvents,
-) {
+) -> (Vec<Result<LiveEvent, Error>>, Result<(), Error>) {
     let (sender, events) = session.split();
     let audio = audio.to_vec();
     let producer = tokio::spawn(async move {
@@ -213,7 +210,8 @@ fn produce(
         }
         sender.stop_recording().await
     });
-    (producer, events)
+    let events = all_events(events).await;
+    (events, producer.await.unwrap())
 }
 
 fn assert_exactly_once(gladia: &Gladia, audio: &[u8], case: &str) {
@@ -267,9 +265,8 @@ async fn a_cut_resumes_exactly_under_both_readings_of_byte_range() {
         let (_server, session) =
             start(ws, pcm(bit_depth, channels), fast(LiveOptions::default())).await;
         let audio = noise(120 * 1001);
-        let (producer, events) = produce(session, &audio, 1001);
-        let events = all_events(events).await;
-        producer.await.unwrap().unwrap();
+        let (events, sent) = exchange(session, &audio, 1001).await;
+        sent.unwrap();
         assert_eq!(reconnections(&events).len(), 1, "{case}: {events:?}");
         assert!(finished(&events), "{case}: {events:?}");
         assert_exactly_once(&gladia, &audio, &case);
@@ -284,9 +281,8 @@ async fn audio_goes_in_frames_of_at_most_512_kib() {
     let ws = gladia.listen(Until::Stop).await;
     let (_server, session) = start(ws, pcm(16, 1), fast(LiveOptions::default())).await;
     let audio = noise(3 * 1024 * 1024 + 1);
-    let (producer, events) = produce(session, &audio, audio.len());
-    let events = all_events(events).await;
-    producer.await.unwrap().unwrap();
+    let (events, sent) = exchange(session, &audio, audio.len()).await;
+    sent.unwrap();
     assert!(reconnections(&events).is_empty(), "{events:?}");
     let largest = gladia.largest.load(Ordering::SeqCst);
     assert!(largest <= 512 * 1024, "a frame of {largest} bytes");
@@ -306,9 +302,8 @@ async fn acknowledgments_that_stop_bring_a_new_connection() {
     });
     let (_server, session) = start(ws, pcm(16, 1), options).await;
     let audio = noise(100 * 3200);
-    let (producer, events) = produce(session, &audio, 3200);
-    let events = all_events(events).await;
-    producer.await.unwrap().unwrap();
+    let (events, sent) = exchange(session, &audio, 3200).await;
+    sent.unwrap();
     let reasons = reconnections(&events);
     assert!(
         reasons.len() == 1 && reasons[0].contains("no acknowledgment"),
@@ -337,9 +332,7 @@ async fn acknowledgments_that_never_decode_end_the_session_with_a_clear_error() 
     let attempts = options.reconnect.max_attempts as usize;
     let (_server, session) = start(ws, pcm(16, 1), options).await;
     let audio = noise(100 * 3200);
-    let (producer, events) = produce(session, &audio, 3200);
-    let events = all_events(events).await;
-    let sent = producer.await.unwrap();
+    let (events, sent) = exchange(session, &audio, 3200).await;
     assert!(
         matches!(&sent, Err(Error::Live(live)) if live.reason.contains("session is over")),
         "{sent:?}"
@@ -451,9 +444,8 @@ async fn closes_with_1011_and_4500_reconnect_and_1001_and_44xx_end() {
     .await;
     let (_server, session) = start(ws, pcm(16, 1), fast(LiveOptions::default())).await;
     let audio = noise(100 * 3200);
-    let (producer, events) = produce(session, &audio, 3200);
-    let events = all_events(events).await;
-    producer.await.unwrap().unwrap();
+    let (events, sent) = exchange(session, &audio, 3200).await;
+    sent.unwrap();
     let reasons = reconnections(&events);
     assert!(
         reasons.len() == 2 && reasons[0].contains("1011") && reasons[1].contains("4500"),
@@ -511,9 +503,8 @@ async fn a_first_upgrade_answered_503_is_tried_again() {
     });
     let (_server, session) = start(ws, pcm(16, 1), fast(LiveOptions::default())).await;
     let audio = noise(50 * 3200);
-    let (producer, events) = produce(session, &audio, 3200);
-    let events = all_events(events).await;
-    producer.await.unwrap().unwrap();
+    let (events, sent) = exchange(session, &audio, 3200).await;
+    sent.unwrap();
     assert!(finished(&events), "{events:?}");
     assert_exactly_once(&gladia, &audio, "a first upgrade answered 503");
 }
@@ -583,9 +574,8 @@ async fn gladias_message_shapes_all_arrive_typed() {
     .await;
     let (_server, session) = start(ws, pcm(16, 1), fast(LiveOptions::default())).await;
     let audio = noise(50 * 3200);
-    let (producer, events) = produce(session, &audio, 3200);
-    let events = all_events(events).await;
-    producer.await.unwrap().unwrap();
+    let (events, sent) = exchange(session, &audio, 3200).await;
+    sent.unwrap();
 
     // The errors the messages carry, and nothing that failed to decode.
     let reported: Vec<_> = events
@@ -717,9 +707,8 @@ async fn a_stop_refused_as_already_acknowledged_is_no_error() {
     });
     let (_server, session) = start(ws, pcm(16, 1), options).await;
     let audio = noise(20 * 3200);
-    let (producer, events) = produce(session, &audio, 3200);
-    let events = all_events(events).await;
-    producer.await.unwrap().unwrap();
+    let (events, sent) = exchange(session, &audio, 3200).await;
+    sent.unwrap();
     assert!(events.iter().all(Result::is_ok), "{events:?}");
     assert_eq!(reconnections(&events).len(), 1, "{events:?}");
     assert_eq!(stops.load(Ordering::SeqCst), 2);
@@ -798,9 +787,7 @@ async fn connections_that_close_before_any_acknowledgment_end_the_session() {
     let attempts = options.reconnect.max_attempts as usize;
     let (_server, session) = start(ws, pcm(16, 1), options).await;
     let audio = noise(100 * 3200);
-    let (producer, events) = produce(session, &audio, 3200);
-    let events = all_events(events).await;
-    let _ = producer.await.unwrap();
+    let (events, _) = exchange(session, &audio, 3200).await;
     let Some(Err(Error::Live(last))) = events.last() else {
         panic!("no final error: {events:?}");
     };
