@@ -53,18 +53,17 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
             return Err(Error::unsupported(pointer, "the `false` schema"));
         }
         // FIWARE's `oneOf: [string, number, boolean, array, object]`: each a type's name.
-        Value::String(name) => {
-            if let Some(ty) = read_as_type(name) {
-                w.push(Warning::new(
-                    pointer,
-                    format!(
-                        "a type's name, `{name}`, where a schema belongs; read as `{{type: {ty}}}`"
-                    ),
-                ));
-                let mut typed = Mapping::new();
-                typed.insert("type".into(), Value::from(ty));
-                *item = Value::Mapping(typed);
-            }
+        // `type` is then read as any `type` is.
+        Value::String(name) if read_as_type(name).is_some() => {
+            w.push(Warning::new(
+                pointer,
+                format!(
+                    "a type's name, `{name}`, where a schema belongs; read as `{{type: {name}}}`"
+                ),
+            ));
+            let mut typed = Mapping::new();
+            typed.insert("type".into(), Value::from(name.as_str()));
+            *item = Value::Mapping(typed);
         }
         _ => {}
     }
@@ -253,23 +252,40 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
     Ok(())
 }
 
-/// The JSON Schema type a `type` means: one of them, or the same with a stray character or case
-/// (ShipEngine's `string,`), or a name other languages give it (`int`, `float`, `bool`, Swagger
-/// 2's `file`). `None`: no type.
-fn read_as_type(written: &str) -> Option<&'static str> {
+/// The JSON Schema type a `type` means, with the format it implies: one of them, or the same
+/// with a stray character or case (ShipEngine's `string,`), or a name other languages give it
+/// (`int`, `float`, `bool`), or a format's name (etalab's `date`, Swagger 2's `file`). `None`:
+/// no type.
+fn read_as_type(written: &str) -> Option<(&'static str, Option<&'static str>)> {
+    const FORMATS: [&str; 8] = [
+        "date",
+        "date-time",
+        "time",
+        "uuid",
+        "uri",
+        "email",
+        "binary",
+        "byte",
+    ];
     let word = written
         .trim_matches(|c: char| !c.is_ascii_alphanumeric())
         .to_ascii_lowercase();
-    let known = TYPES.iter().chain(["null"].iter()).find(|t| **t == word);
-    known.copied().or(match word.as_str() {
-        "int" | "int32" | "int64" | "long" => Some("integer"),
-        "float" | "double" | "decimal" => Some("number"),
-        "bool" => Some("boolean"),
-        "file" | "str" | "date" | "datetime" | "date-time" | "time" | "uuid" | "uri" | "email"
-        | "binary" | "byte" => Some("string"),
-        "dict" | "map" => Some("object"),
-        "list" => Some("array"),
-        _ => None,
+    if let Some(ty) = TYPES.iter().chain(["null"].iter()).find(|t| **t == word) {
+        return Some((ty, None));
+    }
+    if let Some(format) = FORMATS.iter().find(|f| **f == word) {
+        return Some(("string", Some(format)));
+    }
+    Some(match word.as_str() {
+        "int" | "int32" | "int64" | "long" => ("integer", None),
+        "float" | "double" | "decimal" => ("number", None),
+        "bool" => ("boolean", None),
+        "str" => ("string", None),
+        "file" => ("string", Some("binary")),
+        "datetime" => ("string", Some("date-time")),
+        "dict" | "map" => ("object", None),
+        "list" => ("array", None),
+        _ => return None,
     })
 }
 
@@ -292,21 +308,12 @@ fn type_keyword(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Resul
     let mut types = Vec::with_capacity(written.len());
     for ty in written {
         match read_as_type(&ty) {
-            Some(read) if read == ty => types.push(ty),
-            Some(read) => {
+            Some((read, _)) if read == ty => types.push(ty),
+            Some((read, format)) => {
                 w.push(Warning::new(
                     pointer,
                     format!("unknown type `{ty}`; read as `{read}`"),
                 ));
-                // A format's name as the type (etalab's `date`) is that format of a string.
-                let format = match ty.to_ascii_lowercase().as_str() {
-                    "file" => Some("binary"),
-                    "datetime" => Some("date-time"),
-                    f @ ("date" | "date-time" | "time" | "uuid" | "uri" | "email" | "binary"
-                    | "byte") => Some(f),
-                    _ => None,
-                }
-                .map(str::to_owned);
                 if let (Some(format), false) = (format, map.contains_key("format")) {
                     map.insert("format".into(), Value::from(format));
                 }
