@@ -6,6 +6,8 @@
 //! `cargo xtask diff [--base REV]`: the API change report since REV (see `diff`).
 //! `cargo xtask corpus DIR [--out DIR] [--seconds N]`: generates and checks a crate from every
 //! document of a folder (see `corpus`).
+//! `cargo xtask sync [PATH] [--check]`: builds spec/gladia.yaml from Gladia's own document and the
+//! project's overlay (see `sync`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,8 +16,9 @@ use std::{env, fs};
 mod corpus;
 mod diff;
 mod fuzz;
+mod sync;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR] [--crate NAME]\n       cargo xtask fuzz --seconds N [--seed S] [--spec PATH] [--save DIR]\n       cargo xtask diff [--base REV] [--spec PATH] [--messages PATH] [--manifest PATH]\n       cargo xtask corpus DIR [--out DIR] [--seconds N]";
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR] [--crate NAME]\n       cargo xtask fuzz --seconds N [--seed S] [--spec PATH] [--save DIR]\n       cargo xtask diff [--base REV] [--spec PATH] [--messages PATH] [--manifest PATH]\n       cargo xtask corpus DIR [--out DIR] [--seconds N]\n       cargo xtask sync [PATH] [--check] [--spec-dir DIR]";
 
 /// Exit codes: 1 for stale files or a failed write, 2 for a bad or unreadable spec or bad arguments.
 const EXIT_STALE: u8 = 1;
@@ -56,6 +59,22 @@ fn main() -> ExitCode {
                 ExitCode::from(EXIT_BAD_INPUT)
             }
             Ok(args) => match corpus::run(&args) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(EXIT_STALE),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(EXIT_BAD_INPUT)
+                }
+            },
+        };
+    }
+    if env::args().nth(1).as_deref() == Some("sync") {
+        return match sync::parse_args(env::args().skip(2), &workspace_root()) {
+            Err(message) => {
+                eprintln!("error: {message}\n{USAGE}");
+                ExitCode::from(EXIT_BAD_INPUT)
+            }
+            Ok(args) => match sync::run(&args) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::from(EXIT_STALE),
                 Err(message) => {
@@ -308,7 +327,7 @@ fn codegen(args: &Args) -> Result<ExitCode, Failure> {
 
 /// Writes next to the target, then renames over it: a reader sees the old file or the new one,
 /// never half of one.
-fn write_atomically(path: &Path, contents: &str) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, contents: &str) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
     }

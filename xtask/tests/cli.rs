@@ -423,3 +423,116 @@ fn diff_errors_name_their_side_and_exit_2() {
     let stderr = text(&result.stderr);
     assert!(stderr.contains("is not in a git checkout"), "{stderr}");
 }
+
+fn reference(name: &str) -> String {
+    workspace()
+        .join("../shared/reference")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// `sync` on two of Gladia's own documents in turn, 2024's then 2026's: the second run reports
+/// what Gladia changed, keeps what older jobs carry, drops what only requests sent, and
+/// `--check` then holds gladia.yaml to what the files make.
+#[test]
+fn sync_follows_gladias_documents_and_keeps_what_old_jobs_carry() {
+    let dir = scratch("sync");
+    let dir_arg = dir.display().to_string();
+    std::fs::write(
+        dir.join("gladia.overlay.yaml"),
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n\
+         - target: $.components.schemas.NamedEntityRecognitionDTO\n  description: our words\n  update: {description: Named entities found in the audio.}\n\
+         - target: $.paths['/v2/nowhere']\n  description: a place Gladia never had\n  remove: true\n",
+    )
+    .unwrap();
+    let first = xtask(&[
+        "sync",
+        &reference("gladia-openapi-2024.json"),
+        "--spec-dir",
+        &dir_arg,
+    ]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(
+        text(&first.stdout).contains("no earlier facts"),
+        "{}",
+        text(&first.stdout)
+    );
+
+    let second = xtask(&[
+        "sync",
+        &reference("gladia-openapi-2026-08-19.json"),
+        "--spec-dir",
+        &dir_arg,
+    ]);
+    let report = text(&second.stdout);
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    for line in [
+        "+ /paths/~1v2~1live~1{id}/patch",
+        "+ /components/schemas/InitTranscriptionRequest/properties/model",
+        "- /components/schemas/NamedEntityRecognitionDTO/properties/entity",
+        "kept NamedEntityRecognitionDTO.entity",
+        "$.paths['/v2/nowhere']",
+    ] {
+        assert!(report.contains(line), "missing `{line}` in:\n{report}");
+    }
+    let kept = std::fs::read_to_string(dir.join("gladia.kept.yaml")).unwrap();
+    assert!(
+        !kept.contains("InitTranscriptionRequest"),
+        "request fields go:\n{kept}"
+    );
+    let spec: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(dir.join("gladia.yaml")).unwrap()).unwrap();
+    let ner = &spec["components"]["schemas"]["NamedEntityRecognitionDTO"];
+    assert_eq!(
+        ner["properties"]["entity"]["deprecated"],
+        serde_yaml::Value::Bool(true)
+    );
+    assert!(
+        ner["properties"]["results"].is_mapping(),
+        "Gladia's new field is there too"
+    );
+    assert_eq!(
+        ner["description"].as_str(),
+        Some("Named entities found in the audio.")
+    );
+    let facts = std::fs::read_to_string(dir.join("gladia.facts.yaml")).unwrap();
+    assert!(
+        !facts.contains("description:"),
+        "Gladia's prose stays out of the facts"
+    );
+
+    let check = xtask(&["sync", "--check", "--spec-dir", &dir_arg]);
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    std::fs::write(dir.join("gladia.yaml"), "openapi: 3.1.0\n").unwrap();
+    let stale = xtask(&["sync", "--check", "--spec-dir", &dir_arg]);
+    assert_eq!(stale.status.code(), Some(1), "{}", text(&stale.stdout));
+    assert!(text(&stale.stderr).contains("run `cargo xtask sync`"));
+}
+
+#[test]
+fn sync_refuses_what_is_not_openapi_and_writes_nothing() {
+    let dir = scratch("sync_refused");
+    let dir_arg = dir.display().to_string();
+    std::fs::write(
+        dir.join("gladia.overlay.yaml"),
+        "overlay: 1.0.0\nactions: []\n",
+    )
+    .unwrap();
+    let document = dir.join("asyncapi.yaml");
+    std::fs::write(&document, "asyncapi: 3.0.0\n").unwrap();
+    let output = xtask(&[
+        "sync",
+        &document.display().to_string(),
+        "--spec-dir",
+        &dir_arg,
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("not an OpenAPI document"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(!dir.join("gladia.facts.yaml").exists());
+    assert!(!dir.join("gladia.yaml").exists());
+}
