@@ -77,7 +77,13 @@ fn a_flattened_map_keeps_the_properties_the_spec_does_not_list() {
 fn a_variants_tag_is_written_and_checked() {
     use constructs::discriminator::{Cat, Pet};
     let pet: Pet = round_trip(json!({"kind": "cat", "lives": 9}));
-    assert_eq!(pet, Pet::Cat(Cat { lives: 9 }));
+    assert_eq!(
+        pet,
+        Pet::Cat(Cat {
+            lives: 9,
+            additional_properties: Default::default()
+        })
+    );
     let error = |json| serde_json::from_value::<Cat>(json).unwrap_err().to_string();
     assert_eq!(
         error(json!({"kind": "dog", "lives": 9})),
@@ -97,6 +103,7 @@ fn each_tag_value_of_a_shared_member_is_its_own_variant() {
     let expected = ExportError {
         r#type: "export.users.error".into(),
         error: Some("quota".into()),
+        additional_properties: Default::default(),
     };
     assert_eq!(users, Event::ExportUsersError(expected));
     let channels: Event = round_trip(json!({"type": "export.channels.error"}));
@@ -106,7 +113,8 @@ fn each_tag_value_of_a_shared_member_is_its_own_variant() {
     assert_eq!(
         deleted,
         Event::ChannelDeleted(Deleted {
-            r#type: deleted_type
+            r#type: deleted_type,
+            additional_properties: Default::default(),
         })
     );
 }
@@ -140,6 +148,7 @@ fn a_header_that_holds_a_list_of_objects_is_its_json_text() {
     let item = Item {
         key: Some("*/a".into()),
         value: Some(json!({"n": 1})),
+        additional_properties: Default::default(),
     };
     let params = ThingsReplaceParams {
         put_metadata: Some(vec![item]),
@@ -160,7 +169,13 @@ fn inline_union_members_are_named_by_their_title() {
     ));
     let upload: Source = round_trip(json!({"file_id": "f"}));
     let file_id = "f".to_owned();
-    assert_eq!(upload, Source::Upload(SourceUpload { file_id }));
+    assert_eq!(
+        upload,
+        Source::Upload(SourceUpload {
+            file_id,
+            additional_properties: Default::default()
+        })
+    );
 }
 
 #[test]
@@ -181,6 +196,7 @@ fn json_headers_and_required_beside_a_reference() {
     let params = UploadsPostParams {
         upload_metadata: Metadata {
             name_base64: Some("eA==".into()),
+            additional_properties: Default::default(),
         },
         since: None,
     };

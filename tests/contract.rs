@@ -62,6 +62,7 @@ fn vocabulary() -> CustomVocabularyConfig {
             }),
         ],
         default_intensity: Some(0.5),
+        additional_properties: Default::default(),
     }
 }
 
@@ -109,18 +110,21 @@ fn a_pre_recorded_request_with_every_feature_matches_the_spec() {
             maximum_characters_per_row: Some(42),
             maximum_rows_per_caption: Some(2),
             style: Some(SubtitlesStyle::ALL[0].clone()),
+            additional_properties: Default::default(),
         }),
         diarization: Some(true),
         diarization_config: Some(DiarizationConfig {
             number_of_speakers: Some(3),
             min_speakers: Some(1),
             max_speakers: Some(5),
+            additional_properties: Default::default(),
         }),
         translation: Some(true),
         translation_config: Some(translation()),
         summarization: Some(true),
         summarization_config: Some(SummarizationConfig {
             r#type: Some(SummaryTypes::ALL[0].clone()),
+            additional_properties: Default::default(),
         }),
         named_entity_recognition: Some(true),
         custom_spelling: Some(true),
@@ -134,6 +138,7 @@ fn a_pre_recorded_request_with_every_feature_matches_the_spec() {
         pii_redaction_config: Some(PiiRedactionConfig {
             entity_types: Some(PiiRedactionEntityType::ALL.to_vec()),
             processed_text_type: Some(PiiRedactionConfigProcessedTextType::ALL[0].clone()),
+            additional_properties: Default::default(),
         }),
         custom_metadata: Some(metadata()),
         sentences: Some(true),
@@ -144,6 +149,7 @@ fn a_pre_recorded_request_with_every_feature_matches_the_spec() {
                 TranscriptionLanguageCode::Fr,
             ]),
             code_switching: Some(true),
+            additional_properties: Default::default(),
         }),
         ..InitTranscriptionRequest::new("https://example.com/meeting.mp3")
     };
@@ -170,10 +176,12 @@ fn a_live_session_request_with_every_feature_matches_the_spec() {
         language_config: Some(LanguageConfig {
             languages: Some(vec![TranscriptionLanguageCode::En]),
             code_switching: Some(false),
+            ..Default::default()
         }),
         pre_processing: Some(LivePreProcessingConfig {
             audio_enhancer: Some(true),
             speech_threshold: Some(0.6),
+            ..Default::default()
         }),
         realtime_processing: Some(LiveRealtimeProcessingConfig {
             custom_vocabulary: Some(true),
@@ -184,11 +192,13 @@ fn a_live_session_request_with_every_feature_matches_the_spec() {
             translation_config: Some(translation()),
             named_entity_recognition: Some(true),
             sentiment_analysis: Some(true),
+            ..Default::default()
         }),
         post_processing: Some(LivePostProcessingConfig {
             summarization: Some(true),
             summarization_config: Some(SummarizationConfig::default()),
             chapterization: Some(true),
+            ..Default::default()
         }),
         messages_config: Some(LiveMessagesConfig {
             receive_partial_transcripts: Some(true),
@@ -201,9 +211,10 @@ fn a_live_session_request_with_every_feature_matches_the_spec() {
             receive_lifecycle_events: Some(true),
             ..Default::default()
         }),
+        ..Default::default()
     };
     request.validate().unwrap();
-    assert_valid("InitLiveSessionRequest", &request);
+    assert_valid("StreamingRequest", &request);
 }
 
 #[test]

@@ -176,6 +176,7 @@ fn requests_serialize_only_what_was_set() {
                 PiiRedactionEntityType::Name,
             ]),
             processed_text_type: Some(PiiRedactionConfigProcessedTextType::Marker),
+            ..Default::default()
         }),
         ..InitTranscriptionRequest::new("https://example.com/a.wav")
     };
@@ -234,98 +235,229 @@ macro_rules! decoders {
 }
 
 decoders!(
+    PreRecordedEventPayload,
+    LiveEventPayload,
+    UploadBody,
+    AudioUploadMetadata,
+    AudioUploadResponse,
+    TranscriptionLanguageCode,
+    CustomVocabularyEntry,
+    CustomVocabularyConfigVocabularyItem,
+    CustomVocabularyConfig,
+    CallbackMethod,
+    CallbackConfig,
+    SubtitlesFormat,
+    SubtitlesStyle,
+    SubtitlesConfig,
+    DiarizationConfig,
+    TranslationLanguageCode,
+    TranslationModel,
+    TranslationConfig,
+    SummaryTypes,
+    SummarizationConfig,
+    CustomSpellingConfig,
+    AudioToLlmListConfig,
+    PiiRedactionEntityType,
+    PiiRedactionConfigProcessedTextType,
+    PiiRedactionConfig,
+    LanguageConfig,
+    TranscriptionSupportedModels,
     InitTranscriptionRequest,
     InitPreRecordedTranscriptionResponse,
     BadRequestErrorResponse,
     UnauthorizedErrorResponse,
     UnprocessableEntityErrorResponse,
-    CustomVocabularyConfig,
-    CallbackConfig,
-    SubtitlesConfig,
-    DiarizationConfig,
-    TranslationConfig,
-    SummarizationConfig,
-    CustomSpellingConfig,
-    AudioToLlmListConfig,
-    PiiRedactionConfig,
-    LanguageConfig,
-    CustomVocabularyEntry,
-    CallbackMethod,
-    SubtitlesFormat,
-    SubtitlesStyle,
-    TranslationLanguageCode,
-    TranslationModel,
-    SummaryTypes,
-    PiiRedactionEntityType,
-    TranscriptionLanguageCode,
-    ForbiddenErrorResponse,
-    NotFoundErrorResponse,
-    UploadUrlBody,
-    AudioUploadResponse,
-    AudioUploadMetadata,
-    TranscriptionStatus,
-    TranscriptionKind,
     FileResponse,
-    PreRecordedResponse,
+    PreRecordedRequestParamsCustomVocabulary,
     PreRecordedRequestParams,
-    CodeSwitchingConfig,
-    DiarizationConfigResponse,
-    StructuredDataExtractionConfig,
-    TranscriptionResult,
     TranscriptionMetadata,
     AddonError,
-    Transcription,
+    Sentences,
     Subtitle,
-    Utterance,
     Word,
-    Translation,
+    Utterance,
+    Transcription,
     TranslationResult,
-    AddonTextResult,
-    AddonTextListResult,
+    Translation,
+    Summarization,
+    Moderation,
+    NamedEntityRecognitionResult,
     NamedEntityRecognition,
-    AudioToLlmList,
-    AudioToLlm,
+    NamesConsistency,
+    StructuredDataExtraction,
+    SentimentAnalysis,
     AudioToLlmResult,
+    AudioToLlm,
+    AudioToLlmList,
+    DisplayMode,
     Chapterization,
+    Diarization,
+    TranscriptionResult,
+    PreRecordedResponse,
+    NotFoundErrorResponse,
     ListPreRecordedResponse,
-    ListTranscriptionResponse,
-    TranscriptionItem,
-    LiveRegion,
+    ForbiddenErrorResponse,
+    CallbackTranscriptionSuccessPayload,
+    ErrorDto,
+    CallbackTranscriptionErrorPayload,
     LiveEncoding,
     LiveBitDepth,
     LiveSampleRate,
     LiveModel,
-    InitLiveSessionRequest,
     LivePreProcessingConfig,
     LiveRealtimeProcessingConfig,
     LivePostProcessingConfig,
     LiveMessagesConfig,
     LiveCallbackConfig,
-    InitLiveSessionResponse,
+    LiveRequestParams,
+    LiveSessionResultWithMessages,
     LiveResponse,
+    ListTranscriptionResponse,
+    ListHistoryResponse,
+    AudioChunkActionData,
+    AudioChunkActionType,
+    AudioChunkAction,
+    StopRecordingActionType,
+    StopRecordingAction,
+    Error,
+    AudioChunkAckData,
+    AudioChunkAckMessageType,
+    AudioChunkAckMessage,
+    CallbackLiveAudioChunkAckMessage,
+    EndRecordingMessageData,
+    EndRecordingMessageType,
+    EndRecordingMessage,
+    CallbackLiveEndRecordingMessage,
+    EndSessionMessageType,
+    EndSessionMessage,
+    CallbackLiveEndSessionMessage,
+    TranslationData,
+    TranslationMessageType,
+    TranslationMessage,
+    CallbackLiveTranslationMessage,
+    NamedEntityRecognitionData,
+    NamedEntityRecognitionMessageType,
+    NamedEntityRecognitionMessage,
+    CallbackLiveNamedEntityRecognitionMessage,
+    ChapterizationSentence,
+    PostChapterizationResult,
+    PostChapterizationMessageData,
+    PostChapterizationMessageType,
+    PostChapterizationMessage,
+    CallbackLivePostChapterizationMessage,
+    LiveSessionResult,
+    PostFinalTranscriptMessageType,
+    PostFinalTranscriptMessage,
+    CallbackLivePostFinalTranscriptMessage,
+    PostSummarizationMessageData,
+    PostSummarizationMessageType,
+    PostSummarizationMessage,
+    CallbackLivePostSummarizationMessage,
+    PostTranscriptMessageType,
+    PostTranscriptMessage,
+    CallbackLivePostTranscriptMessage,
+    SentimentAnalysisResult,
+    SentimentAnalysisData,
+    SentimentAnalysisMessageType,
+    SentimentAnalysisMessage,
+    CallbackLiveSentimentAnalysisMessage,
+    StartRecordingMessageType,
+    StartRecordingMessage,
+    CallbackLiveStartRecordingMessage,
+    StartSessionMessageType,
+    StartSessionMessage,
+    CallbackLiveStartSessionMessage,
+    StopRecordingAckData,
+    StopRecordingAckMessageType,
+    StopRecordingAckMessage,
+    CallbackLiveStopRecordingAckMessage,
+    TranscriptMessageData,
+    TranscriptMessageType,
+    TranscriptMessage,
+    CallbackLiveTranscriptMessage,
+    SpeechMessageData,
+    SpeechStartMessageType,
+    SpeechStartMessage,
+    CallbackLiveSpeechStartMessage,
+    SpeechEndMessageType,
+    SpeechEndMessage,
+    CallbackLiveSpeechEndMessage,
+    InitLiveSessionRequest,
+    LiveRegion,
+    InitLiveSessionResponse,
     ListLiveResponse,
-    PreRecordedEventPayload,
-    LiveEventPayload,
-    WebhookTranscriptionEvent,
-    WebhookTranscriptionPayload,
-    WebhookLiveEvent,
-    WebhookLivePayload,
+    PatchRequestParams,
+    PayloadTooLargeErrorResponse,
+    WebhookTranscriptionCreatedPayload,
+    WebhookTranscriptionSuccessPayload,
+    WebhookTranscriptionErrorPayload,
+    WebhookLiveStartSessionPayload,
+    WebhookLiveStartRecordingPayload,
+    WebhookLiveEndRecordingPayload,
+    WebhookLiveEndSessionPayload,
+    PreRecordedTranscriptionModel,
+    TranscriptionStatus,
+    TranscriptionKind,
+    TranscriptionItem,
+    UploadFileBody,
+    UploadUrlBody,
+    WebhookEvent,
     CallbackTranscriptionPayload,
-    CallbackTranscriptionSuccessPayload,
-    CallbackTranscriptionErrorPayload,
-    CallbackError,
-    CallbackLiveLifecyclePayload,
-    LiveLifecycleMessage,
-    LiveRecordingData,
+    LiveCallbackEvent,
+    LiveAudioChunkMessageData,
+    LiveAudioChunkMessage,
+    LiveStopRecordingMessage,
+    LiveMessageErrorStatusCode,
+    LiveMessageError,
+    LiveTranscriptMessageData,
+    LiveTranscriptMessage,
+    LiveSpeechEvent,
+    LiveSpeechStartMessage,
+    LiveSpeechEndMessage,
+    LiveTranslationMessageData,
+    LiveTranslationMessage,
+    LiveUtteranceEntity,
+    LiveNamedEntityRecognitionMessageData,
+    LiveNamedEntityRecognitionMessage,
+    LiveUtteranceSentiment,
+    LiveSentimentAnalysisMessageData,
+    LiveSentimentAnalysisMessage,
+    LivePostTranscriptMessage,
+    LivePostFinalTranscriptMessage,
+    LiveUtterance,
+    LiveSentences,
+    LiveTranscription,
+    LiveTranslatedTranscription,
+    LiveTranslationResult,
+    LiveTextResult,
+    LiveNamedEntitiesResult,
+    LiveChapterizationResult,
+    LiveTranscriptionResult,
+    LiveChapter,
+    LivePostChapterizationMessageData,
+    LivePostChapterizationMessage,
+    LivePostSummarizationMessageData,
+    LivePostSummarizationMessage,
+    LiveAudioChunkAckMessageData,
+    LiveAudioChunkAckMessage,
+    LiveStopRecordingAckMessage,
+    LiveStartSessionMessage,
+    LiveStartRecordingMessage,
+    LiveEndRecordingMessage,
+    LiveEndSessionMessage,
+    LiveClientMessage,
+    LiveServerMessage,
 );
 
 /// Multipart bodies carry bytes, not JSON: they have no JSON example to decode.
 const NOT_JSON: [&str; 1] = ["UploadFileBody"];
 
+/// Every schema of Gladia's published document, built from Gladia's own examples, decodes into
+/// the type the spec gives the schema of the same name.
 #[test]
-fn every_example_in_the_spec_decodes_into_its_type() {
-    let spec: Value = serde_yaml::from_str(&gladia_spec()).unwrap();
-    let schemas = spec["components"]["schemas"].as_object().unwrap();
+fn every_example_of_gladias_published_document_decodes_into_its_type() {
+    let published = gladia_tests::gladia_published_document();
+    let schemas = published["components"]["schemas"].as_object().unwrap();
     // The generator decides each component's Rust name once, knowing every other name.
     let (api, _) = generator::parse(&gladia_spec()).unwrap();
     let mut failures = Vec::new();
@@ -339,7 +471,7 @@ fn every_example_in_the_spec_decodes_into_its_type() {
             continue;
         };
         let rust_name = def.name.clone();
-        let example = example_for(schema, &spec);
+        let example = example_for(schema, &published);
         match decode(&rust_name, &example) {
             Some(Ok(())) => {}
             Some(Err(error)) => failures.push(format!("{name}: {error}\n  example: {example}")),
@@ -534,7 +666,7 @@ fn drop_nulls(value: &mut Value) {
 /// another value (a message of one kind is never read as another).
 #[test]
 fn a_message_type_is_written_and_checked_but_not_held() {
-    let stop = LiveClientMessage::StopRecording(LiveStopRecordingMessage {});
+    let stop = LiveClientMessage::StopRecording(LiveStopRecordingMessage::default());
     assert_eq!(
         serde_json::to_value(&stop).unwrap(),
         json!({"type": "stop_recording"})
@@ -566,5 +698,47 @@ fn an_untagged_value_that_fits_no_variant_names_the_variants() {
         error,
         "the value fits none of the variants of CustomVocabularyConfigVocabularyItem \
          (CustomVocabularyEntry, String)"
+    );
+}
+
+/// Named entities as Gladia's current document and SDKs send them (a `results` list), and as
+/// jobs made before April 2026 hold them (one `entity` text): a job decodes either way, and
+/// keeps what it does not know.
+#[test]
+fn named_entities_decode_in_both_shapes_and_unknown_keys_are_kept() {
+    let current = json!({
+        "success": true, "is_empty": false, "exec_time": 0.4, "error": null,
+        "results": [{"entity_type": "PERSON", "text": "Ada Lovelace", "start": 1.5, "end": 2.25}],
+        "confidence_model": "v3"
+    });
+    let typed: NamedEntityRecognition = assert_round_trip(&current);
+    let entity = &typed.results.as_ref().unwrap()[0];
+    assert_eq!((entity.entity_type.as_str(), entity.end), ("PERSON", 2.25));
+    assert_eq!(typed.additional_properties["confidence_model"], "v3");
+
+    let older = json!({
+        "success": true, "is_empty": false, "exec_time": 0.4, "error": null,
+        "entity": "[{\"entity\":\"PERSON\",\"text\":\"Ada\"}]"
+    });
+    let typed: NamedEntityRecognition = assert_round_trip(&older);
+    assert!(typed.results.is_none());
+    assert!(typed.entity.unwrap().contains("PERSON"));
+}
+
+/// A request can carry a field the spec does not list yet, next to the typed ones.
+#[test]
+fn a_request_carries_a_field_the_spec_lacks() {
+    let mut request = InitTranscriptionRequest::new("https://example.com/a.wav");
+    request.model = Some(PreRecordedTranscriptionModel::Solaria3);
+    request
+        .additional_properties
+        .insert("future_option".into(), json!({"enabled": true}));
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({
+            "audio_url": "https://example.com/a.wav",
+            "model": "solaria-3",
+            "future_option": {"enabled": true}
+        })
     );
 }

@@ -116,6 +116,11 @@ impl Field {
         !self.flatten && (!self.required || self.nullable)
     }
 
+    /// The map of the keys an object's schema does not list (`additional_properties`, untyped).
+    pub fn keeps_other_keys(&self) -> bool {
+        self.flatten && matches!(&self.ty, TypeRef::Map(value) if **value == TypeRef::Json)
+    }
+
     /// Whether a new value can start without it: optional, or a flattened map that starts empty.
     pub fn has_default(&self) -> bool {
         self.flatten || self.is_optional()

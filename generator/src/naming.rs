@@ -185,6 +185,8 @@ pub fn variant_name(wire: &str, position: usize) -> String {
 /// on an operation (`x-rust-method: init`), or on each media type of a request body that takes
 /// several (`multipart/form-data: {x-rust-method: file}`).
 pub const METHOD_EXTENSION: &str = "x-rust-method";
+/// On a component schema: the Rust name of its type, instead of one made from the schema's.
+pub const NAME_EXTENSION: &str = "x-rust-name";
 
 /// Where an endpoint function lives and what it is called: `client.{resource}().{method}()`.
 #[derive(Debug, Clone, PartialEq, Eq)]

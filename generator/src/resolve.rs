@@ -25,12 +25,23 @@ impl<'a> Resolver<'a> {
     /// component has, or would get, the short name.
     pub fn new(components: &'a Components) -> Result<Self, Error> {
         let mut full = IndexMap::new();
-        for name in components.schemas.keys() {
+        for (name, schema) in &components.schemas {
             let pointer = schema_pointer(name);
-            let rust = naming::type_name(name).ok_or_else(|| {
+            // A maintainer's overlay may name the type (`x-rust-name`), to keep a Rust name
+            // when the document renames the schema.
+            let chosen = match schema {
+                ReferenceOr::Item(schema) => schema
+                    .schema_data
+                    .extensions
+                    .get(naming::NAME_EXTENSION)
+                    .and_then(|name| name.as_str()),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let name_from = chosen.unwrap_or(name);
+            let rust = naming::type_name(name_from).ok_or_else(|| {
                 Error::unsupported(
                     &pointer,
-                    format!("`{name}` has no ASCII letter or digit to make a type name from"),
+                    format!("`{name_from}` has no ASCII letter or digit to make a type name from"),
                 )
             })?;
             full.insert(name.as_str(), rust);

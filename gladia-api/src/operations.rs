@@ -46,6 +46,14 @@ impl Client {
     pub fn live(&self) -> Live<'_> {
         Live { client: self }
     }
+    /// TODO
+    pub fn history(&self) -> History<'_> {
+        History { client: self }
+    }
+    /// TODO
+    pub fn models(&self) -> Models<'_> {
+        Models { client: self }
+    }
 }
 /// Audio storage: send a local file, or register a remote URL, and get back the `audio_url` that jobs take.
 ///
@@ -63,12 +71,7 @@ impl Upload<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for the answers the spec lists, whose typed body [`ApiError::decode_body`](crate::ApiError::decode_body) reads:
-    /// - `400`: The request is malformed ([`BadRequestErrorResponse`](crate::types::BadRequestErrorResponse))
-    /// - `401`: The API key is missing or invalid ([`UnauthorizedErrorResponse`](crate::types::UnauthorizedErrorResponse))
-    /// - `422`: The parameters are well formed but not acceptable ([`UnprocessableEntityErrorResponse`](crate::types::UnprocessableEntityErrorResponse))
-    ///
-    /// Any other error status is an [`Error::Api`] too; a value out of the spec's bounds is an [`Error::InvalidRequest`], caught before sending.
+    /// An error status is an [`Error::Api`]; a value out of the spec's bounds is an [`Error::InvalidRequest`], caught before sending.
     pub async fn file(
         &self,
         audio: impl Into<crate::UploadFile>,
@@ -85,12 +88,7 @@ impl Upload<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for the answers the spec lists, whose typed body [`ApiError::decode_body`](crate::ApiError::decode_body) reads:
-    /// - `400`: The request is malformed ([`BadRequestErrorResponse`](crate::types::BadRequestErrorResponse))
-    /// - `401`: The API key is missing or invalid ([`UnauthorizedErrorResponse`](crate::types::UnauthorizedErrorResponse))
-    /// - `422`: The parameters are well formed but not acceptable ([`UnprocessableEntityErrorResponse`](crate::types::UnprocessableEntityErrorResponse))
-    ///
-    /// Any other error status is an [`Error::Api`] too; a value out of the spec's bounds is an [`Error::InvalidRequest`], caught before sending.
+    /// An error status is an [`Error::Api`]; a value out of the spec's bounds is an [`Error::InvalidRequest`], caught before sending.
     pub async fn url(
         &self,
         body: &crate::types::UploadUrlBody,
@@ -116,7 +114,6 @@ impl PreRecorded<'_> {
     /// # Errors
     ///
     /// [`Error::Api`] for the answers the spec lists, whose typed body [`ApiError::decode_body`](crate::ApiError::decode_body) reads:
-    /// - `400`: The request is malformed ([`BadRequestErrorResponse`](crate::types::BadRequestErrorResponse))
     /// - `401`: The API key is missing or invalid ([`UnauthorizedErrorResponse`](crate::types::UnauthorizedErrorResponse))
     ///
     /// Any other error status is an [`Error::Api`] too; a value out of the spec's bounds is an [`Error::InvalidRequest`], caught before sending.
@@ -244,7 +241,6 @@ impl Transcriptions<'_> {
     /// # Errors
     ///
     /// [`Error::Api`] for the answers the spec lists, whose typed body [`ApiError::decode_body`](crate::ApiError::decode_body) reads:
-    /// - `400`: The request is malformed ([`BadRequestErrorResponse`](crate::types::BadRequestErrorResponse))
     /// - `401`: The API key is missing or invalid ([`UnauthorizedErrorResponse`](crate::types::UnauthorizedErrorResponse))
     ///
     /// Any other error status is an [`Error::Api`] too; a value out of the spec's bounds is an [`Error::InvalidRequest`], caught before sending.
@@ -275,6 +271,29 @@ impl Transcriptions<'_> {
         let request = Request::new(reqwest::Method::GET, "/v2/transcription")
             .query(query.to_query_pairs()?);
         Ok(request)
+    }
+    /// Start a pre-recorded job through the unified route
+    ///
+    /// The same request and answer as `POST /v2/pre-recorded`, on the route that lists and reads jobs of both kinds.
+    ///
+    /// `POST /v2/transcription`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for the answers the spec lists, whose typed body [`ApiError::decode_body`](crate::ApiError::decode_body) reads:
+    /// - `400`: Bad Request ([`BadRequestErrorResponse`](crate::types::BadRequestErrorResponse))
+    /// - `401`: Unauthorized ([`UnauthorizedErrorResponse`](crate::types::UnauthorizedErrorResponse))
+    /// - `422`: Unprocessable Content ([`UnprocessableEntityErrorResponse`](crate::types::UnprocessableEntityErrorResponse))
+    ///
+    /// Any other error status is an [`Error::Api`] too; a value out of the spec's bounds is an [`Error::InvalidRequest`], caught before sending.
+    pub async fn create(
+        &self,
+        body: &crate::types::InitTranscriptionRequest,
+    ) -> Result<crate::types::InitPreRecordedTranscriptionResponse, Error> {
+        body.validate()?;
+        let request = Request::new(reqwest::Method::POST, "/v2/transcription")
+            .json(body)?;
+        self.client.transport().send(&request).await?.json().await
     }
     /// Get a job of either kind
     ///
@@ -342,7 +361,6 @@ impl Live<'_> {
     /// # Errors
     ///
     /// [`Error::Api`] for the answers the spec lists, whose typed body [`ApiError::decode_body`](crate::ApiError::decode_body) reads:
-    /// - `400`: The request is malformed ([`BadRequestErrorResponse`](crate::types::BadRequestErrorResponse))
     /// - `401`: The API key is missing or invalid ([`UnauthorizedErrorResponse`](crate::types::UnauthorizedErrorResponse))
     ///
     /// Any other error status is an [`Error::Api`] too; a value out of the spec's bounds is an [`Error::InvalidRequest`], caught before sending.
@@ -430,6 +448,31 @@ impl Live<'_> {
             .path_param("id", id)?;
         self.client.transport().send(&request).await?.empty().await
     }
+    /// Attach metadata to a live session
+    ///
+    /// Adds `post_session_metadata` to a session (for instance to help Gladia investigate an issue). Answers 204 with no body; 413 when the metadata is too large.
+    ///
+    /// `PATCH /v2/live/{id}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for the answers the spec lists, whose typed body [`ApiError::decode_body`](crate::ApiError::decode_body) reads:
+    /// - `400`: Bad Request ([`BadRequestErrorResponse`](crate::types::BadRequestErrorResponse))
+    /// - `401`: Unauthorized ([`UnauthorizedErrorResponse`](crate::types::UnauthorizedErrorResponse))
+    /// - `404`: Not Found ([`NotFoundErrorResponse`](crate::types::NotFoundErrorResponse))
+    /// - `413`: Content Too Large ([`PayloadTooLargeErrorResponse`](crate::types::PayloadTooLargeErrorResponse))
+    ///
+    /// Any other error status is an [`Error::Api`] too; a value out of the spec's bounds is an [`Error::InvalidRequest`], caught before sending.
+    pub async fn update(
+        &self,
+        id: &str,
+        body: &crate::types::PatchRequestParams,
+    ) -> Result<(), Error> {
+        let request = Request::new(reqwest::Method::PATCH, "/v2/live/{id}")
+            .path_param("id", id)?
+            .json(body)?;
+        self.client.transport().send(&request).await?.empty().await
+    }
     /// Download the recorded audio of a live session
     ///
     /// `GET /v2/live/{id}/file`
@@ -448,6 +491,74 @@ impl Live<'_> {
         Ok(self.client.transport().send(&request).await?.download())
     }
 }
+/// TODO
+///
+/// Reached through [`Client::history`].
+#[derive(Debug, Clone, Copy)]
+pub struct History<'c> {
+    client: &'c Client,
+}
+impl History<'_> {
+    /// List jobs of both kinds (v1 history)
+    ///
+    /// The older listing of jobs of both kinds, with the filters of `GET /v2/transcription`.
+    ///
+    /// `GET /v1/history`
+    ///
+    /// # Errors
+    ///
+    /// An error status is an [`Error::Api`]; a value out of the spec's bounds is an [`Error::InvalidRequest`], caught before sending.
+    pub async fn list(
+        &self,
+        query: &crate::types::HistoryListQuery,
+    ) -> Result<crate::types::ListHistoryResponse, Error> {
+        let request = Self::list_request(query)?;
+        self.client.transport().send(&request).await?.json().await
+    }
+    /// Every item of every page of [`Self::list`], fetching the next page (its `next` link) as the stream is read. An item that does not decode is an [`Error::UnreadableItem`] in its place, and the stream goes on; an error of a whole page ends it.
+    #[inline]
+    pub fn list_all(
+        &self,
+        query: &crate::types::HistoryListQuery,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::TranscriptionItem, Error>,
+    > + Send + Unpin + 'static {
+        let first = Self::list_request(query);
+        crate::paging::items::<
+            crate::types::ListHistoryResponse,
+        >(self.client.transport(), first)
+    }
+    fn list_request(query: &crate::types::HistoryListQuery) -> Result<Request, Error> {
+        query.validate()?;
+        let request = Request::new(reqwest::Method::GET, "/v1/history")
+            .query(query.to_query_pairs()?);
+        Ok(request)
+    }
+}
+/// TODO
+///
+/// Reached through [`Client::models`].
+#[derive(Debug, Clone, Copy)]
+pub struct Models<'c> {
+    client: &'c Client,
+}
+impl Models<'_> {
+    /// List the transcription models
+    ///
+    /// The models Gladia offers, in the shape OpenRouter's integration expects. Gladia's document describes no body: the answer is read as any JSON value.
+    ///
+    /// `GET /v1/models`
+    ///
+    /// # Errors
+    ///
+    /// An error status is an [`Error::Api`]; a value out of the spec's bounds is an [`Error::InvalidRequest`], caught before sending.
+    pub async fn list(
+        &self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
+        let request = Request::new(reqwest::Method::GET, "/v1/models");
+        self.client.transport().send(&request).await?.json().await
+    }
+}
 impl crate::paging::Page for crate::types::ListPreRecordedResponse {
     type Item = crate::types::PreRecordedResponse;
     fn into_parts(
@@ -457,6 +568,14 @@ impl crate::paging::Page for crate::types::ListPreRecordedResponse {
     }
 }
 impl crate::paging::Page for crate::types::ListTranscriptionResponse {
+    type Item = crate::types::TranscriptionItem;
+    fn into_parts(
+        self,
+    ) -> (Vec<Result<Self::Item, crate::UnreadableItem>>, Option<String>) {
+        (self.items, self.next)
+    }
+}
+impl crate::paging::Page for crate::types::ListHistoryResponse {
     type Item = crate::types::TranscriptionItem;
     fn into_parts(
         self,

@@ -3,642 +3,928 @@
 
 //! Models and enums of the API, generated from the spec.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
-/// Settings of a new pre-recorded job: the audio to transcribe and the features to run on it.
+/// Which pre-recorded job a webhook is about.
 #[derive(Debug, Clone, PartialEq)]
-pub struct InitTranscriptionRequest {
-    /// **\[Beta\]** Can be either boolean to enable custom_vocabulary for this audio or an array with specific vocabulary list to feed the transcription model with
-    ///
-    /// Default: `false`.
-    pub custom_vocabulary: Option<bool>,
-    /// **\[Beta\]** Custom vocabulary configuration, if `custom_vocabulary` is enabled
-    pub custom_vocabulary_config: Option<CustomVocabularyConfig>,
-    /// **\[Deprecated\]** Use `callback`/`callback_config` instead. Callback URL we will do a `POST` request to with the result of the transcription
-    ///
-    /// Format: `uri`.
-    #[deprecated]
-    pub callback_url: Option<String>,
-    /// Enable callback for this transcription. If true, the `callback_config` property will be used to customize the callback behaviour
-    ///
-    /// Default: `false`.
-    pub callback: Option<bool>,
-    /// Customize the callback behaviour (url and http method)
-    pub callback_config: Option<CallbackConfig>,
-    /// Enable subtitles generation for this transcription
-    ///
-    /// Default: `false`.
-    pub subtitles: Option<bool>,
-    /// Configuration for subtitles generation if `subtitles` is enabled
-    pub subtitles_config: Option<SubtitlesConfig>,
-    /// Enable speaker recognition (diarization) for this audio
-    ///
-    /// Default: `false`.
-    pub diarization: Option<bool>,
-    /// Speaker recognition configuration, if `diarization` is enabled
-    pub diarization_config: Option<DiarizationConfig>,
-    /// **\[Beta\]** Enable translation for this audio
-    ///
-    /// Default: `false`.
-    pub translation: Option<bool>,
-    /// **\[Beta\]** Translation configuration, if `translation` is enabled
-    pub translation_config: Option<TranslationConfig>,
-    /// Enable summarization for this audio
-    ///
-    /// Default: `false`.
-    pub summarization: Option<bool>,
-    /// Summarization configuration, if `summarization` is enabled
-    pub summarization_config: Option<SummarizationConfig>,
-    /// **\[Alpha\]** Enable named entity recognition for this audio
-    ///
-    /// Default: `false`.
-    pub named_entity_recognition: Option<bool>,
-    /// **\[Alpha\]** Enable custom spelling for this audio
-    ///
-    /// Default: `false`.
-    pub custom_spelling: Option<bool>,
-    /// **\[Alpha\]** Custom spelling configuration, if `custom_spelling` is enabled
-    pub custom_spelling_config: Option<CustomSpellingConfig>,
-    /// Enable sentiment analysis for this audio
-    ///
-    /// Default: `false`.
-    pub sentiment_analysis: Option<bool>,
-    /// Enable audio to LLM processing for this audio
-    ///
-    /// Default: `false`.
-    pub audio_to_llm: Option<bool>,
-    /// Audio to LLM configuration, if `audio_to_llm` is enabled
-    pub audio_to_llm_config: Option<AudioToLlmListConfig>,
-    /// Enable PII redaction for this audio
-    ///
-    /// Default: `false`.
-    pub pii_redaction: Option<bool>,
-    /// PII redaction configuration, if `pii_redaction` is enabled
-    pub pii_redaction_config: Option<PiiRedactionConfig>,
-    /// Custom metadata you can attach to this transcription
-    pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Enable sentences for this audio
-    ///
-    /// Default: `false`.
-    pub sentences: Option<bool>,
-    /// **\[Alpha\]** Use enhanced punctuation for this audio
-    ///
-    /// Default: `false`.
-    pub punctuation_enhanced: Option<bool>,
-    /// Specify the language configuration
-    pub language_config: Option<LanguageConfig>,
-    /// URL to a Gladia file or to an external audio or video file
-    ///
-    /// Format: `uri`.
-    pub audio_url: String,
-}
-#[allow(deprecated)]
-impl serde::Serialize for InitTranscriptionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "InitTranscriptionRequest",
-                1 + usize::from(self.custom_vocabulary.is_some())
-                    + usize::from(self.custom_vocabulary_config.is_some())
-                    + usize::from(self.callback_url.is_some())
-                    + usize::from(self.callback.is_some())
-                    + usize::from(self.callback_config.is_some())
-                    + usize::from(self.subtitles.is_some())
-                    + usize::from(self.subtitles_config.is_some())
-                    + usize::from(self.diarization.is_some())
-                    + usize::from(self.diarization_config.is_some())
-                    + usize::from(self.translation.is_some())
-                    + usize::from(self.translation_config.is_some())
-                    + usize::from(self.summarization.is_some())
-                    + usize::from(self.summarization_config.is_some())
-                    + usize::from(self.named_entity_recognition.is_some())
-                    + usize::from(self.custom_spelling.is_some())
-                    + usize::from(self.custom_spelling_config.is_some())
-                    + usize::from(self.sentiment_analysis.is_some())
-                    + usize::from(self.audio_to_llm.is_some())
-                    + usize::from(self.audio_to_llm_config.is_some())
-                    + usize::from(self.pii_redaction.is_some())
-                    + usize::from(self.pii_redaction_config.is_some())
-                    + usize::from(self.custom_metadata.is_some())
-                    + usize::from(self.sentences.is_some())
-                    + usize::from(self.punctuation_enhanced.is_some())
-                    + usize::from(self.language_config.is_some()),
-            )?;
-        if let Some(value) = &self.custom_vocabulary {
-            object.serialize_field("custom_vocabulary", value)?;
-        }
-        if let Some(value) = &self.custom_vocabulary_config {
-            object.serialize_field("custom_vocabulary_config", value)?;
-        }
-        if let Some(value) = &self.callback_url {
-            object.serialize_field("callback_url", value)?;
-        }
-        if let Some(value) = &self.callback {
-            object.serialize_field("callback", value)?;
-        }
-        if let Some(value) = &self.callback_config {
-            object.serialize_field("callback_config", value)?;
-        }
-        if let Some(value) = &self.subtitles {
-            object.serialize_field("subtitles", value)?;
-        }
-        if let Some(value) = &self.subtitles_config {
-            object.serialize_field("subtitles_config", value)?;
-        }
-        if let Some(value) = &self.diarization {
-            object.serialize_field("diarization", value)?;
-        }
-        if let Some(value) = &self.diarization_config {
-            object.serialize_field("diarization_config", value)?;
-        }
-        if let Some(value) = &self.translation {
-            object.serialize_field("translation", value)?;
-        }
-        if let Some(value) = &self.translation_config {
-            object.serialize_field("translation_config", value)?;
-        }
-        if let Some(value) = &self.summarization {
-            object.serialize_field("summarization", value)?;
-        }
-        if let Some(value) = &self.summarization_config {
-            object.serialize_field("summarization_config", value)?;
-        }
-        if let Some(value) = &self.named_entity_recognition {
-            object.serialize_field("named_entity_recognition", value)?;
-        }
-        if let Some(value) = &self.custom_spelling {
-            object.serialize_field("custom_spelling", value)?;
-        }
-        if let Some(value) = &self.custom_spelling_config {
-            object.serialize_field("custom_spelling_config", value)?;
-        }
-        if let Some(value) = &self.sentiment_analysis {
-            object.serialize_field("sentiment_analysis", value)?;
-        }
-        if let Some(value) = &self.audio_to_llm {
-            object.serialize_field("audio_to_llm", value)?;
-        }
-        if let Some(value) = &self.audio_to_llm_config {
-            object.serialize_field("audio_to_llm_config", value)?;
-        }
-        if let Some(value) = &self.pii_redaction {
-            object.serialize_field("pii_redaction", value)?;
-        }
-        if let Some(value) = &self.pii_redaction_config {
-            object.serialize_field("pii_redaction_config", value)?;
-        }
-        if let Some(value) = &self.custom_metadata {
-            object.serialize_field("custom_metadata", value)?;
-        }
-        if let Some(value) = &self.sentences {
-            object.serialize_field("sentences", value)?;
-        }
-        if let Some(value) = &self.punctuation_enhanced {
-            object.serialize_field("punctuation_enhanced", value)?;
-        }
-        if let Some(value) = &self.language_config {
-            object.serialize_field("language_config", value)?;
-        }
-        object.serialize_field("audio_url", &self.audio_url)?;
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InitTranscriptionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-#[allow(deprecated)]
-impl crate::wire::Object for InitTranscriptionRequest {
-    const NAME: &'static str = "InitTranscriptionRequest";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_custom_vocabulary: Option<bool> = None;
-        let mut field_custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
-        let mut field_callback_url: Option<String> = None;
-        let mut field_callback: Option<bool> = None;
-        let mut field_callback_config: Option<CallbackConfig> = None;
-        let mut field_subtitles: Option<bool> = None;
-        let mut field_subtitles_config: Option<SubtitlesConfig> = None;
-        let mut field_diarization: Option<bool> = None;
-        let mut field_diarization_config: Option<DiarizationConfig> = None;
-        let mut field_translation: Option<bool> = None;
-        let mut field_translation_config: Option<TranslationConfig> = None;
-        let mut field_summarization: Option<bool> = None;
-        let mut field_summarization_config: Option<SummarizationConfig> = None;
-        let mut field_named_entity_recognition: Option<bool> = None;
-        let mut field_custom_spelling: Option<bool> = None;
-        let mut field_custom_spelling_config: Option<CustomSpellingConfig> = None;
-        let mut field_sentiment_analysis: Option<bool> = None;
-        let mut field_audio_to_llm: Option<bool> = None;
-        let mut field_audio_to_llm_config: Option<AudioToLlmListConfig> = None;
-        let mut field_pii_redaction: Option<bool> = None;
-        let mut field_pii_redaction_config: Option<PiiRedactionConfig> = None;
-        let mut field_custom_metadata: Option<
-            serde_json::Map<String, serde_json::Value>,
-        > = None;
-        let mut field_sentences: Option<bool> = None;
-        let mut field_punctuation_enhanced: Option<bool> = None;
-        let mut field_language_config: Option<LanguageConfig> = None;
-        let mut field_audio_url: Option<String> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "custom_vocabulary" => field_custom_vocabulary = map.next_value()?,
-                "custom_vocabulary_config" => {
-                    field_custom_vocabulary_config = map.next_value()?;
-                }
-                "callback_url" => field_callback_url = map.next_value()?,
-                "callback" => field_callback = map.next_value()?,
-                "callback_config" => field_callback_config = map.next_value()?,
-                "subtitles" => field_subtitles = map.next_value()?,
-                "subtitles_config" => field_subtitles_config = map.next_value()?,
-                "diarization" => field_diarization = map.next_value()?,
-                "diarization_config" => field_diarization_config = map.next_value()?,
-                "translation" => field_translation = map.next_value()?,
-                "translation_config" => field_translation_config = map.next_value()?,
-                "summarization" => field_summarization = map.next_value()?,
-                "summarization_config" => field_summarization_config = map.next_value()?,
-                "named_entity_recognition" => {
-                    field_named_entity_recognition = map.next_value()?;
-                }
-                "custom_spelling" => field_custom_spelling = map.next_value()?,
-                "custom_spelling_config" => {
-                    field_custom_spelling_config = map.next_value()?;
-                }
-                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
-                "audio_to_llm" => field_audio_to_llm = map.next_value()?,
-                "audio_to_llm_config" => field_audio_to_llm_config = map.next_value()?,
-                "pii_redaction" => field_pii_redaction = map.next_value()?,
-                "pii_redaction_config" => field_pii_redaction_config = map.next_value()?,
-                "custom_metadata" => field_custom_metadata = map.next_value()?,
-                "sentences" => field_sentences = map.next_value()?,
-                "punctuation_enhanced" => field_punctuation_enhanced = map.next_value()?,
-                "language_config" => field_language_config = map.next_value()?,
-                "audio_url" => field_audio_url = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            custom_vocabulary: field_custom_vocabulary,
-            custom_vocabulary_config: field_custom_vocabulary_config,
-            callback_url: field_callback_url,
-            callback: field_callback,
-            callback_config: field_callback_config,
-            subtitles: field_subtitles,
-            subtitles_config: field_subtitles_config,
-            diarization: field_diarization,
-            diarization_config: field_diarization_config,
-            translation: field_translation,
-            translation_config: field_translation_config,
-            summarization: field_summarization,
-            summarization_config: field_summarization_config,
-            named_entity_recognition: field_named_entity_recognition,
-            custom_spelling: field_custom_spelling,
-            custom_spelling_config: field_custom_spelling_config,
-            sentiment_analysis: field_sentiment_analysis,
-            audio_to_llm: field_audio_to_llm,
-            audio_to_llm_config: field_audio_to_llm_config,
-            pii_redaction: field_pii_redaction,
-            pii_redaction_config: field_pii_redaction_config,
-            custom_metadata: field_custom_metadata,
-            sentences: field_sentences,
-            punctuation_enhanced: field_punctuation_enhanced,
-            language_config: field_language_config,
-            audio_url: field_audio_url
-                .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
-        })
-    }
-}
-#[allow(deprecated)]
-impl InitTranscriptionRequest {
-    /// Builds a `InitTranscriptionRequest` from its required fields; every other field is `None`.
-    pub fn new(audio_url: impl Into<String>) -> Self {
-        Self {
-            custom_vocabulary: None,
-            custom_vocabulary_config: None,
-            callback_url: None,
-            callback: None,
-            callback_config: None,
-            subtitles: None,
-            subtitles_config: None,
-            diarization: None,
-            diarization_config: None,
-            translation: None,
-            translation_config: None,
-            summarization: None,
-            summarization_config: None,
-            named_entity_recognition: None,
-            custom_spelling: None,
-            custom_spelling_config: None,
-            sentiment_analysis: None,
-            audio_to_llm: None,
-            audio_to_llm_config: None,
-            pii_redaction: None,
-            pii_redaction_config: None,
-            custom_metadata: None,
-            sentences: None,
-            punctuation_enhanced: None,
-            language_config: None,
-            audio_url: audio_url.into(),
-        }
-    }
-}
-impl InitTranscriptionRequest {
-    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
-    /// items), as the server would; endpoint functions call it before sending.
-    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
-        if let Some(value) = &self.custom_vocabulary_config {
-            value.validate().map_err(|e| e.within("custom_vocabulary_config"))?;
-        }
-        if let Some(value) = &self.subtitles_config {
-            value.validate().map_err(|e| e.within("subtitles_config"))?;
-        }
-        if let Some(value) = &self.diarization_config {
-            value.validate().map_err(|e| e.within("diarization_config"))?;
-        }
-        if let Some(value) = &self.translation_config {
-            value.validate().map_err(|e| e.within("translation_config"))?;
-        }
-        if let Some(value) = &self.audio_to_llm_config {
-            value.validate().map_err(|e| e.within("audio_to_llm_config"))?;
-        }
-        Ok(())
-    }
-}
-/// The job that was created: its id, and the URL to poll for its result.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InitPreRecordedTranscriptionResponse {
+pub struct PreRecordedEventPayload {
     /// Id of the job
     ///
     /// Format: `uuid`.
     pub id: String,
-    /// Prebuilt URL with your transcription `id` to fetch the result
-    ///
-    /// Format: `uri`.
-    pub result_url: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for InitPreRecordedTranscriptionResponse {
+impl serde::Serialize for PreRecordedEventPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct("InitPreRecordedTranscriptionResponse", 2)?;
-        object.serialize_field("id", &self.id)?;
-        object.serialize_field("result_url", &self.result_url)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for InitPreRecordedTranscriptionResponse {
+impl<'de> serde::Deserialize<'de> for PreRecordedEventPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for InitPreRecordedTranscriptionResponse {
-    const NAME: &'static str = "InitPreRecordedTranscriptionResponse";
+impl crate::wire::Object for PreRecordedEventPayload {
+    const NAME: &'static str = "PreRecordedEventPayload";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
         let mut field_id: Option<String> = None;
-        let mut field_result_url: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "id" => field_id = Some(map.next_value()?),
-                "result_url" => field_result_url = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
             id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-            result_url: field_result_url
-                .ok_or_else(|| serde::de::Error::missing_field("result_url"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// Error body of a malformed request.
+/// Which live session a webhook is about.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BadRequestErrorResponse {
-    /// Date of when the error occurred
-    pub timestamp: String,
-    /// Path to the API endpoint
-    pub path: String,
-    /// Debug id
-    pub request_id: String,
-    /// HTTP status code of the error
-    pub status_code: f64,
-    /// Error message
-    pub message: String,
-    /// List of validation errors, if any
-    pub validation_errors: Option<Vec<String>>,
+pub struct LiveEventPayload {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for BadRequestErrorResponse {
+impl serde::Serialize for LiveEventPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "BadRequestErrorResponse",
-                5 + usize::from(self.validation_errors.is_some()),
-            )?;
-        object.serialize_field("timestamp", &self.timestamp)?;
-        object.serialize_field("path", &self.path)?;
-        object.serialize_field("request_id", &self.request_id)?;
-        object.serialize_field("statusCode", &self.status_code)?;
-        object.serialize_field("message", &self.message)?;
-        if let Some(value) = &self.validation_errors {
-            object.serialize_field("validation_errors", value)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for BadRequestErrorResponse {
+impl<'de> serde::Deserialize<'de> for LiveEventPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for BadRequestErrorResponse {
-    const NAME: &'static str = "BadRequestErrorResponse";
+impl crate::wire::Object for LiveEventPayload {
+    const NAME: &'static str = "LiveEventPayload";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
-        let mut field_timestamp: Option<String> = None;
-        let mut field_path: Option<String> = None;
-        let mut field_request_id: Option<String> = None;
-        let mut field_status_code: Option<f64> = None;
-        let mut field_message: Option<String> = None;
-        let mut field_validation_errors: Option<Vec<String>> = None;
+        let mut field_id: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
-                "timestamp" => field_timestamp = Some(map.next_value()?),
-                "path" => field_path = Some(map.next_value()?),
-                "request_id" => field_request_id = Some(map.next_value()?),
-                "statusCode" => field_status_code = Some(map.next_value()?),
-                "message" => field_message = Some(map.next_value()?),
-                "validation_errors" => field_validation_errors = map.next_value()?,
+                "id" => field_id = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
-            timestamp: field_timestamp
-                .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-            path: field_path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-            request_id: field_request_id
-                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-            status_code: field_status_code
-                .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
-            message: field_message
-                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-            validation_errors: field_validation_errors,
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// Error body of a request whose API key is missing or invalid.
+/// An object with no declared fields; Gladia's document defines it, but no route refers to it.
+pub type UploadBody = serde_json::Map<String, serde_json::Value>;
+/// Facts about an uploaded file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct UnauthorizedErrorResponse {
-    /// Date of when the error occurred
-    pub timestamp: String,
-    /// Path to the API endpoint
-    pub path: String,
-    /// Debug id
-    pub request_id: String,
-    /// HTTP status code of the error
-    pub status_code: f64,
-    /// Error message
-    pub message: String,
+pub struct AudioUploadMetadata {
+    /// Id of the stored file
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// Name of the file as it was sent
+    pub filename: String,
+    /// The URL it was fetched from, for a remote file
+    ///
+    /// Format: `uri`.
+    pub source: Option<String>,
+    /// File extension
+    pub extension: String,
+    /// Size in bytes
+    pub size: i64,
+    /// Duration of the audio in seconds
+    pub audio_duration: f64,
+    /// Number of audio channels
+    pub number_of_channels: i64,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for UnauthorizedErrorResponse {
+impl serde::Serialize for AudioUploadMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("UnauthorizedErrorResponse", 5)?;
-        object.serialize_field("timestamp", &self.timestamp)?;
-        object.serialize_field("path", &self.path)?;
-        object.serialize_field("request_id", &self.request_id)?;
-        object.serialize_field("statusCode", &self.status_code)?;
-        object.serialize_field("message", &self.message)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("filename", &self.filename)?;
+        if let Some(value) = &self.source {
+            object.serialize_entry("source", value)?;
+        }
+        object.serialize_entry("extension", &self.extension)?;
+        object.serialize_entry("size", &self.size)?;
+        object.serialize_entry("audio_duration", &self.audio_duration)?;
+        object.serialize_entry("number_of_channels", &self.number_of_channels)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for UnauthorizedErrorResponse {
+impl<'de> serde::Deserialize<'de> for AudioUploadMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for UnauthorizedErrorResponse {
-    const NAME: &'static str = "UnauthorizedErrorResponse";
+impl crate::wire::Object for AudioUploadMetadata {
+    const NAME: &'static str = "AudioUploadMetadata";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
-        let mut field_timestamp: Option<String> = None;
-        let mut field_path: Option<String> = None;
-        let mut field_request_id: Option<String> = None;
-        let mut field_status_code: Option<f64> = None;
-        let mut field_message: Option<String> = None;
+        let mut field_id: Option<String> = None;
+        let mut field_filename: Option<String> = None;
+        let mut field_source: Option<String> = None;
+        let mut field_extension: Option<String> = None;
+        let mut field_size: Option<i64> = None;
+        let mut field_audio_duration: Option<f64> = None;
+        let mut field_number_of_channels: Option<i64> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
-                "timestamp" => field_timestamp = Some(map.next_value()?),
-                "path" => field_path = Some(map.next_value()?),
-                "request_id" => field_request_id = Some(map.next_value()?),
-                "statusCode" => field_status_code = Some(map.next_value()?),
-                "message" => field_message = Some(map.next_value()?),
+                "id" => field_id = Some(map.next_value()?),
+                "filename" => field_filename = Some(map.next_value()?),
+                "source" => field_source = map.next_value()?,
+                "extension" => field_extension = Some(map.next_value()?),
+                "size" => field_size = Some(map.next_value()?),
+                "audio_duration" => field_audio_duration = Some(map.next_value()?),
+                "number_of_channels" => {
+                    field_number_of_channels = Some(map.next_value()?);
+                }
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
-            timestamp: field_timestamp
-                .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-            path: field_path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-            request_id: field_request_id
-                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-            status_code: field_status_code
-                .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
-            message: field_message
-                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            filename: field_filename
+                .ok_or_else(|| serde::de::Error::missing_field("filename"))?,
+            source: field_source,
+            extension: field_extension
+                .ok_or_else(|| serde::de::Error::missing_field("extension"))?,
+            size: field_size.ok_or_else(|| serde::de::Error::missing_field("size"))?,
+            audio_duration: field_audio_duration
+                .ok_or_else(|| serde::de::Error::missing_field("audio_duration"))?,
+            number_of_channels: field_number_of_channels
+                .ok_or_else(|| serde::de::Error::missing_field("number_of_channels"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// Error body of a well-formed request whose values are refused.
+/// Where an uploaded file is stored, and what Gladia read from it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct UnprocessableEntityErrorResponse {
-    /// Date of when the error occurred
-    pub timestamp: String,
-    /// Path to the API endpoint
-    pub path: String,
-    /// Debug id
-    pub request_id: String,
-    /// HTTP status code of the error
-    pub status_code: f64,
-    /// Error message
-    pub message: String,
+pub struct AudioUploadResponse {
+    /// Gladia URL of the stored file, to use as `audio_url` in a job
+    ///
+    /// Format: `uri`.
+    pub audio_url: String,
+    /// What Gladia read from the file
+    pub audio_metadata: AudioUploadMetadata,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for UnprocessableEntityErrorResponse {
+impl serde::Serialize for AudioUploadResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct("UnprocessableEntityErrorResponse", 5)?;
-        object.serialize_field("timestamp", &self.timestamp)?;
-        object.serialize_field("path", &self.path)?;
-        object.serialize_field("request_id", &self.request_id)?;
-        object.serialize_field("statusCode", &self.status_code)?;
-        object.serialize_field("message", &self.message)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("audio_url", &self.audio_url)?;
+        object.serialize_entry("audio_metadata", &self.audio_metadata)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for UnprocessableEntityErrorResponse {
+impl<'de> serde::Deserialize<'de> for AudioUploadResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for UnprocessableEntityErrorResponse {
-    const NAME: &'static str = "UnprocessableEntityErrorResponse";
+impl crate::wire::Object for AudioUploadResponse {
+    const NAME: &'static str = "AudioUploadResponse";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
-        let mut field_timestamp: Option<String> = None;
-        let mut field_path: Option<String> = None;
-        let mut field_request_id: Option<String> = None;
-        let mut field_status_code: Option<f64> = None;
-        let mut field_message: Option<String> = None;
+        let mut field_audio_url: Option<String> = None;
+        let mut field_audio_metadata: Option<AudioUploadMetadata> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
-                "timestamp" => field_timestamp = Some(map.next_value()?),
-                "path" => field_path = Some(map.next_value()?),
-                "request_id" => field_request_id = Some(map.next_value()?),
-                "statusCode" => field_status_code = Some(map.next_value()?),
-                "message" => field_message = Some(map.next_value()?),
+                "audio_url" => field_audio_url = Some(map.next_value()?),
+                "audio_metadata" => field_audio_metadata = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
-            timestamp: field_timestamp
-                .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-            path: field_path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-            request_id: field_request_id
-                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-            status_code: field_status_code
-                .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
-            message: field_message
-                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+            audio_url: field_audio_url
+                .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
+            audio_metadata: field_audio_metadata
+                .ok_or_else(|| serde::de::Error::missing_field("audio_metadata"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// A vocabulary entry: a plain word or phrase, or an entry with its own settings.
+/// A language, by the code Gladia gives it (ISO 639-1 where there is one).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TranscriptionLanguageCode {
+    /// `af`
+    Af,
+    /// `am`
+    Am,
+    /// `ar`
+    Ar,
+    /// `as`
+    As,
+    /// `az`
+    Az,
+    /// `ba`
+    Ba,
+    /// `be`
+    Be,
+    /// `bg`
+    Bg,
+    /// `bn`
+    Bn,
+    /// `bo`
+    Bo,
+    /// `br`
+    Br,
+    /// `bs`
+    Bs,
+    /// `ca`
+    Ca,
+    /// `cs`
+    Cs,
+    /// `cy`
+    Cy,
+    /// `da`
+    Da,
+    /// `de`
+    De,
+    /// `el`
+    El,
+    /// `en`
+    En,
+    /// `es`
+    Es,
+    /// `et`
+    Et,
+    /// `eu`
+    Eu,
+    /// `fa`
+    Fa,
+    /// `fi`
+    Fi,
+    /// `fo`
+    Fo,
+    /// `fr`
+    Fr,
+    /// `gl`
+    Gl,
+    /// `gu`
+    Gu,
+    /// `ha`
+    Ha,
+    /// `haw`
+    Haw,
+    /// `he`
+    He,
+    /// `hi`
+    Hi,
+    /// `hr`
+    Hr,
+    /// `ht`
+    Ht,
+    /// `hu`
+    Hu,
+    /// `hy`
+    Hy,
+    /// `id`
+    Id,
+    /// `is`
+    Is,
+    /// `it`
+    It,
+    /// `ja`
+    Ja,
+    /// `jw`
+    Jw,
+    /// `ka`
+    Ka,
+    /// `kk`
+    Kk,
+    /// `km`
+    Km,
+    /// `kn`
+    Kn,
+    /// `ko`
+    Ko,
+    /// `la`
+    La,
+    /// `lb`
+    Lb,
+    /// `ln`
+    Ln,
+    /// `lo`
+    Lo,
+    /// `lt`
+    Lt,
+    /// `lv`
+    Lv,
+    /// `mg`
+    Mg,
+    /// `mi`
+    Mi,
+    /// `mk`
+    Mk,
+    /// `ml`
+    Ml,
+    /// `mn`
+    Mn,
+    /// `mr`
+    Mr,
+    /// `ms`
+    Ms,
+    /// `mt`
+    Mt,
+    /// `my`
+    My,
+    /// `ne`
+    Ne,
+    /// `nl`
+    Nl,
+    /// `nn`
+    Nn,
+    /// `no`
+    No,
+    /// `oc`
+    Oc,
+    /// `pa`
+    Pa,
+    /// `pl`
+    Pl,
+    /// `ps`
+    Ps,
+    /// `pt`
+    Pt,
+    /// `ro`
+    Ro,
+    /// `ru`
+    Ru,
+    /// `sa`
+    Sa,
+    /// `sd`
+    Sd,
+    /// `si`
+    Si,
+    /// `sk`
+    Sk,
+    /// `sl`
+    Sl,
+    /// `sn`
+    Sn,
+    /// `so`
+    So,
+    /// `sq`
+    Sq,
+    /// `sr`
+    Sr,
+    /// `su`
+    Su,
+    /// `sv`
+    Sv,
+    /// `sw`
+    Sw,
+    /// `ta`
+    Ta,
+    /// `te`
+    Te,
+    /// `tg`
+    Tg,
+    /// `th`
+    Th,
+    /// `tk`
+    Tk,
+    /// `tl`
+    Tl,
+    /// `tr`
+    Tr,
+    /// `tt`
+    Tt,
+    /// `uk`
+    Uk,
+    /// `ur`
+    Ur,
+    /// `uz`
+    Uz,
+    /// `vi`
+    Vi,
+    /// `yi`
+    Yi,
+    /// `yo`
+    Yo,
+    /// `zh`
+    Zh,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl TranscriptionLanguageCode {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[
+        Self::Af,
+        Self::Am,
+        Self::Ar,
+        Self::As,
+        Self::Az,
+        Self::Ba,
+        Self::Be,
+        Self::Bg,
+        Self::Bn,
+        Self::Bo,
+        Self::Br,
+        Self::Bs,
+        Self::Ca,
+        Self::Cs,
+        Self::Cy,
+        Self::Da,
+        Self::De,
+        Self::El,
+        Self::En,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Fa,
+        Self::Fi,
+        Self::Fo,
+        Self::Fr,
+        Self::Gl,
+        Self::Gu,
+        Self::Ha,
+        Self::Haw,
+        Self::He,
+        Self::Hi,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Hy,
+        Self::Id,
+        Self::Is,
+        Self::It,
+        Self::Ja,
+        Self::Jw,
+        Self::Ka,
+        Self::Kk,
+        Self::Km,
+        Self::Kn,
+        Self::Ko,
+        Self::La,
+        Self::Lb,
+        Self::Ln,
+        Self::Lo,
+        Self::Lt,
+        Self::Lv,
+        Self::Mg,
+        Self::Mi,
+        Self::Mk,
+        Self::Ml,
+        Self::Mn,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::My,
+        Self::Ne,
+        Self::Nl,
+        Self::Nn,
+        Self::No,
+        Self::Oc,
+        Self::Pa,
+        Self::Pl,
+        Self::Ps,
+        Self::Pt,
+        Self::Ro,
+        Self::Ru,
+        Self::Sa,
+        Self::Sd,
+        Self::Si,
+        Self::Sk,
+        Self::Sl,
+        Self::Sn,
+        Self::So,
+        Self::Sq,
+        Self::Sr,
+        Self::Su,
+        Self::Sv,
+        Self::Sw,
+        Self::Ta,
+        Self::Te,
+        Self::Tg,
+        Self::Th,
+        Self::Tk,
+        Self::Tl,
+        Self::Tr,
+        Self::Tt,
+        Self::Uk,
+        Self::Ur,
+        Self::Uz,
+        Self::Vi,
+        Self::Yi,
+        Self::Yo,
+        Self::Zh,
+    ];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &[
+        "af",
+        "am",
+        "ar",
+        "as",
+        "az",
+        "ba",
+        "be",
+        "bg",
+        "bn",
+        "bo",
+        "br",
+        "bs",
+        "ca",
+        "cs",
+        "cy",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "et",
+        "eu",
+        "fa",
+        "fi",
+        "fo",
+        "fr",
+        "gl",
+        "gu",
+        "ha",
+        "haw",
+        "he",
+        "hi",
+        "hr",
+        "ht",
+        "hu",
+        "hy",
+        "id",
+        "is",
+        "it",
+        "ja",
+        "jw",
+        "ka",
+        "kk",
+        "km",
+        "kn",
+        "ko",
+        "la",
+        "lb",
+        "ln",
+        "lo",
+        "lt",
+        "lv",
+        "mg",
+        "mi",
+        "mk",
+        "ml",
+        "mn",
+        "mr",
+        "ms",
+        "mt",
+        "my",
+        "ne",
+        "nl",
+        "nn",
+        "no",
+        "oc",
+        "pa",
+        "pl",
+        "ps",
+        "pt",
+        "ro",
+        "ru",
+        "sa",
+        "sd",
+        "si",
+        "sk",
+        "sl",
+        "sn",
+        "so",
+        "sq",
+        "sr",
+        "su",
+        "sv",
+        "sw",
+        "ta",
+        "te",
+        "tg",
+        "th",
+        "tk",
+        "tl",
+        "tr",
+        "tt",
+        "uk",
+        "ur",
+        "uz",
+        "vi",
+        "yi",
+        "yo",
+        "zh",
+    ];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Af => "af",
+            Self::Am => "am",
+            Self::Ar => "ar",
+            Self::As => "as",
+            Self::Az => "az",
+            Self::Ba => "ba",
+            Self::Be => "be",
+            Self::Bg => "bg",
+            Self::Bn => "bn",
+            Self::Bo => "bo",
+            Self::Br => "br",
+            Self::Bs => "bs",
+            Self::Ca => "ca",
+            Self::Cs => "cs",
+            Self::Cy => "cy",
+            Self::Da => "da",
+            Self::De => "de",
+            Self::El => "el",
+            Self::En => "en",
+            Self::Es => "es",
+            Self::Et => "et",
+            Self::Eu => "eu",
+            Self::Fa => "fa",
+            Self::Fi => "fi",
+            Self::Fo => "fo",
+            Self::Fr => "fr",
+            Self::Gl => "gl",
+            Self::Gu => "gu",
+            Self::Ha => "ha",
+            Self::Haw => "haw",
+            Self::He => "he",
+            Self::Hi => "hi",
+            Self::Hr => "hr",
+            Self::Ht => "ht",
+            Self::Hu => "hu",
+            Self::Hy => "hy",
+            Self::Id => "id",
+            Self::Is => "is",
+            Self::It => "it",
+            Self::Ja => "ja",
+            Self::Jw => "jw",
+            Self::Ka => "ka",
+            Self::Kk => "kk",
+            Self::Km => "km",
+            Self::Kn => "kn",
+            Self::Ko => "ko",
+            Self::La => "la",
+            Self::Lb => "lb",
+            Self::Ln => "ln",
+            Self::Lo => "lo",
+            Self::Lt => "lt",
+            Self::Lv => "lv",
+            Self::Mg => "mg",
+            Self::Mi => "mi",
+            Self::Mk => "mk",
+            Self::Ml => "ml",
+            Self::Mn => "mn",
+            Self::Mr => "mr",
+            Self::Ms => "ms",
+            Self::Mt => "mt",
+            Self::My => "my",
+            Self::Ne => "ne",
+            Self::Nl => "nl",
+            Self::Nn => "nn",
+            Self::No => "no",
+            Self::Oc => "oc",
+            Self::Pa => "pa",
+            Self::Pl => "pl",
+            Self::Ps => "ps",
+            Self::Pt => "pt",
+            Self::Ro => "ro",
+            Self::Ru => "ru",
+            Self::Sa => "sa",
+            Self::Sd => "sd",
+            Self::Si => "si",
+            Self::Sk => "sk",
+            Self::Sl => "sl",
+            Self::Sn => "sn",
+            Self::So => "so",
+            Self::Sq => "sq",
+            Self::Sr => "sr",
+            Self::Su => "su",
+            Self::Sv => "sv",
+            Self::Sw => "sw",
+            Self::Ta => "ta",
+            Self::Te => "te",
+            Self::Tg => "tg",
+            Self::Th => "th",
+            Self::Tk => "tk",
+            Self::Tl => "tl",
+            Self::Tr => "tr",
+            Self::Tt => "tt",
+            Self::Uk => "uk",
+            Self::Ur => "ur",
+            Self::Uz => "uz",
+            Self::Vi => "vi",
+            Self::Yi => "yi",
+            Self::Yo => "yo",
+            Self::Zh => "zh",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for TranscriptionLanguageCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for TranscriptionLanguageCode {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => {
+                Err(crate::wire::UnknownValue::new("TranscriptionLanguageCode", value))
+            }
+        }
+    }
+}
+impl From<&str> for TranscriptionLanguageCode {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for TranscriptionLanguageCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranscriptionLanguageCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// One vocabulary entry with its weight, pronunciations and language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomVocabularyEntry {
+    /// The text used to replace in the transcription.
+    pub value: String,
+    /// The global intensity of the feature.
+    ///
+    /// Range: 0 to 1.
+    pub intensity: Option<f64>,
+    /// The pronunciations used in the transcription.
+    pub pronunciations: Option<Vec<String>>,
+    /// Specify the language in which it will be pronounced when sound comparison occurs. Default to transcription language.
+    pub language: Option<TranscriptionLanguageCode>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CustomVocabularyEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("value", &self.value)?;
+        if let Some(value) = &self.intensity {
+            object.serialize_entry("intensity", value)?;
+        }
+        if let Some(value) = &self.pronunciations {
+            object.serialize_entry("pronunciations", value)?;
+        }
+        if let Some(value) = &self.language {
+            object.serialize_entry("language", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomVocabularyEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CustomVocabularyEntry {
+    const NAME: &'static str = "CustomVocabularyEntry";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_value: Option<String> = None;
+        let mut field_intensity: Option<f64> = None;
+        let mut field_pronunciations: Option<Vec<String>> = None;
+        let mut field_language: Option<TranscriptionLanguageCode> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "value" => field_value = Some(map.next_value()?),
+                "intensity" => field_intensity = map.next_value()?,
+                "pronunciations" => field_pronunciations = map.next_value()?,
+                "language" => field_language = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            value: field_value.ok_or_else(|| serde::de::Error::missing_field("value"))?,
+            intensity: field_intensity,
+            pronunciations: field_pronunciations,
+            language: field_language,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+impl CustomVocabularyEntry {
+    /// Builds a `CustomVocabularyEntry` from its required fields; every other field is `None`.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            intensity: None,
+            pronunciations: None,
+            language: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl CustomVocabularyEntry {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        if let Some(value) = &self.intensity {
+            crate::wire::check_range("intensity", *value, Some(0.0), Some(1.0))?;
+        }
+        Ok(())
+    }
+}
+/// One vocabulary entry, a bare word or phrase, or one with its own settings.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomVocabularyConfigVocabularyItem {
     /// The value as a [`CustomVocabularyEntry`].
@@ -694,18 +980,19 @@ pub struct CustomVocabularyConfig {
     ///
     /// Range: 0 to 1.
     pub default_intensity: Option<f64>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for CustomVocabularyConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "CustomVocabularyConfig",
-                1 + usize::from(self.default_intensity.is_some()),
-            )?;
-        object.serialize_field("vocabulary", &self.vocabulary)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("vocabulary", &self.vocabulary)?;
         if let Some(value) = &self.default_intensity {
-            object.serialize_field("default_intensity", value)?;
+            object.serialize_entry("default_intensity", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -724,12 +1011,17 @@ impl crate::wire::Object for CustomVocabularyConfig {
     ) -> Result<Self, __A::Error> {
         let mut field_vocabulary: Option<Vec<CustomVocabularyConfigVocabularyItem>> = None;
         let mut field_default_intensity: Option<f64> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "vocabulary" => field_vocabulary = Some(map.next_value()?),
                 "default_intensity" => field_default_intensity = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -737,6 +1029,7 @@ impl crate::wire::Object for CustomVocabularyConfig {
             vocabulary: field_vocabulary
                 .ok_or_else(|| serde::de::Error::missing_field("vocabulary"))?,
             default_intensity: field_default_intensity,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -748,6 +1041,7 @@ impl CustomVocabularyConfig {
         Self {
             vocabulary: vocabulary.into(),
             default_intensity: None,
+            additional_properties: Default::default(),
         }
     }
 }
@@ -764,888 +1058,6 @@ impl CustomVocabularyConfig {
         }
         if let Some(value) = &self.default_intensity {
             crate::wire::check_range("default_intensity", *value, Some(0.0), Some(1.0))?;
-        }
-        Ok(())
-    }
-}
-/// Where Gladia sends the result once the job ends.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CallbackConfig {
-    /// The URL to be called with the result of the transcription
-    ///
-    /// Format: `uri`.
-    pub url: String,
-    /// The HTTP method to be used. Allowed values are `POST` or `PUT` (default: `POST`)
-    ///
-    /// Default: `"POST"`.
-    pub method: Option<CallbackMethod>,
-}
-impl serde::Serialize for CallbackConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct("CallbackConfig", 1 + usize::from(self.method.is_some()))?;
-        object.serialize_field("url", &self.url)?;
-        if let Some(value) = &self.method {
-            object.serialize_field("method", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CallbackConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for CallbackConfig {
-    const NAME: &'static str = "CallbackConfig";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_url: Option<String> = None;
-        let mut field_method: Option<CallbackMethod> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "url" => field_url = Some(map.next_value()?),
-                "method" => field_method = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            url: field_url.ok_or_else(|| serde::de::Error::missing_field("url"))?,
-            method: field_method,
-        })
-    }
-}
-impl CallbackConfig {
-    /// Builds a `CallbackConfig` from its required fields; every other field is `None`.
-    pub fn new(url: impl Into<String>) -> Self {
-        Self {
-            url: url.into(),
-            method: None,
-        }
-    }
-}
-/// Which subtitle files to produce, and how to lay out their captions.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubtitlesConfig {
-    /// Subtitles formats you want your transcription to be formatted to
-    ///
-    /// Default: `["srt"]`. At least 1 item.
-    pub formats: Option<Vec<SubtitlesFormat>>,
-    /// Minimum duration of a subtitle in seconds
-    ///
-    /// Minimum: 0.
-    pub minimum_duration: Option<f64>,
-    /// Maximum duration of a subtitle in seconds
-    ///
-    /// Range: 1 to 30.
-    pub maximum_duration: Option<f64>,
-    /// Maximum number of characters per row in a subtitle
-    ///
-    /// Minimum: 1.
-    pub maximum_characters_per_row: Option<i64>,
-    /// Maximum number of rows per caption
-    ///
-    /// Range: 1 to 5.
-    pub maximum_rows_per_caption: Option<i64>,
-    /// Style of the subtitles. Compliance mode refers to : <https://loc.gov/preservation/digital/formats//fdd/fdd000569.shtml#:~:text=SRT%20files%20are%20basic%20text,alongside%2C%20example%3A%20%22MyVideo123>
-    ///
-    /// Default: `"default"`.
-    pub style: Option<SubtitlesStyle>,
-}
-impl serde::Serialize for SubtitlesConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "SubtitlesConfig",
-                usize::from(self.formats.is_some())
-                    + usize::from(self.minimum_duration.is_some())
-                    + usize::from(self.maximum_duration.is_some())
-                    + usize::from(self.maximum_characters_per_row.is_some())
-                    + usize::from(self.maximum_rows_per_caption.is_some())
-                    + usize::from(self.style.is_some()),
-            )?;
-        if let Some(value) = &self.formats {
-            object.serialize_field("formats", value)?;
-        }
-        if let Some(value) = &self.minimum_duration {
-            object.serialize_field("minimum_duration", value)?;
-        }
-        if let Some(value) = &self.maximum_duration {
-            object.serialize_field("maximum_duration", value)?;
-        }
-        if let Some(value) = &self.maximum_characters_per_row {
-            object.serialize_field("maximum_characters_per_row", value)?;
-        }
-        if let Some(value) = &self.maximum_rows_per_caption {
-            object.serialize_field("maximum_rows_per_caption", value)?;
-        }
-        if let Some(value) = &self.style {
-            object.serialize_field("style", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SubtitlesConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for SubtitlesConfig {
-    const NAME: &'static str = "SubtitlesConfig";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_formats: Option<Vec<SubtitlesFormat>> = None;
-        let mut field_minimum_duration: Option<f64> = None;
-        let mut field_maximum_duration: Option<f64> = None;
-        let mut field_maximum_characters_per_row: Option<i64> = None;
-        let mut field_maximum_rows_per_caption: Option<i64> = None;
-        let mut field_style: Option<SubtitlesStyle> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "formats" => field_formats = map.next_value()?,
-                "minimum_duration" => field_minimum_duration = map.next_value()?,
-                "maximum_duration" => field_maximum_duration = map.next_value()?,
-                "maximum_characters_per_row" => {
-                    field_maximum_characters_per_row = map.next_value()?;
-                }
-                "maximum_rows_per_caption" => {
-                    field_maximum_rows_per_caption = map.next_value()?;
-                }
-                "style" => field_style = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            formats: field_formats,
-            minimum_duration: field_minimum_duration,
-            maximum_duration: field_maximum_duration,
-            maximum_characters_per_row: field_maximum_characters_per_row,
-            maximum_rows_per_caption: field_maximum_rows_per_caption,
-            style: field_style,
-        })
-    }
-}
-impl SubtitlesConfig {
-    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
-    /// items), as the server would; endpoint functions call it before sending.
-    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
-        if let Some(value) = &self.formats {
-            crate::wire::check_count("formats", value.len(), Some(1), None)?;
-        }
-        if let Some(value) = &self.minimum_duration {
-            crate::wire::check_range("minimum_duration", *value, Some(0.0), None)?;
-        }
-        if let Some(value) = &self.maximum_duration {
-            crate::wire::check_range("maximum_duration", *value, Some(1.0), Some(30.0))?;
-        }
-        if let Some(value) = &self.maximum_characters_per_row {
-            crate::wire::check_range(
-                "maximum_characters_per_row",
-                *value as f64,
-                Some(1.0),
-                None,
-            )?;
-        }
-        if let Some(value) = &self.maximum_rows_per_caption {
-            crate::wire::check_range(
-                "maximum_rows_per_caption",
-                *value as f64,
-                Some(1.0),
-                Some(5.0),
-            )?;
-        }
-        Ok(())
-    }
-}
-/// Hints for telling the speakers apart.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DiarizationConfig {
-    /// Exact number of speakers in the audio
-    ///
-    /// Minimum: 1.
-    pub number_of_speakers: Option<i64>,
-    /// Minimum number of speakers in the audio
-    ///
-    /// Minimum: 0.
-    pub min_speakers: Option<i64>,
-    /// Maximum number of speakers in the audio
-    ///
-    /// Minimum: 0.
-    pub max_speakers: Option<i64>,
-}
-impl serde::Serialize for DiarizationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "DiarizationConfig",
-                usize::from(self.number_of_speakers.is_some())
-                    + usize::from(self.min_speakers.is_some())
-                    + usize::from(self.max_speakers.is_some()),
-            )?;
-        if let Some(value) = &self.number_of_speakers {
-            object.serialize_field("number_of_speakers", value)?;
-        }
-        if let Some(value) = &self.min_speakers {
-            object.serialize_field("min_speakers", value)?;
-        }
-        if let Some(value) = &self.max_speakers {
-            object.serialize_field("max_speakers", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DiarizationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for DiarizationConfig {
-    const NAME: &'static str = "DiarizationConfig";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_number_of_speakers: Option<i64> = None;
-        let mut field_min_speakers: Option<i64> = None;
-        let mut field_max_speakers: Option<i64> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "number_of_speakers" => field_number_of_speakers = map.next_value()?,
-                "min_speakers" => field_min_speakers = map.next_value()?,
-                "max_speakers" => field_max_speakers = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            number_of_speakers: field_number_of_speakers,
-            min_speakers: field_min_speakers,
-            max_speakers: field_max_speakers,
-        })
-    }
-}
-impl DiarizationConfig {
-    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
-    /// items), as the server would; endpoint functions call it before sending.
-    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
-        if let Some(value) = &self.number_of_speakers {
-            crate::wire::check_range(
-                "number_of_speakers",
-                *value as f64,
-                Some(1.0),
-                None,
-            )?;
-        }
-        if let Some(value) = &self.min_speakers {
-            crate::wire::check_range("min_speakers", *value as f64, Some(0.0), None)?;
-        }
-        if let Some(value) = &self.max_speakers {
-            crate::wire::check_range("max_speakers", *value as f64, Some(0.0), None)?;
-        }
-        Ok(())
-    }
-}
-/// Target languages of the translation, and the model that translates.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TranslationConfig {
-    /// Target language in `iso639-1` format you want the transcription translated to
-    ///
-    /// At least 1 item.
-    pub target_languages: Vec<TranslationLanguageCode>,
-    /// Model you want the translation model to use to translate
-    ///
-    /// Default: `"base"`.
-    pub model: Option<TranslationModel>,
-    /// Align translated utterances with the original ones
-    ///
-    /// Default: `true`.
-    pub match_original_utterances: Option<bool>,
-    /// Whether to apply lipsync to the translated transcription.
-    ///
-    /// Default: `true`.
-    pub lipsync: Option<bool>,
-    /// Enables or disables context-aware translation features that allow the model to adapt translations based on provided context.
-    ///
-    /// Default: `true`.
-    pub context_adaptation: Option<bool>,
-    /// Context information to improve translation accuracy
-    pub context: Option<String>,
-    /// Forces the translation to use informal language forms when available in the target language.
-    ///
-    /// Default: `false`.
-    pub informal: Option<bool>,
-}
-impl serde::Serialize for TranslationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "TranslationConfig",
-                1 + usize::from(self.model.is_some())
-                    + usize::from(self.match_original_utterances.is_some())
-                    + usize::from(self.lipsync.is_some())
-                    + usize::from(self.context_adaptation.is_some())
-                    + usize::from(self.context.is_some())
-                    + usize::from(self.informal.is_some()),
-            )?;
-        object.serialize_field("target_languages", &self.target_languages)?;
-        if let Some(value) = &self.model {
-            object.serialize_field("model", value)?;
-        }
-        if let Some(value) = &self.match_original_utterances {
-            object.serialize_field("match_original_utterances", value)?;
-        }
-        if let Some(value) = &self.lipsync {
-            object.serialize_field("lipsync", value)?;
-        }
-        if let Some(value) = &self.context_adaptation {
-            object.serialize_field("context_adaptation", value)?;
-        }
-        if let Some(value) = &self.context {
-            object.serialize_field("context", value)?;
-        }
-        if let Some(value) = &self.informal {
-            object.serialize_field("informal", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TranslationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for TranslationConfig {
-    const NAME: &'static str = "TranslationConfig";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_target_languages: Option<Vec<TranslationLanguageCode>> = None;
-        let mut field_model: Option<TranslationModel> = None;
-        let mut field_match_original_utterances: Option<bool> = None;
-        let mut field_lipsync: Option<bool> = None;
-        let mut field_context_adaptation: Option<bool> = None;
-        let mut field_context: Option<String> = None;
-        let mut field_informal: Option<bool> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "target_languages" => field_target_languages = Some(map.next_value()?),
-                "model" => field_model = map.next_value()?,
-                "match_original_utterances" => {
-                    field_match_original_utterances = map.next_value()?;
-                }
-                "lipsync" => field_lipsync = map.next_value()?,
-                "context_adaptation" => field_context_adaptation = map.next_value()?,
-                "context" => field_context = map.next_value()?,
-                "informal" => field_informal = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            target_languages: field_target_languages
-                .ok_or_else(|| serde::de::Error::missing_field("target_languages"))?,
-            model: field_model,
-            match_original_utterances: field_match_original_utterances,
-            lipsync: field_lipsync,
-            context_adaptation: field_context_adaptation,
-            context: field_context,
-            informal: field_informal,
-        })
-    }
-}
-impl TranslationConfig {
-    /// Builds a `TranslationConfig` from its required fields; every other field is `None`.
-    pub fn new(target_languages: impl Into<Vec<TranslationLanguageCode>>) -> Self {
-        Self {
-            target_languages: target_languages.into(),
-            model: None,
-            match_original_utterances: None,
-            lipsync: None,
-            context_adaptation: None,
-            context: None,
-            informal: None,
-        }
-    }
-}
-impl TranslationConfig {
-    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
-    /// items), as the server would; endpoint functions call it before sending.
-    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
-        {
-            let value = &self.target_languages;
-            crate::wire::check_count("target_languages", value.len(), Some(1), None)?;
-        }
-        Ok(())
-    }
-}
-/// What kind of summary to write.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SummarizationConfig {
-    /// The type of summarization to apply
-    ///
-    /// Default: `"general"`.
-    pub r#type: Option<SummaryTypes>,
-}
-impl serde::Serialize for SummarizationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "SummarizationConfig",
-                usize::from(self.r#type.is_some()),
-            )?;
-        if let Some(value) = &self.r#type {
-            object.serialize_field("type", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SummarizationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for SummarizationConfig {
-    const NAME: &'static str = "SummarizationConfig";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_type: Option<SummaryTypes> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "type" => field_type = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self { r#type: field_type })
-    }
-}
-/// Spellings to force: each key is written in place of any of its listed variants.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CustomSpellingConfig {
-    /// The list of spelling applied on the audio transcription
-    pub spelling_dictionary: std::collections::BTreeMap<String, Vec<String>>,
-}
-impl serde::Serialize for CustomSpellingConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("CustomSpellingConfig", 1)?;
-        object.serialize_field("spelling_dictionary", &self.spelling_dictionary)?;
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomSpellingConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for CustomSpellingConfig {
-    const NAME: &'static str = "CustomSpellingConfig";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_spelling_dictionary: Option<
-            std::collections::BTreeMap<String, Vec<String>>,
-        > = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "spelling_dictionary" => {
-                    field_spelling_dictionary = Some(map.next_value()?);
-                }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            spelling_dictionary: field_spelling_dictionary
-                .ok_or_else(|| serde::de::Error::missing_field("spelling_dictionary"))?,
-        })
-    }
-}
-impl CustomSpellingConfig {
-    /// Builds a `CustomSpellingConfig` from its required fields; every other field is `None`.
-    pub fn new(
-        spelling_dictionary: impl Into<std::collections::BTreeMap<String, Vec<String>>>,
-    ) -> Self {
-        Self {
-            spelling_dictionary: spelling_dictionary.into(),
-        }
-    }
-}
-/// Prompts a language model answers about the transcript.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AudioToLlmListConfig {
-    /// The list of prompts applied on the audio transcription
-    ///
-    /// At least 1 item.
-    pub prompts: Vec<String>,
-    /// The model to use for the prompt execution. You can find the list of supported models [here](https://openrouter.ai/models).
-    ///
-    /// Default: `"openai/gpt-5.4-nano"`.
-    pub model: Option<String>,
-}
-impl serde::Serialize for AudioToLlmListConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "AudioToLlmListConfig",
-                1 + usize::from(self.model.is_some()),
-            )?;
-        object.serialize_field("prompts", &self.prompts)?;
-        if let Some(value) = &self.model {
-            object.serialize_field("model", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AudioToLlmListConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for AudioToLlmListConfig {
-    const NAME: &'static str = "AudioToLlmListConfig";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_prompts: Option<Vec<String>> = None;
-        let mut field_model: Option<String> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "prompts" => field_prompts = Some(map.next_value()?),
-                "model" => field_model = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            prompts: field_prompts
-                .ok_or_else(|| serde::de::Error::missing_field("prompts"))?,
-            model: field_model,
-        })
-    }
-}
-impl AudioToLlmListConfig {
-    /// Builds a `AudioToLlmListConfig` from its required fields; every other field is `None`.
-    pub fn new(prompts: impl Into<Vec<String>>) -> Self {
-        Self {
-            prompts: prompts.into(),
-            model: None,
-        }
-    }
-}
-impl AudioToLlmListConfig {
-    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
-    /// items), as the server would; endpoint functions call it before sending.
-    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
-        {
-            let value = &self.prompts;
-            crate::wire::check_count("prompts", value.len(), Some(1), None)?;
-        }
-        Ok(())
-    }
-}
-/// The type of processed text to return (marker or mask)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PiiRedactionConfigProcessedTextType {
-    /// `MARKER`
-    Marker,
-    /// `MASK`
-    Mask,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl PiiRedactionConfigProcessedTextType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::Marker, Self::Mask];
-    /// The wire value of each of `ALL`, in the same order: what parsing searches.
-    const WIRE: &'static [&'static str] = &["MARKER", "MASK"];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Marker => "MARKER",
-            Self::Mask => "MASK",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for PiiRedactionConfigProcessedTextType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for PiiRedactionConfigProcessedTextType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match crate::wire::position(Self::WIRE, value) {
-            Some(index) => Ok(Self::ALL[index].clone()),
-            None => {
-                Err(
-                    crate::wire::UnknownValue::new(
-                        "PiiRedactionConfigProcessedTextType",
-                        value,
-                    ),
-                )
-            }
-        }
-    }
-}
-impl From<&str> for PiiRedactionConfigProcessedTextType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        match crate::wire::position(Self::WIRE, value) {
-            Some(index) => Self::ALL[index].clone(),
-            None => Self::Unknown(value.to_owned()),
-        }
-    }
-}
-impl serde::Serialize for PiiRedactionConfigProcessedTextType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PiiRedactionConfigProcessedTextType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
-    }
-}
-/// Which kinds of personal data to hide in the transcript, and how.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PiiRedactionConfig {
-    /// The entity types to redact
-    pub entity_types: Option<Vec<PiiRedactionEntityType>>,
-    /// The type of processed text to return (marker or mask)
-    pub processed_text_type: Option<PiiRedactionConfigProcessedTextType>,
-}
-impl serde::Serialize for PiiRedactionConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "PiiRedactionConfig",
-                usize::from(self.entity_types.is_some())
-                    + usize::from(self.processed_text_type.is_some()),
-            )?;
-        if let Some(value) = &self.entity_types {
-            object.serialize_field("entity_types", value)?;
-        }
-        if let Some(value) = &self.processed_text_type {
-            object.serialize_field("processed_text_type", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PiiRedactionConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for PiiRedactionConfig {
-    const NAME: &'static str = "PiiRedactionConfig";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_entity_types: Option<Vec<PiiRedactionEntityType>> = None;
-        let mut field_processed_text_type: Option<PiiRedactionConfigProcessedTextType> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "entity_types" => field_entity_types = map.next_value()?,
-                "processed_text_type" => field_processed_text_type = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            entity_types: field_entity_types,
-            processed_text_type: field_processed_text_type,
-        })
-    }
-}
-/// The languages spoken in the audio, when known, and whether speakers switch between them.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LanguageConfig {
-    /// If one language is set, it will be used for the transcription. Otherwise, language will be auto-detected by the model.
-    ///
-    /// Default: `[]`.
-    pub languages: Option<Vec<TranscriptionLanguageCode>>,
-    /// If true, language will be auto-detected on each utterance. Otherwise, language will be auto-detected on first utterance and then used for the rest of the transcription. If one language is set, this option will be ignored.
-    ///
-    /// Default: `false`.
-    pub code_switching: Option<bool>,
-}
-impl serde::Serialize for LanguageConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LanguageConfig",
-                usize::from(self.languages.is_some())
-                    + usize::from(self.code_switching.is_some()),
-            )?;
-        if let Some(value) = &self.languages {
-            object.serialize_field("languages", value)?;
-        }
-        if let Some(value) = &self.code_switching {
-            object.serialize_field("code_switching", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for LanguageConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for LanguageConfig {
-    const NAME: &'static str = "LanguageConfig";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
-        let mut field_code_switching: Option<bool> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "languages" => field_languages = map.next_value()?,
-                "code_switching" => field_code_switching = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            languages: field_languages,
-            code_switching: field_code_switching,
-        })
-    }
-}
-/// One vocabulary entry with its weight, pronunciations and language.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CustomVocabularyEntry {
-    /// The text used to replace in the transcription.
-    pub value: String,
-    /// The global intensity of the feature.
-    ///
-    /// Range: 0 to 1.
-    pub intensity: Option<f64>,
-    /// The pronunciations used in the transcription.
-    pub pronunciations: Option<Vec<String>>,
-    /// Specify the language in which it will be pronounced when sound comparison occurs. Default to transcription language.
-    pub language: Option<TranscriptionLanguageCode>,
-}
-impl serde::Serialize for CustomVocabularyEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "CustomVocabularyEntry",
-                1 + usize::from(self.intensity.is_some())
-                    + usize::from(self.pronunciations.is_some())
-                    + usize::from(self.language.is_some()),
-            )?;
-        object.serialize_field("value", &self.value)?;
-        if let Some(value) = &self.intensity {
-            object.serialize_field("intensity", value)?;
-        }
-        if let Some(value) = &self.pronunciations {
-            object.serialize_field("pronunciations", value)?;
-        }
-        if let Some(value) = &self.language {
-            object.serialize_field("language", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomVocabularyEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for CustomVocabularyEntry {
-    const NAME: &'static str = "CustomVocabularyEntry";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_value: Option<String> = None;
-        let mut field_intensity: Option<f64> = None;
-        let mut field_pronunciations: Option<Vec<String>> = None;
-        let mut field_language: Option<TranscriptionLanguageCode> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "value" => field_value = Some(map.next_value()?),
-                "intensity" => field_intensity = map.next_value()?,
-                "pronunciations" => field_pronunciations = map.next_value()?,
-                "language" => field_language = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            value: field_value.ok_or_else(|| serde::de::Error::missing_field("value"))?,
-            intensity: field_intensity,
-            pronunciations: field_pronunciations,
-            language: field_language,
-        })
-    }
-}
-impl CustomVocabularyEntry {
-    /// Builds a `CustomVocabularyEntry` from its required fields; every other field is `None`.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self {
-            value: value.into(),
-            intensity: None,
-            pronunciations: None,
-            language: None,
-        }
-    }
-}
-impl CustomVocabularyEntry {
-    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
-    /// items), as the server would; endpoint functions call it before sending.
-    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
-        if let Some(value) = &self.intensity {
-            crate::wire::check_range("intensity", *value, Some(0.0), Some(1.0))?;
         }
         Ok(())
     }
@@ -1709,6 +1121,79 @@ impl<'de> serde::Deserialize<'de> for CallbackMethod {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Where Gladia sends the result once the job ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackConfig {
+    /// The URL to be called with the result of the transcription
+    ///
+    /// Format: `uri`.
+    pub url: String,
+    /// The HTTP method to be used. Allowed values are `POST` or `PUT` (default: `POST`)
+    ///
+    /// Default: `"POST"`.
+    pub method: Option<CallbackMethod>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("url", &self.url)?;
+        if let Some(value) = &self.method {
+            object.serialize_entry("method", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackConfig {
+    const NAME: &'static str = "CallbackConfig";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_url: Option<String> = None;
+        let mut field_method: Option<CallbackMethod> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "url" => field_url = Some(map.next_value()?),
+                "method" => field_method = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            url: field_url.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+            method: field_method,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+impl CallbackConfig {
+    /// Builds a `CallbackConfig` from its required fields; every other field is `None`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            method: None,
+            additional_properties: Default::default(),
+        }
     }
 }
 /// Subtitles formats you want your transcription to be formatted to
@@ -1831,6 +1316,243 @@ impl<'de> serde::Deserialize<'de> for SubtitlesStyle {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Which subtitle files to produce, and how to lay out their captions.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubtitlesConfig {
+    /// Subtitles formats you want your transcription to be formatted to
+    ///
+    /// Default: `["srt"]`. At least 1 item.
+    pub formats: Option<Vec<SubtitlesFormat>>,
+    /// Minimum duration of a subtitle in seconds
+    ///
+    /// Minimum: 0.
+    pub minimum_duration: Option<f64>,
+    /// Maximum duration of a subtitle in seconds
+    ///
+    /// Range: 1 to 30.
+    pub maximum_duration: Option<f64>,
+    /// Maximum number of characters per row in a subtitle
+    ///
+    /// Minimum: 1.
+    pub maximum_characters_per_row: Option<i64>,
+    /// Maximum number of rows per caption
+    ///
+    /// Range: 1 to 5.
+    pub maximum_rows_per_caption: Option<i64>,
+    /// Style of the subtitles. Compliance mode refers to : <https://loc.gov/preservation/digital/formats//fdd/fdd000569.shtml#:~:text=SRT%20files%20are%20basic%20text,alongside%2C%20example%3A%20%22MyVideo123>
+    ///
+    /// Default: `"default"`.
+    pub style: Option<SubtitlesStyle>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for SubtitlesConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        if let Some(value) = &self.formats {
+            object.serialize_entry("formats", value)?;
+        }
+        if let Some(value) = &self.minimum_duration {
+            object.serialize_entry("minimum_duration", value)?;
+        }
+        if let Some(value) = &self.maximum_duration {
+            object.serialize_entry("maximum_duration", value)?;
+        }
+        if let Some(value) = &self.maximum_characters_per_row {
+            object.serialize_entry("maximum_characters_per_row", value)?;
+        }
+        if let Some(value) = &self.maximum_rows_per_caption {
+            object.serialize_entry("maximum_rows_per_caption", value)?;
+        }
+        if let Some(value) = &self.style {
+            object.serialize_entry("style", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SubtitlesConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for SubtitlesConfig {
+    const NAME: &'static str = "SubtitlesConfig";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_formats: Option<Vec<SubtitlesFormat>> = None;
+        let mut field_minimum_duration: Option<f64> = None;
+        let mut field_maximum_duration: Option<f64> = None;
+        let mut field_maximum_characters_per_row: Option<i64> = None;
+        let mut field_maximum_rows_per_caption: Option<i64> = None;
+        let mut field_style: Option<SubtitlesStyle> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "formats" => field_formats = map.next_value()?,
+                "minimum_duration" => field_minimum_duration = map.next_value()?,
+                "maximum_duration" => field_maximum_duration = map.next_value()?,
+                "maximum_characters_per_row" => {
+                    field_maximum_characters_per_row = map.next_value()?;
+                }
+                "maximum_rows_per_caption" => {
+                    field_maximum_rows_per_caption = map.next_value()?;
+                }
+                "style" => field_style = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            formats: field_formats,
+            minimum_duration: field_minimum_duration,
+            maximum_duration: field_maximum_duration,
+            maximum_characters_per_row: field_maximum_characters_per_row,
+            maximum_rows_per_caption: field_maximum_rows_per_caption,
+            style: field_style,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+impl SubtitlesConfig {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        if let Some(value) = &self.formats {
+            crate::wire::check_count("formats", value.len(), Some(1), None)?;
+        }
+        if let Some(value) = &self.minimum_duration {
+            crate::wire::check_range("minimum_duration", *value, Some(0.0), None)?;
+        }
+        if let Some(value) = &self.maximum_duration {
+            crate::wire::check_range("maximum_duration", *value, Some(1.0), Some(30.0))?;
+        }
+        if let Some(value) = &self.maximum_characters_per_row {
+            crate::wire::check_range(
+                "maximum_characters_per_row",
+                *value as f64,
+                Some(1.0),
+                None,
+            )?;
+        }
+        if let Some(value) = &self.maximum_rows_per_caption {
+            crate::wire::check_range(
+                "maximum_rows_per_caption",
+                *value as f64,
+                Some(1.0),
+                Some(5.0),
+            )?;
+        }
+        Ok(())
+    }
+}
+/// Hints for telling the speakers apart.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DiarizationConfig {
+    /// Exact number of speakers in the audio
+    ///
+    /// Minimum: 1.
+    pub number_of_speakers: Option<i64>,
+    /// Minimum number of speakers in the audio
+    ///
+    /// Minimum: 0.
+    pub min_speakers: Option<i64>,
+    /// Maximum number of speakers in the audio
+    ///
+    /// Minimum: 0.
+    pub max_speakers: Option<i64>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DiarizationConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        if let Some(value) = &self.number_of_speakers {
+            object.serialize_entry("number_of_speakers", value)?;
+        }
+        if let Some(value) = &self.min_speakers {
+            object.serialize_entry("min_speakers", value)?;
+        }
+        if let Some(value) = &self.max_speakers {
+            object.serialize_entry("max_speakers", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DiarizationConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for DiarizationConfig {
+    const NAME: &'static str = "DiarizationConfig";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_number_of_speakers: Option<i64> = None;
+        let mut field_min_speakers: Option<i64> = None;
+        let mut field_max_speakers: Option<i64> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "number_of_speakers" => field_number_of_speakers = map.next_value()?,
+                "min_speakers" => field_min_speakers = map.next_value()?,
+                "max_speakers" => field_max_speakers = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            number_of_speakers: field_number_of_speakers,
+            min_speakers: field_min_speakers,
+            max_speakers: field_max_speakers,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+impl DiarizationConfig {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        if let Some(value) = &self.number_of_speakers {
+            crate::wire::check_range(
+                "number_of_speakers",
+                *value as f64,
+                Some(1.0),
+                None,
+            )?;
+        }
+        if let Some(value) = &self.min_speakers {
+            crate::wire::check_range("min_speakers", *value as f64, Some(0.0), None)?;
+        }
+        if let Some(value) = &self.max_speakers {
+            crate::wire::check_range("max_speakers", *value as f64, Some(0.0), None)?;
+        }
+        Ok(())
     }
 }
 /// Target language in `iso639-1` format you want the transcription translated to
@@ -2396,6 +2118,8 @@ impl<'de> serde::Deserialize<'de> for TranslationLanguageCode {
 pub enum TranslationModel {
     /// `base`
     Base,
+    /// `batch`
+    Batch,
     /// `enhanced`
     Enhanced,
     /// A value this version of the crate does not know, kept as received.
@@ -2403,13 +2127,14 @@ pub enum TranslationModel {
 }
 impl TranslationModel {
     /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::Base, Self::Enhanced];
+    pub const ALL: &'static [Self] = &[Self::Base, Self::Batch, Self::Enhanced];
     /// The wire value of each of `ALL`, in the same order: what parsing searches.
-    const WIRE: &'static [&'static str] = &["base", "enhanced"];
+    const WIRE: &'static [&'static str] = &["base", "batch", "enhanced"];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Base => "base",
+            Self::Batch => "batch",
             Self::Enhanced => "enhanced",
             Self::Unknown(value) => value,
         }
@@ -2449,6 +2174,146 @@ impl<'de> serde::Deserialize<'de> for TranslationModel {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Target languages of the translation, and the model that translates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranslationConfig {
+    /// Target language in `iso639-1` format you want the transcription translated to
+    ///
+    /// At least 1 item.
+    pub target_languages: Vec<TranslationLanguageCode>,
+    /// Model you want the translation model to use to translate
+    ///
+    /// Default: `"base"`.
+    pub model: Option<TranslationModel>,
+    /// Align translated utterances with the original ones
+    ///
+    /// Default: `true`.
+    pub match_original_utterances: Option<bool>,
+    /// Whether to apply lipsync to the translated transcription.
+    ///
+    /// Default: `true`.
+    pub lipsync: Option<bool>,
+    /// Enables or disables context-aware translation features that allow the model to adapt translations based on provided context.
+    ///
+    /// Default: `true`.
+    pub context_adaptation: Option<bool>,
+    /// Context information to improve translation accuracy
+    pub context: Option<String>,
+    /// Forces the translation to use informal language forms when available in the target language.
+    ///
+    /// Default: `false`.
+    pub informal: Option<bool>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TranslationConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("target_languages", &self.target_languages)?;
+        if let Some(value) = &self.model {
+            object.serialize_entry("model", value)?;
+        }
+        if let Some(value) = &self.match_original_utterances {
+            object.serialize_entry("match_original_utterances", value)?;
+        }
+        if let Some(value) = &self.lipsync {
+            object.serialize_entry("lipsync", value)?;
+        }
+        if let Some(value) = &self.context_adaptation {
+            object.serialize_entry("context_adaptation", value)?;
+        }
+        if let Some(value) = &self.context {
+            object.serialize_entry("context", value)?;
+        }
+        if let Some(value) = &self.informal {
+            object.serialize_entry("informal", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranslationConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for TranslationConfig {
+    const NAME: &'static str = "TranslationConfig";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_target_languages: Option<Vec<TranslationLanguageCode>> = None;
+        let mut field_model: Option<TranslationModel> = None;
+        let mut field_match_original_utterances: Option<bool> = None;
+        let mut field_lipsync: Option<bool> = None;
+        let mut field_context_adaptation: Option<bool> = None;
+        let mut field_context: Option<String> = None;
+        let mut field_informal: Option<bool> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "target_languages" => field_target_languages = Some(map.next_value()?),
+                "model" => field_model = map.next_value()?,
+                "match_original_utterances" => {
+                    field_match_original_utterances = map.next_value()?;
+                }
+                "lipsync" => field_lipsync = map.next_value()?,
+                "context_adaptation" => field_context_adaptation = map.next_value()?,
+                "context" => field_context = map.next_value()?,
+                "informal" => field_informal = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            target_languages: field_target_languages
+                .ok_or_else(|| serde::de::Error::missing_field("target_languages"))?,
+            model: field_model,
+            match_original_utterances: field_match_original_utterances,
+            lipsync: field_lipsync,
+            context_adaptation: field_context_adaptation,
+            context: field_context,
+            informal: field_informal,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+impl TranslationConfig {
+    /// Builds a `TranslationConfig` from its required fields; every other field is `None`.
+    pub fn new(target_languages: impl Into<Vec<TranslationLanguageCode>>) -> Self {
+        Self {
+            target_languages: target_languages.into(),
+            model: None,
+            match_original_utterances: None,
+            lipsync: None,
+            context_adaptation: None,
+            context: None,
+            informal: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl TranslationConfig {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        {
+            let value = &self.target_languages;
+            crate::wire::check_count("target_languages", value.len(), Some(1), None)?;
+        }
+        Ok(())
     }
 }
 /// The type of summarization to apply
@@ -2513,6 +2378,213 @@ impl<'de> serde::Deserialize<'de> for SummaryTypes {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// What kind of summary to write.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SummarizationConfig {
+    /// The type of summarization to apply
+    ///
+    /// Default: `"general"`.
+    pub r#type: Option<SummaryTypes>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for SummarizationConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            object.serialize_entry("type", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SummarizationConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for SummarizationConfig {
+    const NAME: &'static str = "SummarizationConfig";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_type: Option<SummaryTypes> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "type" => field_type = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            r#type: field_type,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Spellings to force: each key is written in place of any of its listed variants.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomSpellingConfig {
+    /// The list of spelling applied on the audio transcription
+    pub spelling_dictionary: std::collections::BTreeMap<String, Vec<String>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CustomSpellingConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("spelling_dictionary", &self.spelling_dictionary)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomSpellingConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CustomSpellingConfig {
+    const NAME: &'static str = "CustomSpellingConfig";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_spelling_dictionary: Option<
+            std::collections::BTreeMap<String, Vec<String>>,
+        > = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "spelling_dictionary" => {
+                    field_spelling_dictionary = Some(map.next_value()?);
+                }
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            spelling_dictionary: field_spelling_dictionary
+                .ok_or_else(|| serde::de::Error::missing_field("spelling_dictionary"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+impl CustomSpellingConfig {
+    /// Builds a `CustomSpellingConfig` from its required fields; every other field is `None`.
+    pub fn new(
+        spelling_dictionary: impl Into<std::collections::BTreeMap<String, Vec<String>>>,
+    ) -> Self {
+        Self {
+            spelling_dictionary: spelling_dictionary.into(),
+            additional_properties: Default::default(),
+        }
+    }
+}
+/// Prompts a language model answers about the transcript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudioToLlmListConfig {
+    /// The list of prompts applied on the audio transcription
+    ///
+    /// At least 1 item.
+    pub prompts: Vec<String>,
+    /// The model to use for the prompt execution. You can find the list of supported models [here](https://openrouter.ai/models).
+    ///
+    /// Default: `"openai/gpt-5.4-nano"`.
+    pub model: Option<String>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for AudioToLlmListConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("prompts", &self.prompts)?;
+        if let Some(value) = &self.model {
+            object.serialize_entry("model", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AudioToLlmListConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for AudioToLlmListConfig {
+    const NAME: &'static str = "AudioToLlmListConfig";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_prompts: Option<Vec<String>> = None;
+        let mut field_model: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "prompts" => field_prompts = Some(map.next_value()?),
+                "model" => field_model = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            prompts: field_prompts
+                .ok_or_else(|| serde::de::Error::missing_field("prompts"))?,
+            model: field_model,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+impl AudioToLlmListConfig {
+    /// Builds a `AudioToLlmListConfig` from its required fields; every other field is `None`.
+    pub fn new(prompts: impl Into<Vec<String>>) -> Self {
+        Self {
+            prompts: prompts.into(),
+            model: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+impl AudioToLlmListConfig {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        {
+            let value = &self.prompts;
+            crate::wire::check_count("prompts", value.len(), Some(1), None)?;
+        }
+        Ok(())
     }
 }
 /// The entity types to redact
@@ -2982,540 +3054,54 @@ impl<'de> serde::Deserialize<'de> for PiiRedactionEntityType {
         crate::wire::deserialize_str_enum(deserializer)
     }
 }
-/// A language, by the code Gladia gives it (ISO 639-1 where there is one).
+/// The type of processed text to return (marker or mask)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TranscriptionLanguageCode {
-    /// `af`
-    Af,
-    /// `am`
-    Am,
-    /// `ar`
-    Ar,
-    /// `as`
-    As,
-    /// `az`
-    Az,
-    /// `ba`
-    Ba,
-    /// `be`
-    Be,
-    /// `bg`
-    Bg,
-    /// `bn`
-    Bn,
-    /// `bo`
-    Bo,
-    /// `br`
-    Br,
-    /// `bs`
-    Bs,
-    /// `ca`
-    Ca,
-    /// `cs`
-    Cs,
-    /// `cy`
-    Cy,
-    /// `da`
-    Da,
-    /// `de`
-    De,
-    /// `el`
-    El,
-    /// `en`
-    En,
-    /// `es`
-    Es,
-    /// `et`
-    Et,
-    /// `eu`
-    Eu,
-    /// `fa`
-    Fa,
-    /// `fi`
-    Fi,
-    /// `fo`
-    Fo,
-    /// `fr`
-    Fr,
-    /// `gl`
-    Gl,
-    /// `gu`
-    Gu,
-    /// `ha`
-    Ha,
-    /// `haw`
-    Haw,
-    /// `he`
-    He,
-    /// `hi`
-    Hi,
-    /// `hr`
-    Hr,
-    /// `ht`
-    Ht,
-    /// `hu`
-    Hu,
-    /// `hy`
-    Hy,
-    /// `id`
-    Id,
-    /// `is`
-    Is,
-    /// `it`
-    It,
-    /// `ja`
-    Ja,
-    /// `jw`
-    Jw,
-    /// `ka`
-    Ka,
-    /// `kk`
-    Kk,
-    /// `km`
-    Km,
-    /// `kn`
-    Kn,
-    /// `ko`
-    Ko,
-    /// `la`
-    La,
-    /// `lb`
-    Lb,
-    /// `ln`
-    Ln,
-    /// `lo`
-    Lo,
-    /// `lt`
-    Lt,
-    /// `lv`
-    Lv,
-    /// `mg`
-    Mg,
-    /// `mi`
-    Mi,
-    /// `mk`
-    Mk,
-    /// `ml`
-    Ml,
-    /// `mn`
-    Mn,
-    /// `mr`
-    Mr,
-    /// `ms`
-    Ms,
-    /// `mt`
-    Mt,
-    /// `my`
-    My,
-    /// `ne`
-    Ne,
-    /// `nl`
-    Nl,
-    /// `nn`
-    Nn,
-    /// `no`
-    No,
-    /// `oc`
-    Oc,
-    /// `pa`
-    Pa,
-    /// `pl`
-    Pl,
-    /// `ps`
-    Ps,
-    /// `pt`
-    Pt,
-    /// `ro`
-    Ro,
-    /// `ru`
-    Ru,
-    /// `sa`
-    Sa,
-    /// `sd`
-    Sd,
-    /// `si`
-    Si,
-    /// `sk`
-    Sk,
-    /// `sl`
-    Sl,
-    /// `sn`
-    Sn,
-    /// `so`
-    So,
-    /// `sq`
-    Sq,
-    /// `sr`
-    Sr,
-    /// `su`
-    Su,
-    /// `sv`
-    Sv,
-    /// `sw`
-    Sw,
-    /// `ta`
-    Ta,
-    /// `te`
-    Te,
-    /// `tg`
-    Tg,
-    /// `th`
-    Th,
-    /// `tk`
-    Tk,
-    /// `tl`
-    Tl,
-    /// `tr`
-    Tr,
-    /// `tt`
-    Tt,
-    /// `uk`
-    Uk,
-    /// `ur`
-    Ur,
-    /// `uz`
-    Uz,
-    /// `vi`
-    Vi,
-    /// `yi`
-    Yi,
-    /// `yo`
-    Yo,
-    /// `zh`
-    Zh,
+pub enum PiiRedactionConfigProcessedTextType {
+    /// `MARKER`
+    Marker,
+    /// `MASK`
+    Mask,
     /// A value this version of the crate does not know, kept as received.
     Unknown(String),
 }
-impl TranscriptionLanguageCode {
+impl PiiRedactionConfigProcessedTextType {
     /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[
-        Self::Af,
-        Self::Am,
-        Self::Ar,
-        Self::As,
-        Self::Az,
-        Self::Ba,
-        Self::Be,
-        Self::Bg,
-        Self::Bn,
-        Self::Bo,
-        Self::Br,
-        Self::Bs,
-        Self::Ca,
-        Self::Cs,
-        Self::Cy,
-        Self::Da,
-        Self::De,
-        Self::El,
-        Self::En,
-        Self::Es,
-        Self::Et,
-        Self::Eu,
-        Self::Fa,
-        Self::Fi,
-        Self::Fo,
-        Self::Fr,
-        Self::Gl,
-        Self::Gu,
-        Self::Ha,
-        Self::Haw,
-        Self::He,
-        Self::Hi,
-        Self::Hr,
-        Self::Ht,
-        Self::Hu,
-        Self::Hy,
-        Self::Id,
-        Self::Is,
-        Self::It,
-        Self::Ja,
-        Self::Jw,
-        Self::Ka,
-        Self::Kk,
-        Self::Km,
-        Self::Kn,
-        Self::Ko,
-        Self::La,
-        Self::Lb,
-        Self::Ln,
-        Self::Lo,
-        Self::Lt,
-        Self::Lv,
-        Self::Mg,
-        Self::Mi,
-        Self::Mk,
-        Self::Ml,
-        Self::Mn,
-        Self::Mr,
-        Self::Ms,
-        Self::Mt,
-        Self::My,
-        Self::Ne,
-        Self::Nl,
-        Self::Nn,
-        Self::No,
-        Self::Oc,
-        Self::Pa,
-        Self::Pl,
-        Self::Ps,
-        Self::Pt,
-        Self::Ro,
-        Self::Ru,
-        Self::Sa,
-        Self::Sd,
-        Self::Si,
-        Self::Sk,
-        Self::Sl,
-        Self::Sn,
-        Self::So,
-        Self::Sq,
-        Self::Sr,
-        Self::Su,
-        Self::Sv,
-        Self::Sw,
-        Self::Ta,
-        Self::Te,
-        Self::Tg,
-        Self::Th,
-        Self::Tk,
-        Self::Tl,
-        Self::Tr,
-        Self::Tt,
-        Self::Uk,
-        Self::Ur,
-        Self::Uz,
-        Self::Vi,
-        Self::Yi,
-        Self::Yo,
-        Self::Zh,
-    ];
+    pub const ALL: &'static [Self] = &[Self::Marker, Self::Mask];
     /// The wire value of each of `ALL`, in the same order: what parsing searches.
-    const WIRE: &'static [&'static str] = &[
-        "af",
-        "am",
-        "ar",
-        "as",
-        "az",
-        "ba",
-        "be",
-        "bg",
-        "bn",
-        "bo",
-        "br",
-        "bs",
-        "ca",
-        "cs",
-        "cy",
-        "da",
-        "de",
-        "el",
-        "en",
-        "es",
-        "et",
-        "eu",
-        "fa",
-        "fi",
-        "fo",
-        "fr",
-        "gl",
-        "gu",
-        "ha",
-        "haw",
-        "he",
-        "hi",
-        "hr",
-        "ht",
-        "hu",
-        "hy",
-        "id",
-        "is",
-        "it",
-        "ja",
-        "jw",
-        "ka",
-        "kk",
-        "km",
-        "kn",
-        "ko",
-        "la",
-        "lb",
-        "ln",
-        "lo",
-        "lt",
-        "lv",
-        "mg",
-        "mi",
-        "mk",
-        "ml",
-        "mn",
-        "mr",
-        "ms",
-        "mt",
-        "my",
-        "ne",
-        "nl",
-        "nn",
-        "no",
-        "oc",
-        "pa",
-        "pl",
-        "ps",
-        "pt",
-        "ro",
-        "ru",
-        "sa",
-        "sd",
-        "si",
-        "sk",
-        "sl",
-        "sn",
-        "so",
-        "sq",
-        "sr",
-        "su",
-        "sv",
-        "sw",
-        "ta",
-        "te",
-        "tg",
-        "th",
-        "tk",
-        "tl",
-        "tr",
-        "tt",
-        "uk",
-        "ur",
-        "uz",
-        "vi",
-        "yi",
-        "yo",
-        "zh",
-    ];
+    const WIRE: &'static [&'static str] = &["MARKER", "MASK"];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Af => "af",
-            Self::Am => "am",
-            Self::Ar => "ar",
-            Self::As => "as",
-            Self::Az => "az",
-            Self::Ba => "ba",
-            Self::Be => "be",
-            Self::Bg => "bg",
-            Self::Bn => "bn",
-            Self::Bo => "bo",
-            Self::Br => "br",
-            Self::Bs => "bs",
-            Self::Ca => "ca",
-            Self::Cs => "cs",
-            Self::Cy => "cy",
-            Self::Da => "da",
-            Self::De => "de",
-            Self::El => "el",
-            Self::En => "en",
-            Self::Es => "es",
-            Self::Et => "et",
-            Self::Eu => "eu",
-            Self::Fa => "fa",
-            Self::Fi => "fi",
-            Self::Fo => "fo",
-            Self::Fr => "fr",
-            Self::Gl => "gl",
-            Self::Gu => "gu",
-            Self::Ha => "ha",
-            Self::Haw => "haw",
-            Self::He => "he",
-            Self::Hi => "hi",
-            Self::Hr => "hr",
-            Self::Ht => "ht",
-            Self::Hu => "hu",
-            Self::Hy => "hy",
-            Self::Id => "id",
-            Self::Is => "is",
-            Self::It => "it",
-            Self::Ja => "ja",
-            Self::Jw => "jw",
-            Self::Ka => "ka",
-            Self::Kk => "kk",
-            Self::Km => "km",
-            Self::Kn => "kn",
-            Self::Ko => "ko",
-            Self::La => "la",
-            Self::Lb => "lb",
-            Self::Ln => "ln",
-            Self::Lo => "lo",
-            Self::Lt => "lt",
-            Self::Lv => "lv",
-            Self::Mg => "mg",
-            Self::Mi => "mi",
-            Self::Mk => "mk",
-            Self::Ml => "ml",
-            Self::Mn => "mn",
-            Self::Mr => "mr",
-            Self::Ms => "ms",
-            Self::Mt => "mt",
-            Self::My => "my",
-            Self::Ne => "ne",
-            Self::Nl => "nl",
-            Self::Nn => "nn",
-            Self::No => "no",
-            Self::Oc => "oc",
-            Self::Pa => "pa",
-            Self::Pl => "pl",
-            Self::Ps => "ps",
-            Self::Pt => "pt",
-            Self::Ro => "ro",
-            Self::Ru => "ru",
-            Self::Sa => "sa",
-            Self::Sd => "sd",
-            Self::Si => "si",
-            Self::Sk => "sk",
-            Self::Sl => "sl",
-            Self::Sn => "sn",
-            Self::So => "so",
-            Self::Sq => "sq",
-            Self::Sr => "sr",
-            Self::Su => "su",
-            Self::Sv => "sv",
-            Self::Sw => "sw",
-            Self::Ta => "ta",
-            Self::Te => "te",
-            Self::Tg => "tg",
-            Self::Th => "th",
-            Self::Tk => "tk",
-            Self::Tl => "tl",
-            Self::Tr => "tr",
-            Self::Tt => "tt",
-            Self::Uk => "uk",
-            Self::Ur => "ur",
-            Self::Uz => "uz",
-            Self::Vi => "vi",
-            Self::Yi => "yi",
-            Self::Yo => "yo",
-            Self::Zh => "zh",
+            Self::Marker => "MARKER",
+            Self::Mask => "MASK",
             Self::Unknown(value) => value,
         }
     }
 }
-impl std::fmt::Display for TranscriptionLanguageCode {
+impl std::fmt::Display for PiiRedactionConfigProcessedTextType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for TranscriptionLanguageCode {
+impl std::str::FromStr for PiiRedactionConfigProcessedTextType {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match crate::wire::position(Self::WIRE, value) {
             Some(index) => Ok(Self::ALL[index].clone()),
             None => {
-                Err(crate::wire::UnknownValue::new("TranscriptionLanguageCode", value))
+                Err(
+                    crate::wire::UnknownValue::new(
+                        "PiiRedactionConfigProcessedTextType",
+                        value,
+                    ),
+                )
             }
         }
     }
 }
-impl From<&str> for TranscriptionLanguageCode {
+impl From<&str> for PiiRedactionConfigProcessedTextType {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
         match crate::wire::position(Self::WIRE, value) {
@@ -3524,520 +3110,875 @@ impl From<&str> for TranscriptionLanguageCode {
         }
     }
 }
-impl serde::Serialize for TranscriptionLanguageCode {
+impl serde::Serialize for PiiRedactionConfigProcessedTextType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for TranscriptionLanguageCode {
+impl<'de> serde::Deserialize<'de> for PiiRedactionConfigProcessedTextType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str_enum(deserializer)
     }
 }
-/// Error body of a 403 response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ForbiddenErrorResponse {
-    /// When the error happened
-    pub timestamp: String,
-    /// Path of the request that failed
-    pub path: String,
-    /// Id to quote to Gladia's support
-    pub request_id: String,
-    /// HTTP status of the response
-    pub status_code: f64,
-    /// What went wrong
-    pub message: String,
+/// Which kinds of personal data to hide in the transcript, and how.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PiiRedactionConfig {
+    /// The type of processed text to return (marker or mask)
+    pub processed_text_type: Option<PiiRedactionConfigProcessedTextType>,
+    /// The kinds of personal data to redact.
+    pub entity_types: Option<Vec<PiiRedactionEntityType>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ForbiddenErrorResponse {
+impl serde::Serialize for PiiRedactionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("ForbiddenErrorResponse", 5)?;
-        object.serialize_field("timestamp", &self.timestamp)?;
-        object.serialize_field("path", &self.path)?;
-        object.serialize_field("request_id", &self.request_id)?;
-        object.serialize_field("statusCode", &self.status_code)?;
-        object.serialize_field("message", &self.message)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        if let Some(value) = &self.processed_text_type {
+            object.serialize_entry("processed_text_type", value)?;
+        }
+        if let Some(value) = &self.entity_types {
+            object.serialize_entry("entity_types", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for ForbiddenErrorResponse {
+impl<'de> serde::Deserialize<'de> for PiiRedactionConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for ForbiddenErrorResponse {
-    const NAME: &'static str = "ForbiddenErrorResponse";
+impl crate::wire::Object for PiiRedactionConfig {
+    const NAME: &'static str = "PiiRedactionConfig";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
-        let mut field_timestamp: Option<String> = None;
-        let mut field_path: Option<String> = None;
-        let mut field_request_id: Option<String> = None;
-        let mut field_status_code: Option<f64> = None;
-        let mut field_message: Option<String> = None;
+        let mut field_processed_text_type: Option<PiiRedactionConfigProcessedTextType> = None;
+        let mut field_entity_types: Option<Vec<PiiRedactionEntityType>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
-                "timestamp" => field_timestamp = Some(map.next_value()?),
-                "path" => field_path = Some(map.next_value()?),
-                "request_id" => field_request_id = Some(map.next_value()?),
-                "statusCode" => field_status_code = Some(map.next_value()?),
-                "message" => field_message = Some(map.next_value()?),
+                "processed_text_type" => field_processed_text_type = map.next_value()?,
+                "entity_types" => field_entity_types = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
-            timestamp: field_timestamp
-                .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-            path: field_path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-            request_id: field_request_id
-                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-            status_code: field_status_code
-                .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
-            message: field_message
-                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+            processed_text_type: field_processed_text_type,
+            entity_types: field_entity_types,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// Error body of a 404 response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotFoundErrorResponse {
-    /// When the error happened
-    pub timestamp: String,
-    /// Path of the request that failed
-    pub path: String,
-    /// Id to quote to Gladia's support
-    pub request_id: String,
-    /// HTTP status of the response
-    pub status_code: f64,
-    /// What went wrong
-    pub message: String,
-}
-impl serde::Serialize for NotFoundErrorResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("NotFoundErrorResponse", 5)?;
-        object.serialize_field("timestamp", &self.timestamp)?;
-        object.serialize_field("path", &self.path)?;
-        object.serialize_field("request_id", &self.request_id)?;
-        object.serialize_field("statusCode", &self.status_code)?;
-        object.serialize_field("message", &self.message)?;
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for NotFoundErrorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for NotFoundErrorResponse {
-    const NAME: &'static str = "NotFoundErrorResponse";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_timestamp: Option<String> = None;
-        let mut field_path: Option<String> = None;
-        let mut field_request_id: Option<String> = None;
-        let mut field_status_code: Option<f64> = None;
-        let mut field_message: Option<String> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "timestamp" => field_timestamp = Some(map.next_value()?),
-                "path" => field_path = Some(map.next_value()?),
-                "request_id" => field_request_id = Some(map.next_value()?),
-                "statusCode" => field_status_code = Some(map.next_value()?),
-                "message" => field_message = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            timestamp: field_timestamp
-                .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-            path: field_path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-            request_id: field_request_id
-                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-            status_code: field_status_code
-                .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
-            message: field_message
-                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-        })
-    }
-}
-/// Multipart form of `POST /v2/upload` carrying a local file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UploadFileBody {
-    /// The audio or video file to store
+/// The languages spoken in the audio, when known, and whether speakers switch between them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LanguageConfig {
+    /// If one language is set, it will be used for the transcription. Otherwise, language will be auto-detected by the model.
     ///
-    /// Format: `binary`.
-    pub audio: Vec<u8>,
+    /// Default: `[]`.
+    pub languages: Option<Vec<TranscriptionLanguageCode>>,
+    /// If true, language will be auto-detected on each utterance. Otherwise, language will be auto-detected on first utterance and then used for the rest of the transcription. If one language is set, this option will be ignored.
+    ///
+    /// Default: `false`.
+    pub code_switching: Option<bool>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for UploadFileBody {
+impl serde::Serialize for LanguageConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("UploadFileBody", 1)?;
-        object.serialize_field("audio", &self.audio)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        if let Some(value) = &self.languages {
+            object.serialize_entry("languages", value)?;
+        }
+        if let Some(value) = &self.code_switching {
+            object.serialize_entry("code_switching", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for UploadFileBody {
+impl<'de> serde::Deserialize<'de> for LanguageConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for UploadFileBody {
-    const NAME: &'static str = "UploadFileBody";
+impl crate::wire::Object for LanguageConfig {
+    const NAME: &'static str = "LanguageConfig";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
-        let mut field_audio: Option<Vec<u8>> = None;
+        let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
+        let mut field_code_switching: Option<bool> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
-                "audio" => field_audio = Some(map.next_value()?),
+                "languages" => field_languages = map.next_value()?,
+                "code_switching" => field_code_switching = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
-            audio: field_audio.ok_or_else(|| serde::de::Error::missing_field("audio"))?,
+            languages: field_languages,
+            code_switching: field_code_switching,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// JSON form of `POST /v2/upload`, for a file Gladia fetches itself.
+/// A speech model that transcribes audio; `solaria-1` is the default.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TranscriptionSupportedModels {
+    /// `solaria-1`
+    Solaria1,
+    /// `solaria-3`
+    Solaria3,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl TranscriptionSupportedModels {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::Solaria1, Self::Solaria3];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["solaria-1", "solaria-3"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Solaria1 => "solaria-1",
+            Self::Solaria3 => "solaria-3",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for TranscriptionSupportedModels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for TranscriptionSupportedModels {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => {
+                Err(
+                    crate::wire::UnknownValue::new("TranscriptionSupportedModels", value),
+                )
+            }
+        }
+    }
+}
+impl From<&str> for TranscriptionSupportedModels {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for TranscriptionSupportedModels {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranscriptionSupportedModels {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Settings of a new pre-recorded job: the audio to transcribe and the features to run on it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct UploadUrlBody {
-    /// Public URL of the audio or video file
+pub struct InitTranscriptionRequest {
+    /// **\[Beta\]** Can be either boolean to enable custom_vocabulary for this audio or an array with specific vocabulary list to feed the transcription model with
+    ///
+    /// Default: `false`.
+    pub custom_vocabulary: Option<bool>,
+    /// **\[Beta\]** Custom vocabulary configuration, if `custom_vocabulary` is enabled
+    pub custom_vocabulary_config: Option<CustomVocabularyConfig>,
+    /// **\[Deprecated\]** Use `callback`/`callback_config` instead. Callback URL we will do a `POST` request to with the result of the transcription
+    ///
+    /// Format: `uri`.
+    #[deprecated]
+    pub callback_url: Option<String>,
+    /// Enable callback for this transcription. If true, the `callback_config` property will be used to customize the callback behaviour
+    ///
+    /// Default: `false`.
+    pub callback: Option<bool>,
+    /// Customize the callback behaviour (url and http method)
+    pub callback_config: Option<CallbackConfig>,
+    /// Enable subtitles generation for this transcription
+    ///
+    /// Default: `false`.
+    pub subtitles: Option<bool>,
+    /// Configuration for subtitles generation if `subtitles` is enabled
+    pub subtitles_config: Option<SubtitlesConfig>,
+    /// Enable speaker recognition (diarization) for this audio
+    ///
+    /// Default: `false`.
+    pub diarization: Option<bool>,
+    /// Speaker recognition configuration, if `diarization` is enabled
+    pub diarization_config: Option<DiarizationConfig>,
+    /// **\[Beta\]** Enable translation for this audio
+    ///
+    /// Default: `false`.
+    pub translation: Option<bool>,
+    /// **\[Beta\]** Translation configuration, if `translation` is enabled
+    pub translation_config: Option<TranslationConfig>,
+    /// Enable summarization for this audio
+    ///
+    /// Default: `false`.
+    pub summarization: Option<bool>,
+    /// Summarization configuration, if `summarization` is enabled
+    pub summarization_config: Option<SummarizationConfig>,
+    /// **\[Alpha\]** Enable named entity recognition for this audio
+    ///
+    /// Default: `false`.
+    pub named_entity_recognition: Option<bool>,
+    /// **\[Alpha\]** Enable custom spelling for this audio
+    ///
+    /// Default: `false`.
+    pub custom_spelling: Option<bool>,
+    /// **\[Alpha\]** Custom spelling configuration, if `custom_spelling` is enabled
+    pub custom_spelling_config: Option<CustomSpellingConfig>,
+    /// Enable sentiment analysis for this audio
+    ///
+    /// Default: `false`.
+    pub sentiment_analysis: Option<bool>,
+    /// Enable audio to LLM processing for this audio
+    ///
+    /// Default: `false`.
+    pub audio_to_llm: Option<bool>,
+    /// Audio to LLM configuration, if `audio_to_llm` is enabled
+    pub audio_to_llm_config: Option<AudioToLlmListConfig>,
+    /// Enable PII redaction for this audio
+    ///
+    /// Default: `false`.
+    pub pii_redaction: Option<bool>,
+    /// PII redaction configuration, if `pii_redaction` is enabled
+    pub pii_redaction_config: Option<PiiRedactionConfig>,
+    /// Custom metadata you can attach to this transcription
+    pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Enable sentences for this audio
+    ///
+    /// Default: `false`.
+    pub sentences: Option<bool>,
+    /// **\[Alpha\]** Use enhanced punctuation for this audio
+    ///
+    /// Default: `false`.
+    pub punctuation_enhanced: Option<bool>,
+    /// Specify the language configuration
+    pub language_config: Option<LanguageConfig>,
+    /// Speech model to use; `solaria-3` serves pre-recorded jobs only and needs exactly one language in `language_config.languages`
+    ///
+    /// Default: `"solaria-1"`.
+    pub model: Option<PreRecordedTranscriptionModel>,
+    /// URL to a Gladia file or to an external audio or video file
     ///
     /// Format: `uri`.
     pub audio_url: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for UploadUrlBody {
+#[allow(deprecated)]
+impl serde::Serialize for InitTranscriptionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("UploadUrlBody", 1)?;
-        object.serialize_field("audio_url", &self.audio_url)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        if let Some(value) = &self.custom_vocabulary {
+            object.serialize_entry("custom_vocabulary", value)?;
+        }
+        if let Some(value) = &self.custom_vocabulary_config {
+            object.serialize_entry("custom_vocabulary_config", value)?;
+        }
+        if let Some(value) = &self.callback_url {
+            object.serialize_entry("callback_url", value)?;
+        }
+        if let Some(value) = &self.callback {
+            object.serialize_entry("callback", value)?;
+        }
+        if let Some(value) = &self.callback_config {
+            object.serialize_entry("callback_config", value)?;
+        }
+        if let Some(value) = &self.subtitles {
+            object.serialize_entry("subtitles", value)?;
+        }
+        if let Some(value) = &self.subtitles_config {
+            object.serialize_entry("subtitles_config", value)?;
+        }
+        if let Some(value) = &self.diarization {
+            object.serialize_entry("diarization", value)?;
+        }
+        if let Some(value) = &self.diarization_config {
+            object.serialize_entry("diarization_config", value)?;
+        }
+        if let Some(value) = &self.translation {
+            object.serialize_entry("translation", value)?;
+        }
+        if let Some(value) = &self.translation_config {
+            object.serialize_entry("translation_config", value)?;
+        }
+        if let Some(value) = &self.summarization {
+            object.serialize_entry("summarization", value)?;
+        }
+        if let Some(value) = &self.summarization_config {
+            object.serialize_entry("summarization_config", value)?;
+        }
+        if let Some(value) = &self.named_entity_recognition {
+            object.serialize_entry("named_entity_recognition", value)?;
+        }
+        if let Some(value) = &self.custom_spelling {
+            object.serialize_entry("custom_spelling", value)?;
+        }
+        if let Some(value) = &self.custom_spelling_config {
+            object.serialize_entry("custom_spelling_config", value)?;
+        }
+        if let Some(value) = &self.sentiment_analysis {
+            object.serialize_entry("sentiment_analysis", value)?;
+        }
+        if let Some(value) = &self.audio_to_llm {
+            object.serialize_entry("audio_to_llm", value)?;
+        }
+        if let Some(value) = &self.audio_to_llm_config {
+            object.serialize_entry("audio_to_llm_config", value)?;
+        }
+        if let Some(value) = &self.pii_redaction {
+            object.serialize_entry("pii_redaction", value)?;
+        }
+        if let Some(value) = &self.pii_redaction_config {
+            object.serialize_entry("pii_redaction_config", value)?;
+        }
+        if let Some(value) = &self.custom_metadata {
+            object.serialize_entry("custom_metadata", value)?;
+        }
+        if let Some(value) = &self.sentences {
+            object.serialize_entry("sentences", value)?;
+        }
+        if let Some(value) = &self.punctuation_enhanced {
+            object.serialize_entry("punctuation_enhanced", value)?;
+        }
+        if let Some(value) = &self.language_config {
+            object.serialize_entry("language_config", value)?;
+        }
+        if let Some(value) = &self.model {
+            object.serialize_entry("model", value)?;
+        }
+        object.serialize_entry("audio_url", &self.audio_url)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for UploadUrlBody {
+impl<'de> serde::Deserialize<'de> for InitTranscriptionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for UploadUrlBody {
-    const NAME: &'static str = "UploadUrlBody";
+#[allow(deprecated)]
+impl crate::wire::Object for InitTranscriptionRequest {
+    const NAME: &'static str = "InitTranscriptionRequest";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
+        let mut field_custom_vocabulary: Option<bool> = None;
+        let mut field_custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
+        let mut field_callback_url: Option<String> = None;
+        let mut field_callback: Option<bool> = None;
+        let mut field_callback_config: Option<CallbackConfig> = None;
+        let mut field_subtitles: Option<bool> = None;
+        let mut field_subtitles_config: Option<SubtitlesConfig> = None;
+        let mut field_diarization: Option<bool> = None;
+        let mut field_diarization_config: Option<DiarizationConfig> = None;
+        let mut field_translation: Option<bool> = None;
+        let mut field_translation_config: Option<TranslationConfig> = None;
+        let mut field_summarization: Option<bool> = None;
+        let mut field_summarization_config: Option<SummarizationConfig> = None;
+        let mut field_named_entity_recognition: Option<bool> = None;
+        let mut field_custom_spelling: Option<bool> = None;
+        let mut field_custom_spelling_config: Option<CustomSpellingConfig> = None;
+        let mut field_sentiment_analysis: Option<bool> = None;
+        let mut field_audio_to_llm: Option<bool> = None;
+        let mut field_audio_to_llm_config: Option<AudioToLlmListConfig> = None;
+        let mut field_pii_redaction: Option<bool> = None;
+        let mut field_pii_redaction_config: Option<PiiRedactionConfig> = None;
+        let mut field_custom_metadata: Option<
+            serde_json::Map<String, serde_json::Value>,
+        > = None;
+        let mut field_sentences: Option<bool> = None;
+        let mut field_punctuation_enhanced: Option<bool> = None;
+        let mut field_language_config: Option<LanguageConfig> = None;
+        let mut field_model: Option<PreRecordedTranscriptionModel> = None;
         let mut field_audio_url: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
+                "custom_vocabulary" => field_custom_vocabulary = map.next_value()?,
+                "custom_vocabulary_config" => {
+                    field_custom_vocabulary_config = map.next_value()?;
+                }
+                "callback_url" => field_callback_url = map.next_value()?,
+                "callback" => field_callback = map.next_value()?,
+                "callback_config" => field_callback_config = map.next_value()?,
+                "subtitles" => field_subtitles = map.next_value()?,
+                "subtitles_config" => field_subtitles_config = map.next_value()?,
+                "diarization" => field_diarization = map.next_value()?,
+                "diarization_config" => field_diarization_config = map.next_value()?,
+                "translation" => field_translation = map.next_value()?,
+                "translation_config" => field_translation_config = map.next_value()?,
+                "summarization" => field_summarization = map.next_value()?,
+                "summarization_config" => field_summarization_config = map.next_value()?,
+                "named_entity_recognition" => {
+                    field_named_entity_recognition = map.next_value()?;
+                }
+                "custom_spelling" => field_custom_spelling = map.next_value()?,
+                "custom_spelling_config" => {
+                    field_custom_spelling_config = map.next_value()?;
+                }
+                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
+                "audio_to_llm" => field_audio_to_llm = map.next_value()?,
+                "audio_to_llm_config" => field_audio_to_llm_config = map.next_value()?,
+                "pii_redaction" => field_pii_redaction = map.next_value()?,
+                "pii_redaction_config" => field_pii_redaction_config = map.next_value()?,
+                "custom_metadata" => field_custom_metadata = map.next_value()?,
+                "sentences" => field_sentences = map.next_value()?,
+                "punctuation_enhanced" => field_punctuation_enhanced = map.next_value()?,
+                "language_config" => field_language_config = map.next_value()?,
+                "model" => field_model = map.next_value()?,
                 "audio_url" => field_audio_url = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
+            custom_vocabulary: field_custom_vocabulary,
+            custom_vocabulary_config: field_custom_vocabulary_config,
+            callback_url: field_callback_url,
+            callback: field_callback,
+            callback_config: field_callback_config,
+            subtitles: field_subtitles,
+            subtitles_config: field_subtitles_config,
+            diarization: field_diarization,
+            diarization_config: field_diarization_config,
+            translation: field_translation,
+            translation_config: field_translation_config,
+            summarization: field_summarization,
+            summarization_config: field_summarization_config,
+            named_entity_recognition: field_named_entity_recognition,
+            custom_spelling: field_custom_spelling,
+            custom_spelling_config: field_custom_spelling_config,
+            sentiment_analysis: field_sentiment_analysis,
+            audio_to_llm: field_audio_to_llm,
+            audio_to_llm_config: field_audio_to_llm_config,
+            pii_redaction: field_pii_redaction,
+            pii_redaction_config: field_pii_redaction_config,
+            custom_metadata: field_custom_metadata,
+            sentences: field_sentences,
+            punctuation_enhanced: field_punctuation_enhanced,
+            language_config: field_language_config,
+            model: field_model,
             audio_url: field_audio_url
                 .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
-impl UploadUrlBody {
-    /// Builds a `UploadUrlBody` from its required fields; every other field is `None`.
+#[allow(deprecated)]
+impl InitTranscriptionRequest {
+    /// Builds a `InitTranscriptionRequest` from its required fields; every other field is `None`.
     pub fn new(audio_url: impl Into<String>) -> Self {
         Self {
+            custom_vocabulary: None,
+            custom_vocabulary_config: None,
+            callback_url: None,
+            callback: None,
+            callback_config: None,
+            subtitles: None,
+            subtitles_config: None,
+            diarization: None,
+            diarization_config: None,
+            translation: None,
+            translation_config: None,
+            summarization: None,
+            summarization_config: None,
+            named_entity_recognition: None,
+            custom_spelling: None,
+            custom_spelling_config: None,
+            sentiment_analysis: None,
+            audio_to_llm: None,
+            audio_to_llm_config: None,
+            pii_redaction: None,
+            pii_redaction_config: None,
+            custom_metadata: None,
+            sentences: None,
+            punctuation_enhanced: None,
+            language_config: None,
+            model: None,
             audio_url: audio_url.into(),
+            additional_properties: Default::default(),
         }
     }
 }
-/// Where an uploaded file is stored, and what Gladia read from it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AudioUploadResponse {
-    /// Gladia URL of the stored file, to use as `audio_url` in a job
-    ///
-    /// Format: `uri`.
-    pub audio_url: String,
-    /// See [`AudioUploadMetadata`].
-    pub audio_metadata: AudioUploadMetadata,
-}
-impl serde::Serialize for AudioUploadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("AudioUploadResponse", 2)?;
-        object.serialize_field("audio_url", &self.audio_url)?;
-        object.serialize_field("audio_metadata", &self.audio_metadata)?;
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AudioUploadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for AudioUploadResponse {
-    const NAME: &'static str = "AudioUploadResponse";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_audio_url: Option<String> = None;
-        let mut field_audio_metadata: Option<AudioUploadMetadata> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "audio_url" => field_audio_url = Some(map.next_value()?),
-                "audio_metadata" => field_audio_metadata = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+impl InitTranscriptionRequest {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        if let Some(value) = &self.custom_vocabulary_config {
+            value.validate().map_err(|e| e.within("custom_vocabulary_config"))?;
         }
-        Ok(Self {
-            audio_url: field_audio_url
-                .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
-            audio_metadata: field_audio_metadata
-                .ok_or_else(|| serde::de::Error::missing_field("audio_metadata"))?,
-        })
+        if let Some(value) = &self.subtitles_config {
+            value.validate().map_err(|e| e.within("subtitles_config"))?;
+        }
+        if let Some(value) = &self.diarization_config {
+            value.validate().map_err(|e| e.within("diarization_config"))?;
+        }
+        if let Some(value) = &self.translation_config {
+            value.validate().map_err(|e| e.within("translation_config"))?;
+        }
+        if let Some(value) = &self.audio_to_llm_config {
+            value.validate().map_err(|e| e.within("audio_to_llm_config"))?;
+        }
+        Ok(())
     }
 }
-/// Facts about an uploaded file.
+/// The job that was created: its id, and the URL to poll for its result.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AudioUploadMetadata {
-    /// Id of the stored file
+pub struct InitPreRecordedTranscriptionResponse {
+    /// Id of the job
     ///
     /// Format: `uuid`.
     pub id: String,
-    /// Name of the file as it was sent
-    pub filename: String,
-    /// The URL it was fetched from, for a remote file
+    /// Prebuilt URL with your transcription `id` to fetch the result
     ///
     /// Format: `uri`.
-    pub source: Option<String>,
-    /// File extension
-    pub extension: String,
-    /// Size in bytes
-    pub size: i64,
-    /// Duration of the audio in seconds
-    pub audio_duration: f64,
-    /// Number of audio channels
-    pub number_of_channels: i64,
+    pub result_url: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for AudioUploadMetadata {
+impl serde::Serialize for InitPreRecordedTranscriptionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "AudioUploadMetadata",
-                6 + usize::from(self.source.is_some()),
-            )?;
-        object.serialize_field("id", &self.id)?;
-        object.serialize_field("filename", &self.filename)?;
-        if let Some(value) = &self.source {
-            object.serialize_field("source", value)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("result_url", &self.result_url)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
-        object.serialize_field("extension", &self.extension)?;
-        object.serialize_field("size", &self.size)?;
-        object.serialize_field("audio_duration", &self.audio_duration)?;
-        object.serialize_field("number_of_channels", &self.number_of_channels)?;
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for AudioUploadMetadata {
+impl<'de> serde::Deserialize<'de> for InitPreRecordedTranscriptionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for AudioUploadMetadata {
-    const NAME: &'static str = "AudioUploadMetadata";
+impl crate::wire::Object for InitPreRecordedTranscriptionResponse {
+    const NAME: &'static str = "InitPreRecordedTranscriptionResponse";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
         let mut field_id: Option<String> = None;
-        let mut field_filename: Option<String> = None;
-        let mut field_source: Option<String> = None;
-        let mut field_extension: Option<String> = None;
-        let mut field_size: Option<i64> = None;
-        let mut field_audio_duration: Option<f64> = None;
-        let mut field_number_of_channels: Option<i64> = None;
+        let mut field_result_url: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "id" => field_id = Some(map.next_value()?),
-                "filename" => field_filename = Some(map.next_value()?),
-                "source" => field_source = map.next_value()?,
-                "extension" => field_extension = Some(map.next_value()?),
-                "size" => field_size = Some(map.next_value()?),
-                "audio_duration" => field_audio_duration = Some(map.next_value()?),
-                "number_of_channels" => {
-                    field_number_of_channels = Some(map.next_value()?);
-                }
+                "result_url" => field_result_url = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
             id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-            filename: field_filename
-                .ok_or_else(|| serde::de::Error::missing_field("filename"))?,
-            source: field_source,
-            extension: field_extension
-                .ok_or_else(|| serde::de::Error::missing_field("extension"))?,
-            size: field_size.ok_or_else(|| serde::de::Error::missing_field("size"))?,
-            audio_duration: field_audio_duration
-                .ok_or_else(|| serde::de::Error::missing_field("audio_duration"))?,
-            number_of_channels: field_number_of_channels
-                .ok_or_else(|| serde::de::Error::missing_field("number_of_channels"))?,
+            result_url: field_result_url
+                .ok_or_else(|| serde::de::Error::missing_field("result_url"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// Where a job is in its life.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TranscriptionStatus {
-    /// `queued`
-    Queued,
-    /// `processing`
-    Processing,
-    /// `done`
-    Done,
-    /// `error`
-    Error,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+/// Error body of a malformed request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadRequestErrorResponse {
+    /// Date of when the error occurred
+    pub timestamp: String,
+    /// Path to the API endpoint
+    pub path: String,
+    /// Debug id
+    pub request_id: String,
+    /// HTTP status code of the error
+    pub status_code: f64,
+    /// Error message
+    pub message: String,
+    /// List of validation errors, if any
+    pub validation_errors: Option<Vec<String>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl TranscriptionStatus {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[
-        Self::Queued,
-        Self::Processing,
-        Self::Done,
-        Self::Error,
-    ];
-    /// The wire value of each of `ALL`, in the same order: what parsing searches.
-    const WIRE: &'static [&'static str] = &["queued", "processing", "done", "error"];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queued => "queued",
-            Self::Processing => "processing",
-            Self::Done => "done",
-            Self::Error => "error",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for TranscriptionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for TranscriptionStatus {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match crate::wire::position(Self::WIRE, value) {
-            Some(index) => Ok(Self::ALL[index].clone()),
-            None => Err(crate::wire::UnknownValue::new("TranscriptionStatus", value)),
-        }
-    }
-}
-impl From<&str> for TranscriptionStatus {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        match crate::wire::position(Self::WIRE, value) {
-            Some(index) => Self::ALL[index].clone(),
-            None => Self::Unknown(value.to_owned()),
-        }
-    }
-}
-impl serde::Serialize for TranscriptionStatus {
+impl serde::Serialize for BadRequestErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("timestamp", &self.timestamp)?;
+        object.serialize_entry("path", &self.path)?;
+        object.serialize_entry("request_id", &self.request_id)?;
+        object.serialize_entry("statusCode", &self.status_code)?;
+        object.serialize_entry("message", &self.message)?;
+        if let Some(value) = &self.validation_errors {
+            object.serialize_entry("validation_errors", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for TranscriptionStatus {
+impl<'de> serde::Deserialize<'de> for BadRequestErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        crate::wire::deserialize_object(deserializer)
     }
 }
-/// Whether a job is a pre-recorded transcription or a live session.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TranscriptionKind {
-    /// `pre-recorded`
-    PreRecorded,
-    /// `live`
-    Live,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl TranscriptionKind {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::PreRecorded, Self::Live];
-    /// The wire value of each of `ALL`, in the same order: what parsing searches.
-    const WIRE: &'static [&'static str] = &["pre-recorded", "live"];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PreRecorded => "pre-recorded",
-            Self::Live => "live",
-            Self::Unknown(value) => value,
+impl crate::wire::Object for BadRequestErrorResponse {
+    const NAME: &'static str = "BadRequestErrorResponse";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_timestamp: Option<String> = None;
+        let mut field_path: Option<String> = None;
+        let mut field_request_id: Option<String> = None;
+        let mut field_status_code: Option<f64> = None;
+        let mut field_message: Option<String> = None;
+        let mut field_validation_errors: Option<Vec<String>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "timestamp" => field_timestamp = Some(map.next_value()?),
+                "path" => field_path = Some(map.next_value()?),
+                "request_id" => field_request_id = Some(map.next_value()?),
+                "statusCode" => field_status_code = Some(map.next_value()?),
+                "message" => field_message = Some(map.next_value()?),
+                "validation_errors" => field_validation_errors = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
         }
+        Ok(Self {
+            timestamp: field_timestamp
+                .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+            path: field_path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+            request_id: field_request_id
+                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+            status_code: field_status_code
+                .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
+            message: field_message
+                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+            validation_errors: field_validation_errors,
+            additional_properties: field_additional_properties,
+        })
     }
 }
-impl std::fmt::Display for TranscriptionKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+/// Error body of a request whose API key is missing or invalid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnauthorizedErrorResponse {
+    /// Date of when the error occurred
+    pub timestamp: String,
+    /// Path to the API endpoint
+    pub path: String,
+    /// Debug id
+    pub request_id: String,
+    /// HTTP status code of the error
+    pub status_code: f64,
+    /// Error message
+    pub message: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl std::str::FromStr for TranscriptionKind {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match crate::wire::position(Self::WIRE, value) {
-            Some(index) => Ok(Self::ALL[index].clone()),
-            None => Err(crate::wire::UnknownValue::new("TranscriptionKind", value)),
-        }
-    }
-}
-impl From<&str> for TranscriptionKind {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        match crate::wire::position(Self::WIRE, value) {
-            Some(index) => Self::ALL[index].clone(),
-            None => Self::Unknown(value.to_owned()),
-        }
-    }
-}
-impl serde::Serialize for TranscriptionKind {
+impl serde::Serialize for UnauthorizedErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("timestamp", &self.timestamp)?;
+        object.serialize_entry("path", &self.path)?;
+        object.serialize_entry("request_id", &self.request_id)?;
+        object.serialize_entry("statusCode", &self.status_code)?;
+        object.serialize_entry("message", &self.message)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for TranscriptionKind {
+impl<'de> serde::Deserialize<'de> for UnauthorizedErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for UnauthorizedErrorResponse {
+    const NAME: &'static str = "UnauthorizedErrorResponse";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_timestamp: Option<String> = None;
+        let mut field_path: Option<String> = None;
+        let mut field_request_id: Option<String> = None;
+        let mut field_status_code: Option<f64> = None;
+        let mut field_message: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "timestamp" => field_timestamp = Some(map.next_value()?),
+                "path" => field_path = Some(map.next_value()?),
+                "request_id" => field_request_id = Some(map.next_value()?),
+                "statusCode" => field_status_code = Some(map.next_value()?),
+                "message" => field_message = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            timestamp: field_timestamp
+                .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+            path: field_path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+            request_id: field_request_id
+                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+            status_code: field_status_code
+                .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
+            message: field_message
+                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Error body of a well-formed request whose values are refused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnprocessableEntityErrorResponse {
+    /// Date of when the error occurred
+    pub timestamp: String,
+    /// Path to the API endpoint
+    pub path: String,
+    /// Debug id
+    pub request_id: String,
+    /// HTTP status code of the error
+    pub status_code: f64,
+    /// Error message
+    pub message: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for UnprocessableEntityErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("timestamp", &self.timestamp)?;
+        object.serialize_entry("path", &self.path)?;
+        object.serialize_entry("request_id", &self.request_id)?;
+        object.serialize_entry("statusCode", &self.status_code)?;
+        object.serialize_entry("message", &self.message)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UnprocessableEntityErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for UnprocessableEntityErrorResponse {
+    const NAME: &'static str = "UnprocessableEntityErrorResponse";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_timestamp: Option<String> = None;
+        let mut field_path: Option<String> = None;
+        let mut field_request_id: Option<String> = None;
+        let mut field_status_code: Option<f64> = None;
+        let mut field_message: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "timestamp" => field_timestamp = Some(map.next_value()?),
+                "path" => field_path = Some(map.next_value()?),
+                "request_id" => field_request_id = Some(map.next_value()?),
+                "statusCode" => field_status_code = Some(map.next_value()?),
+                "message" => field_message = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            timestamp: field_timestamp
+                .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+            path: field_path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+            request_id: field_request_id
+                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+            status_code: field_status_code
+                .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
+            message: field_message
+                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+            additional_properties: field_additional_properties,
+        })
     }
 }
 /// The audio a job was run on.
@@ -4055,16 +3996,21 @@ pub struct FileResponse {
     ///
     /// Minimum: 1.
     pub number_of_channels: Option<i64>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for FileResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("FileResponse", 5)?;
-        object.serialize_field("id", &self.id)?;
-        object.serialize_field("filename", &self.filename)?;
-        object.serialize_field("source", &self.source)?;
-        object.serialize_field("audio_duration", &self.audio_duration)?;
-        object.serialize_field("number_of_channels", &self.number_of_channels)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("filename", &self.filename)?;
+        object.serialize_entry("source", &self.source)?;
+        object.serialize_entry("audio_duration", &self.audio_duration)?;
+        object.serialize_entry("number_of_channels", &self.number_of_channels)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -4085,6 +4031,10 @@ impl crate::wire::Object for FileResponse {
         let mut field_source: Option<String> = None;
         let mut field_audio_duration: Option<f64> = None;
         let mut field_number_of_channels: Option<i64> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "id" => field_id = Some(map.next_value()?),
@@ -4093,7 +4043,8 @@ impl crate::wire::Object for FileResponse {
                 "audio_duration" => field_audio_duration = map.next_value()?,
                 "number_of_channels" => field_number_of_channels = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -4103,157 +4054,11 @@ impl crate::wire::Object for FileResponse {
             source: field_source,
             audio_duration: field_audio_duration,
             number_of_channels: field_number_of_channels,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// A pre-recorded job, with its result once it is done.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PreRecordedResponse {
-    /// Id of the job
-    ///
-    /// Format: `uuid`.
-    pub id: String,
-    /// Id of the request that created the job
-    pub request_id: String,
-    /// Version of the API that ran the job
-    pub version: i64,
-    /// See [`TranscriptionStatus`].
-    pub status: TranscriptionStatus,
-    /// When the job was created
-    ///
-    /// Format: `date-time`.
-    pub created_at: time::OffsetDateTime,
-    /// When the job finished, if it has
-    ///
-    /// Format: `date-time`.
-    pub completed_at: Option<time::OffsetDateTime>,
-    /// The metadata attached when the job was created
-    pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// HTTP-like code of the failure, when `status` is `error`
-    ///
-    /// Range: 400 to 599.
-    pub error_code: Option<i64>,
-    /// See [`TranscriptionKind`].
-    pub kind: TranscriptionKind,
-    /// The audio the job was run on
-    pub file: Option<FileResponse>,
-    /// The options the job was created with
-    pub request_params: Option<PreRecordedRequestParams>,
-    /// The transcription and add-on results, once the job is done
-    pub result: Option<TranscriptionResult>,
-}
-impl serde::Serialize for PreRecordedResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "PreRecordedResponse",
-                6 + usize::from(self.completed_at.is_some())
-                    + usize::from(self.custom_metadata.is_some())
-                    + usize::from(self.error_code.is_some())
-                    + usize::from(self.file.is_some())
-                    + usize::from(self.request_params.is_some())
-                    + usize::from(self.result.is_some()),
-            )?;
-        object.serialize_field("id", &self.id)?;
-        object.serialize_field("request_id", &self.request_id)?;
-        object.serialize_field("version", &self.version)?;
-        object.serialize_field("status", &self.status)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
-        if let Some(value) = &self.completed_at {
-            object.serialize_field("completed_at", &crate::wire::Rfc3339(*value))?;
-        }
-        if let Some(value) = &self.custom_metadata {
-            object.serialize_field("custom_metadata", value)?;
-        }
-        if let Some(value) = &self.error_code {
-            object.serialize_field("error_code", value)?;
-        }
-        object.serialize_field("kind", &self.kind)?;
-        if let Some(value) = &self.file {
-            object.serialize_field("file", value)?;
-        }
-        if let Some(value) = &self.request_params {
-            object.serialize_field("request_params", value)?;
-        }
-        if let Some(value) = &self.result {
-            object.serialize_field("result", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PreRecordedResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for PreRecordedResponse {
-    const NAME: &'static str = "PreRecordedResponse";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut field_request_id: Option<String> = None;
-        let mut field_version: Option<i64> = None;
-        let mut field_status: Option<TranscriptionStatus> = None;
-        let mut field_created_at: Option<time::OffsetDateTime> = None;
-        let mut field_completed_at: Option<time::OffsetDateTime> = None;
-        let mut field_custom_metadata: Option<
-            serde_json::Map<String, serde_json::Value>,
-        > = None;
-        let mut field_error_code: Option<i64> = None;
-        let mut field_kind: Option<TranscriptionKind> = None;
-        let mut field_file: Option<FileResponse> = None;
-        let mut field_request_params: Option<PreRecordedRequestParams> = None;
-        let mut field_result: Option<TranscriptionResult> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "id" => field_id = Some(map.next_value()?),
-                "request_id" => field_request_id = Some(map.next_value()?),
-                "version" => field_version = Some(map.next_value()?),
-                "status" => field_status = Some(map.next_value()?),
-                "created_at" => {
-                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
-                }
-                "completed_at" => {
-                    field_completed_at = map
-                        .next_value::<Option<crate::wire::Rfc3339>>()?
-                        .map(|date| date.0);
-                }
-                "custom_metadata" => field_custom_metadata = map.next_value()?,
-                "error_code" => field_error_code = map.next_value()?,
-                "kind" => field_kind = Some(map.next_value()?),
-                "file" => field_file = map.next_value()?,
-                "request_params" => field_request_params = map.next_value()?,
-                "result" => field_result = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-            request_id: field_request_id
-                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
-            version: field_version
-                .ok_or_else(|| serde::de::Error::missing_field("version"))?,
-            status: field_status
-                .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-            created_at: field_created_at
-                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-            completed_at: field_completed_at,
-            custom_metadata: field_custom_metadata,
-            error_code: field_error_code,
-            kind: field_kind.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-            file: field_file,
-            request_params: field_request_params,
-            result: field_result,
-        })
-    }
-}
-/// Whether custom vocabulary was enabled; jobs made with the 2024 API hold the list of words instead
+/// Whether custom vocabulary was enabled; jobs made with the 2024 API hold the list of words instead.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PreRecordedRequestParamsCustomVocabulary {
     /// The value as a boolean.
@@ -4293,219 +4098,174 @@ impl<'de> serde::Deserialize<'de> for PreRecordedRequestParamsCustomVocabulary {
 /// The options of a pre-recorded job as the server recorded them, including some that older API versions accepted.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreRecordedRequestParams {
-    /// Context given to the model to guide the transcription
-    pub context_prompt: Option<String>,
-    /// Whether custom vocabulary was enabled; jobs made with the 2024 API hold the list of words instead
-    pub custom_vocabulary: Option<PreRecordedRequestParamsCustomVocabulary>,
-    /// See [`CustomVocabularyConfig`].
+    /// Custom vocabulary settings, if given
     pub custom_vocabulary_config: Option<CustomVocabularyConfig>,
-    /// Whether the language was detected automatically
-    pub detect_language: Option<bool>,
-    /// Whether the language could change between utterances
-    pub enable_code_switching: Option<bool>,
-    /// See [`CodeSwitchingConfig`].
-    pub code_switching_config: Option<CodeSwitchingConfig>,
-    /// See [`TranscriptionLanguageCode`].
-    pub language: Option<TranscriptionLanguageCode>,
     /// Callback URL given with the legacy option
     ///
     /// Format: `uri`.
+    #[deprecated]
     pub callback_url: Option<String>,
     /// Whether a callback was requested
+    ///
+    /// Default: `false`.
     pub callback: Option<bool>,
-    /// See [`CallbackConfig`].
+    /// Callback URL and HTTP method, if given
     pub callback_config: Option<CallbackConfig>,
     /// Whether subtitles were requested
+    ///
+    /// Default: `false`.
     pub subtitles: Option<bool>,
-    /// See [`SubtitlesConfig`].
+    /// Subtitle formats and layout, if given
     pub subtitles_config: Option<SubtitlesConfig>,
     /// Whether speakers were told apart
+    ///
+    /// Default: `false`.
     pub diarization: Option<bool>,
-    /// See [`DiarizationConfigResponse`].
-    pub diarization_config: Option<DiarizationConfigResponse>,
+    /// Speaker hints, if given
+    pub diarization_config: Option<DiarizationConfig>,
     /// Whether translation was requested
+    ///
+    /// Default: `false`.
     pub translation: Option<bool>,
-    /// See [`TranslationConfig`].
+    /// Translation languages and model, if given
     pub translation_config: Option<TranslationConfig>,
     /// Whether a summary was requested
+    ///
+    /// Default: `false`.
     pub summarization: Option<bool>,
-    /// See [`SummarizationConfig`].
+    /// Kind of summary, if given
     pub summarization_config: Option<SummarizationConfig>,
-    /// Whether moderation was requested
-    pub moderation: Option<bool>,
     /// Whether named entities were extracted
+    ///
+    /// Default: `false`.
     pub named_entity_recognition: Option<bool>,
-    /// Whether the transcript was split into chapters
-    pub chapterization: Option<bool>,
-    /// Whether names were spelled consistently
-    pub name_consistency: Option<bool>,
     /// Whether custom spelling was applied
+    ///
+    /// Default: `false`.
     pub custom_spelling: Option<bool>,
-    /// See [`CustomSpellingConfig`].
+    /// Spelling rules, if given
     pub custom_spelling_config: Option<CustomSpellingConfig>,
-    /// Whether structured data was extracted
-    pub structured_data_extraction: Option<bool>,
-    /// See [`StructuredDataExtractionConfig`].
-    pub structured_data_extraction_config: Option<StructuredDataExtractionConfig>,
     /// Whether sentiment was analysed
+    ///
+    /// Default: `false`.
     pub sentiment_analysis: Option<bool>,
     /// Whether prompts were run on the audio
+    ///
+    /// Default: `false`.
     pub audio_to_llm: Option<bool>,
-    /// See [`AudioToLlmListConfig`].
+    /// Prompts run on the audio, if given
     pub audio_to_llm_config: Option<AudioToLlmListConfig>,
+    /// Whether personal data was redacted
+    ///
+    /// Default: `false`.
+    pub pii_redaction: Option<bool>,
+    /// Which personal data was redacted, and how, if given
+    pub pii_redaction_config: Option<PiiRedactionConfig>,
     /// Whether the transcript was split into sentences
+    ///
+    /// Default: `false`.
     pub sentences: Option<bool>,
-    /// Whether the display mode was requested
-    pub display_mode: Option<bool>,
     /// Whether enhanced punctuation was used
+    ///
+    /// Default: `false`.
     pub punctuation_enhanced: Option<bool>,
-    /// See [`LanguageConfig`].
+    /// Languages the job was told to expect, if given
     pub language_config: Option<LanguageConfig>,
+    /// Speech model the job used
+    pub model: Option<PreRecordedTranscriptionModel>,
     /// URL of the audio that was transcribed
     ///
     /// Format: `uri`.
     pub audio_url: Option<String>,
+    /// Whether custom vocabulary was enabled; jobs made with the 2024 API hold the list of words instead.
+    pub custom_vocabulary: Option<PreRecordedRequestParamsCustomVocabulary>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+#[allow(deprecated)]
 impl serde::Serialize for PreRecordedRequestParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "PreRecordedRequestParams",
-                1 + usize::from(self.context_prompt.is_some())
-                    + usize::from(self.custom_vocabulary.is_some())
-                    + usize::from(self.custom_vocabulary_config.is_some())
-                    + usize::from(self.detect_language.is_some())
-                    + usize::from(self.enable_code_switching.is_some())
-                    + usize::from(self.code_switching_config.is_some())
-                    + usize::from(self.language.is_some())
-                    + usize::from(self.callback_url.is_some())
-                    + usize::from(self.callback.is_some())
-                    + usize::from(self.callback_config.is_some())
-                    + usize::from(self.subtitles.is_some())
-                    + usize::from(self.subtitles_config.is_some())
-                    + usize::from(self.diarization.is_some())
-                    + usize::from(self.diarization_config.is_some())
-                    + usize::from(self.translation.is_some())
-                    + usize::from(self.translation_config.is_some())
-                    + usize::from(self.summarization.is_some())
-                    + usize::from(self.summarization_config.is_some())
-                    + usize::from(self.moderation.is_some())
-                    + usize::from(self.named_entity_recognition.is_some())
-                    + usize::from(self.chapterization.is_some())
-                    + usize::from(self.name_consistency.is_some())
-                    + usize::from(self.custom_spelling.is_some())
-                    + usize::from(self.custom_spelling_config.is_some())
-                    + usize::from(self.structured_data_extraction.is_some())
-                    + usize::from(self.structured_data_extraction_config.is_some())
-                    + usize::from(self.sentiment_analysis.is_some())
-                    + usize::from(self.audio_to_llm.is_some())
-                    + usize::from(self.audio_to_llm_config.is_some())
-                    + usize::from(self.sentences.is_some())
-                    + usize::from(self.display_mode.is_some())
-                    + usize::from(self.punctuation_enhanced.is_some())
-                    + usize::from(self.language_config.is_some()),
-            )?;
-        if let Some(value) = &self.context_prompt {
-            object.serialize_field("context_prompt", value)?;
-        }
-        if let Some(value) = &self.custom_vocabulary {
-            object.serialize_field("custom_vocabulary", value)?;
-        }
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.custom_vocabulary_config {
-            object.serialize_field("custom_vocabulary_config", value)?;
-        }
-        if let Some(value) = &self.detect_language {
-            object.serialize_field("detect_language", value)?;
-        }
-        if let Some(value) = &self.enable_code_switching {
-            object.serialize_field("enable_code_switching", value)?;
-        }
-        if let Some(value) = &self.code_switching_config {
-            object.serialize_field("code_switching_config", value)?;
-        }
-        if let Some(value) = &self.language {
-            object.serialize_field("language", value)?;
+            object.serialize_entry("custom_vocabulary_config", value)?;
         }
         if let Some(value) = &self.callback_url {
-            object.serialize_field("callback_url", value)?;
+            object.serialize_entry("callback_url", value)?;
         }
         if let Some(value) = &self.callback {
-            object.serialize_field("callback", value)?;
+            object.serialize_entry("callback", value)?;
         }
         if let Some(value) = &self.callback_config {
-            object.serialize_field("callback_config", value)?;
+            object.serialize_entry("callback_config", value)?;
         }
         if let Some(value) = &self.subtitles {
-            object.serialize_field("subtitles", value)?;
+            object.serialize_entry("subtitles", value)?;
         }
         if let Some(value) = &self.subtitles_config {
-            object.serialize_field("subtitles_config", value)?;
+            object.serialize_entry("subtitles_config", value)?;
         }
         if let Some(value) = &self.diarization {
-            object.serialize_field("diarization", value)?;
+            object.serialize_entry("diarization", value)?;
         }
         if let Some(value) = &self.diarization_config {
-            object.serialize_field("diarization_config", value)?;
+            object.serialize_entry("diarization_config", value)?;
         }
         if let Some(value) = &self.translation {
-            object.serialize_field("translation", value)?;
+            object.serialize_entry("translation", value)?;
         }
         if let Some(value) = &self.translation_config {
-            object.serialize_field("translation_config", value)?;
+            object.serialize_entry("translation_config", value)?;
         }
         if let Some(value) = &self.summarization {
-            object.serialize_field("summarization", value)?;
+            object.serialize_entry("summarization", value)?;
         }
         if let Some(value) = &self.summarization_config {
-            object.serialize_field("summarization_config", value)?;
-        }
-        if let Some(value) = &self.moderation {
-            object.serialize_field("moderation", value)?;
+            object.serialize_entry("summarization_config", value)?;
         }
         if let Some(value) = &self.named_entity_recognition {
-            object.serialize_field("named_entity_recognition", value)?;
-        }
-        if let Some(value) = &self.chapterization {
-            object.serialize_field("chapterization", value)?;
-        }
-        if let Some(value) = &self.name_consistency {
-            object.serialize_field("name_consistency", value)?;
+            object.serialize_entry("named_entity_recognition", value)?;
         }
         if let Some(value) = &self.custom_spelling {
-            object.serialize_field("custom_spelling", value)?;
+            object.serialize_entry("custom_spelling", value)?;
         }
         if let Some(value) = &self.custom_spelling_config {
-            object.serialize_field("custom_spelling_config", value)?;
-        }
-        if let Some(value) = &self.structured_data_extraction {
-            object.serialize_field("structured_data_extraction", value)?;
-        }
-        if let Some(value) = &self.structured_data_extraction_config {
-            object.serialize_field("structured_data_extraction_config", value)?;
+            object.serialize_entry("custom_spelling_config", value)?;
         }
         if let Some(value) = &self.sentiment_analysis {
-            object.serialize_field("sentiment_analysis", value)?;
+            object.serialize_entry("sentiment_analysis", value)?;
         }
         if let Some(value) = &self.audio_to_llm {
-            object.serialize_field("audio_to_llm", value)?;
+            object.serialize_entry("audio_to_llm", value)?;
         }
         if let Some(value) = &self.audio_to_llm_config {
-            object.serialize_field("audio_to_llm_config", value)?;
+            object.serialize_entry("audio_to_llm_config", value)?;
+        }
+        if let Some(value) = &self.pii_redaction {
+            object.serialize_entry("pii_redaction", value)?;
+        }
+        if let Some(value) = &self.pii_redaction_config {
+            object.serialize_entry("pii_redaction_config", value)?;
         }
         if let Some(value) = &self.sentences {
-            object.serialize_field("sentences", value)?;
-        }
-        if let Some(value) = &self.display_mode {
-            object.serialize_field("display_mode", value)?;
+            object.serialize_entry("sentences", value)?;
         }
         if let Some(value) = &self.punctuation_enhanced {
-            object.serialize_field("punctuation_enhanced", value)?;
+            object.serialize_entry("punctuation_enhanced", value)?;
         }
         if let Some(value) = &self.language_config {
-            object.serialize_field("language_config", value)?;
+            object.serialize_entry("language_config", value)?;
         }
-        object.serialize_field("audio_url", &self.audio_url)?;
+        if let Some(value) = &self.model {
+            object.serialize_entry("model", value)?;
+        }
+        object.serialize_entry("audio_url", &self.audio_url)?;
+        if let Some(value) = &self.custom_vocabulary {
+            object.serialize_entry("custom_vocabulary", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -4516,64 +4276,49 @@ impl<'de> serde::Deserialize<'de> for PreRecordedRequestParams {
         crate::wire::deserialize_object(deserializer)
     }
 }
+#[allow(deprecated)]
 impl crate::wire::Object for PreRecordedRequestParams {
     const NAME: &'static str = "PreRecordedRequestParams";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
-        let mut field_context_prompt: Option<String> = None;
-        let mut field_custom_vocabulary: Option<
-            PreRecordedRequestParamsCustomVocabulary,
-        > = None;
         let mut field_custom_vocabulary_config: Option<CustomVocabularyConfig> = None;
-        let mut field_detect_language: Option<bool> = None;
-        let mut field_enable_code_switching: Option<bool> = None;
-        let mut field_code_switching_config: Option<CodeSwitchingConfig> = None;
-        let mut field_language: Option<TranscriptionLanguageCode> = None;
         let mut field_callback_url: Option<String> = None;
         let mut field_callback: Option<bool> = None;
         let mut field_callback_config: Option<CallbackConfig> = None;
         let mut field_subtitles: Option<bool> = None;
         let mut field_subtitles_config: Option<SubtitlesConfig> = None;
         let mut field_diarization: Option<bool> = None;
-        let mut field_diarization_config: Option<DiarizationConfigResponse> = None;
+        let mut field_diarization_config: Option<DiarizationConfig> = None;
         let mut field_translation: Option<bool> = None;
         let mut field_translation_config: Option<TranslationConfig> = None;
         let mut field_summarization: Option<bool> = None;
         let mut field_summarization_config: Option<SummarizationConfig> = None;
-        let mut field_moderation: Option<bool> = None;
         let mut field_named_entity_recognition: Option<bool> = None;
-        let mut field_chapterization: Option<bool> = None;
-        let mut field_name_consistency: Option<bool> = None;
         let mut field_custom_spelling: Option<bool> = None;
         let mut field_custom_spelling_config: Option<CustomSpellingConfig> = None;
-        let mut field_structured_data_extraction: Option<bool> = None;
-        let mut field_structured_data_extraction_config: Option<
-            StructuredDataExtractionConfig,
-        > = None;
         let mut field_sentiment_analysis: Option<bool> = None;
         let mut field_audio_to_llm: Option<bool> = None;
         let mut field_audio_to_llm_config: Option<AudioToLlmListConfig> = None;
+        let mut field_pii_redaction: Option<bool> = None;
+        let mut field_pii_redaction_config: Option<PiiRedactionConfig> = None;
         let mut field_sentences: Option<bool> = None;
-        let mut field_display_mode: Option<bool> = None;
         let mut field_punctuation_enhanced: Option<bool> = None;
         let mut field_language_config: Option<LanguageConfig> = None;
+        let mut field_model: Option<PreRecordedTranscriptionModel> = None;
         let mut field_audio_url: Option<String> = None;
+        let mut field_custom_vocabulary: Option<
+            PreRecordedRequestParamsCustomVocabulary,
+        > = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
-                "context_prompt" => field_context_prompt = map.next_value()?,
-                "custom_vocabulary" => field_custom_vocabulary = map.next_value()?,
                 "custom_vocabulary_config" => {
                     field_custom_vocabulary_config = map.next_value()?;
                 }
-                "detect_language" => field_detect_language = map.next_value()?,
-                "enable_code_switching" => {
-                    field_enable_code_switching = map.next_value()?;
-                }
-                "code_switching_config" => {
-                    field_code_switching_config = map.next_value()?;
-                }
-                "language" => field_language = map.next_value()?,
                 "callback_url" => field_callback_url = map.next_value()?,
                 "callback" => field_callback = map.next_value()?,
                 "callback_config" => field_callback_config = map.next_value()?,
@@ -4585,43 +4330,32 @@ impl crate::wire::Object for PreRecordedRequestParams {
                 "translation_config" => field_translation_config = map.next_value()?,
                 "summarization" => field_summarization = map.next_value()?,
                 "summarization_config" => field_summarization_config = map.next_value()?,
-                "moderation" => field_moderation = map.next_value()?,
                 "named_entity_recognition" => {
                     field_named_entity_recognition = map.next_value()?;
                 }
-                "chapterization" => field_chapterization = map.next_value()?,
-                "name_consistency" => field_name_consistency = map.next_value()?,
                 "custom_spelling" => field_custom_spelling = map.next_value()?,
                 "custom_spelling_config" => {
                     field_custom_spelling_config = map.next_value()?;
                 }
-                "structured_data_extraction" => {
-                    field_structured_data_extraction = map.next_value()?;
-                }
-                "structured_data_extraction_config" => {
-                    field_structured_data_extraction_config = map.next_value()?;
-                }
                 "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
                 "audio_to_llm" => field_audio_to_llm = map.next_value()?,
                 "audio_to_llm_config" => field_audio_to_llm_config = map.next_value()?,
+                "pii_redaction" => field_pii_redaction = map.next_value()?,
+                "pii_redaction_config" => field_pii_redaction_config = map.next_value()?,
                 "sentences" => field_sentences = map.next_value()?,
-                "display_mode" => field_display_mode = map.next_value()?,
                 "punctuation_enhanced" => field_punctuation_enhanced = map.next_value()?,
                 "language_config" => field_language_config = map.next_value()?,
+                "model" => field_model = map.next_value()?,
                 "audio_url" => field_audio_url = map.next_value()?,
+                "custom_vocabulary" => field_custom_vocabulary = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
-            context_prompt: field_context_prompt,
-            custom_vocabulary: field_custom_vocabulary,
             custom_vocabulary_config: field_custom_vocabulary_config,
-            detect_language: field_detect_language,
-            enable_code_switching: field_enable_code_switching,
-            code_switching_config: field_code_switching_config,
-            language: field_language,
             callback_url: field_callback_url,
             callback: field_callback,
             callback_config: field_callback_config,
@@ -4633,369 +4367,21 @@ impl crate::wire::Object for PreRecordedRequestParams {
             translation_config: field_translation_config,
             summarization: field_summarization,
             summarization_config: field_summarization_config,
-            moderation: field_moderation,
             named_entity_recognition: field_named_entity_recognition,
-            chapterization: field_chapterization,
-            name_consistency: field_name_consistency,
             custom_spelling: field_custom_spelling,
             custom_spelling_config: field_custom_spelling_config,
-            structured_data_extraction: field_structured_data_extraction,
-            structured_data_extraction_config: field_structured_data_extraction_config,
             sentiment_analysis: field_sentiment_analysis,
             audio_to_llm: field_audio_to_llm,
             audio_to_llm_config: field_audio_to_llm_config,
+            pii_redaction: field_pii_redaction,
+            pii_redaction_config: field_pii_redaction_config,
             sentences: field_sentences,
-            display_mode: field_display_mode,
             punctuation_enhanced: field_punctuation_enhanced,
             language_config: field_language_config,
+            model: field_model,
             audio_url: field_audio_url,
-        })
-    }
-}
-/// Languages the model may switch between, with code switching.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CodeSwitchingConfig {
-    /// The allowed languages; empty means any
-    ///
-    /// Default: `[]`.
-    pub languages: Option<Vec<TranscriptionLanguageCode>>,
-}
-impl serde::Serialize for CodeSwitchingConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "CodeSwitchingConfig",
-                usize::from(self.languages.is_some()),
-            )?;
-        if let Some(value) = &self.languages {
-            object.serialize_field("languages", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CodeSwitchingConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for CodeSwitchingConfig {
-    const NAME: &'static str = "CodeSwitchingConfig";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "languages" => field_languages = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self { languages: field_languages })
-    }
-}
-/// Speaker recognition options as the server recorded them.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DiarizationConfigResponse {
-    /// Exact number of speakers in the audio
-    ///
-    /// Minimum: 1.
-    pub number_of_speakers: Option<i64>,
-    /// Minimum number of speakers in the audio
-    ///
-    /// Minimum: 0.
-    pub min_speakers: Option<i64>,
-    /// Maximum number of speakers in the audio
-    ///
-    /// Minimum: 0.
-    pub max_speakers: Option<i64>,
-    /// **\[Alpha\]** Whether the enhanced speaker model was used
-    ///
-    /// Default: `false`.
-    pub enhanced: Option<bool>,
-}
-impl serde::Serialize for DiarizationConfigResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "DiarizationConfigResponse",
-                usize::from(self.number_of_speakers.is_some())
-                    + usize::from(self.min_speakers.is_some())
-                    + usize::from(self.max_speakers.is_some())
-                    + usize::from(self.enhanced.is_some()),
-            )?;
-        if let Some(value) = &self.number_of_speakers {
-            object.serialize_field("number_of_speakers", value)?;
-        }
-        if let Some(value) = &self.min_speakers {
-            object.serialize_field("min_speakers", value)?;
-        }
-        if let Some(value) = &self.max_speakers {
-            object.serialize_field("max_speakers", value)?;
-        }
-        if let Some(value) = &self.enhanced {
-            object.serialize_field("enhanced", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DiarizationConfigResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for DiarizationConfigResponse {
-    const NAME: &'static str = "DiarizationConfigResponse";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_number_of_speakers: Option<i64> = None;
-        let mut field_min_speakers: Option<i64> = None;
-        let mut field_max_speakers: Option<i64> = None;
-        let mut field_enhanced: Option<bool> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "number_of_speakers" => field_number_of_speakers = map.next_value()?,
-                "min_speakers" => field_min_speakers = map.next_value()?,
-                "max_speakers" => field_max_speakers = map.next_value()?,
-                "enhanced" => field_enhanced = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            number_of_speakers: field_number_of_speakers,
-            min_speakers: field_min_speakers,
-            max_speakers: field_max_speakers,
-            enhanced: field_enhanced,
-        })
-    }
-}
-/// What to extract as structured data.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StructuredDataExtractionConfig {
-    /// Kinds of things to look for
-    ///
-    /// At least 1 item.
-    pub classes: Vec<String>,
-}
-impl serde::Serialize for StructuredDataExtractionConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct("StructuredDataExtractionConfig", 1)?;
-        object.serialize_field("classes", &self.classes)?;
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for StructuredDataExtractionConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for StructuredDataExtractionConfig {
-    const NAME: &'static str = "StructuredDataExtractionConfig";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_classes: Option<Vec<String>> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "classes" => field_classes = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            classes: field_classes
-                .ok_or_else(|| serde::de::Error::missing_field("classes"))?,
-        })
-    }
-}
-/// Everything a finished job produced.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TranscriptionResult {
-    /// See [`TranscriptionMetadata`].
-    pub metadata: TranscriptionMetadata,
-    /// See [`Transcription`].
-    pub transcription: Option<Transcription>,
-    /// See [`Translation`].
-    pub translation: Option<Translation>,
-    /// The summary, if requested
-    pub summarization: Option<AddonTextResult>,
-    /// The moderation verdict, if requested
-    pub moderation: Option<AddonTextResult>,
-    /// See [`NamedEntityRecognition`].
-    pub named_entity_recognition: Option<NamedEntityRecognition>,
-    /// The transcript with consistent names, if requested
-    pub name_consistency: Option<AddonTextResult>,
-    /// The transcript after custom spelling, if requested
-    pub custom_spelling: Option<AddonTextResult>,
-    /// Speakers identified again across the audio, if requested
-    pub speaker_reidentification: Option<AddonTextResult>,
-    /// The extracted structured data, if requested
-    pub structured_data_extraction: Option<AddonTextResult>,
-    /// The sentiment analysis, if requested
-    pub sentiment_analysis: Option<AddonTextResult>,
-    /// See [`AudioToLlmList`].
-    pub audio_to_llm: Option<AudioToLlmList>,
-    /// The transcript split into sentences, if requested
-    pub sentences: Option<AddonTextListResult>,
-    /// The transcript laid out for display, if requested
-    pub display_mode: Option<AddonTextListResult>,
-    /// See [`Chapterization`].
-    pub chapters: Option<Chapterization>,
-}
-impl serde::Serialize for TranscriptionResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "TranscriptionResult",
-                1 + usize::from(self.transcription.is_some())
-                    + usize::from(self.translation.is_some())
-                    + usize::from(self.summarization.is_some())
-                    + usize::from(self.moderation.is_some())
-                    + usize::from(self.named_entity_recognition.is_some())
-                    + usize::from(self.name_consistency.is_some())
-                    + usize::from(self.custom_spelling.is_some())
-                    + usize::from(self.speaker_reidentification.is_some())
-                    + usize::from(self.structured_data_extraction.is_some())
-                    + usize::from(self.sentiment_analysis.is_some())
-                    + usize::from(self.audio_to_llm.is_some())
-                    + usize::from(self.sentences.is_some())
-                    + usize::from(self.display_mode.is_some())
-                    + usize::from(self.chapters.is_some()),
-            )?;
-        object.serialize_field("metadata", &self.metadata)?;
-        if let Some(value) = &self.transcription {
-            object.serialize_field("transcription", value)?;
-        }
-        if let Some(value) = &self.translation {
-            object.serialize_field("translation", value)?;
-        }
-        if let Some(value) = &self.summarization {
-            object.serialize_field("summarization", value)?;
-        }
-        if let Some(value) = &self.moderation {
-            object.serialize_field("moderation", value)?;
-        }
-        if let Some(value) = &self.named_entity_recognition {
-            object.serialize_field("named_entity_recognition", value)?;
-        }
-        if let Some(value) = &self.name_consistency {
-            object.serialize_field("name_consistency", value)?;
-        }
-        if let Some(value) = &self.custom_spelling {
-            object.serialize_field("custom_spelling", value)?;
-        }
-        if let Some(value) = &self.speaker_reidentification {
-            object.serialize_field("speaker_reidentification", value)?;
-        }
-        if let Some(value) = &self.structured_data_extraction {
-            object.serialize_field("structured_data_extraction", value)?;
-        }
-        if let Some(value) = &self.sentiment_analysis {
-            object.serialize_field("sentiment_analysis", value)?;
-        }
-        if let Some(value) = &self.audio_to_llm {
-            object.serialize_field("audio_to_llm", value)?;
-        }
-        if let Some(value) = &self.sentences {
-            object.serialize_field("sentences", value)?;
-        }
-        if let Some(value) = &self.display_mode {
-            object.serialize_field("display_mode", value)?;
-        }
-        if let Some(value) = &self.chapters {
-            object.serialize_field("chapters", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TranscriptionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for TranscriptionResult {
-    const NAME: &'static str = "TranscriptionResult";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_metadata: Option<TranscriptionMetadata> = None;
-        let mut field_transcription: Option<Transcription> = None;
-        let mut field_translation: Option<Translation> = None;
-        let mut field_summarization: Option<AddonTextResult> = None;
-        let mut field_moderation: Option<AddonTextResult> = None;
-        let mut field_named_entity_recognition: Option<NamedEntityRecognition> = None;
-        let mut field_name_consistency: Option<AddonTextResult> = None;
-        let mut field_custom_spelling: Option<AddonTextResult> = None;
-        let mut field_speaker_reidentification: Option<AddonTextResult> = None;
-        let mut field_structured_data_extraction: Option<AddonTextResult> = None;
-        let mut field_sentiment_analysis: Option<AddonTextResult> = None;
-        let mut field_audio_to_llm: Option<AudioToLlmList> = None;
-        let mut field_sentences: Option<AddonTextListResult> = None;
-        let mut field_display_mode: Option<AddonTextListResult> = None;
-        let mut field_chapters: Option<Chapterization> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "metadata" => field_metadata = Some(map.next_value()?),
-                "transcription" => field_transcription = map.next_value()?,
-                "translation" => field_translation = map.next_value()?,
-                "summarization" => field_summarization = map.next_value()?,
-                "moderation" => field_moderation = map.next_value()?,
-                "named_entity_recognition" => {
-                    field_named_entity_recognition = map.next_value()?;
-                }
-                "name_consistency" => field_name_consistency = map.next_value()?,
-                "custom_spelling" => field_custom_spelling = map.next_value()?,
-                "speaker_reidentification" => {
-                    field_speaker_reidentification = map.next_value()?;
-                }
-                "structured_data_extraction" => {
-                    field_structured_data_extraction = map.next_value()?;
-                }
-                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
-                "audio_to_llm" => field_audio_to_llm = map.next_value()?,
-                "sentences" => field_sentences = map.next_value()?,
-                "display_mode" => field_display_mode = map.next_value()?,
-                "chapters" => field_chapters = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            metadata: field_metadata
-                .ok_or_else(|| serde::de::Error::missing_field("metadata"))?,
-            transcription: field_transcription,
-            translation: field_translation,
-            summarization: field_summarization,
-            moderation: field_moderation,
-            named_entity_recognition: field_named_entity_recognition,
-            name_consistency: field_name_consistency,
-            custom_spelling: field_custom_spelling,
-            speaker_reidentification: field_speaker_reidentification,
-            structured_data_extraction: field_structured_data_extraction,
-            sentiment_analysis: field_sentiment_analysis,
-            audio_to_llm: field_audio_to_llm,
-            sentences: field_sentences,
-            display_mode: field_display_mode,
-            chapters: field_chapters,
+            custom_vocabulary: field_custom_vocabulary,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -5012,19 +4398,24 @@ pub struct TranscriptionMetadata {
     pub billing_time: f64,
     /// Seconds the transcription took
     pub transcription_time: f64,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for TranscriptionMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("TranscriptionMetadata", 4)?;
-        object.serialize_field("audio_duration", &self.audio_duration)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("audio_duration", &self.audio_duration)?;
         object
-            .serialize_field(
+            .serialize_entry(
                 "number_of_distinct_channels",
                 &self.number_of_distinct_channels,
             )?;
-        object.serialize_field("billing_time", &self.billing_time)?;
-        object.serialize_field("transcription_time", &self.transcription_time)?;
+        object.serialize_entry("billing_time", &self.billing_time)?;
+        object.serialize_entry("transcription_time", &self.transcription_time)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -5044,6 +4435,10 @@ impl crate::wire::Object for TranscriptionMetadata {
         let mut field_number_of_distinct_channels: Option<i64> = None;
         let mut field_billing_time: Option<f64> = None;
         let mut field_transcription_time: Option<f64> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "audio_duration" => field_audio_duration = Some(map.next_value()?),
@@ -5055,7 +4450,8 @@ impl crate::wire::Object for TranscriptionMetadata {
                     field_transcription_time = Some(map.next_value()?);
                 }
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -5070,6 +4466,7 @@ impl crate::wire::Object for TranscriptionMetadata {
                 .ok_or_else(|| serde::de::Error::missing_field("billing_time"))?,
             transcription_time: field_transcription_time
                 .ok_or_else(|| serde::de::Error::missing_field("transcription_time"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -5082,14 +4479,19 @@ pub struct AddonError {
     pub exception: String,
     /// What went wrong
     pub message: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for AddonError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("AddonError", 3)?;
-        object.serialize_field("status_code", &self.status_code)?;
-        object.serialize_field("exception", &self.exception)?;
-        object.serialize_field("message", &self.message)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("status_code", &self.status_code)?;
+        object.serialize_entry("exception", &self.exception)?;
+        object.serialize_entry("message", &self.message)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -5108,13 +4510,18 @@ impl crate::wire::Object for AddonError {
         let mut field_status_code: Option<i64> = None;
         let mut field_exception: Option<String> = None;
         let mut field_message: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "status_code" => field_status_code = Some(map.next_value()?),
                 "exception" => field_exception = Some(map.next_value()?),
                 "message" => field_message = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -5125,99 +4532,107 @@ impl crate::wire::Object for AddonError {
                 .ok_or_else(|| serde::de::Error::missing_field("exception"))?,
             message: field_message
                 .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// The transcript, whole and by utterance.
+/// The transcript split into sentences.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Transcription {
-    /// The whole transcript as one text
-    pub full_transcript: String,
-    /// Languages heard in the audio
-    pub languages: Vec<TranscriptionLanguageCode>,
-    /// The transcript split into sentences, if requested
-    pub sentences: Option<Vec<AddonTextListResult>>,
-    /// Subtitles in each requested format
-    pub subtitles: Option<Vec<Subtitle>>,
-    /// Stretches of speech, in order
-    pub utterances: Vec<Utterance>,
+pub struct Sentences {
+    /// Whether the add-on succeeded
+    pub success: bool,
+    /// Whether it produced nothing
+    pub is_empty: bool,
+    /// Seconds it took
+    pub exec_time: f64,
+    /// Why it failed; null when it succeeded
+    pub error: Option<AddonError>,
+    /// The sentences in order, or null
+    pub results: Option<Vec<String>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Transcription {
+impl serde::Serialize for Sentences {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "Transcription",
-                3 + usize::from(self.sentences.is_some())
-                    + usize::from(self.subtitles.is_some()),
-            )?;
-        object.serialize_field("full_transcript", &self.full_transcript)?;
-        object.serialize_field("languages", &self.languages)?;
-        if let Some(value) = &self.sentences {
-            object.serialize_field("sentences", value)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("success", &self.success)?;
+        object.serialize_entry("is_empty", &self.is_empty)?;
+        object.serialize_entry("exec_time", &self.exec_time)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
-        if let Some(value) = &self.subtitles {
-            object.serialize_field("subtitles", value)?;
-        }
-        object.serialize_field("utterances", &self.utterances)?;
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for Transcription {
+impl<'de> serde::Deserialize<'de> for Sentences {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for Transcription {
-    const NAME: &'static str = "Transcription";
+impl crate::wire::Object for Sentences {
+    const NAME: &'static str = "Sentences";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
-        let mut field_full_transcript: Option<String> = None;
-        let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
-        let mut field_sentences: Option<Vec<AddonTextListResult>> = None;
-        let mut field_subtitles: Option<Vec<Subtitle>> = None;
-        let mut field_utterances: Option<Vec<Utterance>> = None;
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<AddonError> = None;
+        let mut field_results: Option<Vec<String>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
-                "full_transcript" => field_full_transcript = Some(map.next_value()?),
-                "languages" => field_languages = Some(map.next_value()?),
-                "sentences" => field_sentences = map.next_value()?,
-                "subtitles" => field_subtitles = map.next_value()?,
-                "utterances" => field_utterances = Some(map.next_value()?),
+                "success" => field_success = Some(map.next_value()?),
+                "is_empty" => field_is_empty = Some(map.next_value()?),
+                "exec_time" => field_exec_time = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
-            full_transcript: field_full_transcript
-                .ok_or_else(|| serde::de::Error::missing_field("full_transcript"))?,
-            languages: field_languages
-                .ok_or_else(|| serde::de::Error::missing_field("languages"))?,
-            sentences: field_sentences,
-            subtitles: field_subtitles,
-            utterances: field_utterances
-                .ok_or_else(|| serde::de::Error::missing_field("utterances"))?,
+            success: field_success
+                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+            is_empty: field_is_empty
+                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+            exec_time: field_exec_time
+                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+            error: field_error,
+            results: field_results,
+            additional_properties: field_additional_properties,
         })
     }
 }
 /// Subtitles in one format.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Subtitle {
-    /// See [`SubtitlesFormat`].
+    /// Format of these subtitles
     pub format: SubtitlesFormat,
     /// The subtitle file's text
     pub subtitles: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for Subtitle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("Subtitle", 2)?;
-        object.serialize_field("format", &self.format)?;
-        object.serialize_field("subtitles", &self.subtitles)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("format", &self.format)?;
+        object.serialize_entry("subtitles", &self.subtitles)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -5235,12 +4650,17 @@ impl crate::wire::Object for Subtitle {
     ) -> Result<Self, __A::Error> {
         let mut field_format: Option<SubtitlesFormat> = None;
         let mut field_subtitles: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "format" => field_format = Some(map.next_value()?),
                 "subtitles" => field_subtitles = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -5249,98 +4669,7 @@ impl crate::wire::Object for Subtitle {
                 .ok_or_else(|| serde::de::Error::missing_field("format"))?,
             subtitles: field_subtitles
                 .ok_or_else(|| serde::de::Error::missing_field("subtitles"))?,
-        })
-    }
-}
-/// A stretch of speech by one speaker on one channel.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Utterance {
-    /// See [`TranscriptionLanguageCode`].
-    pub language: TranscriptionLanguageCode,
-    /// Start, in seconds from the beginning of the audio
-    pub start: f64,
-    /// End, in seconds from the beginning of the audio
-    pub end: f64,
-    /// How sure the model is, from 0 to 1
-    pub confidence: f64,
-    /// Audio channel it was heard on
-    ///
-    /// Minimum: 0.
-    pub channel: i64,
-    /// Speaker number, when speakers are told apart
-    ///
-    /// Minimum: 0.
-    pub speaker: Option<i64>,
-    /// The words, with their timings
-    pub words: Vec<Word>,
-    /// The text of the utterance
-    pub text: String,
-}
-impl serde::Serialize for Utterance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct("Utterance", 7 + usize::from(self.speaker.is_some()))?;
-        object.serialize_field("language", &self.language)?;
-        object.serialize_field("start", &self.start)?;
-        object.serialize_field("end", &self.end)?;
-        object.serialize_field("confidence", &self.confidence)?;
-        object.serialize_field("channel", &self.channel)?;
-        if let Some(value) = &self.speaker {
-            object.serialize_field("speaker", value)?;
-        }
-        object.serialize_field("words", &self.words)?;
-        object.serialize_field("text", &self.text)?;
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Utterance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for Utterance {
-    const NAME: &'static str = "Utterance";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_language: Option<TranscriptionLanguageCode> = None;
-        let mut field_start: Option<f64> = None;
-        let mut field_end: Option<f64> = None;
-        let mut field_confidence: Option<f64> = None;
-        let mut field_channel: Option<i64> = None;
-        let mut field_speaker: Option<i64> = None;
-        let mut field_words: Option<Vec<Word>> = None;
-        let mut field_text: Option<String> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "language" => field_language = Some(map.next_value()?),
-                "start" => field_start = Some(map.next_value()?),
-                "end" => field_end = Some(map.next_value()?),
-                "confidence" => field_confidence = Some(map.next_value()?),
-                "channel" => field_channel = Some(map.next_value()?),
-                "speaker" => field_speaker = map.next_value()?,
-                "words" => field_words = Some(map.next_value()?),
-                "text" => field_text = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            language: field_language
-                .ok_or_else(|| serde::de::Error::missing_field("language"))?,
-            start: field_start.ok_or_else(|| serde::de::Error::missing_field("start"))?,
-            end: field_end.ok_or_else(|| serde::de::Error::missing_field("end"))?,
-            confidence: field_confidence
-                .ok_or_else(|| serde::de::Error::missing_field("confidence"))?,
-            channel: field_channel
-                .ok_or_else(|| serde::de::Error::missing_field("channel"))?,
-            speaker: field_speaker,
-            words: field_words.ok_or_else(|| serde::de::Error::missing_field("words"))?,
-            text: field_text.ok_or_else(|| serde::de::Error::missing_field("text"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -5355,15 +4684,20 @@ pub struct Word {
     pub end: f64,
     /// How sure the model is, from 0 to 1
     pub confidence: f64,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for Word {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("Word", 4)?;
-        object.serialize_field("word", &self.word)?;
-        object.serialize_field("start", &self.start)?;
-        object.serialize_field("end", &self.end)?;
-        object.serialize_field("confidence", &self.confidence)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("word", &self.word)?;
+        object.serialize_entry("start", &self.start)?;
+        object.serialize_entry("end", &self.end)?;
+        object.serialize_entry("confidence", &self.confidence)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -5383,6 +4717,10 @@ impl crate::wire::Object for Word {
         let mut field_start: Option<f64> = None;
         let mut field_end: Option<f64> = None;
         let mut field_confidence: Option<f64> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "word" => field_word = Some(map.next_value()?),
@@ -5390,7 +4728,8 @@ impl crate::wire::Object for Word {
                 "end" => field_end = Some(map.next_value()?),
                 "confidence" => field_confidence = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -5400,6 +4739,279 @@ impl crate::wire::Object for Word {
             end: field_end.ok_or_else(|| serde::de::Error::missing_field("end"))?,
             confidence: field_confidence
                 .ok_or_else(|| serde::de::Error::missing_field("confidence"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// A stretch of speech by one speaker on one channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Utterance {
+    /// Start, in seconds from the beginning of the audio
+    pub start: f64,
+    /// End, in seconds from the beginning of the audio
+    pub end: f64,
+    /// How sure the model is, from 0 to 1
+    pub confidence: f64,
+    /// Audio channel it was heard on
+    ///
+    /// Minimum: 0.
+    pub channel: i64,
+    /// Speaker number, when speakers are told apart
+    ///
+    /// Minimum: 0.
+    pub speaker: Option<i64>,
+    /// The words, with their timings
+    pub words: Vec<Word>,
+    /// The text of the utterance
+    pub text: String,
+    /// Language spoken in the utterance
+    pub language: TranscriptionLanguageCode,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Utterance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("start", &self.start)?;
+        object.serialize_entry("end", &self.end)?;
+        object.serialize_entry("confidence", &self.confidence)?;
+        object.serialize_entry("channel", &self.channel)?;
+        if let Some(value) = &self.speaker {
+            object.serialize_entry("speaker", value)?;
+        }
+        object.serialize_entry("words", &self.words)?;
+        object.serialize_entry("text", &self.text)?;
+        object.serialize_entry("language", &self.language)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Utterance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for Utterance {
+    const NAME: &'static str = "Utterance";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_start: Option<f64> = None;
+        let mut field_end: Option<f64> = None;
+        let mut field_confidence: Option<f64> = None;
+        let mut field_channel: Option<i64> = None;
+        let mut field_speaker: Option<i64> = None;
+        let mut field_words: Option<Vec<Word>> = None;
+        let mut field_text: Option<String> = None;
+        let mut field_language: Option<TranscriptionLanguageCode> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "start" => field_start = Some(map.next_value()?),
+                "end" => field_end = Some(map.next_value()?),
+                "confidence" => field_confidence = Some(map.next_value()?),
+                "channel" => field_channel = Some(map.next_value()?),
+                "speaker" => field_speaker = map.next_value()?,
+                "words" => field_words = Some(map.next_value()?),
+                "text" => field_text = Some(map.next_value()?),
+                "language" => field_language = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            start: field_start.ok_or_else(|| serde::de::Error::missing_field("start"))?,
+            end: field_end.ok_or_else(|| serde::de::Error::missing_field("end"))?,
+            confidence: field_confidence
+                .ok_or_else(|| serde::de::Error::missing_field("confidence"))?,
+            channel: field_channel
+                .ok_or_else(|| serde::de::Error::missing_field("channel"))?,
+            speaker: field_speaker,
+            words: field_words.ok_or_else(|| serde::de::Error::missing_field("words"))?,
+            text: field_text.ok_or_else(|| serde::de::Error::missing_field("text"))?,
+            language: field_language
+                .ok_or_else(|| serde::de::Error::missing_field("language"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// The transcript, whole and by utterance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transcription {
+    /// The whole transcript as one text
+    pub full_transcript: String,
+    /// Languages heard in the audio
+    pub languages: Vec<TranscriptionLanguageCode>,
+    /// The transcript split into sentences, if requested
+    pub sentences: Option<Vec<Sentences>>,
+    /// Subtitles in each requested format
+    pub subtitles: Option<Vec<Subtitle>>,
+    /// Stretches of speech, in order
+    pub utterances: Vec<Utterance>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Transcription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("full_transcript", &self.full_transcript)?;
+        object.serialize_entry("languages", &self.languages)?;
+        if let Some(value) = &self.sentences {
+            object.serialize_entry("sentences", value)?;
+        }
+        if let Some(value) = &self.subtitles {
+            object.serialize_entry("subtitles", value)?;
+        }
+        object.serialize_entry("utterances", &self.utterances)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Transcription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for Transcription {
+    const NAME: &'static str = "Transcription";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_full_transcript: Option<String> = None;
+        let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
+        let mut field_sentences: Option<Vec<Sentences>> = None;
+        let mut field_subtitles: Option<Vec<Subtitle>> = None;
+        let mut field_utterances: Option<Vec<Utterance>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "full_transcript" => field_full_transcript = Some(map.next_value()?),
+                "languages" => field_languages = Some(map.next_value()?),
+                "sentences" => field_sentences = map.next_value()?,
+                "subtitles" => field_subtitles = map.next_value()?,
+                "utterances" => field_utterances = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            full_transcript: field_full_transcript
+                .ok_or_else(|| serde::de::Error::missing_field("full_transcript"))?,
+            languages: field_languages
+                .ok_or_else(|| serde::de::Error::missing_field("languages"))?,
+            sentences: field_sentences,
+            subtitles: field_subtitles,
+            utterances: field_utterances
+                .ok_or_else(|| serde::de::Error::missing_field("utterances"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// The transcript translated into one language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranslationResult {
+    /// Why this translation failed, if it did
+    pub error: Option<AddonError>,
+    /// The whole translated text
+    pub full_transcript: String,
+    /// The target language
+    pub languages: Vec<TranslationLanguageCode>,
+    /// The translation split into sentences
+    pub sentences: Option<Vec<Sentences>>,
+    /// Translated subtitles in each requested format
+    pub subtitles: Option<Vec<Subtitle>>,
+    /// The translated utterances
+    pub utterances: Vec<Utterance>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TranslationResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("full_transcript", &self.full_transcript)?;
+        object.serialize_entry("languages", &self.languages)?;
+        if let Some(value) = &self.sentences {
+            object.serialize_entry("sentences", value)?;
+        }
+        if let Some(value) = &self.subtitles {
+            object.serialize_entry("subtitles", value)?;
+        }
+        object.serialize_entry("utterances", &self.utterances)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranslationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for TranslationResult {
+    const NAME: &'static str = "TranslationResult";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_error: Option<AddonError> = None;
+        let mut field_full_transcript: Option<String> = None;
+        let mut field_languages: Option<Vec<TranslationLanguageCode>> = None;
+        let mut field_sentences: Option<Vec<Sentences>> = None;
+        let mut field_subtitles: Option<Vec<Subtitle>> = None;
+        let mut field_utterances: Option<Vec<Utterance>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "error" => field_error = map.next_value()?,
+                "full_transcript" => field_full_transcript = Some(map.next_value()?),
+                "languages" => field_languages = Some(map.next_value()?),
+                "sentences" => field_sentences = map.next_value()?,
+                "subtitles" => field_subtitles = map.next_value()?,
+                "utterances" => field_utterances = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            error: field_error,
+            full_transcript: field_full_transcript
+                .ok_or_else(|| serde::de::Error::missing_field("full_transcript"))?,
+            languages: field_languages
+                .ok_or_else(|| serde::de::Error::missing_field("languages"))?,
+            sentences: field_sentences,
+            subtitles: field_subtitles,
+            utterances: field_utterances
+                .ok_or_else(|| serde::de::Error::missing_field("utterances"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -5416,16 +5028,21 @@ pub struct Translation {
     pub error: Option<AddonError>,
     /// One translated transcript per target language
     pub results: Option<Vec<TranslationResult>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for Translation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("Translation", 5)?;
-        object.serialize_field("success", &self.success)?;
-        object.serialize_field("is_empty", &self.is_empty)?;
-        object.serialize_field("exec_time", &self.exec_time)?;
-        object.serialize_field("error", &self.error)?;
-        object.serialize_field("results", &self.results)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("success", &self.success)?;
+        object.serialize_entry("is_empty", &self.is_empty)?;
+        object.serialize_entry("exec_time", &self.exec_time)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -5446,6 +5063,10 @@ impl crate::wire::Object for Translation {
         let mut field_exec_time: Option<f64> = None;
         let mut field_error: Option<AddonError> = None;
         let mut field_results: Option<Vec<TranslationResult>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "success" => field_success = Some(map.next_value()?),
@@ -5454,7 +5075,8 @@ impl crate::wire::Object for Translation {
                 "error" => field_error = map.next_value()?,
                 "results" => field_results = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -5467,126 +5089,50 @@ impl crate::wire::Object for Translation {
                 .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
             error: field_error,
             results: field_results,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// The transcript translated into one language.
+/// A summary of the transcript.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TranslationResult {
-    /// Why this translation failed, if it did
-    pub error: Option<AddonError>,
-    /// The whole translated text
-    pub full_transcript: String,
-    /// The target language
-    pub languages: Vec<TranslationLanguageCode>,
-    /// The translation split into sentences
-    pub sentences: Option<Vec<AddonTextListResult>>,
-    /// Translated subtitles in each requested format
-    pub subtitles: Option<Vec<Subtitle>>,
-    /// The translated utterances
-    pub utterances: Vec<Utterance>,
-}
-impl serde::Serialize for TranslationResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "TranslationResult",
-                4 + usize::from(self.sentences.is_some())
-                    + usize::from(self.subtitles.is_some()),
-            )?;
-        object.serialize_field("error", &self.error)?;
-        object.serialize_field("full_transcript", &self.full_transcript)?;
-        object.serialize_field("languages", &self.languages)?;
-        if let Some(value) = &self.sentences {
-            object.serialize_field("sentences", value)?;
-        }
-        if let Some(value) = &self.subtitles {
-            object.serialize_field("subtitles", value)?;
-        }
-        object.serialize_field("utterances", &self.utterances)?;
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TranslationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for TranslationResult {
-    const NAME: &'static str = "TranslationResult";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_error: Option<AddonError> = None;
-        let mut field_full_transcript: Option<String> = None;
-        let mut field_languages: Option<Vec<TranslationLanguageCode>> = None;
-        let mut field_sentences: Option<Vec<AddonTextListResult>> = None;
-        let mut field_subtitles: Option<Vec<Subtitle>> = None;
-        let mut field_utterances: Option<Vec<Utterance>> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "error" => field_error = map.next_value()?,
-                "full_transcript" => field_full_transcript = Some(map.next_value()?),
-                "languages" => field_languages = Some(map.next_value()?),
-                "sentences" => field_sentences = map.next_value()?,
-                "subtitles" => field_subtitles = map.next_value()?,
-                "utterances" => field_utterances = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            error: field_error,
-            full_transcript: field_full_transcript
-                .ok_or_else(|| serde::de::Error::missing_field("full_transcript"))?,
-            languages: field_languages
-                .ok_or_else(|| serde::de::Error::missing_field("languages"))?,
-            sentences: field_sentences,
-            subtitles: field_subtitles,
-            utterances: field_utterances
-                .ok_or_else(|| serde::de::Error::missing_field("utterances"))?,
-        })
-    }
-}
-/// Outcome of an add-on whose result is one text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AddonTextResult {
+pub struct Summarization {
     /// Whether the add-on succeeded
     pub success: bool,
     /// Whether it produced nothing
     pub is_empty: bool,
     /// Seconds it took
     pub exec_time: f64,
-    /// Why it failed, if it did
+    /// Why it failed; null when it succeeded
     pub error: Option<AddonError>,
-    /// The text it produced
+    /// The summary text, or null
     pub results: Option<String>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for AddonTextResult {
+impl serde::Serialize for Summarization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("AddonTextResult", 5)?;
-        object.serialize_field("success", &self.success)?;
-        object.serialize_field("is_empty", &self.is_empty)?;
-        object.serialize_field("exec_time", &self.exec_time)?;
-        object.serialize_field("error", &self.error)?;
-        object.serialize_field("results", &self.results)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("success", &self.success)?;
+        object.serialize_entry("is_empty", &self.is_empty)?;
+        object.serialize_entry("exec_time", &self.exec_time)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for AddonTextResult {
+impl<'de> serde::Deserialize<'de> for Summarization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for AddonTextResult {
-    const NAME: &'static str = "AddonTextResult";
+impl crate::wire::Object for Summarization {
+    const NAME: &'static str = "Summarization";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
@@ -5595,6 +5141,10 @@ impl crate::wire::Object for AddonTextResult {
         let mut field_exec_time: Option<f64> = None;
         let mut field_error: Option<AddonError> = None;
         let mut field_results: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "success" => field_success = Some(map.next_value()?),
@@ -5603,7 +5153,8 @@ impl crate::wire::Object for AddonTextResult {
                 "error" => field_error = map.next_value()?,
                 "results" => field_results = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -5616,44 +5167,50 @@ impl crate::wire::Object for AddonTextResult {
                 .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
             error: field_error,
             results: field_results,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// Outcome of an add-on whose result is a list of texts.
+/// The outcome of the moderation add-on.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AddonTextListResult {
+pub struct Moderation {
     /// Whether the add-on succeeded
     pub success: bool,
     /// Whether it produced nothing
     pub is_empty: bool,
     /// Seconds it took
     pub exec_time: f64,
-    /// Why it failed, if it did
+    /// Why it failed; null when it succeeded
     pub error: Option<AddonError>,
-    /// The texts it produced
-    pub results: Option<Vec<String>>,
+    /// The moderated transcript, or null
+    pub results: Option<String>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for AddonTextListResult {
+impl serde::Serialize for Moderation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("AddonTextListResult", 5)?;
-        object.serialize_field("success", &self.success)?;
-        object.serialize_field("is_empty", &self.is_empty)?;
-        object.serialize_field("exec_time", &self.exec_time)?;
-        object.serialize_field("error", &self.error)?;
-        object.serialize_field("results", &self.results)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("success", &self.success)?;
+        object.serialize_entry("is_empty", &self.is_empty)?;
+        object.serialize_entry("exec_time", &self.exec_time)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for AddonTextListResult {
+impl<'de> serde::Deserialize<'de> for Moderation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for AddonTextListResult {
-    const NAME: &'static str = "AddonTextListResult";
+impl crate::wire::Object for Moderation {
+    const NAME: &'static str = "Moderation";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
@@ -5661,7 +5218,11 @@ impl crate::wire::Object for AddonTextListResult {
         let mut field_is_empty: Option<bool> = None;
         let mut field_exec_time: Option<f64> = None;
         let mut field_error: Option<AddonError> = None;
-        let mut field_results: Option<Vec<String>> = None;
+        let mut field_results: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "success" => field_success = Some(map.next_value()?),
@@ -5670,7 +5231,8 @@ impl crate::wire::Object for AddonTextListResult {
                 "error" => field_error = map.next_value()?,
                 "results" => field_results = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -5683,6 +5245,77 @@ impl crate::wire::Object for AddonTextListResult {
                 .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
             error: field_error,
             results: field_results,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// A named entity found in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedEntityRecognitionResult {
+    /// Kind of entity, such as `PERSON` or `TIME`
+    pub entity_type: String,
+    /// The entity as written in the transcript
+    pub text: String,
+    /// Where the entity starts (Gladia documents no unit)
+    pub start: f64,
+    /// Where the entity ends (Gladia documents no unit)
+    pub end: f64,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for NamedEntityRecognitionResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("entity_type", &self.entity_type)?;
+        object.serialize_entry("text", &self.text)?;
+        object.serialize_entry("start", &self.start)?;
+        object.serialize_entry("end", &self.end)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NamedEntityRecognitionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for NamedEntityRecognitionResult {
+    const NAME: &'static str = "NamedEntityRecognitionResult";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_entity_type: Option<String> = None;
+        let mut field_text: Option<String> = None;
+        let mut field_start: Option<f64> = None;
+        let mut field_end: Option<f64> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "entity_type" => field_entity_type = Some(map.next_value()?),
+                "text" => field_text = Some(map.next_value()?),
+                "start" => field_start = Some(map.next_value()?),
+                "end" => field_end = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            entity_type: field_entity_type
+                .ok_or_else(|| serde::de::Error::missing_field("entity_type"))?,
+            text: field_text.ok_or_else(|| serde::de::Error::missing_field("text"))?,
+            start: field_start.ok_or_else(|| serde::de::Error::missing_field("start"))?,
+            end: field_end.ok_or_else(|| serde::de::Error::missing_field("end"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -5697,18 +5330,30 @@ pub struct NamedEntityRecognition {
     pub exec_time: f64,
     /// Why it failed, if it did
     pub error: Option<AddonError>,
-    /// The entities found, as text
-    pub entity: String,
+    /// The entities found, or null
+    pub results: Option<Vec<NamedEntityRecognitionResult>>,
+    /// The entities as one text, as older jobs hold them.
+    pub entity: Option<String>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for NamedEntityRecognition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("NamedEntityRecognition", 5)?;
-        object.serialize_field("success", &self.success)?;
-        object.serialize_field("is_empty", &self.is_empty)?;
-        object.serialize_field("exec_time", &self.exec_time)?;
-        object.serialize_field("error", &self.error)?;
-        object.serialize_field("entity", &self.entity)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("success", &self.success)?;
+        object.serialize_entry("is_empty", &self.is_empty)?;
+        object.serialize_entry("exec_time", &self.exec_time)?;
+        object.serialize_entry("error", &self.error)?;
+        if let Some(value) = &self.results {
+            object.serialize_entry("results", value)?;
+        }
+        if let Some(value) = &self.entity {
+            object.serialize_entry("entity", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -5728,75 +5373,12 @@ impl crate::wire::Object for NamedEntityRecognition {
         let mut field_is_empty: Option<bool> = None;
         let mut field_exec_time: Option<f64> = None;
         let mut field_error: Option<AddonError> = None;
+        let mut field_results: Option<Vec<NamedEntityRecognitionResult>> = None;
         let mut field_entity: Option<String> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "success" => field_success = Some(map.next_value()?),
-                "is_empty" => field_is_empty = Some(map.next_value()?),
-                "exec_time" => field_exec_time = Some(map.next_value()?),
-                "error" => field_error = map.next_value()?,
-                "entity" => field_entity = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            success: field_success
-                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
-            is_empty: field_is_empty
-                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
-            exec_time: field_exec_time
-                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
-            error: field_error,
-            entity: field_entity
-                .ok_or_else(|| serde::de::Error::missing_field("entity"))?,
-        })
-    }
-}
-/// Answers to the prompts run on the audio.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AudioToLlmList {
-    /// Whether the add-on succeeded
-    pub success: bool,
-    /// Whether it produced nothing
-    pub is_empty: bool,
-    /// Seconds it took
-    pub exec_time: f64,
-    /// Why it failed, if it did
-    pub error: Option<AddonError>,
-    /// One entry per prompt
-    pub results: Option<Vec<AudioToLlm>>,
-}
-impl serde::Serialize for AudioToLlmList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("AudioToLlmList", 5)?;
-        object.serialize_field("success", &self.success)?;
-        object.serialize_field("is_empty", &self.is_empty)?;
-        object.serialize_field("exec_time", &self.exec_time)?;
-        object.serialize_field("error", &self.error)?;
-        object.serialize_field("results", &self.results)?;
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AudioToLlmList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for AudioToLlmList {
-    const NAME: &'static str = "AudioToLlmList";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_success: Option<bool> = None;
-        let mut field_is_empty: Option<bool> = None;
-        let mut field_exec_time: Option<f64> = None;
-        let mut field_error: Option<AddonError> = None;
-        let mut field_results: Option<Vec<AudioToLlm>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "success" => field_success = Some(map.next_value()?),
@@ -5804,8 +5386,10 @@ impl crate::wire::Object for AudioToLlmList {
                 "exec_time" => field_exec_time = Some(map.next_value()?),
                 "error" => field_error = map.next_value()?,
                 "results" => field_results = map.next_value()?,
+                "entity" => field_entity = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -5818,6 +5402,300 @@ impl crate::wire::Object for AudioToLlmList {
                 .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
             error: field_error,
             results: field_results,
+            entity: field_entity,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// The transcript with names spelled consistently (a deprecated add-on).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamesConsistency {
+    /// Whether the add-on succeeded
+    pub success: bool,
+    /// Whether it produced nothing
+    pub is_empty: bool,
+    /// Seconds it took
+    pub exec_time: f64,
+    /// Why it failed; null when it succeeded
+    pub error: Option<AddonError>,
+    /// Deprecated: the transcript with consistent names, or null
+    pub results: Option<String>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for NamesConsistency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("success", &self.success)?;
+        object.serialize_entry("is_empty", &self.is_empty)?;
+        object.serialize_entry("exec_time", &self.exec_time)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NamesConsistency {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for NamesConsistency {
+    const NAME: &'static str = "NamesConsistency";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<AddonError> = None;
+        let mut field_results: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = Some(map.next_value()?),
+                "is_empty" => field_is_empty = Some(map.next_value()?),
+                "exec_time" => field_exec_time = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            success: field_success
+                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+            is_empty: field_is_empty
+                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+            exec_time: field_exec_time
+                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+            error: field_error,
+            results: field_results,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Structured data extracted from the transcript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructuredDataExtraction {
+    /// Whether the add-on succeeded
+    pub success: bool,
+    /// Whether it produced nothing
+    pub is_empty: bool,
+    /// Seconds it took
+    pub exec_time: f64,
+    /// Why it failed; null when it succeeded
+    pub error: Option<AddonError>,
+    /// The data extracted for the requested classes, or null
+    pub results: Option<String>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for StructuredDataExtraction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("success", &self.success)?;
+        object.serialize_entry("is_empty", &self.is_empty)?;
+        object.serialize_entry("exec_time", &self.exec_time)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for StructuredDataExtraction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for StructuredDataExtraction {
+    const NAME: &'static str = "StructuredDataExtraction";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<AddonError> = None;
+        let mut field_results: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = Some(map.next_value()?),
+                "is_empty" => field_is_empty = Some(map.next_value()?),
+                "exec_time" => field_exec_time = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            success: field_success
+                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+            is_empty: field_is_empty
+                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+            exec_time: field_exec_time
+                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+            error: field_error,
+            results: field_results,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Sentiments and emotions found in the transcript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentimentAnalysis {
+    /// Whether the add-on succeeded
+    pub success: bool,
+    /// Whether it produced nothing
+    pub is_empty: bool,
+    /// Seconds it took
+    pub exec_time: f64,
+    /// Why it failed; null when it succeeded
+    pub error: Option<AddonError>,
+    /// The sentiment and emotion analysis, as one string
+    pub results: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for SentimentAnalysis {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("success", &self.success)?;
+        object.serialize_entry("is_empty", &self.is_empty)?;
+        object.serialize_entry("exec_time", &self.exec_time)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SentimentAnalysis {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for SentimentAnalysis {
+    const NAME: &'static str = "SentimentAnalysis";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<AddonError> = None;
+        let mut field_results: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = Some(map.next_value()?),
+                "is_empty" => field_is_empty = Some(map.next_value()?),
+                "exec_time" => field_exec_time = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            success: field_success
+                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+            is_empty: field_is_empty
+                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+            exec_time: field_exec_time
+                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+            error: field_error,
+            results: field_results
+                .ok_or_else(|| serde::de::Error::missing_field("results"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// A prompt and the model's answer.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AudioToLlmResult {
+    /// The prompt as given
+    pub prompt: Option<String>,
+    /// The model's answer
+    pub response: Option<String>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for AudioToLlmResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("prompt", &self.prompt)?;
+        object.serialize_entry("response", &self.response)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AudioToLlmResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for AudioToLlmResult {
+    const NAME: &'static str = "AudioToLlmResult";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_prompt: Option<String> = None;
+        let mut field_response: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "prompt" => field_prompt = map.next_value()?,
+                "response" => field_response = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            prompt: field_prompt,
+            response: field_response,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -5834,16 +5712,21 @@ pub struct AudioToLlm {
     pub error: Option<AddonError>,
     /// The prompt and its answer
     pub results: Option<AudioToLlmResult>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for AudioToLlm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("AudioToLlm", 5)?;
-        object.serialize_field("success", &self.success)?;
-        object.serialize_field("is_empty", &self.is_empty)?;
-        object.serialize_field("exec_time", &self.exec_time)?;
-        object.serialize_field("error", &self.error)?;
-        object.serialize_field("results", &self.results)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("success", &self.success)?;
+        object.serialize_entry("is_empty", &self.is_empty)?;
+        object.serialize_entry("exec_time", &self.exec_time)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -5864,6 +5747,10 @@ impl crate::wire::Object for AudioToLlm {
         let mut field_exec_time: Option<f64> = None;
         let mut field_error: Option<AddonError> = None;
         let mut field_results: Option<AudioToLlmResult> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "success" => field_success = Some(map.next_value()?),
@@ -5872,7 +5759,8 @@ impl crate::wire::Object for AudioToLlm {
                 "error" => field_error = map.next_value()?,
                 "results" => field_results = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -5885,52 +5773,163 @@ impl crate::wire::Object for AudioToLlm {
                 .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
             error: field_error,
             results: field_results,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// A prompt and the model's answer.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AudioToLlmResult {
-    /// The prompt as given
-    pub prompt: Option<String>,
-    /// The model's answer
-    pub response: Option<String>,
+/// Answers to the prompts run on the audio.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudioToLlmList {
+    /// Whether the add-on succeeded
+    pub success: bool,
+    /// Whether it produced nothing
+    pub is_empty: bool,
+    /// Seconds it took
+    pub exec_time: f64,
+    /// Why it failed, if it did
+    pub error: Option<AddonError>,
+    /// One entry per prompt
+    pub results: Option<Vec<AudioToLlm>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for AudioToLlmResult {
+impl serde::Serialize for AudioToLlmList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("AudioToLlmResult", 2)?;
-        object.serialize_field("prompt", &self.prompt)?;
-        object.serialize_field("response", &self.response)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("success", &self.success)?;
+        object.serialize_entry("is_empty", &self.is_empty)?;
+        object.serialize_entry("exec_time", &self.exec_time)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for AudioToLlmResult {
+impl<'de> serde::Deserialize<'de> for AudioToLlmList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for AudioToLlmResult {
-    const NAME: &'static str = "AudioToLlmResult";
+impl crate::wire::Object for AudioToLlmList {
+    const NAME: &'static str = "AudioToLlmList";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
-        let mut field_prompt: Option<String> = None;
-        let mut field_response: Option<String> = None;
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<AddonError> = None;
+        let mut field_results: Option<Vec<AudioToLlm>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
-                "prompt" => field_prompt = map.next_value()?,
-                "response" => field_response = map.next_value()?,
+                "success" => field_success = Some(map.next_value()?),
+                "is_empty" => field_is_empty = Some(map.next_value()?),
+                "exec_time" => field_exec_time = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
-            prompt: field_prompt,
-            response: field_response,
+            success: field_success
+                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+            is_empty: field_is_empty
+                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+            exec_time: field_exec_time
+                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+            error: field_error,
+            results: field_results,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// The transcript laid out for display.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DisplayMode {
+    /// Whether the add-on succeeded
+    pub success: bool,
+    /// Whether it produced nothing
+    pub is_empty: bool,
+    /// Seconds it took
+    pub exec_time: f64,
+    /// Why it failed; null when it succeeded
+    pub error: Option<AddonError>,
+    /// Lines of the display layout, or null
+    pub results: Option<Vec<String>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for DisplayMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("success", &self.success)?;
+        object.serialize_entry("is_empty", &self.is_empty)?;
+        object.serialize_entry("exec_time", &self.exec_time)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for DisplayMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for DisplayMode {
+    const NAME: &'static str = "DisplayMode";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<AddonError> = None;
+        let mut field_results: Option<Vec<String>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = Some(map.next_value()?),
+                "is_empty" => field_is_empty = Some(map.next_value()?),
+                "exec_time" => field_exec_time = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            success: field_success
+                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+            is_empty: field_is_empty
+                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+            exec_time: field_exec_time
+                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+            error: field_error,
+            results: field_results,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -5946,17 +5945,22 @@ pub struct Chapterization {
     /// Why it failed, if it did
     pub error: Option<AddonError>,
     /// The chapters, in a shape that varies with the model
-    pub results: serde_json::Map<String, serde_json::Value>,
+    pub results: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for Chapterization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("Chapterization", 5)?;
-        object.serialize_field("success", &self.success)?;
-        object.serialize_field("is_empty", &self.is_empty)?;
-        object.serialize_field("exec_time", &self.exec_time)?;
-        object.serialize_field("error", &self.error)?;
-        object.serialize_field("results", &self.results)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("success", &self.success)?;
+        object.serialize_entry("is_empty", &self.is_empty)?;
+        object.serialize_entry("exec_time", &self.exec_time)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -5977,6 +5981,88 @@ impl crate::wire::Object for Chapterization {
         let mut field_exec_time: Option<f64> = None;
         let mut field_error: Option<AddonError> = None;
         let mut field_results: Option<serde_json::Map<String, serde_json::Value>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = Some(map.next_value()?),
+                "is_empty" => field_is_empty = Some(map.next_value()?),
+                "exec_time" => field_exec_time = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            success: field_success
+                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+            is_empty: field_is_empty
+                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+            exec_time: field_exec_time
+                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+            error: field_error,
+            results: field_results,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// The outcome of the diarization add-on (deprecated).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diarization {
+    /// Whether the add-on succeeded
+    pub success: bool,
+    /// Whether it produced nothing
+    pub is_empty: bool,
+    /// Seconds it took
+    pub exec_time: f64,
+    /// Why it failed; null when it succeeded
+    pub error: Option<AddonError>,
+    /// Deprecated: the utterances with their speakers
+    pub results: Vec<Utterance>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Diarization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("success", &self.success)?;
+        object.serialize_entry("is_empty", &self.is_empty)?;
+        object.serialize_entry("exec_time", &self.exec_time)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Diarization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for Diarization {
+    const NAME: &'static str = "Diarization";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<AddonError> = None;
+        let mut field_results: Option<Vec<Utterance>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "success" => field_success = Some(map.next_value()?),
@@ -5985,7 +6071,8 @@ impl crate::wire::Object for Chapterization {
                 "error" => field_error = map.next_value()?,
                 "results" => field_results = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -5999,6 +6086,410 @@ impl crate::wire::Object for Chapterization {
             error: field_error,
             results: field_results
                 .ok_or_else(|| serde::de::Error::missing_field("results"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Everything a finished job produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranscriptionResult {
+    /// Durations and billing of the job
+    pub metadata: TranscriptionMetadata,
+    /// The transcript
+    pub transcription: Option<Transcription>,
+    /// The translations, if requested
+    pub translation: Option<Translation>,
+    /// The summary, if requested
+    pub summarization: Option<Summarization>,
+    /// The moderation verdict, if requested
+    pub moderation: Option<Moderation>,
+    /// The named entities found, if requested
+    pub named_entity_recognition: Option<NamedEntityRecognition>,
+    /// The transcript with consistent names, if requested
+    pub name_consistency: Option<NamesConsistency>,
+    /// The extracted structured data, if requested
+    pub structured_data_extraction: Option<StructuredDataExtraction>,
+    /// The sentiment analysis, if requested
+    pub sentiment_analysis: Option<SentimentAnalysis>,
+    /// The answers to the prompts, if requested
+    pub audio_to_llm: Option<AudioToLlmList>,
+    /// The transcript split into sentences, if requested
+    #[deprecated]
+    pub sentences: Option<Sentences>,
+    /// The transcript laid out for display, if requested
+    pub display_mode: Option<DisplayMode>,
+    /// The chapters, if requested
+    pub chapterization: Option<Chapterization>,
+    /// The diarization outcome; Gladia fills it when diarization was requested and failed
+    pub diarization: Option<Diarization>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for TranscriptionResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("metadata", &self.metadata)?;
+        if let Some(value) = &self.transcription {
+            object.serialize_entry("transcription", value)?;
+        }
+        if let Some(value) = &self.translation {
+            object.serialize_entry("translation", value)?;
+        }
+        if let Some(value) = &self.summarization {
+            object.serialize_entry("summarization", value)?;
+        }
+        if let Some(value) = &self.moderation {
+            object.serialize_entry("moderation", value)?;
+        }
+        if let Some(value) = &self.named_entity_recognition {
+            object.serialize_entry("named_entity_recognition", value)?;
+        }
+        if let Some(value) = &self.name_consistency {
+            object.serialize_entry("name_consistency", value)?;
+        }
+        if let Some(value) = &self.structured_data_extraction {
+            object.serialize_entry("structured_data_extraction", value)?;
+        }
+        if let Some(value) = &self.sentiment_analysis {
+            object.serialize_entry("sentiment_analysis", value)?;
+        }
+        if let Some(value) = &self.audio_to_llm {
+            object.serialize_entry("audio_to_llm", value)?;
+        }
+        if let Some(value) = &self.sentences {
+            object.serialize_entry("sentences", value)?;
+        }
+        if let Some(value) = &self.display_mode {
+            object.serialize_entry("display_mode", value)?;
+        }
+        if let Some(value) = &self.chapterization {
+            object.serialize_entry("chapterization", value)?;
+        }
+        if let Some(value) = &self.diarization {
+            object.serialize_entry("diarization", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranscriptionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+#[allow(deprecated)]
+impl crate::wire::Object for TranscriptionResult {
+    const NAME: &'static str = "TranscriptionResult";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_metadata: Option<TranscriptionMetadata> = None;
+        let mut field_transcription: Option<Transcription> = None;
+        let mut field_translation: Option<Translation> = None;
+        let mut field_summarization: Option<Summarization> = None;
+        let mut field_moderation: Option<Moderation> = None;
+        let mut field_named_entity_recognition: Option<NamedEntityRecognition> = None;
+        let mut field_name_consistency: Option<NamesConsistency> = None;
+        let mut field_structured_data_extraction: Option<StructuredDataExtraction> = None;
+        let mut field_sentiment_analysis: Option<SentimentAnalysis> = None;
+        let mut field_audio_to_llm: Option<AudioToLlmList> = None;
+        let mut field_sentences: Option<Sentences> = None;
+        let mut field_display_mode: Option<DisplayMode> = None;
+        let mut field_chapterization: Option<Chapterization> = None;
+        let mut field_diarization: Option<Diarization> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "metadata" => field_metadata = Some(map.next_value()?),
+                "transcription" => field_transcription = map.next_value()?,
+                "translation" => field_translation = map.next_value()?,
+                "summarization" => field_summarization = map.next_value()?,
+                "moderation" => field_moderation = map.next_value()?,
+                "named_entity_recognition" => {
+                    field_named_entity_recognition = map.next_value()?;
+                }
+                "name_consistency" => field_name_consistency = map.next_value()?,
+                "structured_data_extraction" => {
+                    field_structured_data_extraction = map.next_value()?;
+                }
+                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
+                "audio_to_llm" => field_audio_to_llm = map.next_value()?,
+                "sentences" => field_sentences = map.next_value()?,
+                "display_mode" => field_display_mode = map.next_value()?,
+                "chapterization" => field_chapterization = map.next_value()?,
+                "diarization" => field_diarization = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            metadata: field_metadata
+                .ok_or_else(|| serde::de::Error::missing_field("metadata"))?,
+            transcription: field_transcription,
+            translation: field_translation,
+            summarization: field_summarization,
+            moderation: field_moderation,
+            named_entity_recognition: field_named_entity_recognition,
+            name_consistency: field_name_consistency,
+            structured_data_extraction: field_structured_data_extraction,
+            sentiment_analysis: field_sentiment_analysis,
+            audio_to_llm: field_audio_to_llm,
+            sentences: field_sentences,
+            display_mode: field_display_mode,
+            chapterization: field_chapterization,
+            diarization: field_diarization,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// A pre-recorded job, with its result once it is done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreRecordedResponse {
+    /// Id of the job
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// Id of the request that created the job
+    pub request_id: String,
+    /// Version of the API that ran the job
+    pub version: i64,
+    /// See [`TranscriptionStatus`].
+    pub status: TranscriptionStatus,
+    /// When the job was created
+    ///
+    /// Format: `date-time`.
+    pub created_at: time::OffsetDateTime,
+    /// When the job finished, if it has
+    ///
+    /// Format: `date-time`.
+    pub completed_at: Option<time::OffsetDateTime>,
+    /// The metadata attached when the job was created
+    pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// HTTP-like code of the failure, when `status` is `error`
+    ///
+    /// Range: 400 to 599.
+    pub error_code: Option<i64>,
+    /// Data attached to help Gladia investigate an issue with the job
+    pub post_session_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The audio the job was run on
+    pub file: Option<FileResponse>,
+    /// The options the job was created with
+    pub request_params: Option<PreRecordedRequestParams>,
+    /// The transcription and add-on results, once the job is done
+    pub result: Option<TranscriptionResult>,
+    /// See [`TranscriptionKind`].
+    pub kind: TranscriptionKind,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for PreRecordedResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("request_id", &self.request_id)?;
+        object.serialize_entry("version", &self.version)?;
+        object.serialize_entry("status", &self.status)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        if let Some(value) = &self.completed_at {
+            object.serialize_entry("completed_at", &crate::wire::Rfc3339(*value))?;
+        }
+        if let Some(value) = &self.custom_metadata {
+            object.serialize_entry("custom_metadata", value)?;
+        }
+        if let Some(value) = &self.error_code {
+            object.serialize_entry("error_code", value)?;
+        }
+        if let Some(value) = &self.post_session_metadata {
+            object.serialize_entry("post_session_metadata", value)?;
+        }
+        if let Some(value) = &self.file {
+            object.serialize_entry("file", value)?;
+        }
+        if let Some(value) = &self.request_params {
+            object.serialize_entry("request_params", value)?;
+        }
+        if let Some(value) = &self.result {
+            object.serialize_entry("result", value)?;
+        }
+        object.serialize_entry("kind", &self.kind)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PreRecordedResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for PreRecordedResponse {
+    const NAME: &'static str = "PreRecordedResponse";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_request_id: Option<String> = None;
+        let mut field_version: Option<i64> = None;
+        let mut field_status: Option<TranscriptionStatus> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_completed_at: Option<time::OffsetDateTime> = None;
+        let mut field_custom_metadata: Option<
+            serde_json::Map<String, serde_json::Value>,
+        > = None;
+        let mut field_error_code: Option<i64> = None;
+        let mut field_post_session_metadata: Option<
+            serde_json::Map<String, serde_json::Value>,
+        > = None;
+        let mut field_file: Option<FileResponse> = None;
+        let mut field_request_params: Option<PreRecordedRequestParams> = None;
+        let mut field_result: Option<TranscriptionResult> = None;
+        let mut field_kind: Option<TranscriptionKind> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "request_id" => field_request_id = Some(map.next_value()?),
+                "version" => field_version = Some(map.next_value()?),
+                "status" => field_status = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
+                }
+                "completed_at" => {
+                    field_completed_at = map
+                        .next_value::<Option<crate::wire::Rfc3339>>()?
+                        .map(|date| date.0);
+                }
+                "custom_metadata" => field_custom_metadata = map.next_value()?,
+                "error_code" => field_error_code = map.next_value()?,
+                "post_session_metadata" => {
+                    field_post_session_metadata = map.next_value()?;
+                }
+                "file" => field_file = map.next_value()?,
+                "request_params" => field_request_params = map.next_value()?,
+                "result" => field_result = map.next_value()?,
+                "kind" => field_kind = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            request_id: field_request_id
+                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+            version: field_version
+                .ok_or_else(|| serde::de::Error::missing_field("version"))?,
+            status: field_status
+                .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            completed_at: field_completed_at,
+            custom_metadata: field_custom_metadata,
+            error_code: field_error_code,
+            post_session_metadata: field_post_session_metadata,
+            file: field_file,
+            request_params: field_request_params,
+            result: field_result,
+            kind: field_kind.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Error body of a 404 response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotFoundErrorResponse {
+    /// When the error happened
+    pub timestamp: String,
+    /// Path of the request that failed
+    pub path: String,
+    /// Id to quote to Gladia's support
+    pub request_id: String,
+    /// HTTP status of the response
+    pub status_code: f64,
+    /// What went wrong
+    pub message: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for NotFoundErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("timestamp", &self.timestamp)?;
+        object.serialize_entry("path", &self.path)?;
+        object.serialize_entry("request_id", &self.request_id)?;
+        object.serialize_entry("statusCode", &self.status_code)?;
+        object.serialize_entry("message", &self.message)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NotFoundErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for NotFoundErrorResponse {
+    const NAME: &'static str = "NotFoundErrorResponse";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_timestamp: Option<String> = None;
+        let mut field_path: Option<String> = None;
+        let mut field_request_id: Option<String> = None;
+        let mut field_status_code: Option<f64> = None;
+        let mut field_message: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "timestamp" => field_timestamp = Some(map.next_value()?),
+                "path" => field_path = Some(map.next_value()?),
+                "request_id" => field_request_id = Some(map.next_value()?),
+                "statusCode" => field_status_code = Some(map.next_value()?),
+                "message" => field_message = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            timestamp: field_timestamp
+                .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+            path: field_path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+            request_id: field_request_id
+                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+            status_code: field_status_code
+                .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
+            message: field_message
+                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -6019,15 +6510,20 @@ pub struct ListPreRecordedResponse {
     pub next: Option<String>,
     /// The jobs on this page
     pub items: Vec<Result<PreRecordedResponse, crate::UnreadableItem>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for ListPreRecordedResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("ListPreRecordedResponse", 4)?;
-        object.serialize_field("first", &self.first)?;
-        object.serialize_field("current", &self.current)?;
-        object.serialize_field("next", &self.next)?;
-        object.serialize_field("items", &crate::wire::LenientItems(&self.items))?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("first", &self.first)?;
+        object.serialize_entry("current", &self.current)?;
+        object.serialize_entry("next", &self.next)?;
+        object.serialize_entry("items", &crate::wire::LenientItems(&self.items))?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -6049,6 +6545,10 @@ impl crate::wire::Object for ListPreRecordedResponse {
         let mut field_items: Option<
             Vec<Result<PreRecordedResponse, crate::UnreadableItem>>,
         > = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "first" => field_first = Some(map.next_value()?),
@@ -6060,7 +6560,8 @@ impl crate::wire::Object for ListPreRecordedResponse {
                     );
                 }
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -6070,179 +6571,306 @@ impl crate::wire::Object for ListPreRecordedResponse {
                 .ok_or_else(|| serde::de::Error::missing_field("current"))?,
             next: field_next,
             items: field_items.ok_or_else(|| serde::de::Error::missing_field("items"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// One page of jobs of every kind.
+/// Error body of a 403 response.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ListTranscriptionResponse {
-    /// URL of the first page
-    ///
-    /// Format: `uri`.
-    pub first: String,
-    /// URL of this page
-    ///
-    /// Format: `uri`.
-    pub current: String,
-    /// URL of the next page, or null on the last one
-    ///
-    /// Format: `uri`.
-    pub next: Option<String>,
-    /// The jobs on this page
-    pub items: Vec<Result<TranscriptionItem, crate::UnreadableItem>>,
+pub struct ForbiddenErrorResponse {
+    /// When the error happened
+    pub timestamp: String,
+    /// Path of the request that failed
+    pub path: String,
+    /// Id to quote to Gladia's support
+    pub request_id: String,
+    /// HTTP status of the response
+    pub status_code: f64,
+    /// What went wrong
+    pub message: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ListTranscriptionResponse {
+impl serde::Serialize for ForbiddenErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("ListTranscriptionResponse", 4)?;
-        object.serialize_field("first", &self.first)?;
-        object.serialize_field("current", &self.current)?;
-        object.serialize_field("next", &self.next)?;
-        object.serialize_field("items", &crate::wire::LenientItems(&self.items))?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("timestamp", &self.timestamp)?;
+        object.serialize_entry("path", &self.path)?;
+        object.serialize_entry("request_id", &self.request_id)?;
+        object.serialize_entry("statusCode", &self.status_code)?;
+        object.serialize_entry("message", &self.message)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for ListTranscriptionResponse {
+impl<'de> serde::Deserialize<'de> for ForbiddenErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for ListTranscriptionResponse {
-    const NAME: &'static str = "ListTranscriptionResponse";
+impl crate::wire::Object for ForbiddenErrorResponse {
+    const NAME: &'static str = "ForbiddenErrorResponse";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
-        let mut field_first: Option<String> = None;
-        let mut field_current: Option<String> = None;
-        let mut field_next: Option<String> = None;
-        let mut field_items: Option<
-            Vec<Result<TranscriptionItem, crate::UnreadableItem>>,
-        > = None;
+        let mut field_timestamp: Option<String> = None;
+        let mut field_path: Option<String> = None;
+        let mut field_request_id: Option<String> = None;
+        let mut field_status_code: Option<f64> = None;
+        let mut field_message: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
-                "first" => field_first = Some(map.next_value()?),
-                "current" => field_current = Some(map.next_value()?),
-                "next" => field_next = map.next_value()?,
-                "items" => {
-                    field_items = Some(
-                        map.next_value::<crate::wire::LenientItems<_>>()?.0,
-                    );
-                }
+                "timestamp" => field_timestamp = Some(map.next_value()?),
+                "path" => field_path = Some(map.next_value()?),
+                "request_id" => field_request_id = Some(map.next_value()?),
+                "statusCode" => field_status_code = Some(map.next_value()?),
+                "message" => field_message = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
-            first: field_first.ok_or_else(|| serde::de::Error::missing_field("first"))?,
-            current: field_current
-                .ok_or_else(|| serde::de::Error::missing_field("current"))?,
-            next: field_next,
-            items: field_items.ok_or_else(|| serde::de::Error::missing_field("items"))?,
+            timestamp: field_timestamp
+                .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+            path: field_path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+            request_id: field_request_id
+                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+            status_code: field_status_code
+                .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
+            message: field_message
+                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// A job of either kind, told apart by its `kind` field.
+/// Callback body of a job that finished, with its result.
+///
+/// On the wire, `event` is always `transcription.success`: written and checked by serde.
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum TranscriptionItem {
-    /// `kind` is `pre-recorded`.
-    PreRecorded(PreRecordedResponse),
-    /// `kind` is `live`.
-    Live(LiveResponse),
-    /// A kind this version of the crate does not know, kept as received.
-    Unknown(serde_json::Value),
+pub struct CallbackTranscriptionSuccessPayload {
+    /// Id of the job
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The result of the job
+    pub payload: TranscriptionResult,
+    /// The metadata attached when the job was created
+    pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl TranscriptionItem {
-    /// The property whose value tells the variants apart.
-    pub const TAG: &'static str = "kind";
-}
-impl serde::Serialize for TranscriptionItem {
+impl serde::Serialize for CallbackTranscriptionSuccessPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::PreRecorded(value) => value.serialize(serializer),
-            Self::Live(value) => value.serialize(serializer),
-            Self::Unknown(value) => value.serialize(serializer),
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "transcription.success")?;
+        object.serialize_entry("payload", &self.payload)?;
+        if let Some(value) = &self.custom_metadata {
+            object.serialize_entry("custom_metadata", value)?;
         }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for TranscriptionItem {
+impl<'de> serde::Deserialize<'de> for CallbackTranscriptionSuccessPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("kind").and_then(serde_json::Value::as_str) {
-            Some("pre-recorded") => {
-                crate::wire::decode_variant(&value).map(Self::PreRecorded)
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackTranscriptionSuccessPayload {
+    const NAME: &'static str = "CallbackTranscriptionSuccessPayload";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<TranscriptionResult> = None;
+        let mut field_custom_metadata: Option<
+            serde_json::Map<String, serde_json::Value>,
+        > = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "transcription.success")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                "custom_metadata" => field_custom_metadata = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
             }
-            Some("live") => crate::wire::decode_variant(&value).map(Self::Live),
-            _ => Ok(Self::Unknown(value)),
         }
-    }
-}
-/// Region that hosts a live session.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiveRegion {
-    /// `eu-west`
-    EuWest,
-    /// `us-west`
-    UsWest,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-impl LiveRegion {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[Self::EuWest, Self::UsWest];
-    /// The wire value of each of `ALL`, in the same order: what parsing searches.
-    const WIRE: &'static [&'static str] = &["eu-west", "us-west"];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EuWest => "eu-west",
-            Self::UsWest => "us-west",
-            Self::Unknown(value) => value,
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
         }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            custom_metadata: field_custom_metadata,
+            additional_properties: field_additional_properties,
+        })
     }
 }
-impl std::fmt::Display for LiveRegion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+/// Why a job failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorDto {
+    /// HTTP-like status of the failure
+    pub code: i64,
+    /// What went wrong
+    pub message: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl std::str::FromStr for LiveRegion {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match crate::wire::position(Self::WIRE, value) {
-            Some(index) => Ok(Self::ALL[index].clone()),
-            None => Err(crate::wire::UnknownValue::new("LiveRegion", value)),
-        }
-    }
-}
-impl From<&str> for LiveRegion {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        match crate::wire::position(Self::WIRE, value) {
-            Some(index) => Self::ALL[index].clone(),
-            None => Self::Unknown(value.to_owned()),
-        }
-    }
-}
-impl serde::Serialize for LiveRegion {
+impl serde::Serialize for ErrorDto {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("code", &self.code)?;
+        object.serialize_entry("message", &self.message)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for LiveRegion {
+impl<'de> serde::Deserialize<'de> for ErrorDto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ErrorDto {
+    const NAME: &'static str = "ErrorDto";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_code: Option<i64> = None;
+        let mut field_message: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "code" => field_code = Some(map.next_value()?),
+                "message" => field_message = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            code: field_code.ok_or_else(|| serde::de::Error::missing_field("code"))?,
+            message: field_message
+                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body of a job that failed.
+///
+/// On the wire, `event` is always `transcription.error`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackTranscriptionErrorPayload {
+    /// Id of the job
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// Why the job failed
+    pub error: ErrorDto,
+    /// The metadata attached when the job was created
+    pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackTranscriptionErrorPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "transcription.error")?;
+        object.serialize_entry("error", &self.error)?;
+        if let Some(value) = &self.custom_metadata {
+            object.serialize_entry("custom_metadata", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackTranscriptionErrorPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackTranscriptionErrorPayload {
+    const NAME: &'static str = "CallbackTranscriptionErrorPayload";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_error: Option<ErrorDto> = None;
+        let mut field_custom_metadata: Option<
+            serde_json::Map<String, serde_json::Value>,
+        > = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "transcription.error")?;
+                    field_event = true;
+                }
+                "error" => field_error = Some(map.next_value()?),
+                "custom_metadata" => field_custom_metadata = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            error: field_error.ok_or_else(|| serde::de::Error::missing_field("error"))?,
+            custom_metadata: field_custom_metadata,
+            additional_properties: field_additional_properties,
+        })
     }
 }
 /// Encoding of the streamed audio. PCM takes 8, 16, 24 or 32 bits per sample; A-law and mu-law take 8. Raw audio needs no WAV header.
@@ -6517,225 +7145,6 @@ impl<'de> serde::Deserialize<'de> for LiveModel {
         crate::wire::deserialize_str_enum(deserializer)
     }
 }
-/// Audio format and options of a new live session.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InitLiveSessionRequest {
-    /// Encoding of the audio you will stream
-    ///
-    /// Default: `"wav/pcm"`.
-    pub encoding: Option<LiveEncoding>,
-    /// Bits per sample of the audio you will stream
-    ///
-    /// Default: `16`.
-    pub bit_depth: Option<LiveBitDepth>,
-    /// Sample rate of the audio you will stream
-    ///
-    /// Default: `16000`.
-    pub sample_rate: Option<LiveSampleRate>,
-    /// Number of interleaved channels in the audio
-    ///
-    /// Default: `1`. Range: 1 to 8.
-    pub channels: Option<i64>,
-    /// Your own data, returned with the session and usable as a filter
-    pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Speech model to use
-    ///
-    /// Default: `"solaria-1"`.
-    pub model: Option<LiveModel>,
-    /// Seconds of silence that close an utterance
-    ///
-    /// Default: `0.3`. Range: 0.01 to 10.
-    pub endpointing: Option<f64>,
-    /// Longest utterance, in seconds, before it is closed without silence
-    ///
-    /// Default: `30`. Range: 5 to 60.
-    pub maximum_duration_without_endpointing: Option<f64>,
-    /// See [`LanguageConfig`].
-    pub language_config: Option<LanguageConfig>,
-    /// See [`LivePreProcessingConfig`].
-    pub pre_processing: Option<LivePreProcessingConfig>,
-    /// See [`LiveRealtimeProcessingConfig`].
-    pub realtime_processing: Option<LiveRealtimeProcessingConfig>,
-    /// See [`LivePostProcessingConfig`].
-    pub post_processing: Option<LivePostProcessingConfig>,
-    /// See [`LiveMessagesConfig`].
-    pub messages_config: Option<LiveMessagesConfig>,
-    /// Whether to send session messages to `callback_config.url`
-    ///
-    /// Default: `false`.
-    pub callback: Option<bool>,
-    /// See [`LiveCallbackConfig`].
-    pub callback_config: Option<LiveCallbackConfig>,
-}
-impl serde::Serialize for InitLiveSessionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "InitLiveSessionRequest",
-                usize::from(self.encoding.is_some())
-                    + usize::from(self.bit_depth.is_some())
-                    + usize::from(self.sample_rate.is_some())
-                    + usize::from(self.channels.is_some())
-                    + usize::from(self.custom_metadata.is_some())
-                    + usize::from(self.model.is_some())
-                    + usize::from(self.endpointing.is_some())
-                    + usize::from(self.maximum_duration_without_endpointing.is_some())
-                    + usize::from(self.language_config.is_some())
-                    + usize::from(self.pre_processing.is_some())
-                    + usize::from(self.realtime_processing.is_some())
-                    + usize::from(self.post_processing.is_some())
-                    + usize::from(self.messages_config.is_some())
-                    + usize::from(self.callback.is_some())
-                    + usize::from(self.callback_config.is_some()),
-            )?;
-        if let Some(value) = &self.encoding {
-            object.serialize_field("encoding", value)?;
-        }
-        if let Some(value) = &self.bit_depth {
-            object.serialize_field("bit_depth", value)?;
-        }
-        if let Some(value) = &self.sample_rate {
-            object.serialize_field("sample_rate", value)?;
-        }
-        if let Some(value) = &self.channels {
-            object.serialize_field("channels", value)?;
-        }
-        if let Some(value) = &self.custom_metadata {
-            object.serialize_field("custom_metadata", value)?;
-        }
-        if let Some(value) = &self.model {
-            object.serialize_field("model", value)?;
-        }
-        if let Some(value) = &self.endpointing {
-            object.serialize_field("endpointing", value)?;
-        }
-        if let Some(value) = &self.maximum_duration_without_endpointing {
-            object.serialize_field("maximum_duration_without_endpointing", value)?;
-        }
-        if let Some(value) = &self.language_config {
-            object.serialize_field("language_config", value)?;
-        }
-        if let Some(value) = &self.pre_processing {
-            object.serialize_field("pre_processing", value)?;
-        }
-        if let Some(value) = &self.realtime_processing {
-            object.serialize_field("realtime_processing", value)?;
-        }
-        if let Some(value) = &self.post_processing {
-            object.serialize_field("post_processing", value)?;
-        }
-        if let Some(value) = &self.messages_config {
-            object.serialize_field("messages_config", value)?;
-        }
-        if let Some(value) = &self.callback {
-            object.serialize_field("callback", value)?;
-        }
-        if let Some(value) = &self.callback_config {
-            object.serialize_field("callback_config", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InitLiveSessionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for InitLiveSessionRequest {
-    const NAME: &'static str = "InitLiveSessionRequest";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_encoding: Option<LiveEncoding> = None;
-        let mut field_bit_depth: Option<LiveBitDepth> = None;
-        let mut field_sample_rate: Option<LiveSampleRate> = None;
-        let mut field_channels: Option<i64> = None;
-        let mut field_custom_metadata: Option<
-            serde_json::Map<String, serde_json::Value>,
-        > = None;
-        let mut field_model: Option<LiveModel> = None;
-        let mut field_endpointing: Option<f64> = None;
-        let mut field_maximum_duration_without_endpointing: Option<f64> = None;
-        let mut field_language_config: Option<LanguageConfig> = None;
-        let mut field_pre_processing: Option<LivePreProcessingConfig> = None;
-        let mut field_realtime_processing: Option<LiveRealtimeProcessingConfig> = None;
-        let mut field_post_processing: Option<LivePostProcessingConfig> = None;
-        let mut field_messages_config: Option<LiveMessagesConfig> = None;
-        let mut field_callback: Option<bool> = None;
-        let mut field_callback_config: Option<LiveCallbackConfig> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "encoding" => field_encoding = map.next_value()?,
-                "bit_depth" => field_bit_depth = map.next_value()?,
-                "sample_rate" => field_sample_rate = map.next_value()?,
-                "channels" => field_channels = map.next_value()?,
-                "custom_metadata" => field_custom_metadata = map.next_value()?,
-                "model" => field_model = map.next_value()?,
-                "endpointing" => field_endpointing = map.next_value()?,
-                "maximum_duration_without_endpointing" => {
-                    field_maximum_duration_without_endpointing = map.next_value()?;
-                }
-                "language_config" => field_language_config = map.next_value()?,
-                "pre_processing" => field_pre_processing = map.next_value()?,
-                "realtime_processing" => field_realtime_processing = map.next_value()?,
-                "post_processing" => field_post_processing = map.next_value()?,
-                "messages_config" => field_messages_config = map.next_value()?,
-                "callback" => field_callback = map.next_value()?,
-                "callback_config" => field_callback_config = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            encoding: field_encoding,
-            bit_depth: field_bit_depth,
-            sample_rate: field_sample_rate,
-            channels: field_channels,
-            custom_metadata: field_custom_metadata,
-            model: field_model,
-            endpointing: field_endpointing,
-            maximum_duration_without_endpointing: field_maximum_duration_without_endpointing,
-            language_config: field_language_config,
-            pre_processing: field_pre_processing,
-            realtime_processing: field_realtime_processing,
-            post_processing: field_post_processing,
-            messages_config: field_messages_config,
-            callback: field_callback,
-            callback_config: field_callback_config,
-        })
-    }
-}
-impl InitLiveSessionRequest {
-    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
-    /// items), as the server would; endpoint functions call it before sending.
-    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
-        if let Some(value) = &self.channels {
-            crate::wire::check_range("channels", *value as f64, Some(1.0), Some(8.0))?;
-        }
-        if let Some(value) = &self.endpointing {
-            crate::wire::check_range("endpointing", *value, Some(0.01), Some(10.0))?;
-        }
-        if let Some(value) = &self.maximum_duration_without_endpointing {
-            crate::wire::check_range(
-                "maximum_duration_without_endpointing",
-                *value,
-                Some(5.0),
-                Some(60.0),
-            )?;
-        }
-        if let Some(value) = &self.pre_processing {
-            value.validate().map_err(|e| e.within("pre_processing"))?;
-        }
-        if let Some(value) = &self.realtime_processing {
-            value.validate().map_err(|e| e.within("realtime_processing"))?;
-        }
-        Ok(())
-    }
-}
 /// What to do to the audio before transcribing it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivePreProcessingConfig {
@@ -6745,23 +7154,23 @@ pub struct LivePreProcessingConfig {
     pub audio_enhancer: Option<bool>,
     /// How strict speech detection is, from 0 to 1; higher values let less background sound through as speech
     ///
-    /// Range: 0 to 1.
+    /// Default: `0.6`. Range: 0 to 1.
     pub speech_threshold: Option<f64>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LivePreProcessingConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LivePreProcessingConfig",
-                usize::from(self.audio_enhancer.is_some())
-                    + usize::from(self.speech_threshold.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.audio_enhancer {
-            object.serialize_field("audio_enhancer", value)?;
+            object.serialize_entry("audio_enhancer", value)?;
         }
         if let Some(value) = &self.speech_threshold {
-            object.serialize_field("speech_threshold", value)?;
+            object.serialize_entry("speech_threshold", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -6780,18 +7189,24 @@ impl crate::wire::Object for LivePreProcessingConfig {
     ) -> Result<Self, __A::Error> {
         let mut field_audio_enhancer: Option<bool> = None;
         let mut field_speech_threshold: Option<f64> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "audio_enhancer" => field_audio_enhancer = map.next_value()?,
                 "speech_threshold" => field_speech_threshold = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
             audio_enhancer: field_audio_enhancer,
             speech_threshold: field_speech_threshold,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -6812,19 +7227,19 @@ pub struct LiveRealtimeProcessingConfig {
     ///
     /// Default: `false`.
     pub custom_vocabulary: Option<bool>,
-    /// See [`CustomVocabularyConfig`].
+    /// Words to favour, used when `custom_vocabulary` is on
     pub custom_vocabulary_config: Option<CustomVocabularyConfig>,
     /// Rewrite words as `custom_spelling_config` says
     ///
     /// Default: `false`.
     pub custom_spelling: Option<bool>,
-    /// See [`CustomSpellingConfig`].
+    /// Spelling rules, used when `custom_spelling` is on
     pub custom_spelling_config: Option<CustomSpellingConfig>,
     /// Translate each utterance
     ///
     /// Default: `false`.
     pub translation: Option<bool>,
-    /// See [`TranslationConfig`].
+    /// Target languages and model, used when `translation` is on
     pub translation_config: Option<TranslationConfig>,
     /// Find named entities in each utterance
     ///
@@ -6834,45 +7249,39 @@ pub struct LiveRealtimeProcessingConfig {
     ///
     /// Default: `false`.
     pub sentiment_analysis: Option<bool>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveRealtimeProcessingConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveRealtimeProcessingConfig",
-                usize::from(self.custom_vocabulary.is_some())
-                    + usize::from(self.custom_vocabulary_config.is_some())
-                    + usize::from(self.custom_spelling.is_some())
-                    + usize::from(self.custom_spelling_config.is_some())
-                    + usize::from(self.translation.is_some())
-                    + usize::from(self.translation_config.is_some())
-                    + usize::from(self.named_entity_recognition.is_some())
-                    + usize::from(self.sentiment_analysis.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.custom_vocabulary {
-            object.serialize_field("custom_vocabulary", value)?;
+            object.serialize_entry("custom_vocabulary", value)?;
         }
         if let Some(value) = &self.custom_vocabulary_config {
-            object.serialize_field("custom_vocabulary_config", value)?;
+            object.serialize_entry("custom_vocabulary_config", value)?;
         }
         if let Some(value) = &self.custom_spelling {
-            object.serialize_field("custom_spelling", value)?;
+            object.serialize_entry("custom_spelling", value)?;
         }
         if let Some(value) = &self.custom_spelling_config {
-            object.serialize_field("custom_spelling_config", value)?;
+            object.serialize_entry("custom_spelling_config", value)?;
         }
         if let Some(value) = &self.translation {
-            object.serialize_field("translation", value)?;
+            object.serialize_entry("translation", value)?;
         }
         if let Some(value) = &self.translation_config {
-            object.serialize_field("translation_config", value)?;
+            object.serialize_entry("translation_config", value)?;
         }
         if let Some(value) = &self.named_entity_recognition {
-            object.serialize_field("named_entity_recognition", value)?;
+            object.serialize_entry("named_entity_recognition", value)?;
         }
         if let Some(value) = &self.sentiment_analysis {
-            object.serialize_field("sentiment_analysis", value)?;
+            object.serialize_entry("sentiment_analysis", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -6897,6 +7306,10 @@ impl crate::wire::Object for LiveRealtimeProcessingConfig {
         let mut field_translation_config: Option<TranslationConfig> = None;
         let mut field_named_entity_recognition: Option<bool> = None;
         let mut field_sentiment_analysis: Option<bool> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "custom_vocabulary" => field_custom_vocabulary = map.next_value()?,
@@ -6914,7 +7327,8 @@ impl crate::wire::Object for LiveRealtimeProcessingConfig {
                 }
                 "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -6927,6 +7341,7 @@ impl crate::wire::Object for LiveRealtimeProcessingConfig {
             translation_config: field_translation_config,
             named_entity_recognition: field_named_entity_recognition,
             sentiment_analysis: field_sentiment_analysis,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -6950,31 +7365,30 @@ pub struct LivePostProcessingConfig {
     ///
     /// Default: `false`.
     pub summarization: Option<bool>,
-    /// See [`SummarizationConfig`].
+    /// Kind of summary, used when `summarization` is on
     pub summarization_config: Option<SummarizationConfig>,
     /// Split the session into chapters
     ///
     /// Default: `false`.
     pub chapterization: Option<bool>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LivePostProcessingConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LivePostProcessingConfig",
-                usize::from(self.summarization.is_some())
-                    + usize::from(self.summarization_config.is_some())
-                    + usize::from(self.chapterization.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.summarization {
-            object.serialize_field("summarization", value)?;
+            object.serialize_entry("summarization", value)?;
         }
         if let Some(value) = &self.summarization_config {
-            object.serialize_field("summarization_config", value)?;
+            object.serialize_entry("summarization_config", value)?;
         }
         if let Some(value) = &self.chapterization {
-            object.serialize_field("chapterization", value)?;
+            object.serialize_entry("chapterization", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -6994,13 +7408,18 @@ impl crate::wire::Object for LivePostProcessingConfig {
         let mut field_summarization: Option<bool> = None;
         let mut field_summarization_config: Option<SummarizationConfig> = None;
         let mut field_chapterization: Option<bool> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "summarization" => field_summarization = map.next_value()?,
                 "summarization_config" => field_summarization_config = map.next_value()?,
                 "chapterization" => field_chapterization = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -7008,6 +7427,7 @@ impl crate::wire::Object for LivePostProcessingConfig {
             summarization: field_summarization,
             summarization_config: field_summarization_config,
             chapterization: field_chapterization,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -7016,7 +7436,7 @@ impl crate::wire::Object for LivePostProcessingConfig {
 pub struct LiveMessagesConfig {
     /// Transcripts that may still change
     ///
-    /// Default: `true`.
+    /// Default: `false`.
     pub receive_partial_transcripts: Option<bool>,
     /// Transcripts of closed utterances
     ///
@@ -7050,49 +7470,42 @@ pub struct LiveMessagesConfig {
     ///
     /// Default: `false`.
     pub receive_lifecycle_events: Option<bool>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveMessagesConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveMessagesConfig",
-                usize::from(self.receive_partial_transcripts.is_some())
-                    + usize::from(self.receive_final_transcripts.is_some())
-                    + usize::from(self.receive_speech_events.is_some())
-                    + usize::from(self.receive_pre_processing_events.is_some())
-                    + usize::from(self.receive_realtime_processing_events.is_some())
-                    + usize::from(self.receive_post_processing_events.is_some())
-                    + usize::from(self.receive_acknowledgments.is_some())
-                    + usize::from(self.receive_errors.is_some())
-                    + usize::from(self.receive_lifecycle_events.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.receive_partial_transcripts {
-            object.serialize_field("receive_partial_transcripts", value)?;
+            object.serialize_entry("receive_partial_transcripts", value)?;
         }
         if let Some(value) = &self.receive_final_transcripts {
-            object.serialize_field("receive_final_transcripts", value)?;
+            object.serialize_entry("receive_final_transcripts", value)?;
         }
         if let Some(value) = &self.receive_speech_events {
-            object.serialize_field("receive_speech_events", value)?;
+            object.serialize_entry("receive_speech_events", value)?;
         }
         if let Some(value) = &self.receive_pre_processing_events {
-            object.serialize_field("receive_pre_processing_events", value)?;
+            object.serialize_entry("receive_pre_processing_events", value)?;
         }
         if let Some(value) = &self.receive_realtime_processing_events {
-            object.serialize_field("receive_realtime_processing_events", value)?;
+            object.serialize_entry("receive_realtime_processing_events", value)?;
         }
         if let Some(value) = &self.receive_post_processing_events {
-            object.serialize_field("receive_post_processing_events", value)?;
+            object.serialize_entry("receive_post_processing_events", value)?;
         }
         if let Some(value) = &self.receive_acknowledgments {
-            object.serialize_field("receive_acknowledgments", value)?;
+            object.serialize_entry("receive_acknowledgments", value)?;
         }
         if let Some(value) = &self.receive_errors {
-            object.serialize_field("receive_errors", value)?;
+            object.serialize_entry("receive_errors", value)?;
         }
         if let Some(value) = &self.receive_lifecycle_events {
-            object.serialize_field("receive_lifecycle_events", value)?;
+            object.serialize_entry("receive_lifecycle_events", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -7118,6 +7531,10 @@ impl crate::wire::Object for LiveMessagesConfig {
         let mut field_receive_acknowledgments: Option<bool> = None;
         let mut field_receive_errors: Option<bool> = None;
         let mut field_receive_lifecycle_events: Option<bool> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "receive_partial_transcripts" => {
@@ -7146,7 +7563,8 @@ impl crate::wire::Object for LiveMessagesConfig {
                     field_receive_lifecycle_events = map.next_value()?;
                 }
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -7160,6 +7578,7 @@ impl crate::wire::Object for LiveMessagesConfig {
             receive_acknowledgments: field_receive_acknowledgments,
             receive_errors: field_receive_errors,
             receive_lifecycle_events: field_receive_lifecycle_events,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -7206,53 +7625,45 @@ pub struct LiveCallbackConfig {
     ///
     /// Default: `true`.
     pub receive_lifecycle_events: Option<bool>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveCallbackConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveCallbackConfig",
-                usize::from(self.url.is_some())
-                    + usize::from(self.receive_partial_transcripts.is_some())
-                    + usize::from(self.receive_final_transcripts.is_some())
-                    + usize::from(self.receive_speech_events.is_some())
-                    + usize::from(self.receive_pre_processing_events.is_some())
-                    + usize::from(self.receive_realtime_processing_events.is_some())
-                    + usize::from(self.receive_post_processing_events.is_some())
-                    + usize::from(self.receive_acknowledgments.is_some())
-                    + usize::from(self.receive_errors.is_some())
-                    + usize::from(self.receive_lifecycle_events.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.url {
-            object.serialize_field("url", value)?;
+            object.serialize_entry("url", value)?;
         }
         if let Some(value) = &self.receive_partial_transcripts {
-            object.serialize_field("receive_partial_transcripts", value)?;
+            object.serialize_entry("receive_partial_transcripts", value)?;
         }
         if let Some(value) = &self.receive_final_transcripts {
-            object.serialize_field("receive_final_transcripts", value)?;
+            object.serialize_entry("receive_final_transcripts", value)?;
         }
         if let Some(value) = &self.receive_speech_events {
-            object.serialize_field("receive_speech_events", value)?;
+            object.serialize_entry("receive_speech_events", value)?;
         }
         if let Some(value) = &self.receive_pre_processing_events {
-            object.serialize_field("receive_pre_processing_events", value)?;
+            object.serialize_entry("receive_pre_processing_events", value)?;
         }
         if let Some(value) = &self.receive_realtime_processing_events {
-            object.serialize_field("receive_realtime_processing_events", value)?;
+            object.serialize_entry("receive_realtime_processing_events", value)?;
         }
         if let Some(value) = &self.receive_post_processing_events {
-            object.serialize_field("receive_post_processing_events", value)?;
+            object.serialize_entry("receive_post_processing_events", value)?;
         }
         if let Some(value) = &self.receive_acknowledgments {
-            object.serialize_field("receive_acknowledgments", value)?;
+            object.serialize_entry("receive_acknowledgments", value)?;
         }
         if let Some(value) = &self.receive_errors {
-            object.serialize_field("receive_errors", value)?;
+            object.serialize_entry("receive_errors", value)?;
         }
         if let Some(value) = &self.receive_lifecycle_events {
-            object.serialize_field("receive_lifecycle_events", value)?;
+            object.serialize_entry("receive_lifecycle_events", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -7279,6 +7690,10 @@ impl crate::wire::Object for LiveCallbackConfig {
         let mut field_receive_acknowledgments: Option<bool> = None;
         let mut field_receive_errors: Option<bool> = None;
         let mut field_receive_lifecycle_events: Option<bool> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "url" => field_url = map.next_value()?,
@@ -7308,7 +7723,8 @@ impl crate::wire::Object for LiveCallbackConfig {
                     field_receive_lifecycle_events = map.next_value()?;
                 }
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -7323,74 +7739,292 @@ impl crate::wire::Object for LiveCallbackConfig {
             receive_acknowledgments: field_receive_acknowledgments,
             receive_errors: field_receive_errors,
             receive_lifecycle_events: field_receive_lifecycle_events,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// A new live session and where to stream its audio.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InitLiveSessionResponse {
-    /// Id of the session
+/// The options of a live session as the server recorded them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveRequestParams {
+    /// Encoding of the streamed audio
     ///
-    /// Format: `uuid`.
-    pub id: String,
-    /// When the session was created
+    /// Default: `"wav/pcm"`.
+    pub encoding: Option<LiveEncoding>,
+    /// Bits per sample of the streamed audio
     ///
-    /// Format: `date-time`.
-    pub created_at: Option<time::OffsetDateTime>,
-    /// WebSocket URL to stream the audio to
+    /// Default: `16`.
+    pub bit_depth: Option<LiveBitDepth>,
+    /// Samples per second of the streamed audio
     ///
-    /// Format: `uri`.
-    pub url: String,
+    /// Default: `16000`.
+    pub sample_rate: Option<LiveSampleRate>,
+    /// Number of interleaved channels in the audio
+    ///
+    /// Default: `1`. Range: 1 to 8.
+    pub channels: Option<i64>,
+    /// Speech model used
+    ///
+    /// Default: `"solaria-1"`.
+    pub model: Option<LiveModel>,
+    /// Seconds of silence that close an utterance
+    ///
+    /// Default: `0.05`. Range: 0.01 to 10.
+    pub endpointing: Option<f64>,
+    /// Longest utterance, in seconds, before it is closed without silence
+    ///
+    /// Default: `5`. Range: 5 to 60.
+    pub maximum_duration_without_endpointing: Option<f64>,
+    /// Languages spoken in the session
+    pub language_config: Option<LanguageConfig>,
+    /// What to do to the audio before transcribing it
+    pub pre_processing: Option<LivePreProcessingConfig>,
+    /// Add-ons run while the audio streams
+    pub realtime_processing: Option<LiveRealtimeProcessingConfig>,
+    /// Add-ons run once the session has ended
+    pub post_processing: Option<LivePostProcessingConfig>,
+    /// Which messages the WebSocket sends you
+    pub messages_config: Option<LiveMessagesConfig>,
+    /// Whether session messages were sent to `callback_config.url`
+    ///
+    /// Default: `false`.
+    pub callback: Option<bool>,
+    /// Callback URL, and which messages it receives
+    pub callback_config: Option<LiveCallbackConfig>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for InitLiveSessionResponse {
+impl serde::Serialize for LiveRequestParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "InitLiveSessionResponse",
-                2 + usize::from(self.created_at.is_some()),
-            )?;
-        object.serialize_field("id", &self.id)?;
-        if let Some(value) = &self.created_at {
-            object.serialize_field("created_at", &crate::wire::Rfc3339(*value))?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        if let Some(value) = &self.encoding {
+            object.serialize_entry("encoding", value)?;
         }
-        object.serialize_field("url", &self.url)?;
+        if let Some(value) = &self.bit_depth {
+            object.serialize_entry("bit_depth", value)?;
+        }
+        if let Some(value) = &self.sample_rate {
+            object.serialize_entry("sample_rate", value)?;
+        }
+        if let Some(value) = &self.channels {
+            object.serialize_entry("channels", value)?;
+        }
+        if let Some(value) = &self.model {
+            object.serialize_entry("model", value)?;
+        }
+        if let Some(value) = &self.endpointing {
+            object.serialize_entry("endpointing", value)?;
+        }
+        if let Some(value) = &self.maximum_duration_without_endpointing {
+            object.serialize_entry("maximum_duration_without_endpointing", value)?;
+        }
+        if let Some(value) = &self.language_config {
+            object.serialize_entry("language_config", value)?;
+        }
+        if let Some(value) = &self.pre_processing {
+            object.serialize_entry("pre_processing", value)?;
+        }
+        if let Some(value) = &self.realtime_processing {
+            object.serialize_entry("realtime_processing", value)?;
+        }
+        if let Some(value) = &self.post_processing {
+            object.serialize_entry("post_processing", value)?;
+        }
+        if let Some(value) = &self.messages_config {
+            object.serialize_entry("messages_config", value)?;
+        }
+        if let Some(value) = &self.callback {
+            object.serialize_entry("callback", value)?;
+        }
+        if let Some(value) = &self.callback_config {
+            object.serialize_entry("callback_config", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for InitLiveSessionResponse {
+impl<'de> serde::Deserialize<'de> for LiveRequestParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for InitLiveSessionResponse {
-    const NAME: &'static str = "InitLiveSessionResponse";
+impl crate::wire::Object for LiveRequestParams {
+    const NAME: &'static str = "LiveRequestParams";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut field_created_at: Option<time::OffsetDateTime> = None;
-        let mut field_url: Option<String> = None;
+        let mut field_encoding: Option<LiveEncoding> = None;
+        let mut field_bit_depth: Option<LiveBitDepth> = None;
+        let mut field_sample_rate: Option<LiveSampleRate> = None;
+        let mut field_channels: Option<i64> = None;
+        let mut field_model: Option<LiveModel> = None;
+        let mut field_endpointing: Option<f64> = None;
+        let mut field_maximum_duration_without_endpointing: Option<f64> = None;
+        let mut field_language_config: Option<LanguageConfig> = None;
+        let mut field_pre_processing: Option<LivePreProcessingConfig> = None;
+        let mut field_realtime_processing: Option<LiveRealtimeProcessingConfig> = None;
+        let mut field_post_processing: Option<LivePostProcessingConfig> = None;
+        let mut field_messages_config: Option<LiveMessagesConfig> = None;
+        let mut field_callback: Option<bool> = None;
+        let mut field_callback_config: Option<LiveCallbackConfig> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
-                "id" => field_id = Some(map.next_value()?),
-                "created_at" => {
-                    field_created_at = map
-                        .next_value::<Option<crate::wire::Rfc3339>>()?
-                        .map(|date| date.0);
+                "encoding" => field_encoding = map.next_value()?,
+                "bit_depth" => field_bit_depth = map.next_value()?,
+                "sample_rate" => field_sample_rate = map.next_value()?,
+                "channels" => field_channels = map.next_value()?,
+                "model" => field_model = map.next_value()?,
+                "endpointing" => field_endpointing = map.next_value()?,
+                "maximum_duration_without_endpointing" => {
+                    field_maximum_duration_without_endpointing = map.next_value()?;
                 }
-                "url" => field_url = Some(map.next_value()?),
+                "language_config" => field_language_config = map.next_value()?,
+                "pre_processing" => field_pre_processing = map.next_value()?,
+                "realtime_processing" => field_realtime_processing = map.next_value()?,
+                "post_processing" => field_post_processing = map.next_value()?,
+                "messages_config" => field_messages_config = map.next_value()?,
+                "callback" => field_callback = map.next_value()?,
+                "callback_config" => field_callback_config = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
-            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-            created_at: field_created_at,
-            url: field_url.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+            encoding: field_encoding,
+            bit_depth: field_bit_depth,
+            sample_rate: field_sample_rate,
+            channels: field_channels,
+            model: field_model,
+            endpointing: field_endpointing,
+            maximum_duration_without_endpointing: field_maximum_duration_without_endpointing,
+            language_config: field_language_config,
+            pre_processing: field_pre_processing,
+            realtime_processing: field_realtime_processing,
+            post_processing: field_post_processing,
+            messages_config: field_messages_config,
+            callback: field_callback,
+            callback_config: field_callback_config,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Everything a live session produced, with the messages the server sent during it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveSessionResultWithMessages {
+    /// Durations and billing of the session
+    pub metadata: TranscriptionMetadata,
+    /// The transcript
+    pub transcription: Option<Transcription>,
+    /// The translations, if requested
+    pub translation: Option<Translation>,
+    /// The summary, if requested
+    pub summarization: Option<Summarization>,
+    /// The named entities found, if requested
+    pub named_entity_recognition: Option<NamedEntityRecognition>,
+    /// The sentiment analysis, if requested
+    pub sentiment_analysis: Option<SentimentAnalysis>,
+    /// The chapters, if requested
+    pub chapterization: Option<Chapterization>,
+    /// The messages the server sent during the session, each as a string
+    pub messages: Option<Vec<String>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for LiveSessionResultWithMessages {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("metadata", &self.metadata)?;
+        if let Some(value) = &self.transcription {
+            object.serialize_entry("transcription", value)?;
+        }
+        if let Some(value) = &self.translation {
+            object.serialize_entry("translation", value)?;
+        }
+        if let Some(value) = &self.summarization {
+            object.serialize_entry("summarization", value)?;
+        }
+        if let Some(value) = &self.named_entity_recognition {
+            object.serialize_entry("named_entity_recognition", value)?;
+        }
+        if let Some(value) = &self.sentiment_analysis {
+            object.serialize_entry("sentiment_analysis", value)?;
+        }
+        if let Some(value) = &self.chapterization {
+            object.serialize_entry("chapterization", value)?;
+        }
+        if let Some(value) = &self.messages {
+            object.serialize_entry("messages", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveSessionResultWithMessages {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveSessionResultWithMessages {
+    const NAME: &'static str = "LiveSessionResultWithMessages";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_metadata: Option<TranscriptionMetadata> = None;
+        let mut field_transcription: Option<Transcription> = None;
+        let mut field_translation: Option<Translation> = None;
+        let mut field_summarization: Option<Summarization> = None;
+        let mut field_named_entity_recognition: Option<NamedEntityRecognition> = None;
+        let mut field_sentiment_analysis: Option<SentimentAnalysis> = None;
+        let mut field_chapterization: Option<Chapterization> = None;
+        let mut field_messages: Option<Vec<String>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "metadata" => field_metadata = Some(map.next_value()?),
+                "transcription" => field_transcription = map.next_value()?,
+                "translation" => field_translation = map.next_value()?,
+                "summarization" => field_summarization = map.next_value()?,
+                "named_entity_recognition" => {
+                    field_named_entity_recognition = map.next_value()?;
+                }
+                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
+                "chapterization" => field_chapterization = map.next_value()?,
+                "messages" => field_messages = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            metadata: field_metadata
+                .ok_or_else(|| serde::de::Error::missing_field("metadata"))?,
+            transcription: field_transcription,
+            translation: field_translation,
+            summarization: field_summarization,
+            named_entity_recognition: field_named_entity_recognition,
+            sentiment_analysis: field_sentiment_analysis,
+            chapterization: field_chapterization,
+            messages: field_messages,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -7423,55 +8057,50 @@ pub struct LiveResponse {
     pub error_code: Option<i64>,
     /// Facts recorded once the session ended
     pub post_session_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// See [`TranscriptionKind`].
-    pub kind: TranscriptionKind,
     /// The recorded audio
     pub file: Option<FileResponse>,
     /// The options the session was created with
-    pub request_params: Option<InitLiveSessionRequest>,
+    pub request_params: Option<LiveRequestParams>,
     /// The transcription and add-on results, once the session has ended
-    pub result: Option<TranscriptionResult>,
+    pub result: Option<LiveSessionResultWithMessages>,
+    /// See [`TranscriptionKind`].
+    pub kind: TranscriptionKind,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveResponse",
-                6 + usize::from(self.completed_at.is_some())
-                    + usize::from(self.custom_metadata.is_some())
-                    + usize::from(self.error_code.is_some())
-                    + usize::from(self.post_session_metadata.is_some())
-                    + usize::from(self.file.is_some())
-                    + usize::from(self.request_params.is_some())
-                    + usize::from(self.result.is_some()),
-            )?;
-        object.serialize_field("id", &self.id)?;
-        object.serialize_field("request_id", &self.request_id)?;
-        object.serialize_field("version", &self.version)?;
-        object.serialize_field("status", &self.status)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("request_id", &self.request_id)?;
+        object.serialize_entry("version", &self.version)?;
+        object.serialize_entry("status", &self.status)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
         if let Some(value) = &self.completed_at {
-            object.serialize_field("completed_at", &crate::wire::Rfc3339(*value))?;
+            object.serialize_entry("completed_at", &crate::wire::Rfc3339(*value))?;
         }
         if let Some(value) = &self.custom_metadata {
-            object.serialize_field("custom_metadata", value)?;
+            object.serialize_entry("custom_metadata", value)?;
         }
         if let Some(value) = &self.error_code {
-            object.serialize_field("error_code", value)?;
+            object.serialize_entry("error_code", value)?;
         }
         if let Some(value) = &self.post_session_metadata {
-            object.serialize_field("post_session_metadata", value)?;
+            object.serialize_entry("post_session_metadata", value)?;
         }
-        object.serialize_field("kind", &self.kind)?;
         if let Some(value) = &self.file {
-            object.serialize_field("file", value)?;
+            object.serialize_entry("file", value)?;
         }
         if let Some(value) = &self.request_params {
-            object.serialize_field("request_params", value)?;
+            object.serialize_entry("request_params", value)?;
         }
         if let Some(value) = &self.result {
-            object.serialize_field("result", value)?;
+            object.serialize_entry("result", value)?;
+        }
+        object.serialize_entry("kind", &self.kind)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -7501,10 +8130,14 @@ impl crate::wire::Object for LiveResponse {
         let mut field_post_session_metadata: Option<
             serde_json::Map<String, serde_json::Value>,
         > = None;
-        let mut field_kind: Option<TranscriptionKind> = None;
         let mut field_file: Option<FileResponse> = None;
-        let mut field_request_params: Option<InitLiveSessionRequest> = None;
-        let mut field_result: Option<TranscriptionResult> = None;
+        let mut field_request_params: Option<LiveRequestParams> = None;
+        let mut field_result: Option<LiveSessionResultWithMessages> = None;
+        let mut field_kind: Option<TranscriptionKind> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "id" => field_id = Some(map.next_value()?),
@@ -7524,12 +8157,13 @@ impl crate::wire::Object for LiveResponse {
                 "post_session_metadata" => {
                     field_post_session_metadata = map.next_value()?;
                 }
-                "kind" => field_kind = Some(map.next_value()?),
                 "file" => field_file = map.next_value()?,
                 "request_params" => field_request_params = map.next_value()?,
                 "result" => field_result = map.next_value()?,
+                "kind" => field_kind = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -7547,10 +8181,5200 @@ impl crate::wire::Object for LiveResponse {
             custom_metadata: field_custom_metadata,
             error_code: field_error_code,
             post_session_metadata: field_post_session_metadata,
-            kind: field_kind.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
             file: field_file,
             request_params: field_request_params,
             result: field_result,
+            kind: field_kind.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// One page of jobs of every kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListTranscriptionResponse {
+    /// URL of the first page
+    ///
+    /// Format: `uri`.
+    pub first: String,
+    /// URL of this page
+    ///
+    /// Format: `uri`.
+    pub current: String,
+    /// URL of the next page, or null on the last one
+    ///
+    /// Format: `uri`.
+    pub next: Option<String>,
+    /// The jobs of this page, newest first.
+    pub items: Vec<Result<TranscriptionItem, crate::UnreadableItem>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ListTranscriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("first", &self.first)?;
+        object.serialize_entry("current", &self.current)?;
+        object.serialize_entry("next", &self.next)?;
+        object.serialize_entry("items", &crate::wire::LenientItems(&self.items))?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListTranscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ListTranscriptionResponse {
+    const NAME: &'static str = "ListTranscriptionResponse";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_first: Option<String> = None;
+        let mut field_current: Option<String> = None;
+        let mut field_next: Option<String> = None;
+        let mut field_items: Option<
+            Vec<Result<TranscriptionItem, crate::UnreadableItem>>,
+        > = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "first" => field_first = Some(map.next_value()?),
+                "current" => field_current = Some(map.next_value()?),
+                "next" => field_next = map.next_value()?,
+                "items" => {
+                    field_items = Some(
+                        map.next_value::<crate::wire::LenientItems<_>>()?.0,
+                    );
+                }
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            first: field_first.ok_or_else(|| serde::de::Error::missing_field("first"))?,
+            current: field_current
+                .ok_or_else(|| serde::de::Error::missing_field("current"))?,
+            next: field_next,
+            items: field_items.ok_or_else(|| serde::de::Error::missing_field("items"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// One page of jobs of both kinds, from the v1 history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListHistoryResponse {
+    /// URL of the first page
+    ///
+    /// Format: `uri`.
+    pub first: String,
+    /// URL of this page
+    ///
+    /// Format: `uri`.
+    pub current: String,
+    /// URL of the next page, or null on the last one
+    ///
+    /// Format: `uri`.
+    pub next: Option<String>,
+    /// The jobs of this page, newest first.
+    pub items: Vec<Result<TranscriptionItem, crate::UnreadableItem>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ListHistoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("first", &self.first)?;
+        object.serialize_entry("current", &self.current)?;
+        object.serialize_entry("next", &self.next)?;
+        object.serialize_entry("items", &crate::wire::LenientItems(&self.items))?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListHistoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ListHistoryResponse {
+    const NAME: &'static str = "ListHistoryResponse";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_first: Option<String> = None;
+        let mut field_current: Option<String> = None;
+        let mut field_next: Option<String> = None;
+        let mut field_items: Option<
+            Vec<Result<TranscriptionItem, crate::UnreadableItem>>,
+        > = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "first" => field_first = Some(map.next_value()?),
+                "current" => field_current = Some(map.next_value()?),
+                "next" => field_next = map.next_value()?,
+                "items" => {
+                    field_items = Some(
+                        map.next_value::<crate::wire::LenientItems<_>>()?.0,
+                    );
+                }
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            first: field_first.ok_or_else(|| serde::de::Error::missing_field("first"))?,
+            current: field_current
+                .ok_or_else(|| serde::de::Error::missing_field("current"))?,
+            next: field_next,
+            items: field_items.ok_or_else(|| serde::de::Error::missing_field("items"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Audio of one chunk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudioChunkActionData {
+    /// The audio, base64-encoded; a chunk holds whole frames only
+    pub chunk: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for AudioChunkActionData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("chunk", &self.chunk)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AudioChunkActionData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for AudioChunkActionData {
+    const NAME: &'static str = "AudioChunkActionData";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_chunk: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "chunk" => field_chunk = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            chunk: field_chunk.ok_or_else(|| serde::de::Error::missing_field("chunk"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `audio_chunk`
+///
+/// Default: `"audio_chunk"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AudioChunkActionType {
+    /// `audio_chunk`
+    AudioChunk,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl AudioChunkActionType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::AudioChunk];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["audio_chunk"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AudioChunk => "audio_chunk",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for AudioChunkActionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for AudioChunkActionType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("AudioChunkActionType", value)),
+        }
+    }
+}
+impl From<&str> for AudioChunkActionType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for AudioChunkActionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AudioChunkActionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Client message carrying a piece of the audio stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudioChunkAction {
+    /// Always `audio_chunk`
+    ///
+    /// Default: `"audio_chunk"`.
+    pub r#type: AudioChunkActionType,
+    /// The audio of this chunk
+    pub data: AudioChunkActionData,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for AudioChunkAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("type", &self.r#type)?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AudioChunkAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for AudioChunkAction {
+    const NAME: &'static str = "AudioChunkAction";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_type: Option<AudioChunkActionType> = None;
+        let mut field_data: Option<AudioChunkActionData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "type" => field_type = Some(map.next_value()?),
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `stop_recording`
+///
+/// Default: `"stop_recording"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StopRecordingActionType {
+    /// `stop_recording`
+    StopRecording,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl StopRecordingActionType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::StopRecording];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["stop_recording"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StopRecording => "stop_recording",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for StopRecordingActionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for StopRecordingActionType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("StopRecordingActionType", value)),
+        }
+    }
+}
+impl From<&str> for StopRecordingActionType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for StopRecordingActionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for StopRecordingActionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Client message saying that no more audio will be sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StopRecordingAction {
+    /// Always `stop_recording`
+    ///
+    /// Default: `"stop_recording"`.
+    pub r#type: StopRecordingActionType,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for StopRecordingAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("type", &self.r#type)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for StopRecordingAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for StopRecordingAction {
+    const NAME: &'static str = "StopRecordingAction";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_type: Option<StopRecordingActionType> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "type" => field_type = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Why an action or an add-on of a live session failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    /// What went wrong
+    pub message: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("message", &self.message)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for Error {
+    const NAME: &'static str = "Error";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_message: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "message" => field_message = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            message: field_message
+                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Where an accepted audio chunk lies in the stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudioChunkAckData {
+    /// Start and end of the chunk, in bytes from the start of the session
+    ///
+    /// Between 2 and 2 items.
+    pub byte_range: Vec<i64>,
+    /// Start and end of the chunk, in seconds from the start of the session
+    ///
+    /// Between 2 and 2 items.
+    pub time_range: Vec<f64>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for AudioChunkAckData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("byte_range", &self.byte_range)?;
+        object.serialize_entry("time_range", &self.time_range)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AudioChunkAckData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for AudioChunkAckData {
+    const NAME: &'static str = "AudioChunkAckData";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_byte_range: Option<Vec<i64>> = None;
+        let mut field_time_range: Option<Vec<f64>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "byte_range" => field_byte_range = Some(map.next_value()?),
+                "time_range" => field_time_range = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            byte_range: field_byte_range
+                .ok_or_else(|| serde::de::Error::missing_field("byte_range"))?,
+            time_range: field_time_range
+                .ok_or_else(|| serde::de::Error::missing_field("time_range"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `audio_chunk`
+///
+/// Default: `"audio_chunk"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AudioChunkAckMessageType {
+    /// `audio_chunk`
+    AudioChunk,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl AudioChunkAckMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::AudioChunk];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["audio_chunk"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AudioChunk => "audio_chunk",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for AudioChunkAckMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for AudioChunkAckMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => {
+                Err(crate::wire::UnknownValue::new("AudioChunkAckMessageType", value))
+            }
+        }
+    }
+}
+impl From<&str> for AudioChunkAckMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for AudioChunkAckMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AudioChunkAckMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Answer to an audio chunk: whether it was accepted, and what part of the stream it covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudioChunkAckMessage {
+    /// Id of the session
+    pub session_id: String,
+    /// When the message was created (ISO 8601)
+    pub created_at: String,
+    /// Whether the action was accepted
+    pub acknowledged: bool,
+    /// Why the action was refused; null when it was accepted
+    pub error: Option<Error>,
+    /// Always `audio_chunk`
+    ///
+    /// Default: `"audio_chunk"`.
+    pub r#type: AudioChunkAckMessageType,
+    /// Where the chunk lies in the stream; null when it was refused
+    pub data: Option<AudioChunkAckData>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for AudioChunkAckMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &self.created_at)?;
+        object.serialize_entry("acknowledged", &self.acknowledged)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("type", &self.r#type)?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AudioChunkAckMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for AudioChunkAckMessage {
+    const NAME: &'static str = "AudioChunkAckMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_acknowledged: Option<bool> = None;
+        let mut field_error: Option<Error> = None;
+        let mut field_type: Option<AudioChunkAckMessageType> = None;
+        let mut field_data: Option<AudioChunkAckData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => field_created_at = Some(map.next_value()?),
+                "acknowledged" => field_acknowledged = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "type" => field_type = Some(map.next_value()?),
+                "data" => field_data = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            acknowledged: field_acknowledged
+                .ok_or_else(|| serde::de::Error::missing_field("acknowledged"))?,
+            error: field_error,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            data: field_data,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body relaying the WebSocket message about the answer to an audio chunk of a live session.
+///
+/// On the wire, `event` is always `live.audio_chunk`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackLiveAudioChunkAckMessage {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The message, as the WebSocket sent it
+    pub payload: AudioChunkAckMessage,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackLiveAudioChunkAckMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "live.audio_chunk")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackLiveAudioChunkAckMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLiveAudioChunkAckMessage {
+    const NAME: &'static str = "CallbackLiveAudioChunkAckMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<AudioChunkAckMessage> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.audio_chunk")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Facts about a recording that has ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndRecordingMessageData {
+    /// Length of the recorded audio, in seconds
+    pub recording_duration: f64,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for EndRecordingMessageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("recording_duration", &self.recording_duration)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EndRecordingMessageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for EndRecordingMessageData {
+    const NAME: &'static str = "EndRecordingMessageData";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_recording_duration: Option<f64> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "recording_duration" => {
+                    field_recording_duration = Some(map.next_value()?);
+                }
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            recording_duration: field_recording_duration
+                .ok_or_else(|| serde::de::Error::missing_field("recording_duration"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `end_recording`
+///
+/// Default: `"end_recording"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EndRecordingMessageType {
+    /// `end_recording`
+    EndRecording,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl EndRecordingMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::EndRecording];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["end_recording"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EndRecording => "end_recording",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for EndRecordingMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for EndRecordingMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("EndRecordingMessageType", value)),
+        }
+    }
+}
+impl From<&str> for EndRecordingMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for EndRecordingMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for EndRecordingMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Lifecycle message: the recording has ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndRecordingMessage {
+    /// Id of the session
+    pub session_id: String,
+    /// When the message was created (ISO 8601)
+    pub created_at: String,
+    /// Always `end_recording`
+    ///
+    /// Default: `"end_recording"`.
+    pub r#type: EndRecordingMessageType,
+    /// Length of the recording
+    pub data: EndRecordingMessageData,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for EndRecordingMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &self.created_at)?;
+        object.serialize_entry("type", &self.r#type)?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EndRecordingMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for EndRecordingMessage {
+    const NAME: &'static str = "EndRecordingMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_type: Option<EndRecordingMessageType> = None;
+        let mut field_data: Option<EndRecordingMessageData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => field_created_at = Some(map.next_value()?),
+                "type" => field_type = Some(map.next_value()?),
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body relaying the WebSocket message about the end of the recording of a live session.
+///
+/// On the wire, `event` is always `live.end_recording`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackLiveEndRecordingMessage {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The message, as the WebSocket sent it
+    pub payload: EndRecordingMessage,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackLiveEndRecordingMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "live.end_recording")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackLiveEndRecordingMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLiveEndRecordingMessage {
+    const NAME: &'static str = "CallbackLiveEndRecordingMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<EndRecordingMessage> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.end_recording")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `end_session`
+///
+/// Default: `"end_session"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EndSessionMessageType {
+    /// `end_session`
+    EndSession,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl EndSessionMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::EndSession];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["end_session"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EndSession => "end_session",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for EndSessionMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for EndSessionMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("EndSessionMessageType", value)),
+        }
+    }
+}
+impl From<&str> for EndSessionMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for EndSessionMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for EndSessionMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Lifecycle message: the session has ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndSessionMessage {
+    /// Id of the session
+    pub session_id: String,
+    /// When the message was created (ISO 8601)
+    pub created_at: String,
+    /// Always `end_session`
+    ///
+    /// Default: `"end_session"`.
+    pub r#type: EndSessionMessageType,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for EndSessionMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &self.created_at)?;
+        object.serialize_entry("type", &self.r#type)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for EndSessionMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for EndSessionMessage {
+    const NAME: &'static str = "EndSessionMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_type: Option<EndSessionMessageType> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => field_created_at = Some(map.next_value()?),
+                "type" => field_type = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body relaying the WebSocket message about the end of the session of a live session.
+///
+/// On the wire, `event` is always `live.end_session`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackLiveEndSessionMessage {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The message, as the WebSocket sent it
+    pub payload: EndSessionMessage,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackLiveEndSessionMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "live.end_session")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackLiveEndSessionMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLiveEndSessionMessage {
+    const NAME: &'static str = "CallbackLiveEndSessionMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<EndSessionMessage> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.end_session")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// An utterance and its translation into one language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranslationData {
+    /// Id of the utterance translated
+    pub utterance_id: String,
+    /// The utterance as transcribed
+    pub utterance: Utterance,
+    /// Language the utterance was spoken in
+    pub original_language: TranscriptionLanguageCode,
+    /// Language it was translated into
+    pub target_language: TranslationLanguageCode,
+    /// The utterance in the target language
+    pub translated_utterance: Utterance,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TranslationData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("utterance_id", &self.utterance_id)?;
+        object.serialize_entry("utterance", &self.utterance)?;
+        object.serialize_entry("original_language", &self.original_language)?;
+        object.serialize_entry("target_language", &self.target_language)?;
+        object.serialize_entry("translated_utterance", &self.translated_utterance)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranslationData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for TranslationData {
+    const NAME: &'static str = "TranslationData";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_utterance_id: Option<String> = None;
+        let mut field_utterance: Option<Utterance> = None;
+        let mut field_original_language: Option<TranscriptionLanguageCode> = None;
+        let mut field_target_language: Option<TranslationLanguageCode> = None;
+        let mut field_translated_utterance: Option<Utterance> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "utterance_id" => field_utterance_id = Some(map.next_value()?),
+                "utterance" => field_utterance = Some(map.next_value()?),
+                "original_language" => field_original_language = Some(map.next_value()?),
+                "target_language" => field_target_language = Some(map.next_value()?),
+                "translated_utterance" => {
+                    field_translated_utterance = Some(map.next_value()?);
+                }
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            utterance_id: field_utterance_id
+                .ok_or_else(|| serde::de::Error::missing_field("utterance_id"))?,
+            utterance: field_utterance
+                .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
+            original_language: field_original_language
+                .ok_or_else(|| serde::de::Error::missing_field("original_language"))?,
+            target_language: field_target_language
+                .ok_or_else(|| serde::de::Error::missing_field("target_language"))?,
+            translated_utterance: field_translated_utterance
+                .ok_or_else(|| serde::de::Error::missing_field("translated_utterance"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `translation`
+///
+/// Default: `"translation"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TranslationMessageType {
+    /// `translation`
+    Translation,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl TranslationMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::Translation];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["translation"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Translation => "translation",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for TranslationMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for TranslationMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("TranslationMessageType", value)),
+        }
+    }
+}
+impl From<&str> for TranslationMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for TranslationMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranslationMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Real-time translation of one utterance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranslationMessage {
+    /// Id of the session
+    pub session_id: String,
+    /// When the message was created (ISO 8601)
+    pub created_at: String,
+    /// Why the add-on failed; null when it succeeded
+    pub error: Option<Error>,
+    /// Always `translation`
+    ///
+    /// Default: `"translation"`.
+    pub r#type: TranslationMessageType,
+    /// The translation; null when the add-on failed
+    pub data: Option<TranslationData>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TranslationMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &self.created_at)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("type", &self.r#type)?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranslationMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for TranslationMessage {
+    const NAME: &'static str = "TranslationMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_error: Option<Error> = None;
+        let mut field_type: Option<TranslationMessageType> = None;
+        let mut field_data: Option<TranslationData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => field_created_at = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "type" => field_type = Some(map.next_value()?),
+                "data" => field_data = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            error: field_error,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            data: field_data,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body relaying the WebSocket message about the translation of an utterance of a live session.
+///
+/// On the wire, `event` is always `live.translation`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackLiveTranslationMessage {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The message, as the WebSocket sent it
+    pub payload: TranslationMessage,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackLiveTranslationMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "live.translation")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackLiveTranslationMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLiveTranslationMessage {
+    const NAME: &'static str = "CallbackLiveTranslationMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<TranslationMessage> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.translation")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// An utterance and the named entities found in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedEntityRecognitionData {
+    /// Id of the utterance analysed
+    pub utterance_id: String,
+    /// The utterance as transcribed
+    pub utterance: Utterance,
+    /// The entities found
+    pub results: Vec<NamedEntityRecognitionResult>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for NamedEntityRecognitionData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("utterance_id", &self.utterance_id)?;
+        object.serialize_entry("utterance", &self.utterance)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NamedEntityRecognitionData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for NamedEntityRecognitionData {
+    const NAME: &'static str = "NamedEntityRecognitionData";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_utterance_id: Option<String> = None;
+        let mut field_utterance: Option<Utterance> = None;
+        let mut field_results: Option<Vec<NamedEntityRecognitionResult>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "utterance_id" => field_utterance_id = Some(map.next_value()?),
+                "utterance" => field_utterance = Some(map.next_value()?),
+                "results" => field_results = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            utterance_id: field_utterance_id
+                .ok_or_else(|| serde::de::Error::missing_field("utterance_id"))?,
+            utterance: field_utterance
+                .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
+            results: field_results
+                .ok_or_else(|| serde::de::Error::missing_field("results"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `named_entity_recognition`
+///
+/// Default: `"named_entity_recognition"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NamedEntityRecognitionMessageType {
+    /// `named_entity_recognition`
+    NamedEntityRecognition,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl NamedEntityRecognitionMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::NamedEntityRecognition];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["named_entity_recognition"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NamedEntityRecognition => "named_entity_recognition",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for NamedEntityRecognitionMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for NamedEntityRecognitionMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => {
+                Err(
+                    crate::wire::UnknownValue::new(
+                        "NamedEntityRecognitionMessageType",
+                        value,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl From<&str> for NamedEntityRecognitionMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for NamedEntityRecognitionMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for NamedEntityRecognitionMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Named entities found in one utterance, in real time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedEntityRecognitionMessage {
+    /// Id of the session
+    pub session_id: String,
+    /// When the message was created (ISO 8601)
+    pub created_at: String,
+    /// Why the add-on failed; null when it succeeded
+    pub error: Option<Error>,
+    /// Always `named_entity_recognition`
+    ///
+    /// Default: `"named_entity_recognition"`.
+    pub r#type: NamedEntityRecognitionMessageType,
+    /// The entities; null when the add-on failed
+    pub data: Option<NamedEntityRecognitionData>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for NamedEntityRecognitionMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &self.created_at)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("type", &self.r#type)?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NamedEntityRecognitionMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for NamedEntityRecognitionMessage {
+    const NAME: &'static str = "NamedEntityRecognitionMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_error: Option<Error> = None;
+        let mut field_type: Option<NamedEntityRecognitionMessageType> = None;
+        let mut field_data: Option<NamedEntityRecognitionData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => field_created_at = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "type" => field_type = Some(map.next_value()?),
+                "data" => field_data = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            error: field_error,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            data: field_data,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body relaying the WebSocket message about the named entities of an utterance of a live session.
+///
+/// On the wire, `event` is always `live.named_entity_recognition`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackLiveNamedEntityRecognitionMessage {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The message, as the WebSocket sent it
+    pub payload: NamedEntityRecognitionMessage,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackLiveNamedEntityRecognitionMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "live.named_entity_recognition")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackLiveNamedEntityRecognitionMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLiveNamedEntityRecognitionMessage {
+    const NAME: &'static str = "CallbackLiveNamedEntityRecognitionMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<NamedEntityRecognitionMessage> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(
+                        &mut map,
+                        "live.named_entity_recognition",
+                    )?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// A sentence of a chapter, with its timing and words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChapterizationSentence {
+    /// Text of the sentence
+    pub sentence: String,
+    /// Start, in seconds
+    pub start: f64,
+    /// End, in seconds
+    pub end: f64,
+    /// Its words, with their timings
+    pub words: Vec<Word>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for ChapterizationSentence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("sentence", &self.sentence)?;
+        object.serialize_entry("start", &self.start)?;
+        object.serialize_entry("end", &self.end)?;
+        object.serialize_entry("words", &self.words)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChapterizationSentence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for ChapterizationSentence {
+    const NAME: &'static str = "ChapterizationSentence";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_sentence: Option<String> = None;
+        let mut field_start: Option<f64> = None;
+        let mut field_end: Option<f64> = None;
+        let mut field_words: Option<Vec<Word>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "sentence" => field_sentence = Some(map.next_value()?),
+                "start" => field_start = Some(map.next_value()?),
+                "end" => field_end = Some(map.next_value()?),
+                "words" => field_words = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            sentence: field_sentence
+                .ok_or_else(|| serde::de::Error::missing_field("sentence"))?,
+            start: field_start.ok_or_else(|| serde::de::Error::missing_field("start"))?,
+            end: field_end.ok_or_else(|| serde::de::Error::missing_field("end"))?,
+            words: field_words.ok_or_else(|| serde::de::Error::missing_field("words"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// One chapter of a session; which summary fields are present depends on the model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostChapterizationResult {
+    /// Abstractive summary of the chapter, if given
+    pub abstractive_summary: Option<String>,
+    /// Extractive summary of the chapter, if given
+    pub extractive_summary: Option<String>,
+    /// Summary of the chapter, if given
+    pub summary: Option<String>,
+    /// Headline of the chapter
+    pub headline: String,
+    /// Short gist of the chapter
+    pub gist: String,
+    /// Keywords of the chapter
+    pub keywords: Vec<String>,
+    /// Start, in seconds
+    pub start: f64,
+    /// End, in seconds
+    pub end: f64,
+    /// Its sentences, with their words
+    pub sentences: Vec<ChapterizationSentence>,
+    /// Text of the chapter
+    pub text: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for PostChapterizationResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        if let Some(value) = &self.abstractive_summary {
+            object.serialize_entry("abstractive_summary", value)?;
+        }
+        if let Some(value) = &self.extractive_summary {
+            object.serialize_entry("extractive_summary", value)?;
+        }
+        if let Some(value) = &self.summary {
+            object.serialize_entry("summary", value)?;
+        }
+        object.serialize_entry("headline", &self.headline)?;
+        object.serialize_entry("gist", &self.gist)?;
+        object.serialize_entry("keywords", &self.keywords)?;
+        object.serialize_entry("start", &self.start)?;
+        object.serialize_entry("end", &self.end)?;
+        object.serialize_entry("sentences", &self.sentences)?;
+        object.serialize_entry("text", &self.text)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PostChapterizationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for PostChapterizationResult {
+    const NAME: &'static str = "PostChapterizationResult";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_abstractive_summary: Option<String> = None;
+        let mut field_extractive_summary: Option<String> = None;
+        let mut field_summary: Option<String> = None;
+        let mut field_headline: Option<String> = None;
+        let mut field_gist: Option<String> = None;
+        let mut field_keywords: Option<Vec<String>> = None;
+        let mut field_start: Option<f64> = None;
+        let mut field_end: Option<f64> = None;
+        let mut field_sentences: Option<Vec<ChapterizationSentence>> = None;
+        let mut field_text: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "abstractive_summary" => field_abstractive_summary = map.next_value()?,
+                "extractive_summary" => field_extractive_summary = map.next_value()?,
+                "summary" => field_summary = map.next_value()?,
+                "headline" => field_headline = Some(map.next_value()?),
+                "gist" => field_gist = Some(map.next_value()?),
+                "keywords" => field_keywords = Some(map.next_value()?),
+                "start" => field_start = Some(map.next_value()?),
+                "end" => field_end = Some(map.next_value()?),
+                "sentences" => field_sentences = Some(map.next_value()?),
+                "text" => field_text = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            abstractive_summary: field_abstractive_summary,
+            extractive_summary: field_extractive_summary,
+            summary: field_summary,
+            headline: field_headline
+                .ok_or_else(|| serde::de::Error::missing_field("headline"))?,
+            gist: field_gist.ok_or_else(|| serde::de::Error::missing_field("gist"))?,
+            keywords: field_keywords
+                .ok_or_else(|| serde::de::Error::missing_field("keywords"))?,
+            start: field_start.ok_or_else(|| serde::de::Error::missing_field("start"))?,
+            end: field_end.ok_or_else(|| serde::de::Error::missing_field("end"))?,
+            sentences: field_sentences
+                .ok_or_else(|| serde::de::Error::missing_field("sentences"))?,
+            text: field_text.ok_or_else(|| serde::de::Error::missing_field("text"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// The chapters of a session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostChapterizationMessageData {
+    /// The chapters, in order
+    pub results: Vec<PostChapterizationResult>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for PostChapterizationMessageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PostChapterizationMessageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for PostChapterizationMessageData {
+    const NAME: &'static str = "PostChapterizationMessageData";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_results: Option<Vec<PostChapterizationResult>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "results" => field_results = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            results: field_results
+                .ok_or_else(|| serde::de::Error::missing_field("results"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `post_chapterization`
+///
+/// Default: `"post_chapterization"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PostChapterizationMessageType {
+    /// `post_chapterization`
+    PostChapterization,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl PostChapterizationMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::PostChapterization];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["post_chapterization"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PostChapterization => "post_chapterization",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for PostChapterizationMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for PostChapterizationMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => {
+                Err(
+                    crate::wire::UnknownValue::new(
+                        "PostChapterizationMessageType",
+                        value,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl From<&str> for PostChapterizationMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for PostChapterizationMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PostChapterizationMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Post-processing message: the session split into chapters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostChapterizationMessage {
+    /// Id of the session
+    pub session_id: String,
+    /// When the message was created (ISO 8601)
+    pub created_at: String,
+    /// Why the add-on failed; null when it succeeded
+    pub error: Option<Error>,
+    /// Always `post_chapterization`
+    ///
+    /// Default: `"post_chapterization"`.
+    pub r#type: PostChapterizationMessageType,
+    /// The chapters; null when the add-on failed
+    pub data: Option<PostChapterizationMessageData>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for PostChapterizationMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &self.created_at)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("type", &self.r#type)?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PostChapterizationMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for PostChapterizationMessage {
+    const NAME: &'static str = "PostChapterizationMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_error: Option<Error> = None;
+        let mut field_type: Option<PostChapterizationMessageType> = None;
+        let mut field_data: Option<PostChapterizationMessageData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => field_created_at = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "type" => field_type = Some(map.next_value()?),
+                "data" => field_data = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            error: field_error,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            data: field_data,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body relaying the WebSocket message about the chapters of a live session.
+///
+/// On the wire, `event` is always `live.post_chapterization`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackLivePostChapterizationMessage {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The message, as the WebSocket sent it
+    pub payload: PostChapterizationMessage,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackLivePostChapterizationMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "live.post_chapterization")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackLivePostChapterizationMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLivePostChapterizationMessage {
+    const NAME: &'static str = "CallbackLivePostChapterizationMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<PostChapterizationMessage> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.post_chapterization")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Everything a live session produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveSessionResult {
+    /// Durations and billing of the session
+    pub metadata: TranscriptionMetadata,
+    /// The transcript
+    pub transcription: Option<Transcription>,
+    /// The translations, if requested
+    pub translation: Option<Translation>,
+    /// The summary, if requested
+    pub summarization: Option<Summarization>,
+    /// The named entities found, if requested
+    pub named_entity_recognition: Option<NamedEntityRecognition>,
+    /// The sentiment analysis, if requested
+    pub sentiment_analysis: Option<SentimentAnalysis>,
+    /// The chapters, if requested
+    pub chapterization: Option<Chapterization>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for LiveSessionResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("metadata", &self.metadata)?;
+        if let Some(value) = &self.transcription {
+            object.serialize_entry("transcription", value)?;
+        }
+        if let Some(value) = &self.translation {
+            object.serialize_entry("translation", value)?;
+        }
+        if let Some(value) = &self.summarization {
+            object.serialize_entry("summarization", value)?;
+        }
+        if let Some(value) = &self.named_entity_recognition {
+            object.serialize_entry("named_entity_recognition", value)?;
+        }
+        if let Some(value) = &self.sentiment_analysis {
+            object.serialize_entry("sentiment_analysis", value)?;
+        }
+        if let Some(value) = &self.chapterization {
+            object.serialize_entry("chapterization", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveSessionResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for LiveSessionResult {
+    const NAME: &'static str = "LiveSessionResult";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_metadata: Option<TranscriptionMetadata> = None;
+        let mut field_transcription: Option<Transcription> = None;
+        let mut field_translation: Option<Translation> = None;
+        let mut field_summarization: Option<Summarization> = None;
+        let mut field_named_entity_recognition: Option<NamedEntityRecognition> = None;
+        let mut field_sentiment_analysis: Option<SentimentAnalysis> = None;
+        let mut field_chapterization: Option<Chapterization> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "metadata" => field_metadata = Some(map.next_value()?),
+                "transcription" => field_transcription = map.next_value()?,
+                "translation" => field_translation = map.next_value()?,
+                "summarization" => field_summarization = map.next_value()?,
+                "named_entity_recognition" => {
+                    field_named_entity_recognition = map.next_value()?;
+                }
+                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
+                "chapterization" => field_chapterization = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            metadata: field_metadata
+                .ok_or_else(|| serde::de::Error::missing_field("metadata"))?,
+            transcription: field_transcription,
+            translation: field_translation,
+            summarization: field_summarization,
+            named_entity_recognition: field_named_entity_recognition,
+            sentiment_analysis: field_sentiment_analysis,
+            chapterization: field_chapterization,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `post_final_transcript`
+///
+/// Default: `"post_final_transcript"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PostFinalTranscriptMessageType {
+    /// `post_final_transcript`
+    PostFinalTranscript,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl PostFinalTranscriptMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::PostFinalTranscript];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["post_final_transcript"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PostFinalTranscript => "post_final_transcript",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for PostFinalTranscriptMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for PostFinalTranscriptMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => {
+                Err(
+                    crate::wire::UnknownValue::new(
+                        "PostFinalTranscriptMessageType",
+                        value,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl From<&str> for PostFinalTranscriptMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for PostFinalTranscriptMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PostFinalTranscriptMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Post-processing message: the complete result of the session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostFinalTranscriptMessage {
+    /// Id of the session
+    pub session_id: String,
+    /// When the message was created (ISO 8601)
+    pub created_at: String,
+    /// Always `post_final_transcript`
+    ///
+    /// Default: `"post_final_transcript"`.
+    pub r#type: PostFinalTranscriptMessageType,
+    /// The result of the session
+    pub data: LiveSessionResult,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for PostFinalTranscriptMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &self.created_at)?;
+        object.serialize_entry("type", &self.r#type)?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PostFinalTranscriptMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for PostFinalTranscriptMessage {
+    const NAME: &'static str = "PostFinalTranscriptMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_type: Option<PostFinalTranscriptMessageType> = None;
+        let mut field_data: Option<LiveSessionResult> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => field_created_at = Some(map.next_value()?),
+                "type" => field_type = Some(map.next_value()?),
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body relaying the WebSocket message about the complete result of a live session.
+///
+/// On the wire, `event` is always `live.post_final_transcript`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackLivePostFinalTranscriptMessage {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The message, as the WebSocket sent it
+    pub payload: PostFinalTranscriptMessage,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackLivePostFinalTranscriptMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "live.post_final_transcript")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackLivePostFinalTranscriptMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLivePostFinalTranscriptMessage {
+    const NAME: &'static str = "CallbackLivePostFinalTranscriptMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<PostFinalTranscriptMessage> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(
+                        &mut map,
+                        "live.post_final_transcript",
+                    )?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// A summary of the session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostSummarizationMessageData {
+    /// The summary text
+    pub results: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for PostSummarizationMessageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PostSummarizationMessageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for PostSummarizationMessageData {
+    const NAME: &'static str = "PostSummarizationMessageData";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_results: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "results" => field_results = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            results: field_results
+                .ok_or_else(|| serde::de::Error::missing_field("results"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `post_summarization`
+///
+/// Default: `"post_summarization"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PostSummarizationMessageType {
+    /// `post_summarization`
+    PostSummarization,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl PostSummarizationMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::PostSummarization];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["post_summarization"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PostSummarization => "post_summarization",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for PostSummarizationMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for PostSummarizationMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => {
+                Err(
+                    crate::wire::UnknownValue::new("PostSummarizationMessageType", value),
+                )
+            }
+        }
+    }
+}
+impl From<&str> for PostSummarizationMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for PostSummarizationMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PostSummarizationMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Post-processing message: a summary of the session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostSummarizationMessage {
+    /// Id of the session
+    pub session_id: String,
+    /// When the message was created (ISO 8601)
+    pub created_at: String,
+    /// Why the add-on failed; null when it succeeded
+    pub error: Option<Error>,
+    /// Always `post_summarization`
+    ///
+    /// Default: `"post_summarization"`.
+    pub r#type: PostSummarizationMessageType,
+    /// The summary; null when the add-on failed
+    pub data: Option<PostSummarizationMessageData>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for PostSummarizationMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &self.created_at)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("type", &self.r#type)?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PostSummarizationMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for PostSummarizationMessage {
+    const NAME: &'static str = "PostSummarizationMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_error: Option<Error> = None;
+        let mut field_type: Option<PostSummarizationMessageType> = None;
+        let mut field_data: Option<PostSummarizationMessageData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => field_created_at = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "type" => field_type = Some(map.next_value()?),
+                "data" => field_data = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            error: field_error,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            data: field_data,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body relaying the WebSocket message about the summary of a live session.
+///
+/// On the wire, `event` is always `live.post_summarization`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackLivePostSummarizationMessage {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The message, as the WebSocket sent it
+    pub payload: PostSummarizationMessage,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackLivePostSummarizationMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "live.post_summarization")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackLivePostSummarizationMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLivePostSummarizationMessage {
+    const NAME: &'static str = "CallbackLivePostSummarizationMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<PostSummarizationMessage> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.post_summarization")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `post_transcript`
+///
+/// Default: `"post_transcript"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PostTranscriptMessageType {
+    /// `post_transcript`
+    PostTranscript,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl PostTranscriptMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::PostTranscript];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["post_transcript"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PostTranscript => "post_transcript",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for PostTranscriptMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for PostTranscriptMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => {
+                Err(crate::wire::UnknownValue::new("PostTranscriptMessageType", value))
+            }
+        }
+    }
+}
+impl From<&str> for PostTranscriptMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for PostTranscriptMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for PostTranscriptMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Post-processing message: the full transcript of the session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostTranscriptMessage {
+    /// Id of the session
+    pub session_id: String,
+    /// When the message was created (ISO 8601)
+    pub created_at: String,
+    /// Always `post_transcript`
+    ///
+    /// Default: `"post_transcript"`.
+    pub r#type: PostTranscriptMessageType,
+    /// The full transcript
+    pub data: Transcription,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for PostTranscriptMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &self.created_at)?;
+        object.serialize_entry("type", &self.r#type)?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PostTranscriptMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for PostTranscriptMessage {
+    const NAME: &'static str = "PostTranscriptMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_type: Option<PostTranscriptMessageType> = None;
+        let mut field_data: Option<Transcription> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => field_created_at = Some(map.next_value()?),
+                "type" => field_type = Some(map.next_value()?),
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body relaying the WebSocket message about the full transcript of a live session.
+///
+/// On the wire, `event` is always `live.post_transcript`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackLivePostTranscriptMessage {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The message, as the WebSocket sent it
+    pub payload: PostTranscriptMessage,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackLivePostTranscriptMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "live.post_transcript")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackLivePostTranscriptMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLivePostTranscriptMessage {
+    const NAME: &'static str = "CallbackLivePostTranscriptMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<PostTranscriptMessage> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.post_transcript")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Sentiment and emotion of one part of an utterance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentimentAnalysisResult {
+    /// Sentiment label, such as `positive`
+    pub sentiment: String,
+    /// Emotion label, such as `joy`
+    pub emotion: String,
+    /// The text this entry is about
+    pub text: String,
+    /// Start, in seconds
+    pub start: f64,
+    /// End, in seconds
+    pub end: f64,
+    /// Audio channel it was heard on
+    pub channel: f64,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for SentimentAnalysisResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("sentiment", &self.sentiment)?;
+        object.serialize_entry("emotion", &self.emotion)?;
+        object.serialize_entry("text", &self.text)?;
+        object.serialize_entry("start", &self.start)?;
+        object.serialize_entry("end", &self.end)?;
+        object.serialize_entry("channel", &self.channel)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SentimentAnalysisResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for SentimentAnalysisResult {
+    const NAME: &'static str = "SentimentAnalysisResult";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_sentiment: Option<String> = None;
+        let mut field_emotion: Option<String> = None;
+        let mut field_text: Option<String> = None;
+        let mut field_start: Option<f64> = None;
+        let mut field_end: Option<f64> = None;
+        let mut field_channel: Option<f64> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "sentiment" => field_sentiment = Some(map.next_value()?),
+                "emotion" => field_emotion = Some(map.next_value()?),
+                "text" => field_text = Some(map.next_value()?),
+                "start" => field_start = Some(map.next_value()?),
+                "end" => field_end = Some(map.next_value()?),
+                "channel" => field_channel = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            sentiment: field_sentiment
+                .ok_or_else(|| serde::de::Error::missing_field("sentiment"))?,
+            emotion: field_emotion
+                .ok_or_else(|| serde::de::Error::missing_field("emotion"))?,
+            text: field_text.ok_or_else(|| serde::de::Error::missing_field("text"))?,
+            start: field_start.ok_or_else(|| serde::de::Error::missing_field("start"))?,
+            end: field_end.ok_or_else(|| serde::de::Error::missing_field("end"))?,
+            channel: field_channel
+                .ok_or_else(|| serde::de::Error::missing_field("channel"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// An utterance and the sentiments and emotions found in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentimentAnalysisData {
+    /// Id of the utterance analysed
+    pub utterance_id: String,
+    /// The utterance as transcribed
+    pub utterance: Utterance,
+    /// One entry per analysed part of the utterance
+    pub results: Vec<SentimentAnalysisResult>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for SentimentAnalysisData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("utterance_id", &self.utterance_id)?;
+        object.serialize_entry("utterance", &self.utterance)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SentimentAnalysisData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for SentimentAnalysisData {
+    const NAME: &'static str = "SentimentAnalysisData";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_utterance_id: Option<String> = None;
+        let mut field_utterance: Option<Utterance> = None;
+        let mut field_results: Option<Vec<SentimentAnalysisResult>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "utterance_id" => field_utterance_id = Some(map.next_value()?),
+                "utterance" => field_utterance = Some(map.next_value()?),
+                "results" => field_results = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            utterance_id: field_utterance_id
+                .ok_or_else(|| serde::de::Error::missing_field("utterance_id"))?,
+            utterance: field_utterance
+                .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
+            results: field_results
+                .ok_or_else(|| serde::de::Error::missing_field("results"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `sentiment_analysis`
+///
+/// Default: `"sentiment_analysis"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SentimentAnalysisMessageType {
+    /// `sentiment_analysis`
+    SentimentAnalysis,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl SentimentAnalysisMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::SentimentAnalysis];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["sentiment_analysis"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SentimentAnalysis => "sentiment_analysis",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for SentimentAnalysisMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for SentimentAnalysisMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => {
+                Err(
+                    crate::wire::UnknownValue::new("SentimentAnalysisMessageType", value),
+                )
+            }
+        }
+    }
+}
+impl From<&str> for SentimentAnalysisMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for SentimentAnalysisMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SentimentAnalysisMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Sentiments and emotions of one utterance, in real time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentimentAnalysisMessage {
+    /// Id of the session
+    pub session_id: String,
+    /// When the message was created (ISO 8601)
+    pub created_at: String,
+    /// Why the add-on failed; null when it succeeded
+    pub error: Option<Error>,
+    /// Always `sentiment_analysis`
+    ///
+    /// Default: `"sentiment_analysis"`.
+    pub r#type: SentimentAnalysisMessageType,
+    /// The analysis; null when the add-on failed
+    pub data: Option<SentimentAnalysisData>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for SentimentAnalysisMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &self.created_at)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("type", &self.r#type)?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SentimentAnalysisMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for SentimentAnalysisMessage {
+    const NAME: &'static str = "SentimentAnalysisMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_error: Option<Error> = None;
+        let mut field_type: Option<SentimentAnalysisMessageType> = None;
+        let mut field_data: Option<SentimentAnalysisData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => field_created_at = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "type" => field_type = Some(map.next_value()?),
+                "data" => field_data = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            error: field_error,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            data: field_data,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body relaying the WebSocket message about the sentiment analysis of an utterance of a live session.
+///
+/// On the wire, `event` is always `live.sentiment_analysis`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackLiveSentimentAnalysisMessage {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The message, as the WebSocket sent it
+    pub payload: SentimentAnalysisMessage,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackLiveSentimentAnalysisMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "live.sentiment_analysis")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackLiveSentimentAnalysisMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLiveSentimentAnalysisMessage {
+    const NAME: &'static str = "CallbackLiveSentimentAnalysisMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<SentimentAnalysisMessage> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.sentiment_analysis")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `start_recording`
+///
+/// Default: `"start_recording"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StartRecordingMessageType {
+    /// `start_recording`
+    StartRecording,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl StartRecordingMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::StartRecording];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["start_recording"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StartRecording => "start_recording",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for StartRecordingMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for StartRecordingMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => {
+                Err(crate::wire::UnknownValue::new("StartRecordingMessageType", value))
+            }
+        }
+    }
+}
+impl From<&str> for StartRecordingMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for StartRecordingMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for StartRecordingMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Lifecycle message: the first audio of the session has arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StartRecordingMessage {
+    /// Id of the session
+    pub session_id: String,
+    /// When the message was created (ISO 8601)
+    pub created_at: String,
+    /// Always `start_recording`
+    ///
+    /// Default: `"start_recording"`.
+    pub r#type: StartRecordingMessageType,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for StartRecordingMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &self.created_at)?;
+        object.serialize_entry("type", &self.r#type)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for StartRecordingMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for StartRecordingMessage {
+    const NAME: &'static str = "StartRecordingMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_type: Option<StartRecordingMessageType> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => field_created_at = Some(map.next_value()?),
+                "type" => field_type = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body relaying the WebSocket message about the start of the recording of a live session.
+///
+/// On the wire, `event` is always `live.start_recording`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackLiveStartRecordingMessage {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The message, as the WebSocket sent it
+    pub payload: StartRecordingMessage,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackLiveStartRecordingMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "live.start_recording")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackLiveStartRecordingMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLiveStartRecordingMessage {
+    const NAME: &'static str = "CallbackLiveStartRecordingMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<StartRecordingMessage> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.start_recording")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `start_session`
+///
+/// Default: `"start_session"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StartSessionMessageType {
+    /// `start_session`
+    StartSession,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl StartSessionMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::StartSession];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["start_session"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StartSession => "start_session",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for StartSessionMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for StartSessionMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("StartSessionMessageType", value)),
+        }
+    }
+}
+impl From<&str> for StartSessionMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for StartSessionMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for StartSessionMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Lifecycle message: the session has started.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StartSessionMessage {
+    /// Id of the session
+    pub session_id: String,
+    /// When the message was created (ISO 8601)
+    pub created_at: String,
+    /// Always `start_session`
+    ///
+    /// Default: `"start_session"`.
+    pub r#type: StartSessionMessageType,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for StartSessionMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &self.created_at)?;
+        object.serialize_entry("type", &self.r#type)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for StartSessionMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for StartSessionMessage {
+    const NAME: &'static str = "StartSessionMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_type: Option<StartSessionMessageType> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => field_created_at = Some(map.next_value()?),
+                "type" => field_type = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body relaying the WebSocket message about the start of the session of a live session.
+///
+/// On the wire, `event` is always `live.start_session`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackLiveStartSessionMessage {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The message, as the WebSocket sent it
+    pub payload: StartSessionMessage,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackLiveStartSessionMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "live.start_session")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackLiveStartSessionMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLiveStartSessionMessage {
+    const NAME: &'static str = "CallbackLiveStartSessionMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<StartSessionMessage> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.start_session")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// How much audio was recorded, and how much is still to be processed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StopRecordingAckData {
+    /// Length of the recorded audio, in seconds
+    pub recording_duration: f64,
+    /// Audio not yet processed, in seconds
+    pub recording_left_to_process: f64,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for StopRecordingAckData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("recording_duration", &self.recording_duration)?;
+        object
+            .serialize_entry(
+                "recording_left_to_process",
+                &self.recording_left_to_process,
+            )?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for StopRecordingAckData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for StopRecordingAckData {
+    const NAME: &'static str = "StopRecordingAckData";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_recording_duration: Option<f64> = None;
+        let mut field_recording_left_to_process: Option<f64> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "recording_duration" => {
+                    field_recording_duration = Some(map.next_value()?);
+                }
+                "recording_left_to_process" => {
+                    field_recording_left_to_process = Some(map.next_value()?);
+                }
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            recording_duration: field_recording_duration
+                .ok_or_else(|| serde::de::Error::missing_field("recording_duration"))?,
+            recording_left_to_process: field_recording_left_to_process
+                .ok_or_else(|| serde::de::Error::missing_field(
+                    "recording_left_to_process",
+                ))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `stop_recording`
+///
+/// Default: `"stop_recording"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StopRecordingAckMessageType {
+    /// `stop_recording`
+    StopRecording,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl StopRecordingAckMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::StopRecording];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["stop_recording"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StopRecording => "stop_recording",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for StopRecordingAckMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for StopRecordingAckMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => {
+                Err(crate::wire::UnknownValue::new("StopRecordingAckMessageType", value))
+            }
+        }
+    }
+}
+impl From<&str> for StopRecordingAckMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for StopRecordingAckMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for StopRecordingAckMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Answer to `stop_recording`: whether it was accepted, and how much audio remains to process.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StopRecordingAckMessage {
+    /// Id of the session
+    pub session_id: String,
+    /// When the message was created (ISO 8601)
+    pub created_at: String,
+    /// Whether the action was accepted
+    pub acknowledged: bool,
+    /// Why the action was refused; null when it was accepted
+    pub error: Option<Error>,
+    /// Always `stop_recording`
+    ///
+    /// Default: `"stop_recording"`.
+    pub r#type: StopRecordingAckMessageType,
+    /// Recorded and remaining durations; null when the action was refused
+    pub data: Option<StopRecordingAckData>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for StopRecordingAckMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &self.created_at)?;
+        object.serialize_entry("acknowledged", &self.acknowledged)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("type", &self.r#type)?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for StopRecordingAckMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for StopRecordingAckMessage {
+    const NAME: &'static str = "StopRecordingAckMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_acknowledged: Option<bool> = None;
+        let mut field_error: Option<Error> = None;
+        let mut field_type: Option<StopRecordingAckMessageType> = None;
+        let mut field_data: Option<StopRecordingAckData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => field_created_at = Some(map.next_value()?),
+                "acknowledged" => field_acknowledged = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "type" => field_type = Some(map.next_value()?),
+                "data" => field_data = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            acknowledged: field_acknowledged
+                .ok_or_else(|| serde::de::Error::missing_field("acknowledged"))?,
+            error: field_error,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            data: field_data,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body relaying the WebSocket message about the answer to `stop_recording` of a live session.
+///
+/// On the wire, `event` is always `live.stop_recording`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackLiveStopRecordingAckMessage {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The message, as the WebSocket sent it
+    pub payload: StopRecordingAckMessage,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackLiveStopRecordingAckMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "live.stop_recording")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackLiveStopRecordingAckMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLiveStopRecordingAckMessage {
+    const NAME: &'static str = "CallbackLiveStopRecordingAckMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<StopRecordingAckMessage> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.stop_recording")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// An utterance, and whether its text may still change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranscriptMessageData {
+    /// Id of this utterance
+    pub id: String,
+    /// True once the text of the utterance will not change any more
+    pub is_final: bool,
+    /// The utterance as transcribed
+    pub utterance: Utterance,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TranscriptMessageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("is_final", &self.is_final)?;
+        object.serialize_entry("utterance", &self.utterance)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranscriptMessageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for TranscriptMessageData {
+    const NAME: &'static str = "TranscriptMessageData";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_is_final: Option<bool> = None;
+        let mut field_utterance: Option<Utterance> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "is_final" => field_is_final = Some(map.next_value()?),
+                "utterance" => field_utterance = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            is_final: field_is_final
+                .ok_or_else(|| serde::de::Error::missing_field("is_final"))?,
+            utterance: field_utterance
+                .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `transcript`
+///
+/// Default: `"transcript"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TranscriptMessageType {
+    /// `transcript`
+    Transcript,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl TranscriptMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::Transcript];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["transcript"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Transcript => "transcript",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for TranscriptMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for TranscriptMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("TranscriptMessageType", value)),
+        }
+    }
+}
+impl From<&str> for TranscriptMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for TranscriptMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranscriptMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Transcript of one utterance, partial or final.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranscriptMessage {
+    /// Id of the session
+    pub session_id: String,
+    /// When the message was created (ISO 8601)
+    pub created_at: String,
+    /// Always `transcript`
+    ///
+    /// Default: `"transcript"`.
+    pub r#type: TranscriptMessageType,
+    /// The utterance and whether its text is final
+    pub data: TranscriptMessageData,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for TranscriptMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &self.created_at)?;
+        object.serialize_entry("type", &self.r#type)?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranscriptMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for TranscriptMessage {
+    const NAME: &'static str = "TranscriptMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_type: Option<TranscriptMessageType> = None;
+        let mut field_data: Option<TranscriptMessageData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => field_created_at = Some(map.next_value()?),
+                "type" => field_type = Some(map.next_value()?),
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body relaying the WebSocket message about the transcript of an utterance of a live session.
+///
+/// On the wire, `event` is always `live.transcript`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackLiveTranscriptMessage {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The message, as the WebSocket sent it
+    pub payload: TranscriptMessage,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackLiveTranscriptMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "live.transcript")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackLiveTranscriptMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLiveTranscriptMessage {
+    const NAME: &'static str = "CallbackLiveTranscriptMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<TranscriptMessage> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.transcript")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// When and where a speech event happened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeechMessageData {
+    /// When it happened, in seconds
+    pub time: f64,
+    /// Audio channel it happened on
+    pub channel: f64,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for SpeechMessageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("time", &self.time)?;
+        object.serialize_entry("channel", &self.channel)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SpeechMessageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for SpeechMessageData {
+    const NAME: &'static str = "SpeechMessageData";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_time: Option<f64> = None;
+        let mut field_channel: Option<f64> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "time" => field_time = Some(map.next_value()?),
+                "channel" => field_channel = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            time: field_time.ok_or_else(|| serde::de::Error::missing_field("time"))?,
+            channel: field_channel
+                .ok_or_else(|| serde::de::Error::missing_field("channel"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `speech_start`
+///
+/// Default: `"speech_start"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SpeechStartMessageType {
+    /// `speech_start`
+    SpeechStart,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl SpeechStartMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::SpeechStart];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["speech_start"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SpeechStart => "speech_start",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for SpeechStartMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for SpeechStartMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("SpeechStartMessageType", value)),
+        }
+    }
+}
+impl From<&str> for SpeechStartMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for SpeechStartMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SpeechStartMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Speech event: speech has started.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeechStartMessage {
+    /// Id of the session
+    pub session_id: String,
+    /// When the message was created (ISO 8601)
+    pub created_at: String,
+    /// Always `speech_start`
+    ///
+    /// Default: `"speech_start"`.
+    pub r#type: SpeechStartMessageType,
+    /// When and on which channel
+    pub data: SpeechMessageData,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for SpeechStartMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &self.created_at)?;
+        object.serialize_entry("type", &self.r#type)?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SpeechStartMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for SpeechStartMessage {
+    const NAME: &'static str = "SpeechStartMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_type: Option<SpeechStartMessageType> = None;
+        let mut field_data: Option<SpeechMessageData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => field_created_at = Some(map.next_value()?),
+                "type" => field_type = Some(map.next_value()?),
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body relaying the WebSocket message about a start of speech of a live session.
+///
+/// On the wire, `event` is always `live.speech_start`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackLiveSpeechStartMessage {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The message, as the WebSocket sent it
+    pub payload: SpeechStartMessage,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackLiveSpeechStartMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "live.speech_start")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackLiveSpeechStartMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLiveSpeechStartMessage {
+    const NAME: &'static str = "CallbackLiveSpeechStartMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<SpeechStartMessage> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.speech_start")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Always `speech_end`
+///
+/// Default: `"speech_end"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SpeechEndMessageType {
+    /// `speech_end`
+    SpeechEnd,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl SpeechEndMessageType {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::SpeechEnd];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["speech_end"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SpeechEnd => "speech_end",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for SpeechEndMessageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for SpeechEndMessageType {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("SpeechEndMessageType", value)),
+        }
+    }
+}
+impl From<&str> for SpeechEndMessageType {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for SpeechEndMessageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SpeechEndMessageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// Speech event: speech has stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeechEndMessage {
+    /// Id of the session
+    pub session_id: String,
+    /// When the message was created (ISO 8601)
+    pub created_at: String,
+    /// Always `speech_end`
+    ///
+    /// Default: `"speech_end"`.
+    pub r#type: SpeechEndMessageType,
+    /// When and on which channel
+    pub data: SpeechMessageData,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for SpeechEndMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &self.created_at)?;
+        object.serialize_entry("type", &self.r#type)?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SpeechEndMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for SpeechEndMessage {
+    const NAME: &'static str = "SpeechEndMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_session_id: Option<String> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_type: Option<SpeechEndMessageType> = None;
+        let mut field_data: Option<SpeechMessageData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "session_id" => field_session_id = Some(map.next_value()?),
+                "created_at" => field_created_at = Some(map.next_value()?),
+                "type" => field_type = Some(map.next_value()?),
+                "data" => field_data = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            session_id: field_session_id
+                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
+            created_at: field_created_at
+                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+            data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Callback body relaying the WebSocket message about an end of speech of a live session.
+///
+/// On the wire, `event` is always `live.speech_end`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackLiveSpeechEndMessage {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// The message, as the WebSocket sent it
+    pub payload: SpeechEndMessage,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CallbackLiveSpeechEndMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("event", "live.speech_end")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CallbackLiveSpeechEndMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CallbackLiveSpeechEndMessage {
+    const NAME: &'static str = "CallbackLiveSpeechEndMessage";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_event = false;
+        let mut field_payload: Option<SpeechEndMessage> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.speech_end")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Audio format and options of a new live session.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InitLiveSessionRequest {
+    /// Encoding of the audio you will stream
+    ///
+    /// Default: `"wav/pcm"`.
+    pub encoding: Option<LiveEncoding>,
+    /// Bits per sample of the audio you will stream
+    ///
+    /// Default: `16`.
+    pub bit_depth: Option<LiveBitDepth>,
+    /// Sample rate of the audio you will stream
+    ///
+    /// Default: `16000`.
+    pub sample_rate: Option<LiveSampleRate>,
+    /// Number of interleaved channels in the audio
+    ///
+    /// Default: `1`. Range: 1 to 8.
+    pub channels: Option<i64>,
+    /// Your own data, returned with the session and usable as a filter
+    pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Speech model to use
+    ///
+    /// Default: `"solaria-1"`.
+    pub model: Option<LiveModel>,
+    /// Seconds of silence that close an utterance
+    ///
+    /// Default: `0.05`. Range: 0.01 to 10.
+    pub endpointing: Option<f64>,
+    /// Longest utterance, in seconds, before it is closed without silence
+    ///
+    /// Default: `5`. Range: 5 to 60.
+    pub maximum_duration_without_endpointing: Option<f64>,
+    /// Languages spoken in the session
+    pub language_config: Option<LanguageConfig>,
+    /// What to do to the audio before transcribing it
+    pub pre_processing: Option<LivePreProcessingConfig>,
+    /// Add-ons run while the audio streams
+    pub realtime_processing: Option<LiveRealtimeProcessingConfig>,
+    /// Add-ons run once the session has ended
+    pub post_processing: Option<LivePostProcessingConfig>,
+    /// Which messages the WebSocket sends you
+    pub messages_config: Option<LiveMessagesConfig>,
+    /// Whether to send session messages to `callback_config.url`
+    ///
+    /// Default: `false`.
+    pub callback: Option<bool>,
+    /// Callback URL, and which messages it receives
+    pub callback_config: Option<LiveCallbackConfig>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for InitLiveSessionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        if let Some(value) = &self.encoding {
+            object.serialize_entry("encoding", value)?;
+        }
+        if let Some(value) = &self.bit_depth {
+            object.serialize_entry("bit_depth", value)?;
+        }
+        if let Some(value) = &self.sample_rate {
+            object.serialize_entry("sample_rate", value)?;
+        }
+        if let Some(value) = &self.channels {
+            object.serialize_entry("channels", value)?;
+        }
+        if let Some(value) = &self.custom_metadata {
+            object.serialize_entry("custom_metadata", value)?;
+        }
+        if let Some(value) = &self.model {
+            object.serialize_entry("model", value)?;
+        }
+        if let Some(value) = &self.endpointing {
+            object.serialize_entry("endpointing", value)?;
+        }
+        if let Some(value) = &self.maximum_duration_without_endpointing {
+            object.serialize_entry("maximum_duration_without_endpointing", value)?;
+        }
+        if let Some(value) = &self.language_config {
+            object.serialize_entry("language_config", value)?;
+        }
+        if let Some(value) = &self.pre_processing {
+            object.serialize_entry("pre_processing", value)?;
+        }
+        if let Some(value) = &self.realtime_processing {
+            object.serialize_entry("realtime_processing", value)?;
+        }
+        if let Some(value) = &self.post_processing {
+            object.serialize_entry("post_processing", value)?;
+        }
+        if let Some(value) = &self.messages_config {
+            object.serialize_entry("messages_config", value)?;
+        }
+        if let Some(value) = &self.callback {
+            object.serialize_entry("callback", value)?;
+        }
+        if let Some(value) = &self.callback_config {
+            object.serialize_entry("callback_config", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for InitLiveSessionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for InitLiveSessionRequest {
+    const NAME: &'static str = "InitLiveSessionRequest";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_encoding: Option<LiveEncoding> = None;
+        let mut field_bit_depth: Option<LiveBitDepth> = None;
+        let mut field_sample_rate: Option<LiveSampleRate> = None;
+        let mut field_channels: Option<i64> = None;
+        let mut field_custom_metadata: Option<
+            serde_json::Map<String, serde_json::Value>,
+        > = None;
+        let mut field_model: Option<LiveModel> = None;
+        let mut field_endpointing: Option<f64> = None;
+        let mut field_maximum_duration_without_endpointing: Option<f64> = None;
+        let mut field_language_config: Option<LanguageConfig> = None;
+        let mut field_pre_processing: Option<LivePreProcessingConfig> = None;
+        let mut field_realtime_processing: Option<LiveRealtimeProcessingConfig> = None;
+        let mut field_post_processing: Option<LivePostProcessingConfig> = None;
+        let mut field_messages_config: Option<LiveMessagesConfig> = None;
+        let mut field_callback: Option<bool> = None;
+        let mut field_callback_config: Option<LiveCallbackConfig> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "encoding" => field_encoding = map.next_value()?,
+                "bit_depth" => field_bit_depth = map.next_value()?,
+                "sample_rate" => field_sample_rate = map.next_value()?,
+                "channels" => field_channels = map.next_value()?,
+                "custom_metadata" => field_custom_metadata = map.next_value()?,
+                "model" => field_model = map.next_value()?,
+                "endpointing" => field_endpointing = map.next_value()?,
+                "maximum_duration_without_endpointing" => {
+                    field_maximum_duration_without_endpointing = map.next_value()?;
+                }
+                "language_config" => field_language_config = map.next_value()?,
+                "pre_processing" => field_pre_processing = map.next_value()?,
+                "realtime_processing" => field_realtime_processing = map.next_value()?,
+                "post_processing" => field_post_processing = map.next_value()?,
+                "messages_config" => field_messages_config = map.next_value()?,
+                "callback" => field_callback = map.next_value()?,
+                "callback_config" => field_callback_config = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            encoding: field_encoding,
+            bit_depth: field_bit_depth,
+            sample_rate: field_sample_rate,
+            channels: field_channels,
+            custom_metadata: field_custom_metadata,
+            model: field_model,
+            endpointing: field_endpointing,
+            maximum_duration_without_endpointing: field_maximum_duration_without_endpointing,
+            language_config: field_language_config,
+            pre_processing: field_pre_processing,
+            realtime_processing: field_realtime_processing,
+            post_processing: field_post_processing,
+            messages_config: field_messages_config,
+            callback: field_callback,
+            callback_config: field_callback_config,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+impl InitLiveSessionRequest {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        if let Some(value) = &self.channels {
+            crate::wire::check_range("channels", *value as f64, Some(1.0), Some(8.0))?;
+        }
+        if let Some(value) = &self.endpointing {
+            crate::wire::check_range("endpointing", *value, Some(0.01), Some(10.0))?;
+        }
+        if let Some(value) = &self.maximum_duration_without_endpointing {
+            crate::wire::check_range(
+                "maximum_duration_without_endpointing",
+                *value,
+                Some(5.0),
+                Some(60.0),
+            )?;
+        }
+        if let Some(value) = &self.pre_processing {
+            value.validate().map_err(|e| e.within("pre_processing"))?;
+        }
+        if let Some(value) = &self.realtime_processing {
+            value.validate().map_err(|e| e.within("realtime_processing"))?;
+        }
+        Ok(())
+    }
+}
+/// Region that hosts a live session.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveRegion {
+    /// `us-west`
+    UsWest,
+    /// `eu-west`
+    EuWest,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+impl LiveRegion {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::UsWest, Self::EuWest];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["us-west", "eu-west"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UsWest => "us-west",
+            Self::EuWest => "eu-west",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for LiveRegion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LiveRegion {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("LiveRegion", value)),
+        }
+    }
+}
+impl From<&str> for LiveRegion {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for LiveRegion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LiveRegion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// A new live session and where to stream its audio.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InitLiveSessionResponse {
+    /// Id of the session
+    ///
+    /// Format: `uuid`.
+    pub id: String,
+    /// When the session was created
+    ///
+    /// Format: `date-time`.
+    pub created_at: Option<time::OffsetDateTime>,
+    /// WebSocket URL to stream the audio to
+    ///
+    /// Format: `uri`.
+    pub url: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for InitLiveSessionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.created_at {
+            object.serialize_entry("created_at", &crate::wire::Rfc3339(*value))?;
+        }
+        object.serialize_entry("url", &self.url)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for InitLiveSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for InitLiveSessionResponse {
+    const NAME: &'static str = "InitLiveSessionResponse";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_id: Option<String> = None;
+        let mut field_created_at: Option<time::OffsetDateTime> = None;
+        let mut field_url: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "id" => field_id = Some(map.next_value()?),
+                "created_at" => {
+                    field_created_at = map
+                        .next_value::<Option<crate::wire::Rfc3339>>()?
+                        .map(|date| date.0);
+                }
+                "url" => field_url = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            created_at: field_created_at,
+            url: field_url.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -7571,15 +13395,20 @@ pub struct ListLiveResponse {
     pub next: Option<String>,
     /// The sessions on this page
     pub items: Vec<Result<LiveResponse, crate::UnreadableItem>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for ListLiveResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("ListLiveResponse", 4)?;
-        object.serialize_field("first", &self.first)?;
-        object.serialize_field("current", &self.current)?;
-        object.serialize_field("next", &self.next)?;
-        object.serialize_field("items", &crate::wire::LenientItems(&self.items))?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("first", &self.first)?;
+        object.serialize_entry("current", &self.current)?;
+        object.serialize_entry("next", &self.next)?;
+        object.serialize_entry("items", &crate::wire::LenientItems(&self.items))?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -7599,6 +13428,10 @@ impl crate::wire::Object for ListLiveResponse {
         let mut field_current: Option<String> = None;
         let mut field_next: Option<String> = None;
         let mut field_items: Option<Vec<Result<LiveResponse, crate::UnreadableItem>>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "first" => field_first = Some(map.next_value()?),
@@ -7610,7 +13443,8 @@ impl crate::wire::Object for ListLiveResponse {
                     );
                 }
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -7620,147 +13454,637 @@ impl crate::wire::Object for ListLiveResponse {
                 .ok_or_else(|| serde::de::Error::missing_field("current"))?,
             next: field_next,
             items: field_items.ok_or_else(|| serde::de::Error::missing_field("items"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// Which pre-recorded job a webhook is about.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PreRecordedEventPayload {
-    /// Id of the job
-    ///
-    /// Format: `uuid`.
-    pub id: String,
+/// Metadata to attach to a live session after the fact.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PatchRequestParams {
+    /// Any JSON object that helps Gladia identify an issue with the session.
+    pub post_session_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for PreRecordedEventPayload {
+impl serde::Serialize for PatchRequestParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("PreRecordedEventPayload", 1)?;
-        object.serialize_field("id", &self.id)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        if let Some(value) = &self.post_session_metadata {
+            object.serialize_entry("post_session_metadata", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for PreRecordedEventPayload {
+impl<'de> serde::Deserialize<'de> for PatchRequestParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for PreRecordedEventPayload {
-    const NAME: &'static str = "PreRecordedEventPayload";
+impl crate::wire::Object for PatchRequestParams {
+    const NAME: &'static str = "PatchRequestParams";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
-        let mut field_id: Option<String> = None;
+        let mut field_post_session_metadata: Option<
+            serde_json::Map<String, serde_json::Value>,
+        > = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
-                "id" => field_id = Some(map.next_value()?),
+                "post_session_metadata" => {
+                    field_post_session_metadata = map.next_value()?;
+                }
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
-            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            post_session_metadata: field_post_session_metadata,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// Which live session a webhook is about.
+/// Error body of a 413 response: the request body is too large.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LiveEventPayload {
-    /// Id of the session
-    ///
-    /// Format: `uuid`.
-    pub id: String,
+pub struct PayloadTooLargeErrorResponse {
+    /// When the error happened
+    pub timestamp: String,
+    /// Path of the request that failed
+    pub path: String,
+    /// Id to quote to Gladia's support
+    pub request_id: String,
+    /// HTTP status of the response
+    pub status_code: f64,
+    /// What went wrong
+    pub message: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for LiveEventPayload {
+impl serde::Serialize for PayloadTooLargeErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("LiveEventPayload", 1)?;
-        object.serialize_field("id", &self.id)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("timestamp", &self.timestamp)?;
+        object.serialize_entry("path", &self.path)?;
+        object.serialize_entry("request_id", &self.request_id)?;
+        object.serialize_entry("statusCode", &self.status_code)?;
+        object.serialize_entry("message", &self.message)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for LiveEventPayload {
+impl<'de> serde::Deserialize<'de> for PayloadTooLargeErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for LiveEventPayload {
-    const NAME: &'static str = "LiveEventPayload";
+impl crate::wire::Object for PayloadTooLargeErrorResponse {
+    const NAME: &'static str = "PayloadTooLargeErrorResponse";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
-        let mut field_id: Option<String> = None;
+        let mut field_timestamp: Option<String> = None;
+        let mut field_path: Option<String> = None;
+        let mut field_request_id: Option<String> = None;
+        let mut field_status_code: Option<f64> = None;
+        let mut field_message: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
-                "id" => field_id = Some(map.next_value()?),
+                "timestamp" => field_timestamp = Some(map.next_value()?),
+                "path" => field_path = Some(map.next_value()?),
+                "request_id" => field_request_id = Some(map.next_value()?),
+                "statusCode" => field_status_code = Some(map.next_value()?),
+                "message" => field_message = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
-            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+            timestamp: field_timestamp
+                .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+            path: field_path.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+            request_id: field_request_id
+                .ok_or_else(|| serde::de::Error::missing_field("request_id"))?,
+            status_code: field_status_code
+                .ok_or_else(|| serde::de::Error::missing_field("statusCode"))?,
+            message: field_message
+                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// Events of a pre-recorded job that Gladia sends to your webhook.
+/// Webhook body sent when a pre-recorded job is created.
+///
+/// On the wire, `event` is always `transcription.created`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookTranscriptionCreatedPayload {
+    /// See [`PreRecordedEventPayload`].
+    pub payload: PreRecordedEventPayload,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for WebhookTranscriptionCreatedPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("event", "transcription.created")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookTranscriptionCreatedPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for WebhookTranscriptionCreatedPayload {
+    const NAME: &'static str = "WebhookTranscriptionCreatedPayload";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_event = false;
+        let mut field_payload: Option<PreRecordedEventPayload> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "transcription.created")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Webhook body sent when a pre-recorded job is done and its result can be read.
+///
+/// On the wire, `event` is always `transcription.success`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookTranscriptionSuccessPayload {
+    /// See [`PreRecordedEventPayload`].
+    pub payload: PreRecordedEventPayload,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for WebhookTranscriptionSuccessPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("event", "transcription.success")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookTranscriptionSuccessPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for WebhookTranscriptionSuccessPayload {
+    const NAME: &'static str = "WebhookTranscriptionSuccessPayload";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_event = false;
+        let mut field_payload: Option<PreRecordedEventPayload> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "transcription.success")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Webhook body sent when a pre-recorded job fails.
+///
+/// On the wire, `event` is always `transcription.error`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookTranscriptionErrorPayload {
+    /// See [`PreRecordedEventPayload`].
+    pub payload: PreRecordedEventPayload,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for WebhookTranscriptionErrorPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("event", "transcription.error")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookTranscriptionErrorPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for WebhookTranscriptionErrorPayload {
+    const NAME: &'static str = "WebhookTranscriptionErrorPayload";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_event = false;
+        let mut field_payload: Option<PreRecordedEventPayload> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "transcription.error")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Webhook body sent when a live session starts.
+///
+/// On the wire, `event` is always `live.start_session`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookLiveStartSessionPayload {
+    /// See [`LiveEventPayload`].
+    pub payload: LiveEventPayload,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for WebhookLiveStartSessionPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("event", "live.start_session")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookLiveStartSessionPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for WebhookLiveStartSessionPayload {
+    const NAME: &'static str = "WebhookLiveStartSessionPayload";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_event = false;
+        let mut field_payload: Option<LiveEventPayload> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.start_session")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Webhook body sent when the first audio of a live session arrives.
+///
+/// On the wire, `event` is always `live.start_recording`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookLiveStartRecordingPayload {
+    /// See [`LiveEventPayload`].
+    pub payload: LiveEventPayload,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for WebhookLiveStartRecordingPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("event", "live.start_recording")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookLiveStartRecordingPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for WebhookLiveStartRecordingPayload {
+    const NAME: &'static str = "WebhookLiveStartRecordingPayload";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_event = false;
+        let mut field_payload: Option<LiveEventPayload> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.start_recording")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Webhook body sent when the recording of a live session ends.
+///
+/// On the wire, `event` is always `live.end_recording`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookLiveEndRecordingPayload {
+    /// See [`LiveEventPayload`].
+    pub payload: LiveEventPayload,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for WebhookLiveEndRecordingPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("event", "live.end_recording")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookLiveEndRecordingPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for WebhookLiveEndRecordingPayload {
+    const NAME: &'static str = "WebhookLiveEndRecordingPayload";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_event = false;
+        let mut field_payload: Option<LiveEventPayload> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.end_recording")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Webhook body sent when a live session is fully processed and its result can be read.
+///
+/// On the wire, `event` is always `live.end_session`: written and checked by serde.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookLiveEndSessionPayload {
+    /// See [`LiveEventPayload`].
+    pub payload: LiveEventPayload,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for WebhookLiveEndSessionPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("event", "live.end_session")?;
+        object.serialize_entry("payload", &self.payload)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookLiveEndSessionPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for WebhookLiveEndSessionPayload {
+    const NAME: &'static str = "WebhookLiveEndSessionPayload";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_event = false;
+        let mut field_payload: Option<LiveEventPayload> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "event" => {
+                    crate::wire::expect_constant(&mut map, "live.end_session")?;
+                    field_event = true;
+                }
+                "payload" => field_payload = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        if !field_event {
+            return Err(serde::de::Error::missing_field("event"));
+        }
+        Ok(Self {
+            payload: field_payload
+                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// Speech model of a pre-recorded job; `solaria-1` when none is given.
+///
+/// Default: `"solaria-1"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum WebhookTranscriptionEvent {
-    /// `transcription.created`
-    TranscriptionCreated,
-    /// `transcription.success`
-    TranscriptionSuccess,
-    /// `transcription.error`
-    TranscriptionError,
+pub enum PreRecordedTranscriptionModel {
+    /// `solaria-1`
+    Solaria1,
+    /// `solaria-3`
+    Solaria3,
     /// A value this version of the crate does not know, kept as received.
     Unknown(String),
 }
-impl WebhookTranscriptionEvent {
+impl PreRecordedTranscriptionModel {
     /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[
-        Self::TranscriptionCreated,
-        Self::TranscriptionSuccess,
-        Self::TranscriptionError,
-    ];
+    pub const ALL: &'static [Self] = &[Self::Solaria1, Self::Solaria3];
     /// The wire value of each of `ALL`, in the same order: what parsing searches.
-    const WIRE: &'static [&'static str] = &[
-        "transcription.created",
-        "transcription.success",
-        "transcription.error",
-    ];
+    const WIRE: &'static [&'static str] = &["solaria-1", "solaria-3"];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TranscriptionCreated => "transcription.created",
-            Self::TranscriptionSuccess => "transcription.success",
-            Self::TranscriptionError => "transcription.error",
+            Self::Solaria1 => "solaria-1",
+            Self::Solaria3 => "solaria-3",
             Self::Unknown(value) => value,
         }
     }
 }
-impl std::fmt::Display for WebhookTranscriptionEvent {
+impl std::fmt::Display for PreRecordedTranscriptionModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for WebhookTranscriptionEvent {
+impl std::str::FromStr for PreRecordedTranscriptionModel {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match crate::wire::position(Self::WIRE, value) {
             Some(index) => Ok(Self::ALL[index].clone()),
             None => {
-                Err(crate::wire::UnknownValue::new("WebhookTranscriptionEvent", value))
+                Err(
+                    crate::wire::UnknownValue::new(
+                        "PreRecordedTranscriptionModel",
+                        value,
+                    ),
+                )
             }
         }
     }
 }
-impl From<&str> for WebhookTranscriptionEvent {
+impl From<&str> for PreRecordedTranscriptionModel {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
         match crate::wire::position(Self::WIRE, value) {
@@ -7769,122 +14093,70 @@ impl From<&str> for WebhookTranscriptionEvent {
         }
     }
 }
-impl serde::Serialize for WebhookTranscriptionEvent {
+impl serde::Serialize for PreRecordedTranscriptionModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for WebhookTranscriptionEvent {
+impl<'de> serde::Deserialize<'de> for PreRecordedTranscriptionModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str_enum(deserializer)
     }
 }
-/// Body of a webhook call about a pre-recorded job.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WebhookTranscriptionPayload {
-    /// See [`WebhookTranscriptionEvent`].
-    pub event: WebhookTranscriptionEvent,
-    /// See [`PreRecordedEventPayload`].
-    pub payload: PreRecordedEventPayload,
-}
-impl serde::Serialize for WebhookTranscriptionPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("WebhookTranscriptionPayload", 2)?;
-        object.serialize_field("event", &self.event)?;
-        object.serialize_field("payload", &self.payload)?;
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WebhookTranscriptionPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for WebhookTranscriptionPayload {
-    const NAME: &'static str = "WebhookTranscriptionPayload";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_event: Option<WebhookTranscriptionEvent> = None;
-        let mut field_payload: Option<PreRecordedEventPayload> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "event" => field_event = Some(map.next_value()?),
-                "payload" => field_payload = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            event: field_event.ok_or_else(|| serde::de::Error::missing_field("event"))?,
-            payload: field_payload
-                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
-        })
-    }
-}
-/// Events of a live session that Gladia sends to your webhook.
+/// Where a job is in its life.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum WebhookLiveEvent {
-    /// `live.start_session`
-    LiveStartSession,
-    /// `live.start_recording`
-    LiveStartRecording,
-    /// `live.end_recording`
-    LiveEndRecording,
-    /// `live.end_session`
-    LiveEndSession,
+pub enum TranscriptionStatus {
+    /// `queued`
+    Queued,
+    /// `processing`
+    Processing,
+    /// `done`
+    Done,
+    /// `error`
+    Error,
     /// A value this version of the crate does not know, kept as received.
     Unknown(String),
 }
-impl WebhookLiveEvent {
+impl TranscriptionStatus {
     /// Every value the spec lists, in the spec's order.
     pub const ALL: &'static [Self] = &[
-        Self::LiveStartSession,
-        Self::LiveStartRecording,
-        Self::LiveEndRecording,
-        Self::LiveEndSession,
+        Self::Queued,
+        Self::Processing,
+        Self::Done,
+        Self::Error,
     ];
     /// The wire value of each of `ALL`, in the same order: what parsing searches.
-    const WIRE: &'static [&'static str] = &[
-        "live.start_session",
-        "live.start_recording",
-        "live.end_recording",
-        "live.end_session",
-    ];
+    const WIRE: &'static [&'static str] = &["queued", "processing", "done", "error"];
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::LiveStartSession => "live.start_session",
-            Self::LiveStartRecording => "live.start_recording",
-            Self::LiveEndRecording => "live.end_recording",
-            Self::LiveEndSession => "live.end_session",
+            Self::Queued => "queued",
+            Self::Processing => "processing",
+            Self::Done => "done",
+            Self::Error => "error",
             Self::Unknown(value) => value,
         }
     }
 }
-impl std::fmt::Display for WebhookLiveEvent {
+impl std::fmt::Display for TranscriptionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for WebhookLiveEvent {
+impl std::str::FromStr for TranscriptionStatus {
     type Err = crate::wire::UnknownValue;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match crate::wire::position(Self::WIRE, value) {
             Some(index) => Ok(Self::ALL[index].clone()),
-            None => Err(crate::wire::UnknownValue::new("WebhookLiveEvent", value)),
+            None => Err(crate::wire::UnknownValue::new("TranscriptionStatus", value)),
         }
     }
 }
-impl From<&str> for WebhookLiveEvent {
+impl From<&str> for TranscriptionStatus {
     /// Never fails: a value the spec does not list becomes `Unknown`.
     fn from(value: &str) -> Self {
         match crate::wire::position(Self::WIRE, value) {
@@ -7893,66 +14165,308 @@ impl From<&str> for WebhookLiveEvent {
         }
     }
 }
-impl serde::Serialize for WebhookLiveEvent {
+impl serde::Serialize for TranscriptionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for WebhookLiveEvent {
+impl<'de> serde::Deserialize<'de> for TranscriptionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str_enum(deserializer)
     }
 }
-/// Body of a webhook call about a live session.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WebhookLivePayload {
-    /// See [`WebhookLiveEvent`].
-    pub event: WebhookLiveEvent,
-    /// See [`LiveEventPayload`].
-    pub payload: LiveEventPayload,
+/// Whether a job transcribes recorded audio or was a live session.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TranscriptionKind {
+    /// `pre-recorded`
+    PreRecorded,
+    /// `live`
+    Live,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
 }
-impl serde::Serialize for WebhookLivePayload {
+impl TranscriptionKind {
+    /// Every value the spec lists, in the spec's order.
+    pub const ALL: &'static [Self] = &[Self::PreRecorded, Self::Live];
+    /// The wire value of each of `ALL`, in the same order: what parsing searches.
+    const WIRE: &'static [&'static str] = &["pre-recorded", "live"];
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PreRecorded => "pre-recorded",
+            Self::Live => "live",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for TranscriptionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for TranscriptionKind {
+    type Err = crate::wire::UnknownValue;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Ok(Self::ALL[index].clone()),
+            None => Err(crate::wire::UnknownValue::new("TranscriptionKind", value)),
+        }
+    }
+}
+impl From<&str> for TranscriptionKind {
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from(value: &str) -> Self {
+        match crate::wire::position(Self::WIRE, value) {
+            Some(index) => Self::ALL[index].clone(),
+            None => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl serde::Serialize for TranscriptionKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("WebhookLivePayload", 2)?;
-        object.serialize_field("event", &self.event)?;
-        object.serialize_field("payload", &self.payload)?;
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranscriptionKind {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// A job of either kind, told apart by its `kind` field.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum TranscriptionItem {
+    /// `kind` is `pre-recorded`.
+    PreRecorded(PreRecordedResponse),
+    /// `kind` is `live`.
+    Live(LiveResponse),
+    /// A kind this version of the crate does not know, kept as received.
+    Unknown(serde_json::Value),
+}
+impl TranscriptionItem {
+    /// The property whose value tells the variants apart.
+    pub const TAG: &'static str = "kind";
+}
+impl serde::Serialize for TranscriptionItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::PreRecorded(value) => value.serialize(serializer),
+            Self::Live(value) => value.serialize(serializer),
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TranscriptionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.get("kind").and_then(serde_json::Value::as_str) {
+            Some("pre-recorded") => {
+                crate::wire::decode_variant(&value).map(Self::PreRecorded)
+            }
+            Some("live") => crate::wire::decode_variant(&value).map(Self::Live),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+/// A local audio or video file, sent as a multipart form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadFileBody {
+    /// The file's bytes; its name and media type go with it.
+    ///
+    /// Format: `binary`.
+    pub audio: Vec<u8>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for UploadFileBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("audio", &self.audio)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for WebhookLivePayload {
+impl<'de> serde::Deserialize<'de> for UploadFileBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_object(deserializer)
     }
 }
-impl crate::wire::Object for WebhookLivePayload {
-    const NAME: &'static str = "WebhookLivePayload";
+impl crate::wire::Object for UploadFileBody {
+    const NAME: &'static str = "UploadFileBody";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
         mut map: __A,
     ) -> Result<Self, __A::Error> {
-        let mut field_event: Option<WebhookLiveEvent> = None;
-        let mut field_payload: Option<LiveEventPayload> = None;
+        let mut field_audio: Option<Vec<u8>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
-                "event" => field_event = Some(map.next_value()?),
-                "payload" => field_payload = Some(map.next_value()?),
+                "audio" => field_audio = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
-            event: field_event.ok_or_else(|| serde::de::Error::missing_field("event"))?,
-            payload: field_payload
-                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+            audio: field_audio.ok_or_else(|| serde::de::Error::missing_field("audio"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
-/// Body of the callback of a pre-recorded job, told apart by its `event` field.
+/// A remote audio or video file for Gladia to fetch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadUrlBody {
+    /// Where Gladia fetches the file from.
+    ///
+    /// Format: `uri`.
+    pub audio_url: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for UploadUrlBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("audio_url", &self.audio_url)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadUrlBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for UploadUrlBody {
+    const NAME: &'static str = "UploadUrlBody";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_audio_url: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "audio_url" => field_audio_url = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            audio_url: field_audio_url
+                .ok_or_else(|| serde::de::Error::missing_field("audio_url"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+impl UploadUrlBody {
+    /// Builds a `UploadUrlBody` from its required fields; every other field is `None`.
+    pub fn new(audio_url: impl Into<String>) -> Self {
+        Self {
+            audio_url: audio_url.into(),
+            additional_properties: Default::default(),
+        }
+    }
+}
+/// A webhook Gladia posts to the URL set in the dashboard, told apart by its `event`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum WebhookEvent {
+    /// `event` is `transcription.created`.
+    TranscriptionCreated(WebhookTranscriptionCreatedPayload),
+    /// `event` is `transcription.success`.
+    TranscriptionSuccess(WebhookTranscriptionSuccessPayload),
+    /// `event` is `transcription.error`.
+    TranscriptionError(WebhookTranscriptionErrorPayload),
+    /// `event` is `live.start_session`.
+    LiveStartSession(WebhookLiveStartSessionPayload),
+    /// `event` is `live.start_recording`.
+    LiveStartRecording(WebhookLiveStartRecordingPayload),
+    /// `event` is `live.end_recording`.
+    LiveEndRecording(WebhookLiveEndRecordingPayload),
+    /// `event` is `live.end_session`.
+    LiveEndSession(WebhookLiveEndSessionPayload),
+    /// A kind this version of the crate does not know, kept as received.
+    Unknown(serde_json::Value),
+}
+impl WebhookEvent {
+    /// The property whose value tells the variants apart.
+    pub const TAG: &'static str = "event";
+}
+impl serde::Serialize for WebhookEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::TranscriptionCreated(value) => value.serialize(serializer),
+            Self::TranscriptionSuccess(value) => value.serialize(serializer),
+            Self::TranscriptionError(value) => value.serialize(serializer),
+            Self::LiveStartSession(value) => value.serialize(serializer),
+            Self::LiveStartRecording(value) => value.serialize(serializer),
+            Self::LiveEndRecording(value) => value.serialize(serializer),
+            Self::LiveEndSession(value) => value.serialize(serializer),
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.get("event").and_then(serde_json::Value::as_str) {
+            Some("transcription.created") => {
+                crate::wire::decode_variant(&value).map(Self::TranscriptionCreated)
+            }
+            Some("transcription.success") => {
+                crate::wire::decode_variant(&value).map(Self::TranscriptionSuccess)
+            }
+            Some("transcription.error") => {
+                crate::wire::decode_variant(&value).map(Self::TranscriptionError)
+            }
+            Some("live.start_session") => {
+                crate::wire::decode_variant(&value).map(Self::LiveStartSession)
+            }
+            Some("live.start_recording") => {
+                crate::wire::decode_variant(&value).map(Self::LiveStartRecording)
+            }
+            Some("live.end_recording") => {
+                crate::wire::decode_variant(&value).map(Self::LiveEndRecording)
+            }
+            Some("live.end_session") => {
+                crate::wire::decode_variant(&value).map(Self::LiveEndSession)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+/// What Gladia posts to a pre-recorded job's `callback_config.url` when the job ends.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CallbackTranscriptionPayload {
@@ -7994,445 +14508,130 @@ impl<'de> serde::Deserialize<'de> for CallbackTranscriptionPayload {
         }
     }
 }
-/// Callback body of a job that finished, with its result.
-///
-/// On the wire, `event` is always `transcription.success`: written and checked by serde.
+/// What Gladia posts to a live session's `callback_config.url`, told apart by its `event`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallbackTranscriptionSuccessPayload {
-    /// Id of the job
-    ///
-    /// Format: `uuid`.
-    pub id: String,
-    /// See [`TranscriptionResult`].
-    pub payload: TranscriptionResult,
-    /// The metadata attached when the job was created
-    pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-}
-impl serde::Serialize for CallbackTranscriptionSuccessPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "CallbackTranscriptionSuccessPayload",
-                3 + usize::from(self.custom_metadata.is_some()),
-            )?;
-        object.serialize_field("id", &self.id)?;
-        object.serialize_field("event", "transcription.success")?;
-        object.serialize_field("payload", &self.payload)?;
-        if let Some(value) = &self.custom_metadata {
-            object.serialize_field("custom_metadata", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CallbackTranscriptionSuccessPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for CallbackTranscriptionSuccessPayload {
-    const NAME: &'static str = "CallbackTranscriptionSuccessPayload";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut field_event = false;
-        let mut field_payload: Option<TranscriptionResult> = None;
-        let mut field_custom_metadata: Option<
-            serde_json::Map<String, serde_json::Value>,
-        > = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "id" => field_id = Some(map.next_value()?),
-                "event" => {
-                    crate::wire::expect_constant(&mut map, "transcription.success")?;
-                    field_event = true;
-                }
-                "payload" => field_payload = Some(map.next_value()?),
-                "custom_metadata" => field_custom_metadata = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        if !field_event {
-            return Err(serde::de::Error::missing_field("event"));
-        }
-        Ok(Self {
-            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-            payload: field_payload
-                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
-            custom_metadata: field_custom_metadata,
-        })
-    }
-}
-/// Callback body of a job that failed.
-///
-/// On the wire, `event` is always `transcription.error`: written and checked by serde.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CallbackTranscriptionErrorPayload {
-    /// Id of the job
-    ///
-    /// Format: `uuid`.
-    pub id: String,
-    /// See [`CallbackError`].
-    pub error: CallbackError,
-    /// The metadata attached when the job was created
-    pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-}
-impl serde::Serialize for CallbackTranscriptionErrorPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "CallbackTranscriptionErrorPayload",
-                3 + usize::from(self.custom_metadata.is_some()),
-            )?;
-        object.serialize_field("id", &self.id)?;
-        object.serialize_field("event", "transcription.error")?;
-        object.serialize_field("error", &self.error)?;
-        if let Some(value) = &self.custom_metadata {
-            object.serialize_field("custom_metadata", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CallbackTranscriptionErrorPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for CallbackTranscriptionErrorPayload {
-    const NAME: &'static str = "CallbackTranscriptionErrorPayload";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut field_event = false;
-        let mut field_error: Option<CallbackError> = None;
-        let mut field_custom_metadata: Option<
-            serde_json::Map<String, serde_json::Value>,
-        > = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "id" => field_id = Some(map.next_value()?),
-                "event" => {
-                    crate::wire::expect_constant(&mut map, "transcription.error")?;
-                    field_event = true;
-                }
-                "error" => field_error = Some(map.next_value()?),
-                "custom_metadata" => field_custom_metadata = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        if !field_event {
-            return Err(serde::de::Error::missing_field("event"));
-        }
-        Ok(Self {
-            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-            error: field_error.ok_or_else(|| serde::de::Error::missing_field("error"))?,
-            custom_metadata: field_custom_metadata,
-        })
-    }
-}
-/// Why a job failed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CallbackError {
-    /// HTTP-like status of the failure
-    pub code: i64,
-    /// What went wrong
-    pub message: String,
-}
-impl serde::Serialize for CallbackError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("CallbackError", 2)?;
-        object.serialize_field("code", &self.code)?;
-        object.serialize_field("message", &self.message)?;
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CallbackError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for CallbackError {
-    const NAME: &'static str = "CallbackError";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_code: Option<i64> = None;
-        let mut field_message: Option<String> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "code" => field_code = Some(map.next_value()?),
-                "message" => field_message = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            code: field_code.ok_or_else(|| serde::de::Error::missing_field("code"))?,
-            message: field_message
-                .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-        })
-    }
-}
-/// Callback body sent when a live session or its recording starts or ends.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CallbackLiveLifecyclePayload {
-    /// Id of the session
-    ///
-    /// Format: `uuid`.
-    pub id: String,
-    /// See [`WebhookLiveEvent`].
-    pub event: WebhookLiveEvent,
-    /// See [`LiveLifecycleMessage`].
-    pub payload: LiveLifecycleMessage,
-}
-impl serde::Serialize for CallbackLiveLifecyclePayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("CallbackLiveLifecyclePayload", 3)?;
-        object.serialize_field("id", &self.id)?;
-        object.serialize_field("event", &self.event)?;
-        object.serialize_field("payload", &self.payload)?;
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CallbackLiveLifecyclePayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for CallbackLiveLifecyclePayload {
-    const NAME: &'static str = "CallbackLiveLifecyclePayload";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_id: Option<String> = None;
-        let mut field_event: Option<WebhookLiveEvent> = None;
-        let mut field_payload: Option<LiveLifecycleMessage> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "id" => field_id = Some(map.next_value()?),
-                "event" => field_event = Some(map.next_value()?),
-                "payload" => field_payload = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Self {
-            id: field_id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-            event: field_event.ok_or_else(|| serde::de::Error::missing_field("event"))?,
-            payload: field_payload
-                .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
-        })
-    }
-}
-/// What happened
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LiveLifecycleMessageType {
-    /// `start_session`
-    StartSession,
-    /// `start_recording`
-    StartRecording,
-    /// `end_recording`
-    EndRecording,
-    /// `end_session`
-    EndSession,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+pub enum LiveCallbackEvent {
+    /// `event` is `live.transcript`.
+    LiveTranscript(CallbackLiveTranscriptMessage),
+    /// `event` is `live.speech_start`.
+    LiveSpeechStart(CallbackLiveSpeechStartMessage),
+    /// `event` is `live.speech_end`.
+    LiveSpeechEnd(CallbackLiveSpeechEndMessage),
+    /// `event` is `live.translation`.
+    LiveTranslation(CallbackLiveTranslationMessage),
+    /// `event` is `live.named_entity_recognition`.
+    LiveNamedEntityRecognition(CallbackLiveNamedEntityRecognitionMessage),
+    /// `event` is `live.sentiment_analysis`.
+    LiveSentimentAnalysis(CallbackLiveSentimentAnalysisMessage),
+    /// `event` is `live.post_transcript`.
+    LivePostTranscript(CallbackLivePostTranscriptMessage),
+    /// `event` is `live.post_final_transcript`.
+    LivePostFinalTranscript(CallbackLivePostFinalTranscriptMessage),
+    /// `event` is `live.post_chapterization`.
+    LivePostChapterization(CallbackLivePostChapterizationMessage),
+    /// `event` is `live.post_summarization`.
+    LivePostSummarization(CallbackLivePostSummarizationMessage),
+    /// `event` is `live.audio_chunk`.
+    LiveAudioChunk(CallbackLiveAudioChunkAckMessage),
+    /// `event` is `live.stop_recording`.
+    LiveStopRecording(CallbackLiveStopRecordingAckMessage),
+    /// `event` is `live.start_session`.
+    LiveStartSession(CallbackLiveStartSessionMessage),
+    /// `event` is `live.start_recording`.
+    LiveStartRecording(CallbackLiveStartRecordingMessage),
+    /// `event` is `live.end_recording`.
+    LiveEndRecording(CallbackLiveEndRecordingMessage),
+    /// `event` is `live.end_session`.
+    LiveEndSession(CallbackLiveEndSessionMessage),
+    /// A kind this version of the crate does not know, kept as received.
+    Unknown(serde_json::Value),
 }
-impl LiveLifecycleMessageType {
-    /// Every value the spec lists, in the spec's order.
-    pub const ALL: &'static [Self] = &[
-        Self::StartSession,
-        Self::StartRecording,
-        Self::EndRecording,
-        Self::EndSession,
-    ];
-    /// The wire value of each of `ALL`, in the same order: what parsing searches.
-    const WIRE: &'static [&'static str] = &[
-        "start_session",
-        "start_recording",
-        "end_recording",
-        "end_session",
-    ];
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
+impl LiveCallbackEvent {
+    /// The property whose value tells the variants apart.
+    pub const TAG: &'static str = "event";
+}
+impl serde::Serialize for LiveCallbackEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::StartSession => "start_session",
-            Self::StartRecording => "start_recording",
-            Self::EndRecording => "end_recording",
-            Self::EndSession => "end_session",
-            Self::Unknown(value) => value,
+            Self::LiveTranscript(value) => value.serialize(serializer),
+            Self::LiveSpeechStart(value) => value.serialize(serializer),
+            Self::LiveSpeechEnd(value) => value.serialize(serializer),
+            Self::LiveTranslation(value) => value.serialize(serializer),
+            Self::LiveNamedEntityRecognition(value) => value.serialize(serializer),
+            Self::LiveSentimentAnalysis(value) => value.serialize(serializer),
+            Self::LivePostTranscript(value) => value.serialize(serializer),
+            Self::LivePostFinalTranscript(value) => value.serialize(serializer),
+            Self::LivePostChapterization(value) => value.serialize(serializer),
+            Self::LivePostSummarization(value) => value.serialize(serializer),
+            Self::LiveAudioChunk(value) => value.serialize(serializer),
+            Self::LiveStopRecording(value) => value.serialize(serializer),
+            Self::LiveStartSession(value) => value.serialize(serializer),
+            Self::LiveStartRecording(value) => value.serialize(serializer),
+            Self::LiveEndRecording(value) => value.serialize(serializer),
+            Self::LiveEndSession(value) => value.serialize(serializer),
+            Self::Unknown(value) => value.serialize(serializer),
         }
     }
 }
-impl std::fmt::Display for LiveLifecycleMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for LiveLifecycleMessageType {
-    type Err = crate::wire::UnknownValue;
-    /// Accepts only the values the spec lists.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match crate::wire::position(Self::WIRE, value) {
-            Some(index) => Ok(Self::ALL[index].clone()),
-            None => {
-                Err(crate::wire::UnknownValue::new("LiveLifecycleMessageType", value))
-            }
-        }
-    }
-}
-impl From<&str> for LiveLifecycleMessageType {
-    /// Never fails: a value the spec does not list becomes `Unknown`.
-    fn from(value: &str) -> Self {
-        match crate::wire::position(Self::WIRE, value) {
-            Some(index) => Self::ALL[index].clone(),
-            None => Self::Unknown(value.to_owned()),
-        }
-    }
-}
-impl serde::Serialize for LiveLifecycleMessageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveLifecycleMessageType {
+impl<'de> serde::Deserialize<'de> for LiveCallbackEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_str_enum(deserializer)
-    }
-}
-/// A lifecycle message of a live session.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LiveLifecycleMessage {
-    /// Id of the session
-    pub session_id: String,
-    /// When the message was sent
-    ///
-    /// Format: `date-time`.
-    pub created_at: time::OffsetDateTime,
-    /// What happened
-    pub r#type: LiveLifecycleMessageType,
-    /// See [`LiveRecordingData`].
-    pub data: Option<LiveRecordingData>,
-}
-impl serde::Serialize for LiveLifecycleMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveLifecycleMessage",
-                3 + usize::from(self.data.is_some()),
-            )?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
-        object.serialize_field("type", &self.r#type)?;
-        if let Some(value) = &self.data {
-            object.serialize_field("data", value)?;
-        }
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveLifecycleMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for LiveLifecycleMessage {
-    const NAME: &'static str = "LiveLifecycleMessage";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_session_id: Option<String> = None;
-        let mut field_created_at: Option<time::OffsetDateTime> = None;
-        let mut field_type: Option<LiveLifecycleMessageType> = None;
-        let mut field_data: Option<LiveRecordingData> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "session_id" => field_session_id = Some(map.next_value()?),
-                "created_at" => {
-                    field_created_at = Some(map.next_value::<crate::wire::Rfc3339>()?.0);
-                }
-                "type" => field_type = Some(map.next_value()?),
-                "data" => field_data = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.get("event").and_then(serde_json::Value::as_str) {
+            Some("live.transcript") => {
+                crate::wire::decode_variant(&value).map(Self::LiveTranscript)
             }
-        }
-        Ok(Self {
-            session_id: field_session_id
-                .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
-            created_at: field_created_at
-                .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-            r#type: field_type.ok_or_else(|| serde::de::Error::missing_field("type"))?,
-            data: field_data,
-        })
-    }
-}
-/// Facts about a recording that has ended.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LiveRecordingData {
-    /// Length of the recording in seconds
-    pub recording_duration: f64,
-}
-impl serde::Serialize for LiveRecordingData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("LiveRecordingData", 1)?;
-        object.serialize_field("recording_duration", &self.recording_duration)?;
-        object.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveRecordingData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::wire::deserialize_object(deserializer)
-    }
-}
-impl crate::wire::Object for LiveRecordingData {
-    const NAME: &'static str = "LiveRecordingData";
-    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
-        mut map: __A,
-    ) -> Result<Self, __A::Error> {
-        let mut field_recording_duration: Option<f64> = None;
-        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
-            match key.as_str() {
-                "recording_duration" => {
-                    field_recording_duration = Some(map.next_value()?);
-                }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
+            Some("live.speech_start") => {
+                crate::wire::decode_variant(&value).map(Self::LiveSpeechStart)
             }
+            Some("live.speech_end") => {
+                crate::wire::decode_variant(&value).map(Self::LiveSpeechEnd)
+            }
+            Some("live.translation") => {
+                crate::wire::decode_variant(&value).map(Self::LiveTranslation)
+            }
+            Some("live.named_entity_recognition") => {
+                crate::wire::decode_variant(&value).map(Self::LiveNamedEntityRecognition)
+            }
+            Some("live.sentiment_analysis") => {
+                crate::wire::decode_variant(&value).map(Self::LiveSentimentAnalysis)
+            }
+            Some("live.post_transcript") => {
+                crate::wire::decode_variant(&value).map(Self::LivePostTranscript)
+            }
+            Some("live.post_final_transcript") => {
+                crate::wire::decode_variant(&value).map(Self::LivePostFinalTranscript)
+            }
+            Some("live.post_chapterization") => {
+                crate::wire::decode_variant(&value).map(Self::LivePostChapterization)
+            }
+            Some("live.post_summarization") => {
+                crate::wire::decode_variant(&value).map(Self::LivePostSummarization)
+            }
+            Some("live.audio_chunk") => {
+                crate::wire::decode_variant(&value).map(Self::LiveAudioChunk)
+            }
+            Some("live.stop_recording") => {
+                crate::wire::decode_variant(&value).map(Self::LiveStopRecording)
+            }
+            Some("live.start_session") => {
+                crate::wire::decode_variant(&value).map(Self::LiveStartSession)
+            }
+            Some("live.start_recording") => {
+                crate::wire::decode_variant(&value).map(Self::LiveStartRecording)
+            }
+            Some("live.end_recording") => {
+                crate::wire::decode_variant(&value).map(Self::LiveEndRecording)
+            }
+            Some("live.end_session") => {
+                crate::wire::decode_variant(&value).map(Self::LiveEndSession)
+            }
+            _ => Ok(Self::Unknown(value)),
         }
-        Ok(Self {
-            recording_duration: field_recording_duration
-                .ok_or_else(|| serde::de::Error::missing_field("recording_duration"))?,
-        })
     }
 }
 /// The audio.
@@ -8440,12 +14639,17 @@ impl crate::wire::Object for LiveRecordingData {
 pub struct LiveAudioChunkMessageData {
     /// Raw audio bytes in base64.
     pub chunk: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveAudioChunkMessageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("LiveAudioChunkMessageData", 1)?;
-        object.serialize_field("chunk", &self.chunk)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("chunk", &self.chunk)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -8462,16 +14666,22 @@ impl crate::wire::Object for LiveAudioChunkMessageData {
         mut map: __A,
     ) -> Result<Self, __A::Error> {
         let mut field_chunk: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "chunk" => field_chunk = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
             chunk: field_chunk.ok_or_else(|| serde::de::Error::missing_field("chunk"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -8482,13 +14692,18 @@ impl crate::wire::Object for LiveAudioChunkMessageData {
 pub struct LiveAudioChunkMessage {
     /// The audio.
     pub data: LiveAudioChunkMessageData,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveAudioChunkMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("LiveAudioChunkMessage", 2)?;
-        object.serialize_field("type", "audio_chunk")?;
-        object.serialize_field("data", &self.data)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("type", "audio_chunk")?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -8506,6 +14721,10 @@ impl crate::wire::Object for LiveAudioChunkMessage {
     ) -> Result<Self, __A::Error> {
         let mut field_type = false;
         let mut field_data: Option<LiveAudioChunkMessageData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "type" => {
@@ -8514,7 +14733,8 @@ impl crate::wire::Object for LiveAudioChunkMessage {
                 }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -8523,6 +14743,7 @@ impl crate::wire::Object for LiveAudioChunkMessage {
         }
         Ok(Self {
             data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -8530,12 +14751,18 @@ impl crate::wire::Object for LiveAudioChunkMessage {
 ///
 /// On the wire, `type` is always `stop_recording`: written and checked by serde.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LiveStopRecordingMessage {}
+pub struct LiveStopRecordingMessage {
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 impl serde::Serialize for LiveStopRecordingMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("LiveStopRecordingMessage", 1)?;
-        object.serialize_field("type", "stop_recording")?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("type", "stop_recording")?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -8552,6 +14779,10 @@ impl crate::wire::Object for LiveStopRecordingMessage {
         mut map: __A,
     ) -> Result<Self, __A::Error> {
         let mut field_type = false;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "type" => {
@@ -8559,14 +14790,17 @@ impl crate::wire::Object for LiveStopRecordingMessage {
                     field_type = true;
                 }
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         if !field_type {
             return Err(serde::de::Error::missing_field("type"));
         }
-        Ok(Self {})
+        Ok(Self {
+            additional_properties: field_additional_properties,
+        })
     }
 }
 /// An HTTP-like code, or a status word.
@@ -8612,25 +14846,24 @@ pub struct LiveMessageError {
     pub exception: Option<String>,
     /// What went wrong, for people.
     pub message: Option<String>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveMessageError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveMessageError",
-                usize::from(self.status_code.is_some())
-                    + usize::from(self.exception.is_some())
-                    + usize::from(self.message.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.status_code {
-            object.serialize_field("status_code", value)?;
+            object.serialize_entry("status_code", value)?;
         }
         if let Some(value) = &self.exception {
-            object.serialize_field("exception", value)?;
+            object.serialize_entry("exception", value)?;
         }
         if let Some(value) = &self.message {
-            object.serialize_field("message", value)?;
+            object.serialize_entry("message", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -8650,13 +14883,18 @@ impl crate::wire::Object for LiveMessageError {
         let mut field_status_code: Option<LiveMessageErrorStatusCode> = None;
         let mut field_exception: Option<String> = None;
         let mut field_message: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "status_code" => field_status_code = map.next_value()?,
                 "exception" => field_exception = map.next_value()?,
                 "message" => field_message = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -8664,6 +14902,7 @@ impl crate::wire::Object for LiveMessageError {
             status_code: field_status_code,
             exception: field_exception,
             message: field_message,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -8676,14 +14915,19 @@ pub struct LiveTranscriptMessageData {
     pub is_final: bool,
     /// See [`LiveUtterance`].
     pub utterance: LiveUtterance,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveTranscriptMessageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("LiveTranscriptMessageData", 3)?;
-        object.serialize_field("id", &self.id)?;
-        object.serialize_field("is_final", &self.is_final)?;
-        object.serialize_field("utterance", &self.utterance)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("id", &self.id)?;
+        object.serialize_entry("is_final", &self.is_final)?;
+        object.serialize_entry("utterance", &self.utterance)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -8702,13 +14946,18 @@ impl crate::wire::Object for LiveTranscriptMessageData {
         let mut field_id: Option<String> = None;
         let mut field_is_final: Option<bool> = None;
         let mut field_utterance: Option<LiveUtterance> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "id" => field_id = Some(map.next_value()?),
                 "is_final" => field_is_final = Some(map.next_value()?),
                 "utterance" => field_utterance = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -8718,6 +14967,7 @@ impl crate::wire::Object for LiveTranscriptMessageData {
                 .ok_or_else(|| serde::de::Error::missing_field("is_final"))?,
             utterance: field_utterance
                 .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -8734,15 +14984,20 @@ pub struct LiveTranscriptMessage {
     pub created_at: time::OffsetDateTime,
     /// The utterance and whether it may still change.
     pub data: LiveTranscriptMessageData,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveTranscriptMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("LiveTranscriptMessage", 4)?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
-        object.serialize_field("type", "transcript")?;
-        object.serialize_field("data", &self.data)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_entry("type", "transcript")?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -8762,6 +15017,10 @@ impl crate::wire::Object for LiveTranscriptMessage {
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_type = false;
         let mut field_data: Option<LiveTranscriptMessageData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -8774,7 +15033,8 @@ impl crate::wire::Object for LiveTranscriptMessage {
                 }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -8787,6 +15047,7 @@ impl crate::wire::Object for LiveTranscriptMessage {
             created_at: field_created_at
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -8797,20 +15058,21 @@ pub struct LiveSpeechEvent {
     pub time: Option<f64>,
     /// Audio channel, from 0.
     pub channel: Option<i64>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveSpeechEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveSpeechEvent",
-                usize::from(self.time.is_some()) + usize::from(self.channel.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.time {
-            object.serialize_field("time", value)?;
+            object.serialize_entry("time", value)?;
         }
         if let Some(value) = &self.channel {
-            object.serialize_field("channel", value)?;
+            object.serialize_entry("channel", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -8829,18 +15091,24 @@ impl crate::wire::Object for LiveSpeechEvent {
     ) -> Result<Self, __A::Error> {
         let mut field_time: Option<f64> = None;
         let mut field_channel: Option<i64> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "time" => field_time = map.next_value()?,
                 "channel" => field_channel = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
             time: field_time,
             channel: field_channel,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -8857,15 +15125,20 @@ pub struct LiveSpeechStartMessage {
     pub created_at: time::OffsetDateTime,
     /// See [`LiveSpeechEvent`].
     pub data: LiveSpeechEvent,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveSpeechStartMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("LiveSpeechStartMessage", 4)?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
-        object.serialize_field("type", "speech_start")?;
-        object.serialize_field("data", &self.data)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_entry("type", "speech_start")?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -8885,6 +15158,10 @@ impl crate::wire::Object for LiveSpeechStartMessage {
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_type = false;
         let mut field_data: Option<LiveSpeechEvent> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -8897,7 +15174,8 @@ impl crate::wire::Object for LiveSpeechStartMessage {
                 }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -8910,6 +15188,7 @@ impl crate::wire::Object for LiveSpeechStartMessage {
             created_at: field_created_at
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -8926,15 +15205,20 @@ pub struct LiveSpeechEndMessage {
     pub created_at: time::OffsetDateTime,
     /// See [`LiveSpeechEvent`].
     pub data: LiveSpeechEvent,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveSpeechEndMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("LiveSpeechEndMessage", 4)?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
-        object.serialize_field("type", "speech_end")?;
-        object.serialize_field("data", &self.data)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_entry("type", "speech_end")?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -8954,6 +15238,10 @@ impl crate::wire::Object for LiveSpeechEndMessage {
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_type = false;
         let mut field_data: Option<LiveSpeechEvent> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -8966,7 +15254,8 @@ impl crate::wire::Object for LiveSpeechEndMessage {
                 }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -8979,6 +15268,7 @@ impl crate::wire::Object for LiveSpeechEndMessage {
             created_at: field_created_at
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -8995,16 +15285,21 @@ pub struct LiveTranslationMessageData {
     pub target_language: TranslationLanguageCode,
     /// See [`LiveUtterance`].
     pub translated_utterance: LiveUtterance,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveTranslationMessageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("LiveTranslationMessageData", 5)?;
-        object.serialize_field("utterance_id", &self.utterance_id)?;
-        object.serialize_field("utterance", &self.utterance)?;
-        object.serialize_field("original_language", &self.original_language)?;
-        object.serialize_field("target_language", &self.target_language)?;
-        object.serialize_field("translated_utterance", &self.translated_utterance)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("utterance_id", &self.utterance_id)?;
+        object.serialize_entry("utterance", &self.utterance)?;
+        object.serialize_entry("original_language", &self.original_language)?;
+        object.serialize_entry("target_language", &self.target_language)?;
+        object.serialize_entry("translated_utterance", &self.translated_utterance)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -9025,6 +15320,10 @@ impl crate::wire::Object for LiveTranslationMessageData {
         let mut field_original_language: Option<TranscriptionLanguageCode> = None;
         let mut field_target_language: Option<TranslationLanguageCode> = None;
         let mut field_translated_utterance: Option<LiveUtterance> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "utterance_id" => field_utterance_id = Some(map.next_value()?),
@@ -9035,7 +15334,8 @@ impl crate::wire::Object for LiveTranslationMessageData {
                     field_translated_utterance = Some(map.next_value()?);
                 }
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -9050,6 +15350,7 @@ impl crate::wire::Object for LiveTranslationMessageData {
                 .ok_or_else(|| serde::de::Error::missing_field("target_language"))?,
             translated_utterance: field_translated_utterance
                 .ok_or_else(|| serde::de::Error::missing_field("translated_utterance"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -9068,23 +15369,24 @@ pub struct LiveTranslationMessage {
     pub error: Option<LiveMessageError>,
     /// The utterance and its translation.
     pub data: Option<LiveTranslationMessageData>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveTranslationMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveTranslationMessage",
-                3 + usize::from(self.error.is_some()) + usize::from(self.data.is_some()),
-            )?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
         if let Some(value) = &self.error {
-            object.serialize_field("error", value)?;
+            object.serialize_entry("error", value)?;
         }
-        object.serialize_field("type", "translation")?;
+        object.serialize_entry("type", "translation")?;
         if let Some(value) = &self.data {
-            object.serialize_field("data", value)?;
+            object.serialize_entry("data", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -9106,6 +15408,10 @@ impl crate::wire::Object for LiveTranslationMessage {
         let mut field_error: Option<LiveMessageError> = None;
         let mut field_type = false;
         let mut field_data: Option<LiveTranslationMessageData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -9119,7 +15425,8 @@ impl crate::wire::Object for LiveTranslationMessage {
                 }
                 "data" => field_data = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -9133,6 +15440,7 @@ impl crate::wire::Object for LiveTranslationMessage {
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             error: field_error,
             data: field_data,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -9147,28 +15455,27 @@ pub struct LiveUtteranceEntity {
     pub start: Option<f64>,
     /// End, in seconds from the start of the audio.
     pub end: Option<f64>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveUtteranceEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveUtteranceEntity",
-                usize::from(self.entity_type.is_some())
-                    + usize::from(self.text.is_some())
-                    + usize::from(self.start.is_some()) + usize::from(self.end.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.entity_type {
-            object.serialize_field("entity_type", value)?;
+            object.serialize_entry("entity_type", value)?;
         }
         if let Some(value) = &self.text {
-            object.serialize_field("text", value)?;
+            object.serialize_entry("text", value)?;
         }
         if let Some(value) = &self.start {
-            object.serialize_field("start", value)?;
+            object.serialize_entry("start", value)?;
         }
         if let Some(value) = &self.end {
-            object.serialize_field("end", value)?;
+            object.serialize_entry("end", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -9189,6 +15496,10 @@ impl crate::wire::Object for LiveUtteranceEntity {
         let mut field_text: Option<String> = None;
         let mut field_start: Option<f64> = None;
         let mut field_end: Option<f64> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "entity_type" => field_entity_type = map.next_value()?,
@@ -9196,7 +15507,8 @@ impl crate::wire::Object for LiveUtteranceEntity {
                 "start" => field_start = map.next_value()?,
                 "end" => field_end = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -9205,6 +15517,7 @@ impl crate::wire::Object for LiveUtteranceEntity {
             text: field_text,
             start: field_start,
             end: field_end,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -9217,15 +15530,19 @@ pub struct LiveNamedEntityRecognitionMessageData {
     pub utterance: LiveUtterance,
     /// The entities, in the order they are spoken.
     pub results: Vec<LiveUtteranceEntity>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveNamedEntityRecognitionMessageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct("LiveNamedEntityRecognitionMessageData", 3)?;
-        object.serialize_field("utterance_id", &self.utterance_id)?;
-        object.serialize_field("utterance", &self.utterance)?;
-        object.serialize_field("results", &self.results)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("utterance_id", &self.utterance_id)?;
+        object.serialize_entry("utterance", &self.utterance)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -9244,13 +15561,18 @@ impl crate::wire::Object for LiveNamedEntityRecognitionMessageData {
         let mut field_utterance_id: Option<String> = None;
         let mut field_utterance: Option<LiveUtterance> = None;
         let mut field_results: Option<Vec<LiveUtteranceEntity>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "utterance_id" => field_utterance_id = Some(map.next_value()?),
                 "utterance" => field_utterance = Some(map.next_value()?),
                 "results" => field_results = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -9261,6 +15583,7 @@ impl crate::wire::Object for LiveNamedEntityRecognitionMessageData {
                 .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
             results: field_results
                 .ok_or_else(|| serde::de::Error::missing_field("results"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -9279,23 +15602,24 @@ pub struct LiveNamedEntityRecognitionMessage {
     pub error: Option<LiveMessageError>,
     /// The utterance and its entities.
     pub data: Option<LiveNamedEntityRecognitionMessageData>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveNamedEntityRecognitionMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveNamedEntityRecognitionMessage",
-                3 + usize::from(self.error.is_some()) + usize::from(self.data.is_some()),
-            )?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
         if let Some(value) = &self.error {
-            object.serialize_field("error", value)?;
+            object.serialize_entry("error", value)?;
         }
-        object.serialize_field("type", "named_entity_recognition")?;
+        object.serialize_entry("type", "named_entity_recognition")?;
         if let Some(value) = &self.data {
-            object.serialize_field("data", value)?;
+            object.serialize_entry("data", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -9317,6 +15641,10 @@ impl crate::wire::Object for LiveNamedEntityRecognitionMessage {
         let mut field_error: Option<LiveMessageError> = None;
         let mut field_type = false;
         let mut field_data: Option<LiveNamedEntityRecognitionMessageData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -9330,7 +15658,8 @@ impl crate::wire::Object for LiveNamedEntityRecognitionMessage {
                 }
                 "data" => field_data = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -9344,6 +15673,7 @@ impl crate::wire::Object for LiveNamedEntityRecognitionMessage {
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             error: field_error,
             data: field_data,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -9362,36 +15692,33 @@ pub struct LiveUtteranceSentiment {
     pub end: Option<f64>,
     /// Audio channel, from 0.
     pub channel: Option<i64>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveUtteranceSentiment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveUtteranceSentiment",
-                usize::from(self.sentiment.is_some())
-                    + usize::from(self.emotion.is_some())
-                    + usize::from(self.text.is_some())
-                    + usize::from(self.start.is_some()) + usize::from(self.end.is_some())
-                    + usize::from(self.channel.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.sentiment {
-            object.serialize_field("sentiment", value)?;
+            object.serialize_entry("sentiment", value)?;
         }
         if let Some(value) = &self.emotion {
-            object.serialize_field("emotion", value)?;
+            object.serialize_entry("emotion", value)?;
         }
         if let Some(value) = &self.text {
-            object.serialize_field("text", value)?;
+            object.serialize_entry("text", value)?;
         }
         if let Some(value) = &self.start {
-            object.serialize_field("start", value)?;
+            object.serialize_entry("start", value)?;
         }
         if let Some(value) = &self.end {
-            object.serialize_field("end", value)?;
+            object.serialize_entry("end", value)?;
         }
         if let Some(value) = &self.channel {
-            object.serialize_field("channel", value)?;
+            object.serialize_entry("channel", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -9414,6 +15741,10 @@ impl crate::wire::Object for LiveUtteranceSentiment {
         let mut field_start: Option<f64> = None;
         let mut field_end: Option<f64> = None;
         let mut field_channel: Option<i64> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "sentiment" => field_sentiment = map.next_value()?,
@@ -9423,7 +15754,8 @@ impl crate::wire::Object for LiveUtteranceSentiment {
                 "end" => field_end = map.next_value()?,
                 "channel" => field_channel = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -9434,6 +15766,7 @@ impl crate::wire::Object for LiveUtteranceSentiment {
             start: field_start,
             end: field_end,
             channel: field_channel,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -9446,15 +15779,19 @@ pub struct LiveSentimentAnalysisMessageData {
     pub utterance: LiveUtterance,
     /// One result per part of the utterance.
     pub results: Vec<LiveUtteranceSentiment>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveSentimentAnalysisMessageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct("LiveSentimentAnalysisMessageData", 3)?;
-        object.serialize_field("utterance_id", &self.utterance_id)?;
-        object.serialize_field("utterance", &self.utterance)?;
-        object.serialize_field("results", &self.results)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("utterance_id", &self.utterance_id)?;
+        object.serialize_entry("utterance", &self.utterance)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -9473,13 +15810,18 @@ impl crate::wire::Object for LiveSentimentAnalysisMessageData {
         let mut field_utterance_id: Option<String> = None;
         let mut field_utterance: Option<LiveUtterance> = None;
         let mut field_results: Option<Vec<LiveUtteranceSentiment>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "utterance_id" => field_utterance_id = Some(map.next_value()?),
                 "utterance" => field_utterance = Some(map.next_value()?),
                 "results" => field_results = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -9490,6 +15832,7 @@ impl crate::wire::Object for LiveSentimentAnalysisMessageData {
                 .ok_or_else(|| serde::de::Error::missing_field("utterance"))?,
             results: field_results
                 .ok_or_else(|| serde::de::Error::missing_field("results"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -9508,23 +15851,24 @@ pub struct LiveSentimentAnalysisMessage {
     pub error: Option<LiveMessageError>,
     /// The utterance and its sentiments.
     pub data: Option<LiveSentimentAnalysisMessageData>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveSentimentAnalysisMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveSentimentAnalysisMessage",
-                3 + usize::from(self.error.is_some()) + usize::from(self.data.is_some()),
-            )?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
         if let Some(value) = &self.error {
-            object.serialize_field("error", value)?;
+            object.serialize_entry("error", value)?;
         }
-        object.serialize_field("type", "sentiment_analysis")?;
+        object.serialize_entry("type", "sentiment_analysis")?;
         if let Some(value) = &self.data {
-            object.serialize_field("data", value)?;
+            object.serialize_entry("data", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -9546,6 +15890,10 @@ impl crate::wire::Object for LiveSentimentAnalysisMessage {
         let mut field_error: Option<LiveMessageError> = None;
         let mut field_type = false;
         let mut field_data: Option<LiveSentimentAnalysisMessageData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -9559,7 +15907,8 @@ impl crate::wire::Object for LiveSentimentAnalysisMessage {
                 }
                 "data" => field_data = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -9573,6 +15922,7 @@ impl crate::wire::Object for LiveSentimentAnalysisMessage {
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             error: field_error,
             data: field_data,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -9589,15 +15939,20 @@ pub struct LivePostTranscriptMessage {
     pub created_at: time::OffsetDateTime,
     /// See [`LiveTranscription`].
     pub data: LiveTranscription,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LivePostTranscriptMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("LivePostTranscriptMessage", 4)?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
-        object.serialize_field("type", "post_transcript")?;
-        object.serialize_field("data", &self.data)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_entry("type", "post_transcript")?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -9617,6 +15972,10 @@ impl crate::wire::Object for LivePostTranscriptMessage {
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_type = false;
         let mut field_data: Option<LiveTranscription> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -9629,7 +15988,8 @@ impl crate::wire::Object for LivePostTranscriptMessage {
                 }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -9642,6 +16002,7 @@ impl crate::wire::Object for LivePostTranscriptMessage {
             created_at: field_created_at
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -9658,16 +16019,20 @@ pub struct LivePostFinalTranscriptMessage {
     pub created_at: time::OffsetDateTime,
     /// See [`LiveTranscriptionResult`].
     pub data: LiveTranscriptionResult,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LivePostFinalTranscriptMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct("LivePostFinalTranscriptMessage", 4)?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
-        object.serialize_field("type", "post_final_transcript")?;
-        object.serialize_field("data", &self.data)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_entry("type", "post_final_transcript")?;
+        object.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -9687,6 +16052,10 @@ impl crate::wire::Object for LivePostFinalTranscriptMessage {
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_type = false;
         let mut field_data: Option<LiveTranscriptionResult> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -9699,7 +16068,8 @@ impl crate::wire::Object for LivePostFinalTranscriptMessage {
                 }
                 "data" => field_data = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -9712,6 +16082,7 @@ impl crate::wire::Object for LivePostFinalTranscriptMessage {
             created_at: field_created_at
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             data: field_data.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -9734,37 +16105,34 @@ pub struct LiveUtterance {
     pub words: Option<Vec<Word>>,
     /// The text of the utterance.
     pub text: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveUtterance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveUtterance",
-                3 + usize::from(self.language.is_some())
-                    + usize::from(self.confidence.is_some())
-                    + usize::from(self.channel.is_some())
-                    + usize::from(self.speaker.is_some())
-                    + usize::from(self.words.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.language {
-            object.serialize_field("language", value)?;
+            object.serialize_entry("language", value)?;
         }
-        object.serialize_field("start", &self.start)?;
-        object.serialize_field("end", &self.end)?;
+        object.serialize_entry("start", &self.start)?;
+        object.serialize_entry("end", &self.end)?;
         if let Some(value) = &self.confidence {
-            object.serialize_field("confidence", value)?;
+            object.serialize_entry("confidence", value)?;
         }
         if let Some(value) = &self.channel {
-            object.serialize_field("channel", value)?;
+            object.serialize_entry("channel", value)?;
         }
         if let Some(value) = &self.speaker {
-            object.serialize_field("speaker", value)?;
+            object.serialize_entry("speaker", value)?;
         }
         if let Some(value) = &self.words {
-            object.serialize_field("words", value)?;
+            object.serialize_entry("words", value)?;
         }
-        object.serialize_field("text", &self.text)?;
+        object.serialize_entry("text", &self.text)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -9788,6 +16156,10 @@ impl crate::wire::Object for LiveUtterance {
         let mut field_speaker: Option<i64> = None;
         let mut field_words: Option<Vec<Word>> = None;
         let mut field_text: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "language" => field_language = map.next_value()?,
@@ -9799,7 +16171,8 @@ impl crate::wire::Object for LiveUtterance {
                 "words" => field_words = map.next_value()?,
                 "text" => field_text = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -9812,6 +16185,7 @@ impl crate::wire::Object for LiveUtterance {
             speaker: field_speaker,
             words: field_words,
             text: field_text.ok_or_else(|| serde::de::Error::missing_field("text"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -9828,33 +16202,30 @@ pub struct LiveSentences {
     pub error: Option<LiveMessageError>,
     /// The sentences.
     pub results: Option<Vec<String>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveSentences {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveSentences",
-                usize::from(self.success.is_some())
-                    + usize::from(self.is_empty.is_some())
-                    + usize::from(self.exec_time.is_some())
-                    + usize::from(self.error.is_some())
-                    + usize::from(self.results.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.success {
-            object.serialize_field("success", value)?;
+            object.serialize_entry("success", value)?;
         }
         if let Some(value) = &self.is_empty {
-            object.serialize_field("is_empty", value)?;
+            object.serialize_entry("is_empty", value)?;
         }
         if let Some(value) = &self.exec_time {
-            object.serialize_field("exec_time", value)?;
+            object.serialize_entry("exec_time", value)?;
         }
         if let Some(value) = &self.error {
-            object.serialize_field("error", value)?;
+            object.serialize_entry("error", value)?;
         }
         if let Some(value) = &self.results {
-            object.serialize_field("results", value)?;
+            object.serialize_entry("results", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -9876,6 +16247,10 @@ impl crate::wire::Object for LiveSentences {
         let mut field_exec_time: Option<f64> = None;
         let mut field_error: Option<LiveMessageError> = None;
         let mut field_results: Option<Vec<String>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "success" => field_success = map.next_value()?,
@@ -9884,7 +16259,8 @@ impl crate::wire::Object for LiveSentences {
                 "error" => field_error = map.next_value()?,
                 "results" => field_results = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -9894,6 +16270,7 @@ impl crate::wire::Object for LiveSentences {
             exec_time: field_exec_time,
             error: field_error,
             results: field_results,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -9910,30 +16287,28 @@ pub struct LiveTranscription {
     pub subtitles: Option<Vec<Subtitle>>,
     /// The utterances, in order.
     pub utterances: Option<Vec<LiveUtterance>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveTranscription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveTranscription",
-                1 + usize::from(self.languages.is_some())
-                    + usize::from(self.sentences.is_some())
-                    + usize::from(self.subtitles.is_some())
-                    + usize::from(self.utterances.is_some()),
-            )?;
-        object.serialize_field("full_transcript", &self.full_transcript)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("full_transcript", &self.full_transcript)?;
         if let Some(value) = &self.languages {
-            object.serialize_field("languages", value)?;
+            object.serialize_entry("languages", value)?;
         }
         if let Some(value) = &self.sentences {
-            object.serialize_field("sentences", value)?;
+            object.serialize_entry("sentences", value)?;
         }
         if let Some(value) = &self.subtitles {
-            object.serialize_field("subtitles", value)?;
+            object.serialize_entry("subtitles", value)?;
         }
         if let Some(value) = &self.utterances {
-            object.serialize_field("utterances", value)?;
+            object.serialize_entry("utterances", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -9955,6 +16330,10 @@ impl crate::wire::Object for LiveTranscription {
         let mut field_sentences: Option<Vec<LiveSentences>> = None;
         let mut field_subtitles: Option<Vec<Subtitle>> = None;
         let mut field_utterances: Option<Vec<LiveUtterance>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "full_transcript" => field_full_transcript = Some(map.next_value()?),
@@ -9963,7 +16342,8 @@ impl crate::wire::Object for LiveTranscription {
                 "subtitles" => field_subtitles = map.next_value()?,
                 "utterances" => field_utterances = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -9974,6 +16354,7 @@ impl crate::wire::Object for LiveTranscription {
             sentences: field_sentences,
             subtitles: field_subtitles,
             utterances: field_utterances,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -9992,37 +16373,33 @@ pub struct LiveTranslatedTranscription {
     pub subtitles: Option<Vec<Subtitle>>,
     /// The translated utterances, in order.
     pub utterances: Option<Vec<LiveUtterance>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveTranslatedTranscription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveTranslatedTranscription",
-                usize::from(self.error.is_some())
-                    + usize::from(self.full_transcript.is_some())
-                    + usize::from(self.languages.is_some())
-                    + usize::from(self.sentences.is_some())
-                    + usize::from(self.subtitles.is_some())
-                    + usize::from(self.utterances.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.error {
-            object.serialize_field("error", value)?;
+            object.serialize_entry("error", value)?;
         }
         if let Some(value) = &self.full_transcript {
-            object.serialize_field("full_transcript", value)?;
+            object.serialize_entry("full_transcript", value)?;
         }
         if let Some(value) = &self.languages {
-            object.serialize_field("languages", value)?;
+            object.serialize_entry("languages", value)?;
         }
         if let Some(value) = &self.sentences {
-            object.serialize_field("sentences", value)?;
+            object.serialize_entry("sentences", value)?;
         }
         if let Some(value) = &self.subtitles {
-            object.serialize_field("subtitles", value)?;
+            object.serialize_entry("subtitles", value)?;
         }
         if let Some(value) = &self.utterances {
-            object.serialize_field("utterances", value)?;
+            object.serialize_entry("utterances", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -10045,6 +16422,10 @@ impl crate::wire::Object for LiveTranslatedTranscription {
         let mut field_sentences: Option<Vec<LiveSentences>> = None;
         let mut field_subtitles: Option<Vec<Subtitle>> = None;
         let mut field_utterances: Option<Vec<LiveUtterance>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "error" => field_error = map.next_value()?,
@@ -10054,7 +16435,8 @@ impl crate::wire::Object for LiveTranslatedTranscription {
                 "subtitles" => field_subtitles = map.next_value()?,
                 "utterances" => field_utterances = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -10065,6 +16447,7 @@ impl crate::wire::Object for LiveTranslatedTranscription {
             sentences: field_sentences,
             subtitles: field_subtitles,
             utterances: field_utterances,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -10081,33 +16464,30 @@ pub struct LiveTranslationResult {
     pub error: Option<LiveMessageError>,
     /// One transcript per target language.
     pub results: Option<Vec<LiveTranslatedTranscription>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveTranslationResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveTranslationResult",
-                usize::from(self.success.is_some())
-                    + usize::from(self.is_empty.is_some())
-                    + usize::from(self.exec_time.is_some())
-                    + usize::from(self.error.is_some())
-                    + usize::from(self.results.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.success {
-            object.serialize_field("success", value)?;
+            object.serialize_entry("success", value)?;
         }
         if let Some(value) = &self.is_empty {
-            object.serialize_field("is_empty", value)?;
+            object.serialize_entry("is_empty", value)?;
         }
         if let Some(value) = &self.exec_time {
-            object.serialize_field("exec_time", value)?;
+            object.serialize_entry("exec_time", value)?;
         }
         if let Some(value) = &self.error {
-            object.serialize_field("error", value)?;
+            object.serialize_entry("error", value)?;
         }
         if let Some(value) = &self.results {
-            object.serialize_field("results", value)?;
+            object.serialize_entry("results", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -10129,6 +16509,10 @@ impl crate::wire::Object for LiveTranslationResult {
         let mut field_exec_time: Option<f64> = None;
         let mut field_error: Option<LiveMessageError> = None;
         let mut field_results: Option<Vec<LiveTranslatedTranscription>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "success" => field_success = map.next_value()?,
@@ -10137,7 +16521,8 @@ impl crate::wire::Object for LiveTranslationResult {
                 "error" => field_error = map.next_value()?,
                 "results" => field_results = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -10147,6 +16532,7 @@ impl crate::wire::Object for LiveTranslationResult {
             exec_time: field_exec_time,
             error: field_error,
             results: field_results,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -10163,33 +16549,30 @@ pub struct LiveTextResult {
     pub error: Option<LiveMessageError>,
     /// The text it produced.
     pub results: Option<String>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveTextResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveTextResult",
-                usize::from(self.success.is_some())
-                    + usize::from(self.is_empty.is_some())
-                    + usize::from(self.exec_time.is_some())
-                    + usize::from(self.error.is_some())
-                    + usize::from(self.results.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.success {
-            object.serialize_field("success", value)?;
+            object.serialize_entry("success", value)?;
         }
         if let Some(value) = &self.is_empty {
-            object.serialize_field("is_empty", value)?;
+            object.serialize_entry("is_empty", value)?;
         }
         if let Some(value) = &self.exec_time {
-            object.serialize_field("exec_time", value)?;
+            object.serialize_entry("exec_time", value)?;
         }
         if let Some(value) = &self.error {
-            object.serialize_field("error", value)?;
+            object.serialize_entry("error", value)?;
         }
         if let Some(value) = &self.results {
-            object.serialize_field("results", value)?;
+            object.serialize_entry("results", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -10211,6 +16594,10 @@ impl crate::wire::Object for LiveTextResult {
         let mut field_exec_time: Option<f64> = None;
         let mut field_error: Option<LiveMessageError> = None;
         let mut field_results: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "success" => field_success = map.next_value()?,
@@ -10219,7 +16606,8 @@ impl crate::wire::Object for LiveTextResult {
                 "error" => field_error = map.next_value()?,
                 "results" => field_results = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -10229,6 +16617,7 @@ impl crate::wire::Object for LiveTextResult {
             exec_time: field_exec_time,
             error: field_error,
             results: field_results,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -10247,37 +16636,33 @@ pub struct LiveNamedEntitiesResult {
     pub results: Option<Vec<LiveUtteranceEntity>>,
     /// The entities as one text.
     pub entity: Option<String>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveNamedEntitiesResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveNamedEntitiesResult",
-                usize::from(self.success.is_some())
-                    + usize::from(self.is_empty.is_some())
-                    + usize::from(self.exec_time.is_some())
-                    + usize::from(self.error.is_some())
-                    + usize::from(self.results.is_some())
-                    + usize::from(self.entity.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.success {
-            object.serialize_field("success", value)?;
+            object.serialize_entry("success", value)?;
         }
         if let Some(value) = &self.is_empty {
-            object.serialize_field("is_empty", value)?;
+            object.serialize_entry("is_empty", value)?;
         }
         if let Some(value) = &self.exec_time {
-            object.serialize_field("exec_time", value)?;
+            object.serialize_entry("exec_time", value)?;
         }
         if let Some(value) = &self.error {
-            object.serialize_field("error", value)?;
+            object.serialize_entry("error", value)?;
         }
         if let Some(value) = &self.results {
-            object.serialize_field("results", value)?;
+            object.serialize_entry("results", value)?;
         }
         if let Some(value) = &self.entity {
-            object.serialize_field("entity", value)?;
+            object.serialize_entry("entity", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -10300,6 +16685,10 @@ impl crate::wire::Object for LiveNamedEntitiesResult {
         let mut field_error: Option<LiveMessageError> = None;
         let mut field_results: Option<Vec<LiveUtteranceEntity>> = None;
         let mut field_entity: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "success" => field_success = map.next_value()?,
@@ -10309,7 +16698,8 @@ impl crate::wire::Object for LiveNamedEntitiesResult {
                 "results" => field_results = map.next_value()?,
                 "entity" => field_entity = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -10320,6 +16710,7 @@ impl crate::wire::Object for LiveNamedEntitiesResult {
             error: field_error,
             results: field_results,
             entity: field_entity,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -10336,33 +16727,30 @@ pub struct LiveChapterizationResult {
     pub error: Option<LiveMessageError>,
     /// The chapters, in a shape that varies with the model (a list or an object).
     pub results: Option<serde_json::Value>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveChapterizationResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveChapterizationResult",
-                usize::from(self.success.is_some())
-                    + usize::from(self.is_empty.is_some())
-                    + usize::from(self.exec_time.is_some())
-                    + usize::from(self.error.is_some())
-                    + usize::from(self.results.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.success {
-            object.serialize_field("success", value)?;
+            object.serialize_entry("success", value)?;
         }
         if let Some(value) = &self.is_empty {
-            object.serialize_field("is_empty", value)?;
+            object.serialize_entry("is_empty", value)?;
         }
         if let Some(value) = &self.exec_time {
-            object.serialize_field("exec_time", value)?;
+            object.serialize_entry("exec_time", value)?;
         }
         if let Some(value) = &self.error {
-            object.serialize_field("error", value)?;
+            object.serialize_entry("error", value)?;
         }
         if let Some(value) = &self.results {
-            object.serialize_field("results", value)?;
+            object.serialize_entry("results", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -10384,6 +16772,10 @@ impl crate::wire::Object for LiveChapterizationResult {
         let mut field_exec_time: Option<f64> = None;
         let mut field_error: Option<LiveMessageError> = None;
         let mut field_results: Option<serde_json::Value> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "success" => field_success = map.next_value()?,
@@ -10392,7 +16784,8 @@ impl crate::wire::Object for LiveChapterizationResult {
                 "error" => field_error = map.next_value()?,
                 "results" => field_results = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -10402,6 +16795,7 @@ impl crate::wire::Object for LiveChapterizationResult {
             exec_time: field_exec_time,
             error: field_error,
             results: field_results,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -10523,35 +16917,33 @@ pub struct LiveChapter {
     pub start: Option<f64>,
     /// End, in seconds from the start of the audio.
     pub end: Option<f64>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveChapter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveChapter",
-                usize::from(self.headline.is_some()) + usize::from(self.gist.is_some())
-                    + usize::from(self.summary.is_some())
-                    + usize::from(self.keywords.is_some())
-                    + usize::from(self.start.is_some()) + usize::from(self.end.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.headline {
-            object.serialize_field("headline", value)?;
+            object.serialize_entry("headline", value)?;
         }
         if let Some(value) = &self.gist {
-            object.serialize_field("gist", value)?;
+            object.serialize_entry("gist", value)?;
         }
         if let Some(value) = &self.summary {
-            object.serialize_field("summary", value)?;
+            object.serialize_entry("summary", value)?;
         }
         if let Some(value) = &self.keywords {
-            object.serialize_field("keywords", value)?;
+            object.serialize_entry("keywords", value)?;
         }
         if let Some(value) = &self.start {
-            object.serialize_field("start", value)?;
+            object.serialize_entry("start", value)?;
         }
         if let Some(value) = &self.end {
-            object.serialize_field("end", value)?;
+            object.serialize_entry("end", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -10574,6 +16966,10 @@ impl crate::wire::Object for LiveChapter {
         let mut field_keywords: Option<Vec<String>> = None;
         let mut field_start: Option<f64> = None;
         let mut field_end: Option<f64> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "headline" => field_headline = map.next_value()?,
@@ -10583,7 +16979,8 @@ impl crate::wire::Object for LiveChapter {
                 "start" => field_start = map.next_value()?,
                 "end" => field_end = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -10594,6 +16991,7 @@ impl crate::wire::Object for LiveChapter {
             keywords: field_keywords,
             start: field_start,
             end: field_end,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -10602,17 +17000,18 @@ impl crate::wire::Object for LiveChapter {
 pub struct LivePostChapterizationMessageData {
     /// The chapters in order.
     pub results: Option<Vec<LiveChapter>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LivePostChapterizationMessageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LivePostChapterizationMessageData",
-                usize::from(self.results.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.results {
-            object.serialize_field("results", value)?;
+            object.serialize_entry("results", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -10630,15 +17029,23 @@ impl crate::wire::Object for LivePostChapterizationMessageData {
         mut map: __A,
     ) -> Result<Self, __A::Error> {
         let mut field_results: Option<Vec<LiveChapter>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "results" => field_results = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
-        Ok(Self { results: field_results })
+        Ok(Self {
+            results: field_results,
+            additional_properties: field_additional_properties,
+        })
     }
 }
 /// The session in chapters.
@@ -10656,23 +17063,24 @@ pub struct LivePostChapterizationMessage {
     pub error: Option<LiveMessageError>,
     /// The chapters.
     pub data: Option<LivePostChapterizationMessageData>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LivePostChapterizationMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LivePostChapterizationMessage",
-                3 + usize::from(self.error.is_some()) + usize::from(self.data.is_some()),
-            )?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
         if let Some(value) = &self.error {
-            object.serialize_field("error", value)?;
+            object.serialize_entry("error", value)?;
         }
-        object.serialize_field("type", "post_chapterization")?;
+        object.serialize_entry("type", "post_chapterization")?;
         if let Some(value) = &self.data {
-            object.serialize_field("data", value)?;
+            object.serialize_entry("data", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -10694,6 +17102,10 @@ impl crate::wire::Object for LivePostChapterizationMessage {
         let mut field_error: Option<LiveMessageError> = None;
         let mut field_type = false;
         let mut field_data: Option<LivePostChapterizationMessageData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -10707,7 +17119,8 @@ impl crate::wire::Object for LivePostChapterizationMessage {
                 }
                 "data" => field_data = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -10721,6 +17134,7 @@ impl crate::wire::Object for LivePostChapterizationMessage {
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             error: field_error,
             data: field_data,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -10729,17 +17143,18 @@ impl crate::wire::Object for LivePostChapterizationMessage {
 pub struct LivePostSummarizationMessageData {
     /// The summary text.
     pub results: Option<String>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LivePostSummarizationMessageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LivePostSummarizationMessageData",
-                usize::from(self.results.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.results {
-            object.serialize_field("results", value)?;
+            object.serialize_entry("results", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -10757,15 +17172,23 @@ impl crate::wire::Object for LivePostSummarizationMessageData {
         mut map: __A,
     ) -> Result<Self, __A::Error> {
         let mut field_results: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "results" => field_results = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
-        Ok(Self { results: field_results })
+        Ok(Self {
+            results: field_results,
+            additional_properties: field_additional_properties,
+        })
     }
 }
 /// A summary of the session.
@@ -10783,23 +17206,24 @@ pub struct LivePostSummarizationMessage {
     pub error: Option<LiveMessageError>,
     /// The summary.
     pub data: Option<LivePostSummarizationMessageData>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LivePostSummarizationMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LivePostSummarizationMessage",
-                3 + usize::from(self.error.is_some()) + usize::from(self.data.is_some()),
-            )?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
         if let Some(value) = &self.error {
-            object.serialize_field("error", value)?;
+            object.serialize_entry("error", value)?;
         }
-        object.serialize_field("type", "post_summarization")?;
+        object.serialize_entry("type", "post_summarization")?;
         if let Some(value) = &self.data {
-            object.serialize_field("data", value)?;
+            object.serialize_entry("data", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -10821,6 +17245,10 @@ impl crate::wire::Object for LivePostSummarizationMessage {
         let mut field_error: Option<LiveMessageError> = None;
         let mut field_type = false;
         let mut field_data: Option<LivePostSummarizationMessageData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -10834,7 +17262,8 @@ impl crate::wire::Object for LivePostSummarizationMessage {
                 }
                 "data" => field_data = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -10848,6 +17277,7 @@ impl crate::wire::Object for LivePostSummarizationMessage {
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             error: field_error,
             data: field_data,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -10862,21 +17292,21 @@ pub struct LiveAudioChunkAckMessageData {
     ///
     /// Between 2 and 2 items.
     pub time_range: Option<Vec<f64>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveAudioChunkAckMessageData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveAudioChunkAckMessageData",
-                usize::from(self.byte_range.is_some())
-                    + usize::from(self.time_range.is_some()),
-            )?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
         if let Some(value) = &self.byte_range {
-            object.serialize_field("byte_range", value)?;
+            object.serialize_entry("byte_range", value)?;
         }
         if let Some(value) = &self.time_range {
-            object.serialize_field("time_range", value)?;
+            object.serialize_entry("time_range", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -10895,18 +17325,24 @@ impl crate::wire::Object for LiveAudioChunkAckMessageData {
     ) -> Result<Self, __A::Error> {
         let mut field_byte_range: Option<Vec<f64>> = None;
         let mut field_time_range: Option<Vec<f64>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "byte_range" => field_byte_range = map.next_value()?,
                 "time_range" => field_time_range = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
         Ok(Self {
             byte_range: field_byte_range,
             time_range: field_time_range,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -10927,24 +17363,25 @@ pub struct LiveAudioChunkAckMessage {
     pub error: Option<LiveMessageError>,
     /// The audio acknowledged.
     pub data: Option<LiveAudioChunkAckMessageData>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveAudioChunkAckMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveAudioChunkAckMessage",
-                4 + usize::from(self.error.is_some()) + usize::from(self.data.is_some()),
-            )?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
-        object.serialize_field("acknowledged", &self.acknowledged)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_entry("acknowledged", &self.acknowledged)?;
         if let Some(value) = &self.error {
-            object.serialize_field("error", value)?;
+            object.serialize_entry("error", value)?;
         }
-        object.serialize_field("type", "audio_chunk")?;
+        object.serialize_entry("type", "audio_chunk")?;
         if let Some(value) = &self.data {
-            object.serialize_field("data", value)?;
+            object.serialize_entry("data", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -10967,6 +17404,10 @@ impl crate::wire::Object for LiveAudioChunkAckMessage {
         let mut field_error: Option<LiveMessageError> = None;
         let mut field_type = false;
         let mut field_data: Option<LiveAudioChunkAckMessageData> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -10981,7 +17422,8 @@ impl crate::wire::Object for LiveAudioChunkAckMessage {
                 }
                 "data" => field_data = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -10997,6 +17439,7 @@ impl crate::wire::Object for LiveAudioChunkAckMessage {
                 .ok_or_else(|| serde::de::Error::missing_field("acknowledged"))?,
             error: field_error,
             data: field_data,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -11017,24 +17460,25 @@ pub struct LiveStopRecordingAckMessage {
     pub error: Option<LiveMessageError>,
     /// Details the server may add.
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveStopRecordingAckMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveStopRecordingAckMessage",
-                4 + usize::from(self.error.is_some()) + usize::from(self.data.is_some()),
-            )?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
-        object.serialize_field("acknowledged", &self.acknowledged)?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_entry("acknowledged", &self.acknowledged)?;
         if let Some(value) = &self.error {
-            object.serialize_field("error", value)?;
+            object.serialize_entry("error", value)?;
         }
-        object.serialize_field("type", "stop_recording")?;
+        object.serialize_entry("type", "stop_recording")?;
         if let Some(value) = &self.data {
-            object.serialize_field("data", value)?;
+            object.serialize_entry("data", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -11057,6 +17501,10 @@ impl crate::wire::Object for LiveStopRecordingAckMessage {
         let mut field_error: Option<LiveMessageError> = None;
         let mut field_type = false;
         let mut field_data: Option<serde_json::Map<String, serde_json::Value>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -11071,7 +17519,8 @@ impl crate::wire::Object for LiveStopRecordingAckMessage {
                 }
                 "data" => field_data = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -11087,6 +17536,7 @@ impl crate::wire::Object for LiveStopRecordingAckMessage {
                 .ok_or_else(|| serde::de::Error::missing_field("acknowledged"))?,
             error: field_error,
             data: field_data,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -11101,14 +17551,19 @@ pub struct LiveStartSessionMessage {
     ///
     /// Format: `date-time`.
     pub created_at: time::OffsetDateTime,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveStartSessionMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("LiveStartSessionMessage", 3)?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
-        object.serialize_field("type", "start_session")?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_entry("type", "start_session")?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -11127,6 +17582,10 @@ impl crate::wire::Object for LiveStartSessionMessage {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_type = false;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -11138,7 +17597,8 @@ impl crate::wire::Object for LiveStartSessionMessage {
                     field_type = true;
                 }
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -11150,6 +17610,7 @@ impl crate::wire::Object for LiveStartSessionMessage {
                 .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
             created_at: field_created_at
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -11164,14 +17625,19 @@ pub struct LiveStartRecordingMessage {
     ///
     /// Format: `date-time`.
     pub created_at: time::OffsetDateTime,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveStartRecordingMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("LiveStartRecordingMessage", 3)?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
-        object.serialize_field("type", "start_recording")?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_entry("type", "start_recording")?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -11190,6 +17656,10 @@ impl crate::wire::Object for LiveStartRecordingMessage {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_type = false;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -11201,7 +17671,8 @@ impl crate::wire::Object for LiveStartRecordingMessage {
                     field_type = true;
                 }
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -11213,6 +17684,7 @@ impl crate::wire::Object for LiveStartRecordingMessage {
                 .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
             created_at: field_created_at
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -11229,20 +17701,21 @@ pub struct LiveEndRecordingMessage {
     pub created_at: time::OffsetDateTime,
     /// Details of the recording, such as its duration; they vary with the server.
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveEndRecordingMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer
-            .serialize_struct(
-                "LiveEndRecordingMessage",
-                3 + usize::from(self.data.is_some()),
-            )?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
-        object.serialize_field("type", "end_recording")?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_entry("type", "end_recording")?;
         if let Some(value) = &self.data {
-            object.serialize_field("data", value)?;
+            object.serialize_entry("data", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
         }
         object.end()
     }
@@ -11263,6 +17736,10 @@ impl crate::wire::Object for LiveEndRecordingMessage {
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_type = false;
         let mut field_data: Option<serde_json::Map<String, serde_json::Value>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -11275,7 +17752,8 @@ impl crate::wire::Object for LiveEndRecordingMessage {
                 }
                 "data" => field_data = map.next_value()?,
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -11288,6 +17766,7 @@ impl crate::wire::Object for LiveEndRecordingMessage {
             created_at: field_created_at
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
             data: field_data,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -11302,14 +17781,19 @@ pub struct LiveEndSessionMessage {
     ///
     /// Format: `date-time`.
     pub created_at: time::OffsetDateTime,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl serde::Serialize for LiveEndSessionMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut object = serializer.serialize_struct("LiveEndSessionMessage", 3)?;
-        object.serialize_field("session_id", &self.session_id)?;
-        object.serialize_field("created_at", &crate::wire::Rfc3339(self.created_at))?;
-        object.serialize_field("type", "end_session")?;
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("session_id", &self.session_id)?;
+        object.serialize_entry("created_at", &crate::wire::Rfc3339(self.created_at))?;
+        object.serialize_entry("type", "end_session")?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
         object.end()
     }
 }
@@ -11328,6 +17812,10 @@ impl crate::wire::Object for LiveEndSessionMessage {
         let mut field_session_id: Option<String> = None;
         let mut field_created_at: Option<time::OffsetDateTime> = None;
         let mut field_type = false;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
         while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
             match key.as_str() {
                 "session_id" => field_session_id = Some(map.next_value()?),
@@ -11339,7 +17827,8 @@ impl crate::wire::Object for LiveEndSessionMessage {
                     field_type = true;
                 }
                 _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
                 }
             }
         }
@@ -11351,6 +17840,7 @@ impl crate::wire::Object for LiveEndSessionMessage {
                 .ok_or_else(|| serde::de::Error::missing_field("session_id"))?,
             created_at: field_created_at
                 .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
+            additional_properties: field_additional_properties,
         })
     }
 }
@@ -11689,6 +18179,99 @@ impl TranscriptionsListQuery {
     }
 }
 impl TranscriptionsListQuery {
+    /// Checks every value against the bounds the spec sets (minimum, maximum, number of
+    /// items), as the server would; endpoint functions call it before sending.
+    pub fn validate(&self) -> Result<(), crate::wire::Invalid> {
+        if let Some(value) = &self.offset {
+            crate::wire::check_range("offset", *value as f64, Some(0.0), None)?;
+        }
+        if let Some(value) = &self.limit {
+            crate::wire::check_range("limit", *value as f64, Some(1.0), None)?;
+        }
+        Ok(())
+    }
+}
+/// Query parameters of `GET /v1/history`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HistoryListQuery {
+    /// How many items to skip before the first one returned.
+    ///
+    /// Default: `0`. Minimum: 0.
+    pub offset: Option<i64>,
+    /// The most items one page may hold.
+    ///
+    /// Default: `20`. Minimum: 1.
+    pub limit: Option<i64>,
+    /// Keep only items created on this calendar day (YYYY-MM-DD).
+    ///
+    /// Format: `date`.
+    pub date: Option<time::Date>,
+    /// Keep only items created before this instant.
+    ///
+    /// Format: `date-time`.
+    pub before_date: Option<time::OffsetDateTime>,
+    /// Keep only items created after this instant; combine with `before_date` for a range.
+    ///
+    /// Format: `date-time`.
+    pub after_date: Option<time::OffsetDateTime>,
+    /// Keep only items in one of these states; repeat the key for several.
+    pub status: Option<Vec<TranscriptionStatus>>,
+    /// Keep only items whose custom metadata contains these keys with these values, sent JSON-encoded.
+    pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Keep only jobs of these kinds; repeat the key for several.
+    pub kind: Option<Vec<TranscriptionKind>>,
+}
+impl HistoryListQuery {
+    /// The query string as `(key, value)` pairs, in the spec's order: arrays as repeated
+    /// keys, JSON parameters encoded as JSON text.
+    pub fn to_query_pairs(
+        &self,
+    ) -> Result<Vec<(&'static str, String)>, crate::wire::Invalid> {
+        let mut pairs = Vec::new();
+        if let Some(value) = &self.offset {
+            pairs.push(("offset", value.to_string()));
+        }
+        if let Some(value) = &self.limit {
+            pairs.push(("limit", value.to_string()));
+        }
+        if let Some(value) = &self.date {
+            pairs.push(("date", value.to_string()));
+        }
+        if let Some(value) = &self.before_date {
+            pairs
+                .push((
+                    "before_date",
+                    crate::wire::query_date_time("before_date", value)?,
+                ));
+        }
+        if let Some(value) = &self.after_date {
+            pairs
+                .push((
+                    "after_date",
+                    crate::wire::query_date_time("after_date", value)?,
+                ));
+        }
+        if let Some(values) = &self.status {
+            for value in values {
+                pairs.push(("status", value.to_string()));
+            }
+        }
+        if let Some(value) = &self.custom_metadata {
+            pairs
+                .push((
+                    "custom_metadata",
+                    crate::wire::query_json("custom_metadata", value, None)?,
+                ));
+        }
+        if let Some(values) = &self.kind {
+            for value in values {
+                pairs.push(("kind", value.to_string()));
+            }
+        }
+        Ok(pairs)
+    }
+}
+impl HistoryListQuery {
     /// Checks every value against the bounds the spec sets (minimum, maximum, number of
     /// items), as the server would; endpoint functions call it before sending.
     pub fn validate(&self) -> Result<(), crate::wire::Invalid> {

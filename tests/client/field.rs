@@ -337,7 +337,7 @@ async fn one_unreadable_job_never_hides_the_others() {
 #[tokio::test]
 async fn a_malformed_live_item_is_located_inside_its_kind() {
     let server = MockServer::start().await;
-    let mut live = example("LiveResponse");
+    let mut live = example("StreamingResponse");
     live["id"] = json!("live-1");
     live["kind"] = json!("live");
     live["created_at"] = json!(42);

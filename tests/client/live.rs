@@ -329,7 +329,7 @@ async fn stop_recording_brings_the_final_transcript_then_the_end() {
         body["messages_config"]["receive_acknowledgments"],
         json!(true)
     );
-    let mut done = example("LiveResponse");
+    let mut done = example("StreamingResponse");
     done["id"] = json!(id);
     Mock::given(method("GET"))
         .and(path(format!("/v2/live/{id}")))

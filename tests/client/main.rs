@@ -126,7 +126,7 @@ async fn every_endpoint_sends_what_the_spec_says() {
     for (resource, item) in [
         ("pre-recorded", job(JOB_ID, "done")),
         ("transcription", job(JOB_ID, "done")),
-        ("live", example("LiveResponse")),
+        ("live", example("StreamingResponse")),
     ] {
         let item_path = format!("/v2/{resource}/{JOB_ID}");
         Mock::given(method("GET"))
@@ -239,7 +239,7 @@ async fn every_endpoint_sends_what_the_spec_says() {
         .and(body_json(
             json!({"encoding": "wav/pcm", "sample_rate": 16000}),
         ))
-        .respond_with(ResponseTemplate::new(201).set_body_json(example("InitLiveSessionResponse")))
+        .respond_with(ResponseTemplate::new(201).set_body_json(example("InitStreamingResponse")))
         .expect(1)
         .mount(&server)
         .await;

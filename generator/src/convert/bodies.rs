@@ -193,6 +193,12 @@ impl<'a> Converter<'a> {
                 "a multipart form whose schema is not an object",
             ));
         };
+        // A form's parts are the fields its schema lists: keys kept from a response have no
+        // place in it.
+        let fields: Vec<Field> = fields
+            .into_iter()
+            .filter(|f| !f.keeps_other_keys())
+            .collect();
         let is_file = |f: &Field| f.ty == TypeRef::Scalar(Scalar::Binary);
         if let [field] = fields.as_slice() {
             if is_file(field) {

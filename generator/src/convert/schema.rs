@@ -217,6 +217,9 @@ impl Converter<'_> {
                         },
                     });
                 }
+                if object.additional_properties != Some(AdditionalProperties::Any(false)) {
+                    fields.extend(other_keys(&fields));
+                }
                 self.define(name, pointer, docs(schema), TypeKind::Struct(fields))
             }
         }
@@ -278,7 +281,8 @@ impl Converter<'_> {
             (&mut properties, &mut places),
             &mut required,
         )?;
-        let fields = self.fields(&properties, &required, name, pointer, &places)?;
+        let mut fields = self.fields(&properties, &required, name, pointer, &places)?;
+        fields.extend(other_keys(&fields));
         self.define(name, pointer, docs(schema), TypeKind::Struct(fields))
     }
 
@@ -1081,4 +1085,31 @@ pub(super) fn docs(schema: &Schema) -> Docs {
 /// An inline schema that holds any value: no keyword beyond annotations and `nullable`.
 fn unconstrained(part: &ReferenceOr<Schema>) -> bool {
     matches!(part, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if *any == AnySchema::default())
+}
+
+/// The map that keeps an object's keys its schema does not list, unless the schema forbids them
+/// or a property already takes the name: a client that stores or forwards what the server sent
+/// loses nothing, and a request can carry a field the spec does not know yet.
+fn other_keys(fields: &[Field]) -> Option<Field> {
+    let name = naming::ADDITIONAL_PROPERTIES;
+    if fields.iter().any(|f| f.name == name || f.flatten) {
+        return None;
+    }
+    Some(Field {
+        name: name.to_owned(),
+        wire: name.to_owned(),
+        ty: TypeRef::Map(Box::new(TypeRef::Json)),
+        required: true,
+        nullable: false,
+        boxed: false,
+        flatten: true,
+        constant: None,
+        docs: Docs {
+            description: Some(
+                "The keys the spec does not list, as received; they are written back as they are."
+                    .to_owned(),
+            ),
+            ..Docs::default()
+        },
+    })
 }
