@@ -433,7 +433,10 @@ impl Driver {
     /// `stop_recording` if it was sent before.
     async fn resend(&mut self, socket: &mut Socket) -> Result<u64, String> {
         let limit = LiveSender::MAX_FRAME / self.frame * self.frame;
-        for message in self.unacknowledged.resend(limit) {
+        let (messages, released) = self.unacknowledged.resend(limit);
+        // A byte taken as received (an undecided one-byte frame, see `audio`) frees its room.
+        self.room.add_permits(released as usize);
+        for message in messages {
             self.send(socket, Message::Binary(message)).await?;
         }
         if self.stop_sent {
