@@ -4,7 +4,7 @@
 //! - `client` (default): the HTTP client, `Client`, with one typed async function
 //!   per endpoint, uploads, downloads, paging, waiting for jobs.
 //! - `live` (default): live sessions over WebSocket, on top of the client.
-//! - `webhook`: [`webhook::Verifier`] checks the Svix signature of Gladia's webhooks and decodes
+//! - `webhook`: `webhook::Verifier` checks the Svix signature of Gladia's webhooks and decodes
 //!   them; needs neither the client nor an HTTP stack. `http`: its headers as an
 //!   `http::HeaderMap` (on with `client`).
 //! - With `default-features = false`: every model, enum, callback and webhook payload and live
