@@ -211,7 +211,7 @@ async fn main() -> ExitCode {
     match run(args, audio, rate).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", chain(&*error));
             ExitCode::FAILURE
         }
     }
@@ -310,7 +310,7 @@ async fn run(
             }
             // An error in one message: say it and go on; the session's end comes as the last one.
             Err(error) => {
-                partial.suspend(|| eprintln!("error: {error}"));
+                partial.suspend(|| eprintln!("error: {}", chain(&error)));
                 continue;
             }
         };
@@ -413,4 +413,16 @@ fn clock(seconds: f64) -> String {
         tenths / 10 % 60,
         tenths % 10
     )
+}
+
+/// An error and its causes, `error: cause: cause`: each cause is `source()`'s, not in the text
+/// of the error above it.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut line = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        line.push_str(&format!(": {next}"));
+        cause = next.source();
+    }
+    line
 }

@@ -47,7 +47,7 @@ async fn main() -> ExitCode {
     match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", chain(&*error));
             ExitCode::FAILURE
         }
     }
@@ -174,4 +174,16 @@ fn stem(source: &str) -> String {
     let stem = name.split(['?', '#']).next().unwrap_or(name);
     let stem = stem.rsplit_once('.').map_or(stem, |(stem, _)| stem);
     if stem.is_empty() { "transcript" } else { stem }.to_owned()
+}
+
+/// An error and its causes, `error: cause: cause`: each cause is `source()`'s, not in the text
+/// of the error above it.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut line = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        line.push_str(&format!(": {next}"));
+        cause = next.source();
+    }
+    line
 }

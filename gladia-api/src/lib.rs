@@ -4,6 +4,9 @@
 //! - `client` (default): the HTTP client, `Client`, with one typed async function
 //!   per endpoint, uploads, downloads, paging, waiting for jobs.
 //! - `live` (default): live sessions over WebSocket, on top of the client.
+//! - `webhook`: `webhook::Verifier` checks the Svix signature of Gladia's webhooks and decodes
+//!   them; needs neither the client nor an HTTP stack. `http`: its headers as an
+//!   `http::HeaderMap` (on with `client`).
 //! - With `default-features = false`: every model, enum, callback and webhook payload and live
 //!   message type in [`types`], with serde, serde_json and time, for services that only receive
 //!   or store Gladia's payloads.
@@ -100,6 +103,10 @@ pub use operations::DEFAULT_BASE_URL;
 mod live;
 #[cfg(feature = "live")]
 pub use live::{LiveEvent, LiveEvents, LiveOptions, LiveSender, LiveSession};
+
+// Verifying webhooks (feature `webhook`): needs the models only.
+#[cfg(feature = "webhook")]
+pub mod webhook;
 
 // The README's examples, compiled with the other doctests.
 #[cfg(all(doctest, feature = "live"))]

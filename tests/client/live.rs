@@ -476,3 +476,38 @@ async fn an_init_refused_with_401_comes_back_as_is() {
         .unwrap_err();
     assert_eq!(error.to_string(), "401 Unauthorized (request G-9): bad key");
 }
+
+/// Issue 21, point 2: no option value panics. A heartbeat and an acknowledgment timeout of
+/// `Duration::MAX` (doubled, added to the clock) and a reconnection policy of huge delays: the
+/// session runs as any other.
+#[tokio::test]
+async fn options_at_their_extremes_do_not_panic() {
+    let ws = ws_server(|_, mut socket| async move {
+        let received = Mutex::new(Vec::new());
+        if receive_audio(&mut socket, &received, None).await {
+            finish(&mut socket).await;
+        }
+    })
+    .await;
+    let options = LiveOptions {
+        heartbeat: Duration::MAX,
+        ack_timeout: Duration::MAX,
+        reconnect: RetryPolicy {
+            max_attempts: u32::MAX,
+            initial_delay: Duration::MAX,
+            max_delay: Duration::MAX,
+            ..RetryPolicy::default()
+        },
+        ..LiveOptions::default()
+    };
+    let (_server, session) = start(ws, options).await;
+    let (sender, events) = session.split();
+    sender.send_audio(vec![1u8; 3200]).await.unwrap();
+    sender.stop_recording().await.unwrap();
+    let events = all_events(events).await;
+    assert!(events.iter().all(Result::is_ok), "{events:?}");
+    assert_eq!(
+        message_types(&events),
+        ["post_final_transcript", "end_session"]
+    );
+}

@@ -52,6 +52,10 @@ struct Gladia {
     largest: Arc<AtomicUsize>,
     /// Sent after each frame kept, if any: a transcript, say.
     chatter: Option<fn(usize) -> Message>,
+    /// Acknowledges all it received but the last `lag` bytes (0: each frame whole), so that
+    /// ranges end inside frames; what it has not acknowledged is lost at a cut, and
+    /// acknowledged at the stop.
+    lag: usize,
 }
 
 impl Gladia {
@@ -62,6 +66,7 @@ impl Gladia {
             floats: false,
             largest: Arc::default(),
             chatter: None,
+            lag: 0,
         }
     }
 
@@ -84,6 +89,8 @@ impl Gladia {
     /// Serves one connection; true when it ended with `stop_recording`.
     async fn take(&self, socket: &mut Ws, until: Until) -> bool {
         let mut acknowledged = 0;
+        // Received on this connection, not acknowledged yet (`lag`).
+        let mut pending = Vec::new();
         loop {
             let next = match (until, acknowledged) {
                 (Until::Cut(frames), n) if n == frames => {
@@ -113,12 +120,11 @@ impl Gladia {
                             continue;
                         }
                     }
-                    let (first, received) = {
-                        let mut kept = self.kept.lock().unwrap();
-                        let first = kept.len();
-                        kept.extend_from_slice(&audio);
-                        (first, kept.len())
-                    };
+                    pending.extend_from_slice(&audio);
+                    if pending.len() <= self.lag {
+                        continue;
+                    }
+                    let (first, received) = self.keep(&mut pending, self.lag);
                     socket.send(self.ack(first, received)).await.unwrap();
                     if let Some(chatter) = self.chatter {
                         socket.send(chatter(received)).await.unwrap();
@@ -128,7 +134,13 @@ impl Gladia {
                 // Past the cut, a stop in flight is dropped like the audio before it.
                 Message::Text(text) if text.contains("stop_recording") => match until {
                     Until::Cut(frames) | Until::Silent(frames) if acknowledged == frames => {}
-                    _ => return true,
+                    _ => {
+                        if !pending.is_empty() {
+                            let (first, received) = self.keep(&mut pending, 0);
+                            socket.send(self.ack(first, received)).await.unwrap();
+                        }
+                        return true;
+                    }
                 },
                 _ => {}
             }
@@ -137,6 +149,15 @@ impl Gladia {
 }
 
 impl Gladia {
+    /// Keeps all of `pending` but its last `lag` bytes: the range to acknowledge, as the
+    /// offset of its first byte and the number of bytes kept after it.
+    fn keep(&self, pending: &mut Vec<u8>, lag: usize) -> (usize, usize) {
+        let mut kept = self.kept.lock().unwrap();
+        let first = kept.len();
+        kept.extend(pending.drain(..pending.len() - lag));
+        (first, kept.len())
+    }
+
     /// A WebSocket server whose first connection goes until `first` (then is dropped without a
     /// close frame), the others until the stop, after which the session ends as Gladia ends it.
     async fn listen(&self, first: Until) -> std::net::SocketAddr {
@@ -270,6 +291,36 @@ async fn a_cut_resumes_exactly_under_both_readings_of_byte_range() {
         assert_eq!(reconnections(&events).len(), 1, "{case}: {events:?}");
         assert!(finished(&events), "{case}: {events:?}");
         assert_exactly_once(&gladia, &audio, &case);
+    }
+}
+
+/// Issue 21, point 5: 8-bit mono audio (one-byte frames) against a server that acknowledges
+/// inside messages of 1001 bytes, under each reading, across a cut after a few
+/// acknowledgments. Lag 1: every end falls one byte before a message's end (an exclusive first
+/// ack of `[0, 1000]` once read as inclusive); lag 1000: an inclusive server's first range is
+/// `[0, 0]`, its next `[1, 1001]` ends where a message ends (once read as exclusive); lag 300:
+/// ends nowhere near a message's end. Only consecutive ranges (or a one-byte range) tell the
+/// reading, and the server must have each byte once.
+#[tokio::test]
+async fn one_byte_frames_acknowledged_inside_messages_arrive_exactly_once() {
+    for reading in [Reading::Exclusive, Reading::Inclusive] {
+        for lag in [1, 300, 1000] {
+            for cut in [2, 5] {
+                let case = format!("{reading:?}, lag {lag}, cut after {cut} acknowledgments");
+                let gladia = Gladia {
+                    lag,
+                    ..Gladia::new(reading)
+                };
+                let ws = gladia.listen(Until::Cut(cut)).await;
+                let (_server, session) = start(ws, pcm(8, 1), fast(LiveOptions::default())).await;
+                let audio = noise(60 * 1001);
+                let (events, sent) = exchange(session, &audio, 1001).await;
+                sent.unwrap();
+                assert_eq!(reconnections(&events).len(), 1, "{case}: {events:?}");
+                assert!(finished(&events), "{case}: {events:?}");
+                assert_exactly_once(&gladia, &audio, &case);
+            }
+        }
     }
 }
 

@@ -78,12 +78,13 @@ impl fmt::Display for Error {
             Error::Timeout { operation, after } => {
                 write!(f, "{operation} timed out after {after:?}")
             }
-            // Its causes (a refused connection, a TLS failure) are reqwest's sources, reached
-            // through `source()`; an error's text does not repeat them.
-            Error::Transport { operation, source } => write!(f, "{operation} failed: {source}"),
+            // The cause (reqwest's error, then its own causes: a refused connection, a TLS
+            // failure) is `source()`'s; the text does not repeat it, so a printed chain says
+            // each thing once (as reqwest's own errors do).
+            Error::Transport { operation, .. } => write!(f, "{operation} failed"),
             Error::Decode(decode) => decode.fmt(f),
             Error::UnreadableItem(item) => item.fmt(f),
-            Error::InvalidRequest(invalid) => write!(f, "invalid request: {invalid}"),
+            Error::InvalidRequest(_) => f.write_str("invalid request"),
             Error::JobFailed {
                 id,
                 error_code: Some(code),
@@ -93,10 +94,9 @@ impl fmt::Display for Error {
                 error_code: None,
             } => write!(f, "job {id} failed"),
             Error::Io {
-                path: Some(path),
-                source,
-            } => write!(f, "{}: {source}", path.display()),
-            Error::Io { path: None, source } => write!(f, "I/O error: {source}"),
+                path: Some(path), ..
+            } => write!(f, "{}", path.display()),
+            Error::Io { path: None, .. } => f.write_str("I/O error"),
             Error::Config(message) => write!(f, "client configuration: {message}"),
             Error::Live(live) => live.fmt(f),
         }
@@ -377,6 +377,44 @@ mod tests {
 
     /// Error reporters (anyhow, `{:#}`) walk `source()`: each underlying error is reachable, as
     /// its own type, and is not in the text of the one above it.
+    /// The chain as `a: b: c`, walking `source()`; and each level's own text.
+    fn chain(error: &dyn std::error::Error) -> (String, Vec<String>) {
+        let mut levels = vec![error.to_string()];
+        let mut source = error.source();
+        while let Some(cause) = source {
+            levels.push(cause.to_string());
+            source = cause.source();
+        }
+        (levels.join(": "), levels)
+    }
+
+    #[test]
+    fn a_printed_chain_says_each_cause_once() {
+        let errors = [
+            Error::Transport {
+                operation: "GET /v2/x".into(),
+                source: reqwest::Client::new().get("not a url").build().unwrap_err(),
+            },
+            Error::io(
+                Some(std::path::Path::new("meeting.mp3")),
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+            ),
+            Error::io(None, std::io::Error::other("disk full")),
+            Error::InvalidRequest(Invalid::new("limit", "must be at most 100")),
+        ];
+        for error in &errors {
+            let (printed, levels) = chain(error);
+            assert!(levels.len() > 1, "{printed}: no source");
+            for level in &levels[1..] {
+                assert_eq!(
+                    printed.matches(level.as_str()).count(),
+                    1,
+                    "{level:?} in {printed:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn source_is_the_underlying_error() {
         use std::error::Error as _;
@@ -388,7 +426,8 @@ mod tests {
         };
         let source = error.source().expect("a transport error has a source");
         assert!(source.downcast_ref::<reqwest::Error>().is_some());
-        assert_eq!(error.to_string(), format!("GET /v2/x failed: {shown}"));
+        assert_eq!(error.to_string(), "GET /v2/x failed");
+        assert_eq!(source.to_string(), shown);
 
         let serde_error = serde_json::from_str::<u8>("true").unwrap_err();
         let error = Error::Decode(Box::new(DecodeError::new(

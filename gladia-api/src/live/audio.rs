@@ -7,10 +7,20 @@
 //! (inclusive). The session is right under both: it sends whole sample frames only, so the server
 //! has a whole number of frames, and `byte_range[1] + 1` rounded down to whole frames is that
 //! number under either reading. One-byte frames (8-bit mono, a-law, u-law) are the case rounding
-//! cannot settle: there the server's acknowledgments tell the reading. Gladia acknowledges each
-//! binary message it receives, so an end that falls where a message ended is exclusive, and one
-//! that falls a byte before is inclusive; consecutive ranges (the next starts at the previous
-//! end, or one past it) tell it too. Until one of them does, it is read as the SDKs read it.
+//! cannot settle: there the server's acknowledgments must tell the reading, and only what proves
+//! it is taken, on one connection:
+//!
+//! - consecutive ranges: the next starts at the previous end (exclusive) or one past it
+//!   (inclusive), as a server neither overlaps its ranges nor skips a byte;
+//! - a range of one byte, `[a, a]`: inclusive (exclusive, it would be empty);
+//! - an end at the last byte sent plus one: exclusive (inclusive, it would name a byte never sent).
+//!
+//! Until then, an acknowledgment forgets only what both readings agree the server has (up to
+//! the end, exclusive): the byte at the end stays, and is not waited for. Whether it ends a
+//! message is no proof (a server may acknowledge inside messages, and an end may fall a byte
+//! before or at a message's end by chance), so it is only a guess, taken at a cut when nothing
+//! proved the reading yet: a byte at the end of a message is taken as received (Gladia
+//! acknowledges each message whole), any other as the SDKs read it.
 
 use std::collections::VecDeque;
 
@@ -35,9 +45,12 @@ pub(crate) struct Unacknowledged {
     len: u64,
     /// Bytes per sample frame (all channels of one sample).
     frame: u64,
+    /// The reading, once proved (one-byte frames only).
     reading: Reading,
-    /// The end of the last acknowledgment, as the server wrote it.
+    /// The end of the last acknowledgment on this connection, as the server wrote it.
     last_end: Option<u64>,
+    /// Unproved: whether the byte at `last_end` ends a message sent, the guess a cut takes.
+    ends_message: bool,
     /// Where each message sent on this connection and not yet acknowledged ends.
     message_ends: VecDeque<u64>,
 }
@@ -51,6 +64,7 @@ impl Unacknowledged {
             frame: frame.max(1) as u64,
             reading: Reading::Unknown,
             last_end: None,
+            ends_message: false,
             message_ends: VecDeque::new(),
         }
     }
@@ -62,8 +76,17 @@ impl Unacknowledged {
         self.message_ends.push_back(self.start + self.len);
     }
 
-    /// What a new connection sends again: the kept audio in messages of at most `limit` bytes.
-    pub(crate) fn resend(&mut self, limit: usize) -> Vec<Bytes> {
+    /// What a new connection sends again: the kept audio in messages of at most `limit` bytes,
+    /// and how many bytes were forgotten first. With the reading of one-byte frames unproved,
+    /// the byte at the last acknowledgment's end is taken as received if it ended a message.
+    pub(crate) fn resend(&mut self, limit: usize) -> (Vec<Bytes>, u64) {
+        let released = match self.undecided() {
+            Some(end) if self.ends_message => self.forget_through(end.saturating_add(1)),
+            _ => 0,
+        };
+        // Ranges of the next connection are compared with its own only.
+        self.last_end = None;
+        self.ends_message = false;
         let limit = limit.max(1);
         let mut messages = Vec::new();
         self.message_ends.clear();
@@ -76,40 +99,56 @@ impl Unacknowledged {
                 messages.push(message);
             }
         }
-        messages
+        (messages, released)
     }
 
     /// The server acknowledged `byte_range: [first, end]`: forgets what it has. Returns how many
     /// bytes it forgot. An acknowledgment of bytes already forgotten changes nothing; one past
     /// what was sent forgets only what was sent.
     pub(crate) fn acknowledge(&mut self, first: u64, end: u64) -> u64 {
-        if self.reading == Reading::Unknown {
-            self.reading = self.reading_told_by(first, end);
+        if self.frame > 1 {
+            // Either reading, rounded down to whole frames, is the same number.
+            return self.forget_through(end.saturating_add(1) / self.frame * self.frame);
         }
+        if self.reading == Reading::Unknown {
+            self.reading = self.reading_proved_by(first, end);
+        }
+        // The guess a cut takes while nothing proves the reading: an end one byte before a
+        // message's end, and not at one, is read as inclusive.
+        let ends_message = |offset: u64| self.message_ends.contains(&offset);
+        self.ends_message = ends_message(end.saturating_add(1)) && !ends_message(end);
         self.last_end = Some(end);
-        let received = match self.reading {
-            Reading::Exclusive => end,
-            Reading::Inclusive => end.saturating_add(1),
-            Reading::Unknown if self.frame == 1 => end,
-            Reading::Unknown => end.saturating_add(1) / self.frame * self.frame,
-        };
-        self.forget_through(received)
+        match self.reading {
+            // Every byte before the end, and (proved inclusive) the end's own byte, with the
+            // byte an earlier unproved end left.
+            Reading::Inclusive => self.forget_through(end.saturating_add(1)),
+            // Exclusive, or unproved: what both readings agree on.
+            Reading::Exclusive | Reading::Unknown => self.forget_through(end),
+        }
     }
 
-    /// What an acknowledgment tells of the server's reading: where it ends against the messages
-    /// sent, or where it starts against the previous one.
-    fn reading_told_by(&self, first: u64, end: u64) -> Reading {
-        let ends_message = |offset: u64| self.message_ends.contains(&offset);
-        match (ends_message(end), ends_message(end.saturating_add(1))) {
-            (true, false) => return Reading::Exclusive,
-            (false, true) => return Reading::Inclusive,
+    /// The reading an acknowledgment proves, if it proves one: against the previous range of
+    /// this connection, its own length, or the audio sent.
+    fn reading_proved_by(&self, first: u64, end: u64) -> Reading {
+        match self.last_end {
+            Some(last) if first == last && last > 0 => return Reading::Exclusive,
+            Some(last) if first == last.saturating_add(1) => return Reading::Inclusive,
             _ => {}
         }
-        match self.last_end {
-            Some(last) if first == last && last > 0 => Reading::Exclusive,
-            Some(last) if first == last.saturating_add(1) => Reading::Inclusive,
-            _ => Reading::Unknown,
+        if first == end {
+            Reading::Inclusive
+        } else if end > self.start && end == self.start + self.len {
+            Reading::Exclusive
+        } else {
+            Reading::Unknown
         }
+    }
+
+    /// The offset of the kept byte whose receipt the server's reading would decide, if any.
+    fn undecided(&self) -> Option<u64> {
+        let end = self.last_end?;
+        (self.frame == 1 && self.reading == Reading::Unknown && end == self.start && self.len > 0)
+            .then_some(end)
     }
 
     /// Forgets every byte before offset `received`.
@@ -140,11 +179,10 @@ impl Unacknowledged {
         released
     }
 
-    /// Whether bytes wait for an acknowledgment that should come. Under the SDKs' reading taken
-    /// before the server's is known, an inclusive server leaves one byte that no acknowledgment
-    /// covers until the next: that byte is not waited for.
+    /// Whether bytes wait for an acknowledgment that should come. The byte an unproved reading
+    /// leaves undecided is not waited for: an inclusive server has it, and acknowledged it.
     pub(crate) fn awaited(&self) -> bool {
-        let leftover = u64::from(self.reading == Reading::Unknown && self.frame == 1);
+        let leftover = u64::from(self.undecided().is_some());
         self.len > leftover
     }
 
@@ -183,46 +221,130 @@ mod tests {
         }
     }
 
+    fn resent(buffer: &mut Unacknowledged, limit: usize) -> (Vec<Vec<u8>>, u64) {
+        let (messages, released) = buffer.resend(limit);
+        (messages.iter().map(|m| m.to_vec()).collect(), released)
+    }
+
     #[test]
-    fn the_messages_sent_tell_the_reading_of_one_byte_frames() {
+    fn whole_messages_acknowledged_under_each_reading() {
+        // Inclusive: the first end leaves its byte undecided (not awaited), the next range,
+        // starting one past it, proves the reading and takes it.
         let mut inclusive = buffer(1, &[b"abcd", b"efgh", b"ij"]);
-        assert_eq!(inclusive.acknowledge(0, 3), 4);
-        assert_eq!(kept(&inclusive), b"efghij");
-        assert_eq!(inclusive.acknowledge(4, 7), 4);
+        assert_eq!(inclusive.acknowledge(0, 3), 3);
+        assert_eq!(kept(&inclusive), b"defghij");
+        assert_eq!(inclusive.acknowledge(4, 7), 5);
+        assert_eq!(inclusive.reading, Reading::Inclusive);
         assert_eq!(inclusive.acknowledge(8, 9), 2);
+        assert_eq!(inclusive.len(), 0);
         assert!(!inclusive.awaited());
 
         let mut exclusive = buffer(1, &[b"abcd", b"efgh", b"ij"]);
         assert_eq!(exclusive.acknowledge(0, 4), 4);
         assert_eq!(exclusive.acknowledge(4, 8), 4);
+        assert_eq!(exclusive.reading, Reading::Exclusive);
         assert_eq!(exclusive.acknowledge(8, 10), 2);
         assert_eq!(exclusive.len(), 0);
     }
 
+    /// Issue 21, point 5: an exclusive server whose first end falls one byte before a message's
+    /// end (`[0, 1599]` of 1600-byte messages). That is no proof: the next range, starting at
+    /// that end, proves exclusive, and a cut resends from what the server has.
     #[test]
-    fn consecutive_ranges_tell_the_reading_when_ends_fall_inside_messages() {
-        // Read as the SDKs do until known: an inclusive end leaves its last byte.
-        let mut inclusive = buffer(1, &[b"abcdefgh", b"ij"]);
-        assert_eq!(inclusive.acknowledge(0, 3), 3);
-        assert_eq!(kept(&inclusive), b"defghij");
-        assert!(inclusive.awaited());
-        assert_eq!(inclusive.acknowledge(4, 5), 3);
-        assert_eq!(kept(&inclusive), b"ghij");
-        assert_eq!(inclusive.acknowledge(6, 9), 4);
-        assert_eq!(inclusive.len(), 0);
+    fn an_exclusive_end_a_byte_before_a_message_end_proves_nothing() {
+        let mut buffer = buffer(1, &[b"abcd", b"efgh", b"ijkl"]);
+        assert_eq!(buffer.acknowledge(0, 3), 3);
+        assert_eq!(buffer.reading, Reading::Unknown);
+        assert_eq!(kept(&buffer), b"defghijkl");
+        assert_eq!(buffer.acknowledge(3, 8), 5);
+        assert_eq!(buffer.reading, Reading::Exclusive);
+        assert_eq!(resent(&mut buffer, 100), (vec![b"ijkl".to_vec()], 0));
+    }
+
+    /// Issue 21, point 5: an inclusive server acknowledging `[0, 0]`, then `[1, 4]` where a
+    /// message ends at 4: the one-byte range proves inclusive, the message end does not undo it.
+    #[test]
+    fn an_inclusive_end_at_a_message_end_stays_inclusive() {
+        let mut buffer = buffer(1, &[b"abcd", b"efgh"]);
+        assert_eq!(buffer.acknowledge(0, 0), 1);
+        assert_eq!(buffer.reading, Reading::Inclusive);
+        assert_eq!(buffer.acknowledge(1, 4), 4);
+        assert_eq!(kept(&buffer), b"fgh");
+        assert_eq!(resent(&mut buffer, 100), (vec![b"fgh".to_vec()], 0));
+    }
+
+    /// Acknowledgments inside messages (5-byte messages, ends at 2, 7, 12), each reading, then a
+    /// cut: the resend starts at the 12th byte, what the server has.
+    #[test]
+    fn ends_inside_messages_under_each_reading_then_a_cut() {
+        let audio: [&'static [u8]; 4] = [b"abcde", b"fghij", b"klmno", b"pqrst"];
+        for (reading, acks) in [
+            (Reading::Exclusive, [(0, 2), (2, 7), (7, 12)]),
+            (Reading::Inclusive, [(0, 1), (2, 6), (7, 11)]),
+        ] {
+            let mut buffer = buffer(1, &audio);
+            for (first, end) in acks {
+                buffer.acknowledge(first, end);
+            }
+            assert_eq!(buffer.reading, reading);
+            assert_eq!(kept(&buffer), b"mnopqrst", "{reading:?}");
+            let (messages, released) = resent(&mut buffer, 3);
+            assert_eq!(messages, [&b"mno"[..], b"pqr", b"st"], "{reading:?}");
+            assert_eq!(released, 0);
+            // The next connection's first range proves nothing against the last one's.
+            assert_eq!(buffer.last_end, None);
+        }
+    }
+
+    /// A cut before anything proved the reading: the undecided byte is taken as received if it
+    /// ended a message (Gladia acknowledges whole messages), else kept, as the SDKs read it.
+    #[test]
+    fn a_cut_before_any_proof_guesses_from_message_ends() {
+        let mut before_an_end = buffer(1, &[b"abcd", b"efgh"]);
+        before_an_end.acknowledge(0, 3);
+        assert!(before_an_end.awaited()); // "efgh"
+        assert_eq!(resent(&mut before_an_end, 100), (vec![b"efgh".to_vec()], 1));
+
+        let mut at_an_end = buffer(1, &[b"abcd", b"efgh"]);
+        at_an_end.acknowledge(0, 4);
+        assert_eq!(resent(&mut at_an_end, 100), (vec![b"efgh".to_vec()], 0));
+
+        let mut inside = buffer(1, &[b"abcd", b"efgh"]);
+        inside.acknowledge(0, 2);
+        let (messages, released) = resent(&mut inside, 100);
+        assert_eq!(
+            (messages, released),
+            (vec![b"cd".to_vec(), b"efgh".to_vec()], 0)
+        );
     }
 
     #[test]
-    fn messages_sent_again_are_cut_at_the_limit_and_tell_the_reading_too() {
+    fn an_end_at_everything_sent_proves_exclusive_and_leaves_nothing_awaited() {
+        let mut buffer = buffer(1, &[b"abcd", b"efgh"]);
+        assert_eq!(buffer.acknowledge(0, 8), 8);
+        assert_eq!(buffer.reading, Reading::Exclusive);
+        assert!(!buffer.awaited());
+        // Unproved, the one undecided byte is not awaited; the bytes after it are.
+        let mut unproved = self::buffer(1, &[b"abcd", b"efgh"]);
+        unproved.acknowledge(0, 7);
+        assert_eq!(unproved.len(), 1);
+        assert!(!unproved.awaited());
+        unproved.push(Bytes::from_static(b"ij"));
+        assert!(unproved.awaited());
+    }
+
+    #[test]
+    fn messages_sent_again_are_cut_at_the_limit() {
         let mut buffer = buffer(1, &[b"abcdefgh", b"ij"]);
         assert_eq!(buffer.acknowledge(0, 2), 2);
-        let again = buffer.resend(4);
-        let again: Vec<&[u8]> = again.iter().map(|message| &message[..]).collect();
+        let (again, released) = resent(&mut buffer, 4);
         assert_eq!(again, [&b"cdef"[..], b"gh", b"ij"]);
-        // An inclusive end one byte before the end of the first message sent again.
-        assert_eq!(buffer.acknowledge(2, 5), 4);
-        assert_eq!(kept(&buffer), b"ghij");
-        assert_eq!(buffer.acknowledge(6, 9), 4);
+        assert_eq!(released, 0);
+        // On the new connection: an end inside the first message sent again, then a range one
+        // past it.
+        assert_eq!(buffer.acknowledge(2, 5), 3);
+        assert_eq!(kept(&buffer), b"fghij");
+        assert_eq!(buffer.acknowledge(6, 9), 5);
         assert_eq!(buffer.len(), 0);
     }
 

@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use futures_util::{SinkExt, StreamExt};
@@ -220,8 +220,10 @@ impl Driver {
     async fn serve(&mut self, socket: &mut Socket) -> Outcome {
         let heartbeat = self.options.heartbeat;
         let ack_timeout = self.options.ack_timeout;
-        // Often enough for both bounds; never zero, which `interval` refuses.
-        let check = (heartbeat.min(ack_timeout) / 2).max(std::time::Duration::from_millis(1));
+        // Often enough for both bounds; never zero, which `interval` refuses, and at least once a
+        // day, so that no option value overflows the clock (`Instant + check` would panic).
+        let check = (heartbeat.min(ack_timeout) / 2)
+            .clamp(Duration::from_millis(1), Duration::from_secs(86_400));
         let mut last_heard = Instant::now();
         self.waiting_since = Instant::now();
         self.acknowledging = false;
@@ -265,7 +267,7 @@ impl Driver {
                 }
                 _ = ticker.tick() => {
                     let silent = last_heard.elapsed();
-                    if silent >= heartbeat * 2 {
+                    if silent >= heartbeat.saturating_mul(2) {
                         return Outcome::Dropped(format!("nothing heard for {silent:.1?}"));
                     }
                     let waited = self.waiting_since.elapsed();
@@ -433,7 +435,10 @@ impl Driver {
     /// `stop_recording` if it was sent before.
     async fn resend(&mut self, socket: &mut Socket) -> Result<u64, String> {
         let limit = LiveSender::MAX_FRAME / self.frame * self.frame;
-        for message in self.unacknowledged.resend(limit) {
+        let (messages, released) = self.unacknowledged.resend(limit);
+        // A byte taken as received (an undecided one-byte frame, see `audio`) frees its room.
+        self.room.add_permits(released as usize);
+        for message in messages {
             self.send(socket, Message::Binary(message)).await?;
         }
         if self.stop_sent {
@@ -455,7 +460,7 @@ impl Driver {
 
     /// Sends a frame; a peer that does not take it within the heartbeat's bound counts as gone.
     async fn send(&self, socket: &mut Socket, message: Message) -> Result<(), String> {
-        let limit = self.options.heartbeat * 2;
+        let limit = self.options.heartbeat.saturating_mul(2);
         match tokio::time::timeout(limit, socket.send(message)).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(error)) => Err(self.redact(&error.to_string())),
@@ -464,7 +469,7 @@ impl Driver {
     }
 
     async fn open(&self) -> Result<Socket, Failure> {
-        let limit = self.options.heartbeat * 2;
+        let limit = self.options.heartbeat.saturating_mul(2);
         let attempt = tokio_tungstenite::connect_async(self.url.as_str());
         match tokio::time::timeout(limit, attempt).await {
             Ok(Ok((socket, _))) => Ok(socket),
