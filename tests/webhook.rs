@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
-use gladia_api::types::{WebhookTranscriptionEvent, WebhookTranscriptionPayload};
+use gladia_api::types::WebhookTranscriptionSuccessPayload;
 use gladia_api::webhook::{Verifier, WebhookError, WebhookEvent};
 use serde_json::{json, Value};
 
@@ -179,14 +179,10 @@ fn messages_signed_by_svix() {
 
     // Valid: verified and decoded, generically and as Gladia's event.
     let h = headers("msg_1", now, &signatures[0]);
-    let payload: WebhookTranscriptionPayload = verifier.verify(&h, &body).unwrap();
-    assert_eq!(
-        payload.event,
-        WebhookTranscriptionEvent::TranscriptionSuccess
-    );
+    let payload: WebhookTranscriptionSuccessPayload = verifier.verify(&h, &body).unwrap();
     assert!(matches!(
         verifier.verify_event(&h, &body).unwrap(),
-        WebhookEvent::Transcription(event) if event == payload
+        WebhookEvent::TranscriptionSuccess(event) if event == payload
     ));
     // The verifier signs as svix does.
     assert_eq!(verifier.sign("msg_1", now, &body), signatures[0]);

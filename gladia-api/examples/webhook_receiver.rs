@@ -54,11 +54,14 @@ async fn receive(
             match event {
                 // Act on the job's id only: fetch the job (`client.pre_recorded().get(id)`)
                 // for its result.
-                WebhookEvent::Transcription(event) => {
-                    println!("{id}: {} for job {}", event.event, event.payload.id);
+                WebhookEvent::TranscriptionSuccess(event) => {
+                    println!("{id}: job {} is done", event.payload.id);
                 }
-                WebhookEvent::Live(event) => {
-                    println!("{id}: {} for session {}", event.event, event.payload.id);
+                WebhookEvent::TranscriptionError(event) => {
+                    println!("{id}: job {} failed", event.payload.id);
+                }
+                WebhookEvent::LiveEndSession(event) => {
+                    println!("{id}: session {} ended", event.payload.id);
                 }
                 other => println!("{id}: an event this version does not know: {other:?}"),
             }
