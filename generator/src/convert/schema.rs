@@ -200,22 +200,10 @@ impl Converter<'_> {
                         let first = format!("{pointer}/properties/{}", escape(&other.wire));
                         return Err(Error::collision(field_name, first, &at));
                     }
-                    fields.push(Field {
-                        name: field_name.to_owned(),
-                        wire: field_name.to_owned(),
-                        ty: TypeRef::Map(Box::new(value)),
-                        required: true,
-                        nullable: false,
-                        boxed: false,
-                        flatten: true,
-                        constant: None,
-                        docs: Docs {
-                            description: Some(
-                                "The properties the spec does not list, by name.".to_owned(),
-                            ),
-                            ..Docs::default()
-                        },
-                    });
+                    fields.push(flattened_map(
+                        value,
+                        "The properties the spec does not list, by name.",
+                    ));
                 }
                 if object.additional_properties != Some(AdditionalProperties::Any(false)) {
                     fields.extend(other_keys(&fields));
@@ -1095,21 +1083,27 @@ fn other_keys(fields: &[Field]) -> Option<Field> {
     if fields.iter().any(|f| f.name == name || f.flatten) {
         return None;
     }
-    Some(Field {
+    Some(flattened_map(
+        TypeRef::Json,
+        "The keys the spec does not list, as received; they are written back as they are.",
+    ))
+}
+
+/// The field of an object's other keys, each of type `value`, flattened into the object.
+fn flattened_map(value: TypeRef, description: &str) -> Field {
+    let name = naming::ADDITIONAL_PROPERTIES;
+    Field {
         name: name.to_owned(),
         wire: name.to_owned(),
-        ty: TypeRef::Map(Box::new(TypeRef::Json)),
+        ty: TypeRef::Map(Box::new(value)),
         required: true,
         nullable: false,
         boxed: false,
         flatten: true,
         constant: None,
         docs: Docs {
-            description: Some(
-                "The keys the spec does not list, as received; they are written back as they are."
-                    .to_owned(),
-            ),
+            description: Some(description.to_owned()),
             ..Docs::default()
         },
-    })
+    }
 }
