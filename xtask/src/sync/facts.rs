@@ -206,14 +206,16 @@ fn scalar_text(value: &Value) -> String {
     }
 }
 
+/// The document's component schemas, by name.
+pub fn schemas(document: &Value) -> Option<&Mapping> {
+    document.get("components")?.get("schemas")?.as_mapping()
+}
+
 /// The component schemas a client receives: reached from a response, a webhook, a callback,
 /// or from no operation at all (Gladia lists its WebSocket and callback messages that way).
 /// Those only requests reach are left out: a field removed from them can go.
 pub fn received_schemas(document: &Value) -> HashSet<String> {
-    let schemas = document
-        .get("components")
-        .and_then(|c| c.get("schemas"))
-        .and_then(Value::as_mapping);
+    let schemas = schemas(document);
     let mut sent = HashSet::new();
     let mut received = HashSet::new();
     let mut referenced = HashSet::new();
@@ -292,17 +294,11 @@ fn close_over_refs(schemas: Option<&Mapping>, mut names: HashSet<String>) -> Has
 /// the client keeps reading them.
 pub fn dropped_received_properties(old: &Value, new: &Value) -> Vec<(String, String, Value)> {
     let received = received_schemas(old);
-    let schemas = |document: &Value| {
-        document
-            .get("components")
-            .and_then(|c| c.get("schemas"))
-            .and_then(Value::as_mapping)
-            .cloned()
-            .unwrap_or_default()
-    };
-    let (old_schemas, new_schemas) = (schemas(old), schemas(new));
+    let empty = Mapping::new();
+    let old_schemas = schemas(old).unwrap_or(&empty);
+    let new_schemas = schemas(new).unwrap_or(&empty);
     let mut dropped = Vec::new();
-    for (name, schema) in &old_schemas {
+    for (name, schema) in old_schemas {
         let Some(name) = name.as_str().filter(|n| received.contains(*n)) else {
             continue;
         };
@@ -328,12 +324,7 @@ pub fn dropped_received_properties(old: &Value, new: &Value) -> Vec<(String, Str
 pub fn missing_schemas(kept: &Value, new: &Value) -> BTreeSet<String> {
     let mut named = HashSet::new();
     collect_refs(kept, &mut named);
-    let has = |name: &str| {
-        new.get("components")
-            .and_then(|c| c.get("schemas"))
-            .and_then(|s| s.get(name))
-            .is_some()
-    };
+    let has = |name: &str| schemas(new).is_some_and(|s| s.contains_key(name));
     named.into_iter().filter(|name| !has(name)).collect()
 }
 
@@ -381,11 +372,7 @@ pub fn needing_words(document: &Value) -> Vec<String> {
             }
         }
     }
-    let schemas = document
-        .get("components")
-        .and_then(|c| c.get("schemas"))
-        .and_then(Value::as_mapping);
-    for (name, schema) in schemas.into_iter().flatten() {
+    for (name, schema) in schemas(document).into_iter().flatten() {
         let name = name.as_str().unwrap_or_default();
         if lacks(schema, "description") {
             wanting.push(format!("/components/schemas/{name}"));

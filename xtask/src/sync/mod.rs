@@ -238,11 +238,7 @@ fn keep_dropped(old: &Value, new: &Value, kept: &mut Value) {
             if !seen.insert(name.clone()) {
                 continue;
             }
-            let Some(schema) = old
-                .get("components")
-                .and_then(|c| c.get("schemas"))
-                .and_then(|s| s.get(name.as_str()))
-            else {
+            let Some(schema) = facts::schemas(old).and_then(|s| s.get(name.as_str())) else {
                 continue;
             };
             missing.extend(facts::missing_schemas(schema, new));
@@ -258,7 +254,7 @@ fn keep_dropped(old: &Value, new: &Value, kept: &mut Value) {
 
 /// Drops the kept actions whose property or schema Gladia's document has again.
 fn forget_returned(new: &Value, kept: &mut Value) {
-    let schemas = new.get("components").and_then(|c| c.get("schemas"));
+    let schemas = facts::schemas(new);
     kept_actions(kept).retain(|action| {
         let Some(update) = action.get("update").and_then(Value::as_mapping) else {
             return true;
