@@ -6098,30 +6098,34 @@ pub struct TranscriptionResult {
     /// The transcript
     pub transcription: Option<Transcription>,
     /// The translations, if requested
-    pub translation: Option<Translation>,
+    pub translation: Option<Result<Translation, crate::UnreadableItem>>,
     /// The summary, if requested
-    pub summarization: Option<Summarization>,
+    pub summarization: Option<Result<Summarization, crate::UnreadableItem>>,
     /// The moderation verdict, if requested
-    pub moderation: Option<Moderation>,
+    pub moderation: Option<Result<Moderation, crate::UnreadableItem>>,
     /// The named entities found, if requested
-    pub named_entity_recognition: Option<NamedEntityRecognition>,
+    pub named_entity_recognition: Option<
+        Result<NamedEntityRecognition, crate::UnreadableItem>,
+    >,
     /// The transcript with consistent names, if requested
-    pub name_consistency: Option<NamesConsistency>,
+    pub name_consistency: Option<Result<NamesConsistency, crate::UnreadableItem>>,
     /// The extracted structured data, if requested
-    pub structured_data_extraction: Option<StructuredDataExtraction>,
+    pub structured_data_extraction: Option<
+        Result<StructuredDataExtraction, crate::UnreadableItem>,
+    >,
     /// The sentiment analysis, if requested
-    pub sentiment_analysis: Option<SentimentAnalysis>,
+    pub sentiment_analysis: Option<Result<SentimentAnalysis, crate::UnreadableItem>>,
     /// The answers to the prompts, if requested
-    pub audio_to_llm: Option<AudioToLlmList>,
+    pub audio_to_llm: Option<Result<AudioToLlmList, crate::UnreadableItem>>,
     /// The transcript split into sentences, if requested
     #[deprecated]
-    pub sentences: Option<Sentences>,
+    pub sentences: Option<Result<Sentences, crate::UnreadableItem>>,
     /// The transcript laid out for display, if requested
-    pub display_mode: Option<DisplayMode>,
+    pub display_mode: Option<Result<DisplayMode, crate::UnreadableItem>>,
     /// The chapters, if requested
-    pub chapterization: Option<Chapterization>,
+    pub chapterization: Option<Result<Chapterization, crate::UnreadableItem>>,
     /// The diarization outcome; Gladia fills it when diarization was requested and failed
-    pub diarization: Option<Diarization>,
+    pub diarization: Option<Result<Diarization, crate::UnreadableItem>>,
     /// The keys the spec does not list, as received; they are written back as they are.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -6135,40 +6139,48 @@ impl serde::Serialize for TranscriptionResult {
             object.serialize_entry("transcription", value)?;
         }
         if let Some(value) = &self.translation {
-            object.serialize_entry("translation", value)?;
+            object.serialize_entry("translation", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.summarization {
-            object.serialize_entry("summarization", value)?;
+            object.serialize_entry("summarization", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.moderation {
-            object.serialize_entry("moderation", value)?;
+            object.serialize_entry("moderation", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.named_entity_recognition {
-            object.serialize_entry("named_entity_recognition", value)?;
+            object
+                .serialize_entry(
+                    "named_entity_recognition",
+                    &crate::wire::Lenient(value),
+                )?;
         }
         if let Some(value) = &self.name_consistency {
-            object.serialize_entry("name_consistency", value)?;
+            object.serialize_entry("name_consistency", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.structured_data_extraction {
-            object.serialize_entry("structured_data_extraction", value)?;
+            object
+                .serialize_entry(
+                    "structured_data_extraction",
+                    &crate::wire::Lenient(value),
+                )?;
         }
         if let Some(value) = &self.sentiment_analysis {
-            object.serialize_entry("sentiment_analysis", value)?;
+            object.serialize_entry("sentiment_analysis", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.audio_to_llm {
-            object.serialize_entry("audio_to_llm", value)?;
+            object.serialize_entry("audio_to_llm", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.sentences {
-            object.serialize_entry("sentences", value)?;
+            object.serialize_entry("sentences", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.display_mode {
-            object.serialize_entry("display_mode", value)?;
+            object.serialize_entry("display_mode", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.chapterization {
-            object.serialize_entry("chapterization", value)?;
+            object.serialize_entry("chapterization", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.diarization {
-            object.serialize_entry("diarization", value)?;
+            object.serialize_entry("diarization", &crate::wire::Lenient(value))?;
         }
         for (key, value) in &self.additional_properties {
             object.serialize_entry(key, value)?;
@@ -6191,18 +6203,32 @@ impl crate::wire::Object for TranscriptionResult {
     ) -> Result<Self, __A::Error> {
         let mut field_metadata: Option<TranscriptionMetadata> = None;
         let mut field_transcription: Option<Transcription> = None;
-        let mut field_translation: Option<Translation> = None;
-        let mut field_summarization: Option<Summarization> = None;
-        let mut field_moderation: Option<Moderation> = None;
-        let mut field_named_entity_recognition: Option<NamedEntityRecognition> = None;
-        let mut field_name_consistency: Option<NamesConsistency> = None;
-        let mut field_structured_data_extraction: Option<StructuredDataExtraction> = None;
-        let mut field_sentiment_analysis: Option<SentimentAnalysis> = None;
-        let mut field_audio_to_llm: Option<AudioToLlmList> = None;
-        let mut field_sentences: Option<Sentences> = None;
-        let mut field_display_mode: Option<DisplayMode> = None;
-        let mut field_chapterization: Option<Chapterization> = None;
-        let mut field_diarization: Option<Diarization> = None;
+        let mut field_translation: Option<Result<Translation, crate::UnreadableItem>> = None;
+        let mut field_summarization: Option<
+            Result<Summarization, crate::UnreadableItem>,
+        > = None;
+        let mut field_moderation: Option<Result<Moderation, crate::UnreadableItem>> = None;
+        let mut field_named_entity_recognition: Option<
+            Result<NamedEntityRecognition, crate::UnreadableItem>,
+        > = None;
+        let mut field_name_consistency: Option<
+            Result<NamesConsistency, crate::UnreadableItem>,
+        > = None;
+        let mut field_structured_data_extraction: Option<
+            Result<StructuredDataExtraction, crate::UnreadableItem>,
+        > = None;
+        let mut field_sentiment_analysis: Option<
+            Result<SentimentAnalysis, crate::UnreadableItem>,
+        > = None;
+        let mut field_audio_to_llm: Option<
+            Result<AudioToLlmList, crate::UnreadableItem>,
+        > = None;
+        let mut field_sentences: Option<Result<Sentences, crate::UnreadableItem>> = None;
+        let mut field_display_mode: Option<Result<DisplayMode, crate::UnreadableItem>> = None;
+        let mut field_chapterization: Option<
+            Result<Chapterization, crate::UnreadableItem>,
+        > = None;
+        let mut field_diarization: Option<Result<Diarization, crate::UnreadableItem>> = None;
         let mut field_additional_properties: std::collections::BTreeMap<
             String,
             serde_json::Value,
@@ -6211,22 +6237,66 @@ impl crate::wire::Object for TranscriptionResult {
             match key.as_str() {
                 "metadata" => field_metadata = Some(map.next_value()?),
                 "transcription" => field_transcription = map.next_value()?,
-                "translation" => field_translation = map.next_value()?,
-                "summarization" => field_summarization = map.next_value()?,
-                "moderation" => field_moderation = map.next_value()?,
+                "translation" => {
+                    field_translation = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "summarization" => {
+                    field_summarization = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "moderation" => {
+                    field_moderation = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
                 "named_entity_recognition" => {
-                    field_named_entity_recognition = map.next_value()?;
+                    field_named_entity_recognition = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
                 }
-                "name_consistency" => field_name_consistency = map.next_value()?,
+                "name_consistency" => {
+                    field_name_consistency = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
                 "structured_data_extraction" => {
-                    field_structured_data_extraction = map.next_value()?;
+                    field_structured_data_extraction = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
                 }
-                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
-                "audio_to_llm" => field_audio_to_llm = map.next_value()?,
-                "sentences" => field_sentences = map.next_value()?,
-                "display_mode" => field_display_mode = map.next_value()?,
-                "chapterization" => field_chapterization = map.next_value()?,
-                "diarization" => field_diarization = map.next_value()?,
+                "sentiment_analysis" => {
+                    field_sentiment_analysis = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "audio_to_llm" => {
+                    field_audio_to_llm = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "sentences" => {
+                    field_sentences = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "display_mode" => {
+                    field_display_mode = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "chapterization" => {
+                    field_chapterization = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "diarization" => {
+                    field_diarization = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
                 _ => {
                     field_additional_properties
                         .insert(key.into_string(), map.next_value()?);
@@ -7926,15 +7996,17 @@ pub struct LiveSessionResultWithMessages {
     /// The transcript
     pub transcription: Option<Transcription>,
     /// The translations, if requested
-    pub translation: Option<Translation>,
+    pub translation: Option<Result<Translation, crate::UnreadableItem>>,
     /// The summary, if requested
-    pub summarization: Option<Summarization>,
+    pub summarization: Option<Result<Summarization, crate::UnreadableItem>>,
     /// The named entities found, if requested
-    pub named_entity_recognition: Option<NamedEntityRecognition>,
+    pub named_entity_recognition: Option<
+        Result<NamedEntityRecognition, crate::UnreadableItem>,
+    >,
     /// The sentiment analysis, if requested
-    pub sentiment_analysis: Option<SentimentAnalysis>,
+    pub sentiment_analysis: Option<Result<SentimentAnalysis, crate::UnreadableItem>>,
     /// The chapters, if requested
-    pub chapterization: Option<Chapterization>,
+    pub chapterization: Option<Result<Chapterization, crate::UnreadableItem>>,
     /// The messages the server sent during the session, each as a string
     pub messages: Option<Vec<String>>,
     /// The keys the spec does not list, as received; they are written back as they are.
@@ -7949,19 +8021,23 @@ impl serde::Serialize for LiveSessionResultWithMessages {
             object.serialize_entry("transcription", value)?;
         }
         if let Some(value) = &self.translation {
-            object.serialize_entry("translation", value)?;
+            object.serialize_entry("translation", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.summarization {
-            object.serialize_entry("summarization", value)?;
+            object.serialize_entry("summarization", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.named_entity_recognition {
-            object.serialize_entry("named_entity_recognition", value)?;
+            object
+                .serialize_entry(
+                    "named_entity_recognition",
+                    &crate::wire::Lenient(value),
+                )?;
         }
         if let Some(value) = &self.sentiment_analysis {
-            object.serialize_entry("sentiment_analysis", value)?;
+            object.serialize_entry("sentiment_analysis", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.chapterization {
-            object.serialize_entry("chapterization", value)?;
+            object.serialize_entry("chapterization", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.messages {
             object.serialize_entry("messages", value)?;
@@ -7986,11 +8062,19 @@ impl crate::wire::Object for LiveSessionResultWithMessages {
     ) -> Result<Self, __A::Error> {
         let mut field_metadata: Option<TranscriptionMetadata> = None;
         let mut field_transcription: Option<Transcription> = None;
-        let mut field_translation: Option<Translation> = None;
-        let mut field_summarization: Option<Summarization> = None;
-        let mut field_named_entity_recognition: Option<NamedEntityRecognition> = None;
-        let mut field_sentiment_analysis: Option<SentimentAnalysis> = None;
-        let mut field_chapterization: Option<Chapterization> = None;
+        let mut field_translation: Option<Result<Translation, crate::UnreadableItem>> = None;
+        let mut field_summarization: Option<
+            Result<Summarization, crate::UnreadableItem>,
+        > = None;
+        let mut field_named_entity_recognition: Option<
+            Result<NamedEntityRecognition, crate::UnreadableItem>,
+        > = None;
+        let mut field_sentiment_analysis: Option<
+            Result<SentimentAnalysis, crate::UnreadableItem>,
+        > = None;
+        let mut field_chapterization: Option<
+            Result<Chapterization, crate::UnreadableItem>,
+        > = None;
         let mut field_messages: Option<Vec<String>> = None;
         let mut field_additional_properties: std::collections::BTreeMap<
             String,
@@ -8000,13 +8084,31 @@ impl crate::wire::Object for LiveSessionResultWithMessages {
             match key.as_str() {
                 "metadata" => field_metadata = Some(map.next_value()?),
                 "transcription" => field_transcription = map.next_value()?,
-                "translation" => field_translation = map.next_value()?,
-                "summarization" => field_summarization = map.next_value()?,
-                "named_entity_recognition" => {
-                    field_named_entity_recognition = map.next_value()?;
+                "translation" => {
+                    field_translation = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
                 }
-                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
-                "chapterization" => field_chapterization = map.next_value()?,
+                "summarization" => {
+                    field_summarization = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "named_entity_recognition" => {
+                    field_named_entity_recognition = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "sentiment_analysis" => {
+                    field_sentiment_analysis = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "chapterization" => {
+                    field_chapterization = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
                 "messages" => field_messages = map.next_value()?,
                 _ => {
                     field_additional_properties
@@ -10465,15 +10567,17 @@ pub struct LiveSessionResult {
     /// The transcript
     pub transcription: Option<Transcription>,
     /// The translations, if requested
-    pub translation: Option<Translation>,
+    pub translation: Option<Result<Translation, crate::UnreadableItem>>,
     /// The summary, if requested
-    pub summarization: Option<Summarization>,
+    pub summarization: Option<Result<Summarization, crate::UnreadableItem>>,
     /// The named entities found, if requested
-    pub named_entity_recognition: Option<NamedEntityRecognition>,
+    pub named_entity_recognition: Option<
+        Result<NamedEntityRecognition, crate::UnreadableItem>,
+    >,
     /// The sentiment analysis, if requested
-    pub sentiment_analysis: Option<SentimentAnalysis>,
+    pub sentiment_analysis: Option<Result<SentimentAnalysis, crate::UnreadableItem>>,
     /// The chapters, if requested
-    pub chapterization: Option<Chapterization>,
+    pub chapterization: Option<Result<Chapterization, crate::UnreadableItem>>,
     /// The keys the spec does not list, as received; they are written back as they are.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -10486,19 +10590,23 @@ impl serde::Serialize for LiveSessionResult {
             object.serialize_entry("transcription", value)?;
         }
         if let Some(value) = &self.translation {
-            object.serialize_entry("translation", value)?;
+            object.serialize_entry("translation", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.summarization {
-            object.serialize_entry("summarization", value)?;
+            object.serialize_entry("summarization", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.named_entity_recognition {
-            object.serialize_entry("named_entity_recognition", value)?;
+            object
+                .serialize_entry(
+                    "named_entity_recognition",
+                    &crate::wire::Lenient(value),
+                )?;
         }
         if let Some(value) = &self.sentiment_analysis {
-            object.serialize_entry("sentiment_analysis", value)?;
+            object.serialize_entry("sentiment_analysis", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.chapterization {
-            object.serialize_entry("chapterization", value)?;
+            object.serialize_entry("chapterization", &crate::wire::Lenient(value))?;
         }
         for (key, value) in &self.additional_properties {
             object.serialize_entry(key, value)?;
@@ -10520,11 +10628,19 @@ impl crate::wire::Object for LiveSessionResult {
     ) -> Result<Self, __A::Error> {
         let mut field_metadata: Option<TranscriptionMetadata> = None;
         let mut field_transcription: Option<Transcription> = None;
-        let mut field_translation: Option<Translation> = None;
-        let mut field_summarization: Option<Summarization> = None;
-        let mut field_named_entity_recognition: Option<NamedEntityRecognition> = None;
-        let mut field_sentiment_analysis: Option<SentimentAnalysis> = None;
-        let mut field_chapterization: Option<Chapterization> = None;
+        let mut field_translation: Option<Result<Translation, crate::UnreadableItem>> = None;
+        let mut field_summarization: Option<
+            Result<Summarization, crate::UnreadableItem>,
+        > = None;
+        let mut field_named_entity_recognition: Option<
+            Result<NamedEntityRecognition, crate::UnreadableItem>,
+        > = None;
+        let mut field_sentiment_analysis: Option<
+            Result<SentimentAnalysis, crate::UnreadableItem>,
+        > = None;
+        let mut field_chapterization: Option<
+            Result<Chapterization, crate::UnreadableItem>,
+        > = None;
         let mut field_additional_properties: std::collections::BTreeMap<
             String,
             serde_json::Value,
@@ -10533,13 +10649,31 @@ impl crate::wire::Object for LiveSessionResult {
             match key.as_str() {
                 "metadata" => field_metadata = Some(map.next_value()?),
                 "transcription" => field_transcription = map.next_value()?,
-                "translation" => field_translation = map.next_value()?,
-                "summarization" => field_summarization = map.next_value()?,
-                "named_entity_recognition" => {
-                    field_named_entity_recognition = map.next_value()?;
+                "translation" => {
+                    field_translation = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
                 }
-                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
-                "chapterization" => field_chapterization = map.next_value()?,
+                "summarization" => {
+                    field_summarization = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "named_entity_recognition" => {
+                    field_named_entity_recognition = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "sentiment_analysis" => {
+                    field_sentiment_analysis = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "chapterization" => {
+                    field_chapterization = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
                 _ => {
                     field_additional_properties
                         .insert(key.into_string(), map.next_value()?);
@@ -14266,15 +14400,23 @@ impl<'de> serde::Deserialize<'de> for TranscriptionItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("kind").and_then(serde_json::Value::as_str) {
+        crate::wire::deserialize_tagged(deserializer)
+    }
+}
+impl crate::wire::Tagged for TranscriptionItem {
+    const NAME: &'static str = "TranscriptionItem";
+    const TAG: &'static str = "kind";
+    fn from_variant<'de, __A: serde::de::MapAccess<'de>>(
+        tag: Option<&str>,
+        entries: __A,
+    ) -> Result<Self, __A::Error> {
+        let entries = crate::wire::variant_entries(entries);
+        match tag {
             Some("pre-recorded") => {
-                crate::wire::decode_variant(&value).map(Self::PreRecorded)
+                serde::Deserialize::deserialize(entries).map(Self::PreRecorded)
             }
-            Some("live") => crate::wire::decode_variant(&value).map(Self::Live),
-            _ => Ok(Self::Unknown(value)),
+            Some("live") => serde::Deserialize::deserialize(entries).map(Self::Live),
+            _ => serde::Deserialize::deserialize(entries).map(Self::Unknown),
         }
     }
 }
@@ -14437,32 +14579,40 @@ impl<'de> serde::Deserialize<'de> for WebhookEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("event").and_then(serde_json::Value::as_str) {
+        crate::wire::deserialize_tagged(deserializer)
+    }
+}
+impl crate::wire::Tagged for WebhookEvent {
+    const NAME: &'static str = "WebhookEvent";
+    const TAG: &'static str = "event";
+    fn from_variant<'de, __A: serde::de::MapAccess<'de>>(
+        tag: Option<&str>,
+        entries: __A,
+    ) -> Result<Self, __A::Error> {
+        let entries = crate::wire::variant_entries(entries);
+        match tag {
             Some("transcription.created") => {
-                crate::wire::decode_variant(&value).map(Self::TranscriptionCreated)
+                serde::Deserialize::deserialize(entries).map(Self::TranscriptionCreated)
             }
             Some("transcription.success") => {
-                crate::wire::decode_variant(&value).map(Self::TranscriptionSuccess)
+                serde::Deserialize::deserialize(entries).map(Self::TranscriptionSuccess)
             }
             Some("transcription.error") => {
-                crate::wire::decode_variant(&value).map(Self::TranscriptionError)
+                serde::Deserialize::deserialize(entries).map(Self::TranscriptionError)
             }
             Some("live.start_session") => {
-                crate::wire::decode_variant(&value).map(Self::LiveStartSession)
+                serde::Deserialize::deserialize(entries).map(Self::LiveStartSession)
             }
             Some("live.start_recording") => {
-                crate::wire::decode_variant(&value).map(Self::LiveStartRecording)
+                serde::Deserialize::deserialize(entries).map(Self::LiveStartRecording)
             }
             Some("live.end_recording") => {
-                crate::wire::decode_variant(&value).map(Self::LiveEndRecording)
+                serde::Deserialize::deserialize(entries).map(Self::LiveEndRecording)
             }
             Some("live.end_session") => {
-                crate::wire::decode_variant(&value).map(Self::LiveEndSession)
+                serde::Deserialize::deserialize(entries).map(Self::LiveEndSession)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => serde::Deserialize::deserialize(entries).map(Self::Unknown),
         }
     }
 }
@@ -14494,17 +14644,25 @@ impl<'de> serde::Deserialize<'de> for CallbackTranscriptionPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("event").and_then(serde_json::Value::as_str) {
+        crate::wire::deserialize_tagged(deserializer)
+    }
+}
+impl crate::wire::Tagged for CallbackTranscriptionPayload {
+    const NAME: &'static str = "CallbackTranscriptionPayload";
+    const TAG: &'static str = "event";
+    fn from_variant<'de, __A: serde::de::MapAccess<'de>>(
+        tag: Option<&str>,
+        entries: __A,
+    ) -> Result<Self, __A::Error> {
+        let entries = crate::wire::variant_entries(entries);
+        match tag {
             Some("transcription.success") => {
-                crate::wire::decode_variant(&value).map(Self::TranscriptionSuccess)
+                serde::Deserialize::deserialize(entries).map(Self::TranscriptionSuccess)
             }
             Some("transcription.error") => {
-                crate::wire::decode_variant(&value).map(Self::TranscriptionError)
+                serde::Deserialize::deserialize(entries).map(Self::TranscriptionError)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => serde::Deserialize::deserialize(entries).map(Self::Unknown),
         }
     }
 }
@@ -14578,59 +14736,70 @@ impl<'de> serde::Deserialize<'de> for LiveCallbackEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("event").and_then(serde_json::Value::as_str) {
+        crate::wire::deserialize_tagged(deserializer)
+    }
+}
+impl crate::wire::Tagged for LiveCallbackEvent {
+    const NAME: &'static str = "LiveCallbackEvent";
+    const TAG: &'static str = "event";
+    fn from_variant<'de, __A: serde::de::MapAccess<'de>>(
+        tag: Option<&str>,
+        entries: __A,
+    ) -> Result<Self, __A::Error> {
+        let entries = crate::wire::variant_entries(entries);
+        match tag {
             Some("live.transcript") => {
-                crate::wire::decode_variant(&value).map(Self::LiveTranscript)
+                serde::Deserialize::deserialize(entries).map(Self::LiveTranscript)
             }
             Some("live.speech_start") => {
-                crate::wire::decode_variant(&value).map(Self::LiveSpeechStart)
+                serde::Deserialize::deserialize(entries).map(Self::LiveSpeechStart)
             }
             Some("live.speech_end") => {
-                crate::wire::decode_variant(&value).map(Self::LiveSpeechEnd)
+                serde::Deserialize::deserialize(entries).map(Self::LiveSpeechEnd)
             }
             Some("live.translation") => {
-                crate::wire::decode_variant(&value).map(Self::LiveTranslation)
+                serde::Deserialize::deserialize(entries).map(Self::LiveTranslation)
             }
             Some("live.named_entity_recognition") => {
-                crate::wire::decode_variant(&value).map(Self::LiveNamedEntityRecognition)
+                serde::Deserialize::deserialize(entries)
+                    .map(Self::LiveNamedEntityRecognition)
             }
             Some("live.sentiment_analysis") => {
-                crate::wire::decode_variant(&value).map(Self::LiveSentimentAnalysis)
+                serde::Deserialize::deserialize(entries).map(Self::LiveSentimentAnalysis)
             }
             Some("live.post_transcript") => {
-                crate::wire::decode_variant(&value).map(Self::LivePostTranscript)
+                serde::Deserialize::deserialize(entries).map(Self::LivePostTranscript)
             }
             Some("live.post_final_transcript") => {
-                crate::wire::decode_variant(&value).map(Self::LivePostFinalTranscript)
+                serde::Deserialize::deserialize(entries)
+                    .map(Self::LivePostFinalTranscript)
             }
             Some("live.post_chapterization") => {
-                crate::wire::decode_variant(&value).map(Self::LivePostChapterization)
+                serde::Deserialize::deserialize(entries)
+                    .map(Self::LivePostChapterization)
             }
             Some("live.post_summarization") => {
-                crate::wire::decode_variant(&value).map(Self::LivePostSummarization)
+                serde::Deserialize::deserialize(entries).map(Self::LivePostSummarization)
             }
             Some("live.audio_chunk") => {
-                crate::wire::decode_variant(&value).map(Self::LiveAudioChunk)
+                serde::Deserialize::deserialize(entries).map(Self::LiveAudioChunk)
             }
             Some("live.stop_recording") => {
-                crate::wire::decode_variant(&value).map(Self::LiveStopRecording)
+                serde::Deserialize::deserialize(entries).map(Self::LiveStopRecording)
             }
             Some("live.start_session") => {
-                crate::wire::decode_variant(&value).map(Self::LiveStartSession)
+                serde::Deserialize::deserialize(entries).map(Self::LiveStartSession)
             }
             Some("live.start_recording") => {
-                crate::wire::decode_variant(&value).map(Self::LiveStartRecording)
+                serde::Deserialize::deserialize(entries).map(Self::LiveStartRecording)
             }
             Some("live.end_recording") => {
-                crate::wire::decode_variant(&value).map(Self::LiveEndRecording)
+                serde::Deserialize::deserialize(entries).map(Self::LiveEndRecording)
             }
             Some("live.end_session") => {
-                crate::wire::decode_variant(&value).map(Self::LiveEndSession)
+                serde::Deserialize::deserialize(entries).map(Self::LiveEndSession)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => serde::Deserialize::deserialize(entries).map(Self::Unknown),
         }
     }
 }
@@ -17872,17 +18041,25 @@ impl<'de> serde::Deserialize<'de> for LiveClientMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("type").and_then(serde_json::Value::as_str) {
+        crate::wire::deserialize_tagged(deserializer)
+    }
+}
+impl crate::wire::Tagged for LiveClientMessage {
+    const NAME: &'static str = "LiveClientMessage";
+    const TAG: &'static str = "type";
+    fn from_variant<'de, __A: serde::de::MapAccess<'de>>(
+        tag: Option<&str>,
+        entries: __A,
+    ) -> Result<Self, __A::Error> {
+        let entries = crate::wire::variant_entries(entries);
+        match tag {
             Some("audio_chunk") => {
-                crate::wire::decode_variant(&value).map(Self::AudioChunk)
+                serde::Deserialize::deserialize(entries).map(Self::AudioChunk)
             }
             Some("stop_recording") => {
-                crate::wire::decode_variant(&value).map(Self::StopRecording)
+                serde::Deserialize::deserialize(entries).map(Self::StopRecording)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => serde::Deserialize::deserialize(entries).map(Self::Unknown),
         }
     }
 }
@@ -17956,59 +18133,68 @@ impl<'de> serde::Deserialize<'de> for LiveServerMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("type").and_then(serde_json::Value::as_str) {
+        crate::wire::deserialize_tagged(deserializer)
+    }
+}
+impl crate::wire::Tagged for LiveServerMessage {
+    const NAME: &'static str = "LiveServerMessage";
+    const TAG: &'static str = "type";
+    fn from_variant<'de, __A: serde::de::MapAccess<'de>>(
+        tag: Option<&str>,
+        entries: __A,
+    ) -> Result<Self, __A::Error> {
+        let entries = crate::wire::variant_entries(entries);
+        match tag {
             Some("transcript") => {
-                crate::wire::decode_variant(&value).map(Self::Transcript)
+                serde::Deserialize::deserialize(entries).map(Self::Transcript)
             }
             Some("speech_start") => {
-                crate::wire::decode_variant(&value).map(Self::SpeechStart)
+                serde::Deserialize::deserialize(entries).map(Self::SpeechStart)
             }
             Some("speech_end") => {
-                crate::wire::decode_variant(&value).map(Self::SpeechEnd)
+                serde::Deserialize::deserialize(entries).map(Self::SpeechEnd)
             }
             Some("translation") => {
-                crate::wire::decode_variant(&value).map(Self::Translation)
+                serde::Deserialize::deserialize(entries).map(Self::Translation)
             }
             Some("named_entity_recognition") => {
-                crate::wire::decode_variant(&value).map(Self::NamedEntityRecognition)
+                serde::Deserialize::deserialize(entries)
+                    .map(Self::NamedEntityRecognition)
             }
             Some("sentiment_analysis") => {
-                crate::wire::decode_variant(&value).map(Self::SentimentAnalysis)
+                serde::Deserialize::deserialize(entries).map(Self::SentimentAnalysis)
             }
             Some("post_transcript") => {
-                crate::wire::decode_variant(&value).map(Self::PostTranscript)
+                serde::Deserialize::deserialize(entries).map(Self::PostTranscript)
             }
             Some("post_final_transcript") => {
-                crate::wire::decode_variant(&value).map(Self::PostFinalTranscript)
+                serde::Deserialize::deserialize(entries).map(Self::PostFinalTranscript)
             }
             Some("post_chapterization") => {
-                crate::wire::decode_variant(&value).map(Self::PostChapterization)
+                serde::Deserialize::deserialize(entries).map(Self::PostChapterization)
             }
             Some("post_summarization") => {
-                crate::wire::decode_variant(&value).map(Self::PostSummarization)
+                serde::Deserialize::deserialize(entries).map(Self::PostSummarization)
             }
             Some("audio_chunk") => {
-                crate::wire::decode_variant(&value).map(Self::AudioChunk)
+                serde::Deserialize::deserialize(entries).map(Self::AudioChunk)
             }
             Some("stop_recording") => {
-                crate::wire::decode_variant(&value).map(Self::StopRecording)
+                serde::Deserialize::deserialize(entries).map(Self::StopRecording)
             }
             Some("start_session") => {
-                crate::wire::decode_variant(&value).map(Self::StartSession)
+                serde::Deserialize::deserialize(entries).map(Self::StartSession)
             }
             Some("start_recording") => {
-                crate::wire::decode_variant(&value).map(Self::StartRecording)
+                serde::Deserialize::deserialize(entries).map(Self::StartRecording)
             }
             Some("end_recording") => {
-                crate::wire::decode_variant(&value).map(Self::EndRecording)
+                serde::Deserialize::deserialize(entries).map(Self::EndRecording)
             }
             Some("end_session") => {
-                crate::wire::decode_variant(&value).map(Self::EndSession)
+                serde::Deserialize::deserialize(entries).map(Self::EndSession)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => serde::Deserialize::deserialize(entries).map(Self::Unknown),
         }
     }
 }

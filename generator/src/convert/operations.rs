@@ -514,6 +514,7 @@ impl<'a> Converter<'a> {
             nullable: false,
             boxed: false,
             flatten: false,
+            lenient: false,
             constant: None,
             docs: field_docs,
         };
@@ -689,6 +690,7 @@ fn check_placeholders(
             nullable: false,
             boxed: false,
             flatten: false,
+            lenient: false,
             constant: None,
             docs: Docs::default(),
         };

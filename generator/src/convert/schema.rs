@@ -21,6 +21,9 @@ type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
 /// at most, before the rest is merged as it is (and a union part refused): each level multiplies
 /// the types, so hostile documents must not make millions.
 const MAX_DISTRIBUTION: usize = 2;
+
+/// On a property: its value is decoded on its own (see `ir::Field::lenient`).
+pub const LENIENT_EXTENSION: &str = "x-rust-lenient";
 const MAX_DISTRIBUTED_MEMBERS: usize = 64;
 
 impl Converter<'_> {
@@ -470,6 +473,7 @@ impl Converter<'_> {
             if let Some(note) = field_docs_note {
                 super::add_note(&mut field_docs, note);
             }
+            let lenient = self.lenient(schema, &ty, &field_pointer);
             fields.push(Field {
                 name,
                 wire: wire.clone(),
@@ -478,6 +482,7 @@ impl Converter<'_> {
                 nullable,
                 boxed: false,
                 flatten: false,
+                lenient,
                 constant: None,
                 docs: field_docs,
             });
@@ -491,6 +496,28 @@ impl Converter<'_> {
             }
         }
         Ok(fields)
+    }
+
+    /// Whether a property is decoded on its own (`x-rust-lenient: true`). Only a property of a
+    /// named type can be: its value, kept as received when it does not fit, is still that
+    /// type's JSON, and the type's own decoder is what tries it.
+    fn lenient(&mut self, schema: &ReferenceOr<Box<Schema>>, ty: &TypeRef, pointer: &str) -> bool {
+        let ReferenceOr::Item(schema) = schema else {
+            return false;
+        };
+        match schema.schema_data.extensions.get(LENIENT_EXTENSION) {
+            None | Some(serde_json::Value::Bool(false)) => false,
+            Some(serde_json::Value::Bool(true)) if matches!(ty, TypeRef::Named(_)) => true,
+            Some(value) => {
+                self.warnings.push(Warning::new(
+                    &format!("{pointer}/{LENIENT_EXTENSION}"),
+                    format!(
+                        "`{LENIENT_EXTENSION}: {value}` applies only as `true` to a property whose type is a named schema; ignored"
+                    ),
+                ));
+                false
+            }
+        }
     }
 
     /// Gathers the properties of every part of an `allOf`, following `$ref`s and nested `allOf`s.
@@ -1100,6 +1127,7 @@ fn flattened_map(value: TypeRef, description: &str) -> Field {
         nullable: false,
         boxed: false,
         flatten: true,
+        lenient: false,
         constant: None,
         docs: Docs {
             description: Some(description.to_owned()),
