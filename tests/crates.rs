@@ -16,8 +16,8 @@ fn write_crate(spec: &str, name: &str) -> PathBuf {
 
 /// [`write_crate`] of a document read from `path`, whose `$ref`s may reach other files.
 fn write_crate_from(spec: &str, path: Option<&Path>, name: &str) -> PathBuf {
-    let output =
-        generator::generate_document(spec, path, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let output = generator::generate_document(spec, path, None, None)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("crates")
         .join(name);

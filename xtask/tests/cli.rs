@@ -85,30 +85,54 @@ fn check_names_stale_files_and_changes_nothing() {
     assert_eq!(std::fs::read_to_string(&stale).unwrap(), "// old\n");
 }
 
+/// A spec that fails (`bad`), or one that only warns with `--strict` or `--deny` its rule:
+/// exit 2, the place named, nothing written.
 #[test]
 fn bad_spec_exits_2_and_writes_nothing() {
-    let out = scratch("bad-spec");
-    let existing = out.join("types.rs");
-    std::fs::write(&existing, "// committed\n").unwrap();
-    let spec = workspace().join("tests/specs/broken/unresolved_pointer_ref.yaml");
-    let result = xtask(&[
-        "codegen",
-        "--spec",
-        &spec.display().to_string(),
-        "--out",
-        &out.display().to_string(),
-    ]);
-    assert_eq!(result.status.code(), Some(2));
-    let stderr = text(&result.stderr);
-    assert!(stderr.contains("unresolved_pointer_ref.yaml"), "{stderr}");
-    assert!(
-        stderr.contains("#/components/schemas/Account/properties/id"),
-        "{stderr}"
-    );
-    assert_eq!(
-        std::fs::read_to_string(&existing).unwrap(),
-        "// committed\n"
-    );
+    let broken = |name: &str| {
+        workspace()
+            .join(format!("tests/specs/broken/{name}.yaml"))
+            .display()
+            .to_string()
+    };
+    let cases: [(&str, &[&str], &str); 4] = [
+        ("bad", &[], "#/components/schemas/A"),
+        ("strict", &["--strict"], "error[unreadable-schema]"),
+        (
+            "deny",
+            &["--deny", "unreadable-schema"],
+            "error[unreadable-schema]",
+        ),
+        ("other-denied", &["--deny", "url-ref"], ""),
+    ];
+    for (case, flags, named) in cases {
+        let out = scratch(&format!("bad-spec-{case}"));
+        let existing = out.join("types.rs");
+        std::fs::write(&existing, "// committed\n").unwrap();
+        let spec = broken(if case == "bad" {
+            "alias_loop"
+        } else {
+            "unresolved_pointer_ref"
+        });
+        let out_arg = out.display().to_string();
+        let mut args = vec!["codegen", "--spec", &spec, "--out", &out_arg];
+        args.extend_from_slice(flags);
+        let result = xtask(&args);
+        let stderr = text(&result.stderr);
+        if case == "other-denied" {
+            // Another rule's warning is only printed.
+            assert_eq!(result.status.code(), Some(0), "{stderr}");
+            assert!(stderr.contains("warning[unreadable-schema]"), "{stderr}");
+            continue;
+        }
+        assert_eq!(result.status.code(), Some(2), "{case}: {stderr}");
+        assert!(stderr.contains(named), "{case}: {stderr}");
+        assert_eq!(
+            std::fs::read_to_string(&existing).unwrap(),
+            "// committed\n",
+            "{case}"
+        );
+    }
 }
 
 #[test]
