@@ -461,6 +461,16 @@ fn reference(name: &str) -> String {
 /// `--check` then holds gladia.yaml to what the files make.
 #[test]
 fn sync_follows_gladias_documents_and_keeps_what_old_jobs_carry() {
+    // As `gladia_tests::shared`: skipped in a clone without the reference documents, never in
+    // CI (`GLADIA_REQUIRE_SHARED=1`).
+    if !Path::new(&reference("gladia-openapi-2024.json")).exists() {
+        assert!(
+            std::env::var_os("GLADIA_REQUIRE_SHARED").is_none(),
+            "../shared/reference is absent and GLADIA_REQUIRE_SHARED is set"
+        );
+        eprintln!("skipped: needs ../shared/reference (the reference documents)");
+        return;
+    }
     let dir = scratch("sync");
     let dir_arg = dir.display().to_string();
     std::fs::write(
