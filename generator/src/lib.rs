@@ -9,6 +9,8 @@
 //! `normalize`, `bundle` reads the other files a document's `$ref`s reach: the only file system
 //! access; the caller decides where generated files go.
 
+#![warn(clippy::too_many_lines, clippy::cognitive_complexity)]
+
 mod asyncapi;
 mod bundle;
 mod convert;

@@ -16,6 +16,11 @@ use crate::rules;
 use crate::source::escape;
 
 impl<'a> Converter<'a> {
+    #[expect(
+        clippy::too_many_lines,
+        clippy::cognitive_complexity,
+        reason = "issue 20: to split into one function per operation and its parameters"
+    )]
     pub(super) fn operations(&mut self, spec: &'a OpenAPI) -> Result<Vec<Operation>, Error> {
         let mut operations: Vec<Operation> = Vec::new();
         // Function name to the spec place it came from, to report collisions.
