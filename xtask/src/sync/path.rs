@@ -274,6 +274,17 @@ fn member<'a>(node: &'a Value, key: &str) -> Option<&'a Value> {
     node.as_mapping()?.get(key)
 }
 
+/// The node at `path`.
+pub fn get<'a>(root: &'a Value, path: &[Step]) -> Option<&'a Value> {
+    path.iter().try_fold(root, |node, step| match (node, step) {
+        (Value::Mapping(map), Step::Key(key)) => map.get(key.as_str()),
+        // A pointer's `/200` is a key where the tree has a map (a status code).
+        (Value::Mapping(map), Step::Index(i)) => map.get(i.to_string().as_str()),
+        (Value::Sequence(list), Step::Index(i)) => list.get(*i),
+        _ => None,
+    })
+}
+
 /// The node at `path`, to change it.
 pub fn get_mut<'a>(root: &'a mut Value, path: &[Step]) -> Option<&'a mut Value> {
     path.iter().try_fold(root, |node, step| match (node, step) {
@@ -298,6 +309,19 @@ pub fn remove(root: &mut Value, path: &[Step]) {
         }
         _ => {}
     }
+}
+
+/// The steps of a JSON pointer (`/paths/~1v2~1live/post`); an index is a step of a list only
+/// where the tree has a list there, so `steps` needs no tree.
+pub fn steps(pointer: &str) -> Vec<Step> {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|part| match part.parse() {
+            Ok(index) => Step::Index(index),
+            Err(_) => Step::Key(part.replace("~1", "/").replace("~0", "~")),
+        })
+        .collect()
 }
 
 /// The path as a JSON pointer, for messages.
