@@ -4177,6 +4177,53 @@ pub struct PreRecordedRequestParams {
     ///
     /// Format: `uri`.
     pub audio_url: Option<String>,
+    /// Context given to the model, in jobs made before Gladia dropped the option
+    #[deprecated]
+    pub context_prompt: Option<String>,
+    /// Whether the language was detected, in jobs made before language_config
+    ///
+    /// Default: `true`.
+    #[deprecated]
+    pub detect_language: Option<bool>,
+    /// Whether the language could change mid-audio, in jobs made before language_config
+    ///
+    /// Default: `false`.
+    #[deprecated]
+    pub enable_code_switching: Option<bool>,
+    /// The languages code switching chose from, in older jobs
+    #[deprecated]
+    pub code_switching_config: Option<CodeSwitchingConfig>,
+    /// The language the audio was said to be in, in jobs made before language_config
+    #[deprecated]
+    pub language: Option<TranscriptionLanguageCode>,
+    /// Whether moderation was asked for, in older jobs
+    ///
+    /// Default: `false`.
+    #[deprecated]
+    pub moderation: Option<bool>,
+    /// Whether chapters were asked for, in older jobs
+    ///
+    /// Default: `false`.
+    #[deprecated]
+    pub chapterization: Option<bool>,
+    /// Whether names were made consistent, in older jobs
+    ///
+    /// Default: `false`.
+    #[deprecated]
+    pub name_consistency: Option<bool>,
+    /// Whether structured data was extracted, in older jobs
+    ///
+    /// Default: `false`.
+    #[deprecated]
+    pub structured_data_extraction: Option<bool>,
+    /// What structured data was extracted, in older jobs
+    #[deprecated]
+    pub structured_data_extraction_config: Option<StructuredDataExtractionConfig>,
+    /// Whether the transcript was laid out for display, in older jobs
+    ///
+    /// Default: `false`.
+    #[deprecated]
+    pub display_mode: Option<bool>,
     /// Whether custom vocabulary was enabled; jobs made with the 2024 API hold the list of words instead.
     pub custom_vocabulary: Option<PreRecordedRequestParamsCustomVocabulary>,
     /// The keys the spec does not list, as received; they are written back as they are.
@@ -4260,6 +4307,39 @@ impl serde::Serialize for PreRecordedRequestParams {
             object.serialize_entry("model", value)?;
         }
         object.serialize_entry("audio_url", &self.audio_url)?;
+        if let Some(value) = &self.context_prompt {
+            object.serialize_entry("context_prompt", value)?;
+        }
+        if let Some(value) = &self.detect_language {
+            object.serialize_entry("detect_language", value)?;
+        }
+        if let Some(value) = &self.enable_code_switching {
+            object.serialize_entry("enable_code_switching", value)?;
+        }
+        if let Some(value) = &self.code_switching_config {
+            object.serialize_entry("code_switching_config", value)?;
+        }
+        if let Some(value) = &self.language {
+            object.serialize_entry("language", value)?;
+        }
+        if let Some(value) = &self.moderation {
+            object.serialize_entry("moderation", value)?;
+        }
+        if let Some(value) = &self.chapterization {
+            object.serialize_entry("chapterization", value)?;
+        }
+        if let Some(value) = &self.name_consistency {
+            object.serialize_entry("name_consistency", value)?;
+        }
+        if let Some(value) = &self.structured_data_extraction {
+            object.serialize_entry("structured_data_extraction", value)?;
+        }
+        if let Some(value) = &self.structured_data_extraction_config {
+            object.serialize_entry("structured_data_extraction_config", value)?;
+        }
+        if let Some(value) = &self.display_mode {
+            object.serialize_entry("display_mode", value)?;
+        }
         if let Some(value) = &self.custom_vocabulary {
             object.serialize_entry("custom_vocabulary", value)?;
         }
@@ -4307,6 +4387,19 @@ impl crate::wire::Object for PreRecordedRequestParams {
         let mut field_language_config: Option<LanguageConfig> = None;
         let mut field_model: Option<PreRecordedTranscriptionModel> = None;
         let mut field_audio_url: Option<String> = None;
+        let mut field_context_prompt: Option<String> = None;
+        let mut field_detect_language: Option<bool> = None;
+        let mut field_enable_code_switching: Option<bool> = None;
+        let mut field_code_switching_config: Option<CodeSwitchingConfig> = None;
+        let mut field_language: Option<TranscriptionLanguageCode> = None;
+        let mut field_moderation: Option<bool> = None;
+        let mut field_chapterization: Option<bool> = None;
+        let mut field_name_consistency: Option<bool> = None;
+        let mut field_structured_data_extraction: Option<bool> = None;
+        let mut field_structured_data_extraction_config: Option<
+            StructuredDataExtractionConfig,
+        > = None;
+        let mut field_display_mode: Option<bool> = None;
         let mut field_custom_vocabulary: Option<
             PreRecordedRequestParamsCustomVocabulary,
         > = None;
@@ -4347,6 +4440,25 @@ impl crate::wire::Object for PreRecordedRequestParams {
                 "language_config" => field_language_config = map.next_value()?,
                 "model" => field_model = map.next_value()?,
                 "audio_url" => field_audio_url = map.next_value()?,
+                "context_prompt" => field_context_prompt = map.next_value()?,
+                "detect_language" => field_detect_language = map.next_value()?,
+                "enable_code_switching" => {
+                    field_enable_code_switching = map.next_value()?;
+                }
+                "code_switching_config" => {
+                    field_code_switching_config = map.next_value()?;
+                }
+                "language" => field_language = map.next_value()?,
+                "moderation" => field_moderation = map.next_value()?,
+                "chapterization" => field_chapterization = map.next_value()?,
+                "name_consistency" => field_name_consistency = map.next_value()?,
+                "structured_data_extraction" => {
+                    field_structured_data_extraction = map.next_value()?;
+                }
+                "structured_data_extraction_config" => {
+                    field_structured_data_extraction_config = map.next_value()?;
+                }
+                "display_mode" => field_display_mode = map.next_value()?,
                 "custom_vocabulary" => field_custom_vocabulary = map.next_value()?,
                 _ => {
                     field_additional_properties
@@ -4380,6 +4492,17 @@ impl crate::wire::Object for PreRecordedRequestParams {
             language_config: field_language_config,
             model: field_model,
             audio_url: field_audio_url,
+            context_prompt: field_context_prompt,
+            detect_language: field_detect_language,
+            enable_code_switching: field_enable_code_switching,
+            code_switching_config: field_code_switching_config,
+            language: field_language,
+            moderation: field_moderation,
+            chapterization: field_chapterization,
+            name_consistency: field_name_consistency,
+            structured_data_extraction: field_structured_data_extraction,
+            structured_data_extraction_config: field_structured_data_extraction_config,
+            display_mode: field_display_mode,
             custom_vocabulary: field_custom_vocabulary,
             additional_properties: field_additional_properties,
         })
@@ -5333,10 +5456,12 @@ pub struct NamedEntityRecognition {
     /// The entities found, or null
     pub results: Option<Vec<NamedEntityRecognitionResult>>,
     /// The entities as one text, as older jobs hold them.
+    #[deprecated]
     pub entity: Option<String>,
     /// The keys the spec does not list, as received; they are written back as they are.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+#[allow(deprecated)]
 impl serde::Serialize for NamedEntityRecognition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -5364,6 +5489,7 @@ impl<'de> serde::Deserialize<'de> for NamedEntityRecognition {
         crate::wire::deserialize_object(deserializer)
     }
 }
+#[allow(deprecated)]
 impl crate::wire::Object for NamedEntityRecognition {
     const NAME: &'static str = "NamedEntityRecognition";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
@@ -6126,6 +6252,11 @@ pub struct TranscriptionResult {
     pub chapterization: Option<Result<Chapterization, crate::UnreadableItem>>,
     /// The diarization outcome; Gladia fills it when diarization was requested and failed
     pub diarization: Option<Result<Diarization, crate::UnreadableItem>>,
+    /// Speakers re-identified, in jobs made while Gladia offered it
+    #[deprecated]
+    pub speaker_reidentification: Option<
+        Result<SpeakerReidentification, crate::UnreadableItem>,
+    >,
     /// The keys the spec does not list, as received; they are written back as they are.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -6182,6 +6313,13 @@ impl serde::Serialize for TranscriptionResult {
         if let Some(value) = &self.diarization {
             object.serialize_entry("diarization", &crate::wire::Lenient(value))?;
         }
+        if let Some(value) = &self.speaker_reidentification {
+            object
+                .serialize_entry(
+                    "speaker_reidentification",
+                    &crate::wire::Lenient(value),
+                )?;
+        }
         for (key, value) in &self.additional_properties {
             object.serialize_entry(key, value)?;
         }
@@ -6229,6 +6367,9 @@ impl crate::wire::Object for TranscriptionResult {
             Result<Chapterization, crate::UnreadableItem>,
         > = None;
         let mut field_diarization: Option<Result<Diarization, crate::UnreadableItem>> = None;
+        let mut field_speaker_reidentification: Option<
+            Result<SpeakerReidentification, crate::UnreadableItem>,
+        > = None;
         let mut field_additional_properties: std::collections::BTreeMap<
             String,
             serde_json::Value,
@@ -6297,6 +6438,11 @@ impl crate::wire::Object for TranscriptionResult {
                         .next_value::<Option<crate::wire::Lenient<_>>>()?
                         .map(|list| list.0);
                 }
+                "speaker_reidentification" => {
+                    field_speaker_reidentification = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
                 _ => {
                     field_additional_properties
                         .insert(key.into_string(), map.next_value()?);
@@ -6319,6 +6465,7 @@ impl crate::wire::Object for TranscriptionResult {
             display_mode: field_display_mode,
             chapterization: field_chapterization,
             diarization: field_diarization,
+            speaker_reidentification: field_speaker_reidentification,
             additional_properties: field_additional_properties,
         })
     }
@@ -7319,9 +7466,15 @@ pub struct LiveRealtimeProcessingConfig {
     ///
     /// Default: `false`.
     pub sentiment_analysis: Option<bool>,
+    /// Whether word timestamps were made more accurate, in sessions made before Gladia dropped the option
+    ///
+    /// Default: `false`.
+    #[deprecated]
+    pub words_accurate_timestamps: Option<bool>,
     /// The keys the spec does not list, as received; they are written back as they are.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+#[allow(deprecated)]
 impl serde::Serialize for LiveRealtimeProcessingConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -7350,6 +7503,9 @@ impl serde::Serialize for LiveRealtimeProcessingConfig {
         if let Some(value) = &self.sentiment_analysis {
             object.serialize_entry("sentiment_analysis", value)?;
         }
+        if let Some(value) = &self.words_accurate_timestamps {
+            object.serialize_entry("words_accurate_timestamps", value)?;
+        }
         for (key, value) in &self.additional_properties {
             object.serialize_entry(key, value)?;
         }
@@ -7363,6 +7519,7 @@ impl<'de> serde::Deserialize<'de> for LiveRealtimeProcessingConfig {
         crate::wire::deserialize_object(deserializer)
     }
 }
+#[allow(deprecated)]
 impl crate::wire::Object for LiveRealtimeProcessingConfig {
     const NAME: &'static str = "LiveRealtimeProcessingConfig";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
@@ -7376,6 +7533,7 @@ impl crate::wire::Object for LiveRealtimeProcessingConfig {
         let mut field_translation_config: Option<TranslationConfig> = None;
         let mut field_named_entity_recognition: Option<bool> = None;
         let mut field_sentiment_analysis: Option<bool> = None;
+        let mut field_words_accurate_timestamps: Option<bool> = None;
         let mut field_additional_properties: std::collections::BTreeMap<
             String,
             serde_json::Value,
@@ -7396,6 +7554,9 @@ impl crate::wire::Object for LiveRealtimeProcessingConfig {
                     field_named_entity_recognition = map.next_value()?;
                 }
                 "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
+                "words_accurate_timestamps" => {
+                    field_words_accurate_timestamps = map.next_value()?;
+                }
                 _ => {
                     field_additional_properties
                         .insert(key.into_string(), map.next_value()?);
@@ -7411,6 +7572,7 @@ impl crate::wire::Object for LiveRealtimeProcessingConfig {
             translation_config: field_translation_config,
             named_entity_recognition: field_named_entity_recognition,
             sentiment_analysis: field_sentiment_analysis,
+            words_accurate_timestamps: field_words_accurate_timestamps,
             additional_properties: field_additional_properties,
         })
     }
@@ -14237,6 +14399,194 @@ impl<'de> serde::Deserialize<'de> for PreRecordedTranscriptionModel {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str_enum(deserializer)
+    }
+}
+/// The languages a job with code switching could switch between (older jobs).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CodeSwitchingConfig {
+    /// Candidate languages; empty meant any
+    ///
+    /// Default: `[]`.
+    pub languages: Option<Vec<TranscriptionLanguageCode>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CodeSwitchingConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        if let Some(value) = &self.languages {
+            object.serialize_entry("languages", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CodeSwitchingConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CodeSwitchingConfig {
+    const NAME: &'static str = "CodeSwitchingConfig";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "languages" => field_languages = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            languages: field_languages,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// What a job extracted as structured data (older jobs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructuredDataExtractionConfig {
+    /// The classes of data to extract
+    ///
+    /// At least 1 item.
+    pub classes: Vec<String>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for StructuredDataExtractionConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("classes", &self.classes)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for StructuredDataExtractionConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for StructuredDataExtractionConfig {
+    const NAME: &'static str = "StructuredDataExtractionConfig";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_classes: Option<Vec<String>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "classes" => field_classes = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            classes: field_classes
+                .ok_or_else(|| serde::de::Error::missing_field("classes"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// The result of speaker re-identification, in jobs made while Gladia offered it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeakerReidentification {
+    /// Whether the add-on ran without error
+    pub success: bool,
+    /// Whether it produced nothing
+    pub is_empty: bool,
+    /// Seconds the add-on took
+    pub exec_time: f64,
+    /// Why it failed, if it did
+    pub error: Option<AddonError>,
+    /// The transcript with speakers re-identified
+    pub results: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for SpeakerReidentification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("success", &self.success)?;
+        object.serialize_entry("is_empty", &self.is_empty)?;
+        object.serialize_entry("exec_time", &self.exec_time)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SpeakerReidentification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for SpeakerReidentification {
+    const NAME: &'static str = "SpeakerReidentification";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<AddonError> = None;
+        let mut field_results: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = Some(map.next_value()?),
+                "is_empty" => field_is_empty = Some(map.next_value()?),
+                "exec_time" => field_exec_time = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            success: field_success
+                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+            is_empty: field_is_empty
+                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+            exec_time: field_exec_time
+                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+            error: field_error,
+            results: field_results
+                .ok_or_else(|| serde::de::Error::missing_field("results"))?,
+            additional_properties: field_additional_properties,
+        })
     }
 }
 /// Where a job is in its life.
