@@ -242,7 +242,7 @@ fn tagged(
 
 fn query(name: &proc_macro2::Ident, docs: TokenStream, params: &[QueryParam]) -> TokenStream {
     let fields: Vec<Field> = params.iter().map(|p| p.field.clone()).collect();
-    let all_optional = fields.iter().all(Field::has_default);
+    let all_optional = all_have_defaults(&fields);
     let default = all_optional.then(|| quote!(Default));
     let field_tokens = fields.iter().map(|field| {
         let ident = field_ident(&field.name);
@@ -251,7 +251,8 @@ fn query(name: &proc_macro2::Ident, docs: TokenStream, params: &[QueryParam]) ->
         let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
         quote! { #docs #deprecated pub #ident: #ty, }
     });
-    let constructor = (!all_optional).then(|| constructor(name, &fields, |_| false));
+    // Users always build a query: it is what they send.
+    let constructor = has_constructor(&fields, true).then(|| constructor(name, &fields, |_| false));
     let encoders = [
         (
             ParamIn::Query,

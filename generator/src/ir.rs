@@ -131,6 +131,19 @@ impl Field {
     }
 }
 
+/// Whether every field of a type can start empty: it then derives `Default`.
+pub fn all_have_defaults(fields: &[Field]) -> bool {
+    fields
+        .iter()
+        .all(|f| f.has_default() || f.constant.is_some())
+}
+
+/// Whether a type gets `new(required…)`: users build it (`sent`: a request type, a query), and
+/// some field has no default. The diff reads this rule too: `new` is API.
+pub fn has_constructor(fields: &[Field], sent: bool) -> bool {
+    sent && !all_have_defaults(fields)
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryParam {
     pub field: Field,

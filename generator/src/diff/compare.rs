@@ -142,13 +142,31 @@ fn compare_type(old: Side<'_>, new: Side<'_>, out: &mut Vec<Change>) {
     let name = &new.1.name;
     match (&old.1.kind, &new.1.kind) {
         (TypeKind::Struct(a), TypeKind::Struct(b)) => {
+            constructor(
+                name,
+                has_constructor(a, old.1.sent),
+                has_constructor(b, new.1.sent),
+                out,
+            );
             let (a, b) = (rust_fields(a), rust_fields(b));
             compare_fields(old, &a, new, &b, out);
         }
         (TypeKind::Query(a), TypeKind::Query(b)) => {
-            let a: Vec<&Field> = a.iter().map(|p| &p.field).collect();
-            let b: Vec<&Field> = b.iter().map(|p| &p.field).collect();
-            compare_fields(old, &a, new, &b, out);
+            let a: Vec<Field> = a.iter().map(|p| p.field.clone()).collect();
+            let b: Vec<Field> = b.iter().map(|p| p.field.clone()).collect();
+            constructor(
+                name,
+                has_constructor(&a, true),
+                has_constructor(&b, true),
+                out,
+            );
+            compare_fields(
+                old,
+                &a.iter().collect::<Vec<_>>(),
+                new,
+                &b.iter().collect::<Vec<_>>(),
+                out,
+            );
         }
         (TypeKind::StringEnum(a), TypeKind::StringEnum(b)) => compare_values(name, a, b, out),
         (TypeKind::IntegerEnum(a), TypeKind::IntegerEnum(b)) => compare_values(name, a, b, out),
@@ -195,9 +213,26 @@ fn compare_type(old: Side<'_>, new: Side<'_>, out: &mut Vec<Change>) {
     }
 }
 
-/// Fields of a struct or of a parameters struct. A new field that starts as `None` (or empty)
-/// is not breaking: `new(…)` and `Default` fill it, and literals are written with `..`; a new
-/// field without a default is, being a new argument of `new`.
+/// `new(required…)`: gone when the type is no longer sent or every field gained a default.
+fn constructor(name: &str, old: bool, new: bool, out: &mut Vec<Change>) {
+    match (old, new) {
+        (true, false) => out.push(Change::breaking(
+            name.to_owned(),
+            format!("{} removed", code("new()")),
+        )),
+        (false, true) => out.push(Change::compatible(
+            name.to_owned(),
+            format!("new {}", code("new()")),
+        )),
+        _ => {}
+    }
+}
+
+/// Fields of a struct or of a parameters struct. Every new field is breaking, as Rust's semver
+/// rules and cargo-semver-checks have it: the fields are public and the struct is not
+/// `#[non_exhaustive]` (that would forbid `..Default::default()` outside the crate), so a
+/// literal that names every field stops compiling. Literals written with `..` and `new(…)` still
+/// build, and the change says so; a new field without a default is a new argument of `new`.
 fn compare_fields(
     old: Side<'_>,
     old_fields: &[&Field],
@@ -214,18 +249,20 @@ fn compare_fields(
     for field in new_fields {
         let after = surface::field_type(new.0, new.1, field);
         let Some(before) = old_fields.iter().find(|f| f.name == field.name) else {
-            let (breaking, what) = if field.flatten {
-                (
-                    false,
-                    format!("new field {}, empty by default", code(&after)),
+            let what = if field.flatten {
+                format!(
+                    "new field {}, empty by default (literals with `..` still build)",
+                    code(&after)
                 )
             } else if field.has_default() {
-                (false, format!("new optional field {}", code(&after)))
+                format!(
+                    "new optional field {} (literals with `..` still build)",
+                    code(&after)
+                )
             } else {
-                let what = format!("new required field {}, an argument of `new`", code(&after));
-                (true, what)
+                format!("new required field {}, an argument of `new`", code(&after))
             };
-            out.push(Change::new(breaking, item(field), what));
+            out.push(Change::breaking(item(field), what));
             continue;
         };
         let was = surface::field_type(old.0, old.1, before);

@@ -29,9 +29,7 @@ pub(super) fn struct_def(
     sent: bool,
 ) -> TokenStream {
     let page = is_page(api, &name.to_string());
-    let all_optional = fields
-        .iter()
-        .all(|f| f.has_default() || f.constant.is_some());
+    let all_optional = all_have_defaults(fields);
     let default = all_optional.then(|| quote!(Default,));
     let lenient = |field: &Field| page && field.wire == PAGE_ITEMS;
     let form = |field: &Field| wire_form(field, lenient(field), api);
@@ -42,7 +40,7 @@ pub(super) fn struct_def(
         let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
         quote! { #docs #deprecated pub #ident: #ty, }
     });
-    let constructor = (sent && !all_optional).then(|| constructor(name, fields, lenient));
+    let constructor = has_constructor(fields, sent).then(|| constructor(name, fields, lenient));
     let serialize = serialize_struct(name, fields, &form);
     let deserialize = deserialize_struct(name, fields, &lenient, &form);
     let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
