@@ -6224,7 +6224,7 @@ pub struct TranscriptionResult {
     /// The transcript
     pub transcription: Option<Transcription>,
     /// The translations, if requested
-    pub translation: Option<Result<Translation, crate::UnreadableItem>>,
+    pub translation: Option<Translation>,
     /// The summary, if requested
     pub summarization: Option<Result<Summarization, crate::UnreadableItem>>,
     /// The moderation verdict, if requested
@@ -6270,7 +6270,7 @@ impl serde::Serialize for TranscriptionResult {
             object.serialize_entry("transcription", value)?;
         }
         if let Some(value) = &self.translation {
-            object.serialize_entry("translation", &crate::wire::Lenient(value))?;
+            object.serialize_entry("translation", value)?;
         }
         if let Some(value) = &self.summarization {
             object.serialize_entry("summarization", &crate::wire::Lenient(value))?;
@@ -6341,7 +6341,7 @@ impl crate::wire::Object for TranscriptionResult {
     ) -> Result<Self, __A::Error> {
         let mut field_metadata: Option<TranscriptionMetadata> = None;
         let mut field_transcription: Option<Transcription> = None;
-        let mut field_translation: Option<Result<Translation, crate::UnreadableItem>> = None;
+        let mut field_translation: Option<Translation> = None;
         let mut field_summarization: Option<
             Result<Summarization, crate::UnreadableItem>,
         > = None;
@@ -6378,11 +6378,7 @@ impl crate::wire::Object for TranscriptionResult {
             match key.as_str() {
                 "metadata" => field_metadata = Some(map.next_value()?),
                 "transcription" => field_transcription = map.next_value()?,
-                "translation" => {
-                    field_translation = map
-                        .next_value::<Option<crate::wire::Lenient<_>>>()?
-                        .map(|list| list.0);
-                }
+                "translation" => field_translation = map.next_value()?,
                 "summarization" => {
                     field_summarization = map
                         .next_value::<Option<crate::wire::Lenient<_>>>()?
@@ -8158,7 +8154,7 @@ pub struct LiveSessionResultWithMessages {
     /// The transcript
     pub transcription: Option<Transcription>,
     /// The translations, if requested
-    pub translation: Option<Result<Translation, crate::UnreadableItem>>,
+    pub translation: Option<Translation>,
     /// The summary, if requested
     pub summarization: Option<Result<Summarization, crate::UnreadableItem>>,
     /// The named entities found, if requested
@@ -8183,7 +8179,7 @@ impl serde::Serialize for LiveSessionResultWithMessages {
             object.serialize_entry("transcription", value)?;
         }
         if let Some(value) = &self.translation {
-            object.serialize_entry("translation", &crate::wire::Lenient(value))?;
+            object.serialize_entry("translation", value)?;
         }
         if let Some(value) = &self.summarization {
             object.serialize_entry("summarization", &crate::wire::Lenient(value))?;
@@ -8224,7 +8220,7 @@ impl crate::wire::Object for LiveSessionResultWithMessages {
     ) -> Result<Self, __A::Error> {
         let mut field_metadata: Option<TranscriptionMetadata> = None;
         let mut field_transcription: Option<Transcription> = None;
-        let mut field_translation: Option<Result<Translation, crate::UnreadableItem>> = None;
+        let mut field_translation: Option<Translation> = None;
         let mut field_summarization: Option<
             Result<Summarization, crate::UnreadableItem>,
         > = None;
@@ -8246,11 +8242,7 @@ impl crate::wire::Object for LiveSessionResultWithMessages {
             match key.as_str() {
                 "metadata" => field_metadata = Some(map.next_value()?),
                 "transcription" => field_transcription = map.next_value()?,
-                "translation" => {
-                    field_translation = map
-                        .next_value::<Option<crate::wire::Lenient<_>>>()?
-                        .map(|list| list.0);
-                }
+                "translation" => field_translation = map.next_value()?,
                 "summarization" => {
                     field_summarization = map
                         .next_value::<Option<crate::wire::Lenient<_>>>()?
@@ -10729,7 +10721,7 @@ pub struct LiveSessionResult {
     /// The transcript
     pub transcription: Option<Transcription>,
     /// The translations, if requested
-    pub translation: Option<Result<Translation, crate::UnreadableItem>>,
+    pub translation: Option<Translation>,
     /// The summary, if requested
     pub summarization: Option<Result<Summarization, crate::UnreadableItem>>,
     /// The named entities found, if requested
@@ -10752,7 +10744,7 @@ impl serde::Serialize for LiveSessionResult {
             object.serialize_entry("transcription", value)?;
         }
         if let Some(value) = &self.translation {
-            object.serialize_entry("translation", &crate::wire::Lenient(value))?;
+            object.serialize_entry("translation", value)?;
         }
         if let Some(value) = &self.summarization {
             object.serialize_entry("summarization", &crate::wire::Lenient(value))?;
@@ -10790,7 +10782,7 @@ impl crate::wire::Object for LiveSessionResult {
     ) -> Result<Self, __A::Error> {
         let mut field_metadata: Option<TranscriptionMetadata> = None;
         let mut field_transcription: Option<Transcription> = None;
-        let mut field_translation: Option<Result<Translation, crate::UnreadableItem>> = None;
+        let mut field_translation: Option<Translation> = None;
         let mut field_summarization: Option<
             Result<Summarization, crate::UnreadableItem>,
         > = None;
@@ -10811,11 +10803,7 @@ impl crate::wire::Object for LiveSessionResult {
             match key.as_str() {
                 "metadata" => field_metadata = Some(map.next_value()?),
                 "transcription" => field_transcription = map.next_value()?,
-                "translation" => {
-                    field_translation = map
-                        .next_value::<Option<crate::wire::Lenient<_>>>()?
-                        .map(|list| list.0);
-                }
+                "translation" => field_translation = map.next_value()?,
                 "summarization" => {
                     field_summarization = map
                         .next_value::<Option<crate::wire::Lenient<_>>>()?

@@ -134,7 +134,7 @@ impl Verifier {
         H: Headers + ?Sized,
     {
         self.verify_bytes(headers, body)?;
-        serde_json::from_slice(body).map_err(WebhookError::Body)
+        crate::wire::from_json(body).map_err(WebhookError::Body)
     }
 
     /// Verifies a request and leaves its body undecoded.

@@ -1,11 +1,13 @@
 //! Typed decoding against decoding the same bytes into `serde_json::Value`, which the typed API
 //! should not lose to: a finished 60-minute job into `PreRecordedResponse`, and a live
-//! `transcript` message into `LiveServerMessage` (messages per second).
+//! `transcript` message into `LiveServerMessage` (messages per second). Both through
+//! `wire::from_json`, as the client decodes every response and message.
 //!
 //! `cargo bench -p gladia-tests --bench decode`
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use gladia_api::types::{LiveServerMessage, PreRecordedResponse};
+use gladia_api_runtime::wire::from_json;
 use gladia_tests::fixture::finished_job;
 use serde_json::json;
 
@@ -14,10 +16,10 @@ fn decode(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode 60-minute job");
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.bench_function("typed PreRecordedResponse", |b| {
-        b.iter(|| serde_json::from_slice::<PreRecordedResponse>(black_box(&bytes)).unwrap())
+        b.iter(|| from_json::<PreRecordedResponse>(black_box(&bytes)).unwrap())
     });
     group.bench_function("serde_json::Value", |b| {
-        b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&bytes)).unwrap())
+        b.iter(|| from_json::<serde_json::Value>(black_box(&bytes)).unwrap())
     });
     group.finish();
 }
@@ -48,10 +50,10 @@ fn live_messages(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode live transcript message");
     group.throughput(Throughput::Elements(1));
     group.bench_function("typed LiveServerMessage", |b| {
-        b.iter(|| serde_json::from_slice::<LiveServerMessage>(black_box(&bytes)).unwrap())
+        b.iter(|| from_json::<LiveServerMessage>(black_box(&bytes)).unwrap())
     });
     group.bench_function("serde_json::Value", |b| {
-        b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&bytes)).unwrap())
+        b.iter(|| from_json::<serde_json::Value>(black_box(&bytes)).unwrap())
     });
     group.finish();
 }

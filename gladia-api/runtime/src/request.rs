@@ -280,10 +280,10 @@ impl Reply {
 /// tracking the path (as list items and unions are), to say where and why it failed. The place
 /// in the text, for the snippet, is the first decoding's.
 pub fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|error| {
+    crate::wire::from_json(body).map_err(|error| {
         // `None` when the body is not one JSON value (cut short, trailing characters, a syntax
         // error): the first decoding's message and position then say what and where.
-        let located = serde_json::from_slice::<serde_json::Value>(body)
+        let located = crate::wire::from_json::<serde_json::Value>(body)
             .ok()
             .and_then(|value| crate::wire::decode_located::<T>(&value).err());
         Error::Decode(Box::new(DecodeError::new(
@@ -440,5 +440,25 @@ mod path_tests {
         let mut url = Url::parse("https://api.example/base").unwrap();
         url.path_segments_mut().unwrap().extend(request.segments());
         assert_eq!(url.path(), "/base/v1/Accounts/a%2Fb%20c.json/42/thumb.png");
+    }
+}
+
+#[cfg(test)]
+mod decode_tests {
+    use super::*;
+
+    /// A body with a byte that is not UTF-8 is refused where serde_json finds it, like any
+    /// other malformed body; a good one decodes, escapes and all.
+    #[test]
+    fn a_body_that_is_not_utf8_is_a_located_decode_error() {
+        let body = b"{\"id\": \"caf\xe9\", \"n\": 1}";
+        let Err(Error::Decode(error)) = decode::<serde_json::Value>("GET /x", body) else {
+            panic!("not a decode error");
+        };
+        assert_eq!((error.source.line(), error.source.column()), (1, 12));
+        assert!(error.to_string().contains("GET /x"), "{error}");
+        let value: serde_json::Value =
+            decode("GET /x", "{\"id\": \"café \\u00e9\"}".as_bytes()).unwrap();
+        assert_eq!(value["id"], "café é");
     }
 }

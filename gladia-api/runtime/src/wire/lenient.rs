@@ -60,13 +60,13 @@ impl<T: Serialize> Serialize for Lenient<&Result<T, UnreadableItem>> {
 
 /// `json` as `T`; where it does not fit, where and why, and the value as received.
 fn decode_raw<T: de::DeserializeOwned>(json: &str) -> Result<T, UnreadableItem> {
-    let error = match serde_json::from_slice(json.as_bytes()) {
+    let error = match serde_json::from_str(json) {
         Ok(value) => return Ok(value),
         Err(error) => error,
     };
     // `json` is valid JSON (a `RawValue` is checked as it is read), so this parse succeeds; had
     // it not, the error still names the failure.
-    let value: serde_json::Value = match serde_json::from_slice(json.as_bytes()) {
+    let value: serde_json::Value = match serde_json::from_str(json) {
         Ok(value) => value,
         Err(_) => serde_json::Value::String(json.to_owned()),
     };
