@@ -169,7 +169,7 @@ fn lib_rs(api: &Api) -> String {
          \n\
          pub use client::{{Client, ClientBuilder}};\n\
          pub use download::{{Download, EventStream}};\n\
-         pub use error::{{ApiError, DecodeError, Error}};\n\
+         pub use error::{{ApiError, DecodeError, Error, ErrorBody, TimeoutKind}};\n\
          pub use retry::RetryPolicy;\n\
          pub use upload::UploadFile;\n\
          pub use wire::{{Invalid, UnknownValue, UnreadableItem}};\n\

@@ -82,6 +82,8 @@ use gladia_api_runtime::{paging, request};
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
+mod error;
+#[cfg(feature = "client")]
 mod jobs;
 #[cfg(feature = "client")]
 #[rustfmt::skip]
@@ -90,8 +92,10 @@ pub mod operations;
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder};
 #[cfg(feature = "client")]
+pub use error::{JobFailed, LiveError};
+#[cfg(feature = "client")]
 pub use gladia_api_runtime::{
-    ApiError, DecodeError, Download, Error, EventStream, LiveError, RetryPolicy, UploadFile,
+    ApiError, DecodeError, Download, Error, EventStream, RetryPolicy, TimeoutKind, UploadFile,
 };
 #[cfg(feature = "client")]
 pub use jobs::{AudioSource, WaitOptions};

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use gladia_api::{LiveEvent, LiveEvents, LiveOptions, LiveSession};
+use gladia_api::{LiveError, LiveEvent, LiveEvents, LiveOptions, LiveSession};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
@@ -73,15 +73,12 @@ pub(super) async fn start(ws: SocketAddr, options: LiveOptions) -> (MockServer, 
 }
 
 pub(super) fn fast(options: LiveOptions) -> LiveOptions {
-    LiveOptions {
-        reconnect: RetryPolicy {
-            max_attempts: 4,
-            initial_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(50),
-            ..RetryPolicy::default()
-        },
-        ..options
-    }
+    options.reconnect(
+        RetryPolicy::default()
+            .max_attempts(4)
+            .initial_delay(Duration::from_millis(10))
+            .max_delay(Duration::from_millis(50)),
+    )
 }
 
 pub(super) fn message(kind: &str, extra: Value) -> Message {
@@ -229,11 +226,9 @@ async fn send_audio_waits_while_a_server_that_stops_reading_holds_the_buffer() {
         drop(socket);
     })
     .await;
-    let options = LiveOptions {
-        max_unacknowledged: 64 * 1024,
-        heartbeat: Duration::from_secs(30),
-        ..LiveOptions::default()
-    };
+    let options = LiveOptions::default()
+        .max_unacknowledged(64 * 1024)
+        .heartbeat(Duration::from_secs(30));
     let (_server, session) = start(ws, options).await;
     let (sender, _events) = session.split();
     let accepted = Arc::new(AtomicUsize::new(0));
@@ -265,10 +260,7 @@ async fn a_half_open_connection_is_detected_and_replaced() {
         }
     })
     .await;
-    let options = fast(LiveOptions {
-        heartbeat: Duration::from_millis(200),
-        ..LiveOptions::default()
-    });
+    let options = fast(LiveOptions::default().heartbeat(Duration::from_millis(200)));
     let (_server, session) = start(ws, options).await;
     let (sender, events) = session.split();
     let reader = tokio::spawn(all_events(events));
@@ -317,10 +309,11 @@ async fn stop_recording_brings_the_final_transcript_then_the_end() {
     // The request did not ask for acknowledgments: the session took them, the reader sees none.
     assert_eq!(acks, 0);
     // After the end, no more audio.
-    assert!(matches!(
-        sender.send_audio(vec![0u8; 10]).await,
-        Err(Error::Live(_))
-    ));
+    let refused = sender.send_audio(vec![0u8; 10]).await.unwrap_err();
+    assert!(
+        refused.service_error::<LiveError>().is_some(),
+        "{refused:?}"
+    );
 
     // The init asked for acknowledgments, whatever the request said.
     let init = &requests(&server).await[0];
@@ -360,7 +353,7 @@ async fn an_error_in_a_message_is_reported_and_the_session_goes_on() {
     let (_server, session) = start(ws, LiveOptions::default()).await;
     let (sender, mut events) = session.split();
     let first = events.next().await.unwrap().unwrap_err();
-    let Error::Live(live) = &first else {
+    let Some(live) = first.service_error::<LiveError>() else {
         panic!("expected a live error: {first:?}");
     };
     assert_eq!(live.message_type.as_deref(), Some("translation"));
@@ -408,9 +401,10 @@ async fn a_close_code_in_4400_4499_ends_the_session_with_it() {
     let (_server, session) = start(ws, fast(LiveOptions::default())).await;
     let (_sender, events) = session.split();
     let events = all_events(events).await;
-    let [Err(Error::Live(live))] = &events[..] else {
+    let [Err(error)] = &events[..] else {
         panic!("expected one fatal error: {events:?}");
     };
+    let live = error.service_error::<LiveError>().expect("a live error");
     assert_eq!(
         (live.close_code, live.reason.as_str(), live.fatal),
         (Some(4401), "session expired", true)
@@ -489,17 +483,16 @@ async fn options_at_their_extremes_do_not_panic() {
         }
     })
     .await;
-    let options = LiveOptions {
-        heartbeat: Duration::MAX,
-        ack_timeout: Duration::MAX,
-        reconnect: RetryPolicy {
-            max_attempts: u32::MAX,
-            initial_delay: Duration::MAX,
-            max_delay: Duration::MAX,
-            ..RetryPolicy::default()
-        },
-        ..LiveOptions::default()
-    };
+    let options = LiveOptions::default()
+        .heartbeat(Duration::MAX)
+        .ack_timeout(Duration::MAX)
+        .reconnect(
+            RetryPolicy::default()
+                .max_attempts(u32::MAX)
+                .initial_delay(Duration::MAX)
+                .max_delay(Duration::MAX)
+                .max_retry_after(Duration::MAX),
+        );
     let (_server, session) = start(ws, options).await;
     let (sender, events) = session.split();
     sender.send_audio(vec![1u8; 3200]).await.unwrap();

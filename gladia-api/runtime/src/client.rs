@@ -13,7 +13,7 @@ use reqwest::header::{
 };
 use reqwest::{Method, StatusCode, Url};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBodyReader, TimeoutKind};
 use crate::request::{Reply, Request, Timeouts};
 use crate::stall::Activity;
 use crate::{Error, RetryPolicy};
@@ -50,6 +50,7 @@ struct Inner {
     headers: HeaderMap,
     timeouts: Timeouts,
     retry: RetryPolicy,
+    error_body: Option<ErrorBodyReader>,
 }
 
 impl Client {
@@ -97,7 +98,7 @@ impl Client {
                         || !retry.retries_status(&request.method, status)
                     {
                         let body = response.text().await.unwrap_or_default();
-                        return Err(Error::Api(Box::new(ApiError::new(status, body))));
+                        return Err(self.api_error(status, body));
                     }
                     retry.delay(attempt, Some(response.headers()))
                 }
@@ -105,7 +106,11 @@ impl Client {
                     if attempt >= retry.max_attempts
                         || !retry.retries_transport(&request.method, &error)
                     {
-                        return Err(self.inner.timeouts.error(&operation, error));
+                        return Err(self.inner.timeouts.error(
+                            &operation,
+                            error,
+                            request.streaming,
+                        ));
                     }
                     retry.delay(attempt, None)
                 }
@@ -151,10 +156,11 @@ impl Client {
                     match future::select(send, stalled).await {
                         Either::Left((response, _)) => response,
                         Either::Right(((), _)) => {
-                            return Err(Failure::Other(Error::Timeout {
-                                operation: request.operation(),
-                                after: limit,
-                            }))
+                            return Err(Failure::Other(Error::timeout(
+                                TimeoutKind::Stall,
+                                request.operation(),
+                                limit,
+                            )))
                         }
                     }
                 }
@@ -184,6 +190,12 @@ impl Client {
             }
             url = next;
         }
+    }
+
+    /// An error answer, its body read as the API's crate reads it.
+    #[doc(hidden)]
+    pub fn api_error(&self, status: StatusCode, body: String) -> Error {
+        Error::Api(Box::new(ApiError::new(status, body, self.inner.error_body)))
     }
 
     fn url(&self, request: &Request) -> Url {
@@ -230,7 +242,8 @@ pub struct ClientBuilder<C = Client> {
 // compiled once, in this crate, whatever client wraps the transport.
 struct Settings {
     service: Service,
-    api_key: String,
+    /// `None` after `no_api_key`.
+    api_key: Option<String>,
     base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Duration,
@@ -238,6 +251,7 @@ struct Settings {
     user_agent: String,
     headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
+    error_body: Option<ErrorBodyReader>,
 }
 
 impl<C: From<Client>> ClientBuilder<C> {
@@ -327,6 +341,20 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Sends no API key: for a proxy in front of the API that adds it (the base URL then names
+    /// the proxy). Without this, an empty key is refused, as it is likely a mistake.
+    pub fn no_api_key(mut self) -> Self {
+        self.settings.api_key = None;
+        self
+    }
+
+    /// How the API's crate reads its error bodies into [`ApiError`]'s fields.
+    #[doc(hidden)]
+    pub fn error_body_reader(mut self, reader: ErrorBodyReader) -> Self {
+        self.settings.error_body = Some(reader);
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<C, Error> {
         self.settings.build().map(C::from)
@@ -337,7 +365,7 @@ impl Settings {
     fn new(service: Service, api_key: String) -> Self {
         Self {
             service,
-            api_key,
+            api_key: Some(api_key),
             base_url: service.base_url.map(str::to_owned),
             timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -345,6 +373,7 @@ impl Settings {
             user_agent: format!("{}-rust/{}", service.crate_name, service.crate_version),
             headers: Vec::new(),
             http: None,
+            error_body: None,
         }
     }
 
@@ -372,13 +401,16 @@ impl Settings {
     }
 
     fn build(self) -> Result<Client, Error> {
-        let key = match self.service.key_header {
-            Some((name, prefix)) => {
-                if self.api_key.trim().is_empty() {
-                    return Err(Error::Config("the API key is empty".into()));
+        let key = match (self.service.key_header, &self.api_key) {
+            (Some((name, prefix)), Some(api_key)) => {
+                if api_key.trim().is_empty() {
+                    return Err(Error::Config(
+                        "the API key is empty (`no_api_key` sends none, for a proxy that adds it)"
+                            .into(),
+                    ));
                 }
-                let mut value = HeaderValue::from_str(&format!("{prefix}{}", self.api_key))
-                    .map_err(|_| {
+                let mut value =
+                    HeaderValue::from_str(&format!("{prefix}{api_key}")).map_err(|_| {
                         Error::Config(
                             "the API key holds characters an HTTP header cannot carry".into(),
                         )
@@ -391,7 +423,7 @@ impl Settings {
                 })?;
                 Some((name, value))
             }
-            None => None,
+            _ => None,
         };
         let base_url = self.base_url.as_deref().ok_or_else(|| {
             Error::Config("no base URL: the spec names no server; set one with `base_url`".into())
@@ -433,6 +465,7 @@ impl Settings {
                     connect,
                 },
                 retry: self.retry,
+                error_body: self.error_body,
             }),
         })
     }

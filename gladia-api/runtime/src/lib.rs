@@ -45,7 +45,7 @@ pub use client::{Client, ClientBuilder};
 #[cfg(feature = "client")]
 pub use download::{Download, EventStream};
 #[cfg(feature = "client")]
-pub use error::{ApiError, DecodeError, Error, LiveError};
+pub use error::{ApiError, DecodeError, Error, ErrorBody, TimeoutKind};
 #[cfg(feature = "client")]
 pub use retry::RetryPolicy;
 #[cfg(feature = "client")]

@@ -492,6 +492,7 @@ impl Driver {
                     false => Err(Failure::Refused(Error::Api(Box::new(ApiError::new(
                         status,
                         self.redact(&body),
+                        Some(crate::error::read_error_body),
                     ))))),
                 }
             }
@@ -507,14 +508,14 @@ impl Driver {
         }
         let mut error = LiveError::new(self.session_id.clone(), reason);
         error.message_type = Some(message_type.to_owned());
-        Error::Live(Box::new(error))
+        error.into()
     }
 
     fn error(&self, close_code: Option<u16>, reason: String) -> Error {
         let mut error = LiveError::new(self.session_id.clone(), reason);
         error.close_code = close_code;
         error.fatal = true;
-        Error::Live(Box::new(error))
+        error.into()
     }
 
     /// `text` without the session URL's query, which holds the token.

@@ -69,8 +69,12 @@ use crate::types::{
 };
 use crate::{Error, LiveError, RetryPolicy};
 
-/// How a live session behaves on the wire.
+/// How a live session behaves on the wire: [`LiveOptions::default`] and its setters
+/// (`LiveOptions::default().heartbeat(Duration::from_secs(10))`). No value panics: bounds
+/// saturate, and values that cannot work (zero durations, room for less than a sample) are an
+/// [`Error::Config`] when the session starts.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LiveOptions {
     /// Attempts to connect, for the session's first connection and again after each drop, and
     /// the delays between them (as Gladia's SDKs: 5 attempts, 0.3 s doubling up to 2 s).
@@ -91,16 +95,40 @@ pub struct LiveOptions {
 impl Default for LiveOptions {
     fn default() -> Self {
         Self {
-            reconnect: RetryPolicy {
-                max_attempts: 5,
-                initial_delay: Duration::from_millis(300),
-                max_delay: Duration::from_secs(2),
-                ..RetryPolicy::default()
-            },
+            reconnect: RetryPolicy::default()
+                .max_attempts(5)
+                .initial_delay(Duration::from_millis(300))
+                .max_delay(Duration::from_secs(2)),
             max_unacknowledged: 4 * 1024 * 1024,
             heartbeat: Duration::from_secs(5),
             ack_timeout: Duration::from_secs(10),
         }
+    }
+}
+
+impl LiveOptions {
+    /// Attempts to connect, and the delays between them.
+    pub fn reconnect(mut self, policy: RetryPolicy) -> Self {
+        self.reconnect = policy;
+        self
+    }
+
+    /// The most audio kept until the server acknowledges it, in bytes.
+    pub fn max_unacknowledged(mut self, bytes: usize) -> Self {
+        self.max_unacknowledged = bytes;
+        self
+    }
+
+    /// How often a quiet connection is checked with a ping.
+    pub fn heartbeat(mut self, heartbeat: Duration) -> Self {
+        self.heartbeat = heartbeat;
+        self
+    }
+
+    /// How long sent audio may go without any acknowledgment.
+    pub fn ack_timeout(mut self, timeout: Duration) -> Self {
+        self.ack_timeout = timeout;
+        self
     }
 }
 
@@ -237,10 +265,7 @@ impl LiveSender {
     }
 
     fn refused(&self, reason: &str) -> Error {
-        Error::Live(Box::new(LiveError::new(
-            self.shared.session_id.clone(),
-            reason.to_owned(),
-        )))
+        LiveError::new(self.shared.session_id.clone(), reason.to_owned()).into()
     }
 }
 
