@@ -10,6 +10,8 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use gladia_api::{LiveError, LiveEvent, LiveEvents, LiveOptions, LiveSession};
 use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::tungstenite::handshake::server::Request as HandshakeRequest;
+use tokio_tungstenite::tungstenite::http::HeaderMap;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::Message;
@@ -28,20 +30,37 @@ where
     F: Fn(usize, Ws) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
+    ws_server_seeing(handler).await.0
+}
+
+/// [`ws_server`], keeping the headers of each upgrade request it accepts.
+// The error type of the header callback is tungstenite's, whatever its size.
+#[allow(clippy::result_large_err)]
+pub(super) async fn ws_server_seeing<F, Fut>(handler: F) -> (SocketAddr, Arc<Mutex<Vec<HeaderMap>>>)
+where
+    F: Fn(usize, Ws) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let handler = Arc::new(handler);
+    let heads = Arc::new(Mutex::new(Vec::new()));
+    let seen = heads.clone();
     tokio::spawn(async move {
         let mut count = 0;
         while let Ok((stream, _)) = listener.accept().await {
-            let Ok(socket) = tokio_tungstenite::accept_async(stream).await else {
+            let keep = |request: &HandshakeRequest, response| {
+                seen.lock().unwrap().push(request.headers().clone());
+                Ok(response)
+            };
+            let Ok(socket) = tokio_tungstenite::accept_hdr_async(stream, keep).await else {
                 continue;
             };
             tokio::spawn(handler(count, socket));
             count += 1;
         }
     });
-    address
+    (address, heads)
 }
 
 /// `POST /v2/live` on a wiremock server, answering with the WebSocket server's URL.
@@ -503,4 +522,100 @@ async fn options_at_their_extremes_do_not_panic() {
         message_types(&events),
         ["post_final_transcript", "end_session"]
     );
+}
+
+/// A session a backend created is joined from its id and URL (the SDKs' `connectSession`) by a
+/// client without a key; the upgrade carries the client's user agent and default headers, and
+/// no key.
+#[tokio::test]
+async fn a_session_created_elsewhere_is_joined_by_url() {
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let kept = received.clone();
+    let (ws, heads) = ws_server_seeing(move |_, mut socket| {
+        let kept = kept.clone();
+        async move {
+            if receive_audio(&mut socket, &kept, None).await {
+                finish(&mut socket).await;
+            }
+        }
+    })
+    .await;
+    let client = Client::builder("")
+        .no_api_key()
+        .user_agent("joining-app/1.0")
+        .header("x-team", "blue")
+        .build()
+        .unwrap();
+    let url = format!("ws://{ws}/v2/live?token={TOKEN}");
+    let session = client
+        .live()
+        .join(
+            SESSION,
+            &url,
+            &InitLiveSessionRequest::default(),
+            fast(LiveOptions::default()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(session.id(), SESSION);
+    let (sender, events) = session.split();
+    let audio = vec![7u8; 6400];
+    sender.send_audio(audio.clone()).await.unwrap();
+    sender.stop_recording().await.unwrap();
+    let events = all_events(events).await;
+    assert!(events.iter().all(Result::is_ok), "{events:?}");
+    assert_eq!(*received.lock().unwrap(), audio);
+    let head = heads.lock().unwrap()[0].clone();
+    assert_eq!(head["user-agent"], "joining-app/1.0");
+    assert_eq!(head["x-team"], "blue");
+    assert!(head.get("x-gladia-key").is_none(), "{head:?}");
+
+    let error = client
+        .live()
+        .join(
+            SESSION,
+            "https://example.com/?token=t",
+            &InitLiveSessionRequest::default(),
+            LiveOptions::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Config(m) if !m.contains("token=t")),
+        "{error}"
+    );
+}
+
+/// Sessions a client starts run in its region unless the call names another.
+#[tokio::test]
+async fn the_clients_region_goes_with_the_sessions_it_starts() {
+    let server = MockServer::start().await;
+    for region in ["eu-west", "us-west"] {
+        Mock::given(method("POST"))
+            .and(path("/v2/live"))
+            .and(query_param("region", region))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+                "id": SESSION,
+                "url": format!("wss://example.com/v2/live?token={TOKEN}"),
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = Client::builder(KEY)
+        .base_url(server.uri())
+        .region(LiveRegion::EuWest)
+        .build()
+        .unwrap();
+    assert_eq!(client.region(), Some(&LiveRegion::EuWest));
+    let request = InitLiveSessionRequest::default();
+    let created = client
+        .live()
+        .create(&LiveInitQuery::default(), &request)
+        .await;
+    assert_eq!(created.unwrap().id, SESSION);
+    let elsewhere = LiveInitQuery {
+        region: Some(LiveRegion::UsWest),
+    };
+    client.live().create(&elsewhere, &request).await.unwrap();
 }

@@ -51,6 +51,9 @@ struct Inner {
     timeouts: Timeouts,
     retry: RetryPolicy,
     error_body: Option<ErrorBodyReader>,
+    /// The connect timeout of sockets this crate opens itself (`connect_socket`), whoever built
+    /// the HTTP client.
+    connect_timeout: Duration,
 }
 
 impl Client {
@@ -190,6 +193,35 @@ impl Client {
             }
             url = next;
         }
+    }
+
+    /// A TCP connection to a WebSocket URL (`ws`, `wss`) with this client's connect timeout,
+    /// through the proxy the environment names for it, as reqwest picks one. TLS and the
+    /// upgrade are the caller's.
+    #[doc(hidden)]
+    pub async fn connect_socket(&self, url: &Url) -> std::io::Result<tokio::net::TcpStream> {
+        crate::tunnel::connect(url, self.inner.connect_timeout).await
+    }
+
+    /// The headers this client sends with a request to `url` (`ws` and `wss` count as `http` and
+    /// `https` for its origin): the user agent and default headers, and the key and other
+    /// credentials only on the base URL's origin.
+    #[doc(hidden)]
+    pub fn headers_for(&self, url: &Url) -> HeaderMap {
+        let mut target = url.clone();
+        let scheme = match url.scheme() {
+            "wss" => Some("https"),
+            "ws" => Some("http"),
+            _ => None,
+        };
+        // `set_scheme` refuses to change a special scheme into another; parsed again, a URL
+        // that fails keeps its own and so counts as another origin.
+        if let Some(scheme) = scheme {
+            let rest = &url.as_str()[url.scheme().len()..];
+            target = Url::parse(&format!("{scheme}{rest}")).unwrap_or(target);
+        }
+        let inner = &*self.inner;
+        headers_for(&target, &inner.base_url, &inner.headers, inner.key.as_ref())
     }
 
     /// An error answer, its body read as the API's crate reads it.
@@ -466,6 +498,7 @@ impl Settings {
                 },
                 retry: self.retry,
                 error_body: self.error_body,
+                connect_timeout: self.connect_timeout,
             }),
         })
     }

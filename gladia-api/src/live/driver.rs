@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use futures_util::{SinkExt, StreamExt};
-use reqwest::StatusCode;
+use reqwest::{StatusCode, Url};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, Semaphore};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{self, Message};
@@ -19,7 +20,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use super::audio::Unacknowledged;
 use super::{Command, LiveEvent, LiveEvents, LiveOptions, LiveSender};
 use crate::types::{LiveMessageError, LiveServerMessage};
-use crate::{ApiError, Error, LiveError};
+use crate::{Error, LiveError};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -32,6 +33,9 @@ pub(super) struct Wire {
     /// Whether the init request asked for acknowledgments as events.
     pub(super) acks_asked: bool,
     pub(super) options: LiveOptions,
+    /// Whose settings the socket takes: user agent, default headers, connect timeout, and the
+    /// proxy the environment names.
+    pub(super) client: crate::Client,
 }
 
 /// How one connection ended.
@@ -76,9 +80,12 @@ pub(super) struct Driver {
     session_id: String,
     /// Carries the session token: never shown, and taken out of every message that could.
     url: String,
+    /// `url`, parsed when the session was joined.
+    target: Url,
     frame: usize,
     acks_asked: bool,
     options: LiveOptions,
+    client: crate::Client,
     commands: mpsc::UnboundedReceiver<Command>,
     commands_open: bool,
     events: Events,
@@ -110,7 +117,7 @@ impl Drop for Driver {
 impl Driver {
     pub(super) fn new(
         session_id: String,
-        url: String,
+        (url, target): (String, Url),
         wire: Wire,
         commands: mpsc::UnboundedReceiver<Command>,
         events: Events,
@@ -119,9 +126,11 @@ impl Driver {
         Self {
             session_id,
             url,
+            target,
             frame: wire.frame,
             acks_asked: wire.acks_asked,
             options: wire.options,
+            client: wire.client,
             commands,
             commands_open: true,
             events,
@@ -470,9 +479,8 @@ impl Driver {
 
     async fn open(&self) -> Result<Socket, Failure> {
         let limit = self.options.heartbeat.saturating_mul(2);
-        let attempt = tokio_tungstenite::connect_async(self.url.as_str());
-        match tokio::time::timeout(limit, attempt).await {
-            Ok(Ok((socket, _))) => Ok(socket),
+        match tokio::time::timeout(limit, self.handshake()).await {
+            Ok(Ok(socket)) => Ok(socket),
             Ok(Err(tungstenite::Error::Http(response))) => {
                 let status = StatusCode::from_u16(response.status().as_u16())
                     .unwrap_or(StatusCode::BAD_GATEWAY);
@@ -489,16 +497,30 @@ impl Driver {
                         "the upgrade was refused with {status}"
                     ))),
                     // The token is refused or the session is over: trying again cannot help.
-                    false => Err(Failure::Refused(Error::Api(Box::new(ApiError::new(
-                        status,
-                        self.redact(&body),
-                        Some(crate::error::read_error_body),
-                    ))))),
+                    false => Err(Failure::Refused(
+                        self.client
+                            .transport()
+                            .api_error(status, self.redact(&body)),
+                    )),
                 }
             }
             Ok(Err(error)) => Err(Failure::Lost(self.redact(&error.to_string()))),
             Err(_) => Err(Failure::Lost(format!("no connection within {limit:?}"))),
         }
+    }
+
+    /// TCP (through the environment's proxy, within the client's connect timeout), TLS for
+    /// `wss`, then the upgrade, with the client's user agent and default headers.
+    async fn handshake(&self) -> Result<Socket, tungstenite::Error> {
+        let mut request = self.target.as_str().into_client_request()?;
+        let transport = self.client.transport();
+        request
+            .headers_mut()
+            .extend(transport.headers_for(&self.target));
+        let stream = transport.connect_socket(&self.target).await?;
+        let (socket, _) =
+            tokio_tungstenite::client_async_tls_with_config(request, stream, None, None).await?;
+        Ok(socket)
     }
 
     fn message_error(&self, message_type: &str, error: &LiveMessageError) -> Error {

@@ -64,8 +64,11 @@ use bytes::Bytes;
 use tokio::sync::{mpsc, Semaphore};
 
 use crate::operations::Live;
+use reqwest::Url;
+
 use crate::types::{
-    InitLiveSessionRequest, LiveBitDepth, LiveEncoding, LiveInitQuery, LiveServerMessage,
+    InitLiveSessionRequest, InitLiveSessionResponse, LiveBitDepth, LiveEncoding, LiveInitQuery,
+    LiveServerMessage,
 };
 use crate::{Error, LiveError, RetryPolicy};
 
@@ -303,6 +306,9 @@ impl Live<'_> {
     /// Starts a live session (`POST /v2/live`) and connects to it, with the default
     /// [`LiveOptions`]. Acknowledgments are turned on whatever the request says: the session
     /// needs them to send no audio twice; they are events only if the request asked for them.
+    /// The session runs in the client's region, if it has one ([`ClientBuilder::region`]).
+    ///
+    /// [`ClientBuilder::region`]: crate::ClientBuilder::region
     pub async fn start(&self, request: &InitLiveSessionRequest) -> Result<LiveSession, Error> {
         self.start_with(&LiveInitQuery::default(), request, LiveOptions::default())
             .await
@@ -315,6 +321,86 @@ impl Live<'_> {
         request: &InitLiveSessionRequest,
         options: LiveOptions,
     ) -> Result<LiveSession, Error> {
+        let audio = AudioFormat::of(request, &options)?;
+        let session = self.create(query, request).await?;
+        self.connect(&session.id, &session.url, audio, options)
+            .await
+    }
+
+    /// Starts a session (`POST /v2/live`) for another party to join with [`Self::join`]: a
+    /// backend holds the key, gives its client the id and URL. As [`Self::start`] does, it turns
+    /// acknowledgments on (the joining session needs them) and takes the client's region when
+    /// `query` names none.
+    pub async fn create(
+        &self,
+        query: &LiveInitQuery,
+        request: &InitLiveSessionRequest,
+    ) -> Result<InitLiveSessionResponse, Error> {
+        let mut request = request.clone();
+        let messages = request.messages_config.get_or_insert_with(Default::default);
+        messages.receive_acknowledgments = Some(true);
+        let mut query = query.clone();
+        if query.region.is_none() {
+            query.region = self.client.region().cloned();
+        }
+        self.init(&query, &request).await
+    }
+
+    /// Joins a session started elsewhere (by [`Self::create`], or any backend's `POST /v2/live`
+    /// with acknowledgments on), from its id and WebSocket URL, as Gladia's SDKs'
+    /// `connectSession` does. `request` is what the session was started with, for its audio
+    /// format (encoding, bit depth, channels) and whether acknowledgments are events; the rest
+    /// of it is not read. No API key is needed: the URL's token is the credential, so a client
+    /// built with [`ClientBuilder::no_api_key`](crate::ClientBuilder::no_api_key) joins.
+    pub async fn join(
+        &self,
+        id: &str,
+        url: &str,
+        request: &InitLiveSessionRequest,
+        options: LiveOptions,
+    ) -> Result<LiveSession, Error> {
+        let audio = AudioFormat::of(request, &options)?;
+        self.connect(id, url, audio, options).await
+    }
+
+    async fn connect(
+        &self,
+        id: &str,
+        url: &str,
+        audio: AudioFormat,
+        options: LiveOptions,
+    ) -> Result<LiveSession, Error> {
+        let target = Url::parse(url)
+            .ok()
+            .filter(|target| matches!(target.scheme(), "ws" | "wss"))
+            .ok_or_else(|| {
+                // Without the query: it holds the token.
+                let shown = url.split('?').next().unwrap_or_default();
+                Error::Config(format!(
+                    "the session URL `{shown}` is not a ws:// or wss:// URL"
+                ))
+            })?;
+        let wire = driver::Wire {
+            frame: audio.frame,
+            acks_asked: audio.acks_asked,
+            options,
+            client: self.client.clone(),
+        };
+        connect(id.to_owned(), (url.to_owned(), target), wire).await
+    }
+}
+
+/// What a session needs of the request it was started with.
+struct AudioFormat {
+    /// Bytes per sample frame.
+    frame: usize,
+    /// Whether the request asked for acknowledgments as events.
+    acks_asked: bool,
+}
+
+impl AudioFormat {
+    /// Also checks `options` against the frame: they are refused before anything is sent.
+    fn of(request: &InitLiveSessionRequest, options: &LiveOptions) -> Result<Self, Error> {
         let frame = sample_frame(request)?;
         if options.max_unacknowledged < frame
             || options.heartbeat.is_zero()
@@ -325,17 +411,12 @@ impl Live<'_> {
                  `heartbeat` and `ack_timeout` must not be zero"
             )));
         }
-        let mut request = request.clone();
-        let messages = request.messages_config.get_or_insert_with(Default::default);
-        let acks_asked = messages.receive_acknowledgments == Some(true);
-        messages.receive_acknowledgments = Some(true);
-        let session = self.init(query, &request).await?;
-        let wire = driver::Wire {
-            frame,
-            acks_asked,
-            options,
-        };
-        connect(session.id, session.url, wire).await
+        let acks_asked = request
+            .messages_config
+            .as_ref()
+            .and_then(|messages| messages.receive_acknowledgments)
+            == Some(true);
+        Ok(Self { frame, acks_asked })
     }
 }
 
@@ -368,7 +449,7 @@ fn sample_frame(request: &InitLiveSessionRequest) -> Result<usize, Error> {
 }
 
 /// Connects to a session's WebSocket URL and starts the task that runs it.
-async fn connect(id: String, url: String, wire: driver::Wire) -> Result<LiveSession, Error> {
+async fn connect(id: String, url: (String, Url), wire: driver::Wire) -> Result<LiveSession, Error> {
     let room_size = wire.options.max_unacknowledged.min(u32::MAX as usize);
     let max_piece = LiveSender::MAX_FRAME.min(room_size) / wire.frame * wire.frame;
     let room = Arc::new(Semaphore::new(room_size));
