@@ -12,7 +12,7 @@ use crate::ir::Api;
 use crate::{Error, GeneratedFile};
 
 /// The runtime's files, as gladia-api-runtime has them.
-const RUNTIME: [(&str, &str); 9] = [
+const RUNTIME: [(&str, &str); 11] = [
     (
         "src/client.rs",
         include_str!("../../gladia-api/runtime/src/client.rs"),
@@ -42,6 +42,14 @@ const RUNTIME: [(&str, &str); 9] = [
         include_str!("../../gladia-api/runtime/src/stall.rs"),
     ),
     (
+        "src/trace.rs",
+        include_str!("../../gladia-api/runtime/src/trace.rs"),
+    ),
+    (
+        "src/tunnel.rs",
+        include_str!("../../gladia-api/runtime/src/tunnel.rs"),
+    ),
+    (
         "src/upload.rs",
         include_str!("../../gladia-api/runtime/src/upload.rs"),
     ),
@@ -58,12 +66,15 @@ serde_json = "1"
 time = { version = "0.3", default-features = false, features = ["std", "serde-human-readable", "formatting", "parsing"] }
 serde_path_to_error = "0.1"
 reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "multipart", "stream"] }
-tokio = { version = "1", default-features = false, features = ["fs", "time", "io-util"] }
+tokio = { version = "1", default-features = false, features = ["fs", "time", "io-util", "net"] }
 tokio-util = { version = "0.7", default-features = false, features = ["io"] }
 futures-util = { version = "0.3", default-features = false, features = ["alloc"] }
 futures-core = { version = "0.3", default-features = false }
 bytes = "1"
 httpdate = "1"
+hyper-util = { version = "0.1.21", default-features = false, features = ["client-proxy"] }
+http = "1"
+tracing = { version = "0.1.41", default-features = false, features = ["std"], optional = true }
 "#;
 
 /// Every file of a crate named `name` around the API `api`: paths relative to the crate's folder.
@@ -116,7 +127,9 @@ fn manifest(name: &str, api: &Api) -> String {
         "# One feature per resource (an operation's first tag); `full` is all of them.\n\
          [features]\n\
          default = [\"full\"]\n\
-         full = [{}]\n",
+         full = [{}]\n\
+         # A span per request, for `tracing` subscribers.\n\
+         tracing = [\"dep:tracing\"]\n",
         quoted.join(", ")
     );
     for feature in &features {
@@ -159,6 +172,8 @@ fn lib_rs(api: &Api) -> String {
          mod request;\n\
          mod retry;\n\
          mod stall;\n\
+         mod trace;\n\
+         mod tunnel;\n\
          mod upload;\n\
          mod wire;\n\
          \n\

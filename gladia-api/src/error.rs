@@ -63,6 +63,7 @@ pub struct LiveError {
 
 impl LiveError {
     /// An error that is neither fatal nor carried by a message; the fields say the rest.
+    #[cfg_attr(not(feature = "live"), allow(dead_code))]
     pub(crate) fn new(session_id: String, reason: String) -> Self {
         Self {
             session_id,

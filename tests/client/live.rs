@@ -138,7 +138,11 @@ pub(super) async fn finish(socket: &mut Ws) {
 
 /// Receives audio until `stop_recording`, acknowledging each frame it keeps; keeps only the
 /// first `keep` frames when given, then cuts the connection.
-async fn receive_audio(socket: &mut Ws, received: &Mutex<Vec<u8>>, keep: Option<usize>) -> bool {
+pub(super) async fn receive_audio(
+    socket: &mut Ws,
+    received: &Mutex<Vec<u8>>,
+    keep: Option<usize>,
+) -> bool {
     let mut kept = 0;
     while let Some(Ok(frame)) = socket.next().await {
         match frame {

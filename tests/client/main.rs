@@ -1117,6 +1117,8 @@ async fn a_client_without_a_key_sends_none() {
 mod field;
 mod live;
 mod live_gladia;
+#[cfg(feature = "tracing")]
+mod traced;
 
 /// A `text/event-stream` answer read as typed events, as the functions generated for such
 /// answers return them (`Download::events`; here on a binary endpoint of Gladia's whose server

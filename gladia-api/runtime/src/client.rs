@@ -16,6 +16,7 @@ use reqwest::{Method, StatusCode, Url};
 use crate::error::{ApiError, ErrorBodyReader, TimeoutKind};
 use crate::request::{Reply, Request, Timeouts};
 use crate::stall::Activity;
+use crate::trace::RequestSpan;
 use crate::{Error, RetryPolicy};
 
 /// What the generated code knows of its API and the transport does not: the generated crate's
@@ -82,12 +83,27 @@ impl Client {
     }
 
     async fn send_with_retries(&self, request: &Request) -> Result<Reply, Error> {
+        let span = RequestSpan::new(&request.method, request.template);
+        let mut attempt = 1;
+        let result = span
+            .enter(self.attempts(request, &span, &mut attempt))
+            .await;
+        span.finish(&result, attempt - 1);
+        result
+    }
+
+    /// Attempts until one answers with success, or no retry is left; `attempt` is the last one.
+    async fn attempts(
+        &self,
+        request: &Request,
+        span: &RequestSpan,
+        attempt: &mut u32,
+    ) -> Result<Reply, Error> {
         let operation = request.operation();
         let url = self.url(request);
         let retry = &self.inner.retry;
-        let mut attempt = 1;
         loop {
-            let delay = match self.send_once(request, url.clone()).await {
+            let (delay, status) = match self.send_once(request, url.clone()).await {
                 Ok(response) if response.status().is_success() => {
                     return Ok(Reply {
                         response,
@@ -97,16 +113,19 @@ impl Client {
                 }
                 Ok(response) => {
                     let status = response.status();
-                    if attempt >= retry.max_attempts
+                    if *attempt >= retry.max_attempts
                         || !retry.retries_status(&request.method, status)
                     {
                         let body = response.text().await.unwrap_or_default();
                         return Err(self.api_error(status, body));
                     }
-                    retry.delay(attempt, Some(response.headers()))
+                    (
+                        retry.delay(*attempt, Some(response.headers())),
+                        Some(status),
+                    )
                 }
                 Err(Failure::Transport(error)) => {
-                    if attempt >= retry.max_attempts
+                    if *attempt >= retry.max_attempts
                         || !retry.retries_transport(&request.method, &error)
                     {
                         return Err(self.inner.timeouts.error(
@@ -115,12 +134,13 @@ impl Client {
                             request.streaming,
                         ));
                     }
-                    retry.delay(attempt, None)
+                    (retry.delay(*attempt, None), None)
                 }
                 Err(Failure::Other(error)) => return Err(error),
             };
+            span.retrying(*attempt, delay, status);
             tokio::time::sleep(delay).await;
-            attempt += 1;
+            *attempt += 1;
         }
     }
 

@@ -37,6 +37,8 @@ pub mod retry;
 #[cfg(feature = "client")]
 mod stall;
 #[cfg(feature = "client")]
+mod trace;
+#[cfg(feature = "client")]
 mod tunnel;
 #[cfg(feature = "client")]
 #[doc(hidden)]

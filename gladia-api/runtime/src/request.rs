@@ -18,7 +18,7 @@ use crate::{Download, Error, UploadFile};
 pub struct Request {
     pub(crate) method: Method,
     /// The spec's path, such as `/v2/pre-recorded/{id}`; it also names the operation in errors.
-    template: &'static str,
+    pub(crate) template: &'static str,
     path_params: Vec<String>,
     pub(crate) query: Vec<(&'static str, String)>,
     /// Query parameters whose keys come from an object's (`filter[status]=open`).

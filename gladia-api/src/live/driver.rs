@@ -18,6 +18,7 @@ use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::audio::Unacknowledged;
+use super::trace::{Counts, SessionSpan};
 use super::{Command, LiveEvent, LiveEvents, LiveOptions, LiveSender};
 use crate::types::{LiveMessageError, LiveServerMessage};
 use crate::{Error, LiveError};
@@ -105,6 +106,10 @@ pub(super) struct Driver {
     /// The server has the stop: its refusal of one sent again ("Recording already stopped") is
     /// no error.
     stop_acknowledged: bool,
+    /// The close code the last connection ended with, for the next reconnection's report.
+    dropped_with: Option<u16>,
+    trace: SessionSpan,
+    counts: Counts,
 }
 
 impl Drop for Driver {
@@ -123,6 +128,7 @@ impl Driver {
         events: Events,
         room: Arc<Semaphore>,
     ) -> Self {
+        let trace = SessionSpan::new(&session_id);
         Self {
             session_id,
             url,
@@ -142,17 +148,29 @@ impl Driver {
             acknowledging: false,
             stop_sent: false,
             stop_acknowledged: false,
+            dropped_with: None,
+            trace,
+            counts: Counts::default(),
         }
+    }
+
+    /// The session's span, for the futures that run it.
+    pub(super) fn span(&self) -> SessionSpan {
+        self.trace.clone()
     }
 
     /// The first connection, tried as often as the policy allows (as Gladia's SDKs do); a
     /// refusal, or the last failure, is the caller's error.
-    pub(super) async fn connect(&self) -> Result<Socket, Error> {
-        let policy = &self.options.reconnect;
+    pub(super) async fn connect(&mut self) -> Result<Socket, Error> {
+        let policy = self.options.reconnect.clone();
         let mut attempt = 1;
         loop {
             match self.open().await {
-                Ok(socket) => return Ok(socket),
+                Ok(socket) => {
+                    self.counts.connects += 1;
+                    self.trace.connected(attempt);
+                    return Ok(socket);
+                }
                 Err(Failure::Refused(error)) => return Err(error),
                 Err(Failure::Lost(reason)) if attempt >= policy.max_attempts => {
                     return Err(self.error(
@@ -168,7 +186,12 @@ impl Driver {
         }
     }
 
-    pub(super) async fn run(mut self, mut socket: Socket) {
+    pub(super) async fn run(mut self, socket: Socket) {
+        self.run_connections(socket).await;
+        self.trace.record(&self.counts);
+    }
+
+    async fn run_connections(&mut self, mut socket: Socket) {
         loop {
             let reason = match self.serve(&mut socket).await {
                 Outcome::Ended => {
@@ -204,6 +227,7 @@ impl Driver {
                     reason
                 }
             };
+            self.trace.record(&self.counts);
             match self.reconnect(reason).await {
                 Ok(again) => socket = again,
                 Err(error) => return self.events.send(Err(error)),
@@ -325,6 +349,7 @@ impl Driver {
             self.waiting_since = Instant::now();
         }
         self.unacknowledged.push(audio.clone());
+        self.counts.bytes_sent += audio.len() as u64;
         self.send(socket, Message::Binary(audio)).await
     }
 
@@ -379,6 +404,7 @@ impl Driver {
 
     fn acknowledged(&mut self, first: u64, end: u64) {
         let released = self.unacknowledged.acknowledge(first, end);
+        self.counts.bytes_acknowledged += released;
         if released > 0 {
             self.room.add_permits(released as usize);
             self.waiting_since = Instant::now();
@@ -390,11 +416,13 @@ impl Driver {
     /// Close codes as Gladia's SDKs treat them (`@gladiaio/sdk` `src/client.ts`, `wsRetry`;
     /// `gladiaio-sdk` `client_options.py`, `WebSocketRetryOptions.close_codes`): 1000 is the end,
     /// 1001 and 4400–4499 are final, any other code is worth another connection.
-    fn closed(&self, frame: Option<CloseFrame>) -> Outcome {
+    fn closed(&mut self, frame: Option<CloseFrame>) -> Outcome {
         let Some(frame) = frame else {
             return Outcome::Dropped("closed without a code".into());
         };
         let code = u16::from(frame.code);
+        self.counts.close_code = Some(code);
+        self.dropped_with = Some(code);
         let reason = self.redact(&frame.reason);
         match code {
             1000 => Outcome::Ended,
@@ -407,8 +435,10 @@ impl Driver {
     /// acknowledged.
     async fn reconnect(&mut self, mut reason: String) -> Result<Socket, Error> {
         let policy = self.options.reconnect.clone();
+        let close_code = self.dropped_with.take();
         for attempt in 1..=policy.max_attempts.max(1) {
             let delay = policy.delay(attempt, None);
+            self.trace.reconnecting(attempt, delay, close_code, &reason);
             self.events.send(Ok(LiveEvent::Reconnecting {
                 attempt,
                 delay,
@@ -425,6 +455,9 @@ impl Driver {
             };
             match self.resend(&mut socket).await {
                 Ok(resent) => {
+                    self.counts.connects += 1;
+                    self.counts.reconnects += 1;
+                    self.trace.connected(attempt);
                     self.events.send(Ok(LiveEvent::Reconnected { resent }));
                     return Ok(socket);
                 }
@@ -448,6 +481,7 @@ impl Driver {
         // A byte taken as received (an undecided one-byte frame, see `audio`) frees its room.
         self.room.add_permits(released as usize);
         for message in messages {
+            self.counts.bytes_sent += message.len() as u64;
             self.send(socket, Message::Binary(message)).await?;
         }
         if self.stop_sent {

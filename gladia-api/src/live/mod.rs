@@ -53,6 +53,7 @@
 
 mod audio;
 mod driver;
+mod trace;
 
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -456,7 +457,7 @@ async fn connect(id: String, url: (String, Url), wire: driver::Wire) -> Result<L
     let (commands, command_rx) = mpsc::unbounded_channel();
     let (event_tx, events) = mpsc::unbounded_channel();
     let backlog = Arc::new(AtomicUsize::new(0));
-    let driver = driver::Driver::new(
+    let mut driver = driver::Driver::new(
         id.clone(),
         url,
         wire,
@@ -464,8 +465,9 @@ async fn connect(id: String, url: (String, Url), wire: driver::Wire) -> Result<L
         driver::Events::new(event_tx, backlog.clone()),
         room.clone(),
     );
-    let socket = driver.connect().await?;
-    tokio::spawn(driver.run(socket));
+    let span = driver.span();
+    let socket = span.enter(driver.connect()).await?;
+    tokio::spawn(span.enter(driver.run(socket)));
     Ok(LiveSession {
         sender: LiveSender {
             shared: Arc::new(SenderShared {
