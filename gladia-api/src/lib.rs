@@ -65,6 +65,9 @@ println!("{}", uploaded.audio_url);
 )]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, on nightly): each item says which feature it needs (`client`, `live`,
+// `webhook`, `http`), as `doc_cfg` labels items behind a `cfg` by itself.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Models: always there. The runtime's modules are imported where generated code looks for them
 // (`crate::wire`, `crate::request`, …): generated code reads the same in a crate that embeds the

@@ -11,6 +11,8 @@
 //! It is a crate of its own so that regenerating the API does not recompile it.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, on nightly): each item says which feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[doc(hidden)]
 pub mod wire;
