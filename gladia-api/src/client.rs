@@ -101,7 +101,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The region live sessions start in when a call names none (`LiveInitQuery::region`).
+    /// The region live sessions start in when a call names none (`LiveInitQuery::region`):
+    /// `live().start`, `start_with` and `create` take it; the generated `live().init` sends its
+    /// query as given.
     pub fn region(mut self, region: LiveRegion) -> Self {
         self.region = Some(region);
         self

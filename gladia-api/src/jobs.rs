@@ -110,6 +110,7 @@ impl PreRecorded<'_> {
 
 /// The audio [`Client::transcribe`] works on.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum AudioSource {
     /// A local file or bytes, uploaded first.
     File(UploadFile),
