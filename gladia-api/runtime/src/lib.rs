@@ -4,7 +4,10 @@
 //! - Always: the serde helpers generated models call (`wire`), and the errors a value can carry
 //!   ([`Invalid`], [`UnknownValue`], [`UnreadableItem`]).
 //! - Feature `client`: the HTTP transport (`Client`), with retries, timeouts, paging, streamed
-//!   uploads and downloads, and the one `Error` type.
+//!   uploads and downloads, TCP for a WebSocket through the environment's proxy, and the one
+//!   `Error` type.
+//! - Feature `tracing`: a `request` span per request (method, path template, status, request
+//!   id, retries, duration), never a key, header, query or body.
 //!
 //! Use it through the generated crate (`gladia-api`), which re-exports what its users need.
 //! Modules are public for generated code only: they are no part of this crate's stable API.
