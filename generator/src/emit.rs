@@ -180,8 +180,9 @@ fn untagged(
     }
 }
 
-/// Decoded through a `serde_json::Value` so that each variant's struct still sees the tag field
-/// (serde's internally tagged enums remove it) and so that an unknown tag is kept, not rejected.
+/// Decoded by `crate::wire::deserialize_tagged` in one pass over the object: each variant's
+/// decoder still sees the tag (serde's internally tagged enums remove it), and an unknown tag is
+/// kept, not rejected.
 fn tagged(
     name: &proc_macro2::Ident,
     docs: TokenStream,
@@ -195,6 +196,7 @@ fn tagged(
         .map(|v| v.wire.as_deref().unwrap_or_default())
         .collect();
     let variant_docs = wires.iter().map(|w| format!(" `{tag}` is `{w}`."));
+    let type_name = name.to_string();
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
@@ -218,12 +220,20 @@ fn tagged(
         }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                // Buffered so that the variant still sees its tag; `decode_variant` keeps the path
-                // of a failure inside it.
-                match value.get(#tag).and_then(serde_json::Value::as_str) {
-                    #( Some(#wires) => crate::wire::decode_variant(&value).map(Self::#idents), )*
-                    _ => Ok(Self::Unknown(value)),
+                crate::wire::deserialize_tagged(deserializer)
+            }
+        }
+        impl crate::wire::Tagged for #name {
+            const NAME: &'static str = #type_name;
+            const TAG: &'static str = #tag;
+            fn from_variant<'de, __A: serde::de::MapAccess<'de>>(
+                tag: Option<&str>,
+                entries: __A,
+            ) -> Result<Self, __A::Error> {
+                let entries = crate::wire::variant_entries(entries);
+                match tag {
+                    #( Some(#wires) => serde::Deserialize::deserialize(entries).map(Self::#idents), )*
+                    _ => serde::Deserialize::deserialize(entries).map(Self::Unknown),
                 }
             }
         }

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::rules::Rule;
+
 /// A node of the spec: its JSON pointer (`#/components/schemas/Foo`), and where the text has it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
@@ -166,21 +168,40 @@ impl Error {
 /// Something the generator accepted but a maintainer should know: it is printed, not fatal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
+    /// The name of the rule that read the place leniently ([`crate::rules`]).
+    pub rule: &'static str,
     pub message: String,
     pub at: Place,
 }
 
 impl Warning {
-    pub(crate) fn new(pointer: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(rule: &'static Rule, pointer: &str, message: impl Into<String>) -> Self {
         Warning {
+            rule: rule.name,
             message: message.into(),
             at: Place::new(pointer),
         }
+    }
+
+    /// What a part no rule reads became, with the error that says why.
+    pub(crate) fn unreadable(rule: &'static Rule, error: &Error, instead: &str) -> Self {
+        let (pointer, what) = match error {
+            Error::Parse { message, at } => (at.pointer.as_str(), message.clone()),
+            Error::Unsupported { what, at } => {
+                (at.pointer.as_str(), format!("unsupported: {what}"))
+            }
+            Error::UnresolvedRef { reference, at } => (
+                at.pointer.as_str(),
+                format!("unresolved $ref `{reference}`"),
+            ),
+            other => ("#", other.to_string()),
+        };
+        Warning::new(rule, pointer, format!("{what}; {instead}"))
     }
 }
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "warning at {}: {}", self.at, self.message)
+        write!(f, "warning[{}]: {} at {}", self.rule, self.message, self.at)
     }
 }

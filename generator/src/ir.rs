@@ -103,6 +103,10 @@ pub struct Field {
     /// The map of the properties the spec does not list (`additionalProperties` beside
     /// `properties`), flattened into the object on the wire.
     pub flatten: bool,
+    /// Decoded on its own (the spec's `x-rust-lenient`): a value that does not fit its type is
+    /// kept as received, a `Result<T, UnreadableItem>`, instead of failing the object (a job's
+    /// add-on result of another shape).
+    pub lenient: bool,
     /// Set by the tag pass: the only value the field can hold, the tag of a tagged union's
     /// variant (a message's `type`). It is no Rust field: the encoder writes it, the decoder
     /// checks it.

@@ -9,6 +9,8 @@
 //! `normalize`, `bundle` reads the other files a document's `$ref`s reach: the only file system
 //! access; the caller decides where generated files go.
 
+#![warn(clippy::too_many_lines, clippy::cognitive_complexity)]
+
 mod asyncapi;
 mod bundle;
 mod convert;
@@ -22,6 +24,7 @@ mod normalize;
 mod package;
 mod passes;
 mod resolve;
+pub mod rules;
 mod source;
 mod tree;
 pub mod typemap;
@@ -90,17 +93,20 @@ pub fn parse_with(
     spec: &str,
     messages: Option<Messages<'_>>,
 ) -> Result<(ir::Api, Vec<Warning>), Error> {
-    parse_document(spec, None, messages)
+    parse_document(spec, None, None, messages)
 }
 
 /// [`parse_with`] of a document read from `path` (or given as text, without a path): `$ref`s to
-/// other files are read relative to it, and places in them name their file.
+/// other files are read relative to it, and places in them name their file. `$ref`s to URLs are
+/// never fetched: they are read from the local copies in `refs` (`refs/host/path`, else
+/// `refs/file-name`), else warned of and read as unknown.
 pub fn parse_document(
     spec: &str,
     path: Option<&Path>,
+    refs: Option<&Path>,
     messages: Option<Messages<'_>>,
 ) -> Result<(ir::Api, Vec<Warning>), Error> {
-    let (tree, bundle) = bundle::bundle(spec, path)?;
+    let (tree, bundle) = bundle::bundle(spec, path, refs)?;
     let other = messages.map_or("", |m| m.text);
     match parse_tree(tree, messages) {
         Ok((api, mut warnings)) => {
@@ -153,7 +159,7 @@ pub fn generate(spec: &str) -> Result<Output, Error> {
 
 /// [`generate`], with the WebSocket messages of the API.
 pub fn generate_with(spec: &str, messages: Option<Messages<'_>>) -> Result<Output, Error> {
-    generate_document(spec, None, messages)
+    generate_document(spec, None, None, messages)
 }
 
 /// [`generate_with`] of a document read from `path`: `$ref`s to other files are read relative
@@ -161,9 +167,10 @@ pub fn generate_with(spec: &str, messages: Option<Messages<'_>>) -> Result<Outpu
 pub fn generate_document(
     spec: &str,
     path: Option<&Path>,
+    refs: Option<&Path>,
     messages: Option<Messages<'_>>,
 ) -> Result<Output, Error> {
-    let (api, warnings) = parse_document(spec, path, messages)?;
+    let (api, warnings) = parse_document(spec, path, refs, messages)?;
     let files = vec![
         GeneratedFile {
             path: "types.rs",

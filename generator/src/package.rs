@@ -13,7 +13,7 @@ use crate::ir::Api;
 use crate::{Error, GeneratedFile};
 
 /// The runtime's files, as gladia-api-runtime has them.
-const RUNTIME: [(&str, &str); 11] = [
+const RUNTIME: [(&str, &str); 13] = [
     (
         "src/client.rs",
         include_str!("../../gladia-api/runtime/src/client.rs"),
@@ -58,12 +58,20 @@ const RUNTIME: [(&str, &str); 11] = [
         "src/wire.rs",
         include_str!("../../gladia-api/runtime/src/wire.rs"),
     ),
+    (
+        "src/wire/lenient.rs",
+        include_str!("../../gladia-api/runtime/src/wire/lenient.rs"),
+    ),
+    (
+        "src/wire/tagged.rs",
+        include_str!("../../gladia-api/runtime/src/wire/tagged.rs"),
+    ),
 ];
 
 /// The dependencies of the runtime and of generated code; the versions gladia-api builds with.
 const DEPENDENCIES: &str = r#"[dependencies]
 serde = "1"
-serde_json = "1"
+serde_json = { version = "1", features = ["raw_value"] }
 time = { version = "0.3", default-features = false, features = ["std", "serde-human-readable", "formatting", "parsing"] }
 serde_path_to_error = "0.1"
 reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "multipart", "stream"] }
@@ -177,6 +185,8 @@ fn lib_rs(api: &Api) -> String {
          mod trace;\n\
          mod tunnel;\n\
          mod upload;\n\
+         // Its helpers are re-exported for generated code, which uses those its spec needs.\n\
+         #[allow(unused_imports)]\n\
          mod wire;\n\
          \n\
          #[rustfmt::skip]\n\

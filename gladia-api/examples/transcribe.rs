@@ -128,9 +128,17 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             eprintln!("wrote {}", path.display());
         }
     }
+    // An add-on result of a shape this crate does not know is kept as received, not lost.
+    if let Some(Err(unreadable)) = &result.translation {
+        eprintln!(
+            "translation: {unreadable}; as received: {}",
+            unreadable.json
+        );
+    }
     for translation in result
         .translation
         .iter()
+        .flatten()
         .flat_map(|t| t.results.iter().flatten())
     {
         let languages: Vec<&str> = translation.languages.iter().map(|l| l.as_str()).collect();

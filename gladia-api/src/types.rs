@@ -4177,6 +4177,53 @@ pub struct PreRecordedRequestParams {
     ///
     /// Format: `uri`.
     pub audio_url: Option<String>,
+    /// Context given to the model, in jobs made before Gladia dropped the option
+    #[deprecated]
+    pub context_prompt: Option<String>,
+    /// Whether the language was detected, in jobs made before language_config
+    ///
+    /// Default: `true`.
+    #[deprecated]
+    pub detect_language: Option<bool>,
+    /// Whether the language could change mid-audio, in jobs made before language_config
+    ///
+    /// Default: `false`.
+    #[deprecated]
+    pub enable_code_switching: Option<bool>,
+    /// The languages code switching chose from, in older jobs
+    #[deprecated]
+    pub code_switching_config: Option<CodeSwitchingConfig>,
+    /// The language the audio was said to be in, in jobs made before language_config
+    #[deprecated]
+    pub language: Option<TranscriptionLanguageCode>,
+    /// Whether moderation was asked for, in older jobs
+    ///
+    /// Default: `false`.
+    #[deprecated]
+    pub moderation: Option<bool>,
+    /// Whether chapters were asked for, in older jobs
+    ///
+    /// Default: `false`.
+    #[deprecated]
+    pub chapterization: Option<bool>,
+    /// Whether names were made consistent, in older jobs
+    ///
+    /// Default: `false`.
+    #[deprecated]
+    pub name_consistency: Option<bool>,
+    /// Whether structured data was extracted, in older jobs
+    ///
+    /// Default: `false`.
+    #[deprecated]
+    pub structured_data_extraction: Option<bool>,
+    /// What structured data was extracted, in older jobs
+    #[deprecated]
+    pub structured_data_extraction_config: Option<StructuredDataExtractionConfig>,
+    /// Whether the transcript was laid out for display, in older jobs
+    ///
+    /// Default: `false`.
+    #[deprecated]
+    pub display_mode: Option<bool>,
     /// Whether custom vocabulary was enabled; jobs made with the 2024 API hold the list of words instead.
     pub custom_vocabulary: Option<PreRecordedRequestParamsCustomVocabulary>,
     /// The keys the spec does not list, as received; they are written back as they are.
@@ -4260,6 +4307,39 @@ impl serde::Serialize for PreRecordedRequestParams {
             object.serialize_entry("model", value)?;
         }
         object.serialize_entry("audio_url", &self.audio_url)?;
+        if let Some(value) = &self.context_prompt {
+            object.serialize_entry("context_prompt", value)?;
+        }
+        if let Some(value) = &self.detect_language {
+            object.serialize_entry("detect_language", value)?;
+        }
+        if let Some(value) = &self.enable_code_switching {
+            object.serialize_entry("enable_code_switching", value)?;
+        }
+        if let Some(value) = &self.code_switching_config {
+            object.serialize_entry("code_switching_config", value)?;
+        }
+        if let Some(value) = &self.language {
+            object.serialize_entry("language", value)?;
+        }
+        if let Some(value) = &self.moderation {
+            object.serialize_entry("moderation", value)?;
+        }
+        if let Some(value) = &self.chapterization {
+            object.serialize_entry("chapterization", value)?;
+        }
+        if let Some(value) = &self.name_consistency {
+            object.serialize_entry("name_consistency", value)?;
+        }
+        if let Some(value) = &self.structured_data_extraction {
+            object.serialize_entry("structured_data_extraction", value)?;
+        }
+        if let Some(value) = &self.structured_data_extraction_config {
+            object.serialize_entry("structured_data_extraction_config", value)?;
+        }
+        if let Some(value) = &self.display_mode {
+            object.serialize_entry("display_mode", value)?;
+        }
         if let Some(value) = &self.custom_vocabulary {
             object.serialize_entry("custom_vocabulary", value)?;
         }
@@ -4307,6 +4387,19 @@ impl crate::wire::Object for PreRecordedRequestParams {
         let mut field_language_config: Option<LanguageConfig> = None;
         let mut field_model: Option<PreRecordedTranscriptionModel> = None;
         let mut field_audio_url: Option<String> = None;
+        let mut field_context_prompt: Option<String> = None;
+        let mut field_detect_language: Option<bool> = None;
+        let mut field_enable_code_switching: Option<bool> = None;
+        let mut field_code_switching_config: Option<CodeSwitchingConfig> = None;
+        let mut field_language: Option<TranscriptionLanguageCode> = None;
+        let mut field_moderation: Option<bool> = None;
+        let mut field_chapterization: Option<bool> = None;
+        let mut field_name_consistency: Option<bool> = None;
+        let mut field_structured_data_extraction: Option<bool> = None;
+        let mut field_structured_data_extraction_config: Option<
+            StructuredDataExtractionConfig,
+        > = None;
+        let mut field_display_mode: Option<bool> = None;
         let mut field_custom_vocabulary: Option<
             PreRecordedRequestParamsCustomVocabulary,
         > = None;
@@ -4347,6 +4440,25 @@ impl crate::wire::Object for PreRecordedRequestParams {
                 "language_config" => field_language_config = map.next_value()?,
                 "model" => field_model = map.next_value()?,
                 "audio_url" => field_audio_url = map.next_value()?,
+                "context_prompt" => field_context_prompt = map.next_value()?,
+                "detect_language" => field_detect_language = map.next_value()?,
+                "enable_code_switching" => {
+                    field_enable_code_switching = map.next_value()?;
+                }
+                "code_switching_config" => {
+                    field_code_switching_config = map.next_value()?;
+                }
+                "language" => field_language = map.next_value()?,
+                "moderation" => field_moderation = map.next_value()?,
+                "chapterization" => field_chapterization = map.next_value()?,
+                "name_consistency" => field_name_consistency = map.next_value()?,
+                "structured_data_extraction" => {
+                    field_structured_data_extraction = map.next_value()?;
+                }
+                "structured_data_extraction_config" => {
+                    field_structured_data_extraction_config = map.next_value()?;
+                }
+                "display_mode" => field_display_mode = map.next_value()?,
                 "custom_vocabulary" => field_custom_vocabulary = map.next_value()?,
                 _ => {
                     field_additional_properties
@@ -4380,6 +4492,17 @@ impl crate::wire::Object for PreRecordedRequestParams {
             language_config: field_language_config,
             model: field_model,
             audio_url: field_audio_url,
+            context_prompt: field_context_prompt,
+            detect_language: field_detect_language,
+            enable_code_switching: field_enable_code_switching,
+            code_switching_config: field_code_switching_config,
+            language: field_language,
+            moderation: field_moderation,
+            chapterization: field_chapterization,
+            name_consistency: field_name_consistency,
+            structured_data_extraction: field_structured_data_extraction,
+            structured_data_extraction_config: field_structured_data_extraction_config,
+            display_mode: field_display_mode,
             custom_vocabulary: field_custom_vocabulary,
             additional_properties: field_additional_properties,
         })
@@ -5333,10 +5456,12 @@ pub struct NamedEntityRecognition {
     /// The entities found, or null
     pub results: Option<Vec<NamedEntityRecognitionResult>>,
     /// The entities as one text, as older jobs hold them.
+    #[deprecated]
     pub entity: Option<String>,
     /// The keys the spec does not list, as received; they are written back as they are.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+#[allow(deprecated)]
 impl serde::Serialize for NamedEntityRecognition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -5364,6 +5489,7 @@ impl<'de> serde::Deserialize<'de> for NamedEntityRecognition {
         crate::wire::deserialize_object(deserializer)
     }
 }
+#[allow(deprecated)]
 impl crate::wire::Object for NamedEntityRecognition {
     const NAME: &'static str = "NamedEntityRecognition";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
@@ -6098,30 +6224,39 @@ pub struct TranscriptionResult {
     /// The transcript
     pub transcription: Option<Transcription>,
     /// The translations, if requested
-    pub translation: Option<Translation>,
+    pub translation: Option<Result<Translation, crate::UnreadableItem>>,
     /// The summary, if requested
-    pub summarization: Option<Summarization>,
+    pub summarization: Option<Result<Summarization, crate::UnreadableItem>>,
     /// The moderation verdict, if requested
-    pub moderation: Option<Moderation>,
+    pub moderation: Option<Result<Moderation, crate::UnreadableItem>>,
     /// The named entities found, if requested
-    pub named_entity_recognition: Option<NamedEntityRecognition>,
+    pub named_entity_recognition: Option<
+        Result<NamedEntityRecognition, crate::UnreadableItem>,
+    >,
     /// The transcript with consistent names, if requested
-    pub name_consistency: Option<NamesConsistency>,
+    pub name_consistency: Option<Result<NamesConsistency, crate::UnreadableItem>>,
     /// The extracted structured data, if requested
-    pub structured_data_extraction: Option<StructuredDataExtraction>,
+    pub structured_data_extraction: Option<
+        Result<StructuredDataExtraction, crate::UnreadableItem>,
+    >,
     /// The sentiment analysis, if requested
-    pub sentiment_analysis: Option<SentimentAnalysis>,
+    pub sentiment_analysis: Option<Result<SentimentAnalysis, crate::UnreadableItem>>,
     /// The answers to the prompts, if requested
-    pub audio_to_llm: Option<AudioToLlmList>,
+    pub audio_to_llm: Option<Result<AudioToLlmList, crate::UnreadableItem>>,
     /// The transcript split into sentences, if requested
     #[deprecated]
-    pub sentences: Option<Sentences>,
+    pub sentences: Option<Result<Sentences, crate::UnreadableItem>>,
     /// The transcript laid out for display, if requested
-    pub display_mode: Option<DisplayMode>,
+    pub display_mode: Option<Result<DisplayMode, crate::UnreadableItem>>,
     /// The chapters, if requested
-    pub chapterization: Option<Chapterization>,
+    pub chapterization: Option<Result<Chapterization, crate::UnreadableItem>>,
     /// The diarization outcome; Gladia fills it when diarization was requested and failed
-    pub diarization: Option<Diarization>,
+    pub diarization: Option<Result<Diarization, crate::UnreadableItem>>,
+    /// Speakers re-identified, in jobs made while Gladia offered it
+    #[deprecated]
+    pub speaker_reidentification: Option<
+        Result<SpeakerReidentification, crate::UnreadableItem>,
+    >,
     /// The keys the spec does not list, as received; they are written back as they are.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -6135,40 +6270,55 @@ impl serde::Serialize for TranscriptionResult {
             object.serialize_entry("transcription", value)?;
         }
         if let Some(value) = &self.translation {
-            object.serialize_entry("translation", value)?;
+            object.serialize_entry("translation", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.summarization {
-            object.serialize_entry("summarization", value)?;
+            object.serialize_entry("summarization", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.moderation {
-            object.serialize_entry("moderation", value)?;
+            object.serialize_entry("moderation", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.named_entity_recognition {
-            object.serialize_entry("named_entity_recognition", value)?;
+            object
+                .serialize_entry(
+                    "named_entity_recognition",
+                    &crate::wire::Lenient(value),
+                )?;
         }
         if let Some(value) = &self.name_consistency {
-            object.serialize_entry("name_consistency", value)?;
+            object.serialize_entry("name_consistency", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.structured_data_extraction {
-            object.serialize_entry("structured_data_extraction", value)?;
+            object
+                .serialize_entry(
+                    "structured_data_extraction",
+                    &crate::wire::Lenient(value),
+                )?;
         }
         if let Some(value) = &self.sentiment_analysis {
-            object.serialize_entry("sentiment_analysis", value)?;
+            object.serialize_entry("sentiment_analysis", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.audio_to_llm {
-            object.serialize_entry("audio_to_llm", value)?;
+            object.serialize_entry("audio_to_llm", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.sentences {
-            object.serialize_entry("sentences", value)?;
+            object.serialize_entry("sentences", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.display_mode {
-            object.serialize_entry("display_mode", value)?;
+            object.serialize_entry("display_mode", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.chapterization {
-            object.serialize_entry("chapterization", value)?;
+            object.serialize_entry("chapterization", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.diarization {
-            object.serialize_entry("diarization", value)?;
+            object.serialize_entry("diarization", &crate::wire::Lenient(value))?;
+        }
+        if let Some(value) = &self.speaker_reidentification {
+            object
+                .serialize_entry(
+                    "speaker_reidentification",
+                    &crate::wire::Lenient(value),
+                )?;
         }
         for (key, value) in &self.additional_properties {
             object.serialize_entry(key, value)?;
@@ -6191,18 +6341,35 @@ impl crate::wire::Object for TranscriptionResult {
     ) -> Result<Self, __A::Error> {
         let mut field_metadata: Option<TranscriptionMetadata> = None;
         let mut field_transcription: Option<Transcription> = None;
-        let mut field_translation: Option<Translation> = None;
-        let mut field_summarization: Option<Summarization> = None;
-        let mut field_moderation: Option<Moderation> = None;
-        let mut field_named_entity_recognition: Option<NamedEntityRecognition> = None;
-        let mut field_name_consistency: Option<NamesConsistency> = None;
-        let mut field_structured_data_extraction: Option<StructuredDataExtraction> = None;
-        let mut field_sentiment_analysis: Option<SentimentAnalysis> = None;
-        let mut field_audio_to_llm: Option<AudioToLlmList> = None;
-        let mut field_sentences: Option<Sentences> = None;
-        let mut field_display_mode: Option<DisplayMode> = None;
-        let mut field_chapterization: Option<Chapterization> = None;
-        let mut field_diarization: Option<Diarization> = None;
+        let mut field_translation: Option<Result<Translation, crate::UnreadableItem>> = None;
+        let mut field_summarization: Option<
+            Result<Summarization, crate::UnreadableItem>,
+        > = None;
+        let mut field_moderation: Option<Result<Moderation, crate::UnreadableItem>> = None;
+        let mut field_named_entity_recognition: Option<
+            Result<NamedEntityRecognition, crate::UnreadableItem>,
+        > = None;
+        let mut field_name_consistency: Option<
+            Result<NamesConsistency, crate::UnreadableItem>,
+        > = None;
+        let mut field_structured_data_extraction: Option<
+            Result<StructuredDataExtraction, crate::UnreadableItem>,
+        > = None;
+        let mut field_sentiment_analysis: Option<
+            Result<SentimentAnalysis, crate::UnreadableItem>,
+        > = None;
+        let mut field_audio_to_llm: Option<
+            Result<AudioToLlmList, crate::UnreadableItem>,
+        > = None;
+        let mut field_sentences: Option<Result<Sentences, crate::UnreadableItem>> = None;
+        let mut field_display_mode: Option<Result<DisplayMode, crate::UnreadableItem>> = None;
+        let mut field_chapterization: Option<
+            Result<Chapterization, crate::UnreadableItem>,
+        > = None;
+        let mut field_diarization: Option<Result<Diarization, crate::UnreadableItem>> = None;
+        let mut field_speaker_reidentification: Option<
+            Result<SpeakerReidentification, crate::UnreadableItem>,
+        > = None;
         let mut field_additional_properties: std::collections::BTreeMap<
             String,
             serde_json::Value,
@@ -6211,22 +6378,71 @@ impl crate::wire::Object for TranscriptionResult {
             match key.as_str() {
                 "metadata" => field_metadata = Some(map.next_value()?),
                 "transcription" => field_transcription = map.next_value()?,
-                "translation" => field_translation = map.next_value()?,
-                "summarization" => field_summarization = map.next_value()?,
-                "moderation" => field_moderation = map.next_value()?,
+                "translation" => {
+                    field_translation = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "summarization" => {
+                    field_summarization = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "moderation" => {
+                    field_moderation = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
                 "named_entity_recognition" => {
-                    field_named_entity_recognition = map.next_value()?;
+                    field_named_entity_recognition = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
                 }
-                "name_consistency" => field_name_consistency = map.next_value()?,
+                "name_consistency" => {
+                    field_name_consistency = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
                 "structured_data_extraction" => {
-                    field_structured_data_extraction = map.next_value()?;
+                    field_structured_data_extraction = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
                 }
-                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
-                "audio_to_llm" => field_audio_to_llm = map.next_value()?,
-                "sentences" => field_sentences = map.next_value()?,
-                "display_mode" => field_display_mode = map.next_value()?,
-                "chapterization" => field_chapterization = map.next_value()?,
-                "diarization" => field_diarization = map.next_value()?,
+                "sentiment_analysis" => {
+                    field_sentiment_analysis = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "audio_to_llm" => {
+                    field_audio_to_llm = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "sentences" => {
+                    field_sentences = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "display_mode" => {
+                    field_display_mode = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "chapterization" => {
+                    field_chapterization = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "diarization" => {
+                    field_diarization = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "speaker_reidentification" => {
+                    field_speaker_reidentification = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
                 _ => {
                     field_additional_properties
                         .insert(key.into_string(), map.next_value()?);
@@ -6249,6 +6465,7 @@ impl crate::wire::Object for TranscriptionResult {
             display_mode: field_display_mode,
             chapterization: field_chapterization,
             diarization: field_diarization,
+            speaker_reidentification: field_speaker_reidentification,
             additional_properties: field_additional_properties,
         })
     }
@@ -7249,9 +7466,15 @@ pub struct LiveRealtimeProcessingConfig {
     ///
     /// Default: `false`.
     pub sentiment_analysis: Option<bool>,
+    /// Whether word timestamps were made more accurate, in sessions made before Gladia dropped the option
+    ///
+    /// Default: `false`.
+    #[deprecated]
+    pub words_accurate_timestamps: Option<bool>,
     /// The keys the spec does not list, as received; they are written back as they are.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+#[allow(deprecated)]
 impl serde::Serialize for LiveRealtimeProcessingConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -7280,6 +7503,9 @@ impl serde::Serialize for LiveRealtimeProcessingConfig {
         if let Some(value) = &self.sentiment_analysis {
             object.serialize_entry("sentiment_analysis", value)?;
         }
+        if let Some(value) = &self.words_accurate_timestamps {
+            object.serialize_entry("words_accurate_timestamps", value)?;
+        }
         for (key, value) in &self.additional_properties {
             object.serialize_entry(key, value)?;
         }
@@ -7293,6 +7519,7 @@ impl<'de> serde::Deserialize<'de> for LiveRealtimeProcessingConfig {
         crate::wire::deserialize_object(deserializer)
     }
 }
+#[allow(deprecated)]
 impl crate::wire::Object for LiveRealtimeProcessingConfig {
     const NAME: &'static str = "LiveRealtimeProcessingConfig";
     fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
@@ -7306,6 +7533,7 @@ impl crate::wire::Object for LiveRealtimeProcessingConfig {
         let mut field_translation_config: Option<TranslationConfig> = None;
         let mut field_named_entity_recognition: Option<bool> = None;
         let mut field_sentiment_analysis: Option<bool> = None;
+        let mut field_words_accurate_timestamps: Option<bool> = None;
         let mut field_additional_properties: std::collections::BTreeMap<
             String,
             serde_json::Value,
@@ -7326,6 +7554,9 @@ impl crate::wire::Object for LiveRealtimeProcessingConfig {
                     field_named_entity_recognition = map.next_value()?;
                 }
                 "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
+                "words_accurate_timestamps" => {
+                    field_words_accurate_timestamps = map.next_value()?;
+                }
                 _ => {
                     field_additional_properties
                         .insert(key.into_string(), map.next_value()?);
@@ -7341,6 +7572,7 @@ impl crate::wire::Object for LiveRealtimeProcessingConfig {
             translation_config: field_translation_config,
             named_entity_recognition: field_named_entity_recognition,
             sentiment_analysis: field_sentiment_analysis,
+            words_accurate_timestamps: field_words_accurate_timestamps,
             additional_properties: field_additional_properties,
         })
     }
@@ -7926,15 +8158,17 @@ pub struct LiveSessionResultWithMessages {
     /// The transcript
     pub transcription: Option<Transcription>,
     /// The translations, if requested
-    pub translation: Option<Translation>,
+    pub translation: Option<Result<Translation, crate::UnreadableItem>>,
     /// The summary, if requested
-    pub summarization: Option<Summarization>,
+    pub summarization: Option<Result<Summarization, crate::UnreadableItem>>,
     /// The named entities found, if requested
-    pub named_entity_recognition: Option<NamedEntityRecognition>,
+    pub named_entity_recognition: Option<
+        Result<NamedEntityRecognition, crate::UnreadableItem>,
+    >,
     /// The sentiment analysis, if requested
-    pub sentiment_analysis: Option<SentimentAnalysis>,
+    pub sentiment_analysis: Option<Result<SentimentAnalysis, crate::UnreadableItem>>,
     /// The chapters, if requested
-    pub chapterization: Option<Chapterization>,
+    pub chapterization: Option<Result<Chapterization, crate::UnreadableItem>>,
     /// The messages the server sent during the session, each as a string
     pub messages: Option<Vec<String>>,
     /// The keys the spec does not list, as received; they are written back as they are.
@@ -7949,19 +8183,23 @@ impl serde::Serialize for LiveSessionResultWithMessages {
             object.serialize_entry("transcription", value)?;
         }
         if let Some(value) = &self.translation {
-            object.serialize_entry("translation", value)?;
+            object.serialize_entry("translation", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.summarization {
-            object.serialize_entry("summarization", value)?;
+            object.serialize_entry("summarization", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.named_entity_recognition {
-            object.serialize_entry("named_entity_recognition", value)?;
+            object
+                .serialize_entry(
+                    "named_entity_recognition",
+                    &crate::wire::Lenient(value),
+                )?;
         }
         if let Some(value) = &self.sentiment_analysis {
-            object.serialize_entry("sentiment_analysis", value)?;
+            object.serialize_entry("sentiment_analysis", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.chapterization {
-            object.serialize_entry("chapterization", value)?;
+            object.serialize_entry("chapterization", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.messages {
             object.serialize_entry("messages", value)?;
@@ -7986,11 +8224,19 @@ impl crate::wire::Object for LiveSessionResultWithMessages {
     ) -> Result<Self, __A::Error> {
         let mut field_metadata: Option<TranscriptionMetadata> = None;
         let mut field_transcription: Option<Transcription> = None;
-        let mut field_translation: Option<Translation> = None;
-        let mut field_summarization: Option<Summarization> = None;
-        let mut field_named_entity_recognition: Option<NamedEntityRecognition> = None;
-        let mut field_sentiment_analysis: Option<SentimentAnalysis> = None;
-        let mut field_chapterization: Option<Chapterization> = None;
+        let mut field_translation: Option<Result<Translation, crate::UnreadableItem>> = None;
+        let mut field_summarization: Option<
+            Result<Summarization, crate::UnreadableItem>,
+        > = None;
+        let mut field_named_entity_recognition: Option<
+            Result<NamedEntityRecognition, crate::UnreadableItem>,
+        > = None;
+        let mut field_sentiment_analysis: Option<
+            Result<SentimentAnalysis, crate::UnreadableItem>,
+        > = None;
+        let mut field_chapterization: Option<
+            Result<Chapterization, crate::UnreadableItem>,
+        > = None;
         let mut field_messages: Option<Vec<String>> = None;
         let mut field_additional_properties: std::collections::BTreeMap<
             String,
@@ -8000,13 +8246,31 @@ impl crate::wire::Object for LiveSessionResultWithMessages {
             match key.as_str() {
                 "metadata" => field_metadata = Some(map.next_value()?),
                 "transcription" => field_transcription = map.next_value()?,
-                "translation" => field_translation = map.next_value()?,
-                "summarization" => field_summarization = map.next_value()?,
-                "named_entity_recognition" => {
-                    field_named_entity_recognition = map.next_value()?;
+                "translation" => {
+                    field_translation = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
                 }
-                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
-                "chapterization" => field_chapterization = map.next_value()?,
+                "summarization" => {
+                    field_summarization = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "named_entity_recognition" => {
+                    field_named_entity_recognition = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "sentiment_analysis" => {
+                    field_sentiment_analysis = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "chapterization" => {
+                    field_chapterization = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
                 "messages" => field_messages = map.next_value()?,
                 _ => {
                     field_additional_properties
@@ -10465,15 +10729,17 @@ pub struct LiveSessionResult {
     /// The transcript
     pub transcription: Option<Transcription>,
     /// The translations, if requested
-    pub translation: Option<Translation>,
+    pub translation: Option<Result<Translation, crate::UnreadableItem>>,
     /// The summary, if requested
-    pub summarization: Option<Summarization>,
+    pub summarization: Option<Result<Summarization, crate::UnreadableItem>>,
     /// The named entities found, if requested
-    pub named_entity_recognition: Option<NamedEntityRecognition>,
+    pub named_entity_recognition: Option<
+        Result<NamedEntityRecognition, crate::UnreadableItem>,
+    >,
     /// The sentiment analysis, if requested
-    pub sentiment_analysis: Option<SentimentAnalysis>,
+    pub sentiment_analysis: Option<Result<SentimentAnalysis, crate::UnreadableItem>>,
     /// The chapters, if requested
-    pub chapterization: Option<Chapterization>,
+    pub chapterization: Option<Result<Chapterization, crate::UnreadableItem>>,
     /// The keys the spec does not list, as received; they are written back as they are.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -10486,19 +10752,23 @@ impl serde::Serialize for LiveSessionResult {
             object.serialize_entry("transcription", value)?;
         }
         if let Some(value) = &self.translation {
-            object.serialize_entry("translation", value)?;
+            object.serialize_entry("translation", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.summarization {
-            object.serialize_entry("summarization", value)?;
+            object.serialize_entry("summarization", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.named_entity_recognition {
-            object.serialize_entry("named_entity_recognition", value)?;
+            object
+                .serialize_entry(
+                    "named_entity_recognition",
+                    &crate::wire::Lenient(value),
+                )?;
         }
         if let Some(value) = &self.sentiment_analysis {
-            object.serialize_entry("sentiment_analysis", value)?;
+            object.serialize_entry("sentiment_analysis", &crate::wire::Lenient(value))?;
         }
         if let Some(value) = &self.chapterization {
-            object.serialize_entry("chapterization", value)?;
+            object.serialize_entry("chapterization", &crate::wire::Lenient(value))?;
         }
         for (key, value) in &self.additional_properties {
             object.serialize_entry(key, value)?;
@@ -10520,11 +10790,19 @@ impl crate::wire::Object for LiveSessionResult {
     ) -> Result<Self, __A::Error> {
         let mut field_metadata: Option<TranscriptionMetadata> = None;
         let mut field_transcription: Option<Transcription> = None;
-        let mut field_translation: Option<Translation> = None;
-        let mut field_summarization: Option<Summarization> = None;
-        let mut field_named_entity_recognition: Option<NamedEntityRecognition> = None;
-        let mut field_sentiment_analysis: Option<SentimentAnalysis> = None;
-        let mut field_chapterization: Option<Chapterization> = None;
+        let mut field_translation: Option<Result<Translation, crate::UnreadableItem>> = None;
+        let mut field_summarization: Option<
+            Result<Summarization, crate::UnreadableItem>,
+        > = None;
+        let mut field_named_entity_recognition: Option<
+            Result<NamedEntityRecognition, crate::UnreadableItem>,
+        > = None;
+        let mut field_sentiment_analysis: Option<
+            Result<SentimentAnalysis, crate::UnreadableItem>,
+        > = None;
+        let mut field_chapterization: Option<
+            Result<Chapterization, crate::UnreadableItem>,
+        > = None;
         let mut field_additional_properties: std::collections::BTreeMap<
             String,
             serde_json::Value,
@@ -10533,13 +10811,31 @@ impl crate::wire::Object for LiveSessionResult {
             match key.as_str() {
                 "metadata" => field_metadata = Some(map.next_value()?),
                 "transcription" => field_transcription = map.next_value()?,
-                "translation" => field_translation = map.next_value()?,
-                "summarization" => field_summarization = map.next_value()?,
-                "named_entity_recognition" => {
-                    field_named_entity_recognition = map.next_value()?;
+                "translation" => {
+                    field_translation = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
                 }
-                "sentiment_analysis" => field_sentiment_analysis = map.next_value()?,
-                "chapterization" => field_chapterization = map.next_value()?,
+                "summarization" => {
+                    field_summarization = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "named_entity_recognition" => {
+                    field_named_entity_recognition = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "sentiment_analysis" => {
+                    field_sentiment_analysis = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
+                "chapterization" => {
+                    field_chapterization = map
+                        .next_value::<Option<crate::wire::Lenient<_>>>()?
+                        .map(|list| list.0);
+                }
                 _ => {
                     field_additional_properties
                         .insert(key.into_string(), map.next_value()?);
@@ -14105,6 +14401,194 @@ impl<'de> serde::Deserialize<'de> for PreRecordedTranscriptionModel {
         crate::wire::deserialize_str_enum(deserializer)
     }
 }
+/// The languages a job with code switching could switch between (older jobs).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CodeSwitchingConfig {
+    /// Candidate languages; empty meant any
+    ///
+    /// Default: `[]`.
+    pub languages: Option<Vec<TranscriptionLanguageCode>>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for CodeSwitchingConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        if let Some(value) = &self.languages {
+            object.serialize_entry("languages", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CodeSwitchingConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for CodeSwitchingConfig {
+    const NAME: &'static str = "CodeSwitchingConfig";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_languages: Option<Vec<TranscriptionLanguageCode>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "languages" => field_languages = map.next_value()?,
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            languages: field_languages,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// What a job extracted as structured data (older jobs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructuredDataExtractionConfig {
+    /// The classes of data to extract
+    ///
+    /// At least 1 item.
+    pub classes: Vec<String>,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for StructuredDataExtractionConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("classes", &self.classes)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for StructuredDataExtractionConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for StructuredDataExtractionConfig {
+    const NAME: &'static str = "StructuredDataExtractionConfig";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_classes: Option<Vec<String>> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "classes" => field_classes = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            classes: field_classes
+                .ok_or_else(|| serde::de::Error::missing_field("classes"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
+/// The result of speaker re-identification, in jobs made while Gladia offered it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeakerReidentification {
+    /// Whether the add-on ran without error
+    pub success: bool,
+    /// Whether it produced nothing
+    pub is_empty: bool,
+    /// Seconds the add-on took
+    pub exec_time: f64,
+    /// Why it failed, if it did
+    pub error: Option<AddonError>,
+    /// The transcript with speakers re-identified
+    pub results: String,
+    /// The keys the spec does not list, as received; they are written back as they are.
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for SpeakerReidentification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut object = serializer.serialize_map(None)?;
+        object.serialize_entry("success", &self.success)?;
+        object.serialize_entry("is_empty", &self.is_empty)?;
+        object.serialize_entry("exec_time", &self.exec_time)?;
+        object.serialize_entry("error", &self.error)?;
+        object.serialize_entry("results", &self.results)?;
+        for (key, value) in &self.additional_properties {
+            object.serialize_entry(key, value)?;
+        }
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SpeakerReidentification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_object(deserializer)
+    }
+}
+impl crate::wire::Object for SpeakerReidentification {
+    const NAME: &'static str = "SpeakerReidentification";
+    fn from_entries<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut field_success: Option<bool> = None;
+        let mut field_is_empty: Option<bool> = None;
+        let mut field_exec_time: Option<f64> = None;
+        let mut field_error: Option<AddonError> = None;
+        let mut field_results: Option<String> = None;
+        let mut field_additional_properties: std::collections::BTreeMap<
+            String,
+            serde_json::Value,
+        > = Default::default();
+        while let Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+            match key.as_str() {
+                "success" => field_success = Some(map.next_value()?),
+                "is_empty" => field_is_empty = Some(map.next_value()?),
+                "exec_time" => field_exec_time = Some(map.next_value()?),
+                "error" => field_error = map.next_value()?,
+                "results" => field_results = Some(map.next_value()?),
+                _ => {
+                    field_additional_properties
+                        .insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            success: field_success
+                .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+            is_empty: field_is_empty
+                .ok_or_else(|| serde::de::Error::missing_field("is_empty"))?,
+            exec_time: field_exec_time
+                .ok_or_else(|| serde::de::Error::missing_field("exec_time"))?,
+            error: field_error,
+            results: field_results
+                .ok_or_else(|| serde::de::Error::missing_field("results"))?,
+            additional_properties: field_additional_properties,
+        })
+    }
+}
 /// Where a job is in its life.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -14266,15 +14750,23 @@ impl<'de> serde::Deserialize<'de> for TranscriptionItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("kind").and_then(serde_json::Value::as_str) {
+        crate::wire::deserialize_tagged(deserializer)
+    }
+}
+impl crate::wire::Tagged for TranscriptionItem {
+    const NAME: &'static str = "TranscriptionItem";
+    const TAG: &'static str = "kind";
+    fn from_variant<'de, __A: serde::de::MapAccess<'de>>(
+        tag: Option<&str>,
+        entries: __A,
+    ) -> Result<Self, __A::Error> {
+        let entries = crate::wire::variant_entries(entries);
+        match tag {
             Some("pre-recorded") => {
-                crate::wire::decode_variant(&value).map(Self::PreRecorded)
+                serde::Deserialize::deserialize(entries).map(Self::PreRecorded)
             }
-            Some("live") => crate::wire::decode_variant(&value).map(Self::Live),
-            _ => Ok(Self::Unknown(value)),
+            Some("live") => serde::Deserialize::deserialize(entries).map(Self::Live),
+            _ => serde::Deserialize::deserialize(entries).map(Self::Unknown),
         }
     }
 }
@@ -14437,32 +14929,40 @@ impl<'de> serde::Deserialize<'de> for WebhookEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("event").and_then(serde_json::Value::as_str) {
+        crate::wire::deserialize_tagged(deserializer)
+    }
+}
+impl crate::wire::Tagged for WebhookEvent {
+    const NAME: &'static str = "WebhookEvent";
+    const TAG: &'static str = "event";
+    fn from_variant<'de, __A: serde::de::MapAccess<'de>>(
+        tag: Option<&str>,
+        entries: __A,
+    ) -> Result<Self, __A::Error> {
+        let entries = crate::wire::variant_entries(entries);
+        match tag {
             Some("transcription.created") => {
-                crate::wire::decode_variant(&value).map(Self::TranscriptionCreated)
+                serde::Deserialize::deserialize(entries).map(Self::TranscriptionCreated)
             }
             Some("transcription.success") => {
-                crate::wire::decode_variant(&value).map(Self::TranscriptionSuccess)
+                serde::Deserialize::deserialize(entries).map(Self::TranscriptionSuccess)
             }
             Some("transcription.error") => {
-                crate::wire::decode_variant(&value).map(Self::TranscriptionError)
+                serde::Deserialize::deserialize(entries).map(Self::TranscriptionError)
             }
             Some("live.start_session") => {
-                crate::wire::decode_variant(&value).map(Self::LiveStartSession)
+                serde::Deserialize::deserialize(entries).map(Self::LiveStartSession)
             }
             Some("live.start_recording") => {
-                crate::wire::decode_variant(&value).map(Self::LiveStartRecording)
+                serde::Deserialize::deserialize(entries).map(Self::LiveStartRecording)
             }
             Some("live.end_recording") => {
-                crate::wire::decode_variant(&value).map(Self::LiveEndRecording)
+                serde::Deserialize::deserialize(entries).map(Self::LiveEndRecording)
             }
             Some("live.end_session") => {
-                crate::wire::decode_variant(&value).map(Self::LiveEndSession)
+                serde::Deserialize::deserialize(entries).map(Self::LiveEndSession)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => serde::Deserialize::deserialize(entries).map(Self::Unknown),
         }
     }
 }
@@ -14494,17 +14994,25 @@ impl<'de> serde::Deserialize<'de> for CallbackTranscriptionPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("event").and_then(serde_json::Value::as_str) {
+        crate::wire::deserialize_tagged(deserializer)
+    }
+}
+impl crate::wire::Tagged for CallbackTranscriptionPayload {
+    const NAME: &'static str = "CallbackTranscriptionPayload";
+    const TAG: &'static str = "event";
+    fn from_variant<'de, __A: serde::de::MapAccess<'de>>(
+        tag: Option<&str>,
+        entries: __A,
+    ) -> Result<Self, __A::Error> {
+        let entries = crate::wire::variant_entries(entries);
+        match tag {
             Some("transcription.success") => {
-                crate::wire::decode_variant(&value).map(Self::TranscriptionSuccess)
+                serde::Deserialize::deserialize(entries).map(Self::TranscriptionSuccess)
             }
             Some("transcription.error") => {
-                crate::wire::decode_variant(&value).map(Self::TranscriptionError)
+                serde::Deserialize::deserialize(entries).map(Self::TranscriptionError)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => serde::Deserialize::deserialize(entries).map(Self::Unknown),
         }
     }
 }
@@ -14578,59 +15086,70 @@ impl<'de> serde::Deserialize<'de> for LiveCallbackEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("event").and_then(serde_json::Value::as_str) {
+        crate::wire::deserialize_tagged(deserializer)
+    }
+}
+impl crate::wire::Tagged for LiveCallbackEvent {
+    const NAME: &'static str = "LiveCallbackEvent";
+    const TAG: &'static str = "event";
+    fn from_variant<'de, __A: serde::de::MapAccess<'de>>(
+        tag: Option<&str>,
+        entries: __A,
+    ) -> Result<Self, __A::Error> {
+        let entries = crate::wire::variant_entries(entries);
+        match tag {
             Some("live.transcript") => {
-                crate::wire::decode_variant(&value).map(Self::LiveTranscript)
+                serde::Deserialize::deserialize(entries).map(Self::LiveTranscript)
             }
             Some("live.speech_start") => {
-                crate::wire::decode_variant(&value).map(Self::LiveSpeechStart)
+                serde::Deserialize::deserialize(entries).map(Self::LiveSpeechStart)
             }
             Some("live.speech_end") => {
-                crate::wire::decode_variant(&value).map(Self::LiveSpeechEnd)
+                serde::Deserialize::deserialize(entries).map(Self::LiveSpeechEnd)
             }
             Some("live.translation") => {
-                crate::wire::decode_variant(&value).map(Self::LiveTranslation)
+                serde::Deserialize::deserialize(entries).map(Self::LiveTranslation)
             }
             Some("live.named_entity_recognition") => {
-                crate::wire::decode_variant(&value).map(Self::LiveNamedEntityRecognition)
+                serde::Deserialize::deserialize(entries)
+                    .map(Self::LiveNamedEntityRecognition)
             }
             Some("live.sentiment_analysis") => {
-                crate::wire::decode_variant(&value).map(Self::LiveSentimentAnalysis)
+                serde::Deserialize::deserialize(entries).map(Self::LiveSentimentAnalysis)
             }
             Some("live.post_transcript") => {
-                crate::wire::decode_variant(&value).map(Self::LivePostTranscript)
+                serde::Deserialize::deserialize(entries).map(Self::LivePostTranscript)
             }
             Some("live.post_final_transcript") => {
-                crate::wire::decode_variant(&value).map(Self::LivePostFinalTranscript)
+                serde::Deserialize::deserialize(entries)
+                    .map(Self::LivePostFinalTranscript)
             }
             Some("live.post_chapterization") => {
-                crate::wire::decode_variant(&value).map(Self::LivePostChapterization)
+                serde::Deserialize::deserialize(entries)
+                    .map(Self::LivePostChapterization)
             }
             Some("live.post_summarization") => {
-                crate::wire::decode_variant(&value).map(Self::LivePostSummarization)
+                serde::Deserialize::deserialize(entries).map(Self::LivePostSummarization)
             }
             Some("live.audio_chunk") => {
-                crate::wire::decode_variant(&value).map(Self::LiveAudioChunk)
+                serde::Deserialize::deserialize(entries).map(Self::LiveAudioChunk)
             }
             Some("live.stop_recording") => {
-                crate::wire::decode_variant(&value).map(Self::LiveStopRecording)
+                serde::Deserialize::deserialize(entries).map(Self::LiveStopRecording)
             }
             Some("live.start_session") => {
-                crate::wire::decode_variant(&value).map(Self::LiveStartSession)
+                serde::Deserialize::deserialize(entries).map(Self::LiveStartSession)
             }
             Some("live.start_recording") => {
-                crate::wire::decode_variant(&value).map(Self::LiveStartRecording)
+                serde::Deserialize::deserialize(entries).map(Self::LiveStartRecording)
             }
             Some("live.end_recording") => {
-                crate::wire::decode_variant(&value).map(Self::LiveEndRecording)
+                serde::Deserialize::deserialize(entries).map(Self::LiveEndRecording)
             }
             Some("live.end_session") => {
-                crate::wire::decode_variant(&value).map(Self::LiveEndSession)
+                serde::Deserialize::deserialize(entries).map(Self::LiveEndSession)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => serde::Deserialize::deserialize(entries).map(Self::Unknown),
         }
     }
 }
@@ -17872,17 +18391,25 @@ impl<'de> serde::Deserialize<'de> for LiveClientMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("type").and_then(serde_json::Value::as_str) {
+        crate::wire::deserialize_tagged(deserializer)
+    }
+}
+impl crate::wire::Tagged for LiveClientMessage {
+    const NAME: &'static str = "LiveClientMessage";
+    const TAG: &'static str = "type";
+    fn from_variant<'de, __A: serde::de::MapAccess<'de>>(
+        tag: Option<&str>,
+        entries: __A,
+    ) -> Result<Self, __A::Error> {
+        let entries = crate::wire::variant_entries(entries);
+        match tag {
             Some("audio_chunk") => {
-                crate::wire::decode_variant(&value).map(Self::AudioChunk)
+                serde::Deserialize::deserialize(entries).map(Self::AudioChunk)
             }
             Some("stop_recording") => {
-                crate::wire::decode_variant(&value).map(Self::StopRecording)
+                serde::Deserialize::deserialize(entries).map(Self::StopRecording)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => serde::Deserialize::deserialize(entries).map(Self::Unknown),
         }
     }
 }
@@ -17956,59 +18483,68 @@ impl<'de> serde::Deserialize<'de> for LiveServerMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("type").and_then(serde_json::Value::as_str) {
+        crate::wire::deserialize_tagged(deserializer)
+    }
+}
+impl crate::wire::Tagged for LiveServerMessage {
+    const NAME: &'static str = "LiveServerMessage";
+    const TAG: &'static str = "type";
+    fn from_variant<'de, __A: serde::de::MapAccess<'de>>(
+        tag: Option<&str>,
+        entries: __A,
+    ) -> Result<Self, __A::Error> {
+        let entries = crate::wire::variant_entries(entries);
+        match tag {
             Some("transcript") => {
-                crate::wire::decode_variant(&value).map(Self::Transcript)
+                serde::Deserialize::deserialize(entries).map(Self::Transcript)
             }
             Some("speech_start") => {
-                crate::wire::decode_variant(&value).map(Self::SpeechStart)
+                serde::Deserialize::deserialize(entries).map(Self::SpeechStart)
             }
             Some("speech_end") => {
-                crate::wire::decode_variant(&value).map(Self::SpeechEnd)
+                serde::Deserialize::deserialize(entries).map(Self::SpeechEnd)
             }
             Some("translation") => {
-                crate::wire::decode_variant(&value).map(Self::Translation)
+                serde::Deserialize::deserialize(entries).map(Self::Translation)
             }
             Some("named_entity_recognition") => {
-                crate::wire::decode_variant(&value).map(Self::NamedEntityRecognition)
+                serde::Deserialize::deserialize(entries)
+                    .map(Self::NamedEntityRecognition)
             }
             Some("sentiment_analysis") => {
-                crate::wire::decode_variant(&value).map(Self::SentimentAnalysis)
+                serde::Deserialize::deserialize(entries).map(Self::SentimentAnalysis)
             }
             Some("post_transcript") => {
-                crate::wire::decode_variant(&value).map(Self::PostTranscript)
+                serde::Deserialize::deserialize(entries).map(Self::PostTranscript)
             }
             Some("post_final_transcript") => {
-                crate::wire::decode_variant(&value).map(Self::PostFinalTranscript)
+                serde::Deserialize::deserialize(entries).map(Self::PostFinalTranscript)
             }
             Some("post_chapterization") => {
-                crate::wire::decode_variant(&value).map(Self::PostChapterization)
+                serde::Deserialize::deserialize(entries).map(Self::PostChapterization)
             }
             Some("post_summarization") => {
-                crate::wire::decode_variant(&value).map(Self::PostSummarization)
+                serde::Deserialize::deserialize(entries).map(Self::PostSummarization)
             }
             Some("audio_chunk") => {
-                crate::wire::decode_variant(&value).map(Self::AudioChunk)
+                serde::Deserialize::deserialize(entries).map(Self::AudioChunk)
             }
             Some("stop_recording") => {
-                crate::wire::decode_variant(&value).map(Self::StopRecording)
+                serde::Deserialize::deserialize(entries).map(Self::StopRecording)
             }
             Some("start_session") => {
-                crate::wire::decode_variant(&value).map(Self::StartSession)
+                serde::Deserialize::deserialize(entries).map(Self::StartSession)
             }
             Some("start_recording") => {
-                crate::wire::decode_variant(&value).map(Self::StartRecording)
+                serde::Deserialize::deserialize(entries).map(Self::StartRecording)
             }
             Some("end_recording") => {
-                crate::wire::decode_variant(&value).map(Self::EndRecording)
+                serde::Deserialize::deserialize(entries).map(Self::EndRecording)
             }
             Some("end_session") => {
-                crate::wire::decode_variant(&value).map(Self::EndSession)
+                serde::Deserialize::deserialize(entries).map(Self::EndSession)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => serde::Deserialize::deserialize(entries).map(Self::Unknown),
         }
     }
 }

@@ -75,7 +75,8 @@ fn large_document(copies: usize) -> Value {
 }
 
 fn generate(text: &str, path: Option<&Path>) {
-    let output = generator::generate_document(text, path, None).unwrap_or_else(|e| panic!("{e}"));
+    let output =
+        generator::generate_document(text, path, None, None).unwrap_or_else(|e| panic!("{e}"));
     assert!(!output.api.operations.is_empty());
 }
 

@@ -306,6 +306,9 @@ async fn a_half_open_connection_is_detected_and_replaced() {
 
 #[tokio::test]
 async fn stop_recording_brings_the_final_transcript_then_the_end() {
+    if gladia_tests::shared("reference/gladia-openapi-2026-08-19.json").is_none() {
+        return;
+    }
     let ws = ws_server(|_, mut socket| async move {
         let received = Mutex::new(Vec::new());
         if receive_audio(&mut socket, &received, None).await {

@@ -60,6 +60,9 @@ async fn requests(server: &MockServer) -> Vec<Request> {
 
 #[tokio::test]
 async fn every_endpoint_sends_what_the_spec_says() {
+    if gladia_tests::shared("reference/gladia-openapi-2026-08-19.json").is_none() {
+        return;
+    }
     let server = MockServer::start().await;
     let client = client(&server);
     let keyed = || header("x-gladia-key", KEY);
@@ -705,6 +708,9 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 #[tokio::test]
 async fn an_upload_of_a_few_mib_arrives_byte_identical() {
+    if gladia_tests::shared("reference/gladia-openapi-2026-08-19.json").is_none() {
+        return;
+    }
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v2/upload"))
@@ -749,6 +755,9 @@ async fn an_upload_of_a_few_mib_arrives_byte_identical() {
 
 #[tokio::test]
 async fn transcribe_uploads_starts_and_waits() {
+    if gladia_tests::shared("reference/gladia-openapi-2026-08-19.json").is_none() {
+        return;
+    }
     let server = MockServer::start().await;
     let mut uploaded = example("AudioUploadResponse");
     uploaded["audio_url"] = json!("https://api.gladia.io/file/6c09400e");

@@ -1,6 +1,8 @@
-//! `cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR] [--crate NAME]`:
-//! regenerates the generated part of gladia-api from the spec (OpenAPI) and the WebSocket messages
-//! (AsyncAPI); with `--crate`, writes a whole crate of that name into `--out` instead.
+//! `cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR] [--crate NAME]
+//! [--refs DIR] [--strict] [--deny RULE]…`: regenerates the generated part of gladia-api from the
+//! spec (OpenAPI) and the WebSocket messages (AsyncAPI); with `--crate`, writes a whole crate of
+//! that name into `--out` instead. `--strict` (every rule) and `--deny` (one) make warnings
+//! errors: nothing is written.
 //! Holds argument parsing and the write policy; the generator does the rest.
 //! `cargo xtask fuzz --seconds N [--seed S]`: runs the generator on mutated specs (see `fuzz`).
 //! `cargo xtask diff [--base REV]`: the API change report since REV (see `diff`).
@@ -18,7 +20,7 @@ mod diff;
 mod fuzz;
 mod sync;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR] [--crate NAME]\n       cargo xtask fuzz --seconds N [--seed S] [--spec PATH] [--save DIR]\n       cargo xtask diff [--base REV] [--spec PATH] [--messages PATH] [--manifest PATH]\n       cargo xtask corpus DIR [--out DIR] [--seconds N]\n       cargo xtask sync [PATH] [--check] [--spec-dir DIR]";
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--messages PATH] [--out DIR] [--crate NAME] [--refs DIR] [--strict] [--deny RULE]\n       cargo xtask fuzz --seconds N [--seed S] [--spec PATH] [--save DIR]\n       cargo xtask diff [--base REV] [--spec PATH] [--messages PATH] [--manifest PATH]\n       cargo xtask corpus DIR [--out DIR] [--seconds N]\n       cargo xtask sync [PATH] [--check] [--spec-dir DIR]";
 
 /// Exit codes: 1 for stale files or a failed write, 2 for a bad or unreadable spec or bad arguments.
 const EXIT_STALE: u8 = 1;
@@ -33,6 +35,10 @@ struct Args {
     out: PathBuf,
     /// Writes a self-contained crate of this name (Cargo.toml, src/, the runtime) into `out`.
     crate_name: Option<String>,
+    /// Local copies of what `$ref`s to URLs name.
+    refs: Option<PathBuf>,
+    /// The rules whose warnings are errors (`--deny`); `--strict` is all of them.
+    denied: Vec<&'static str>,
 }
 
 fn main() -> ExitCode {
@@ -139,6 +145,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         messages: Some(root.join("spec/gladia-live.yaml")),
         out: root.join("gladia-api/src"),
         crate_name: None,
+        refs: None,
+        denied: Vec::new(),
     };
     let mut messages = None;
     let mut out_given = false;
@@ -162,6 +170,15 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                     ));
                 }
                 parsed.crate_name = Some(name);
+            }
+            "--refs" => parsed.refs = Some(args.next().ok_or("--refs needs a folder")?.into()),
+            "--strict" => parsed.denied = generator::rules::ALL.iter().map(|r| r.name).collect(),
+            "--deny" => {
+                let name = args.next().ok_or("--deny needs a rule's name")?;
+                let rule = generator::rules::find(&name).ok_or_else(|| {
+                    format!("`{name}` is not a rule (ARCHITECTURE.md lists them)")
+                })?;
+                parsed.denied.push(rule.name);
             }
             "-h" | "--help" => return Err("help requested".to_owned()),
             other => return Err(format!("unknown argument `{other}`")),
@@ -264,11 +281,13 @@ fn codegen(args: &Args) -> Result<ExitCode, Failure> {
     });
     // Everything is generated in memory first: a bad spec writes nothing.
     let bad_spec = |e: generator::Error| Failure::BadSpec(e.to_string());
+    let refs = args.refs.as_deref();
     let output = match &args.crate_name {
         // A crate's files are its own (feature gates): gladia-api's are not made first.
         Some(name) => {
             let (api, warnings) =
-                generator::parse_document(&spec, Some(&args.spec), messages).map_err(bad_spec)?;
+                generator::parse_document(&spec, Some(&args.spec), refs, messages)
+                    .map_err(bad_spec)?;
             let files = generator::crate_files(&api, name).map_err(bad_spec)?;
             generator::Output {
                 files,
@@ -276,12 +295,29 @@ fn codegen(args: &Args) -> Result<ExitCode, Failure> {
                 warnings,
             }
         }
-        None => {
-            generator::generate_document(&spec, Some(&args.spec), messages).map_err(bad_spec)?
-        }
+        None => generator::generate_document(&spec, Some(&args.spec), refs, messages)
+            .map_err(bad_spec)?,
     };
+    let mut denied = 0;
     for warning in &output.warnings {
-        eprintln!("{}: {warning}", sources(args));
+        if args.denied.contains(&warning.rule) {
+            // Printed as the error it now is, with the rule's name to allow it by.
+            eprintln!(
+                "{}: error[{}]: {} at {}",
+                sources(args),
+                warning.rule,
+                warning.message,
+                warning.at
+            );
+            denied += 1;
+        } else {
+            eprintln!("{}: {warning}", sources(args));
+        }
+    }
+    if denied > 0 {
+        return Err(Failure::BadSpec(format!(
+            "{denied} warning(s) of denied rules (`--strict` or `--deny`); nothing written"
+        )));
     }
     let files = &output.files;
     let mut written = 0;

@@ -28,10 +28,12 @@ use serde_yaml::Value;
 use crate::error::{Error, Place};
 use crate::source::{self, escape, unescape};
 
+mod ids;
 mod inner;
 mod kind;
 mod tree;
 
+pub(crate) use ids::is_url;
 use kind::{collect, Kind};
 use tree::*;
 
@@ -95,10 +97,16 @@ impl Bundle<'_> {
 }
 
 /// The tree of the document `text` (read from `path`, if it was read from a file) with every
-/// other file it refers to bundled in.
-pub fn bundle<'a>(text: &'a str, path: Option<&Path>) -> Result<(Value, Bundle<'a>), Error> {
+/// other file it refers to bundled in; `$ref`s to URLs are read from local copies in `refs`,
+/// and those without one are left for `normalize` to warn of.
+pub fn bundle<'a>(
+    text: &'a str,
+    path: Option<&Path>,
+    refs: Option<&Path>,
+) -> Result<(Value, Bundle<'a>), Error> {
     let mut tree = source::read(text).map_err(|e| e.locate(text))?;
     decode_fragments(&mut tree);
+    ids::resolve(&mut tree);
     let root = SourceFile {
         shown: path.map_or_else(String::new, |p| p.display().to_string()),
         text: Cow::Borrowed(text),
@@ -106,6 +114,7 @@ pub fn bundle<'a>(text: &'a str, path: Option<&Path>) -> Result<(Value, Bundle<'
     let mut bundler = Bundler {
         tree,
         folder: path.and_then(Path::parent).map(Path::to_owned),
+        refs: refs.map(Path::to_owned),
         files: vec![root],
         trees: vec![Value::Null],
         paths: vec![path.map(Path::to_owned).unwrap_or_default()],
@@ -144,6 +153,8 @@ struct Bundler<'a> {
     tree: Value,
     /// The root document's folder; `None` for a document given as text.
     folder: Option<PathBuf>,
+    /// The folder of local copies of what `$ref`s to URLs name (`--refs`).
+    refs: Option<PathBuf>,
     files: Vec<SourceFile<'a>>,
     /// Each file's tree as read (`trees[0]` is unused: the root's is `tree`).
     trees: Vec<Value>,
@@ -238,6 +249,9 @@ impl Bundler<'_> {
         copies: &mut Vec<(usize, String)>,
     ) -> Result<usize, Error> {
         while let Some(reference) = reference_at(&self.tree, pointer, false) {
+            if self.unfetched(&reference) {
+                break;
+            }
             let (target_file, target) = self.target(&reference, file, pointer)?;
             if target_file == 0 {
                 break;
@@ -272,7 +286,7 @@ impl Bundler<'_> {
         let Some(reference) = reference_at(&self.tree, pointer, false) else {
             return Ok(file);
         };
-        if has_siblings(get(&self.tree, pointer)) {
+        if has_siblings(get(&self.tree, pointer)) || self.unfetched(&reference) {
             return Ok(file);
         }
         let (target_file, target) = self.target(&reference, file, pointer)?;
@@ -306,8 +320,9 @@ impl Bundler<'_> {
             if site.mapping && !looks_like_file(&reference) {
                 continue;
             }
-            if work.file == 0 && reference.starts_with('#') {
-                // The root's own references: local already.
+            if (work.file == 0 && reference.starts_with('#')) || self.unfetched(&reference) {
+                // The root's own references: local already. A URL without a local copy is
+                // `normalize`'s to warn of, where it knows what the `$ref` stood for.
                 continue;
             }
             let (file, target) = self.target(&reference, work.file, &site.pointer)?;
@@ -461,19 +476,25 @@ impl Bundler<'_> {
         if file_part.is_empty() {
             return Ok((from, pointer));
         }
-        if file_part.contains("://") || file_part.starts_with("//") {
-            return Err(Error::unsupported(
-                &at,
-                format!(
-                    "`{reference}`: a `$ref` to a URL; the generator reads no network: save the \
-                     file beside the document and refer to it by a relative path"
-                ),
-            ));
-        }
+        let path = match self.local_copy(file_part) {
+            Some(copy) => copy,
+            None => self.path_of(file_part, from, reference, &at)?,
+        };
+        self.read(path, pointer, &at, reference)
+    }
+
+    /// Where a `$ref` to a file that is not a URL leads, from the file `from`.
+    fn path_of(
+        &self,
+        file_part: &str,
+        from: usize,
+        reference: &str,
+        at: &str,
+    ) -> Result<PathBuf, Error> {
         let folder = match from {
             0 => self.folder.clone().ok_or_else(|| {
                 Error::unsupported(
-                    &at,
+                    at,
                     format!(
                         "`{reference}`: a `$ref` to another file, in a document given as text: \
                          read it from its file (`--spec PATH`) so that the file can be found"
@@ -485,10 +506,20 @@ impl Bundler<'_> {
                 .map(Path::to_owned)
                 .unwrap_or_default(),
         };
-        let path = clean(&folder.join(percent_decode(file_part)));
+        Ok(clean(&folder.join(percent_decode(file_part))))
+    }
+
+    /// The file at `path`, read now if it was not yet, with `pointer` into it.
+    fn read(
+        &mut self,
+        path: PathBuf,
+        pointer: String,
+        at: &str,
+        reference: &str,
+    ) -> Result<(usize, String), Error> {
         let cannot_read = |e: std::io::Error| {
             Error::invalid(
-                &at,
+                at,
                 format!("`{reference}`: cannot read {}: {e}", self.shown(&path)),
             )
         };
@@ -521,11 +552,33 @@ impl Bundler<'_> {
                 e
             })?;
             decode_fragments(&mut tree);
+            ids::resolve(&mut tree);
             tree
         };
         self.trees.resize(file, Value::Null);
         self.trees.push(tree);
         Ok((file, pointer))
+    }
+
+    /// Whether a `$ref` is to a URL of which `--refs` has no local copy: it is never fetched.
+    fn unfetched(&self, reference: &str) -> bool {
+        ids::is_url(reference) && self.local_copy(reference).is_none()
+    }
+
+    /// The local copy of what a URL names: `DIR/host/path`, else `DIR/file-name`.
+    fn local_copy(&self, reference: &str) -> Option<PathBuf> {
+        let folder = self.refs.as_deref()?;
+        if !ids::is_url(reference) {
+            return None;
+        }
+        let url = reference.split(['#', '?']).next().unwrap_or_default();
+        let after_scheme = url.split_once("//").map_or(url, |(_, rest)| rest);
+        let (host, path) = after_scheme.split_once('/').unwrap_or((after_scheme, ""));
+        let path = percent_decode(path);
+        let name = path.rsplit('/').next().unwrap_or_default();
+        [folder.join(host).join(&path), folder.join(name)]
+            .into_iter()
+            .find(|candidate| !path.is_empty() && candidate.is_file())
     }
 
     /// A path as messages show it: relative to the root document's folder where it is in it.

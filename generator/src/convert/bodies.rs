@@ -9,6 +9,7 @@ use super::Converter;
 use crate::error::{Error, Warning};
 use crate::ir::*;
 use crate::naming;
+use crate::rules;
 use crate::source::escape;
 
 /// One form of a request body, with its own function name when the body takes several.
@@ -104,6 +105,7 @@ impl<'a> Converter<'a> {
         if body.content.is_empty() {
             // PrusaLink's `requestBody: {content: {}}`: a body that says it holds nothing.
             self.warnings.push(Warning::new(
+                rules::BODY_WITHOUT_CONTENT,
                 &body_pointer,
                 "a request body without content; the function sends none",
             ));
@@ -125,6 +127,7 @@ impl<'a> Converter<'a> {
     /// other media types of the body (JSON): the others are the body's functions.
     fn leave_out_form(&mut self, media_pointer: &str, form: &str) {
         self.warnings.push(Warning::new(
+rules::FORM_NOT_OBJECT,
             &format!("{media_pointer}/schema"),
             format!("a {form} form whose schema is not an object; left out, the body's other media types are sent"),
         ));
@@ -172,6 +175,7 @@ impl<'a> Converter<'a> {
             // Listmonk's `multipart/form-data: {schema: {type: string, format: binary}}`: one
             // file, whose part the schema cannot name; `file`, as forms name it.
             self.warnings.push(Warning::new(
+                rules::MULTIPART_ONE_FILE,
                 &schema_pointer,
                 "a multipart form whose schema is one file; sent as the part `file`",
             ));

@@ -12,6 +12,7 @@ use crate::ir::*;
 use crate::naming;
 use crate::passes;
 use crate::resolve::{schema_pointer, Resolver};
+use crate::rules;
 
 mod bodies;
 mod operations;
@@ -106,6 +107,7 @@ fn service(spec: &OpenAPI, warnings: &mut Vec<Warning>) -> Service {
             (Some(header), None) => key = Some(header),
             (Some(_), Some(_)) => {}
             (None, _) => warnings.push(Warning::new(
+                rules::SECURITY_NOT_SENT,
                 &pointer,
                 "a security scheme the client does not send (only API keys in a header and HTTP \
                  bearer tokens); set the credentials with `ClientBuilder::header`",
@@ -142,6 +144,7 @@ impl Converter<'_> {
         let found = crate::resolve::unless_missing(found, section)?;
         if found.is_none() {
             self.warnings.push(Warning::new(
+                rules::MISSING_COMPONENT,
                 at,
                 format!("`{reference}` does not exist; {instead}"),
             ));

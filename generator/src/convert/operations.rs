@@ -12,9 +12,15 @@ use super::Converter;
 use crate::error::{Error, Warning};
 use crate::ir::*;
 use crate::naming;
+use crate::rules;
 use crate::source::escape;
 
 impl<'a> Converter<'a> {
+    #[expect(
+        clippy::too_many_lines,
+        clippy::cognitive_complexity,
+        reason = "issue 20: to split into one function per operation and its parameters"
+    )]
     pub(super) fn operations(&mut self, spec: &'a OpenAPI) -> Result<Vec<Operation>, Error> {
         let mut operations: Vec<Operation> = Vec::new();
         // Function name to the spec place it came from, to report collisions.
@@ -52,6 +58,7 @@ impl<'a> Converter<'a> {
                 let tag = naming::resource_tag(&operation.tags);
                 if let Some(unnamed) = operation.tags.first().filter(|t| Some(t.as_str()) != tag) {
                     self.warnings.push(Warning::new(
+rules::UNNAMED_TAG,
                         &format!("{pointer}/tags/0"),
                         format!("tag `{unnamed}` gives no Rust name; the resource is named by the next tag or the path"),
                     ));
@@ -109,6 +116,7 @@ impl<'a> Converter<'a> {
                                 // A schema that says nothing (Grocy's `$ref` to a schema it
                                 // lacks): a path segment is text.
                                 self.warnings.push(Warning::new(
+                                    rules::UNTYPED_PATH_PARAMETER,
                                     param_pointer,
                                     "a path parameter of any JSON value; read as a string",
                                 ));
@@ -329,7 +337,7 @@ impl<'a> Converter<'a> {
                 continue;
             };
             let extensions = &parameter.parameter_data_ref().extensions;
-            if extensions.contains_key(crate::normalize::MOVED_TO_BODY) {
+            if extensions.contains_key(crate::normalize::LEFT_OUT) {
                 continue;
             }
             let same = |other: &&Parameter| {
@@ -411,6 +419,7 @@ impl<'a> Converter<'a> {
                 format!("{pointer}/responses")
             };
             self.warnings.push(Warning::new(
+                rules::NO_SUCCESS_RESPONSE,
                 &at,
                 "no 2xx or default response: the function returns () for any 2xx answer",
             ));
@@ -452,6 +461,7 @@ impl<'a> Converter<'a> {
         let unnamable = named.is_none();
         if unnamable {
             self.warnings.push(Warning::new(
+                rules::UNNAMABLE_NAME,
                 &format!("{pointer}/name"),
                 format!(
                     "parameter `{}` has no ASCII letter or digit to make a name from; named `{}`",
@@ -514,6 +524,7 @@ impl<'a> Converter<'a> {
             nullable: false,
             boxed: false,
             flatten: false,
+            lenient: false,
             constant: None,
             docs: field_docs,
         };
@@ -678,6 +689,7 @@ fn check_placeholders(
             )
         })?;
         warnings.push(Warning::new(
+            rules::UNDECLARED_PLACEHOLDER,
             pointer,
             format!("path placeholder `{{{missing}}}` without a path parameter; read as a string"),
         ));
@@ -689,6 +701,7 @@ fn check_placeholders(
             nullable: false,
             boxed: false,
             flatten: false,
+            lenient: false,
             constant: None,
             docs: Docs::default(),
         };
@@ -699,6 +712,7 @@ fn check_placeholders(
         let used = placeholders.contains(&param.wire.as_str());
         if !used {
             warnings.push(Warning::new(
+                rules::UNUSED_PATH_PARAMETER,
                 pointer,
                 format!(
                     "path parameter `{}` without a `{{{}}}` in the path; ignored",

@@ -12,6 +12,7 @@ use openapiv3::{
 use super::Converter;
 use crate::error::{Error, Warning};
 use crate::ir::*;
+use crate::rules;
 use crate::source::escape;
 use crate::{naming, typemap};
 
@@ -21,6 +22,9 @@ type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
 /// at most, before the rest is merged as it is (and a union part refused): each level multiplies
 /// the types, so hostile documents must not make millions.
 const MAX_DISTRIBUTION: usize = 2;
+
+/// On a property: its value is decoded on its own (see `ir::Field::lenient`).
+pub const LENIENT_EXTENSION: &str = "x-rust-lenient";
 const MAX_DISTRIBUTED_MEMBERS: usize = 64;
 
 impl Converter<'_> {
@@ -32,9 +36,13 @@ impl Converter<'_> {
     ) -> Result<(), Error> {
         let (ty, docs) = match schema {
             ReferenceOr::Reference { reference } => {
-                (self.schema_ref(reference, pointer)?, Docs::default())
+                let ty = self.schema_ref(reference, pointer);
+                (self.or_any_value(ty)?, Docs::default())
             }
-            ReferenceOr::Item(schema) => (self.schema(schema, rust_name, pointer)?, docs(schema)),
+            ReferenceOr::Item(schema) => {
+                let ty = self.schema(schema, rust_name, pointer);
+                (self.or_any_value(ty)?, docs(schema))
+            }
         };
         // A component that is itself a struct, enum or union was defined under its own name by
         // `schema`; anything else (a string, an array, another component, itself) becomes an
@@ -60,11 +68,15 @@ impl Converter<'_> {
         pointer: &str,
     ) -> Result<TypeRef, Error> {
         match schema {
-            ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
+            ReferenceOr::Reference { reference } => {
+                let ty = self.schema_ref(reference, pointer);
+                self.or_any_value(ty)
+            }
             // A schema met again inside itself (an `allOf` that includes a component holding it,
             // whose properties are then merged anew): no Rust type can expand it forever.
             ReferenceOr::Item(_) if self.in_progress.iter().any(|p| p == pointer) => {
                 self.warnings.push(Warning::new(
+                    rules::ALL_OF_OF_ITSELF,
                     pointer,
                     "a schema that contains itself through an allOf; read as any JSON value",
                 ));
@@ -74,8 +86,29 @@ impl Converter<'_> {
                 self.in_progress.push(pointer.to_owned());
                 let ty = self.schema(schema.borrow(), name, pointer);
                 self.in_progress.pop();
-                ty
+                self.or_any_value(ty)
             }
+        }
+    }
+
+    /// A schema no rule turns into a type (a scalar `allOf` part beside an object one, a `$ref`
+    /// to a missing place inside a component or in a loop) is any JSON value, warned of with
+    /// the error that says why. Name collisions stay errors: no value hides them.
+    fn or_any_value(&mut self, ty: Result<TypeRef, Error>) -> Result<TypeRef, Error> {
+        match ty {
+            Err(
+                error @ (Error::Parse { .. }
+                | Error::Unsupported { .. }
+                | Error::UnresolvedRef { .. }),
+            ) => {
+                self.warnings.push(Warning::unreadable(
+                    rules::UNREADABLE_SCHEMA,
+                    &error,
+                    "read as any JSON value",
+                ));
+                Ok(TypeRef::Json)
+            }
+            ty => ty,
         }
     }
 
@@ -93,6 +126,7 @@ impl Converter<'_> {
     }
 
     /// The type of an inline schema; structs, enums and unions are defined under `name`.
+    #[expect(clippy::too_many_lines, reason = "one arm per schema kind, each short")]
     fn schema(&mut self, schema: &Schema, name: &str, pointer: &str) -> Result<TypeRef, Error> {
         match &schema.schema_kind {
             SchemaKind::AllOf { all_of } => match all_of.as_slice() {
@@ -152,6 +186,7 @@ impl Converter<'_> {
                     // Whole-valued ones became integer enums in `normalize`; a Rust enum
                     // cannot be matched on fractions, so the number is read as it is.
                     self.warnings.push(Warning::new(
+                        rules::FRACTIONAL_ENUM,
                         &format!("{pointer}/enum"),
                         "an enum of numbers that are not all whole; read as a number",
                     ));
@@ -251,10 +286,23 @@ impl Converter<'_> {
             // Values that fit every part (OpenAlex's two enums of field names): the first part's
             // type reads them all (enums keep unlisted values).
             self.warnings.push(Warning::new(
+                rules::SCALAR_ALL_OF,
                 &format!("{pointer}/allOf"),
                 "an allOf of values that are not objects; read as its first part",
             ));
             let index = kept.first().copied().unwrap_or(0);
+            let at = format!("{pointer}/allOf/{index}");
+            return self.type_ref(&parts[index], name, &at);
+        }
+        if let Some(&index) = kept.iter().find(|&&i| scalar(&parts[i])) {
+            // No value is both an object and a scalar. A union of scalars distributed over an
+            // object part (`allOf: [Base, {oneOf: [$ref: Colour, $ref: Size]}]`) reads as its
+            // scalar members, as a scalar member beside `properties` does.
+            self.warnings.push(Warning::new(
+                rules::OBJECT_AND_SCALAR_ALL_OF,
+                &format!("{pointer}/allOf/{index}"),
+                "an allOf of an object and a value that is not one; read as that value",
+            ));
             let at = format!("{pointer}/allOf/{index}");
             return self.type_ref(&parts[index], name, &at);
         }
@@ -382,6 +430,7 @@ impl Converter<'_> {
             let shown = text(&wire);
             if values.iter().any(|v| v.wire == wire) {
                 self.warnings.push(Warning::new(
+                    rules::REPEATED_ENUM_VALUE,
                     &format!("{pointer}/enum/{position}"),
                     format!("enum value {shown:?} is listed twice; it is one variant"),
                 ));
@@ -395,6 +444,7 @@ impl Converter<'_> {
         let mut names: Vec<String> = values.iter().map(|v| v.variant.clone()).collect();
         for (index, wanted) in dedupe_variants(&mut names) {
             self.warnings.push(Warning::new(
+                rules::RENAMED_ENUM_VALUE,
                 pointer,
                 format!(
                     "enum value {:?} is the variant `{}`: `{wanted}` is an earlier value's",
@@ -432,6 +482,7 @@ impl Converter<'_> {
             let mut field_docs_note = None;
             if named.is_none() {
                 self.warnings.push(Warning::new(
+rules::UNNAMABLE_NAME,
                     &field_pointer,
                     format!(
                         "property `{wire}` has no ASCII letter or digit to make a field name from; named `{}`",
@@ -470,6 +521,7 @@ impl Converter<'_> {
             if let Some(note) = field_docs_note {
                 super::add_note(&mut field_docs, note);
             }
+            let lenient = self.lenient(schema, &ty, &field_pointer);
             fields.push(Field {
                 name,
                 wire: wire.clone(),
@@ -478,6 +530,7 @@ impl Converter<'_> {
                 nullable,
                 boxed: false,
                 flatten: false,
+                lenient,
                 constant: None,
                 docs: field_docs,
             });
@@ -485,12 +538,39 @@ impl Converter<'_> {
         for (index, wire) in required.iter().enumerate() {
             if !properties.contains_key(wire) {
                 self.warnings.push(Warning::new(
+                    rules::REQUIRED_WITHOUT_PROPERTY,
                     &format!("{pointer}/required/{index}"),
                     format!("`{wire}` is required but is not among the properties; ignored"),
                 ));
             }
         }
         Ok(fields)
+    }
+
+    /// Whether a property is decoded on its own (`x-rust-lenient: true`). Only a property of a
+    /// named type can be: its value, kept as received when it does not fit, is still that
+    /// type's JSON, and the type's own decoder is what tries it.
+    fn lenient(&mut self, schema: &ReferenceOr<Box<Schema>>, ty: &TypeRef, pointer: &str) -> bool {
+        let ReferenceOr::Item(schema) = schema else {
+            return false;
+        };
+        match schema.schema_data.extensions.get(LENIENT_EXTENSION) {
+            None | Some(serde_json::Value::Bool(false)) => false,
+            Some(serde_json::Value::Bool(true)) if matches!(ty, TypeRef::Named(_)) => true,
+            Some(value) => {
+                let why = if value.is_boolean() {
+                    "applies only to a property whose type is a named schema".to_owned()
+                } else {
+                    format!("is `true` or `false`, not `{value}`")
+                };
+                self.warnings.push(Warning::new(
+                    rules::LENIENT_EXTENSION,
+                    &format!("{pointer}/{LENIENT_EXTENSION}"),
+                    format!("`{LENIENT_EXTENSION}` {why}; ignored"),
+                ));
+                false
+            }
+        }
     }
 
     /// Gathers the properties of every part of an `allOf`, following `$ref`s and nested `allOf`s.
@@ -535,6 +615,7 @@ impl Converter<'_> {
                             // a base's property): it wins, with a warning.
                             Some(None) => {
                                 self.warnings.push(Warning::new(
+                                    rules::ALL_OF_PROPERTY_TWICE,
                                     &format!("{at}/properties/{}", escape(key)),
                                     format!(
                                         "property `{key}` is defined by two parts of the allOf \
@@ -563,6 +644,7 @@ impl Converter<'_> {
                     if self.lists_any_of(members, within) =>
                 {
                     self.warnings.push(Warning::new(
+                        rules::UNION_OF_EXTENSIONS,
                         &part_pointer,
                         "an allOf part that is a union holding this schema; ignored",
                     ));
@@ -597,6 +679,10 @@ impl Converter<'_> {
 
     /// `oneOf` or `anyOf`: tagged by its discriminator if it has one, else untagged (the first
     /// variant that fits wins, which is what `anyOf` allows too).
+    #[expect(
+        clippy::too_many_lines,
+        reason = "issue 20: tagging and variant naming to be split out"
+    )]
     fn union(
         &mut self,
         schema: &Schema,
@@ -624,6 +710,7 @@ impl Converter<'_> {
             });
             if !tagged {
                 self.warnings.push(Warning::new(
+                    rules::UNTAGGED_INLINE_MEMBERS,
                     &format!("{pointer}/discriminator"),
                     "an inline member without one value of the tag; the union is read untagged",
                 ));
@@ -1100,6 +1187,7 @@ fn flattened_map(value: TypeRef, description: &str) -> Field {
         nullable: false,
         boxed: false,
         flatten: true,
+        lenient: false,
         constant: None,
         docs: Docs {
             description: Some(description.to_owned()),

@@ -217,6 +217,10 @@ impl Param {
     }
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 20: argument names and query encodings to be decided in convert and carried in the IR"
+)]
 pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
     let types = types_module();
     let mut params = Vec::new();

@@ -76,8 +76,9 @@ enum WireForm {
     Plain,
     /// A date-time, through `crate::wire::Rfc3339` (`time`'s own serde form is another format).
     DateTime,
-    /// A list or map through a wrapper of the runtime: a page's list (see [`PAGE_ITEMS`]) through
-    /// `crate::wire::LenientItems`, date-times through `crate::wire::Rfc3339List` and
+    /// A value through a wrapper of the runtime: a page's list (see [`PAGE_ITEMS`]) through
+    /// `crate::wire::LenientItems`, a value decoded on its own through `crate::wire::Lenient`,
+    /// date-times through `crate::wire::Rfc3339List` and
     /// `crate::wire::Rfc3339Map`.
     Wrapped(TokenStream),
 }
@@ -86,6 +87,9 @@ enum WireForm {
 fn wire_form(field: &Field, lenient: bool, api: &Api) -> WireForm {
     if lenient {
         return WireForm::Wrapped(quote!(crate::wire::LenientItems));
+    }
+    if field.lenient {
+        return WireForm::Wrapped(quote!(crate::wire::Lenient));
     }
     let ty = match &field.ty {
         TypeRef::Map(entry) if field.flatten => entry,
@@ -357,7 +361,8 @@ pub(super) fn constructor(
     }
 }
 
-/// `lenient`: a page's list, whose items are each a `Result` (see [`PAGE_ITEMS`]).
+/// `lenient`: a page's list, whose items are each a `Result` (see [`PAGE_ITEMS`]); a field
+/// decoded on its own is a `Result` as a whole.
 pub(super) fn field_type(field: &Field, lenient: bool) -> TokenStream {
     let mut ty = match (&field.ty, lenient) {
         (TypeRef::Array(item), true) => {
@@ -368,6 +373,9 @@ pub(super) fn field_type(field: &Field, lenient: bool) -> TokenStream {
     };
     if field.boxed {
         ty = quote!(Box<#ty>);
+    }
+    if field.lenient {
+        ty = quote!(Result<#ty, crate::UnreadableItem>);
     }
     if field.is_optional() {
         ty = quote!(Option<#ty>);

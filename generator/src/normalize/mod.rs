@@ -20,6 +20,7 @@
 use serde_yaml::{Mapping, Value};
 
 use crate::error::{Error, Warning};
+use crate::rules;
 use crate::source::escape;
 
 mod schema;
@@ -47,6 +48,7 @@ pub fn normalize(doc: &mut Value) -> Result<Vec<Warning>, Error> {
                 if tag.get("description").is_some_and(|d| !d.is_string()) {
                     tag.remove("description");
                     warnings.push(Warning::new(
+                        rules::TAG_DESCRIPTION,
                         &format!("#/tags/{i}/description"),
                         "a tag description that is not a string; ignored",
                     ));
@@ -56,7 +58,10 @@ pub fn normalize(doc: &mut Value) -> Result<Vec<Warning>, Error> {
     }
     if let Some(Value::Mapping(components)) = root.get_mut("components") {
         let sections: [(&str, Visit); 5] = [
-            ("schemas", schema),
+            ("schemas", |item, pointer, w| {
+                schema(item, pointer, w);
+                Ok(())
+            }),
             ("parameters", parameter),
             ("headers", parameter),
             ("responses", response),
@@ -64,19 +69,39 @@ pub fn normalize(doc: &mut Value) -> Result<Vec<Warning>, Error> {
         ];
         for (section, visit) in sections {
             if let Some(Value::Mapping(items)) = components.get_mut(section) {
-                for (name, item) in items.iter_mut() {
+                items.retain(|name, item| {
                     let pointer = format!("#/components/{section}/{}", key(name));
-                    visit(item, &pointer, &mut warnings)?;
-                }
+                    let read = visit(item, &pointer, &mut warnings);
+                    readable(read, "the component", &mut warnings)
+                });
             }
         }
     }
     if let Some(Value::Mapping(paths)) = root.get_mut("paths") {
-        for (path, item) in paths.iter_mut() {
-            path_item(item, &format!("#/paths/{}", key(path)), &mut warnings)?;
-        }
+        paths.retain(|path, item| {
+            let pointer = format!("#/paths/{}", key(path));
+            let read = path_item(item, &pointer, &mut warnings);
+            readable(read, "the path item", &mut warnings)
+        });
     }
     Ok(warnings)
+}
+
+/// Whether a part was read; one that was not is left out, warned of by the error that says why
+/// (a `$ref` to it then reads as a missing component).
+fn readable(read: Result<(), Error>, part: &str, w: &mut Vec<Warning>) -> bool {
+    match read {
+        Ok(()) => true,
+        Err(error) => {
+            let instead = format!("{part} is left out");
+            w.push(Warning::unreadable(
+                rules::UNREADABLE_PART,
+                &error,
+                &instead,
+            ));
+            false
+        }
+    }
 }
 
 fn check_version(root: &Mapping) -> Result<(), Error> {
@@ -134,6 +159,7 @@ fn path_item(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<()
     for key in ["query", "additionalOperations"] {
         if item.remove(key).is_some() {
             w.push(Warning::new(
+                rules::OPENAPI_32_OPERATION,
                 &format!("{pointer}/{key}"),
                 format!("`{key}` (OpenAPI 3.2) is not generated; ignored"),
             ));
@@ -142,53 +168,60 @@ fn path_item(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<()
     body_parameters(item, false, pointer, w);
     parameters(item, pointer, w)?;
     for method in HTTP_METHODS {
-        if let Some(operation) = item.get_mut(method) {
+        if let Some(read) = item.get_mut(method) {
             let pointer = format!("{pointer}/{method}");
-            let Value::Mapping(operation) = operation else {
-                return Err(Error::invalid(&pointer, "an operation is a map"));
-            };
-            if operation.contains_key("$ref") {
-                return Err(Error::unsupported(
-                    &format!("{pointer}/$ref"),
-                    "an operation that is a `$ref` (OpenAPI has none); bundle the document first \
+            if !readable(operation(read, &pointer, w), "the operation", w) {
+                item.remove(method);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn operation(operation: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
+    let Value::Mapping(operation) = operation else {
+        return Err(Error::invalid(pointer, "an operation is a map"));
+    };
+    if operation.contains_key("$ref") {
+        return Err(Error::unsupported(
+            &format!("{pointer}/$ref"),
+            "an operation that is a `$ref` (OpenAPI has none); bundle the document first \
                      (e.g. with `redocly bundle`)",
-                ));
+        ));
+    }
+    check_keywords(operation, pointer, &OPERATION_KEYWORDS)?;
+    if let Some(tags) = operation.get("tags") {
+        let strings = tags
+            .as_sequence()
+            .is_some_and(|tags| tags.iter().all(Value::is_string));
+        if !strings {
+            return Err(Error::invalid(
+                &format!("{pointer}/tags"),
+                "a list of tag names",
+            ));
+        }
+    }
+    body_parameters(operation, true, pointer, w);
+    parameters(operation, pointer, w)?;
+    if let Some(request) = operation.get_mut("requestBody") {
+        body(request, &format!("{pointer}/requestBody"), w)?;
+    }
+    match operation.get_mut("responses") {
+        Some(Value::Mapping(responses)) => {
+            for (status, item) in responses.iter_mut() {
+                response(item, &format!("{pointer}/responses/{}", key(status)), w)?;
             }
-            check_keywords(operation, &pointer, &OPERATION_KEYWORDS)?;
-            if let Some(tags) = operation.get("tags") {
-                let strings = tags
-                    .as_sequence()
-                    .is_some_and(|tags| tags.iter().all(Value::is_string));
-                if !strings {
-                    return Err(Error::invalid(
-                        &format!("{pointer}/tags"),
-                        "a list of tag names",
-                    ));
-                }
-            }
-            body_parameters(operation, true, &pointer, w);
-            parameters(operation, &pointer, w)?;
-            if let Some(request) = operation.get_mut("requestBody") {
-                body(request, &format!("{pointer}/requestBody"), w)?;
-            }
-            match operation.get_mut("responses") {
-                Some(Value::Mapping(responses)) => {
-                    for (status, item) in responses.iter_mut() {
-                        response(item, &format!("{pointer}/responses/{}", key(status)), w)?;
-                    }
-                }
-                Some(_) => {
-                    return Err(Error::invalid(
-                        &format!("{pointer}/responses"),
-                        "`responses` is a map of status codes",
-                    ))
-                }
-                // Optional in 3.1, required by openapiv3: none is an operation that lists no
-                // answer, which conversion reads as any 2xx without a body.
-                None => {
-                    operation.insert("responses".into(), Value::Mapping(Mapping::new()));
-                }
-            }
+        }
+        Some(_) => {
+            return Err(Error::invalid(
+                &format!("{pointer}/responses"),
+                "`responses` is a map of status codes",
+            ))
+        }
+        // Optional in 3.1, required by openapiv3: none is an operation that lists no
+        // answer, which conversion reads as any 2xx without a body.
+        None => {
+            operation.insert("responses".into(), Value::Mapping(Mapping::new()));
         }
     }
     Ok(())
@@ -200,10 +233,15 @@ fn parameters(owner: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Resul
     }
     match owner.get_mut("parameters") {
         None => Ok(()),
-        Some(Value::Sequence(items)) => items
-            .iter_mut()
-            .enumerate()
-            .try_for_each(|(i, item)| parameter(item, &format!("{pointer}/parameters/{i}"), w)),
+        Some(Value::Sequence(items)) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                let read = parameter(item, &format!("{pointer}/parameters/{i}"), w);
+                if !readable(read, "the parameter", w) {
+                    *item = left_out_parameter();
+                }
+            }
+            Ok(())
+        }
         Some(_) => Err(Error::invalid(
             &format!("{pointer}/parameters"),
             "`parameters` is a list",
@@ -211,9 +249,20 @@ fn parameters(owner: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Resul
     }
 }
 
-/// The extension that marks a parameter whose value went into the request body: conversion
-/// leaves it out. The parameter stays where it was, so that pointers after it keep their place.
-pub(crate) const MOVED_TO_BODY: &str = "x-generator-moved-to-body";
+/// The extension that marks a parameter conversion leaves out: its value went into the request
+/// body, or it could not be read. The parameter stays where it was, so that pointers after it
+/// keep their place.
+pub(crate) const LEFT_OUT: &str = "x-generator-left-out";
+
+/// A parameter that stands where one was, for conversion to leave out.
+fn left_out_parameter() -> Value {
+    let mut parameter = Mapping::new();
+    parameter.insert("name".into(), Value::from(""));
+    parameter.insert("in".into(), Value::from("query"));
+    parameter.insert("schema".into(), Value::Mapping(Mapping::new()));
+    parameter.insert(LEFT_OUT.into(), Value::Bool(true));
+    Value::Mapping(parameter)
+}
 
 /// Swagger 2's `in: formData` and `in: body` parameters left in an OpenAPI 3 document
 /// (AnythingLLM): an operation without a `requestBody` gets one made of them (a form of the
@@ -253,10 +302,11 @@ fn body_parameters(owner: &mut Mapping, operation: bool, pointer: &str, w: &mut 
             fields.insert(name.into(), schema);
         }
         param.insert("in".into(), Value::from("query"));
-        param.insert(MOVED_TO_BODY.into(), Value::Bool(true));
+        param.insert(LEFT_OUT.into(), Value::Bool(true));
         // Its schema went into the body; the parameter itself is only left out.
         param.insert("schema".into(), Value::Mapping(Mapping::new()));
         w.push(Warning::new(
+            rules::SWAGGER2_PARAMETER,
             &format!("{pointer}/parameters/{index}/in"),
             format!("`in: {place}` is Swagger 2's; read as part of the request body"),
         ));
@@ -321,6 +371,7 @@ fn schema_of_a_bare_parameter(map: &mut Mapping, pointer: &str, w: &mut Vec<Warn
             keywords.insert("type".into(), Value::from("string"));
         }
         w.push(Warning::new(
+rules::BARE_PARAMETER,
             pointer,
             "a parameter without `schema` or `content`; read as its Swagger 2 keywords, else a string",
         ));
@@ -349,6 +400,7 @@ fn whole_query(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
         schema.unwrap_or_else(|| serde_yaml::from_str("{type: object}").expect("YAML"))
     });
     w.push(Warning::new(
+        rules::QUERYSTRING,
         &format!("{pointer}/in"),
         "`in: querystring` (OpenAPI 3.2): read as query parameters, the fields of its object",
     ));
@@ -356,6 +408,10 @@ fn whole_query(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
 
 fn parameter(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
     let map = object(item, pointer, "a parameter")?;
+    if unfetched(map, pointer, "the parameter is left out", w) {
+        *item = left_out_parameter();
+        return Ok(());
+    }
     if map.contains_key("$ref") {
         return reference(map, pointer);
     }
@@ -376,13 +432,17 @@ fn parameter(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<()
         }
     }
     if let Some(item) = map.get_mut("schema") {
-        schema(item, &format!("{pointer}/schema"), w)?;
+        schema(item, &format!("{pointer}/schema"), w);
     }
     content(map, pointer, w)
 }
 
 fn body(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
     let map = object(item, pointer, "a request body")?;
+    if unfetched(map, pointer, "the body is any JSON value", w) {
+        *item = serde_yaml::from_str("content: {application/json: {schema: {}}}").expect("YAML");
+        return Ok(());
+    }
     if map.contains_key("$ref") {
         return reference(map, pointer);
     }
@@ -391,6 +451,10 @@ fn body(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Err
 
 fn response(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
     let map = object(item, pointer, "a response")?;
+    if unfetched(map, pointer, "its body is not read", w) {
+        *item = serde_yaml::from_str("description: ''").expect("YAML");
+        return Ok(());
+    }
     if map.contains_key("$ref") {
         return reference(map, pointer);
     }
@@ -407,6 +471,7 @@ fn response(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(),
 }
 
 fn content(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
+    media_types_beside_content(map, pointer, w);
     match map.get_mut("content") {
         None => Ok(()),
         Some(Value::Mapping(media_types)) => {
@@ -414,7 +479,7 @@ fn content(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Result<(),
                 let pointer = format!("{pointer}/content/{}", key(media));
                 let media = object(item, &pointer, "a media type")?;
                 if let Some(item) = media.get_mut("schema") {
-                    schema(item, &format!("{pointer}/schema"), w)?;
+                    schema(item, &format!("{pointer}/schema"), w);
                 }
             }
             Ok(())
@@ -424,6 +489,40 @@ fn content(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Result<(),
             "`content` is a map of media types",
         )),
     }
+}
+
+/// `content:` with its media types indented one level too little: YAML reads `content: null`
+/// and each media type (a key with a `/`, holding a map) beside it. They are what `content`
+/// meant.
+fn media_types_beside_content(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
+    if !map.get("content").is_none_or(Value::is_null) {
+        return;
+    }
+    let beside: Vec<Value> = map
+        .iter()
+        .filter(|(key, value)| key.as_str().is_some_and(|k| k.contains('/')) && value.is_mapping())
+        .map(|(key, _)| key.clone())
+        .collect();
+    if beside.is_empty() {
+        // `content: null` alone says nothing, as `description: null` does.
+        map.remove("content");
+        return;
+    }
+    let mut content = Mapping::new();
+    for media in beside {
+        w.push(Warning::new(
+            rules::MEDIA_TYPE_BESIDE_CONTENT,
+            &format!("{pointer}/{}", key(&media)),
+            format!(
+                "media type `{}` beside `content`, not in it; read as part of `content`",
+                scalar_text(&media)
+            ),
+        ));
+        if let Some(value) = map.remove(&media) {
+            content.insert(media, value);
+        }
+    }
+    map.insert("content".into(), Value::Mapping(content));
 }
 
 /// Keywords whose value must be a string (`S`) or a boolean (`B`).
@@ -476,6 +575,23 @@ fn object<'v>(item: &'v mut Value, pointer: &str, what: &str) -> Result<&'v mut 
     }
 }
 
+/// A `$ref` to a URL `bundle` found no local copy of (`--refs`): never fetched, warned of with
+/// what is made `instead`.
+fn unfetched(map: &Mapping, pointer: &str, instead: &str, w: &mut Vec<Warning>) -> bool {
+    let Some(target) = map.get("$ref").and_then(Value::as_str) else {
+        return false;
+    };
+    if !crate::bundle::is_url(target) {
+        return false;
+    }
+    w.push(Warning::new(
+        rules::URL_REF,
+        &format!("{pointer}/$ref"),
+        format!("`{target}` is a URL, which is never fetched (`--refs DIR` reads local copies); {instead}"),
+    ));
+    true
+}
+
 fn reference(map: &Mapping, pointer: &str) -> Result<(), Error> {
     match map.get("$ref") {
         Some(Value::String(target)) if target.starts_with('#') => Ok(()),
@@ -493,7 +609,6 @@ fn reference(map: &Mapping, pointer: &str) -> Result<(), Error> {
     }
 }
 
-/// Checks and rewrites one schema and every schema inside it.
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,7 +43,37 @@ fn null_is_unsaid(keyword: &str) -> bool {
         .contains(&keyword)
 }
 
-pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
+/// Checks and rewrites one schema and every schema inside it. A schema no rule reads is any
+/// JSON value, warned of with the error that says why; the warnings of what was inside it go
+/// with it.
+pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) {
+    if let Value::Sequence(list) = item {
+        let instead = if list.is_empty() {
+            "an empty list where a schema belongs; read as a schema that says nothing"
+        } else {
+            "a list where a schema belongs; read as any JSON value"
+        };
+        w.push(Warning::new(rules::SCHEMA_AS_LIST, pointer, instead));
+        *item = Value::Mapping(Mapping::new());
+        return;
+    }
+    let said = w.len();
+    if let Err(error) = read_schema(item, pointer, w) {
+        w.truncate(said);
+        w.push(Warning::unreadable(
+            rules::UNREADABLE_SCHEMA,
+            &error,
+            "the schema is read as any JSON value",
+        ));
+        *item = Value::Mapping(Mapping::new());
+    }
+}
+
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 20: 3.1 translation, lenient rewrites and checks to be split, in that order"
+)]
+fn read_schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
     match item {
         Value::Bool(true) => {
             *item = Value::Mapping(Mapping::new());
@@ -56,6 +86,7 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
         // `type` is then read as any `type` is.
         Value::String(name) if read_as_type(name).is_some() => {
             w.push(Warning::new(
+                rules::TYPE_NAME_AS_SCHEMA,
                 pointer,
                 format!(
                     "a type's name, `{name}`, where a schema belongs; read as `{{type: {name}}}`"
@@ -71,6 +102,14 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
     // `description: null` (Exoscale's generator writes one for what it lacks) says nothing.
     map.retain(|keyword, value| !(value.is_null() && keyword.as_str().is_some_and(null_is_unsaid)));
     recursive_reference(map, pointer, w);
+    if unfetched(map, pointer, "read as any JSON value", w) {
+        map.retain(|keyword, _| {
+            keyword
+                .as_str()
+                .is_some_and(|k| ANNOTATIONS.contains(&k) || k.starts_with("x-"))
+        });
+        return Ok(());
+    }
     if map.contains_key("$ref") {
         reference(map, pointer)?;
         wrap_reference(map);
@@ -91,6 +130,7 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
     }
     if map.remove("not").is_some() {
         w.push(Warning::new(
+            rules::NOT,
             &at("not"),
             "`not` excludes values a Rust type cannot tell apart; ignored",
         ));
@@ -98,6 +138,7 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
     if map.contains_key("oneOf") && map.remove("anyOf").is_some() {
         // Both (ElevenLabs): a value matches one `oneOf` member, which is the narrower claim.
         w.push(Warning::new(
+            rules::ANY_OF_BESIDE_ONE_OF,
             &at("anyOf"),
             "`anyOf` beside `oneOf`; ignored, the `oneOf` decides",
         ));
@@ -146,6 +187,7 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
                 let nearest = whole as i64; // saturates
                 if whole.abs() >= 9e15 {
                     w.push(Warning::new(
+                        rules::INTEGER_BEYOND_I64,
                         &at(keyword),
                         format!(
                             "{} is not an exact 64-bit integer; read as {nearest}",
@@ -186,6 +228,7 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
         let names = Value::Sequence(vec![Value::from(name.as_str())]);
         map.insert("required".into(), names);
         w.push(Warning::new(
+            rules::REQUIRED_ONE_NAME,
             &at("required"),
             "`required` is one name, not a list of them; read as a list of one",
         ));
@@ -195,6 +238,7 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
         // schema's own `required` lists property names, so this says nothing of them.
         map.remove("required");
         w.push(Warning::new(
+            rules::REQUIRED_FLAG,
             &at("required"),
             "`required: true or false` on a schema (a list of property names there); ignored",
         ));
@@ -213,27 +257,34 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
         // A tuple's members have types of their own: no one Rust item type holds them all.
         map.remove("items");
         w.push(Warning::new(
+            rules::PREFIX_ITEMS,
             &at("prefixItems"),
             "a tuple (`prefixItems`) is read as a list of JSON values",
         ));
     }
+    if map.get("items").is_some_and(Value::is_sequence) {
+        // Before 2020-12, a tuple: each item's schema by its position, as `prefixItems` now.
+        map.remove("items");
+        w.push(Warning::new(
+            rules::ITEMS_TUPLE,
+            &at("items"),
+            "`items` as a list of schemas (a tuple) is read as a list of JSON values",
+        ));
+    }
     if let Some(items) = map.get_mut("items") {
-        if items.is_sequence() {
-            return Err(Error::unsupported(&at("items"), "a list of item schemas"));
-        }
-        schema(items, &at("items"), w)?;
+        schema(items, &at("items"), w);
     }
     if let Some(properties) = map.get_mut("properties") {
         let Value::Mapping(properties) = properties else {
             return Err(Error::invalid(&at("properties"), "a map of schemas"));
         };
         for (name, property) in properties.iter_mut() {
-            schema(property, &format!("{}/{}", at("properties"), key(name)), w)?;
+            schema(property, &format!("{}/{}", at("properties"), key(name)), w);
         }
     }
     if let Some(additional) = map.get_mut("additionalProperties") {
         if !additional.is_bool() {
-            schema(additional, &at("additionalProperties"), w)?;
+            schema(additional, &at("additionalProperties"), w);
         }
     }
     for keyword in ["allOf", "oneOf", "anyOf"] {
@@ -242,12 +293,12 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> R
                 return Err(Error::invalid(&at(keyword), "a list of schemas"));
             };
             for (i, member) in members.iter_mut().enumerate() {
-                schema(member, &format!("{}/{i}", at(keyword)), w)?;
+                schema(member, &format!("{}/{i}", at(keyword)), w);
             }
         }
     }
     if let Some(not) = map.get_mut("not") {
-        schema(not, &at("not"), w)?;
+        schema(not, &at("not"), w);
     }
     Ok(())
 }
@@ -311,6 +362,7 @@ fn type_keyword(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Resul
             Some((read, _)) if read == ty => types.push(ty),
             Some((read, format)) => {
                 w.push(Warning::new(
+                    rules::LOOSE_TYPE,
                     pointer,
                     format!("unknown type `{ty}`; read as `{read}`"),
                 ));
@@ -400,6 +452,7 @@ fn recursive_reference(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
                 );
             }
             None => w.push(Warning::new(
+rules::RECURSIVE_REF,
                 &format!("{pointer}/{}", escape(keyword)),
                 format!("`{keyword}` outside a component schema cannot be followed; read as any JSON value"),
             )),
@@ -471,6 +524,7 @@ fn drop_constraint_unions(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>
         {
             map.remove(keyword);
             w.push(Warning::new(
+                rules::CONSTRAINT_UNION,
                 &format!("{pointer}/{keyword}"),
                 format!("`{keyword}` members that only narrow the schema beside them; ignored"),
             ));
@@ -549,6 +603,7 @@ fn untyped_enum(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
     {
         map.remove("enum");
         w.push(Warning::new(
+            rules::MIXED_ENUM,
             &format!("{pointer}/enum"),
             "enum values of several types; read as any JSON value",
         ));
@@ -723,6 +778,7 @@ fn lift_annotation_parts(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>)
             let name = keyword.as_str().unwrap_or_default();
             if is_bound(name) {
                 w.push(Warning::new(
+                    rules::BOUND_IN_ALL_OF,
                     &format!("{pointer}/allOf"),
                     format!("`{name}` in an allOf part beside a `$ref`; the bound is not checked"),
                 ));
@@ -776,6 +832,7 @@ fn drop_type_beside_composition(map: &mut Mapping, pointer: &str, w: &mut Vec<Wa
                 member.insert("enum".into(), values);
             }
             _ => w.push(Warning::new(
+                rules::BESIDE_COMPOSITION,
                 &format!("{pointer}/enum"),
                 "`enum` beside a composition; ignored, its members decide",
             )),
@@ -786,6 +843,7 @@ fn drop_type_beside_composition(map: &mut Mapping, pointer: &str, w: &mut Vec<Wa
     for (keyword, types) in TYPED_KEYWORDS {
         if !types.contains(&"object") && map.remove(keyword).is_some() {
             w.push(Warning::new(
+                rules::BESIDE_COMPOSITION,
                 &format!("{pointer}/{keyword}"),
                 format!("`{keyword}` beside a composition; ignored, its members decide"),
             ));
@@ -828,6 +886,7 @@ fn ignore_foreign_keywords(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning
         }
         map.remove(keyword);
         w.push(Warning::new(
+            rules::FOREIGN_KEYWORD,
             &format!("{pointer}/{keyword}"),
             format!("`{keyword}` does not apply to a schema of type {ty}; ignored"),
         ));
@@ -984,6 +1043,7 @@ fn discriminator(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
     if !valid {
         map.remove("discriminator");
         w.push(Warning::new(
+rules::MALFORMED_DISCRIMINATOR,
             pointer,
             "a discriminator is a map with a `propertyName` and a `mapping` of strings; ignored, the union is untagged",
         ));
@@ -1010,6 +1070,7 @@ fn enum_keyword(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Resul
             }
             if converted {
                 w.push(Warning::new(
+                    rules::NUMBERS_IN_STRING_ENUM,
                     pointer,
                     "enum values that are not strings in a string schema; read as their text",
                 ));
@@ -1089,6 +1150,7 @@ fn values_of_items(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) {
         items.insert("enum".into(), values);
     }
     w.push(Warning::new(
+        rules::ENUM_ON_LIST,
         pointer,
         "an enum of single values on a list; read as the values of its items",
     ));
@@ -1126,6 +1188,7 @@ fn numbers_written_as_text(map: &mut Mapping, ty: &str, pointer: &str, w: &mut V
         Some(read) => {
             *values = read;
             w.push(Warning::new(
+                rules::NUMBERS_AS_TEXT,
                 pointer,
                 format!("enum values written as text in a schema of type {ty}; read as numbers"),
             ));
@@ -1133,6 +1196,7 @@ fn numbers_written_as_text(map: &mut Mapping, ty: &str, pointer: &str, w: &mut V
         None => {
             map.remove("enum");
             w.push(Warning::new(
+                rules::NUMBERS_AS_TEXT,
                 pointer,
                 format!("enum values that are not of type {ty}; the enum is ignored"),
             ));
@@ -1168,6 +1232,7 @@ fn scalar_values_of_an_object(
     };
     map.insert("type".into(), Value::from(ty));
     w.push(Warning::new(
+        rules::SCALAR_ENUM_ON_OBJECT,
         pointer,
         format!("enum values of type {ty} in a schema of type object; read as type {ty}"),
     ));

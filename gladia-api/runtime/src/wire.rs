@@ -8,6 +8,12 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Serialize, Serializer};
 
+mod lenient;
+mod tagged;
+
+pub use lenient::{Lenient, LenientItems, UnreadableItem};
+pub use tagged::{deserialize_tagged, variant_entries, Tagged};
+
 /// A value that is not one an enum lists; returned by the generated `FromStr` impls.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownValue {
@@ -298,42 +304,6 @@ impl Serialize for Rfc3339Map<&BTreeMap<String, time::OffsetDateTime>> {
     }
 }
 
-/// A page's items, each decoded on its own: an item that does not fit becomes an
-/// [`UnreadableItem`] in its place instead of failing the whole list. Written back, an unreadable
-/// item is its JSON as received.
-pub struct LenientItems<L>(pub L);
-
-impl<'de, T: de::DeserializeOwned> de::Deserialize<'de>
-    for LenientItems<Vec<Result<T, UnreadableItem>>>
-{
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let values = Vec::<serde_json::Value>::deserialize(deserializer)?;
-        let items = values.into_iter().map(|json| {
-            decode_located(&json).map_err(|(path, reason)| UnreadableItem {
-                id: json.get("id").and_then(|id| id.as_str()).map(str::to_owned),
-                path,
-                reason,
-                json,
-            })
-        });
-        Ok(LenientItems(items.collect()))
-    }
-}
-
-impl<T: Serialize> Serialize for LenientItems<&Vec<Result<T, UnreadableItem>>> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        for item in self.0 {
-            match item {
-                Ok(item) => seq.serialize_element(item)?,
-                Err(unreadable) => seq.serialize_element(&unreadable.json)?,
-            }
-        }
-        seq.end()
-    }
-}
-
 /// The error of an untagged union when none of its variants, tried in the spec's order, decodes
 /// the value; `variants` lists them.
 pub fn no_variant_fits<E: de::Error>(name: &str, variants: &str) -> E {
@@ -501,22 +471,17 @@ pub fn query_object<T: serde::Serialize>(
 }
 
 /// Where a failure inside a buffered value happened, carried through serde's error message: a
-/// tagged union decodes its variant from a buffered `serde_json::Value`, and serde has no other
-/// way to hand the inner path to the decoder outside. `locate_within` reads it back.
+/// tagged union replays the entries it held before its tag from `serde_json::Value`s (see
+/// `tagged`), and serde has no other way to hand the inner path to the decoder outside.
+/// `locate_within` reads it back.
 const LOCATED_PREFIX: &str = "at `";
 const LOCATED_SUFFIX: &str = "`: ";
 
-/// Decodes `T` from a buffered value; on failure, the error names the path inside the value.
-pub fn decode_variant<T, E>(value: &serde_json::Value) -> Result<T, E>
-where
-    T: de::DeserializeOwned,
-    E: de::Error,
-{
-    decode_located(value).map_err(|(path, error)| {
-        E::custom(format_args!(
-            "{LOCATED_PREFIX}{path}{LOCATED_SUFFIX}{error}"
-        ))
-    })
+/// serde's error for a failure at `path` inside a held value, for `locate_within` to read back.
+fn located<E: de::Error>(path: &str, reason: impl fmt::Display) -> E {
+    E::custom(format_args!(
+        "{LOCATED_PREFIX}{path}{LOCATED_SUFFIX}{reason}"
+    ))
 }
 
 /// Decodes `T` from a buffered value, tracking the path: on failure, where and why.
@@ -534,7 +499,7 @@ pub fn decode_located<T: de::DeserializeOwned>(
 }
 
 /// The path and reason of a failure at `path` whose message is `message`: when the message was
-/// made by `decode_variant` (a union inside), the path goes on to where inside it failed.
+/// made by [`located`] (a union inside), the path goes on to where inside it failed.
 pub fn locate_within(path: String, message: &str) -> (String, String) {
     let inner = message
         .strip_prefix(LOCATED_PREFIX)
@@ -554,34 +519,3 @@ fn join_path(outer: &str, inner: &str) -> String {
         (outer, inner) => format!("{outer}.{inner}"),
     }
 }
-
-/// A list item that does not decode as its type, kept in its place as received: one item of an
-/// older or newer shape never hides the others.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UnreadableItem {
-    /// The item's `id`, when it has one.
-    pub id: Option<String>,
-    /// Where in the item decoding stopped, as in `request_params.custom_vocabulary`.
-    pub path: String,
-    /// Why it stopped there.
-    pub reason: String,
-    /// The item as received; serializing the list writes it back unchanged.
-    pub json: serde_json::Value,
-}
-
-impl fmt::Display for UnreadableItem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("list item")?;
-        if let Some(id) = &self.id {
-            write!(f, " {id}")?;
-        }
-        write!(f, " does not decode")?;
-        if self.path != "." {
-            write!(f, " at `{}`", self.path)?;
-        }
-        write!(f, ": {}", self.reason)
-    }
-}
-
-impl std::error::Error for UnreadableItem {}

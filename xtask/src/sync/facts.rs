@@ -87,6 +87,16 @@ pub enum Change {
     Changed(String, String, String),
 }
 
+impl Change {
+    /// Where it is: a pointer, perhaps followed by `: value` (a list's scalar) or the name of a
+    /// parameter.
+    pub fn place(&self) -> &str {
+        match self {
+            Change::Added(at) | Change::Removed(at) | Change::Changed(at, ..) => at,
+        }
+    }
+}
+
 impl std::fmt::Display for Change {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

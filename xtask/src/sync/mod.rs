@@ -13,6 +13,7 @@
 //! the project's words. `sync` alone re-applies the overlays (after editing them); `--check`
 //! writes nothing and fails when `gladia.yaml` is not what the three files make.
 
+mod coverage;
 mod facts;
 mod overlay;
 mod path;
@@ -101,9 +102,14 @@ pub fn run(args: &SyncArgs) -> Result<bool, String> {
         None => yaml(&read(FACTS)?, &dir.join(FACTS))?,
     };
     let kept = Overlay::parse(&to_yaml(&kept)?, &kept_path.display().to_string())?;
-    let mut spec = facts;
+    let mut spec = facts.clone();
     kept.apply(&mut spec);
-    let unmatched = overlay.apply(&mut spec);
+    let applied = overlay.apply(&mut spec);
+    let unmatched = applied.unmatched;
+    report_coverage(
+        &coverage::coverage(&facts, &spec, &applied.places),
+        &overlay,
+    )?;
     facts::describe_responses(&mut spec);
     let text = format!("{SPEC_HEADER}{}", to_yaml(&spec)?);
     let spec_path = dir.join(SPEC);
@@ -141,6 +147,57 @@ pub fn run(args: &SyncArgs) -> Result<bool, String> {
         spec_path.display()
     );
     Ok(true)
+}
+
+/// How many of Gladia's facts the spec states as Gladia does, and the deviations behind the
+/// others; a difference no overlay action made is an error (a fact lost silently).
+fn report_coverage(coverage: &coverage::Coverage, overlay: &Overlay) -> Result<(), String> {
+    let silent: Vec<String> = coverage
+        .differing
+        .iter()
+        .filter(|d| d.by.is_none())
+        .map(|d| format!("  {}", d.change))
+        .collect();
+    if !silent.is_empty() {
+        return Err(format!(
+            "sync: {} of Gladia's facts are missing from the spec or changed with no overlay action behind them:\n{}",
+            silent.len(),
+            silent.join("\n")
+        ));
+    }
+    // Per reason, in the overlay's order: the actions that give it, and the facts they change.
+    let mut by_reason: Vec<(&str, &str, usize, usize)> = Vec::new();
+    let mut differing = 0;
+    for difference in &coverage.differing {
+        let action = &overlay.actions[difference.by.unwrap_or_default()];
+        let why = action.description.split(". ").next().unwrap_or_default();
+        differing += difference.facts;
+        match by_reason.iter_mut().find(|(reason, ..)| *reason == why) {
+            Some((_, _, facts, _)) => *facts += difference.facts,
+            None => by_reason.push((why, &action.target, difference.facts, 0)),
+        }
+    }
+    for (why, _, _, actions) in &mut by_reason {
+        *actions = overlay
+            .actions
+            .iter()
+            .filter(|a| a.description.split(". ").next() == Some(*why))
+            .count();
+    }
+    println!(
+        "sync: the spec states {} of Gladia's {} facts as Gladia does; the other {differing} are deviations of {OVERLAY}:",
+        coverage.facts.saturating_sub(differing),
+        coverage.facts
+    );
+    for (why, target, facts, actions) in by_reason {
+        let target = target.replace('\n', " ");
+        let more = match actions {
+            0 | 1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        println!("  {facts:>5}  {target}{more}: {why}");
+    }
+    Ok(())
 }
 
 fn yaml(text: &str, path: &Path) -> Result<Value, String> {

@@ -13,6 +13,8 @@ pub struct Overlay {
 
 pub struct Action {
     pub target: String,
+    /// Why the project changes Gladia's document here.
+    pub description: String,
     selectors: Vec<path::Selector>,
     change: Change,
 }
@@ -20,6 +22,17 @@ pub struct Action {
 enum Change {
     Update(Value),
     Remove,
+}
+
+/// What applying an overlay did.
+#[derive(Default)]
+pub struct Applied {
+    /// The targets of the actions that selected nothing (a deviation whose place Gladia's
+    /// document no longer has).
+    pub unmatched: Vec<String>,
+    /// Each place an action changed, as a JSON pointer, with the action's index: what it
+    /// removed, the keys it merged into a map, the list it appended to.
+    pub places: Vec<(usize, String)>,
 }
 
 impl Overlay {
@@ -43,7 +56,7 @@ impl Overlay {
                 .and_then(Value::as_str)
                 .ok_or_else(|| at("no `target`"))?;
             // Why the project changes Gladia's document here: every action must say.
-            action
+            let description = action
                 .get("description")
                 .and_then(Value::as_str)
                 .filter(|d| !d.trim().is_empty())
@@ -60,6 +73,7 @@ impl Overlay {
             let selectors = path::parse(target).map_err(|e| at(&e))?;
             actions.push(Action {
                 target: target.to_owned(),
+                description: description.to_owned(),
                 selectors,
                 change,
             });
@@ -67,15 +81,30 @@ impl Overlay {
         Ok(Overlay { actions })
     }
 
-    /// Applies every action in order; returns the targets of the actions that selected nothing
-    /// (a deviation whose place Gladia's document no longer has).
-    pub fn apply(&self, document: &mut Value) -> Vec<String> {
-        let mut unmatched = Vec::new();
-        for action in &self.actions {
+    /// Applies every action in order.
+    pub fn apply(&self, document: &mut Value) -> Applied {
+        let mut applied = Applied::default();
+        for (index, action) in self.actions.iter().enumerate() {
             let mut found = path::select(document, &action.selectors);
             if found.is_empty() {
-                unmatched.push(action.target.clone());
+                applied.unmatched.push(action.target.clone());
                 continue;
+            }
+            for place in &found {
+                let at = path::pointer(place);
+                match &action.change {
+                    // Where an update merges keys into a map, those keys are what it changed.
+                    Change::Update(Value::Mapping(update))
+                        if path::get(document, place).is_some_and(Value::is_mapping) =>
+                    {
+                        let keys = update.keys().filter_map(Value::as_str);
+                        applied.places.extend(keys.map(|key| {
+                            let key = key.replace('~', "~0").replace('/', "~1");
+                            (index, format!("{at}/{key}"))
+                        }));
+                    }
+                    _ => applied.places.push((index, at)),
+                }
             }
             match &action.change {
                 Change::Update(update) => {
@@ -94,7 +123,7 @@ impl Overlay {
                 }
             }
         }
-        unmatched
+        applied
     }
 
     /// An action re-adding what a newer document dropped, written as Overlay YAML.
@@ -170,8 +199,23 @@ mod tests {
         )
         .unwrap();
         let mut doc = tree("a: {b: {c: 1, d: 1}, list: [1, 2], gone: 1}\ntags: [{name: Upload}]\n");
-        let unmatched = overlay.apply(&mut doc);
-        assert_eq!(unmatched, ["$.nowhere"]);
+        let applied = overlay.apply(&mut doc);
+        assert_eq!(applied.unmatched, ["$.nowhere"]);
+        let places: Vec<_> = applied
+            .places
+            .iter()
+            .map(|(i, p)| (*i, p.as_str()))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                (0, "/a/b"),
+                (0, "/a/list"),
+                (0, "/a/new"),
+                (1, "/tags"),
+                (2, "/a/gone")
+            ]
+        );
         assert_eq!(
             doc,
             tree("a: {b: {c: 2, d: 1}, list: [9], new: x}\ntags: [{name: Upload}, {name: Live}]\n")

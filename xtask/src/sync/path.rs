@@ -1,5 +1,5 @@
 //! The part of JSONPath (RFC 9535) that Overlay targets use: `$`, member names (`.name`,
-//! `['name']`), indices (`[0]`), wildcards (`.*`, `[*]`) and filters on a member, by equality
+//! `['name']`, several as `['a', 'b']`), indices (`[0]`), wildcards (`.*`, `[*]`) and filters on a member, by equality
 //! (`[?@.name == 'value']`, also written `[?(@.name=='value')]`) or existence
 //! (`[?@.properties.status]`). A target outside it is an
 //! error naming the character where it stops, never a silent miss.
@@ -9,6 +9,8 @@ use serde_yaml::{Mapping, Value};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Selector {
     Name(String),
+    /// `['a', 'b']`: each member named, in this order.
+    Names(Vec<String>),
     Index(usize),
     Wildcard,
     /// The members of a list or map that have the member at `path`, equal to `value` if given.
@@ -78,8 +80,22 @@ fn bracket(target: &str, mut at: usize) -> Result<(Selector, usize), (usize, Str
     match bytes.get(at) {
         Some(b'*') => Ok((Selector::Wildcard, close(at + 1)?)),
         Some(b'\'' | b'"') => {
-            let (name, next) = quoted(target, at)?;
-            Ok((Selector::Name(name), close(next)?))
+            let (name, mut next) = quoted(target, at)?;
+            let mut names = vec![name];
+            while bytes.get(skip_spaces(bytes, next)) == Some(&b',') {
+                let start = skip_spaces(bytes, skip_spaces(bytes, next) + 1);
+                if !matches!(bytes.get(start), Some(b'\'' | b'"')) {
+                    return Err((start, "a quoted name follows `,`".to_owned()));
+                }
+                let (name, after) = quoted(target, start)?;
+                names.push(name);
+                next = after;
+            }
+            let selector = match <[String; 1]>::try_from(names) {
+                Ok([name]) => Selector::Name(name),
+                Err(names) => Selector::Names(names),
+            };
+            Ok((selector, close(skip_spaces(bytes, next))?))
         }
         Some(b'0'..=b'9') => {
             let start = at;
@@ -228,6 +244,15 @@ fn children<'a>(node: &'a Value, selector: &Selector) -> Vec<(Step, &'a Value)> 
             .into_iter()
             .filter(|(step, _)| matches!(step, Step::Key(key) if key == name))
             .collect(),
+        Selector::Names(names) => names
+            .iter()
+            .flat_map(|name| {
+                entries
+                    .iter()
+                    .filter(move |(step, _)| matches!(step, Step::Key(key) if key == name))
+                    .cloned()
+            })
+            .collect(),
         Selector::Index(index) => entries
             .into_iter()
             .filter(|(step, _)| *step == Step::Index(*index))
@@ -247,6 +272,17 @@ fn children<'a>(node: &'a Value, selector: &Selector) -> Vec<(Step, &'a Value)> 
 
 fn member<'a>(node: &'a Value, key: &str) -> Option<&'a Value> {
     node.as_mapping()?.get(key)
+}
+
+/// The node at `path`.
+pub fn get<'a>(root: &'a Value, path: &[Step]) -> Option<&'a Value> {
+    path.iter().try_fold(root, |node, step| match (node, step) {
+        (Value::Mapping(map), Step::Key(key)) => map.get(key.as_str()),
+        // A pointer's `/200` is a key where the tree has a map (a status code).
+        (Value::Mapping(map), Step::Index(i)) => map.get(i.to_string().as_str()),
+        (Value::Sequence(list), Step::Index(i)) => list.get(*i),
+        _ => None,
+    })
 }
 
 /// The node at `path`, to change it.
@@ -273,6 +309,19 @@ pub fn remove(root: &mut Value, path: &[Step]) {
         }
         _ => {}
     }
+}
+
+/// The steps of a JSON pointer (`/paths/~1v2~1live/post`); an index is a step of a list only
+/// where the tree has a list there, so `steps` needs no tree.
+pub fn steps(pointer: &str) -> Vec<Step> {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|part| match part.parse() {
+            Ok(index) => Step::Index(index),
+            Err(_) => Step::Key(part.replace("~1", "/").replace("~0", "~")),
+        })
+        .collect()
 }
 
 /// The path as a JSON pointer, for messages.
@@ -326,6 +375,10 @@ mod tests {
             ["/paths/~1v2~1live/post/parameters/1/in"]
         );
         assert!(pointers(&doc, "$.paths.missing").is_empty());
+        assert_eq!(
+            pointers(&doc, "$.paths['/v2/live']['get', \"post\" ,'put']"),
+            ["/paths/~1v2~1live/get", "/paths/~1v2~1live/post"]
+        );
     }
 
     #[test]
@@ -334,6 +387,7 @@ mod tests {
             ("paths", "character 0"),
             ("$.paths..x", "character 8"),
             ("$.paths['/x'", "character 12"),
+            ("$.paths['/x', 3]", "character 14"),
             ("$.a[?@.b > 1]", "character 9"),
             ("$.a[?@.b == nope]", "character 12"),
         ] {
