@@ -30,7 +30,7 @@ use gladia_api::types::{
     LiveSampleRate, LiveServerMessage, LiveUtterance, TranscriptionLanguageCode, TranslationConfig,
     TranslationLanguageCode,
 };
-use gladia_api::{Client, LiveEvent, LiveOptions, LiveSender};
+use gladia_api::{Client, LiveError, LiveEvent, LiveOptions, LiveSender};
 use indicatif::ProgressBar;
 
 // Values are parsed strictly (`str::parse`): clap would otherwise take the lenient `From<&str>`,
@@ -304,7 +304,7 @@ async fn run(
                 continue;
             }
             Ok(_) => continue,
-            Err(gladia_api::Error::Live(error)) if error.fatal => {
+            Err(error) if error.service_error::<LiveError>().is_some_and(|e| e.fatal) => {
                 fatal = Some(error);
                 continue;
             }
@@ -356,7 +356,7 @@ async fn run(
         println!("\n== summary\n{}", summary.trim());
     }
     if let Some(error) = fatal {
-        return Err(gladia_api::Error::Live(error).into());
+        return Err(error.into());
     }
     if closed {
         return Err("interrupted before the session ended".into());

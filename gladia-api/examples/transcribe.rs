@@ -61,7 +61,8 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     let audio_url = match AudioSource::parse(&args.source) {
         AudioSource::Url(url) => url,
-        AudioSource::File(_) => {
+        // A local file (the enum may grow: anything not a URL is uploaded).
+        _ => {
             let bar = ProgressBar::new(0).with_style(
                 ProgressStyle::with_template("uploading {wide_bar} {bytes}/{total_bytes} {eta}")
                     .expect("a valid template"),

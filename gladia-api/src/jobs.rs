@@ -6,10 +6,13 @@ use std::time::{Duration, Instant};
 
 use crate::operations::PreRecorded;
 use crate::types::{InitTranscriptionRequest, PreRecordedResponse, TranscriptionStatus};
-use crate::{Client, Error, UploadFile};
+use crate::{Client, Error, JobFailed, TimeoutKind, UploadFile};
 
-/// How [`PreRecorded::wait`] polls a job.
+/// How [`PreRecorded::wait`] polls a job: [`WaitOptions::default`] and its setters
+/// (`WaitOptions::default().deadline(Duration::from_secs(600))`). No value panics: a backoff
+/// below 1 (or not a number) keeps the pause constant, and durations saturate.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WaitOptions {
     /// Pause after the first poll.
     pub interval: Duration,
@@ -17,8 +20,8 @@ pub struct WaitOptions {
     pub backoff: f64,
     /// …up to this pause.
     pub max_interval: Duration,
-    /// Give up with [`Error::Timeout`] once this much time has passed, after a last poll at the
-    /// deadline; `None` waits as long as the job takes.
+    /// Give up with an [`Error::Timeout`] of kind [`TimeoutKind::Wait`] once this much time has
+    /// passed, after a last poll at the deadline; `None` waits as long as the job takes.
     pub deadline: Option<Duration>,
 }
 
@@ -33,9 +36,35 @@ impl Default for WaitOptions {
     }
 }
 
+impl WaitOptions {
+    /// Pause after the first poll.
+    pub fn interval(mut self, interval: Duration) -> Self {
+        self.interval = interval;
+        self
+    }
+
+    /// Factor each pause is multiplied by.
+    pub fn backoff(mut self, factor: f64) -> Self {
+        self.backoff = factor;
+        self
+    }
+
+    /// The longest pause.
+    pub fn max_interval(mut self, max_interval: Duration) -> Self {
+        self.max_interval = max_interval;
+        self
+    }
+
+    /// Gives up after this long; without it, waits as long as the job takes.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+}
+
 impl PreRecorded<'_> {
-    /// Polls the job until it is done, and returns it; a job that ends in error returns
-    /// [`Error::JobFailed`] with its error code.
+    /// Polls the job until it is done, and returns it; a job that ends in error returns an
+    /// [`Error::Service`] holding a [`JobFailed`] with its error code.
     pub async fn wait(
         &self,
         id: &str,
@@ -48,10 +77,11 @@ impl PreRecorded<'_> {
             match job.status {
                 TranscriptionStatus::Done => return Ok(job),
                 TranscriptionStatus::Error => {
-                    return Err(Error::JobFailed {
+                    return Err(JobFailed {
                         id: job.id,
                         error_code: job.error_code,
-                    })
+                    }
+                    .into())
                 }
                 _ => {}
             }
@@ -59,10 +89,11 @@ impl PreRecorded<'_> {
                 Some(deadline) => match deadline.checked_sub(started.elapsed()) {
                     Some(left) if !left.is_zero() => interval.min(left),
                     _ => {
-                        return Err(Error::Timeout {
-                            operation: format!("waiting for job {id}"),
-                            after: deadline,
-                        })
+                        return Err(Error::timeout(
+                            TimeoutKind::Wait,
+                            format!("job {id}"),
+                            deadline,
+                        ))
                     }
                 },
                 None => interval,
@@ -79,6 +110,7 @@ impl PreRecorded<'_> {
 
 /// The audio [`Client::transcribe`] works on.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum AudioSource {
     /// A local file or bytes, uploaded first.
     File(UploadFile),

@@ -65,6 +65,9 @@ println!("{}", uploaded.audio_url);
 )]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, on nightly): each item says which feature it needs (`client`, `live`,
+// `webhook`, `http`), as `doc_cfg` labels items behind a `cfg` by itself.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Models: always there. The runtime's modules are imported where generated code looks for them
 // (`crate::wire`, `crate::request`, …): generated code reads the same in a crate that embeds the
@@ -82,6 +85,8 @@ use gladia_api_runtime::{paging, request};
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
+mod error;
+#[cfg(feature = "client")]
 mod jobs;
 #[cfg(feature = "client")]
 #[rustfmt::skip]
@@ -90,8 +95,10 @@ pub mod operations;
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder};
 #[cfg(feature = "client")]
+pub use error::{JobFailed, LiveError};
+#[cfg(feature = "client")]
 pub use gladia_api_runtime::{
-    ApiError, DecodeError, Download, Error, EventStream, LiveError, RetryPolicy, UploadFile,
+    ApiError, DecodeError, Download, Error, EventStream, RetryPolicy, TimeoutKind, UploadFile,
 };
 #[cfg(feature = "client")]
 pub use jobs::{AudioSource, WaitOptions};

@@ -60,7 +60,7 @@ impl Client {
 /// Reached through [`Client::upload`].
 #[derive(Debug, Clone, Copy)]
 pub struct Upload<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 impl Upload<'_> {
     /// Upload an audio or video file, or register a remote one
@@ -102,7 +102,7 @@ impl Upload<'_> {
 /// Reached through [`Client::pre_recorded`].
 #[derive(Debug, Clone, Copy)]
 pub struct PreRecorded<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 impl PreRecorded<'_> {
     /// List pre-recorded jobs
@@ -229,7 +229,7 @@ impl PreRecorded<'_> {
 /// Reached through [`Client::transcriptions`].
 #[derive(Debug, Clone, Copy)]
 pub struct Transcriptions<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 impl Transcriptions<'_> {
     /// List jobs of every kind
@@ -351,7 +351,7 @@ impl Transcriptions<'_> {
 /// Reached through [`Client::live`].
 #[derive(Debug, Clone, Copy)]
 pub struct Live<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 impl Live<'_> {
     /// List live sessions
@@ -496,7 +496,7 @@ impl Live<'_> {
 /// Reached through [`Client::history`].
 #[derive(Debug, Clone, Copy)]
 pub struct History<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 impl History<'_> {
     /// List jobs of both kinds (v1 history)
@@ -540,7 +540,7 @@ impl History<'_> {
 /// Reached through [`Client::models`].
 #[derive(Debug, Clone, Copy)]
 pub struct Models<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 impl Models<'_> {
     /// List the transcription models

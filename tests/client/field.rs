@@ -168,7 +168,7 @@ async fn an_upload_to_a_server_that_stops_reading_times_out() {
     let upload = UploadFile::bytes("stuck.wav", noise(64 * 1024 * 1024));
     let error = bounded(client.upload().file(upload)).await.unwrap_err();
     assert!(
-        matches!(&error, Error::Timeout { operation, after }
+        matches!(&error, Error::Timeout { operation, after, kind: TimeoutKind::Stall, .. }
             if operation == "POST /v2/upload" && *after == Duration::from_millis(500)),
         "{error:?}"
     );
@@ -210,7 +210,7 @@ async fn a_download_that_stalls_times_out_and_leaves_no_file() {
     let target = scratch("stalled-download").join("audio.wav");
     let download = client.pre_recorded().audio(JOB_ID).await.unwrap();
     let error = bounded(download.save(&target)).await.unwrap_err();
-    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    assert_eq!(error.timeout_kind(), Some(TimeoutKind::Stall), "{error:?}");
     let left: Vec<_> = std::fs::read_dir(target.parent().unwrap())
         .unwrap()
         .collect();
@@ -236,7 +236,8 @@ async fn a_connection_that_never_opens_reports_the_connect_timeout() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&error, Error::Timeout { after, .. } if *after == Duration::from_millis(300)),
+        matches!(&error, Error::Timeout { after, kind: TimeoutKind::Connect, .. }
+            if *after == Duration::from_millis(300)),
         "{error:?}"
     );
 }

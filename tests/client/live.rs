@@ -8,8 +8,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use gladia_api::{LiveEvent, LiveEvents, LiveOptions, LiveSession};
+use gladia_api::{LiveError, LiveEvent, LiveEvents, LiveOptions, LiveSession};
 use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::tungstenite::handshake::server::Request as HandshakeRequest;
+use tokio_tungstenite::tungstenite::http::HeaderMap;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::Message;
@@ -28,20 +30,37 @@ where
     F: Fn(usize, Ws) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
+    ws_server_seeing(handler).await.0
+}
+
+/// [`ws_server`], keeping the headers of each upgrade request it accepts.
+// The error type of the header callback is tungstenite's, whatever its size.
+#[allow(clippy::result_large_err)]
+pub(super) async fn ws_server_seeing<F, Fut>(handler: F) -> (SocketAddr, Arc<Mutex<Vec<HeaderMap>>>)
+where
+    F: Fn(usize, Ws) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let handler = Arc::new(handler);
+    let heads = Arc::new(Mutex::new(Vec::new()));
+    let seen = heads.clone();
     tokio::spawn(async move {
         let mut count = 0;
         while let Ok((stream, _)) = listener.accept().await {
-            let Ok(socket) = tokio_tungstenite::accept_async(stream).await else {
+            let keep = |request: &HandshakeRequest, response| {
+                seen.lock().unwrap().push(request.headers().clone());
+                Ok(response)
+            };
+            let Ok(socket) = tokio_tungstenite::accept_hdr_async(stream, keep).await else {
                 continue;
             };
             tokio::spawn(handler(count, socket));
             count += 1;
         }
     });
-    address
+    (address, heads)
 }
 
 /// `POST /v2/live` on a wiremock server, answering with the WebSocket server's URL.
@@ -73,15 +92,12 @@ pub(super) async fn start(ws: SocketAddr, options: LiveOptions) -> (MockServer, 
 }
 
 pub(super) fn fast(options: LiveOptions) -> LiveOptions {
-    LiveOptions {
-        reconnect: RetryPolicy {
-            max_attempts: 4,
-            initial_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(50),
-            ..RetryPolicy::default()
-        },
-        ..options
-    }
+    options.reconnect(
+        RetryPolicy::default()
+            .max_attempts(4)
+            .initial_delay(Duration::from_millis(10))
+            .max_delay(Duration::from_millis(50)),
+    )
 }
 
 pub(super) fn message(kind: &str, extra: Value) -> Message {
@@ -122,7 +138,11 @@ pub(super) async fn finish(socket: &mut Ws) {
 
 /// Receives audio until `stop_recording`, acknowledging each frame it keeps; keeps only the
 /// first `keep` frames when given, then cuts the connection.
-async fn receive_audio(socket: &mut Ws, received: &Mutex<Vec<u8>>, keep: Option<usize>) -> bool {
+pub(super) async fn receive_audio(
+    socket: &mut Ws,
+    received: &Mutex<Vec<u8>>,
+    keep: Option<usize>,
+) -> bool {
     let mut kept = 0;
     while let Some(Ok(frame)) = socket.next().await {
         match frame {
@@ -229,11 +249,9 @@ async fn send_audio_waits_while_a_server_that_stops_reading_holds_the_buffer() {
         drop(socket);
     })
     .await;
-    let options = LiveOptions {
-        max_unacknowledged: 64 * 1024,
-        heartbeat: Duration::from_secs(30),
-        ..LiveOptions::default()
-    };
+    let options = LiveOptions::default()
+        .max_unacknowledged(64 * 1024)
+        .heartbeat(Duration::from_secs(30));
     let (_server, session) = start(ws, options).await;
     let (sender, _events) = session.split();
     let accepted = Arc::new(AtomicUsize::new(0));
@@ -265,10 +283,7 @@ async fn a_half_open_connection_is_detected_and_replaced() {
         }
     })
     .await;
-    let options = fast(LiveOptions {
-        heartbeat: Duration::from_millis(200),
-        ..LiveOptions::default()
-    });
+    let options = fast(LiveOptions::default().heartbeat(Duration::from_millis(200)));
     let (_server, session) = start(ws, options).await;
     let (sender, events) = session.split();
     let reader = tokio::spawn(all_events(events));
@@ -320,10 +335,11 @@ async fn stop_recording_brings_the_final_transcript_then_the_end() {
     // The request did not ask for acknowledgments: the session took them, the reader sees none.
     assert_eq!(acks, 0);
     // After the end, no more audio.
-    assert!(matches!(
-        sender.send_audio(vec![0u8; 10]).await,
-        Err(Error::Live(_))
-    ));
+    let refused = sender.send_audio(vec![0u8; 10]).await.unwrap_err();
+    assert!(
+        refused.service_error::<LiveError>().is_some(),
+        "{refused:?}"
+    );
 
     // The init asked for acknowledgments, whatever the request said.
     let init = &requests(&server).await[0];
@@ -363,7 +379,7 @@ async fn an_error_in_a_message_is_reported_and_the_session_goes_on() {
     let (_server, session) = start(ws, LiveOptions::default()).await;
     let (sender, mut events) = session.split();
     let first = events.next().await.unwrap().unwrap_err();
-    let Error::Live(live) = &first else {
+    let Some(live) = first.service_error::<LiveError>() else {
         panic!("expected a live error: {first:?}");
     };
     assert_eq!(live.message_type.as_deref(), Some("translation"));
@@ -411,9 +427,10 @@ async fn a_close_code_in_4400_4499_ends_the_session_with_it() {
     let (_server, session) = start(ws, fast(LiveOptions::default())).await;
     let (_sender, events) = session.split();
     let events = all_events(events).await;
-    let [Err(Error::Live(live))] = &events[..] else {
+    let [Err(error)] = &events[..] else {
         panic!("expected one fatal error: {events:?}");
     };
+    let live = error.service_error::<LiveError>().expect("a live error");
     assert_eq!(
         (live.close_code, live.reason.as_str(), live.fatal),
         (Some(4401), "session expired", true)
@@ -492,17 +509,16 @@ async fn options_at_their_extremes_do_not_panic() {
         }
     })
     .await;
-    let options = LiveOptions {
-        heartbeat: Duration::MAX,
-        ack_timeout: Duration::MAX,
-        reconnect: RetryPolicy {
-            max_attempts: u32::MAX,
-            initial_delay: Duration::MAX,
-            max_delay: Duration::MAX,
-            ..RetryPolicy::default()
-        },
-        ..LiveOptions::default()
-    };
+    let options = LiveOptions::default()
+        .heartbeat(Duration::MAX)
+        .ack_timeout(Duration::MAX)
+        .reconnect(
+            RetryPolicy::default()
+                .max_attempts(u32::MAX)
+                .initial_delay(Duration::MAX)
+                .max_delay(Duration::MAX)
+                .max_retry_after(Duration::MAX),
+        );
     let (_server, session) = start(ws, options).await;
     let (sender, events) = session.split();
     sender.send_audio(vec![1u8; 3200]).await.unwrap();
@@ -513,4 +529,100 @@ async fn options_at_their_extremes_do_not_panic() {
         message_types(&events),
         ["post_final_transcript", "end_session"]
     );
+}
+
+/// A session a backend created is joined from its id and URL (the SDKs' `connectSession`) by a
+/// client without a key; the upgrade carries the client's user agent and default headers, and
+/// no key.
+#[tokio::test]
+async fn a_session_created_elsewhere_is_joined_by_url() {
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let kept = received.clone();
+    let (ws, heads) = ws_server_seeing(move |_, mut socket| {
+        let kept = kept.clone();
+        async move {
+            if receive_audio(&mut socket, &kept, None).await {
+                finish(&mut socket).await;
+            }
+        }
+    })
+    .await;
+    let client = Client::builder("")
+        .no_api_key()
+        .user_agent("joining-app/1.0")
+        .header("x-team", "blue")
+        .build()
+        .unwrap();
+    let url = format!("ws://{ws}/v2/live?token={TOKEN}");
+    let session = client
+        .live()
+        .join(
+            SESSION,
+            &url,
+            &InitLiveSessionRequest::default(),
+            fast(LiveOptions::default()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(session.id(), SESSION);
+    let (sender, events) = session.split();
+    let audio = vec![7u8; 6400];
+    sender.send_audio(audio.clone()).await.unwrap();
+    sender.stop_recording().await.unwrap();
+    let events = all_events(events).await;
+    assert!(events.iter().all(Result::is_ok), "{events:?}");
+    assert_eq!(*received.lock().unwrap(), audio);
+    let head = heads.lock().unwrap()[0].clone();
+    assert_eq!(head["user-agent"], "joining-app/1.0");
+    assert_eq!(head["x-team"], "blue");
+    assert!(head.get("x-gladia-key").is_none(), "{head:?}");
+
+    let error = client
+        .live()
+        .join(
+            SESSION,
+            "https://example.com/?token=t",
+            &InitLiveSessionRequest::default(),
+            LiveOptions::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Config(m) if !m.contains("token=t")),
+        "{error}"
+    );
+}
+
+/// Sessions a client starts run in its region unless the call names another.
+#[tokio::test]
+async fn the_clients_region_goes_with_the_sessions_it_starts() {
+    let server = MockServer::start().await;
+    for region in ["eu-west", "us-west"] {
+        Mock::given(method("POST"))
+            .and(path("/v2/live"))
+            .and(query_param("region", region))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+                "id": SESSION,
+                "url": format!("wss://example.com/v2/live?token={TOKEN}"),
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = Client::builder(KEY)
+        .base_url(server.uri())
+        .region(LiveRegion::EuWest)
+        .build()
+        .unwrap();
+    assert_eq!(client.region(), Some(&LiveRegion::EuWest));
+    let request = InitLiveSessionRequest::default();
+    let created = client
+        .live()
+        .create(&LiveInitQuery::default(), &request)
+        .await;
+    assert_eq!(created.unwrap().id, SESSION);
+    let elsewhere = LiveInitQuery {
+        region: Some(LiveRegion::UsWest),
+    };
+    client.live().create(&elsewhere, &request).await.unwrap();
 }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use gladia_api::{LiveEvent, LiveOptions, LiveSession};
+use gladia_api::{LiveError, LiveEvent, LiveOptions, LiveSession};
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
@@ -347,10 +347,7 @@ async fn audio_goes_in_frames_of_at_most_512_kib() {
 async fn acknowledgments_that_stop_bring_a_new_connection() {
     let gladia = Gladia::new(Reading::Inclusive);
     let ws = gladia.listen(Until::Silent(10)).await;
-    let options = fast(LiveOptions {
-        ack_timeout: Duration::from_millis(500),
-        ..LiveOptions::default()
-    });
+    let options = fast(LiveOptions::default().ack_timeout(Duration::from_millis(500)));
     let (_server, session) = start(ws, pcm(16, 1), options).await;
     let audio = noise(100 * 3200);
     let (events, sent) = exchange(session, &audio, 3200).await;
@@ -375,22 +372,22 @@ async fn acknowledgments_that_never_decode_end_the_session_with_a_clear_error() 
         )
     })
     .await;
-    let options = LiveOptions {
-        max_unacknowledged: 64 * 1024,
-        ack_timeout: Duration::from_millis(200),
-        ..fast(LiveOptions::default())
-    };
+    let options = fast(LiveOptions::default())
+        .max_unacknowledged(64 * 1024)
+        .ack_timeout(Duration::from_millis(200));
     let attempts = options.reconnect.max_attempts as usize;
     let (_server, session) = start(ws, pcm(16, 1), options).await;
     let audio = noise(100 * 3200);
     let (events, sent) = exchange(session, &audio, 3200).await;
     assert!(
-        matches!(&sent, Err(Error::Live(live)) if live.reason.contains("session is over")),
+        matches!(&sent, Err(error) if error.service_error::<LiveError>()
+            .is_some_and(|live| live.reason.contains("session is over"))),
         "{sent:?}"
     );
-    let Some(Err(Error::Live(last))) = events.last() else {
+    let Some(Err(last)) = events.last() else {
         panic!("no final error: {events:?}");
     };
+    let last = last.service_error::<LiveError>().expect("a live error");
     assert!(last.fatal, "{last:?}");
     assert!(
         last.reason.contains("no acknowledgment") && last.reason.contains("in a row"),
@@ -420,11 +417,11 @@ async fn a_reader_that_pauses_costs_nothing() {
         });
         let ws = gladia.listen(Until::Stop).await;
         let heartbeat = Duration::from_millis(300);
-        let options = fast(LiveOptions {
-            heartbeat,
-            ack_timeout: Duration::from_secs(1),
-            ..LiveOptions::default()
-        });
+        let options = fast(
+            LiveOptions::default()
+                .heartbeat(heartbeat)
+                .ack_timeout(Duration::from_secs(1)),
+        );
         let mut request = pcm(16, 1);
         request.messages_config = Some(LiveMessagesConfig {
             receive_acknowledgments: Some(asked),
@@ -517,9 +514,10 @@ async fn closes_with_1011_and_4500_reconnect_and_1001_and_44xx_end() {
         let (_server, session) = start(ws, pcm(16, 1), fast(LiveOptions::default())).await;
         let (_sender, events) = session.split();
         let events = all_events(events).await;
-        let [Err(Error::Live(live))] = &events[..] else {
+        let [Err(error)] = &events[..] else {
             panic!("{code}: expected one fatal error: {events:?}");
         };
+        let live = error.service_error::<LiveError>().expect("a live error");
         assert_eq!((live.close_code, live.fatal), (Some(code), true));
     }
 }
@@ -632,8 +630,10 @@ async fn gladias_message_shapes_all_arrive_typed() {
     let reported: Vec<_> = events
         .iter()
         .filter_map(|event| match event {
-            Err(Error::Live(live)) => Some(live.message_type.clone().unwrap_or_default()),
-            Err(other) => panic!("{other}"),
+            Err(error) => match error.service_error::<LiveError>() {
+                Some(live) => Some(live.message_type.clone().unwrap_or_default()),
+                None => panic!("{error}"),
+            },
             Ok(_) => None,
         })
         .collect();
@@ -752,10 +752,7 @@ async fn a_stop_refused_as_already_acknowledged_is_no_error() {
         }
     })
     .await;
-    let options = fast(LiveOptions {
-        heartbeat: Duration::from_millis(200),
-        ..LiveOptions::default()
-    });
+    let options = fast(LiveOptions::default().heartbeat(Duration::from_millis(200)));
     let (_server, session) = start(ws, pcm(16, 1), options).await;
     let audio = noise(20 * 3200);
     let (events, sent) = exchange(session, &audio, 3200).await;
@@ -839,9 +836,10 @@ async fn connections_that_close_before_any_acknowledgment_end_the_session() {
     let (_server, session) = start(ws, pcm(16, 1), options).await;
     let audio = noise(100 * 3200);
     let (events, _) = exchange(session, &audio, 3200).await;
-    let Some(Err(Error::Live(last))) = events.last() else {
+    let Some(Err(last)) = events.last() else {
         panic!("no final error: {events:?}");
     };
+    let last = last.service_error::<LiveError>().expect("a live error");
     assert!(last.fatal, "{last:?}");
     assert!(
         last.reason.contains("1011")

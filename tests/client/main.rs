@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use gladia_api::types::*;
-use gladia_api::{AudioSource, Client, Error, RetryPolicy, UploadFile, WaitOptions};
+use gladia_api::{
+    AudioSource, Client, Error, JobFailed, RetryPolicy, TimeoutKind, UploadFile, WaitOptions,
+};
 use gladia_tests::{example, fixture};
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -18,12 +20,10 @@ const JOB_ID: &str = "45463597-20b7-4af7-b3b3-f5fb778203ab";
 
 /// Retries without the waiting, so that tests count attempts, not seconds.
 fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        initial_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default()
+        .max_attempts(3)
+        .initial_delay(Duration::from_millis(1))
+        .max_delay(Duration::from_millis(5))
 }
 
 fn client(server: &MockServer) -> Client {
@@ -326,13 +326,7 @@ async fn get_is_retried_on_5xx_408_and_429() {
         .respond_with(ok_json(job(JOB_ID, "done")))
         .mount(&server)
         .await;
-    let client = client_retrying(
-        &server,
-        RetryPolicy {
-            max_attempts: 4,
-            ..fast_retries()
-        },
-    );
+    let client = client_retrying(&server, fast_retries().max_attempts(4));
     client.pre_recorded().get(JOB_ID).await.unwrap();
     assert_eq!(requests(&server).await.len(), 4);
 }
@@ -418,12 +412,10 @@ async fn retry_after_in_seconds_or_as_a_date_sets_the_delay() {
             .await;
         let client = client_retrying(
             &server,
-            RetryPolicy {
-                max_attempts: 2,
-                initial_delay: Duration::from_secs(3600),
-                max_delay: Duration::from_secs(3600),
-                ..RetryPolicy::default()
-            },
+            RetryPolicy::default()
+                .max_attempts(2)
+                .initial_delay(Duration::from_secs(3600))
+                .max_delay(Duration::from_secs(3600)),
         );
         tokio::time::timeout(Duration::from_secs(30), client.pre_recorded().get(JOB_ID))
             .await
@@ -623,10 +615,7 @@ async fn wait_ends_with_the_done_job_or_the_failed_job_error() {
         .respond_with(ok_json(failed))
         .mount(&server)
         .await;
-    let options = WaitOptions {
-        interval: Duration::from_millis(5),
-        ..WaitOptions::default()
-    };
+    let options = WaitOptions::default().interval(Duration::from_millis(5));
     let client = client(&server);
     let done = client.pre_recorded().wait("ok", &options).await.unwrap();
     assert_eq!(done.status, TranscriptionStatus::Done);
@@ -638,7 +627,8 @@ async fn wait_ends_with_the_done_job_or_the_failed_job_error() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&error, Error::JobFailed { id, error_code: Some(422) } if id == "bad"),
+        matches!(error.service_error::<JobFailed>(),
+            Some(JobFailed { id, error_code: Some(422), .. }) if id == "bad"),
         "{error:?}"
     );
     assert_eq!(error.to_string(), "job bad failed with error code 422");
@@ -651,17 +641,16 @@ async fn wait_gives_up_at_its_deadline() {
         .respond_with(ok_json(job("slow", "processing")))
         .mount(&server)
         .await;
-    let options = WaitOptions {
-        interval: Duration::from_millis(20),
-        deadline: Some(Duration::from_millis(50)),
-        ..WaitOptions::default()
-    };
+    let options = WaitOptions::default()
+        .interval(Duration::from_millis(20))
+        .deadline(Duration::from_millis(50));
     let error = client(&server)
         .pre_recorded()
         .wait("slow", &options)
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    assert_eq!(error.timeout_kind(), Some(TimeoutKind::Wait), "{error:?}");
+    assert_eq!(error.to_string(), "job slow: not over within 50ms");
 }
 
 /// A job that is processing for the first `polls` polls, and done after.
@@ -684,12 +673,10 @@ async fn wait_polls_once_more_at_its_deadline() {
     // Polls at 0 and 1 s; the next pause would end past the deadline, so the third poll is at
     // the deadline itself, and finds the job done. The first two round trips have 800 ms
     // between them and the deadline: enough on a loaded machine.
-    let options = WaitOptions {
-        interval: Duration::from_millis(1000),
-        backoff: 1.0,
-        deadline: Some(Duration::from_millis(1800)),
-        ..WaitOptions::default()
-    };
+    let options = WaitOptions::default()
+        .interval(Duration::from_millis(1000))
+        .backoff(1.0)
+        .deadline(Duration::from_millis(1800));
     let done = client(&server).pre_recorded().wait("late", &options).await;
     assert_eq!(done.unwrap().status, TranscriptionStatus::Done);
     assert_eq!(requests(&server).await.len(), 3);
@@ -844,9 +831,102 @@ async fn a_body_that_does_not_fit_names_the_field() {
     };
     assert_eq!(decode.path, "file.audio_duration");
     assert!(decode.snippet.contains("\"long\""), "{}", decode.snippet);
+    assert!(
+        decode.reason.starts_with("invalid type"),
+        "{}",
+        decode.reason
+    );
     assert!(error.to_string().starts_with(
-        "unexpected response to GET /v2/pre-recorded/{id} at `file.audio_duration`: invalid type"
+        "unexpected response to GET /v2/pre-recorded/{id} at `file.audio_duration` (near `"
     ));
+}
+
+/// Error reporters (`anyhow`, `{:#}`) print an error, then each `source()` below it. Real
+/// chains (a refused connection, a body that does not decode, a job that failed, a stall, an
+/// error answer) say each cause once: no level repeats the text of one below it.
+#[tokio::test]
+async fn printed_error_chains_say_each_cause_once() {
+    let server = MockServer::start().await;
+    let mut broken = job("broken", "done");
+    broken["file"]["audio_duration"] = json!("long");
+    Mock::given(path("/v2/pre-recorded/broken"))
+        .respond_with(ok_json(broken))
+        .mount(&server)
+        .await;
+    let mut failed = job("failed", "error");
+    failed["error_code"] = json!(500);
+    Mock::given(path("/v2/pre-recorded/failed"))
+        .respond_with(ok_json(failed))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v2/pre-recorded/gone"))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_json(
+                json!({"message": "Not found", "request_id": "G-1", "statusCode": 404}),
+            ),
+        )
+        .mount(&server)
+        .await;
+    let refused = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let nowhere = Client::builder(KEY)
+        .base_url(refused)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let client = client(&server);
+    let wait = WaitOptions::default().interval(Duration::from_millis(1));
+    let errors = [
+        nowhere.pre_recorded().get(JOB_ID).await.unwrap_err(),
+        client.pre_recorded().get("broken").await.unwrap_err(),
+        client
+            .pre_recorded()
+            .wait("failed", &wait)
+            .await
+            .unwrap_err(),
+        client.pre_recorded().get("gone").await.unwrap_err(),
+        nowhere
+            .upload()
+            .file(UploadFile::path("/nonexistent/meeting.mp3"))
+            .await
+            .unwrap_err(),
+    ];
+    let mut depths = Vec::new();
+    for error in &errors {
+        let mut levels = vec![error.to_string()];
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            levels.push(cause.to_string());
+            source = cause.source();
+        }
+        let printed = levels.join(": ");
+        for (depth, level) in levels.iter().enumerate() {
+            // The start of a cause's text is enough to find it repeated above it (serde's
+            // message repeated without its position, for one).
+            let head: String = level.chars().take(24).collect();
+            for above in &levels[..depth] {
+                assert!(!above.contains(&head), "{head:?} said twice in {printed:?}");
+            }
+            assert_eq!(printed.matches(level.as_str()).count(), 1, "{printed:?}");
+        }
+        depths.push(levels.len());
+    }
+    // The transport, decode and I/O errors keep their causes; the job's and the answer's have
+    // none.
+    assert!(
+        depths[0] > 2 && depths[1] == 2 && depths[4] == 2,
+        "{depths:?}"
+    );
+    assert_eq!(
+        errors[2].service_error::<JobFailed>().map(|f| f.error_code),
+        Some(Some(500))
+    );
+    assert_eq!(
+        errors[3].to_string(),
+        "404 Not Found (request G-1): Not found"
+    );
 }
 
 #[tokio::test]
@@ -932,12 +1012,10 @@ async fn a_callers_http_client_and_headers_are_used() {
 async fn an_absurd_backoff_factor_is_capped_not_a_panic() {
     let server = MockServer::start().await;
     done_after(&server, "slow", 2).await;
-    let options = WaitOptions {
-        interval: Duration::from_millis(1),
-        backoff: 1e300,
-        max_interval: Duration::from_millis(5),
-        deadline: None,
-    };
+    let options = WaitOptions::default()
+        .interval(Duration::from_millis(1))
+        .backoff(1e300)
+        .max_interval(Duration::from_millis(5));
     let job = client(&server)
         .pre_recorded()
         .wait("slow", &options)
@@ -980,19 +1058,76 @@ fn the_key_never_shows() {
 #[test]
 fn bad_settings_are_refused_with_a_reason() {
     let error = |builder: gladia_api::ClientBuilder| builder.build().unwrap_err().to_string();
-    assert_eq!(
-        error(Client::builder(" ")),
-        "client configuration: the API key is empty"
-    );
+    assert!(error(Client::builder(" "))
+        .starts_with("client configuration: the API key is empty (`no_api_key` sends none"));
     assert!(error(Client::builder("a\nb")).contains("HTTP header"));
     assert!(error(Client::builder(KEY).base_url("ftp://x")).contains("must be an http(s) URL"));
     assert!(error(Client::builder(KEY).base_url("not a url")).contains("is not a URL"));
     assert!(error(Client::builder(KEY).header("bad header", "v")).contains("not a valid header"));
 }
 
+/// No option value panics: the longest durations, the most attempts, a factor that is not a
+/// number. The 503 names its retry delay, so the test does not wait for a computed one.
+#[tokio::test]
+async fn extreme_options_work_without_panics() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    done_after(&server, JOB_ID, 1).await;
+    let retry = RetryPolicy::default()
+        .max_attempts(u32::MAX)
+        .initial_delay(Duration::MAX)
+        .max_delay(Duration::MAX)
+        .max_retry_after(Duration::MAX);
+    let client = Client::builder(KEY)
+        .base_url(server.uri())
+        .timeout(Duration::MAX)
+        .connect_timeout(Duration::MAX)
+        .retry(retry.clone())
+        .build()
+        .unwrap();
+    let wait = WaitOptions::default()
+        .interval(Duration::ZERO)
+        .backoff(f64::NAN)
+        .max_interval(Duration::MAX)
+        .deadline(Duration::MAX);
+    let done = client.pre_recorded().wait(JOB_ID, &wait).await.unwrap();
+    assert_eq!(done.status, TranscriptionStatus::Done);
+    for attempt in [1, 2, 63, u32::MAX] {
+        retry.delay(attempt, None);
+    }
+}
+
+/// A proxy in front of Gladia adds the key: the client sends none, and says so when built.
+#[tokio::test]
+async fn a_client_without_a_key_sends_none() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ok_json(job(JOB_ID, "done")))
+        .mount(&server)
+        .await;
+    let client = Client::builder("")
+        .no_api_key()
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    client.pre_recorded().get(JOB_ID).await.unwrap();
+    let sent = requests(&server).await;
+    assert!(
+        sent[0].headers.get("x-gladia-key").is_none(),
+        "{:?}",
+        sent[0].headers
+    );
+}
+
 mod field;
 mod live;
 mod live_gladia;
+#[cfg(feature = "tracing")]
+mod traced;
 
 /// A `text/event-stream` answer read as typed events, as the functions generated for such
 /// answers return them (`Download::events`; here on a binary endpoint of Gladia's whose server

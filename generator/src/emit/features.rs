@@ -20,7 +20,7 @@ pub struct Gates {
 /// such crate has.
 pub fn feature_name(resource: &str) -> String {
     match resource {
-        "full" | "default" => format!("{resource}_endpoints"),
+        "full" | "default" | "tracing" => format!("{resource}_endpoints"),
         _ => resource.to_owned(),
     }
 }

@@ -190,7 +190,9 @@ fn resource_def<'a>(
         #[derive(Debug, Clone, Copy)]
         #gate
         pub struct #handle<'c> {
-            client: &'c Client,
+            // Seen by the crate: helpers written by hand beside the generated functions
+            // (gladia-api's `wait`, the live session) reach the client through it.
+            pub(crate) client: &'c Client,
         }
         #gate
         impl #handle<'_> { #(#functions)* }

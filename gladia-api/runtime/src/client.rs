@@ -13,9 +13,10 @@ use reqwest::header::{
 };
 use reqwest::{Method, StatusCode, Url};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBodyReader, TimeoutKind};
 use crate::request::{Reply, Request, Timeouts};
 use crate::stall::Activity;
+use crate::trace::RequestSpan;
 use crate::{Error, RetryPolicy};
 
 /// What the generated code knows of its API and the transport does not: the generated crate's
@@ -50,6 +51,10 @@ struct Inner {
     headers: HeaderMap,
     timeouts: Timeouts,
     retry: RetryPolicy,
+    error_body: Option<ErrorBodyReader>,
+    /// The connect timeout of sockets this crate opens itself (`connect_socket`), whoever built
+    /// the HTTP client.
+    connect_timeout: Duration,
 }
 
 impl Client {
@@ -78,12 +83,27 @@ impl Client {
     }
 
     async fn send_with_retries(&self, request: &Request) -> Result<Reply, Error> {
+        let span = RequestSpan::new(&request.method, request.template);
+        let mut attempt = 1;
+        let result = span
+            .enter(self.attempts(request, &span, &mut attempt))
+            .await;
+        span.finish(&result, attempt - 1);
+        result
+    }
+
+    /// Attempts until one answers with success, or no retry is left; `attempt` is the last one.
+    async fn attempts(
+        &self,
+        request: &Request,
+        span: &RequestSpan,
+        attempt: &mut u32,
+    ) -> Result<Reply, Error> {
         let operation = request.operation();
         let url = self.url(request);
         let retry = &self.inner.retry;
-        let mut attempt = 1;
         loop {
-            let delay = match self.send_once(request, url.clone()).await {
+            let (delay, status) = match self.send_once(request, url.clone()).await {
                 Ok(response) if response.status().is_success() => {
                     return Ok(Reply {
                         response,
@@ -93,26 +113,34 @@ impl Client {
                 }
                 Ok(response) => {
                     let status = response.status();
-                    if attempt >= retry.max_attempts
+                    if *attempt >= retry.max_attempts
                         || !retry.retries_status(&request.method, status)
                     {
                         let body = response.text().await.unwrap_or_default();
-                        return Err(Error::Api(Box::new(ApiError::new(status, body))));
+                        return Err(self.api_error(status, body));
                     }
-                    retry.delay(attempt, Some(response.headers()))
+                    (
+                        retry.delay(*attempt, Some(response.headers())),
+                        Some(status),
+                    )
                 }
                 Err(Failure::Transport(error)) => {
-                    if attempt >= retry.max_attempts
+                    if *attempt >= retry.max_attempts
                         || !retry.retries_transport(&request.method, &error)
                     {
-                        return Err(self.inner.timeouts.error(&operation, error));
+                        return Err(self.inner.timeouts.error(
+                            &operation,
+                            error,
+                            request.streaming,
+                        ));
                     }
-                    retry.delay(attempt, None)
+                    (retry.delay(*attempt, None), None)
                 }
                 Err(Failure::Other(error)) => return Err(error),
             };
+            span.retrying(*attempt, delay, status);
             tokio::time::sleep(delay).await;
-            attempt += 1;
+            *attempt += 1;
         }
     }
 
@@ -151,10 +179,11 @@ impl Client {
                     match future::select(send, stalled).await {
                         Either::Left((response, _)) => response,
                         Either::Right(((), _)) => {
-                            return Err(Failure::Other(Error::Timeout {
-                                operation: request.operation(),
-                                after: limit,
-                            }))
+                            return Err(Failure::Other(Error::timeout(
+                                TimeoutKind::Stall,
+                                request.operation(),
+                                limit,
+                            )))
                         }
                     }
                 }
@@ -184,6 +213,41 @@ impl Client {
             }
             url = next;
         }
+    }
+
+    /// A TCP connection to a WebSocket URL (`ws`, `wss`) with this client's connect timeout,
+    /// through the proxy the environment names for it, as reqwest picks one. TLS and the
+    /// upgrade are the caller's.
+    #[doc(hidden)]
+    pub async fn connect_socket(&self, url: &Url) -> std::io::Result<tokio::net::TcpStream> {
+        crate::tunnel::connect(url, self.inner.connect_timeout).await
+    }
+
+    /// The headers this client sends with a request to `url` (`ws` and `wss` count as `http` and
+    /// `https` for its origin): the user agent and default headers, and the key and other
+    /// credentials only on the base URL's origin.
+    #[doc(hidden)]
+    pub fn headers_for(&self, url: &Url) -> HeaderMap {
+        let mut target = url.clone();
+        let scheme = match url.scheme() {
+            "wss" => Some("https"),
+            "ws" => Some("http"),
+            _ => None,
+        };
+        // `set_scheme` refuses to change a special scheme into another; parsed again, a URL
+        // that fails keeps its own and so counts as another origin.
+        if let Some(scheme) = scheme {
+            let rest = &url.as_str()[url.scheme().len()..];
+            target = Url::parse(&format!("{scheme}{rest}")).unwrap_or(target);
+        }
+        let inner = &*self.inner;
+        headers_for(&target, &inner.base_url, &inner.headers, inner.key.as_ref())
+    }
+
+    /// An error answer, its body read as the API's crate reads it.
+    #[doc(hidden)]
+    pub fn api_error(&self, status: StatusCode, body: String) -> Error {
+        Error::Api(Box::new(ApiError::new(status, body, self.inner.error_body)))
     }
 
     fn url(&self, request: &Request) -> Url {
@@ -230,7 +294,8 @@ pub struct ClientBuilder<C = Client> {
 // compiled once, in this crate, whatever client wraps the transport.
 struct Settings {
     service: Service,
-    api_key: String,
+    /// `None` after `no_api_key`.
+    api_key: Option<String>,
     base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Duration,
@@ -238,6 +303,7 @@ struct Settings {
     user_agent: String,
     headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
+    error_body: Option<ErrorBodyReader>,
 }
 
 impl<C: From<Client>> ClientBuilder<C> {
@@ -327,6 +393,20 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Sends no API key: for a proxy in front of the API that adds it (the base URL then names
+    /// the proxy). Without this, an empty key is refused, as it is likely a mistake.
+    pub fn no_api_key(mut self) -> Self {
+        self.settings.api_key = None;
+        self
+    }
+
+    /// How the API's crate reads its error bodies into [`ApiError`]'s fields.
+    #[doc(hidden)]
+    pub fn error_body_reader(mut self, reader: ErrorBodyReader) -> Self {
+        self.settings.error_body = Some(reader);
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<C, Error> {
         self.settings.build().map(C::from)
@@ -337,7 +417,7 @@ impl Settings {
     fn new(service: Service, api_key: String) -> Self {
         Self {
             service,
-            api_key,
+            api_key: Some(api_key),
             base_url: service.base_url.map(str::to_owned),
             timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -345,6 +425,7 @@ impl Settings {
             user_agent: format!("{}-rust/{}", service.crate_name, service.crate_version),
             headers: Vec::new(),
             http: None,
+            error_body: None,
         }
     }
 
@@ -372,13 +453,16 @@ impl Settings {
     }
 
     fn build(self) -> Result<Client, Error> {
-        let key = match self.service.key_header {
-            Some((name, prefix)) => {
-                if self.api_key.trim().is_empty() {
-                    return Err(Error::Config("the API key is empty".into()));
+        let key = match (self.service.key_header, &self.api_key) {
+            (Some((name, prefix)), Some(api_key)) => {
+                if api_key.trim().is_empty() {
+                    return Err(Error::Config(
+                        "the API key is empty (`no_api_key` sends none, for a proxy that adds it)"
+                            .into(),
+                    ));
                 }
-                let mut value = HeaderValue::from_str(&format!("{prefix}{}", self.api_key))
-                    .map_err(|_| {
+                let mut value =
+                    HeaderValue::from_str(&format!("{prefix}{api_key}")).map_err(|_| {
                         Error::Config(
                             "the API key holds characters an HTTP header cannot carry".into(),
                         )
@@ -391,7 +475,7 @@ impl Settings {
                 })?;
                 Some((name, value))
             }
-            None => None,
+            _ => None,
         };
         let base_url = self.base_url.as_deref().ok_or_else(|| {
             Error::Config("no base URL: the spec names no server; set one with `base_url`".into())
@@ -433,6 +517,8 @@ impl Settings {
                     connect,
                 },
                 retry: self.retry,
+                error_body: self.error_body,
+                connect_timeout: self.connect_timeout,
             }),
         })
     }

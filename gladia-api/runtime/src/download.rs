@@ -7,6 +7,7 @@ use futures_util::stream;
 use serde::de::DeserializeOwned;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
+use crate::error::TimeoutKind;
 use crate::request::Timeouts;
 use crate::Error;
 
@@ -173,13 +174,10 @@ impl Download {
         let chunk = match self.timeouts.request {
             Some(limit) => tokio::time::timeout(limit, self.response.chunk())
                 .await
-                .map_err(|_| Error::Timeout {
-                    operation: self.operation.clone(),
-                    after: limit,
-                })?,
+                .map_err(|_| Error::timeout(TimeoutKind::Stall, &self.operation, limit))?,
             None => self.response.chunk().await,
         };
-        chunk.map_err(|e| self.timeouts.error(&self.operation, e))
+        chunk.map_err(|e| self.timeouts.error(&self.operation, e, true))
     }
 
     async fn copy<W: AsyncWrite + Unpin>(

@@ -9,15 +9,22 @@ use reqwest::StatusCode;
 use crate::wire::{locate_within, Invalid, UnreadableItem};
 
 /// Everything that can go wrong when talking to the API.
+///
+/// `Display` says what this error is about, never its cause's text: the cause is
+/// [`source()`](std::error::Error::source), so a reporter that walks the chain (`anyhow`, `{:#}`)
+/// says each thing once.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The server answered with an error status.
     Api(Box<ApiError>),
-    /// A request or a wait took longer than allowed.
+    /// A request or a wait took longer than allowed; `kind` says which limit.
+    #[non_exhaustive]
     Timeout {
         /// What timed out, such as `GET /v2/pre-recorded/{id}`.
         operation: String,
+        /// Which limit was reached.
+        kind: TimeoutKind,
         /// The limit that was reached.
         after: Duration,
     },
@@ -34,13 +41,6 @@ pub enum Error {
     UnreadableItem(Box<UnreadableItem>),
     /// A value the API would refuse, caught before sending anything.
     InvalidRequest(Invalid),
-    /// The job finished in error.
-    JobFailed {
-        /// Id of the job.
-        id: String,
-        /// The code the server gave, an HTTP status like 500 or 422.
-        error_code: Option<i64>,
-    },
     /// A local file or writer could not be read or written.
     Io {
         /// The file, when there is one.
@@ -50,8 +50,24 @@ pub enum Error {
     },
     /// The client was built with a value that cannot work: a missing key, a bad base URL.
     Config(String),
-    /// A live session's WebSocket failed, or the server reported an error in a message.
-    Live(Box<LiveError>),
+    /// An error of the API's own, reported by the helpers of the crate generated for it (for
+    /// gladia-api: a job that failed, a live session's error); read it with
+    /// [`Error::service_error`]. Shown as the error it holds.
+    Service(Box<dyn std::error::Error + Send + Sync + 'static>),
+}
+
+/// Which limit an [`Error::Timeout`] reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Opening the connection (TCP, TLS, a proxy's tunnel): `ClientBuilder::connect_timeout`.
+    Connect,
+    /// A whole request, answer included: `ClientBuilder::timeout`, for JSON calls.
+    Request,
+    /// A streamed upload or download stood still: `ClientBuilder::timeout`, for files.
+    Stall,
+    /// Waiting for a long-running job of the API to finish.
+    Wait,
 }
 
 impl Error {
@@ -60,6 +76,31 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             _ => None,
+        }
+    }
+
+    /// The limit an [`Error::Timeout`] reached; `None` for every other kind.
+    pub fn timeout_kind(&self) -> Option<TimeoutKind> {
+        match self {
+            Error::Timeout { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
+    /// The API's own error an [`Error::Service`] holds, if it is a `T`.
+    pub fn service_error<T: std::error::Error + 'static>(&self) -> Option<&T> {
+        match self {
+            Error::Service(error) => error.downcast_ref(),
+            _ => None,
+        }
+    }
+
+    /// An [`Error::Timeout`]: `operation` reached the limit of `kind`, `after`.
+    pub fn timeout(kind: TimeoutKind, operation: impl Into<String>, after: Duration) -> Self {
+        Error::Timeout {
+            operation: operation.into(),
+            kind,
+            after,
         }
     }
 
@@ -75,8 +116,18 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(api) => api.fmt(f),
-            Error::Timeout { operation, after } => {
-                write!(f, "{operation} timed out after {after:?}")
+            Error::Timeout {
+                operation,
+                kind,
+                after,
+            } => {
+                let what = match kind {
+                    TimeoutKind::Connect => "no connection within",
+                    TimeoutKind::Request => "no complete answer within",
+                    TimeoutKind::Stall => "nothing moved for",
+                    TimeoutKind::Wait => "not over within",
+                };
+                write!(f, "{operation}: {what} {after:?}")
             }
             // The cause (reqwest's error, then its own causes: a refused connection, a TLS
             // failure) is `source()`'s; the text does not repeat it, so a printed chain says
@@ -85,20 +136,13 @@ impl fmt::Display for Error {
             Error::Decode(decode) => decode.fmt(f),
             Error::UnreadableItem(item) => item.fmt(f),
             Error::InvalidRequest(_) => f.write_str("invalid request"),
-            Error::JobFailed {
-                id,
-                error_code: Some(code),
-            } => write!(f, "job {id} failed with error code {code}"),
-            Error::JobFailed {
-                id,
-                error_code: None,
-            } => write!(f, "job {id} failed"),
             Error::Io {
                 path: Some(path), ..
             } => write!(f, "{}", path.display()),
             Error::Io { path: None, .. } => f.write_str("I/O error"),
             Error::Config(message) => write!(f, "client configuration: {message}"),
-            Error::Live(live) => live.fmt(f),
+            // Transparent: the held error's text, and its cause as this one's.
+            Error::Service(error) => error.fmt(f),
         }
     }
 }
@@ -110,6 +154,7 @@ impl std::error::Error for Error {
             Error::Decode(decode) => Some(&decode.source),
             Error::Io { source, .. } => Some(source),
             Error::InvalidRequest(invalid) => Some(invalid),
+            Error::Service(error) => error.source(),
             _ => None,
         }
     }
@@ -127,55 +172,26 @@ impl From<Invalid> for Error {
     }
 }
 
-/// What went wrong in a live session. Never shows the session's URL, whose token is a secret.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What an error body says, as the API's crate reads it (gladia-api reads Gladia's `message`,
+/// `request_id` and `validation_errors`): the runtime knows no API's error shape.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct LiveError {
-    /// Id of the session.
-    pub session_id: String,
-    /// The WebSocket close code, when the server closed the connection.
-    pub close_code: Option<u16>,
-    /// The `type` of the message that carried the error, when a message did.
-    pub message_type: Option<String>,
-    /// Whether the session is over; `false` for an error reported in one message.
-    pub fatal: bool,
-    /// What happened, in the server's words where it gave some.
-    pub reason: String,
+pub struct ErrorBody {
+    /// The server's explanation.
+    pub message: Option<String>,
+    /// Id of the request on the server's side.
+    pub request_id: Option<String>,
+    /// One line per rejected field.
+    pub validation_errors: Vec<String>,
 }
 
-impl LiveError {
-    /// For the live session (in the generated crate): an error that is neither fatal nor carried
-    /// by a message; the fields say the rest.
-    #[doc(hidden)]
-    pub fn new(session_id: String, reason: String) -> Self {
-        Self {
-            session_id,
-            close_code: None,
-            message_type: None,
-            fatal: false,
-            reason,
-        }
-    }
-}
-
-impl fmt::Display for LiveError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "live session {}", self.session_id)?;
-        if let Some(message_type) = &self.message_type {
-            write!(f, ", `{message_type}` message")?;
-        }
-        write!(f, ": {}", self.reason)?;
-        if let Some(code) = self.close_code {
-            write!(f, " (close code {code})")?;
-        }
-        Ok(())
-    }
-}
+/// Reads an error body; given to the client by the API's crate.
+pub type ErrorBodyReader = fn(&str) -> ErrorBody;
 
 /// An error answer of the server.
 ///
-/// Its fields are read from the body when it has the shape of Gladia's error bodies (`message`,
-/// `request_id`, `validation_errors`), a common one. The typed body of each status, listed on each
+/// `message`, `request_id` and `validation_errors` are what the API's crate reads of the body
+/// (see [`ErrorBody`]); the runtime reads none. The typed body of each status, listed on each
 /// endpoint function, can be decoded from [`ApiError::body`] with [`ApiError::decode_body`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -193,25 +209,14 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    #[doc(hidden)]
-    pub fn new(status: StatusCode, body: String) -> Self {
-        // Read field by field: one field of another shape leaves the others readable.
-        let json = serde_json::from_str::<serde_json::Value>(&body).ok();
-        let field = |name: &str| json.as_ref().and_then(|json| json.get(name));
-        let text = |name: &str| field(name).and_then(|v| v.as_str()).map(str::to_owned);
-        let (message, request_id) = (text("message"), text("request_id"));
-        let validation_errors = field("validation_errors")
-            .and_then(|v| v.as_array())
-            .map(|lines| {
-                let lines = lines.iter().filter_map(|line| line.as_str());
-                lines.map(str::to_owned).collect()
-            })
-            .unwrap_or_default();
+    /// An error answer, its fields read from `body` by `reader` when there is one.
+    pub fn new(status: StatusCode, body: String, reader: Option<ErrorBodyReader>) -> Self {
+        let read = reader.map(|read| read(&body)).unwrap_or_default();
         Self {
             status,
-            message,
-            request_id,
-            validation_errors,
+            message: read.message,
+            request_id: read.request_id,
+            validation_errors: read.validation_errors,
             body,
         }
     }
@@ -252,7 +257,8 @@ pub struct DecodeError {
     pub operation: String,
     /// Where in the body decoding stopped, as in `result.transcription.utterances[3].start`.
     pub path: String,
-    /// Why it stopped there.
+    /// Why it stopped there: the source's words without their position, which `path` and
+    /// `snippet` say better.
     pub reason: String,
     /// What serde reported.
     pub source: serde_json::Error,
@@ -295,7 +301,8 @@ impl fmt::Display for DecodeError {
         if self.path != "." {
             write!(f, " at `{}`", self.path)?;
         }
-        write!(f, ": {} (near `{}`)", self.reason, self.snippet)
+        // Why is serde's error, the source: said here, a printed chain would say it twice.
+        write!(f, " (near `{}`)", self.snippet)
     }
 }
 
@@ -338,27 +345,6 @@ fn snippet(text: &str, offset: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn api_error_reads_like_the_server() {
-        let body = r#"{"statusCode":422,"message":"Invalid parameter","request_id":"G-821fe9df",
-            "path":"/v2/pre-recorded","timestamp":"2023-12-28T09:04:17.210Z"}"#;
-        let error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, body.to_owned());
-        assert_eq!(
-            error.to_string(),
-            "422 Unprocessable Entity (request G-821fe9df): Invalid parameter"
-        );
-    }
-
-    #[test]
-    fn api_error_fields_are_read_one_by_one() {
-        let body = r#"{"message":{"en":"Invalid"},"request_id":"G-1",
-            "validation_errors":["audio_url must be a URL",3]}"#;
-        let error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, body.to_owned());
-        assert_eq!(error.message, None);
-        assert_eq!(error.request_id.as_deref(), Some("G-1"));
-        assert_eq!(error.validation_errors, ["audio_url must be a URL"]);
-    }
 
     /// A body that is not one JSON value cannot be decoded again to be located; the path a
     /// tagged union put in serde's message is still read from it.
@@ -451,7 +437,11 @@ mod tests {
 
     #[test]
     fn api_error_without_json_shows_the_body() {
-        let error = ApiError::new(StatusCode::BAD_GATEWAY, "<html>upstream down</html>".into());
+        let error = ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "<html>upstream down</html>".into(),
+            None,
+        );
         assert_eq!(
             error.to_string(),
             "502 Bad Gateway: <html>upstream down</html>"

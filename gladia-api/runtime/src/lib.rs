@@ -4,13 +4,18 @@
 //! - Always: the serde helpers generated models call (`wire`), and the errors a value can carry
 //!   ([`Invalid`], [`UnknownValue`], [`UnreadableItem`]).
 //! - Feature `client`: the HTTP transport (`Client`), with retries, timeouts, paging, streamed
-//!   uploads and downloads, and the one `Error` type.
+//!   uploads and downloads, TCP for a WebSocket through the environment's proxy, and the one
+//!   `Error` type.
+//! - Feature `tracing`: a `request` span per request (method, path template, status, request
+//!   id, retries, duration), never a key, header, query or body.
 //!
 //! Use it through the generated crate (`gladia-api`), which re-exports what its users need.
 //! Modules are public for generated code only: they are no part of this crate's stable API.
 //! It is a crate of its own so that regenerating the API does not recompile it.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, on nightly): each item says which feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[doc(hidden)]
 pub mod wire;
@@ -37,6 +42,10 @@ pub mod retry;
 #[cfg(feature = "client")]
 mod stall;
 #[cfg(feature = "client")]
+mod trace;
+#[cfg(feature = "client")]
+mod tunnel;
+#[cfg(feature = "client")]
 #[doc(hidden)]
 pub mod upload;
 
@@ -45,7 +54,7 @@ pub use client::{Client, ClientBuilder};
 #[cfg(feature = "client")]
 pub use download::{Download, EventStream};
 #[cfg(feature = "client")]
-pub use error::{ApiError, DecodeError, Error, LiveError};
+pub use error::{ApiError, DecodeError, Error, ErrorBody, TimeoutKind};
 #[cfg(feature = "client")]
 pub use retry::RetryPolicy;
 #[cfg(feature = "client")]

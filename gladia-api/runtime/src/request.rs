@@ -8,7 +8,7 @@ use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 
-use crate::error::DecodeError;
+use crate::error::{DecodeError, TimeoutKind};
 use crate::stall::Activity;
 use crate::wire::Invalid;
 use crate::{Download, Error, UploadFile};
@@ -18,7 +18,7 @@ use crate::{Download, Error, UploadFile};
 pub struct Request {
     pub(crate) method: Method,
     /// The spec's path, such as `/v2/pre-recorded/{id}`; it also names the operation in errors.
-    template: &'static str,
+    pub(crate) template: &'static str,
     path_params: Vec<String>,
     pub(crate) query: Vec<(&'static str, String)>,
     /// Query parameters whose keys come from an object's (`filter[status]=open`).
@@ -218,17 +218,16 @@ pub(crate) struct Timeouts {
 }
 
 impl Timeouts {
-    /// The one mapping from the HTTP client's errors to [`Error`].
-    pub(crate) fn error(&self, operation: &str, source: reqwest::Error) -> Error {
-        let limit = match source.is_connect() {
-            true => self.connect,
-            false => self.request,
+    /// The one mapping from the HTTP client's errors to [`Error`]; `streaming` tells a stall
+    /// from a whole request's deadline.
+    pub(crate) fn error(&self, operation: &str, source: reqwest::Error, streaming: bool) -> Error {
+        let (limit, kind) = match (source.is_connect(), streaming) {
+            (true, _) => (self.connect, TimeoutKind::Connect),
+            (false, false) => (self.request, TimeoutKind::Request),
+            (false, true) => (self.request, TimeoutKind::Stall),
         };
         match limit.filter(|_| source.is_timeout()) {
-            Some(after) => Error::Timeout {
-                operation: operation.to_owned(),
-                after,
-            },
+            Some(after) => Error::timeout(kind, operation, after),
             None => Error::Transport {
                 operation: operation.to_owned(),
                 source,
@@ -266,7 +265,7 @@ impl Reply {
         Box::pin(async move {
             match self.response.bytes().await {
                 Ok(body) => Ok((self.operation, body)),
-                Err(e) => Err(self.timeouts.error(&self.operation, e)),
+                Err(e) => Err(self.timeouts.error(&self.operation, e, false)),
             }
         })
     }

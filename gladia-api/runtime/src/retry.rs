@@ -13,7 +13,11 @@ use reqwest::{Method, StatusCode};
 /// a job is never started twice. Delays grow exponentially from `initial_delay` up to `max_delay`,
 /// with full jitter; a `Retry-After` header (seconds or an HTTP date) wins, up to
 /// `max_retry_after`.
+///
+/// Built from [`RetryPolicy::default`] or [`RetryPolicy::none`] and its setters
+/// (`RetryPolicy::default().max_attempts(6)`); every value works, none panics.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 1 turns retries off.
     pub max_attempts: u32,
@@ -39,10 +43,31 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// No retries: every request is sent once.
     pub fn none() -> Self {
-        Self {
-            max_attempts: 1,
-            ..Self::default()
-        }
+        Self::default().max_attempts(1)
+    }
+
+    /// Attempts in all, the first included; 0 and 1 both turn retries off.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// Upper bound of the first delay.
+    pub fn initial_delay(mut self, delay: Duration) -> Self {
+        self.initial_delay = delay;
+        self
+    }
+
+    /// Upper bound of any computed delay.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// The longest `Retry-After` honoured.
+    pub fn max_retry_after(mut self, delay: Duration) -> Self {
+        self.max_retry_after = delay;
+        self
     }
 
     /// Whether an answer with this status is worth another attempt.
@@ -71,8 +96,9 @@ impl RetryPolicy {
             .initial_delay
             .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
             .min(self.max_delay);
-        // Full jitter: clients that failed together do not come back together.
-        ceiling.mul_f64(random_unit())
+        // Full jitter: clients that failed together do not come back together. `try_from`, as
+        // `mul_f64` panics where a ceiling near `Duration::MAX` rounds above it.
+        Duration::try_from_secs_f64(ceiling.as_secs_f64() * random_unit()).unwrap_or(ceiling)
     }
 }
 

@@ -8,18 +8,20 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use futures_util::{SinkExt, StreamExt};
-use reqwest::StatusCode;
+use reqwest::{StatusCode, Url};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, Semaphore};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::audio::Unacknowledged;
+use super::trace::{Counts, SessionSpan};
 use super::{Command, LiveEvent, LiveEvents, LiveOptions, LiveSender};
 use crate::types::{LiveMessageError, LiveServerMessage};
-use crate::{ApiError, Error, LiveError};
+use crate::{Error, LiveError};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -32,6 +34,9 @@ pub(super) struct Wire {
     /// Whether the init request asked for acknowledgments as events.
     pub(super) acks_asked: bool,
     pub(super) options: LiveOptions,
+    /// Whose settings the socket takes: user agent, default headers, connect timeout, and the
+    /// proxy the environment names.
+    pub(super) client: crate::Client,
 }
 
 /// How one connection ended.
@@ -76,9 +81,12 @@ pub(super) struct Driver {
     session_id: String,
     /// Carries the session token: never shown, and taken out of every message that could.
     url: String,
+    /// `url`, parsed when the session was joined.
+    target: Url,
     frame: usize,
     acks_asked: bool,
     options: LiveOptions,
+    client: crate::Client,
     commands: mpsc::UnboundedReceiver<Command>,
     commands_open: bool,
     events: Events,
@@ -98,6 +106,10 @@ pub(super) struct Driver {
     /// The server has the stop: its refusal of one sent again ("Recording already stopped") is
     /// no error.
     stop_acknowledged: bool,
+    /// The close code the last connection ended with, for the next reconnection's report.
+    dropped_with: Option<u16>,
+    trace: SessionSpan,
+    counts: Counts,
 }
 
 impl Drop for Driver {
@@ -110,18 +122,21 @@ impl Drop for Driver {
 impl Driver {
     pub(super) fn new(
         session_id: String,
-        url: String,
+        (url, target): (String, Url),
         wire: Wire,
         commands: mpsc::UnboundedReceiver<Command>,
         events: Events,
         room: Arc<Semaphore>,
     ) -> Self {
+        let trace = SessionSpan::new(&session_id);
         Self {
             session_id,
             url,
+            target,
             frame: wire.frame,
             acks_asked: wire.acks_asked,
             options: wire.options,
+            client: wire.client,
             commands,
             commands_open: true,
             events,
@@ -133,17 +148,29 @@ impl Driver {
             acknowledging: false,
             stop_sent: false,
             stop_acknowledged: false,
+            dropped_with: None,
+            trace,
+            counts: Counts::default(),
         }
+    }
+
+    /// The session's span, for the futures that run it.
+    pub(super) fn span(&self) -> SessionSpan {
+        self.trace.clone()
     }
 
     /// The first connection, tried as often as the policy allows (as Gladia's SDKs do); a
     /// refusal, or the last failure, is the caller's error.
-    pub(super) async fn connect(&self) -> Result<Socket, Error> {
-        let policy = &self.options.reconnect;
+    pub(super) async fn connect(&mut self) -> Result<Socket, Error> {
+        let policy = self.options.reconnect.clone();
         let mut attempt = 1;
         loop {
             match self.open().await {
-                Ok(socket) => return Ok(socket),
+                Ok(socket) => {
+                    self.counts.connects += 1;
+                    self.trace.connected(attempt);
+                    return Ok(socket);
+                }
                 Err(Failure::Refused(error)) => return Err(error),
                 Err(Failure::Lost(reason)) if attempt >= policy.max_attempts => {
                     return Err(self.error(
@@ -159,7 +186,12 @@ impl Driver {
         }
     }
 
-    pub(super) async fn run(mut self, mut socket: Socket) {
+    pub(super) async fn run(mut self, socket: Socket) {
+        self.run_connections(socket).await;
+        self.trace.record(&self.counts);
+    }
+
+    async fn run_connections(&mut self, mut socket: Socket) {
         loop {
             let reason = match self.serve(&mut socket).await {
                 Outcome::Ended => {
@@ -195,6 +227,7 @@ impl Driver {
                     reason
                 }
             };
+            self.trace.record(&self.counts);
             match self.reconnect(reason).await {
                 Ok(again) => socket = again,
                 Err(error) => return self.events.send(Err(error)),
@@ -316,6 +349,7 @@ impl Driver {
             self.waiting_since = Instant::now();
         }
         self.unacknowledged.push(audio.clone());
+        self.counts.bytes_sent += audio.len() as u64;
         self.send(socket, Message::Binary(audio)).await
     }
 
@@ -370,6 +404,7 @@ impl Driver {
 
     fn acknowledged(&mut self, first: u64, end: u64) {
         let released = self.unacknowledged.acknowledge(first, end);
+        self.counts.bytes_acknowledged += released;
         if released > 0 {
             self.room.add_permits(released as usize);
             self.waiting_since = Instant::now();
@@ -381,11 +416,13 @@ impl Driver {
     /// Close codes as Gladia's SDKs treat them (`@gladiaio/sdk` `src/client.ts`, `wsRetry`;
     /// `gladiaio-sdk` `client_options.py`, `WebSocketRetryOptions.close_codes`): 1000 is the end,
     /// 1001 and 4400–4499 are final, any other code is worth another connection.
-    fn closed(&self, frame: Option<CloseFrame>) -> Outcome {
+    fn closed(&mut self, frame: Option<CloseFrame>) -> Outcome {
         let Some(frame) = frame else {
             return Outcome::Dropped("closed without a code".into());
         };
         let code = u16::from(frame.code);
+        self.counts.close_code = Some(code);
+        self.dropped_with = Some(code);
         let reason = self.redact(&frame.reason);
         match code {
             1000 => Outcome::Ended,
@@ -398,8 +435,10 @@ impl Driver {
     /// acknowledged.
     async fn reconnect(&mut self, mut reason: String) -> Result<Socket, Error> {
         let policy = self.options.reconnect.clone();
+        let close_code = self.dropped_with.take();
         for attempt in 1..=policy.max_attempts.max(1) {
             let delay = policy.delay(attempt, None);
+            self.trace.reconnecting(attempt, delay, close_code, &reason);
             self.events.send(Ok(LiveEvent::Reconnecting {
                 attempt,
                 delay,
@@ -416,6 +455,9 @@ impl Driver {
             };
             match self.resend(&mut socket).await {
                 Ok(resent) => {
+                    self.counts.connects += 1;
+                    self.counts.reconnects += 1;
+                    self.trace.connected(attempt);
                     self.events.send(Ok(LiveEvent::Reconnected { resent }));
                     return Ok(socket);
                 }
@@ -439,6 +481,7 @@ impl Driver {
         // A byte taken as received (an undecided one-byte frame, see `audio`) frees its room.
         self.room.add_permits(released as usize);
         for message in messages {
+            self.counts.bytes_sent += message.len() as u64;
             self.send(socket, Message::Binary(message)).await?;
         }
         if self.stop_sent {
@@ -470,9 +513,8 @@ impl Driver {
 
     async fn open(&self) -> Result<Socket, Failure> {
         let limit = self.options.heartbeat.saturating_mul(2);
-        let attempt = tokio_tungstenite::connect_async(self.url.as_str());
-        match tokio::time::timeout(limit, attempt).await {
-            Ok(Ok((socket, _))) => Ok(socket),
+        match tokio::time::timeout(limit, self.handshake()).await {
+            Ok(Ok(socket)) => Ok(socket),
             Ok(Err(tungstenite::Error::Http(response))) => {
                 let status = StatusCode::from_u16(response.status().as_u16())
                     .unwrap_or(StatusCode::BAD_GATEWAY);
@@ -489,15 +531,30 @@ impl Driver {
                         "the upgrade was refused with {status}"
                     ))),
                     // The token is refused or the session is over: trying again cannot help.
-                    false => Err(Failure::Refused(Error::Api(Box::new(ApiError::new(
-                        status,
-                        self.redact(&body),
-                    ))))),
+                    false => Err(Failure::Refused(
+                        self.client
+                            .transport()
+                            .api_error(status, self.redact(&body)),
+                    )),
                 }
             }
             Ok(Err(error)) => Err(Failure::Lost(self.redact(&error.to_string()))),
             Err(_) => Err(Failure::Lost(format!("no connection within {limit:?}"))),
         }
+    }
+
+    /// TCP (through the environment's proxy, within the client's connect timeout), TLS for
+    /// `wss`, then the upgrade, with the client's user agent and default headers.
+    async fn handshake(&self) -> Result<Socket, tungstenite::Error> {
+        let mut request = self.target.as_str().into_client_request()?;
+        let transport = self.client.transport();
+        request
+            .headers_mut()
+            .extend(transport.headers_for(&self.target));
+        let stream = transport.connect_socket(&self.target).await?;
+        let (socket, _) =
+            tokio_tungstenite::client_async_tls_with_config(request, stream, None, None).await?;
+        Ok(socket)
     }
 
     fn message_error(&self, message_type: &str, error: &LiveMessageError) -> Error {
@@ -507,14 +564,14 @@ impl Driver {
         }
         let mut error = LiveError::new(self.session_id.clone(), reason);
         error.message_type = Some(message_type.to_owned());
-        Error::Live(Box::new(error))
+        error.into()
     }
 
     fn error(&self, close_code: Option<u16>, reason: String) -> Error {
         let mut error = LiveError::new(self.session_id.clone(), reason);
         error.close_code = close_code;
         error.fatal = true;
-        Error::Live(Box::new(error))
+        error.into()
     }
 
     /// `text` without the session URL's query, which holds the token.

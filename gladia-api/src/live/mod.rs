@@ -53,6 +53,7 @@
 
 mod audio;
 mod driver;
+mod trace;
 
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -64,13 +65,20 @@ use bytes::Bytes;
 use tokio::sync::{mpsc, Semaphore};
 
 use crate::operations::Live;
+use reqwest::Url;
+
 use crate::types::{
-    InitLiveSessionRequest, LiveBitDepth, LiveEncoding, LiveInitQuery, LiveServerMessage,
+    InitLiveSessionRequest, InitLiveSessionResponse, LiveBitDepth, LiveEncoding, LiveInitQuery,
+    LiveServerMessage,
 };
 use crate::{Error, LiveError, RetryPolicy};
 
-/// How a live session behaves on the wire.
+/// How a live session behaves on the wire: [`LiveOptions::default`] and its setters
+/// (`LiveOptions::default().heartbeat(Duration::from_secs(10))`). No value panics: bounds
+/// saturate, and values that cannot work (zero durations, room for less than a sample) are an
+/// [`Error::Config`] when the session starts.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LiveOptions {
     /// Attempts to connect, for the session's first connection and again after each drop, and
     /// the delays between them (as Gladia's SDKs: 5 attempts, 0.3 s doubling up to 2 s).
@@ -91,16 +99,40 @@ pub struct LiveOptions {
 impl Default for LiveOptions {
     fn default() -> Self {
         Self {
-            reconnect: RetryPolicy {
-                max_attempts: 5,
-                initial_delay: Duration::from_millis(300),
-                max_delay: Duration::from_secs(2),
-                ..RetryPolicy::default()
-            },
+            reconnect: RetryPolicy::default()
+                .max_attempts(5)
+                .initial_delay(Duration::from_millis(300))
+                .max_delay(Duration::from_secs(2)),
             max_unacknowledged: 4 * 1024 * 1024,
             heartbeat: Duration::from_secs(5),
             ack_timeout: Duration::from_secs(10),
         }
+    }
+}
+
+impl LiveOptions {
+    /// Attempts to connect, and the delays between them.
+    pub fn reconnect(mut self, policy: RetryPolicy) -> Self {
+        self.reconnect = policy;
+        self
+    }
+
+    /// The most audio kept until the server acknowledges it, in bytes.
+    pub fn max_unacknowledged(mut self, bytes: usize) -> Self {
+        self.max_unacknowledged = bytes;
+        self
+    }
+
+    /// How often a quiet connection is checked with a ping.
+    pub fn heartbeat(mut self, heartbeat: Duration) -> Self {
+        self.heartbeat = heartbeat;
+        self
+    }
+
+    /// How long sent audio may go without any acknowledgment.
+    pub fn ack_timeout(mut self, timeout: Duration) -> Self {
+        self.ack_timeout = timeout;
+        self
     }
 }
 
@@ -237,10 +269,7 @@ impl LiveSender {
     }
 
     fn refused(&self, reason: &str) -> Error {
-        Error::Live(Box::new(LiveError::new(
-            self.shared.session_id.clone(),
-            reason.to_owned(),
-        )))
+        LiveError::new(self.shared.session_id.clone(), reason.to_owned()).into()
     }
 }
 
@@ -278,6 +307,9 @@ impl Live<'_> {
     /// Starts a live session (`POST /v2/live`) and connects to it, with the default
     /// [`LiveOptions`]. Acknowledgments are turned on whatever the request says: the session
     /// needs them to send no audio twice; they are events only if the request asked for them.
+    /// The session runs in the client's region, if it has one ([`ClientBuilder::region`]).
+    ///
+    /// [`ClientBuilder::region`]: crate::ClientBuilder::region
     pub async fn start(&self, request: &InitLiveSessionRequest) -> Result<LiveSession, Error> {
         self.start_with(&LiveInitQuery::default(), request, LiveOptions::default())
             .await
@@ -290,6 +322,86 @@ impl Live<'_> {
         request: &InitLiveSessionRequest,
         options: LiveOptions,
     ) -> Result<LiveSession, Error> {
+        let audio = AudioFormat::of(request, &options)?;
+        let session = self.create(query, request).await?;
+        self.connect(&session.id, &session.url, audio, options)
+            .await
+    }
+
+    /// Starts a session (`POST /v2/live`) for another party to join with [`Self::join`]: a
+    /// backend holds the key, gives its client the id and URL. As [`Self::start`] does, it turns
+    /// acknowledgments on (the joining session needs them) and takes the client's region when
+    /// `query` names none.
+    pub async fn create(
+        &self,
+        query: &LiveInitQuery,
+        request: &InitLiveSessionRequest,
+    ) -> Result<InitLiveSessionResponse, Error> {
+        let mut request = request.clone();
+        let messages = request.messages_config.get_or_insert_with(Default::default);
+        messages.receive_acknowledgments = Some(true);
+        let mut query = query.clone();
+        if query.region.is_none() {
+            query.region = self.client.region().cloned();
+        }
+        self.init(&query, &request).await
+    }
+
+    /// Joins a session started elsewhere (by [`Self::create`], or any backend's `POST /v2/live`
+    /// with acknowledgments on), from its id and WebSocket URL, as Gladia's SDKs'
+    /// `connectSession` does. `request` is what the session was started with, for its audio
+    /// format (encoding, bit depth, channels) and whether acknowledgments are events; the rest
+    /// of it is not read. No API key is needed: the URL's token is the credential, so a client
+    /// built with [`ClientBuilder::no_api_key`](crate::ClientBuilder::no_api_key) joins.
+    pub async fn join(
+        &self,
+        id: &str,
+        url: &str,
+        request: &InitLiveSessionRequest,
+        options: LiveOptions,
+    ) -> Result<LiveSession, Error> {
+        let audio = AudioFormat::of(request, &options)?;
+        self.connect(id, url, audio, options).await
+    }
+
+    async fn connect(
+        &self,
+        id: &str,
+        url: &str,
+        audio: AudioFormat,
+        options: LiveOptions,
+    ) -> Result<LiveSession, Error> {
+        let target = Url::parse(url)
+            .ok()
+            .filter(|target| matches!(target.scheme(), "ws" | "wss"))
+            .ok_or_else(|| {
+                // Without the query: it holds the token.
+                let shown = url.split('?').next().unwrap_or_default();
+                Error::Config(format!(
+                    "the session URL `{shown}` is not a ws:// or wss:// URL"
+                ))
+            })?;
+        let wire = driver::Wire {
+            frame: audio.frame,
+            acks_asked: audio.acks_asked,
+            options,
+            client: self.client.clone(),
+        };
+        connect(id.to_owned(), (url.to_owned(), target), wire).await
+    }
+}
+
+/// What a session needs of the request it was started with.
+struct AudioFormat {
+    /// Bytes per sample frame.
+    frame: usize,
+    /// Whether the request asked for acknowledgments as events.
+    acks_asked: bool,
+}
+
+impl AudioFormat {
+    /// Also checks `options` against the frame: they are refused before anything is sent.
+    fn of(request: &InitLiveSessionRequest, options: &LiveOptions) -> Result<Self, Error> {
         let frame = sample_frame(request)?;
         if options.max_unacknowledged < frame
             || options.heartbeat.is_zero()
@@ -300,17 +412,12 @@ impl Live<'_> {
                  `heartbeat` and `ack_timeout` must not be zero"
             )));
         }
-        let mut request = request.clone();
-        let messages = request.messages_config.get_or_insert_with(Default::default);
-        let acks_asked = messages.receive_acknowledgments == Some(true);
-        messages.receive_acknowledgments = Some(true);
-        let session = self.init(query, &request).await?;
-        let wire = driver::Wire {
-            frame,
-            acks_asked,
-            options,
-        };
-        connect(session.id, session.url, wire).await
+        let acks_asked = request
+            .messages_config
+            .as_ref()
+            .and_then(|messages| messages.receive_acknowledgments)
+            == Some(true);
+        Ok(Self { frame, acks_asked })
     }
 }
 
@@ -343,14 +450,14 @@ fn sample_frame(request: &InitLiveSessionRequest) -> Result<usize, Error> {
 }
 
 /// Connects to a session's WebSocket URL and starts the task that runs it.
-async fn connect(id: String, url: String, wire: driver::Wire) -> Result<LiveSession, Error> {
+async fn connect(id: String, url: (String, Url), wire: driver::Wire) -> Result<LiveSession, Error> {
     let room_size = wire.options.max_unacknowledged.min(u32::MAX as usize);
     let max_piece = LiveSender::MAX_FRAME.min(room_size) / wire.frame * wire.frame;
     let room = Arc::new(Semaphore::new(room_size));
     let (commands, command_rx) = mpsc::unbounded_channel();
     let (event_tx, events) = mpsc::unbounded_channel();
     let backlog = Arc::new(AtomicUsize::new(0));
-    let driver = driver::Driver::new(
+    let mut driver = driver::Driver::new(
         id.clone(),
         url,
         wire,
@@ -358,8 +465,9 @@ async fn connect(id: String, url: String, wire: driver::Wire) -> Result<LiveSess
         driver::Events::new(event_tx, backlog.clone()),
         room.clone(),
     );
-    let socket = driver.connect().await?;
-    tokio::spawn(driver.run(socket));
+    let span = driver.span();
+    let socket = span.enter(driver.connect()).await?;
+    tokio::spawn(span.enter(driver.run(socket)));
     Ok(LiveSession {
         sender: LiveSender {
             shared: Arc::new(SenderShared {
