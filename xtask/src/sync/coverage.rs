@@ -71,10 +71,7 @@ fn count(node: &Value) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn tree(yaml: &str) -> Value {
-        serde_yaml::from_str(yaml).unwrap()
-    }
+    use crate::sync::tree;
 
     #[test]
     fn each_difference_is_put_down_to_the_action_that_made_it() {

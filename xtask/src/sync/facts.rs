@@ -447,10 +447,7 @@ fn reason_phrase(code: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn tree(yaml: &str) -> Value {
-        serde_yaml::from_str(yaml).unwrap()
-    }
+    use crate::sync::tree;
 
     #[test]
     fn prose_goes_and_names_stay() {

@@ -200,6 +200,12 @@ fn report_coverage(coverage: &coverage::Coverage, overlay: &Overlay) -> Result<(
     Ok(())
 }
 
+/// A YAML tree from text, for the tests of sync's modules.
+#[cfg(test)]
+fn tree(yaml: &str) -> Value {
+    serde_yaml::from_str(yaml).unwrap()
+}
+
 fn yaml(text: &str, path: &Path) -> Result<Value, String> {
     serde_yaml::from_str(text).map_err(|e| format!("{}: {e}", path.display()))
 }

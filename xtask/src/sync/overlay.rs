@@ -182,10 +182,7 @@ pub fn target_of(steps: &[Step]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn tree(yaml: &str) -> Value {
-        serde_yaml::from_str(yaml).unwrap()
-    }
+    use crate::sync::tree;
 
     #[test]
     fn updates_merge_maps_replace_scalars_and_lists_and_append_to_targeted_lists() {

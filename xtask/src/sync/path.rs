@@ -337,10 +337,7 @@ pub fn pointer(path: &[Step]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn tree(yaml: &str) -> Value {
-        serde_yaml::from_str(yaml).unwrap()
-    }
+    use crate::sync::tree;
 
     fn pointers(root: &Value, target: &str) -> Vec<String> {
         select(root, &parse(target).unwrap())
