@@ -516,7 +516,7 @@ pub fn decode_located<T: de::DeserializeOwned>(
 }
 
 /// The path and reason of a failure at `path` whose message is `message`: when the message was
-/// made by [`located`] (a union inside), the path goes on to where inside it failed.
+/// made for a held entry of a tagged union (`located`), the path goes on to where inside it failed.
 pub fn locate_within(path: String, message: &str) -> (String, String) {
     let inner = message
         .strip_prefix(LOCATED_PREFIX)
