@@ -143,12 +143,12 @@ fn compare_type(old: Side<'_>, new: Side<'_>, out: &mut Vec<Change>) {
     match (&old.1.kind, &new.1.kind) {
         (TypeKind::Struct(a), TypeKind::Struct(b)) => {
             let (a, b) = (rust_fields(a), rust_fields(b));
-            compare_fields(old, &a, new, &b, out);
+            compare_fields(&a, &new.1.name, &b, out);
         }
         (TypeKind::Query(a), TypeKind::Query(b)) => {
             let a: Vec<&Field> = a.iter().map(|p| &p.field).collect();
             let b: Vec<&Field> = b.iter().map(|p| &p.field).collect();
-            compare_fields(old, &a, new, &b, out);
+            compare_fields(&a, &new.1.name, &b, out);
         }
         (TypeKind::StringEnum(a), TypeKind::StringEnum(b)) => compare_values(name, a, b, out),
         (TypeKind::IntegerEnum(a), TypeKind::IntegerEnum(b)) => compare_values(name, a, b, out),
@@ -199,20 +199,19 @@ fn compare_type(old: Side<'_>, new: Side<'_>, out: &mut Vec<Change>) {
 /// is not breaking: `new(…)` and `Default` fill it, and literals are written with `..`; a new
 /// field without a default is, being a new argument of `new`.
 fn compare_fields(
-    old: Side<'_>,
     old_fields: &[&Field],
-    new: Side<'_>,
+    owner: &str,
     new_fields: &[&Field],
     out: &mut Vec<Change>,
 ) {
-    let item = |field: &Field| format!("{}.{}", new.1.name, field.name);
+    let item = |field: &Field| format!("{owner}.{}", field.name);
     for field in old_fields {
         if !new_fields.iter().any(|f| f.name == field.name) {
             out.push(Change::breaking(item(field), "field removed".to_owned()));
         }
     }
     for field in new_fields {
-        let after = surface::field_type(new.0, new.1, field);
+        let after = surface::field_type(field);
         let Some(before) = old_fields.iter().find(|f| f.name == field.name) else {
             let (breaking, what) = if field.flatten {
                 (
@@ -228,7 +227,7 @@ fn compare_fields(
             out.push(Change::new(breaking, item(field), what));
             continue;
         };
-        let was = surface::field_type(old.0, old.1, before);
+        let was = surface::field_type(before);
         if was != after {
             let what = if was == format!("Option<{after}>") {
                 format!("now required: {} → {}", code(&was), code(&after))
