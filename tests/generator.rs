@@ -51,7 +51,7 @@ fn gladia_spec_operations() {
                 format!("{}().{}", op.name.resource, op.name.method),
                 op.http_method.as_upper(),
                 op.path,
-                op.query.as_deref().unwrap_or("-"),
+                op.query.as_ref().map_or("-", |q| q.ty.as_str()),
                 op.body
                     .as_ref()
                     .map(|b| format!("{b:?}"))

@@ -89,17 +89,20 @@ pub fn shared(relative: &str) -> Option<PathBuf> {
 
 /// Gladia's OpenAPI document as its API served it (`../shared/reference`): its examples are
 /// what Gladia itself says the API sends, so tests decode them rather than examples of our own.
-pub fn gladia_published_document() -> Value {
-    let path = root().join("../shared/reference/gladia-openapi-2026-08-19.json");
+/// `None` without `../shared` (see [`shared`]): a test that needs it cannot forget to skip.
+pub fn gladia_published_document() -> Option<Value> {
+    let path = shared("reference/gladia-openapi-2026-08-19.json")?;
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e} (the shared reference documents)", path.display()));
-    serde_json::from_str(&text).expect("Gladia's document is JSON")
+    Some(serde_json::from_str(&text).expect("Gladia's document is JSON"))
 }
 
 /// A value of Gladia's component schema `name` (Gladia's name: `StreamingResponse`), built
-/// from the examples of Gladia's published document.
+/// from the examples of Gladia's published document. Only for tests that skip without it
+/// (`shared`): it panics when the document is absent.
 pub fn example(name: &str) -> Value {
-    let document = gladia_published_document();
+    let document = gladia_published_document()
+        .expect("Gladia's published document: the test checks `shared` first");
     let schema = &document["components"]["schemas"][name];
     assert!(
         schema.is_object(),

@@ -37,6 +37,8 @@ pub struct KeyHeader {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
     pub name: String,
+    /// The handle type its accessor returns (`PreRecorded` for `pre_recorded`).
+    pub handle: String,
     pub docs: Docs,
 }
 
@@ -107,6 +109,10 @@ pub struct Field {
     /// kept as received, a `Result<T, UnreadableItem>`, instead of failing the object (a job's
     /// add-on result of another shape).
     pub lenient: bool,
+    /// Set by the page pass: the list of a page type ([`PAGE_ITEMS`]), whose items decode one by
+    /// one, so that one item the client cannot read (a job of an older shape) stays in its
+    /// place as an error and never hides the others.
+    pub page_items: bool,
     /// Set by the tag pass: the only value the field can hold, the tag of a tagged union's
     /// variant (a message's `type`). It is no Rust field: the encoder writes it, the decoder
     /// checks it.
@@ -297,8 +303,8 @@ pub struct Operation {
     pub path: String,
     pub docs: Docs,
     pub path_params: Vec<Field>,
-    /// Name of the generated query type, if the operation takes query parameters.
-    pub query: Option<String>,
+    /// The query, header and cookie parameters, if the operation takes any: one argument.
+    pub query: Option<QueryArgument>,
     pub body: Option<Body>,
     pub responses: Vec<Response>,
     /// Set when the success answer is one page of a list that links to the next.
@@ -366,11 +372,49 @@ impl std::fmt::Display for Status {
     }
 }
 
+/// The endpoint function's argument of a JSON, url-encoded, text or binary request body.
+pub const BODY_ARGUMENT: &str = "body";
+/// The endpoint function's argument of a multipart form's text parts.
+pub const FORM_ARGUMENT: &str = "form";
+
+/// The wire name of a page type's list (see [`Paged`]).
+pub const PAGE_ITEMS: &str = "items";
+
 /// A page type: a struct with an `items` list and a nullable `next` link.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Paged {
     pub page: String,
     pub item: TypeRef,
+    /// The function that streams every item of every page (`naming::all_pages_method`).
+    pub all: String,
+    /// The function that builds the first page's request, which both call
+    /// (`naming::request_method`).
+    pub request: String,
+}
+
+/// An operation's query, header and cookie parameters as its function takes them: one value
+/// of a generated type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryArgument {
+    /// The generated type (a `TypeKind::Query`).
+    pub ty: String,
+    /// The argument: `query`, or `params` once headers or cookies join.
+    pub name: String,
+    /// What the request is given of it, in this order.
+    pub sends: Vec<QuerySend>,
+}
+
+/// One way a query type's fields go out, each a method of the type that the request calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuerySend {
+    /// Plain fields as `name=value` pairs (`to_query_pairs`).
+    Pairs,
+    /// Object fields in their `style` (`to_object_query_pairs`).
+    Objects,
+    /// `to_header_pairs`.
+    Headers,
+    /// `to_cookie_pairs`.
+    Cookies,
 }
 
 /// A request body. A spec body that takes several media types becomes one operation per form.

@@ -114,7 +114,10 @@ pub fn parse_document(
             for warning in &mut warnings {
                 warning.at.locate(other);
             }
-            Ok((api, warnings))
+            // The text's own come first: they were met first.
+            let mut all = bundle.warnings.clone();
+            all.append(&mut warnings);
+            Ok((api, all))
         }
         Err(mut error) => {
             if let Some(place) = error.place_mut() {

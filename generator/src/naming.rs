@@ -52,13 +52,23 @@ pub const RUNTIME_NAMES: [&str; 3] = ["Client", "Request", "Error"];
 
 /// The client's own methods, which a resource's accessor (`client.<resource>()`) must not take:
 /// the same name twice does not compile, and an accessor named like a trait's method (`clone`)
-/// would hide it.
-pub const CLIENT_METHODS: [&str; 7] = [
+/// would hide it. In a crate made by `--crate` the accessors are inherent methods of the
+/// runtime's `Client`, so its private methods count too (a `send` tag met `Client::send`);
+/// `package`'s tests check the list against the runtime's `impl Client`.
+pub const CLIENT_METHODS: [&str; 15] = [
     "new",
     "from_env",
     "builder",
     "base_url",
     "transport",
+    "send",
+    "send_with_retries",
+    "attempts",
+    "send_once",
+    "connect_socket",
+    "headers_for",
+    "api_error",
+    "url",
     "clone",
     "to_owned",
 ];

@@ -204,3 +204,33 @@ fn lib_rs(api: &Api) -> String {
         preamble = crate::PREAMBLE,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every method of the runtime's `impl Client` (private ones too: an accessor of the same
+    /// name in the generated `impl Client` is a second definition) is one no resource takes.
+    #[test]
+    fn client_methods_cover_the_runtimes_client() {
+        let (_, client) = RUNTIME
+            .iter()
+            .find(|(path, _)| *path == "src/client.rs")
+            .expect("the runtime's client");
+        let start = client.find("\nimpl Client {\n").expect("impl Client");
+        let body = &client[start..];
+        let end = body.find("\n}\n").expect("its end");
+        let methods: Vec<&str> = body[..end]
+            .split("fn ")
+            .skip(1)
+            .filter_map(|rest| rest.split(['(', '<']).next())
+            .collect();
+        assert!(methods.contains(&"send"), "{methods:?}");
+        for method in methods {
+            assert!(
+                crate::naming::CLIENT_METHODS.contains(&method),
+                "a resource named `{method}` would clash with the runtime's Client::{method}"
+            );
+        }
+    }
+}

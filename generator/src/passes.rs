@@ -131,6 +131,20 @@ pub fn named_within(ty: &TypeRef) -> Option<&String> {
     }
 }
 
+/// The list of each page type an operation answers with ([`PAGE_ITEMS`]) decodes item by
+/// item: set once here, so that emit reads a field's flag instead of looking for pages.
+pub fn mark_page_items(types: &mut [TypeDef], operations: &[Operation]) {
+    for paged in operations.iter().filter_map(|op| op.paged.as_ref()) {
+        for def in types.iter_mut().filter(|t| t.name == paged.page) {
+            if let TypeKind::Struct(fields) = &mut def.kind {
+                for field in fields.iter_mut().filter(|f| f.wire == PAGE_ITEMS) {
+                    field.page_items = true;
+                }
+            }
+        }
+    }
+}
+
 /// The tag of a tagged union's variant (a message's `type`) is one value the variant's schema
 /// fixes (`const`, or an `enum` of one value). Such a field is made a constant: users neither
 /// write nor read it, the encoder writes it and the decoder checks it. The one-value enums that
@@ -344,7 +358,7 @@ pub fn mark_validated(types: &mut [TypeDef], operations: &[Operation]) {
                 .as_ref()
                 .and_then(Body::sent_type)
                 .and_then(named_within);
-            op.query.as_ref().into_iter().chain(body)
+            op.query.as_ref().map(|q| &q.ty).into_iter().chain(body)
         })
         .filter_map(|name| index.get(name.as_str()).copied())
         .collect();

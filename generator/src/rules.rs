@@ -3,7 +3,7 @@
 //! it. Every warning names its rule (`warning[items-tuple]: …`), so a user can find it here,
 //! deny it (`cargo xtask codegen --deny items-tuple`) or deny them all (`--strict`).
 //!
-//! The table's order is the order of the pipeline: `bundle`, then `normalize` (document, then
+//! The table's order is the order of the pipeline: the text (`source`), `bundle`, then `normalize` (document, then
 //! schemas: 3.1 spellings first, lenient rewrites next, checks last), then `convert`. A test
 //! checks that ARCHITECTURE.md's table is [`markdown`] of this one, and another that each
 //! rule's spec gives its warning.
@@ -30,6 +30,9 @@ macro_rules! rules {
 }
 
 rules! {
+    FLOW_COLON = "flow-colon",
+        "a colon inside a flow collection followed by its value without a space (Gravitino's `{\"name\": \"t\", indexes:[ ]}`), which js-yaml reads and libyaml refuses: `key: value`",
+        "`source.rs` (`read_leniently`)", "flow_colon";
     URL_REF = "url-ref",
         "a `$ref` to a URL: never fetched; read from the folder of local copies `--refs DIR` gives (`DIR/host/path`, else `DIR/file-name`), else a schema is any JSON value and any other part is left out",
         "`bundle/mod.rs` (`Bundler::unfetched`)", "url_refs";

@@ -27,6 +27,69 @@ pub fn read(text: &str) -> Result<Value, Error> {
     guard(value, "#", 0)
 }
 
+/// A document's text as read: its tree, the text the tree was read from (the given one, or it
+/// with a space added after each colon `rules::FLOW_COLON` read), and where those colons are.
+pub struct Read<'a> {
+    pub tree: Value,
+    pub text: std::borrow::Cow<'a, str>,
+    /// Line and column (from 1) of each colon a space was added after.
+    pub repaired: Vec<(usize, usize)>,
+}
+
+/// [`read`], and a colon written without its space inside a flow collection (`{a: 1,
+/// indexes:[ ]}`, `{key:"value"}`) is read as the separator it is meant as: js-yaml, which
+/// tools that render documents use, reads it so, libyaml (serde_yaml) stops there. The text is
+/// read again after each repair, so a document with many is slow, but only such a document.
+pub fn read_leniently(text: &str) -> Result<Read<'_>, Error> {
+    let mut repaired = Vec::new();
+    let mut current = std::borrow::Cow::Borrowed(text);
+    loop {
+        if is_json(&current) {
+            return Ok(Read {
+                tree: read(&current)?,
+                text: current,
+                repaired,
+            });
+        }
+        match serde_yaml::from_str::<crate::tree::Tree>(&current) {
+            Ok(crate::tree::Tree(value)) => {
+                return Ok(Read {
+                    tree: guard(value, "#", 0)?,
+                    text: current,
+                    repaired,
+                })
+            }
+            Err(e) => {
+                let Some((offset, line_column)) = colon_without_space(&current, &e) else {
+                    return Err(yaml_error(&e));
+                };
+                current.to_mut().insert(offset + 1, ' ');
+                repaired.push(line_column);
+            }
+        }
+    }
+}
+
+/// Where serde_yaml stopped at a colon that a flow collection's value follows without a space
+/// (`[`, `{` or a quote): the colon's byte offset, and its line and column.
+fn colon_without_space(text: &str, e: &serde_yaml::Error) -> Option<(usize, (usize, usize))> {
+    if !e.to_string().contains("found unexpected ':'") {
+        return None;
+    }
+    let location = e.location()?;
+    let line_start = text
+        .split_inclusive('\n')
+        .take(location.line().checked_sub(1)?)
+        .map(str::len)
+        .sum::<usize>();
+    let line = text[line_start..].lines().next()?;
+    // libyaml counts characters; the column is of the colon, from 1.
+    let (offset, _) = line.char_indices().nth(location.column().checked_sub(1)?)?;
+    let rest = &line.as_bytes()[offset..];
+    (rest.first() == Some(&b':') && matches!(rest.get(1), Some(b'[' | b'{' | b'"' | b'\'')))
+        .then_some((line_start + offset, (location.line(), location.column())))
+}
+
 /// JSON text is read as JSON: YAML 1.2 reads most of it, not all (a `\ud83d\udc4d` surrogate
 /// pair is refused).
 pub(crate) fn is_json(text: &str) -> bool {

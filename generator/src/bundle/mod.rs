@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
 
-use crate::error::{Error, Place};
+use crate::error::{Error, Place, Warning};
 use crate::source::{self, escape, unescape};
 
 mod ids;
@@ -43,6 +43,8 @@ pub struct Bundle<'a> {
     files: Vec<SourceFile<'a>>,
     /// A pointer of the bundled tree to the file and pointer its node was copied from.
     origins: HashMap<String, (usize, String)>,
+    /// What was read leniently as the text was read, located already.
+    pub warnings: Vec<Warning>,
 }
 
 struct SourceFile<'a> {
@@ -104,12 +106,15 @@ pub fn bundle<'a>(
     path: Option<&Path>,
     refs: Option<&Path>,
 ) -> Result<(Value, Bundle<'a>), Error> {
-    let mut tree = source::read(text).map_err(|e| e.locate(text))?;
+    let read = source::read_leniently(text).map_err(|e| e.locate(text))?;
+    let mut tree = read.tree;
     decode_fragments(&mut tree);
     ids::resolve(&mut tree);
+    let shown = path.map_or_else(String::new, |p| p.display().to_string());
+    let warnings = flow_colon_warnings(&read.repaired, (!shown.is_empty()).then_some(&shown));
     let root = SourceFile {
-        shown: path.map_or_else(String::new, |p| p.display().to_string()),
-        text: Cow::Borrowed(text),
+        shown,
+        text: read.text,
     };
     let mut bundler = Bundler {
         tree,
@@ -123,11 +128,13 @@ pub fn bundle<'a>(
         taken: HashMap::new(),
         origins: HashMap::new(),
         queue: VecDeque::new(),
+        warnings,
     };
     let result = bundler.run();
     let bundle = Bundle {
         files: bundler.files,
         origins: bundler.origins,
+        warnings: bundler.warnings,
     };
     match result {
         Ok(()) => Ok((bundler.tree, bundle)),
@@ -166,6 +173,7 @@ struct Bundler<'a> {
     taken: HashMap<&'static str, HashSet<String>>,
     origins: HashMap<String, (usize, String)>,
     queue: VecDeque<Work>,
+    warnings: Vec<Warning>,
 }
 
 impl Bundler<'_> {
@@ -530,31 +538,37 @@ impl Bundler<'_> {
         let text = std::fs::read_to_string(&canonical).map_err(cannot_read)?;
         let file = self.files.len();
         let shown = self.shown(&path);
-        self.files.push(SourceFile {
-            shown: shown.clone(),
-            text: Cow::Owned(text),
-        });
-        self.paths.push(path);
-        self.by_path.insert(canonical.clone(), file);
         // Redocly's convention: a `$ref` to a Markdown (or any other text) file is its text,
         // as descriptions are written.
         let is_text = canonical
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| !matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"));
-        let tree = if is_text {
-            Value::String(self.files[file].text.to_string())
+        let (tree, text) = if is_text {
+            (Value::String(text.clone()), text)
         } else {
-            let mut tree = source::read(&self.files[file].text).map_err(|mut e| {
+            let read = source::read_leniently(&text).map_err(|mut e| {
                 if let Some(place) = e.place_mut() {
-                    place.file = Some(shown);
+                    place.file = Some(shown.clone());
                 }
                 e
             })?;
+            self.warnings
+                .extend(flow_colon_warnings(&read.repaired, Some(&shown)));
+            let mut tree = read.tree;
             decode_fragments(&mut tree);
             ids::resolve(&mut tree);
-            tree
+            // The text as read, so that places in this file are found in the text its tree
+            // came from.
+            let text = read.text.into_owned();
+            (tree, text)
         };
+        self.files.push(SourceFile {
+            shown,
+            text: Cow::Owned(text),
+        });
+        self.paths.push(path);
+        self.by_path.insert(canonical, file);
         self.trees.resize(file, Value::Null);
         self.trees.push(tree);
         Ok((file, pointer))
@@ -677,4 +691,21 @@ fn hoisted_name(target: &str, path: &Path) -> String {
     } else {
         "Part".to_owned()
     }
+}
+
+/// The warnings of the colons [`source::read_leniently`] added a space after, in `file`.
+fn flow_colon_warnings(repaired: &[(usize, usize)], file: Option<&String>) -> Vec<Warning> {
+    repaired
+        .iter()
+        .map(|&line_column| {
+            let mut warning = Warning::new(
+                crate::rules::FLOW_COLON,
+                "#",
+                "a colon inside a flow collection is followed by its value without a space; read as `key: value`",
+            );
+            warning.at.line_column = Some(line_column);
+            warning.at.file = file.cloned();
+            warning
+        })
+        .collect()
 }

@@ -51,6 +51,7 @@ pub fn convert(spec: &OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
     passes::check_alias_cycles(&types)?;
     passes::check_bounds(&types)?;
     passes::box_cycles(&mut types);
+    passes::mark_page_items(&mut types, &operations);
     passes::constant_tags(&mut types, &operations);
     passes::describe_fields(&mut types);
     passes::mark_validated(&mut types, &operations);

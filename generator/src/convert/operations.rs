@@ -11,32 +11,61 @@ use super::schema::docs;
 use super::Converter;
 use crate::error::{Error, Warning};
 use crate::ir::*;
-use crate::naming;
+use crate::naming::{self, OperationName};
 use crate::rules;
 use crate::source::escape;
 
+/// An operation of the spec and where it is.
+struct SpecOperation<'a, 's> {
+    path: &'s str,
+    item: &'a openapiv3::PathItem,
+    method: &'s str,
+    operation: &'a openapiv3::Operation,
+    path_pointer: &'s str,
+    pointer: &'s str,
+}
+
+/// The names operations have claimed so far, to give each its own or report a clash.
+struct Claimed {
+    /// `{resource}().{function}` to the spec place it came from.
+    functions: HashMap<String, String>,
+    /// Resource handle type to the tag it came from.
+    handles: HashMap<String, String>,
+    /// The operations the REST convention gives one name: each named by its `operationId`.
+    by_operation_id: HashSet<String>,
+}
+
+/// What an operation's forms (one per request body media type) share.
+struct Shared<'o> {
+    name: &'o OperationName,
+    http_method: HttpMethod,
+    path: &'o str,
+    pointer: &'o str,
+    docs: &'o Docs,
+    path_params: &'o [Field],
+    query: Option<&'o QueryArgument>,
+    responses: &'o [Response],
+    /// The page type and its item, when the answer is one page of a list.
+    paged: Option<&'o (String, TypeRef)>,
+}
+
 impl<'a> Converter<'a> {
-    #[expect(
-        clippy::too_many_lines,
-        clippy::cognitive_complexity,
-        reason = "issue 20: to split into one function per operation and its parameters"
-    )]
     pub(super) fn operations(&mut self, spec: &'a OpenAPI) -> Result<Vec<Operation>, Error> {
         let mut operations: Vec<Operation> = Vec::new();
-        // Function name to the spec place it came from, to report collisions.
-        let mut functions: HashMap<String, String> = HashMap::new();
-        // Resource handle type to the tag it came from.
-        let mut handles: HashMap<String, String> = naming::RESERVED_TYPE_NAMES
-            .iter()
-            .chain(&naming::RUNTIME_NAMES)
-            .map(|name| {
-                (
-                    name.to_string(),
-                    format!("the runtime's or Rust's own `{name}`"),
-                )
-            })
-            .collect();
-        let by_operation_id = convention_clashes(spec);
+        let mut claimed = Claimed {
+            functions: HashMap::new(),
+            handles: naming::RESERVED_TYPE_NAMES
+                .iter()
+                .chain(&naming::RUNTIME_NAMES)
+                .map(|name| {
+                    (
+                        name.to_string(),
+                        format!("the runtime's or Rust's own `{name}`"),
+                    )
+                })
+                .collect(),
+            by_operation_id: convention_clashes(spec),
+        };
         for (path, item) in &spec.paths.paths {
             let path_pointer = format!("#/paths/{}", escape(path));
             let item = match item {
@@ -47,260 +76,304 @@ impl<'a> Converter<'a> {
             };
             for (method, operation) in item.iter() {
                 let pointer = format!("{path_pointer}/{method}");
-                let http_method = HttpMethod::from_spec(method)
-                    .ok_or_else(|| Error::unsupported(&pointer, "an unknown HTTP method"))?;
-                let mut explicit = method_extension(&operation.extensions, &pointer)?;
-                let mut named_by = naming::METHOD_EXTENSION;
-                if by_operation_id.contains(&pointer) {
-                    explicit = operation.operation_id.as_deref();
-                    named_by = "operationId";
-                }
-                let tag = naming::resource_tag(&operation.tags);
-                if let Some(unnamed) = operation.tags.first().filter(|t| Some(t.as_str()) != tag) {
-                    self.warnings.push(Warning::new(
-rules::UNNAMED_TAG,
-                        &format!("{pointer}/tags/0"),
-                        format!("tag `{unnamed}` gives no Rust name; the resource is named by the next tag or the path"),
-                    ));
-                }
-                let mut name =
-                    naming::operation_name(tag, method, path, explicit).map_err(|part| {
-                        let at = match part {
-                            "the tag" => format!("{pointer}/tags/0"),
-                            naming::METHOD_EXTENSION => format!("{pointer}/{named_by}"),
-                            _ => pointer.clone(),
-                        };
-                        let part = if part == naming::METHOD_EXTENSION {
-                            named_by
-                        } else {
-                            part
-                        };
-                        Error::unsupported(
-                            &at,
-                            format!("{part} gives no Rust name (no ASCII letter or digit)"),
-                        )
-                    })?;
-                let mut handle = naming::resource_type_name(&name.resource);
-                let tag_place = format!("{pointer}/tags/0");
-                let taken = |handle: &str| {
-                    handles
-                        .get(handle)
-                        .is_some_and(|first| !first.starts_with("#/paths"))
+                let spec_operation = SpecOperation {
+                    path,
+                    item,
+                    method,
+                    operation,
+                    path_pointer: &path_pointer,
+                    pointer: &pointer,
                 };
-                if naming::CLIENT_METHODS.contains(&name.resource.as_str()) || taken(&handle) {
-                    // A tag named like the client's methods or the runtime's types (WorkOS's
-                    // `client`): its resource is `{tag}_api`, documented in `resources`.
-                    name.resource = format!("{}{RENAMED_RESOURCE}", name.resource);
-                    handle = naming::resource_type_name(&name.resource);
-                }
-                match handles.get(&handle) {
-                    Some(first) if !first.starts_with("#/paths") => {
-                        return Err(Error::collision(&handle, first.clone(), &tag_place))
-                    }
-                    Some(_) => {}
-                    None => {
-                        handles.insert(handle, tag_place);
-                    }
-                }
-                let stem = name.type_stem();
-                let parameters = self.parameters(item, operation, &path_pointer, &pointer)?;
-                let mut path_params = Vec::new();
-                let mut query = Vec::new();
-                for (param_pointer, parameter) in parameters {
-                    let param_pointer = param_pointer.as_str();
-                    match parameter {
-                        Parameter::Path { parameter_data, .. } => {
-                            let (mut field, _) =
-                                self.parameter(parameter_data, &stem, param_pointer)?;
-                            if field.ty == TypeRef::Json {
-                                // A schema that says nothing (Grocy's `$ref` to a schema it
-                                // lacks): a path segment is text.
-                                self.warnings.push(Warning::new(
-                                    rules::UNTYPED_PATH_PARAMETER,
-                                    param_pointer,
-                                    "a path parameter of any JSON value; read as a string",
-                                ));
-                                field.ty = TypeRef::Scalar(Scalar::String);
-                            }
-                            let list = matches!(&field.ty, TypeRef::Array(item) if self.is_plain_text(item));
-                            if !list && !matches!(field.ty, TypeRef::Scalar(_) | TypeRef::Named(_))
-                            {
-                                return Err(Error::unsupported(
-                                    param_pointer,
-                                    "a path parameter that is not a single value",
-                                ));
-                            }
-                            rename_if_taken(&mut field, |name| {
-                                path_params.iter().any(|p: &Field| p.name == name)
-                            });
-                            path_params.push(field);
-                        }
-                        Parameter::Query { parameter_data, .. }
-                        | Parameter::Header { parameter_data, .. }
-                        | Parameter::Cookie { parameter_data, .. } => {
-                            let location = match parameter {
-                                Parameter::Query { .. } => ParamIn::Query,
-                                Parameter::Header { .. } => ParamIn::Header,
-                                _ => ParamIn::Cookie,
-                            };
-                            let (field, json) =
-                                self.parameter(parameter_data, &stem, param_pointer)?;
-                            let plain = self.is_plain_text(&field.ty);
-                            // An object (or a list of objects) in the query string: spelled as
-                            // its `style` says.
-                            let object = match parameter {
-                                Parameter::Query { style, .. } if !json && !plain => {
-                                    Some(match style {
-                                        openapiv3::QueryStyle::DeepObject => ObjectStyle::Deep,
-                                        _ if parameter_data.explode == Some(false) => {
-                                            ObjectStyle::Form
-                                        }
-                                        _ => ObjectStyle::Explode,
-                                    })
-                                }
-                                _ => None,
-                            };
-                            let max_length =
-                                max_length_extension(&parameter_data.extensions, param_pointer)?;
-                            if location != ParamIn::Query {
-                                check_header_parameter(&field, param_pointer)?;
-                            }
-                            let mut field = field;
-                            rename_if_taken(&mut field, |name| {
-                                query.iter().any(|q: &QueryParam| q.field.name == name)
-                            });
-                            query.push(QueryParam {
-                                field,
-                                location,
-                                json,
-                                max_length,
-                                object,
-                                plain,
-                            });
-                        }
-                    }
-                }
-                check_placeholders(path, &mut path_params, &pointer, &mut self.warnings)?;
-                let query_arg = match query.iter().all(|q| q.location == ParamIn::Query) {
-                    _ if query.is_empty() => None,
-                    true => Some("query"),
-                    false => Some("params"),
-                };
-                let query = if query.is_empty() {
-                    None
-                } else {
-                    // Named for what it holds: `Query`, or `Params` once headers or cookies join.
-                    let only_query = query.iter().all(|q| q.location == ParamIn::Query);
-                    let (suffix, what) = if only_query {
-                        ("Query", "Query parameters")
-                    } else {
-                        ("Params", "Query, header and cookie parameters")
-                    };
-                    let query_name = naming::inline_type_name(&stem, suffix);
-                    let query_docs = Docs {
-                        description: Some(format!(
-                            "{what} of `{} {path}`.",
-                            http_method.as_upper()
-                        )),
-                        ..Docs::default()
-                    };
-                    match self.define(
-                        &query_name,
-                        &format!("{pointer}/parameters"),
-                        query_docs,
-                        TypeKind::Query(query),
-                    )? {
-                        TypeRef::Named(defined) => Some(defined),
-                        _ => None,
-                    }
-                };
-                let bodies = match &operation.request_body {
-                    Some(body) => self.request_bodies(body, &name.method, &stem, &pointer)?,
-                    None => vec![(None, None)],
-                };
-                let responses = self.responses(&operation.responses, &stem, &pointer)?;
-                let paged = self.paged(&responses);
-                let op_docs = Docs {
-                    description: join_docs(&operation.summary, &operation.description),
-                    deprecated: operation.deprecated,
-                    ..Docs::default()
-                };
-                for (form_method, body) in bodies {
-                    let mut name = name.clone();
-                    if let Some(form_method) = form_method {
-                        name.method = form_method;
-                    }
-                    let mut path_params = path_params.clone();
-                    for param in &mut path_params {
-                        // The generator's own arguments keep their names; a path parameter
-                        // spelled like one (`query`) is renamed.
-                        if Some(param.name.as_str()) == query_arg
-                            || (body.is_some() && ["body", "form"].contains(&param.name.as_str()))
-                        {
-                            let taken = param.name.clone();
-                            param.name = format!("{taken}_path");
-                            super::add_note(
-                                &mut param.docs,
-                                format!(
-                                    "Named `{}` in Rust: `{taken}` is the function's argument of that name.",
-                                    param.name
-                                ),
-                            );
-                        }
-                    }
-                    check_arguments(&path_params, query_arg, body.as_ref(), &pointer)?;
-                    let claimed = |method: &str| {
-                        let mut claimed = vec![method.to_owned()];
-                        if paged.is_some() {
-                            claimed.push(naming::all_pages_method(method));
-                            claimed.push(naming::request_method(method));
-                        }
-                        claimed
-                            .into_iter()
-                            .map(|function| format!("{}().{function}", name.resource))
-                            .collect::<Vec<_>>()
-                    };
-                    let mut op_docs = op_docs.clone();
-                    if claimed(&name.method)
-                        .iter()
-                        .any(|k| functions.contains_key(k))
-                    {
-                        // The operation first in the spec keeps the name.
-                        let wanted = name.method.clone();
-                        let first = functions[&claimed(&wanted)
-                            .into_iter()
-                            .find(|k| functions.contains_key(k))
-                            .expect("one is taken")]
-                            .clone();
-                        name.method = naming::numbered(&wanted, "_", |m| {
-                            claimed(m).iter().any(|k| functions.contains_key(k))
-                        });
-                        super::add_note(
-                            &mut op_docs,
-                            format!(
-                                "Named `{}` in Rust: `{wanted}` is the function of {first}.",
-                                name.method
-                            ),
-                        );
-                    }
-                    for key in claimed(&name.method) {
-                        functions.insert(key, pointer.clone());
-                    }
-                    operations.push(Operation {
-                        name,
-                        http_method,
-                        path: path.clone(),
-                        docs: op_docs,
-                        path_params: path_params.clone(),
-                        query: query.clone(),
-                        body,
-                        responses: responses.clone(),
-                        paged: paged.clone(),
-                    });
-                }
+                operations.extend(self.operation(&spec_operation, &mut claimed)?);
             }
         }
         Ok(operations)
+    }
+
+    /// The endpoint functions of one operation: one per request body form.
+    fn operation(
+        &mut self,
+        spec: &SpecOperation<'a, '_>,
+        claimed: &mut Claimed,
+    ) -> Result<Vec<Operation>, Error> {
+        let (path, pointer) = (spec.path, spec.pointer);
+        let http_method = HttpMethod::from_spec(spec.method)
+            .ok_or_else(|| Error::unsupported(pointer, "an unknown HTTP method"))?;
+        let name = self.operation_name(spec, claimed)?;
+        let stem = name.type_stem();
+        let (path_params, query) = self.operation_parameters(spec, &stem)?;
+        let query = self.query_argument(query, &stem, http_method, path, pointer)?;
+        let bodies = match &spec.operation.request_body {
+            Some(body) => self.request_bodies(body, &name.method, &stem, pointer)?,
+            None => vec![(None, None)],
+        };
+        let responses = self.responses(&spec.operation.responses, &stem, pointer)?;
+        let paged = self.paged(&responses);
+        let docs = Docs {
+            description: join_docs(&spec.operation.summary, &spec.operation.description),
+            deprecated: spec.operation.deprecated,
+            ..Docs::default()
+        };
+        let shared = Shared {
+            name: &name,
+            http_method,
+            path,
+            pointer,
+            docs: &docs,
+            path_params: &path_params,
+            query: query.as_ref(),
+            responses: &responses,
+            paged: paged.as_ref(),
+        };
+        bodies
+            .into_iter()
+            .map(|(form_method, body)| form_operation(&shared, form_method, body, claimed))
+            .collect()
+    }
+
+    /// The resource and function names of an operation, its resource's handle claimed.
+    fn operation_name(
+        &mut self,
+        spec: &SpecOperation<'a, '_>,
+        claimed: &mut Claimed,
+    ) -> Result<OperationName, Error> {
+        let pointer = spec.pointer;
+        let operation = spec.operation;
+        let mut explicit = method_extension(&operation.extensions, pointer)?;
+        let mut named_by = naming::METHOD_EXTENSION;
+        if claimed.by_operation_id.contains(pointer) {
+            explicit = operation.operation_id.as_deref();
+            named_by = "operationId";
+        }
+        let tag = naming::resource_tag(&operation.tags);
+        if let Some(unnamed) = operation.tags.first().filter(|t| Some(t.as_str()) != tag) {
+            self.warnings.push(Warning::new(
+                rules::UNNAMED_TAG,
+                &format!("{pointer}/tags/0"),
+                format!("tag `{unnamed}` gives no Rust name; the resource is named by the next tag or the path"),
+            ));
+        }
+        let mut name =
+            naming::operation_name(tag, spec.method, spec.path, explicit).map_err(|part| {
+                let at = match part {
+                    "the tag" => format!("{pointer}/tags/0"),
+                    naming::METHOD_EXTENSION => format!("{pointer}/{named_by}"),
+                    _ => pointer.to_owned(),
+                };
+                let part = if part == naming::METHOD_EXTENSION {
+                    named_by
+                } else {
+                    part
+                };
+                Error::unsupported(
+                    &at,
+                    format!("{part} gives no Rust name (no ASCII letter or digit)"),
+                )
+            })?;
+        let handles = &mut claimed.handles;
+        let mut handle = naming::resource_type_name(&name.resource);
+        let tag_place = format!("{pointer}/tags/0");
+        let taken = |handle: &str| {
+            handles
+                .get(handle)
+                .is_some_and(|first| !first.starts_with("#/paths"))
+        };
+        if naming::CLIENT_METHODS.contains(&name.resource.as_str()) || taken(&handle) {
+            // A tag named like the client's methods or the runtime's types (WorkOS's
+            // `client`): its resource is `{tag}_api`, documented in `resources`.
+            name.resource = format!("{}{RENAMED_RESOURCE}", name.resource);
+            handle = naming::resource_type_name(&name.resource);
+        }
+        match handles.get(&handle) {
+            Some(first) if !first.starts_with("#/paths") => {
+                return Err(Error::collision(&handle, first.clone(), &tag_place))
+            }
+            Some(_) => {}
+            None => {
+                handles.insert(handle, tag_place);
+            }
+        }
+        Ok(name)
+    }
+
+    /// An operation's path parameters, in the order listed, and its query, header and cookie
+    /// parameters.
+    fn operation_parameters(
+        &mut self,
+        spec: &SpecOperation<'a, '_>,
+        stem: &str,
+    ) -> Result<(Vec<Field>, Vec<QueryParam>), Error> {
+        let parameters =
+            self.parameters(spec.item, spec.operation, spec.path_pointer, spec.pointer)?;
+        let mut path_params = Vec::new();
+        let mut query: Vec<QueryParam> = Vec::new();
+        // Each converted where listed: inline types are named in the order they are met.
+        for (param_pointer, parameter) in &parameters {
+            let param_pointer = param_pointer.as_str();
+            match parameter {
+                Parameter::Path { parameter_data, .. } => {
+                    let mut field = self.path_parameter(parameter_data, stem, param_pointer)?;
+                    rename_if_taken(&mut field, |name| {
+                        path_params.iter().any(|p: &Field| p.name == name)
+                    });
+                    path_params.push(field);
+                }
+                Parameter::Query {
+                    parameter_data,
+                    style,
+                    ..
+                } => {
+                    let param = (ParamIn::Query, parameter_data, Some(style));
+                    let mut param = self.query_parameter(param, stem, param_pointer)?;
+                    rename_if_taken(&mut param.field, |name| {
+                        query.iter().any(|q| q.field.name == name)
+                    });
+                    query.push(param);
+                }
+                Parameter::Header { parameter_data, .. }
+                | Parameter::Cookie { parameter_data, .. } => {
+                    let location = if matches!(parameter, Parameter::Header { .. }) {
+                        ParamIn::Header
+                    } else {
+                        ParamIn::Cookie
+                    };
+                    let param = (location, parameter_data, None);
+                    let mut param = self.query_parameter(param, stem, param_pointer)?;
+                    rename_if_taken(&mut param.field, |name| {
+                        query.iter().any(|q| q.field.name == name)
+                    });
+                    query.push(param);
+                }
+            }
+        }
+        check_placeholders(
+            spec.path,
+            &mut path_params,
+            spec.pointer,
+            &mut self.warnings,
+        )?;
+        Ok((path_params, query))
+    }
+
+    fn path_parameter(
+        &mut self,
+        data: &openapiv3::ParameterData,
+        stem: &str,
+        pointer: &str,
+    ) -> Result<Field, Error> {
+        let (mut field, _) = self.parameter(data, stem, pointer)?;
+        if field.ty == TypeRef::Json {
+            // A schema that says nothing (Grocy's `$ref` to a schema it lacks): a path
+            // segment is text.
+            self.warnings.push(Warning::new(
+                rules::UNTYPED_PATH_PARAMETER,
+                pointer,
+                "a path parameter of any JSON value; read as a string",
+            ));
+            field.ty = TypeRef::Scalar(Scalar::String);
+        }
+        let list = matches!(&field.ty, TypeRef::Array(item) if self.is_plain_text(item));
+        if !list && !matches!(field.ty, TypeRef::Scalar(_) | TypeRef::Named(_)) {
+            return Err(Error::unsupported(
+                pointer,
+                "a path parameter that is not a single value",
+            ));
+        }
+        Ok(field)
+    }
+
+    /// A query (with its `style`), header or cookie parameter.
+    fn query_parameter(
+        &mut self,
+        (location, parameter_data, style): (
+            ParamIn,
+            &openapiv3::ParameterData,
+            Option<&openapiv3::QueryStyle>,
+        ),
+        stem: &str,
+        pointer: &str,
+    ) -> Result<QueryParam, Error> {
+        let (field, json) = self.parameter(parameter_data, stem, pointer)?;
+        let plain = self.is_plain_text(&field.ty);
+        // An object (or a list of objects) in the query string: spelled as its `style` says.
+        let object = match style {
+            Some(style) if !json && !plain => Some(match style {
+                openapiv3::QueryStyle::DeepObject => ObjectStyle::Deep,
+                _ if parameter_data.explode == Some(false) => ObjectStyle::Form,
+                _ => ObjectStyle::Explode,
+            }),
+            _ => None,
+        };
+        let max_length = max_length_extension(&parameter_data.extensions, pointer)?;
+        if location != ParamIn::Query {
+            check_header_parameter(&field, pointer)?;
+        }
+        Ok(QueryParam {
+            field,
+            location,
+            json,
+            max_length,
+            object,
+            plain,
+        })
+    }
+
+    /// The type of an operation's query, header and cookie parameters, and how its function
+    /// takes and sends it.
+    fn query_argument(
+        &mut self,
+        query: Vec<QueryParam>,
+        stem: &str,
+        http_method: HttpMethod,
+        path: &str,
+        pointer: &str,
+    ) -> Result<Option<QueryArgument>, Error> {
+        if query.is_empty() {
+            return Ok(None);
+        }
+        let has = |test: fn(&QueryParam) -> bool| query.iter().any(test);
+        let sends: Vec<QuerySend> = [
+            (
+                has(|p| p.location == ParamIn::Query && p.object.is_none()),
+                QuerySend::Pairs,
+            ),
+            (has(|p| p.object.is_some()), QuerySend::Objects),
+            (has(|p| p.location == ParamIn::Header), QuerySend::Headers),
+            (has(|p| p.location == ParamIn::Cookie), QuerySend::Cookies),
+        ]
+        .into_iter()
+        .filter_map(|(sent, send)| sent.then_some(send))
+        .collect();
+        // Named for what it holds: `Query`, or `Params` once headers or cookies join.
+        let only_query = query.iter().all(|q| q.location == ParamIn::Query);
+        let (suffix, what, argument) = if only_query {
+            ("Query", "Query parameters", QUERY_ARGUMENT)
+        } else {
+            (
+                "Params",
+                "Query, header and cookie parameters",
+                PARAMS_ARGUMENT,
+            )
+        };
+        let query_name = naming::inline_type_name(stem, suffix);
+        let query_docs = Docs {
+            description: Some(format!("{what} of `{} {path}`.", http_method.as_upper())),
+            ..Docs::default()
+        };
+        let defined = self.define(
+            &query_name,
+            &format!("{pointer}/parameters"),
+            query_docs,
+            TypeKind::Query(query),
+        )?;
+        Ok(match defined {
+            TypeRef::Named(ty) => Some(QueryArgument {
+                ty,
+                name: argument.to_owned(),
+                sends,
+            }),
+            _ => None,
+        })
     }
 
     /// The parameters of an operation with the pointers of their definitions: the path item's,
@@ -427,8 +500,9 @@ rules::UNNAMED_TAG,
         Ok(out)
     }
 
-    /// A success answer with an `items` list and a nullable `next` link is one page of a list.
-    fn paged(&self, responses: &[Response]) -> Option<Paged> {
+    /// A success answer with an `items` list and a nullable `next` link is one page of a list:
+    /// the page type and its item.
+    fn paged(&self, responses: &[Response]) -> Option<(String, TypeRef)> {
         let success = success(responses)?;
         let ResponseBody::Json(TypeRef::Named(page)) = &success.body else {
             return None;
@@ -437,16 +511,13 @@ rules::UNNAMED_TAG,
             return None;
         };
         let field = |wire: &str| fields.iter().find(|f| f.wire == wire);
-        let items = field("items").filter(|f| !f.is_optional())?;
+        let items = field(PAGE_ITEMS).filter(|f| !f.is_optional())?;
         let next = field("next")?;
         let TypeRef::Array(item) = &items.ty else {
             return None;
         };
         let is_link = matches!(next.ty, TypeRef::Scalar(Scalar::String | Scalar::Uri));
-        (is_link && next.is_optional() && !next.boxed).then(|| Paged {
-            page: page.clone(),
-            item: (**item).clone(),
-        })
+        (is_link && next.is_optional() && !next.boxed).then(|| (page.clone(), (**item).clone()))
     }
 
     fn parameter(
@@ -525,6 +596,7 @@ rules::UNNAMED_TAG,
             boxed: false,
             flatten: false,
             lenient: false,
+            page_items: false,
             constant: None,
             docs: field_docs,
         };
@@ -594,9 +666,102 @@ fn rename_if_taken(field: &mut Field, taken: impl Fn(&str) -> bool) {
     );
 }
 
+/// One form of an operation: its function named (numbered when an earlier operation has the
+/// name), path parameters spelled like the function's own arguments renamed.
+fn form_operation(
+    shared: &Shared<'_>,
+    form_method: Option<String>,
+    body: Option<Body>,
+    claimed: &mut Claimed,
+) -> Result<Operation, Error> {
+    let pointer = shared.pointer;
+    let mut name = shared.name.clone();
+    if let Some(form_method) = form_method {
+        name.method = form_method;
+    }
+    let query_arg = shared.query.map(|q| q.name.as_str());
+    let mut path_params = shared.path_params.to_vec();
+    for param in &mut path_params {
+        // The generator's own arguments keep their names; a path parameter spelled like one
+        // (`query`) is renamed.
+        if Some(param.name.as_str()) == query_arg
+            || (body.is_some() && [BODY_ARGUMENT, FORM_ARGUMENT].contains(&param.name.as_str()))
+        {
+            let taken = param.name.clone();
+            param.name = format!("{taken}_path");
+            super::add_note(
+                &mut param.docs,
+                format!(
+                    "Named `{}` in Rust: `{taken}` is the function's argument of that name.",
+                    param.name
+                ),
+            );
+        }
+    }
+    check_arguments(&path_params, query_arg, body.as_ref(), pointer)?;
+    let functions = &mut claimed.functions;
+    let paged = shared.paged.is_some();
+    let claims = |method: &str| {
+        let mut claims = vec![method.to_owned()];
+        if paged {
+            claims.push(naming::all_pages_method(method));
+            claims.push(naming::request_method(method));
+        }
+        claims
+            .into_iter()
+            .map(|function| format!("{}().{function}", name.resource))
+            .collect::<Vec<_>>()
+    };
+    let mut docs = shared.docs.clone();
+    if claims(&name.method)
+        .iter()
+        .any(|k| functions.contains_key(k))
+    {
+        // The operation first in the spec keeps the name.
+        let wanted = name.method.clone();
+        let first = functions[&claims(&wanted)
+            .into_iter()
+            .find(|k| functions.contains_key(k))
+            .expect("one is taken")]
+            .clone();
+        let method = naming::numbered(&wanted, "_", |m| {
+            claims(m).iter().any(|k| functions.contains_key(k))
+        });
+        super::add_note(
+            &mut docs,
+            format!("Named `{method}` in Rust: `{wanted}` is the function of {first}."),
+        );
+        name.method = method;
+    }
+    for key in claims(&name.method) {
+        functions.insert(key, pointer.to_owned());
+    }
+    let paged = shared.paged.map(|(page, item)| Paged {
+        page: page.clone(),
+        item: item.clone(),
+        all: naming::all_pages_method(&name.method),
+        request: naming::request_method(&name.method),
+    });
+    Ok(Operation {
+        name,
+        http_method: shared.http_method,
+        path: shared.path.to_owned(),
+        docs,
+        path_params,
+        query: shared.query.cloned(),
+        body,
+        responses: shared.responses.to_vec(),
+        paged,
+    })
+}
+
+/// The function's argument of its query parameters, and of them with headers or cookies.
+const QUERY_ARGUMENT: &str = "query";
+const PARAMS_ARGUMENT: &str = "params";
+
 fn check_arguments(
     path_params: &[Field],
-    query: Option<&'static str>,
+    query: Option<&str>,
     body: Option<&Body>,
     pointer: &str,
 ) -> Result<(), Error> {
@@ -611,13 +776,13 @@ fn check_arguments(
         Some(Body::Multipart { param, part }) => names.push((param, format!("file part `{part}`"))),
         Some(Body::Form { fields, files }) => {
             if fields.is_some() {
-                names.push(("form", "the form argument".to_owned()));
+                names.push((FORM_ARGUMENT, "the form argument".to_owned()));
             }
             for file in files {
                 names.push((&file.param, format!("file part `{}`", file.part)));
             }
         }
-        Some(_) => names.push(("body", "the body argument".to_owned())),
+        Some(_) => names.push((BODY_ARGUMENT, "the body argument".to_owned())),
         None => {}
     }
     for (i, (name, what)) in names.iter().enumerate() {
@@ -702,6 +867,7 @@ fn check_placeholders(
             boxed: false,
             flatten: false,
             lenient: false,
+            page_items: false,
             constant: None,
             docs: Docs::default(),
         };
@@ -789,6 +955,7 @@ pub(super) fn resources(spec: &OpenAPI, operations: &[Operation]) -> Vec<Resourc
             }
             Resource {
                 name: name.to_owned(),
+                handle: naming::resource_type_name(name),
                 docs,
             }
         })

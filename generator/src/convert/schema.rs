@@ -531,6 +531,7 @@ rules::UNNAMABLE_NAME,
                 boxed: false,
                 flatten: false,
                 lenient,
+                page_items: false,
                 constant: None,
                 docs: field_docs,
             });
@@ -1188,6 +1189,7 @@ fn flattened_map(value: TypeRef, description: &str) -> Field {
         boxed: false,
         flatten: true,
         lenient: false,
+        page_items: false,
         constant: None,
         docs: Docs {
             description: Some(description.to_owned()),

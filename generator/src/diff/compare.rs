@@ -149,7 +149,7 @@ fn compare_type(old: Side<'_>, new: Side<'_>, out: &mut Vec<Change>) {
                 out,
             );
             let (a, b) = (rust_fields(a), rust_fields(b));
-            compare_fields(old, &a, new, &b, out);
+            compare_fields(&a, &new.1.name, &b, out);
         }
         (TypeKind::Query(a), TypeKind::Query(b)) => {
             let a: Vec<Field> = a.iter().map(|p| p.field.clone()).collect();
@@ -160,13 +160,8 @@ fn compare_type(old: Side<'_>, new: Side<'_>, out: &mut Vec<Change>) {
                 has_constructor(&b, true),
                 out,
             );
-            compare_fields(
-                old,
-                &a.iter().collect::<Vec<_>>(),
-                new,
-                &b.iter().collect::<Vec<_>>(),
-                out,
-            );
+            let (a, b): (Vec<&Field>, Vec<&Field>) = (a.iter().collect(), b.iter().collect());
+            compare_fields(&a, &new.1.name, &b, out);
         }
         (TypeKind::StringEnum(a), TypeKind::StringEnum(b)) => compare_values(name, a, b, out),
         (TypeKind::IntegerEnum(a), TypeKind::IntegerEnum(b)) => compare_values(name, a, b, out),
@@ -234,20 +229,19 @@ fn constructor(name: &str, old: bool, new: bool, out: &mut Vec<Change>) {
 /// literal that names every field stops compiling. Literals written with `..` and `new(…)` still
 /// build, and the change says so; a new field without a default is a new argument of `new`.
 fn compare_fields(
-    old: Side<'_>,
     old_fields: &[&Field],
-    new: Side<'_>,
+    owner: &str,
     new_fields: &[&Field],
     out: &mut Vec<Change>,
 ) {
-    let item = |field: &Field| format!("{}.{}", new.1.name, field.name);
+    let item = |field: &Field| format!("{owner}.{}", field.name);
     for field in old_fields {
         if !new_fields.iter().any(|f| f.name == field.name) {
             out.push(Change::breaking(item(field), "field removed".to_owned()));
         }
     }
     for field in new_fields {
-        let after = surface::field_type(new.0, new.1, field);
+        let after = surface::field_type(field);
         let Some(before) = old_fields.iter().find(|f| f.name == field.name) else {
             let what = if field.flatten {
                 format!(
@@ -265,7 +259,7 @@ fn compare_fields(
             out.push(Change::breaking(item(field), what));
             continue;
         };
-        let was = surface::field_type(old.0, old.1, before);
+        let was = surface::field_type(before);
         if was != after {
             let what = if was == format!("Option<{after}>") {
                 format!("now required: {} → {}", code(&was), code(&after))

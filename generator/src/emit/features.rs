@@ -52,7 +52,11 @@ impl Gates {
                         .into_iter()
                         .filter_map(named)
                         .collect();
-                    roots.extend(op.query.as_deref().and_then(|q| index.get(q).copied()));
+                    roots.extend(
+                        op.query
+                            .as_ref()
+                            .and_then(|q| index.get(q.ty.as_str()).copied()),
+                    );
                     roots.extend(op.paged.as_ref().and_then(|p| index.get(p.page.as_str())));
                     roots
                 })

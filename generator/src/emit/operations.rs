@@ -11,7 +11,6 @@ use quote::{format_ident, quote};
 use super::{doc_attrs, doc_lines, field_ident, format_file, ident, is_validated, sanitize_doc};
 use crate::error::Error;
 use crate::ir::*;
-use crate::naming;
 use crate::typemap;
 
 /// The text of the generated `operations.rs`.
@@ -163,7 +162,7 @@ fn resource_docs(resource: &Resource) -> Docs {
 
 fn accessor(resource: &Resource) -> TokenStream {
     let method = ident(&resource.name);
-    let handle = ident(&naming::resource_type_name(&resource.name));
+    let handle = ident(&resource.handle);
     let docs = doc_attrs(&resource_docs(resource));
     quote! {
         #docs
@@ -179,7 +178,7 @@ fn resource_def<'a>(
     api: &Api,
     gate: Option<TokenStream>,
 ) -> TokenStream {
-    let handle = ident(&naming::resource_type_name(&resource.name));
+    let handle = ident(&resource.handle);
     let docs = doc_attrs(&resource_docs(resource));
     let reached = format!(" Reached through [`Client::{}`].", resource.name);
     let functions = operations.map(|op| function(op, api));
@@ -217,11 +216,14 @@ impl Param {
     }
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 20: argument names and query encodings to be decided in convert and carried in the IR"
-)]
 pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
+    let mut params = path_params(op, api);
+    params.extend(op.query.as_ref().map(|query| query_param(query, api)));
+    params.extend(body_params(op.body.as_ref(), api));
+    params
+}
+
+fn path_params(op: &Operation, api: &Api) -> Vec<Param> {
     let types = types_module();
     let mut params = Vec::new();
     // The transport fills the template's placeholders in order, so path parameters follow it.
@@ -262,125 +264,103 @@ pub(super) fn params(op: &Operation, api: &Api) -> Vec<Param> {
             build: quote!(.path_param(#wire, #value)?),
         });
     }
-    if let Some(query) = &op.query {
-        let ty = ident(query);
-        let located = |location| {
-            api.types.iter().any(|t| {
-                t.name == *query
-                    && matches!(&t.kind, TypeKind::Query(params)
-                        if params.iter().any(|p| p.location == location))
-            })
-        };
-        // The struct is `params` once it holds more than the query string.
-        let arg = if located(ParamIn::Header) || located(ParamIn::Cookie) {
-            quote!(params)
-        } else {
-            quote!(query)
-        };
-        let query_params = |test: fn(&QueryParam) -> bool| {
-            api.types.iter().any(|t| {
-                t.name == *query
-                    && matches!(&t.kind, TypeKind::Query(params) if params.iter().any(test))
-            })
-        };
-        let mut build = TokenStream::new();
-        if query_params(|p| p.location == ParamIn::Query && p.object.is_none()) {
-            build.extend(quote!(.query(#arg.to_query_pairs()?)));
-        }
-        if query_params(|p| p.object.is_some()) {
-            build.extend(quote!(.object_query(#arg.to_object_query_pairs()?)));
-        }
-        if located(ParamIn::Header) {
-            build.extend(quote!(.headers(#arg.to_header_pairs()?)?));
-        }
-        if located(ParamIn::Cookie) {
-            build.extend(quote!(.cookies(#arg.to_cookie_pairs()?)?));
-        }
-        params.push(Param {
-            ty: quote!(&#types #ty),
-            arg: arg.clone(),
-            check: is_validated(api, &TypeRef::Named(query.clone()))
-                .then(|| quote!(#arg.validate()?;)),
-            build,
-        });
+    params
+}
+
+/// The query type's argument: named, and sent, as convert decided.
+fn query_param(query: &QueryArgument, api: &Api) -> Param {
+    let types = types_module();
+    let ty = ident(&query.ty);
+    let arg = field_ident(&query.name);
+    let build = query.sends.iter().map(|send| match send {
+        QuerySend::Pairs => quote!(.query(#arg.to_query_pairs()?)),
+        QuerySend::Objects => quote!(.object_query(#arg.to_object_query_pairs()?)),
+        QuerySend::Headers => quote!(.headers(#arg.to_header_pairs()?)?),
+        QuerySend::Cookies => quote!(.cookies(#arg.to_cookie_pairs()?)?),
+    });
+    Param {
+        ty: quote!(&#types #ty),
+        arg: arg.clone(),
+        check: is_validated(api, &TypeRef::Named(query.ty.clone()))
+            .then(|| quote!(#arg.validate()?;)),
+        build: quote!(#(#build)*),
     }
-    match &op.body {
-        Some(Body::Json(ty) | Body::UrlEncoded(ty)) => {
-            let check = is_validated(api, ty).then(|| quote!(body.validate()?;));
-            let build = match op.body {
-                Some(Body::Json(_)) => quote!(.json(body)?),
-                _ => quote!(.url_encoded(body)?),
-            };
+}
+
+fn body_params(body: Option<&Body>, api: &Api) -> Vec<Param> {
+    let types = types_module();
+    let body_arg = field_ident(BODY_ARGUMENT);
+    let sent = |ty: &TypeRef, arg: &TokenStream, build: TokenStream| Param {
+        ty: {
             let ty = typemap::rust_type_in(ty, &types);
-            params.push(Param {
-                ty: quote!(&#ty),
-                arg: quote!(body),
-                check,
-                build,
-            });
-        }
+            quote!(&#ty)
+        },
+        arg: arg.clone(),
+        check: is_validated(api, ty).then(|| quote!(#arg.validate()?;)),
+        build,
+    };
+    match body {
+        Some(Body::Json(ty)) => vec![sent(ty, &body_arg, quote!(.json(#body_arg)?))],
+        Some(Body::UrlEncoded(ty)) => vec![sent(ty, &body_arg, quote!(.url_encoded(#body_arg)?))],
         Some(Body::Multipart { part, param }) => {
             let ident = field_ident(param);
-            params.push(Param {
+            vec![Param {
                 ty: quote!(impl Into<crate::UploadFile>),
                 arg: ident.clone(),
                 check: None,
                 build: quote!(.multipart(#part, #ident.into())),
-            });
+            }]
         }
         Some(Body::Form { fields, files }) => {
-            if let Some(ty) = fields {
-                let check = is_validated(api, ty).then(|| quote!(form.validate()?;));
-                let ty = typemap::rust_type_in(ty, &types);
-                params.push(Param {
-                    ty: quote!(&#ty),
-                    arg: quote!(form),
-                    check,
-                    build: quote!(.form(form)?),
-                });
-            }
-            for file in files {
-                let ident = field_ident(&file.param);
-                let part = &file.part;
-                let (ty, build) = if file.list {
-                    (
-                        quote!(Vec<crate::UploadFile>),
-                        quote!(.form_files(#part, #ident)),
-                    )
-                } else if file.required {
-                    (
-                        quote!(impl Into<crate::UploadFile>),
-                        quote!(.form_file(#part, Some(#ident.into()))),
-                    )
-                } else {
-                    (
-                        quote!(Option<crate::UploadFile>),
-                        quote!(.form_file(#part, #ident)),
-                    )
-                };
-                params.push(Param {
-                    ty,
-                    arg: ident.clone(),
-                    check: None,
-                    build,
-                });
-            }
+            let form = field_ident(FORM_ARGUMENT);
+            let mut params: Vec<Param> = fields
+                .iter()
+                .map(|ty| sent(ty, &form, quote!(.form(#form)?)))
+                .collect();
+            params.extend(files.iter().map(file_param));
+            params
         }
-        Some(Body::Text) => params.push(Param {
+        Some(Body::Text) => vec![Param {
             ty: quote!(&str),
-            arg: quote!(body),
+            arg: body_arg.clone(),
             check: None,
-            build: quote!(.text(body)),
-        }),
-        Some(Body::Binary(media)) => params.push(Param {
+            build: quote!(.text(#body_arg)),
+        }],
+        Some(Body::Binary(media)) => vec![Param {
             ty: quote!(impl Into<crate::UploadFile>),
-            arg: quote!(body),
+            arg: body_arg.clone(),
             check: None,
-            build: quote!(.binary(#media, body.into())),
-        }),
-        None => {}
+            build: quote!(.binary(#media, #body_arg.into())),
+        }],
+        None => Vec::new(),
     }
-    params
+}
+
+fn file_param(file: &FilePart) -> Param {
+    let ident = field_ident(&file.param);
+    let part = &file.part;
+    let (ty, build) = if file.list {
+        (
+            quote!(Vec<crate::UploadFile>),
+            quote!(.form_files(#part, #ident)),
+        )
+    } else if file.required {
+        (
+            quote!(impl Into<crate::UploadFile>),
+            quote!(.form_file(#part, Some(#ident.into()))),
+        )
+    } else {
+        (
+            quote!(Option<crate::UploadFile>),
+            quote!(.form_file(#part, #ident)),
+        )
+    };
+    Param {
+        ty,
+        arg: ident,
+        check: None,
+        build,
+    }
 }
 
 fn function(op: &Operation, api: &Api) -> TokenStream {
@@ -437,10 +417,10 @@ fn function(op: &Operation, api: &Api) -> TokenStream {
         };
     };
     // A paged list builds its first request in one place, for itself and for the stream.
-    let request_fn = ident(&naming::request_method(&op.name.method));
+    let request_fn = ident(&paged.request);
     let args: Vec<&TokenStream> = params.iter().map(|p| &p.arg).collect();
     let all_pages = {
-        let all = ident(&naming::all_pages_method(&op.name.method));
+        let all = ident(&paged.all);
         let page = ident(&paged.page);
         let item = typemap::rust_type_in(&paged.item, &types_module());
         let doc = format!(

@@ -8,17 +8,6 @@ use super::{doc_attrs, field_ident, DateTimes};
 use crate::ir::*;
 use crate::typemap;
 
-pub(super) fn is_page(api: &Api, name: &str) -> bool {
-    api.operations
-        .iter()
-        .any(|op| op.paged.as_ref().is_some_and(|p| p.page == name))
-}
-
-/// The list of a page type (see `ir::Paged`). Its items decode one by one, so that one item the
-/// client cannot read (a job of an older shape) stays in its place as an error and never hides
-/// the others.
-pub(super) const PAGE_ITEMS: &str = "items";
-
 /// `sent`: users build it for requests, so it gets `new(required…)`; a type that is only
 /// received is built by serde and needs none (less code for every crate that compiles it).
 pub(super) fn struct_def(
@@ -28,21 +17,19 @@ pub(super) fn struct_def(
     api: &Api,
     sent: bool,
 ) -> TokenStream {
-    let page = is_page(api, &name.to_string());
     let all_optional = all_have_defaults(fields);
     let default = all_optional.then(|| quote!(Default,));
-    let lenient = |field: &Field| page && field.wire == PAGE_ITEMS;
-    let form = |field: &Field| wire_form(field, lenient(field), api);
+    let form = |field: &Field| wire_form(field, api);
     let field_tokens = rust_fields(fields).map(|field| {
         let ident = field_ident(&field.name);
-        let ty = field_type(field, lenient(field));
+        let ty = field_type(field);
         let docs = doc_attrs(&field.docs);
         let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
         quote! { #docs #deprecated pub #ident: #ty, }
     });
-    let constructor = has_constructor(fields, sent).then(|| constructor(name, fields, lenient));
+    let constructor = has_constructor(fields, sent).then(|| constructor(name, fields));
     let serialize = serialize_struct(name, fields, &form);
-    let deserialize = deserialize_struct(name, fields, &lenient, &form);
+    let deserialize = deserialize_struct(name, fields, &form);
     let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     let constants = fields.iter().filter_map(|f| {
         let value = f.constant.as_ref()?;
@@ -74,7 +61,7 @@ enum WireForm {
     Plain,
     /// A date-time, through `crate::wire::Rfc3339` (`time`'s own serde form is another format).
     DateTime,
-    /// A value through a wrapper of the runtime: a page's list (see [`PAGE_ITEMS`]) through
+    /// A value through a wrapper of the runtime: a page's list (`Field::page_items`) through
     /// `crate::wire::LenientItems`, a value decoded on its own through `crate::wire::Lenient`,
     /// date-times through `crate::wire::Rfc3339List` and
     /// `crate::wire::Rfc3339Map`.
@@ -82,8 +69,8 @@ enum WireForm {
 }
 
 /// For a flattened map, the form of each of its entries: they sit in the object itself.
-fn wire_form(field: &Field, lenient: bool, api: &Api) -> WireForm {
-    if lenient {
+fn wire_form(field: &Field, api: &Api) -> WireForm {
+    if field.page_items {
         return WireForm::Wrapped(quote!(crate::wire::LenientItems));
     }
     if field.lenient {
@@ -209,12 +196,11 @@ fn left_out_when_none(field: &Field) -> bool {
 fn deserialize_struct(
     name: &proc_macro2::Ident,
     fields: &[Field],
-    lenient: &impl Fn(&Field) -> bool,
     form: &impl Fn(&Field) -> WireForm,
 ) -> TokenStream {
     let locals = fields.iter().map(|field| {
         let local = local(field);
-        let ty = field_type(field, lenient(field));
+        let ty = field_type(field);
         if field.constant.is_some() {
             // Whether the constant was there: it is required like any other field.
             quote!(let mut #local = false;)
@@ -325,15 +311,11 @@ fn local(field: &Field) -> proc_macro2::Ident {
 }
 
 /// `new(required...)` for structs that cannot derive `Default`; everything else starts as `None`.
-pub(super) fn constructor(
-    name: &proc_macro2::Ident,
-    fields: &[Field],
-    lenient: impl Fn(&Field) -> bool,
-) -> TokenStream {
+pub(super) fn constructor(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     let needed: Vec<&Field> = rust_fields(fields).filter(|f| !f.has_default()).collect();
     let params = needed.iter().map(|field| {
         let ident = field_ident(&field.name);
-        let ty = field_type(field, lenient(field));
+        let ty = field_type(field);
         quote!(#ident: impl Into<#ty>)
     });
     let inits = rust_fields(fields).map(|field| {
@@ -359,10 +341,10 @@ pub(super) fn constructor(
     }
 }
 
-/// `lenient`: a page's list, whose items are each a `Result` (see [`PAGE_ITEMS`]); a field
-/// decoded on its own is a `Result` as a whole.
-pub(super) fn field_type(field: &Field, lenient: bool) -> TokenStream {
-    let mut ty = match (&field.ty, lenient) {
+/// A page's list has items that are each a `Result` (`Field::page_items`); a field decoded on
+/// its own is a `Result` as a whole.
+pub(super) fn field_type(field: &Field) -> TokenStream {
+    let mut ty = match (&field.ty, field.page_items) {
         (TypeRef::Array(item), true) => {
             let item = typemap::rust_type(item);
             quote!(Vec<Result<#item, crate::UnreadableItem>>)

@@ -5,7 +5,6 @@ use proc_macro2::TokenStream;
 
 use super::operations::{output, params};
 use crate::ir::*;
-use crate::naming;
 use crate::typemap;
 
 /// A public function of a resource handle: `client.{resource}().{name}(params…)`.
@@ -41,7 +40,7 @@ pub fn functions(api: &Api) -> Vec<Function> {
         if let Some(paged) = &op.paged {
             functions.push(Function {
                 resource: op.name.resource.clone(),
-                name: naming::all_pages_method(&op.name.method),
+                name: paged.all.clone(),
                 params,
                 returns: format!(
                     "impl Stream<Item = Result<{}, Error>>",
@@ -56,12 +55,8 @@ pub fn functions(api: &Api) -> Vec<Function> {
 }
 
 /// The Rust type of a field of `owner` (a struct or query type), `Option` and `Box` included.
-pub fn field_type(api: &Api, owner: &TypeDef, field: &Field) -> String {
-    let page = matches!(owner.kind, TypeKind::Struct(_)) && super::is_page(api, &owner.name);
-    text(&super::field_type(
-        field,
-        page && field.wire == super::PAGE_ITEMS,
-    ))
+pub fn field_type(field: &Field) -> String {
+    text(&super::field_type(field))
 }
 
 /// The type a union variant holds, `Box` included.

@@ -69,15 +69,44 @@ pub(super) fn schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) {
     }
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 20: 3.1 translation, lenient rewrites and checks to be split, in that order"
-)]
+/// One schema, in the order its readings depend on: a schema that is not a map, the keywords
+/// that end the reading (`$ref`, a URL never fetched), then compositions and types rewritten
+/// (3.1's spellings and the lenient readings of `rules`), the shape of each keyword checked,
+/// `required`, enums and tuples, and last the schemas inside it.
 fn read_schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
+    if not_a_map(item, pointer, w)? {
+        return Ok(());
+    }
+    let map = object(item, pointer, "a schema")?;
+    // `description: null` (Exoscale's generator writes one for what it lacks) says nothing.
+    map.retain(|keyword, value| !(value.is_null() && keyword.as_str().is_some_and(null_is_unsaid)));
+    recursive_reference(map, pointer, w);
+    if unfetched(map, pointer, "read as any JSON value", w) {
+        map.retain(|keyword, _| {
+            keyword
+                .as_str()
+                .is_some_and(|k| ANNOTATIONS.contains(&k) || k.starts_with("x-"))
+        });
+        return Ok(());
+    }
+    if map.contains_key("$ref") {
+        reference(map, pointer)?;
+        wrap_reference(map);
+        return Ok(());
+    }
+    rewrite_compositions_and_types(map, pointer, w)?;
+    check_bounds_and_shapes(map, pointer, w)?;
+    read_required_enums_and_tuples(map, pointer, w)?;
+    read_subschemas(map, pointer, w)
+}
+
+/// `true` (any value: read, nothing more to do), `false` (refused), and a type's name where a
+/// schema belongs (`{type: name}`, read on as any schema).
+fn not_a_map(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<bool, Error> {
     match item {
         Value::Bool(true) => {
             *item = Value::Mapping(Mapping::new());
-            return Ok(());
+            return Ok(true);
         }
         Value::Bool(false) => {
             return Err(Error::unsupported(pointer, "the `false` schema"));
@@ -98,23 +127,17 @@ fn read_schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<
         }
         _ => {}
     }
-    let map = object(item, pointer, "a schema")?;
-    // `description: null` (Exoscale's generator writes one for what it lacks) says nothing.
-    map.retain(|keyword, value| !(value.is_null() && keyword.as_str().is_some_and(null_is_unsaid)));
-    recursive_reference(map, pointer, w);
-    if unfetched(map, pointer, "read as any JSON value", w) {
-        map.retain(|keyword, _| {
-            keyword
-                .as_str()
-                .is_some_and(|k| ANNOTATIONS.contains(&k) || k.starts_with("x-"))
-        });
-        return Ok(());
-    }
-    if map.contains_key("$ref") {
-        reference(map, pointer)?;
-        wrap_reference(map);
-        return Ok(());
-    }
+    Ok(false)
+}
+
+/// `allOf` parts that only annotate, `int-or-string`, `type`, `const`, enums without a type,
+/// `null` members, `not`, unions beside each other or beside keywords, foreign keywords,
+/// `examples` and 3.1's numeric exclusive bounds.
+fn rewrite_compositions_and_types(
+    map: &mut Mapping,
+    pointer: &str,
+    w: &mut Vec<Warning>,
+) -> Result<(), Error> {
     let at = |keyword: &str| format!("{pointer}/{}", escape(keyword));
     lift_annotation_parts(map, pointer, w);
     int_or_string(map);
@@ -171,6 +194,16 @@ fn read_schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<
             Some(_) => return Err(Error::invalid(&at(exclusive), "a number or a boolean")),
         }
     }
+    Ok(())
+}
+
+/// Bounds (an integer's read as integers), `externalDocs`, counts, texts and flags.
+fn check_bounds_and_shapes(
+    map: &mut Mapping,
+    pointer: &str,
+    w: &mut Vec<Warning>,
+) -> Result<(), Error> {
+    let at = |keyword: &str| format!("{pointer}/{}", escape(keyword));
     let integer = map.get("type").and_then(Value::as_str) == Some("integer");
     for keyword in BOUNDS {
         match map.get(keyword) {
@@ -223,6 +256,16 @@ fn read_schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<
             return Err(Error::invalid(&at(keyword), "true or false"));
         }
     }
+    Ok(())
+}
+
+/// `required` (one name, a flag, else a list of names), the discriminator, `enum`, and tuples.
+fn read_required_enums_and_tuples(
+    map: &mut Mapping,
+    pointer: &str,
+    w: &mut Vec<Warning>,
+) -> Result<(), Error> {
+    let at = |keyword: &str| format!("{pointer}/{}", escape(keyword));
     if let Some(Value::String(name)) = map.get("required") {
         // Kobo's `required: labels`: one name where a list of them belongs.
         let names = Value::Sequence(vec![Value::from(name.as_str())]);
@@ -271,6 +314,12 @@ fn read_schema(item: &mut Value, pointer: &str, w: &mut Vec<Warning>) -> Result<
             "`items` as a list of schemas (a tuple) is read as a list of JSON values",
         ));
     }
+    Ok(())
+}
+
+/// The schemas inside: `items`, `properties`, `additionalProperties`, compositions, `not`.
+fn read_subschemas(map: &mut Mapping, pointer: &str, w: &mut Vec<Warning>) -> Result<(), Error> {
+    let at = |keyword: &str| format!("{pointer}/{}", escape(keyword));
     if let Some(items) = map.get_mut("items") {
         schema(items, &at("items"), w);
     }
