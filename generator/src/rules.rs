@@ -55,7 +55,7 @@ rules! {
         "`content:` with its media types one level too high (YAML reads `content: null` and the media types beside it): the media types are the content",
         "`normalize/mod.rs` (`media_types_beside_content`)", "media_type_beside_content";
     UNREADABLE_PART = "unreadable-part",
-        "a path item, operation, parameter, header, response or request body no rule reads (not a map, a keyword of the wrong shape, an operation that is a `$ref`): left out; a `$ref` to it then reads as a missing component",
+        "a path item, operation, parameter, header, response, request body or security scheme no rule reads (not a map, a keyword of the wrong shape, an operation that is a `$ref`, an OAuth2 flow without `tokenUrl`): left out; a `$ref` to it then reads as a missing component",
         "`normalize/mod.rs` (`readable`)", "unreadable_parts";
     SCHEMA_AS_LIST = "schema-as-list",
         "a list where a schema belongs (`Name: [{$ref: …}]`, `[]` as an `allOf` part): an empty list says nothing and is dropped; any other is any JSON value",
