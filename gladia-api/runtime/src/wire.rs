@@ -505,11 +505,13 @@ fn located<E: de::Error>(path: &str, reason: impl fmt::Display) -> E {
 ///
 /// Every decoding from a buffered value goes through here, tracking or not: each way of
 /// decoding is one more copy of every model's decoder in the crates that use them, and
-/// tracking costs little next to what buffering already did.
+/// tracking costs little next to what buffering already did. The value is decoded as an owned
+/// copy so that these decoders are the ones a tagged union's held entries use (`tagged`): one
+/// copy for both. (The values decoded here are small, or on a path that already failed.)
 pub fn decode_located<T: de::DeserializeOwned>(
     value: &serde_json::Value,
 ) -> Result<T, (String, String)> {
-    serde_path_to_error::deserialize::<_, T>(value).map_err(|located| {
+    serde_path_to_error::deserialize::<_, T>(value.clone()).map_err(|located| {
         let path = located.path().to_string();
         locate_within(path, &located.into_inner().to_string())
     })

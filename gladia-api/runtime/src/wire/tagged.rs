@@ -107,6 +107,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<A> {
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         if let Some((key, value)) = self.pending.take() {
             // The decoder outside cannot see into a held value: the path goes in the message.
+            // Decoded as `decode_located` decodes (an owned value, tracked), so with the same code.
             let mut track = serde_path_to_error::Track::new();
             return seed
                 .deserialize(serde_path_to_error::Deserializer::new(value, &mut track))
