@@ -70,7 +70,7 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("error: {}", chain(&error));
+            eprintln!("error: {:#}", anyhow::Error::new(error));
             ExitCode::FAILURE
         }
     }
@@ -124,16 +124,4 @@ fn line(job: &TranscriptionItem) -> String {
         "{id}  {:<10}  {created_at}  {duration:>8}  {metadata}",
         status.as_str()
     )
-}
-
-/// An error and its causes, `error: cause: cause`: each cause is `source()`'s, not in the text
-/// of the error above it.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut line = error.to_string();
-    let mut cause = error.source();
-    while let Some(next) = cause {
-        line.push_str(&format!(": {next}"));
-        cause = next.source();
-    }
-    line
 }

@@ -211,17 +211,13 @@ async fn main() -> ExitCode {
     match run(args, audio, rate).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {}", chain(&*error));
+            eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-async fn run(
-    args: Args,
-    audio: Audio,
-    sample_rate: LiveSampleRate,
-) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(args: Args, audio: Audio, sample_rate: LiveSampleRate) -> anyhow::Result<()> {
     let client = Client::from_env()?;
     let translate = !args.translate.is_empty();
     let request = InitLiveSessionRequest {
@@ -310,7 +306,7 @@ async fn run(
             }
             // An error in one message: say it and go on; the session's end comes as the last one.
             Err(error) => {
-                partial.suspend(|| eprintln!("error: {}", chain(&error)));
+                partial.suspend(|| eprintln!("error: {:#}", anyhow::Error::new(error)));
                 continue;
             }
         };
@@ -359,7 +355,7 @@ async fn run(
         return Err(error.into());
     }
     if closed {
-        return Err("interrupted before the session ended".into());
+        anyhow::bail!("interrupted before the session ended");
     }
     streaming.await??;
     Ok(())
@@ -413,16 +409,4 @@ fn clock(seconds: f64) -> String {
         tenths / 10 % 60,
         tenths % 10
     )
-}
-
-/// An error and its causes, `error: cause: cause`: each cause is `source()`'s, not in the text
-/// of the error above it.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut line = error.to_string();
-    let mut cause = error.source();
-    while let Some(next) = cause {
-        line.push_str(&format!(": {next}"));
-        cause = next.source();
-    }
-    line
 }

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::Parser;
 use gladia_api::types::{
     InitTranscriptionRequest, LanguageConfig, SubtitlesConfig, SubtitlesFormat,
@@ -47,17 +48,17 @@ async fn main() -> ExitCode {
     match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {}", chain(&*error));
+            eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(args: Args) -> anyhow::Result<()> {
     let client = Client::from_env()?;
     // Before any work: a folder that cannot be made should not cost a whole job.
     if !args.subtitles.is_empty() {
-        std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
+        std::fs::create_dir_all(&args.out).with_context(|| args.out.display().to_string())?;
     }
     let audio_url = match AudioSource::parse(&args.source) {
         AudioSource::Url(url) => url,
@@ -110,7 +111,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let done = done?;
 
     let Some(result) = done.result else {
-        return Err("the job is done but carries no result".into());
+        anyhow::bail!("the job is done but carries no result");
     };
     if let Some(transcription) = &result.transcription {
         print_utterances(&transcription.utterances);
@@ -124,7 +125,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         for subtitle in asked {
             let path = args.out.join(format!("{stem}.{}", subtitle.format));
             std::fs::write(&path, &subtitle.subtitles)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+                .with_context(|| path.display().to_string())?;
             eprintln!("wrote {}", path.display());
         }
     }
@@ -175,16 +176,4 @@ fn stem(source: &str) -> String {
     let stem = name.split(['?', '#']).next().unwrap_or(name);
     let stem = stem.rsplit_once('.').map_or(stem, |(stem, _)| stem);
     if stem.is_empty() { "transcript" } else { stem }.to_owned()
-}
-
-/// An error and its causes, `error: cause: cause`: each cause is `source()`'s, not in the text
-/// of the error above it.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut line = error.to_string();
-    let mut cause = error.source();
-    while let Some(next) = cause {
-        line.push_str(&format!(": {next}"));
-        cause = next.source();
-    }
-    line
 }
